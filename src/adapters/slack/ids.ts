@@ -1,0 +1,33 @@
+// Every callback_id and action_id the Slack adapter uses. The manifest test checks these against
+// slack/manifest.json; templates and listeners import them from here, never spell them twice.
+
+export const SLASH_COMMAND = '/incident';
+
+export const VIEW = {
+  declare: 'incident_declare',
+  initialAlert: 'incident_initial_alert',
+  statusUpdate: 'incident_status_update',
+  phase: 'incident_phase',
+  close: 'incident_close',
+  reclassify: 'incident_reclassify',
+  logPick: 'incident_log_pick',
+  followup: 'incident_followup',
+  review: 'incident_review',
+} as const;
+
+export const SHORTCUT = {
+  addToLog: 'add_to_incident_log',
+} as const;
+
+export const ACTION = {
+  claimRole: 'role_claim',
+  releaseRole: 'role_release',
+  handoverRole: 'role_handover',
+  checkItem: 'checklist_toggle',
+  openAlert: 'open_initial_alert',
+  openUpdate: 'open_status_update',
+  openPhase: 'open_phase',
+  openClose: 'open_close',
+  snooze: 'nudge_snooze',
+  followupDone: 'followup_done',
+} as const;

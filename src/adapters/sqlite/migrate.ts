@@ -1,0 +1,47 @@
+// Forward-only migrations: numbered .sql files, applied in one transaction, version in PRAGMA user_version.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import { packageRoot } from './package-root.js';
+
+export class MigrationError extends Error {}
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export function loadMigrations(dir = path.join(packageRoot(), 'migrations')): Migration[] {
+  return readdirSync(dir)
+    .filter((f) => /^\d+_.+\.sql$/.test(f))
+    .map((f) => ({ version: Number.parseInt(f, 10), name: f, sql: readFileSync(path.join(dir, f), 'utf8') }))
+    .sort((a, b) => a.version - b.version);
+}
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Applies what is missing; refuses a database written by newer code. Returns the versions applied. */
+export function migrate(db: Database.Database, migrations = loadMigrations()): number[] {
+  const latest = migrations.at(-1)?.version ?? 0;
+  const current = schemaVersion(db);
+  if (current > latest) {
+    throw new MigrationError(
+      `The database is at schema version ${current}, but this build only knows up to ${latest}. ` +
+        'It was written by a newer version of incident-bot: upgrade the bot, do not downgrade the database.',
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return [];
+  db.transaction(() => {
+    for (const m of pending) db.exec(m.sql);
+    db.pragma(`user_version = ${latest}`);
+  }).immediate();
+  return pending.map((m) => m.version);
+}
+
+export function latestVersion(migrations = loadMigrations()): number {
+  return migrations.at(-1)?.version ?? 0;
+}

@@ -1,0 +1,27 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { migrate } from './migrate.js';
+
+export type Db = Database.Database;
+
+/** Opens (creating if needed) the database file with WAL, synchronous=NORMAL, foreign keys; migrates it. */
+export function openDatabase(file: string, opts: { migrate?: boolean; readonly?: boolean } = {}): Db {
+  if (file !== ':memory:' && !opts.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const db = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
+  db.pragma('busy_timeout = 5000');
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  if (opts.migrate !== false && !opts.readonly) {
+    try {
+      migrate(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+  return db;
+}

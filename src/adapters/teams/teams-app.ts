@@ -1,0 +1,130 @@
+/**
+ * Microsoft Teams front end: builds a Teams SDK v2 `App` (@microsoft/teams.apps 2.0.16) that serves
+ * `POST /api/messages` on OUR express app.
+ *
+ * Facts verified against node_modules/@microsoft/teams.apps@2.0.16 (dist/app.js, dist/http/*.js,
+ * dist/token-manager.js, dist/middleware/auth/*.js) and exercised in test/teams/*.test.ts:
+ *
+ * - `new App({ httpServerAdapter: new ExpressAdapter(expressApp) })`. When given an express app (a
+ *   function), ExpressAdapter does NOT own a server: `app.start()` / `app.stop()` would throw
+ *   ("server lifecycle is managed externally"). We call `app.initialize()` instead and the caller runs
+ *   `expressApp.listen()` / `server.close()` itself.
+ * - `app.initialize()` is what registers the route: `expressApp.post('/api/messages', express.json(),
+ *   handler)`. It is registered at that moment, so a catch-all 404 added to express BEFORE
+ *   `createTeamsApp()` resolves would shadow it. Handlers (`app.on(...)`) may be added before or after.
+ * - The route mounts its own `express.json()`: do not mount `express.json()` globally (Slack's
+ *   receiver needs the raw body).
+ * - Inbound auth (Bot Framework JWT) is ON unless `dangerouslyAllowUnauthenticatedRequests: true`
+ *   (`skipAuth` is the deprecated alias; env DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS is read only
+ *   when the option is undefined - we always pass a boolean, so the env var is ignored).
+ *   With auth on: no credentials -> 401 `{error:'Authentication not configured'}`; no Authorization
+ *   header -> 401 `{error:'Missing authorization header'}`; bad token -> 401
+ *   `{error:'JWT validation failed'}`. The JWT is checked against JWKS at
+ *   `cloud.openIdMetadataUrl` with `/openidconfiguration` replaced by `/keys`, issuer
+ *   `cloud.tokenIssuer` (https://api.botframework.com), audience clientId | `api://botid-<id>` |
+ *   `api://<id>`, RS256 only, 5 min clock tolerance, and claim `serviceurl` must equal the activity's
+ *   `serviceUrl` (case- and trailing-slash-insensitive). Tests override `cloud` so the JWKS comes from
+ *   a loopback server and sign real tokens (see test/teams/harness.ts).
+ * - Outbound token: credentials are chosen in this order (TokenManager.initializeCredentials):
+ *   clientId+clientSecret -> MSAL client credentials (calls login.microsoftonline.com);
+ *   clientId+token -> `token(scope, tenantId)` is called on EVERY outbound request, no Entra call;
+ *   clientId alone -> managed identity. Each falls back to env CLIENT_ID / CLIENT_SECRET / TENANT_ID
+ *   when the option is `undefined`, so when `token` is given we pass `clientSecret: ''` to stop an env
+ *   CLIENT_SECRET from silently switching to MSAL. The string returned by `token` must be a decodable
+ *   JWT (it is wrapped in `new JsonWebToken(value)` -> jwt-decode); the signature is not checked.
+ * - Without clientId, `app.send()` throws 'App has no credentials set up' and inbound auth refuses all.
+ */
+import type { CloudEnvironment } from '@microsoft/teams.api';
+import { App, ExpressAdapter } from '@microsoft/teams.apps';
+import type { ILogger, LogLevel } from '@microsoft/teams.common';
+import type express from 'express';
+
+export type TeamsTokenFactory = (scope: string | string[], tenantId?: string) => string | Promise<string>;
+
+export interface CreateTeamsAppOptions {
+  /** Our express app; the Teams route is added to it. The caller owns listen()/close(). */
+  expressApp: express.Express;
+  /** Microsoft App ID (bot id). Required for inbound auth and for any outbound call. */
+  clientId?: string;
+  clientSecret?: string;
+  /** Single-tenant bots: the tenant of the app registration. */
+  tenantId?: string;
+  /** Maps to `dangerouslyAllowUnauthenticatedRequests`. Keep false outside local development. */
+  allowUnauthenticated: boolean;
+  logger?: ILogger;
+  /** Outbound token override (tests, or an external token broker). Avoids any call to Entra ID. */
+  token?: TeamsTokenFactory;
+  /**
+   * Base service URL used by `app.send()` / `app.api` (NOT by replies, which use the inbound
+   * activity's serviceUrl). Default: env SERVICE_URL, else https://smba.trafficmanager.net/teams.
+   */
+  serviceUrl?: string;
+  /** Cloud endpoints (sovereign clouds; tests point openIdMetadataUrl at a loopback JWKS). */
+  cloud?: CloudEnvironment;
+  /** Default '/api/messages'. */
+  messagingEndpoint?: `/${string}`;
+}
+
+/** Builds and initializes the Teams app; `POST <messagingEndpoint>` is live on `expressApp` on return. */
+export async function createTeamsApp(opts: CreateTeamsAppOptions): Promise<App> {
+  const logger = opts.logger;
+  const app = new App({
+    httpServerAdapter: new ExpressAdapter(opts.expressApp, logger ? { logger } : undefined),
+    clientId: opts.clientId,
+    // see header: '' blocks the env CLIENT_SECRET fallback when a token factory is used
+    clientSecret: opts.token ? '' : opts.clientSecret,
+    tenantId: opts.tenantId,
+    token: opts.token,
+    dangerouslyAllowUnauthenticatedRequests: opts.allowUnauthenticated,
+    messagingEndpoint: opts.messagingEndpoint ?? '/api/messages',
+    ...(logger ? { logger } : {}),
+    ...(opts.serviceUrl ? { serviceUrl: opts.serviceUrl } : {}),
+    ...(opts.cloud ? { cloud: opts.cloud } : {}),
+  });
+  await app.initialize();
+  return app;
+}
+
+/** Minimal structural view of a pino logger (avoids importing pino here). */
+export interface PinoLike {
+  trace(obj: unknown, msg?: string): void;
+  debug(obj: unknown, msg?: string): void;
+  info(obj: unknown, msg?: string): void;
+  warn(obj: unknown, msg?: string): void;
+  error(obj: unknown, msg?: string): void;
+  child(bindings: Record<string, unknown>): PinoLike;
+}
+
+/** Adapts a pino logger to the SDK's `ILogger` (debug/info/warn/error/trace/log/child). */
+export function teamsLoggerFromPino(pino: PinoLike): ILogger {
+  const emit = (level: LogLevel, msg: unknown[]) => {
+    const [first, ...rest] = msg;
+    const text = typeof first === 'string' ? first : JSON.stringify(first);
+    if (rest.length === 0) pino[level](text);
+    else pino[level]({ args: rest }, text);
+  };
+  return {
+    debug: (...m: unknown[]) => emit('debug', m),
+    info: (...m: unknown[]) => emit('info', m),
+    warn: (...m: unknown[]) => emit('warn', m),
+    error: (...m: unknown[]) => emit('error', m),
+    trace: (...m: unknown[]) => emit('trace', m),
+    log: (level: LogLevel, ...m: unknown[]) => emit(level, m),
+    child: (name: string) => teamsLoggerFromPino(pino.child({ teams: name })),
+  };
+}
+
+/** A logger that drops everything (tests). The SDK's default ConsoleLogger is chatty. */
+export function silentTeamsLogger(): ILogger {
+  const noop = () => {};
+  const logger: ILogger = {
+    debug: noop,
+    info: noop,
+    warn: noop,
+    error: noop,
+    trace: noop,
+    log: noop,
+    child: () => logger,
+  };
+  return logger;
+}

@@ -1,0 +1,122 @@
+// One zod schema reads the environment (and .env when present). Every setting is documented here;
+// .env.example and the README's table are checked against this list by a test.
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+export interface SettingDoc {
+  name: string;
+  required: string;
+  default: string;
+  purpose: string;
+}
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const list = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+const opt = z
+  .string()
+  .transform((v) => v.trim())
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+export const SETTINGS = {
+  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), required: 'no', default: 'development', purpose: '`production` refuses unsafe switches such as TEAMS_ALLOW_UNAUTHENTICATED.' },
+  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), required: 'no', default: '3000', purpose: 'HTTP port for Slack events (/slack/events), Teams (/api/messages), /healthz, /readyz and /metrics.' },
+  HOST: { schema: z.string().default('0.0.0.0'), required: 'no', default: '0.0.0.0', purpose: 'Address the HTTP server listens on.' },
+  DATABASE_PATH: { schema: z.string().min(1).default('./data/incident-bot.db'), required: 'no', default: './data/incident-bot.db', purpose: 'SQLite file holding incidents, the decision log and the outbox (created if missing).' },
+  PLAYBOOK_PATH: { schema: opt, required: 'no', default: 'playbooks/emergency-procedures.yaml', purpose: 'The reviewed playbook file (triggers, roles, checklist, phases, templates, clocks).' },
+  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), required: 'no', default: 'info', purpose: 'pino log level.' },
+  ADMIN_USERS: { schema: list.default([]), required: 'no', default: '(none)', purpose: 'Comma-separated user ids with incident-commander authority on every incident (phase, close, reclassify).' },
+  SLACK_BOT_TOKEN: { schema: opt, required: 'for Slack', default: '', purpose: 'Bot token (xoxb-...) from the Slack app\'s "OAuth & Permissions" page.' },
+  SLACK_SIGNING_SECRET: { schema: opt, required: 'for Slack over HTTP', default: '', purpose: 'Signing secret from the Slack app\'s "Basic Information" page; verifies every request.' },
+  SLACK_APP_TOKEN: { schema: opt, required: 'no', default: '', purpose: 'App-level token (xapp-..., connections:write): when set, Slack is served over Socket Mode (no public URL).' },
+  SLACK_API_URL: { schema: opt, required: 'no', default: 'https://slack.com/api/', purpose: 'Base URL of the Slack Web API (tests and proxies set it).' },
+  SLACK_BOT_USER_ID: { schema: opt, required: 'no', default: '', purpose: 'The bot\'s user id (U...); with SLACK_BOT_ID it skips the auth.test call at start.' },
+  SLACK_BOT_ID: { schema: opt, required: 'no', default: '', purpose: 'The bot id (B...); see SLACK_BOT_USER_ID.' },
+  SLACK_STAKEHOLDER_CHANNEL: { schema: opt, required: 'no', default: '', purpose: 'Channel id where announcements, stakeholder alerts, updates and closure notices go.' },
+  TEAMS_CLIENT_ID: { schema: opt, required: 'for Teams', default: '', purpose: 'Microsoft Entra app (bot) id.' },
+  TEAMS_CLIENT_SECRET: { schema: opt, required: 'for Teams', default: '', purpose: 'Client secret of the bot\'s Entra app.' },
+  TEAMS_TENANT_ID: { schema: opt, required: 'for Teams', default: '', purpose: 'Entra tenant id (single-tenant bots).' },
+  TEAMS_INCIDENTS_CHANNEL: { schema: opt, required: 'no', default: '', purpose: 'Teams channel id (19:...@thread.tacv2) where each incident gets its own thread.' },
+  TEAMS_STAKEHOLDER_CHANNEL: { schema: opt, required: 'no', default: '', purpose: 'Teams channel id for stakeholder announcements and updates.' },
+  TEAMS_SERVICE_URL: { schema: opt, required: 'no', default: 'https://smba.trafficmanager.net/teams/', purpose: 'Bot Connector service URL used for proactive messages before any activity was received.' },
+  TEAMS_ALLOW_UNAUTHENTICATED: { schema: bool.default(false), required: 'no', default: 'false', purpose: 'LOCAL TESTING ONLY: accept unauthenticated requests on /api/messages. Refused when NODE_ENV=production.' },
+  REMINDER_CRON: { schema: z.string().default('* * * * *'), required: 'no', default: '* * * * *', purpose: 'When the reminder pass looks for owed nudges (cron syntax, UTC). What is owed comes from the database.' },
+  OUTBOX_PACE_MS: { schema: z.coerce.number().int().min(0).default(1000), required: 'no', default: '1000', purpose: 'Minimum gap between two posts to one channel (Slack allows about one per second).' },
+  SHUTDOWN_DRAIN_SECONDS: { schema: z.coerce.number().min(0).default(10), required: 'no', default: '10', purpose: 'On SIGTERM, how long to keep delivering the outbox before exiting.' },
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: z.output<Settings[K]['schema']> };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+  }
+}
+
+export function settingDocs(): SettingDoc[] {
+  return Object.entries(SETTINGS).map(([name, s]) => ({ name, required: s.required, default: s.default, purpose: s.purpose }));
+}
+
+/** Loads .env (if present) without overriding variables already set. */
+export function loadDotEnv(file = '.env'): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const shape = Object.fromEntries(Object.entries(SETTINGS).map(([k, s]) => [k, s.schema]));
+  const r = z.object(shape).safeParse(env);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => {
+      const name = String(i.path[0]);
+      const doc = SETTINGS[name as keyof Settings];
+      return `${name}: ${i.message}${doc ? ` (${doc.purpose})` : ''}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const c = r.data as Config;
+  const problems: string[] = [];
+  if (c.TEAMS_ALLOW_UNAUTHENTICATED && c.NODE_ENV === 'production') {
+    problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true is refused when NODE_ENV=production: it turns off request authentication.');
+  }
+  if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
+    problems.push(`SLACK_SIGNING_SECRET is missing: ${SETTINGS.SLACK_SIGNING_SECRET.purpose}`);
+  }
+  if (!c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN)) {
+    problems.push(`SLACK_BOT_TOKEN is missing: ${SETTINGS.SLACK_BOT_TOKEN.purpose}`);
+  }
+  const teamsAny = c.TEAMS_CLIENT_ID || c.TEAMS_CLIENT_SECRET;
+  if (teamsAny && !(c.TEAMS_CLIENT_ID && c.TEAMS_CLIENT_SECRET)) {
+    for (const k of ['TEAMS_CLIENT_ID', 'TEAMS_CLIENT_SECRET'] as const) {
+      if (!c[k]) problems.push(`${k} is missing: ${SETTINGS[k].purpose}`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return c;
+}
+
+export function slackEnabled(c: Config): boolean {
+  return Boolean(c.SLACK_BOT_TOKEN && (c.SLACK_SIGNING_SECRET || c.SLACK_APP_TOKEN));
+}
+
+export function teamsEnabled(c: Config): boolean {
+  return Boolean((c.TEAMS_CLIENT_ID && c.TEAMS_CLIENT_SECRET) || c.TEAMS_ALLOW_UNAUTHENTICATED);
+}
+
+/** What a newcomer sees when nothing is configured. */
+export const NOTHING_CONFIGURED = [
+  'incident-bot: no chat platform is configured, so there is nothing to serve.',
+  'Missing: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or TEAMS_CLIENT_ID and TEAMS_CLIENT_SECRET (Teams).',
+  '',
+  'To fix it:',
+  '  1. Create the Slack app from slack/manifest.json (https://api.slack.com/apps -> Create New App -> From a manifest).',
+  '  2. Copy .env.example to .env and put the Bot token (xoxb-...) and the Signing secret in it.',
+  '  3. Start again: npm start',
+].join('\n');

@@ -1,0 +1,61 @@
+// Everything a person (or the bot itself) can ask of an incident. Adapters build these from
+// Slack / Teams payloads after validating them with the schemas in ./forms.ts.
+
+export interface MessageSource {
+  /** Platform message id, e.g. Slack "C123:1712345678.000100"; unique per logged message. */
+  messageId: string;
+  permalink?: string;
+  author?: string;
+  /** When the message was originally written (ISO UTC), not when it was logged. */
+  writtenAt?: string;
+  files?: { name: string; permalink: string }[];
+}
+
+export type Command =
+  | {
+      type: 'declare';
+      key: string;
+      title: string;
+      triggerClass: string;
+      impact: string;
+      severeImpact: boolean;
+      drill: boolean;
+      commander?: string;
+    }
+  | { type: 'claim_role'; role: string }
+  | { type: 'release_role'; role: string; user?: string }
+  | { type: 'assign_role'; role: string; user: string }
+  | { type: 'check_item'; item: string }
+  | { type: 'uncheck_item'; item: string }
+  | { type: 'item_not_applicable'; item: string; reason: string }
+  | { type: 'send_initial_alert'; fields: Record<string, string> }
+  | { type: 'post_status_update'; fields: Record<string, string> }
+  | { type: 'advance_phase'; to?: string; confirmed: string[] }
+  | { type: 'revert_phase'; to: string; reason: string }
+  | { type: 'reclassify'; triggerClass?: string; severeImpact?: boolean; reason: string }
+  | {
+      type: 'close';
+      confirmed: string[];
+      fields: Record<string, string>;
+      facilitator?: string;
+    }
+  | { type: 'record_review'; summary: string; whys: string[]; factors: string; lessons: string }
+  | { type: 'log'; text: string; source?: MessageSource; note?: string }
+  | { type: 'decision'; text: string; rationale?: string; source?: MessageSource }
+  | { type: 'evidence'; name: string; link?: string; source?: MessageSource }
+  | { type: 'correction'; messageId: string; change: 'edited' | 'deleted'; text?: string }
+  | { type: 'room_created'; platform: string; roomId: string; name: string; link?: string }
+  | { type: 'room_failed'; reason: string; fallbackRoomId?: string }
+  | { type: 'snooze'; kind: string; until: string }
+  | {
+      type: 'add_followup';
+      id: string;
+      what: string;
+      owner: string;
+      due: string;
+      objective: 'risk' | 'compliance' | 'resilience';
+    }
+  | { type: 'complete_followup'; id: string }
+  | { type: 'export'; format: string };
+
+export type CommandType = Command['type'];

@@ -1,0 +1,79 @@
+// What a decision owes the world, as data. The store turns `log` effects into decision-log rows
+// and `message` effects into outbox rows, in the same transaction as the state change.
+
+export type LogKind =
+  | 'declared'
+  | 'role'
+  | 'overload'
+  | 'checklist'
+  | 'communication'
+  | 'phase'
+  | 'reclassified'
+  | 'closed'
+  | 'review'
+  | 'note'
+  | 'decision'
+  | 'evidence'
+  | 'correction'
+  | 'room'
+  | 'snooze'
+  | 'followup'
+  | 'export'
+  | 'nudge'
+  | 'message_sent';
+
+export type Target = { to: 'room' } | { to: 'stakeholders' } | { to: 'user'; user: string };
+
+/** Named messages the adapters know how to render. `data` carries what the template needs. */
+export type PostTemplate =
+  | 'announcement'
+  | 'role_change'
+  | 'role_brief'
+  | 'overload'
+  | 'communication'
+  | 'phase_changed'
+  | 'reclassified'
+  | 'closed'
+  | 'review_recorded'
+  | 'room_fallback'
+  | 'followup'
+  | 'nudge'
+  | 'export';
+
+export type Outgoing =
+  /** Create the incident's room (Slack channel, Teams thread); the adapter reports back with `room_created`. */
+  | { kind: 'create_room' }
+  /** A live view of the incident: posted once, then updated in place from the incident's current state. */
+  | { kind: 'view'; view: 'summary' | 'checklist' }
+  | { kind: 'post'; template: PostTemplate; data: Record<string, unknown> };
+
+export interface LogEffect {
+  type: 'log';
+  kind: LogKind;
+  payload: Record<string, unknown>;
+  /** Reference to where it came from, e.g. a permalink. */
+  source?: string;
+  /** Time the entry is about, when it is not the command time (e.g. a message's original time). */
+  at?: string;
+}
+
+export interface MessageEffect {
+  type: 'message';
+  /** Unique within the command that produced it; the store prefixes the command's idempotency key. */
+  key: string;
+  target: Target;
+  body: Outgoing;
+  /** Owed once per incident, whatever command produces it again (e.g. a role brief to a person). */
+  once?: boolean;
+}
+
+/** A sentence for the person who issued the command (ephemeral in Slack). */
+export interface NoticeEffect {
+  type: 'notice';
+  level: 'info' | 'warning';
+  text: string;
+  /** Whom it is for, when not the actor. */
+  user?: string;
+}
+
+export type Effect = LogEffect | MessageEffect | NoticeEffect;

@@ -1,0 +1,123 @@
+// The incident as the core sees it: a plain, JSON-serialisable value. Times are ISO-8601 UTC strings.
+
+export type Platform = 'slack' | 'teams' | 'cli';
+
+/** A person as the platform names them (Slack user id "U123", Teams AAD object id or "29:..."). */
+export interface Actor {
+  platform: Platform;
+  id: string;
+  name?: string;
+}
+
+export interface RoleChange {
+  at: string;
+  role: string;
+  kind: 'claim' | 'release' | 'assign' | 'handover';
+  from: string | null;
+  to: string | null;
+  by: string;
+}
+
+export interface ChecklistMark {
+  state: 'done' | 'na';
+  by: string;
+  at: string;
+  reason?: string;
+}
+
+export interface PhaseSpan {
+  phase: string;
+  enteredAt: string;
+  leftAt: string | null;
+  by: string;
+  /** Why we came here: "forward" with confirmed criteria, "back" with a reason. */
+  move: 'start' | 'forward' | 'back';
+  reason?: string;
+}
+
+export interface Communication {
+  template: 'initial_alert' | 'status_update' | 'closure_notice';
+  at: string;
+  by: string;
+  fields: Record<string, string>;
+}
+
+export interface Incident {
+  key: string;
+  /** Optimistic concurrency: bumped on every saved change. */
+  version: number;
+  platform: Platform;
+  title: string;
+  triggerClass: string;
+  severeImpact: boolean;
+  impact: string;
+  drill: boolean;
+  playbook: { version: string; sha256: string };
+  declaredAt: string;
+  declaredBy: string;
+  phase: string;
+  phases: PhaseSpan[];
+  /** role id -> user ids holding it (in the order they took it). */
+  roles: Record<string, string[]>;
+  roleHistory: RoleChange[];
+  checklist: Record<string, ChecklistMark>;
+  communications: Communication[];
+  initialAlertAt: string | null;
+  lastStatusUpdateAt: string | null;
+  closedAt: string | null;
+  reviewDueOn: string | null;
+  reviewFacilitator: string | null;
+  reviewedAt: string | null;
+  /** kind -> ISO time until which that kind of nudge is snoozed. */
+  snoozes: Record<string, string>;
+  /** Where the incident is worked: a Slack channel or a Teams conversation. */
+  room: Room | null;
+  /** Platform message ids already in the decision log (a message is logged once). */
+  loggedMessages: string[];
+  followups: FollowUp[];
+  review: Review | null;
+}
+
+export interface Room {
+  platform: Platform;
+  id: string;
+  name: string;
+  link?: string;
+  /** True when the room could not be created and the declaring channel is used instead. */
+  fallback?: boolean;
+}
+
+export interface FollowUp {
+  id: string;
+  what: string;
+  owner: string;
+  due: string;
+  objective: 'risk' | 'compliance' | 'resilience';
+  state: 'open' | 'done';
+  createdAt: string;
+  createdBy: string;
+  doneAt: string | null;
+}
+
+export interface Review {
+  at: string;
+  by: string;
+  summary: string;
+  whys: string[];
+  factors: string;
+  lessons: string;
+}
+
+export function isClosed(i: Incident): boolean {
+  return i.closedAt !== null;
+}
+
+export function holders(i: Incident, role: string): string[] {
+  return i.roles[role] ?? [];
+}
+
+export function rolesOf(i: Incident, user: string): string[] {
+  return Object.entries(i.roles)
+    .filter(([, users]) => users.includes(user))
+    .map(([role]) => role);
+}

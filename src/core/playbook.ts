@@ -1,0 +1,154 @@
+// The procedure as data. The zod schema that validates a playbook file lives in
+// ./playbook-schema.ts; these are the types the rest of the core reads.
+
+export interface Link {
+  title: string;
+  url: string;
+}
+
+export interface TriggerClass {
+  id: string;
+  name: string;
+  /** One-line description of when this trigger applies. */
+  description: string;
+  examples: string[];
+  /** Role ids that must be filled at activation (the incident commander is always one). */
+  initialOwners: string[];
+  runbooks: Link[];
+  /** Optional regulatory clock, e.g. notify the regulator within N hours. */
+  regulatoryClock?: { label: string; hours: number } | null;
+}
+
+export interface RoleDef {
+  id: string;
+  name: string;
+  /** What the role does: shown when someone claims it. */
+  description: string;
+  /** Several people may hold it at once (domain specialists). */
+  multiple: boolean;
+  /** Holding this role together with incident commander is an overload warning. */
+  conflictsWithCommander: boolean;
+}
+
+export interface ChecklistItemDef {
+  id: string;
+  text: string;
+  /** Minutes after activation by which the item is due. */
+  deadlineMinutes: number;
+  /** Role expected to do it. */
+  ownerRole: string;
+  links: Link[];
+  /** When set, the item is ticked by an event rather than by hand ("initial_alert_sent", "room_created"). */
+  completedBy?: 'initial_alert_sent' | 'room_created' | null;
+}
+
+export interface ChecklistGroupDef {
+  id: string;
+  name: string;
+  items: ChecklistItemDef[];
+}
+
+export interface Criterion {
+  id: string;
+  text: string;
+}
+
+export interface PhaseDef {
+  id: string;
+  name: string;
+  description: string;
+  exitCriteria: Criterion[];
+  /** Allowed moves: `next` are forward moves (exit criteria must be confirmed), `back` are reverts. */
+  next: string[];
+  back: string[];
+  terminal: boolean;
+}
+
+export type TemplateId = 'initial_alert' | 'status_update' | 'closure_notice';
+export type Audience = 'incident' | 'stakeholders';
+
+export interface TemplateField {
+  id: string;
+  label: string;
+  required: boolean;
+  kind: 'text' | 'multiline' | 'select' | 'datetime';
+  options?: string[];
+  maxLength: number;
+  /** Shown as the input's hint. */
+  hint?: string;
+}
+
+export interface TemplateDef {
+  id: TemplateId;
+  name: string;
+  audiences: Audience[];
+  /** Subject line, may use {field} placeholders and {system}. */
+  subject?: string;
+  fields: TemplateField[];
+  /** Render order, each line `Label: {field}`; placeholders refer to field ids. */
+  lines: string[];
+}
+
+export interface Clocks {
+  statusUpdateMinutes: number;
+  severeStatusUpdateMinutes: number;
+  initialAlertMinutes: number;
+  initialAlertNudgeMinutes: number;
+  goldenHourMinutes: number;
+  goldenHourWarningMinutes: number;
+  requiredRolesNudgeMinutes: number;
+  reviewBusinessDays: number;
+  nudgeGraceMinutes: number;
+}
+
+export interface Playbook {
+  id: string;
+  version: string;
+  title: string;
+  triggers: TriggerClass[];
+  roles: RoleDef[];
+  /** The role that commands the incident; has the authority to move phases and close. */
+  commanderRole: string;
+  checklist: ChecklistGroupDef[];
+  phases: PhaseDef[];
+  /** The first phase of a new incident. */
+  initialPhase: string;
+  /** The phase left by the `close` command (its exit criteria are the closure criteria). */
+  closurePhase: string;
+  /** The phase in which the post-incident review is held; recording the review leaves it. */
+  reviewPhase: string;
+  templates: TemplateDef[];
+  clocks: Clocks;
+  links: Record<string, Link>;
+}
+
+export interface PlaybookRef {
+  version: string;
+  sha256: string;
+}
+
+export function findPhase(pb: Playbook, id: string): PhaseDef | undefined {
+  return pb.phases.find((p) => p.id === id);
+}
+
+export function findRole(pb: Playbook, id: string): RoleDef | undefined {
+  return pb.roles.find((r) => r.id === id);
+}
+
+export function findTrigger(pb: Playbook, id: string): TriggerClass | undefined {
+  return pb.triggers.find((t) => t.id === id);
+}
+
+export function findTemplate(pb: Playbook, id: TemplateId): TemplateDef {
+  const t = pb.templates.find((x) => x.id === id);
+  if (!t) throw new Error(`playbook has no template ${id}`);
+  return t;
+}
+
+export function allChecklistItems(pb: Playbook): ChecklistItemDef[] {
+  return pb.checklist.flatMap((g) => g.items);
+}
+
+export function closureCriteria(pb: Playbook): Criterion[] {
+  return findPhase(pb, pb.closurePhase)?.exitCriteria ?? [];
+}

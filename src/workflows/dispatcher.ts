@@ -1,0 +1,174 @@
+// Delivers the outbox: in order per lane (one channel), paced, with retries and backoff.
+// A row is marked sent only after the platform accepted it; a crash in between re-sends it once
+// on restart (at-least-once), never loses it.
+import type { Incident } from '../core/incident.js';
+import type { IncidentStore } from '../adapters/sqlite/incident-store.js';
+import type { OutboxRow, OutboxStore } from '../adapters/sqlite/outbox-store.js';
+
+export type SendResult =
+  | { status: 'sent'; result?: unknown }
+  | { status: 'retry'; error: string; afterMs?: number }
+  | { status: 'failed'; error: string };
+
+export interface Sender {
+  send(row: OutboxRow, incident: Incident): Promise<SendResult>;
+}
+
+export interface DispatcherLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface DispatcherOptions {
+  outbox: OutboxStore;
+  incidents: IncidentStore;
+  senders: Partial<Record<string, Sender>>;
+  now?: () => Date;
+  logger?: DispatcherLogger;
+  /** Attempts before a row is given up (and the failure logged). */
+  maxAttempts?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Minimum gap between two deliveries in one lane (Slack: about one message per second per channel). */
+  paceMs?: number;
+  batch?: number;
+  onResult?: (row: OutboxRow, result: SendResult, ms: number) => void;
+}
+
+export class Dispatcher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<number> | null = null;
+  private again = false;
+  private readonly lastSent = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly o: DispatcherOptions) {}
+
+  private now(): Date {
+    return this.o.now ? this.o.now() : new Date();
+  }
+
+  get isRunning(): boolean {
+    return this.timer !== null;
+  }
+
+  start(intervalMs = 1000): void {
+    this.stopped = false;
+    if (this.timer) return;
+    this.timer = setInterval(() => this.kick(), intervalMs);
+    this.timer.unref();
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /** Asks for a pass soon; passes never overlap. */
+  kick(): void {
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.loop().finally(() => {
+      this.running = null;
+    });
+  }
+
+  private async loop(): Promise<number> {
+    let total = 0;
+    do {
+      this.again = false;
+      const n = await this.runOnce();
+      total += n;
+      if (n > 0) this.again = true;
+    } while (this.again && !this.stopped);
+    return total;
+  }
+
+  /** Waits for the current pass, if any. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** One pass: every lane's next due row, lanes in parallel. Returns rows settled (sent or failed). */
+  async runOnce(): Promise<number> {
+    const now = this.now();
+    const pace = this.o.paceMs ?? 0;
+    const rows = this.o.outbox
+      .due(now, this.o.batch ?? 50)
+      .filter((r) => now.getTime() - (this.lastSent.get(r.lane) ?? 0) >= pace);
+    const settled = await Promise.all(rows.map((r) => this.deliver(r)));
+    return settled.filter(Boolean).length;
+  }
+
+  private async deliver(row: OutboxRow): Promise<boolean> {
+    const incident = this.o.incidents.get(row.incidentKey);
+    const sender = this.o.senders[row.platform];
+    if (!incident || !sender) {
+      this.o.outbox.markFailed(row.id, this.now(), incident ? `no sender for ${row.platform}` : 'incident not found');
+      return true;
+    }
+    const started = Date.now();
+    let result: SendResult;
+    try {
+      result = await sender.send(row, incident);
+    } catch (e) {
+      result = { status: 'retry', error: e instanceof Error ? e.message : String(e) };
+    }
+    this.o.onResult?.(row, result, Date.now() - started);
+    const now = this.now();
+    if (result.status === 'sent') {
+      this.o.outbox.markSent(row.id, now, result.result);
+      this.lastSent.set(row.lane, now.getTime());
+      if (row.body.kind === 'post') {
+        this.o.incidents.appendSystemLog(
+          row.incidentKey,
+          [
+            {
+              type: 'log',
+              kind: 'message_sent',
+              payload: { outboxKey: row.key, template: row.body.template, target: row.target, attempts: row.attempts + 1 },
+            },
+          ],
+          now,
+          row.key,
+        );
+      }
+      return true;
+    }
+    const max = this.o.maxAttempts ?? 12;
+    if (result.status === 'failed' || row.attempts + 1 >= max) {
+      this.o.outbox.markFailed(row.id, now, result.error);
+      this.o.logger?.error({ outboxKey: row.key, error: result.error, attempts: row.attempts + 1 }, 'outbox delivery failed');
+      this.o.incidents.appendSystemLog(
+        row.incidentKey,
+        [{ type: 'log', kind: 'message_sent', payload: { outboxKey: row.key, failed: true, error: result.error } }],
+        now,
+        row.key,
+      );
+      return true;
+    }
+    const base = this.o.baseDelayMs ?? 500;
+    const backoff = Math.min(this.o.maxDelayMs ?? 60_000, base * 2 ** row.attempts);
+    const delay = result.afterMs !== undefined ? Math.max(result.afterMs, 0) : backoff * (0.5 + Math.random() / 2);
+    this.o.outbox.markRetry(row.id, new Date(now.getTime() + delay), result.error);
+    this.o.logger?.warn({ outboxKey: row.key, error: result.error, retryInMs: Math.round(delay) }, 'outbox delivery will be retried');
+    return false;
+  }
+
+  /** Delivers until the outbox is empty or `timeoutMs` passes; true when empty. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    await this.idle();
+    while (Date.now() < deadline) {
+      if (this.o.outbox.pending().length === 0) return true;
+      const n = await this.runOnce();
+      if (n === 0) await new Promise((r) => setTimeout(r, 50));
+    }
+    return this.o.outbox.pending().length === 0;
+  }
+}

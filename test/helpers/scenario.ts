@@ -1,0 +1,71 @@
+// Shared helpers for core and store tests: the default playbook and a scripted incident.
+import type { Command } from '../../src/core/commands.js';
+import { type DecideContext, decide } from '../../src/core/decide.js';
+import type { Actor, Incident } from '../../src/core/incident.js';
+import type { Playbook } from '../../src/core/playbook.js';
+import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+
+const loaded = loadPlaybook();
+export const playbook: Playbook = loaded.playbook;
+export const playbookRef = loaded.ref;
+
+export const T0 = new Date('2026-11-26T10:00:00.000Z');
+export const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+export const ic: Actor = { platform: 'slack', id: 'U_IC' };
+export const alice: Actor = { platform: 'slack', id: 'U_ALICE' };
+export const bob: Actor = { platform: 'slack', id: 'U_BOB' };
+
+export const alertFields = {
+  system: 'Ingest pipeline',
+  summary: 'Kafka ingest is down. Market data is stale.',
+  start_time: '2026-11-26T09:55Z',
+  impact: 'Prices stale for all desks',
+  actions: 'Failing over to the secondary cluster',
+  next_update: '10:30 UTC in #inc',
+  commander: 'U_IC',
+};
+export const updateFields = {
+  status: 'investigating',
+  developments: 'Secondary cluster is catching up',
+  risks: 'Lag may grow',
+  help: 'None',
+  next_update: '11:00 UTC',
+};
+export const closureFields = {
+  resolved_at: '2026-11-26T12:00Z',
+  impact_summary: 'Stale prices for 2h',
+  followups: 'INC follow-ups in backlog',
+  review: 'Monday, facilitator U_IC',
+};
+
+export function ctx(actor: Actor, now: Date, extra: Partial<DecideContext> = {}): DecideContext {
+  return { actor, now, playbook, playbookRef, ...extra };
+}
+
+export function must(incident: Incident | null, command: Command, c: DecideContext): Incident {
+  const r = decide(incident, command, c);
+  if (!r.ok) throw new Error(`${command.type} refused: ${r.error.code} ${r.error.message}`);
+  return r.incident;
+}
+
+export function declared(over: Partial<Extract<Command, { type: 'declare' }>> = {}): Incident {
+  return must(
+    null,
+    {
+      type: 'declare',
+      key: 'INC-2026-0001',
+      title: 'Ingest down',
+      triggerClass: 'service_outage',
+      impact: 'No market data',
+      severeImpact: false,
+      drill: false,
+      ...over,
+    },
+    ctx(ic, T0),
+  );
+}
+
+export function criteria(phase: string): string[] {
+  return playbook.phases.find((p) => p.id === phase)!.exitCriteria.map((c) => c.id);
+}
