@@ -109,7 +109,8 @@ class Checker {
       this.add(path, `text object expected, got ${typeof t}`);
       return;
     }
-    if (t.type !== 'plain_text' && t.type !== 'mrkdwn') this.add(path, `text type must be plain_text or mrkdwn, got ${t.type}`);
+    if (t.type !== 'plain_text' && t.type !== 'mrkdwn')
+      this.add(path, `text type must be plain_text or mrkdwn, got ${t.type}`);
     else if (plainOnly && t.type !== 'plain_text') this.add(path, `must be plain_text, got ${t.type}`);
     if (typeof t.text !== 'string') {
       this.add(path, 'text.text must be a string');
@@ -143,11 +144,14 @@ class Checker {
       return;
     }
     this.text(o.text, `${path}.text`, { max: LIMITS.optionText, plainOnly });
-    if (typeof o.value !== 'string' || o.value.length === 0) this.add(`${path}.value`, 'option value is required');
+    if (typeof o.value !== 'string' || o.value.length === 0)
+      this.add(`${path}.value`, 'option value is required');
     else if (o.value.length > LIMITS.optionValue)
       this.add(`${path}.value`, `option value is ${o.value.length} chars, max ${LIMITS.optionValue}`);
-    if (o.description !== undefined) this.text(o.description, `${path}.description`, { max: LIMITS.optionText });
-    if (o.url !== undefined && String(o.url).length > LIMITS.buttonUrl) this.add(`${path}.url`, 'option url too long');
+    if (o.description !== undefined)
+      this.text(o.description, `${path}.description`, { max: LIMITS.optionText });
+    if (o.url !== undefined && String(o.url).length > LIMITS.buttonUrl)
+      this.add(`${path}.url`, 'option url too long');
   }
 
   options(list: Json, path: string, max: number, plainOnly: boolean, min = 1): string[] {
@@ -188,7 +192,10 @@ class Checker {
       case 'button': {
         this.text(e.text, `${path}.text`, { max: LIMITS.buttonText, plainOnly: true });
         if (e.value !== undefined && String(e.value).length > LIMITS.buttonValue)
-          this.add(`${path}.value`, `button value is ${String(e.value).length} chars, max ${LIMITS.buttonValue}`);
+          this.add(
+            `${path}.value`,
+            `button value is ${String(e.value).length} chars, max ${LIMITS.buttonValue}`,
+          );
         if (e.url !== undefined && String(e.url).length > LIMITS.buttonUrl)
           this.add(`${path}.url`, `button url is ${String(e.url).length} chars, max ${LIMITS.buttonUrl}`);
         if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger')
@@ -209,18 +216,31 @@ class Checker {
           if (!Array.isArray(e.option_groups)) this.add(`${path}.option_groups`, 'must be an array');
           else {
             if (e.option_groups.length > LIMITS.selectOptions)
-              this.add(`${path}.option_groups`, `${e.option_groups.length} groups, max ${LIMITS.selectOptions}`);
+              this.add(
+                `${path}.option_groups`,
+                `${e.option_groups.length} groups, max ${LIMITS.selectOptions}`,
+              );
             e.option_groups.forEach((g: Json, i: number) => {
-              this.text(g?.label, `${path}.option_groups[${i}].label`, { max: LIMITS.optionText, plainOnly: true });
+              this.text(g?.label, `${path}.option_groups[${i}].label`, {
+                max: LIMITS.optionText,
+                plainOnly: true,
+              });
               values.push(
-                ...this.options(g?.options, `${path}.option_groups[${i}].options`, LIMITS.selectOptions, true),
+                ...this.options(
+                  g?.options,
+                  `${path}.option_groups[${i}].options`,
+                  LIMITS.selectOptions,
+                  true,
+                ),
               );
             });
           }
         }
-        const initial = type === 'static_select' ? (e.initial_option ? [e.initial_option] : []) : (e.initial_options ?? []);
+        const initial =
+          type === 'static_select' ? (e.initial_option ? [e.initial_option] : []) : (e.initial_options ?? []);
         for (const io of initial) {
-          if (!values.includes(io?.value)) this.add(`${path}.initial_option`, `initial option ${io?.value} is not among the options`);
+          if (!values.includes(io?.value))
+            this.add(`${path}.initial_option`, `initial option ${io?.value} is not among the options`);
         }
         break;
       }
@@ -230,18 +250,27 @@ class Checker {
       case 'checkboxes':
       case 'radio_buttons': {
         const values = this.options(e.options, `${path}.options`, LIMITS.checkboxOptions, false);
-        const initial = type === 'radio_buttons' ? (e.initial_option ? [e.initial_option] : []) : (e.initial_options ?? []);
+        const initial =
+          type === 'radio_buttons' ? (e.initial_option ? [e.initial_option] : []) : (e.initial_options ?? []);
         for (const io of initial) {
-          if (!values.includes(io?.value)) this.add(`${path}.initial_option`, `initial option ${io?.value} is not among the options`);
+          if (!values.includes(io?.value))
+            this.add(`${path}.initial_option`, `initial option ${io?.value} is not among the options`);
         }
         break;
       }
       case 'plain_text_input': {
         if (e.max_length !== undefined && (e.max_length < 1 || e.max_length > LIMITS.plainTextInputMax))
-          this.add(`${path}.max_length`, `max_length must be 1..${LIMITS.plainTextInputMax}, got ${e.max_length}`);
+          this.add(
+            `${path}.max_length`,
+            `max_length must be 1..${LIMITS.plainTextInputMax}, got ${e.max_length}`,
+          );
         if (e.min_length !== undefined && (e.min_length < 0 || e.min_length > LIMITS.plainTextInputMax))
           this.add(`${path}.min_length`, `min_length must be 0..${LIMITS.plainTextInputMax}`);
-        if (e.initial_value !== undefined && typeof e.max_length === 'number' && String(e.initial_value).length > e.max_length)
+        if (
+          e.initial_value !== undefined &&
+          typeof e.max_length === 'number' &&
+          String(e.initial_value).length > e.max_length
+        )
           this.add(`${path}.initial_value`, 'initial_value longer than max_length');
         break;
       }
@@ -284,7 +313,8 @@ class Checker {
       if (!KNOWN_BLOCKS.has(b.type)) this.add(p, `unknown block type ${JSON.stringify(b.type)}`);
       this.id(b.block_id, `${p}.block_id`, 'block_id');
       if (typeof b.block_id === 'string') {
-        if (blockIds.has(b.block_id)) this.add(`${p}.block_id`, `duplicate block_id ${JSON.stringify(b.block_id)}`);
+        if (blockIds.has(b.block_id))
+          this.add(`${p}.block_id`, `duplicate block_id ${JSON.stringify(b.block_id)}`);
         blockIds.add(b.block_id);
       }
       this.block(b, p);
@@ -338,7 +368,8 @@ class Checker {
           const ep = `${p}.elements[${i}]`;
           this.element(e, ep);
           if (typeof e?.action_id === 'string') {
-            if (actionIds.has(e.action_id)) this.add(`${ep}.action_id`, `duplicate action_id ${JSON.stringify(e.action_id)} in block`);
+            if (actionIds.has(e.action_id))
+              this.add(`${ep}.action_id`, `duplicate action_id ${JSON.stringify(e.action_id)} in block`);
             actionIds.add(e.action_id);
           }
         });
@@ -354,7 +385,8 @@ class Checker {
       case 'image': {
         if (!b.image_url && !b.slack_file) this.add(p, 'image block needs image_url or slack_file');
         if (typeof b.alt_text !== 'string' || !b.alt_text) this.add(`${p}.alt_text`, 'alt_text is required');
-        else if (b.alt_text.length > LIMITS.imageAltText) this.add(`${p}.alt_text`, `max ${LIMITS.imageAltText} chars`);
+        else if (b.alt_text.length > LIMITS.imageAltText)
+          this.add(`${p}.alt_text`, `max ${LIMITS.imageAltText} chars`);
         if (b.title !== undefined) this.text(b.title, `${p}.title`, { max: 2000, plainOnly: true });
         break;
       }
@@ -399,8 +431,12 @@ export function checkMessage(args: Json): string[] {
   if (text !== undefined && text !== null && typeof text !== 'string') c.add('text', 'text must be a string');
   const textStr = typeof text === 'string' ? text : '';
   if (hasBlocks && textStr.trim().length === 0)
-    c.add('text', 'a non-empty text fallback is required when blocks are sent (notifications, screen readers)');
-  if (!hasBlocks && textStr.length === 0 && !args.attachments) c.add('text', 'message has neither text nor blocks');
+    c.add(
+      'text',
+      'a non-empty text fallback is required when blocks are sent (notifications, screen readers)',
+    );
+  if (!hasBlocks && textStr.length === 0 && !args.attachments)
+    c.add('text', 'message has neither text nor blocks');
   if (textStr.length > LIMITS.messageTextHard)
     c.add('text', `text is ${textStr.length} chars; Slack truncates above ${LIMITS.messageTextHard}`);
   else if (textStr.length > LIMITS.messageTextSoft)
@@ -413,7 +449,10 @@ export function checkMessage(args: Json): string[] {
     });
   }
   if (c.textChars > LIMITS.blockTextBudget)
-    c.add('blocks', `${c.textChars} chars of block text, budget ${LIMITS.blockTextBudget} (msg_blocks_too_long near 11k)`);
+    c.add(
+      'blocks',
+      `${c.textChars} chars of block text, budget ${LIMITS.blockTextBudget} (msg_blocks_too_long near 11k)`,
+    );
   return c.problems;
 }
 
@@ -422,9 +461,11 @@ export function checkView(view: Json): string[] {
   const c = new Checker();
   const v = parseMaybeJson(view, 'view', c.problems);
   if (!v || typeof v !== 'object') return c.problems.length ? c.problems : ['view must be an object'];
-  if (v.type !== 'modal' && v.type !== 'home') c.add('view.type', `must be modal or home, got ${JSON.stringify(v.type)}`);
+  if (v.type !== 'modal' && v.type !== 'home')
+    c.add('view.type', `must be modal or home, got ${JSON.stringify(v.type)}`);
   const isModal = v.type === 'modal';
-  if (isModal || v.title !== undefined) c.text(v.title, 'view.title', { max: LIMITS.viewTitle, plainOnly: true });
+  if (isModal || v.title !== undefined)
+    c.text(v.title, 'view.title', { max: LIMITS.viewTitle, plainOnly: true });
   if (v.submit !== undefined) c.text(v.submit, 'view.submit', { max: LIMITS.viewTitle, plainOnly: true });
   if (v.close !== undefined) c.text(v.close, 'view.close', { max: LIMITS.viewTitle, plainOnly: true });
   c.id(v.callback_id, 'view.callback_id', 'callback_id');
@@ -436,14 +477,25 @@ export function checkView(view: Json): string[] {
   }
   if (v.blocks === undefined) c.add('view.blocks', 'blocks are required');
   else c.blocks(v.blocks, 'view.blocks', LIMITS.viewBlocks);
-  if (isModal && Array.isArray(v.blocks) && v.blocks.some((b: Json) => b?.type === 'input') && v.submit === undefined)
+  if (
+    isModal &&
+    Array.isArray(v.blocks) &&
+    v.blocks.some((b: Json) => b?.type === 'input') &&
+    v.submit === undefined
+  )
     c.add('view.submit', 'submit is required when the modal has an input block');
   const bytes = Buffer.byteLength(JSON.stringify(v));
-  if (bytes > LIMITS.viewBytes) c.add('view', `${bytes} bytes of JSON, max ${LIMITS.viewBytes} (view_too_large)`);
+  if (bytes > LIMITS.viewBytes)
+    c.add('view', `${bytes} bytes of JSON, max ${LIMITS.viewBytes} (view_too_large)`);
   return c.problems;
 }
 
-const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'chat.scheduleMessage']);
+const MESSAGE_METHODS = new Set([
+  'chat.postMessage',
+  'chat.update',
+  'chat.postEphemeral',
+  'chat.scheduleMessage',
+]);
 const VIEW_METHODS = new Set(['views.open', 'views.update', 'views.push', 'views.publish']);
 
 /**
@@ -481,7 +533,8 @@ export function checkAdaptiveCard(input: Json): string[] {
       ? input.content
       : input;
   if (!card || typeof card !== 'object') return ['card must be an object'];
-  if (card.type !== 'AdaptiveCard') problems.push(`type must be AdaptiveCard, got ${JSON.stringify(card.type)}`);
+  if (card.type !== 'AdaptiveCard')
+    problems.push(`type must be AdaptiveCard, got ${JSON.stringify(card.type)}`);
   if (typeof card.version !== 'string' || !/^\d+(\.\d+)*$/.test(card.version))
     problems.push(`version must be a string like "1.5", got ${JSON.stringify(card.version)}`);
   else if (versionGreater(card.version, LIMITS.cardVersion))
@@ -499,7 +552,8 @@ export function checkAdaptiveCard(input: Json): string[] {
     const type = typeof v.type === 'string' ? v.type : '';
     if (type.startsWith('Input.')) {
       if (typeof v.id !== 'string' || !v.id) problems.push(`${path}: ${type} needs an id`);
-      else if (ids.has(v.id)) problems.push(`${path}: duplicate input id ${JSON.stringify(v.id)} (also at ${ids.get(v.id)})`);
+      else if (ids.has(v.id))
+        problems.push(`${path}: duplicate input id ${JSON.stringify(v.id)} (also at ${ids.get(v.id)})`);
       else ids.set(v.id, path);
       if (type === 'Input.Toggle' && (typeof v.title !== 'string' || !v.title))
         problems.push(`${path}: Input.Toggle needs a title`);
@@ -521,6 +575,7 @@ export function checkAdaptiveCard(input: Json): string[] {
   walk(card.body ?? [], 'body');
   walk(card.actions ?? [], 'actions');
   const bytes = Buffer.byteLength(JSON.stringify(card));
-  if (bytes > LIMITS.cardBytes) problems.push(`card is ${bytes} bytes of JSON, keep it <= ${LIMITS.cardBytes}`);
+  if (bytes > LIMITS.cardBytes)
+    problems.push(`card is ${bytes} bytes of JSON, keep it <= ${LIMITS.cardBytes}`);
   return problems;
 }

@@ -119,7 +119,9 @@ const DEFAULT_MEMBERS: FakeMember[] = [
   },
 ];
 
-export async function startFakeBotConnector(opts: { members?: FakeMember[] } = {}): Promise<FakeBotConnector> {
+export async function startFakeBotConnector(
+  opts: { members?: FakeMember[] } = {},
+): Promise<FakeBotConnector> {
   const requests: ConnectorRequest[] = [];
   const activities: ConnectorRequest[] = [];
   const byId = new Map<string, { conversationId: string; activity: Json; deleted: boolean }>();
@@ -156,9 +158,10 @@ export async function startFakeBotConnector(opts: { members?: FakeMember[] } = {
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     // clients build `${serviceUrl}/v3/...`; with a trailing-slash serviceUrl that is `//v3/...`
-    const path = url.pathname.replace(/\/{2,}/g, '/');
+    // (which `new URL` would read as a protocol-relative URL), so collapse slashes first
+    const url = new URL((req.url ?? '/').replace(/\/{2,}/g, '/'), 'http://127.0.0.1');
+    const path = url.pathname;
     const method = req.method ?? 'GET';
     const body = await readJson(req);
     const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -177,7 +180,10 @@ export async function startFakeBotConnector(opts: { members?: FakeMember[] } = {
         else if (method === 'PUT' && activityId) op = 'update';
         else if (method === 'DELETE' && activityId) op = 'delete';
         if (op === 'reply' && !activityId) activityId = body?.replyToId;
-      } else if ((segs[3] === 'members' || segs[3] === 'pagedMembers' || segs[3] === 'pagedmembers') && method === 'GET')
+      } else if (
+        (segs[3] === 'members' || segs[3] === 'pagedMembers' || segs[3] === 'pagedmembers') &&
+        method === 'GET'
+      )
         op = 'getMembers';
     }
 
@@ -200,14 +206,24 @@ export async function startFakeBotConnector(opts: { members?: FakeMember[] } = {
       rec.status = failure.status ?? 500;
       const headers: Record<string, string> = {};
       if (failure.retryAfter !== undefined) headers['retry-after'] = String(failure.retryAfter);
-      send(res, rec.status, failure.body ?? { error: { code: 'ServiceError', message: 'scripted failure' } }, headers);
+      send(
+        res,
+        rec.status,
+        failure.body ?? { error: { code: 'ServiceError', message: 'scripted failure' } },
+        headers,
+      );
       emitter.emit('request', rec);
       return;
     }
 
     switch (op) {
       case 'token':
-        send(res, 200, { token_type: 'Bearer', expires_in: 3600, ext_expires_in: 3600, access_token: 'fake-connector-token' });
+        send(res, 200, {
+          token_type: 'Bearer',
+          expires_in: 3600,
+          ext_expires_in: 3600,
+          access_token: 'fake-connector-token',
+        });
         break;
       case 'send':
       case 'reply': {
@@ -248,7 +264,8 @@ export async function startFakeBotConnector(opts: { members?: FakeMember[] } = {
       case 'getMembers': {
         if (segs[3] === 'members' && segs[4]) {
           const m = members.find((x) => x.id === segs[4] || x.aadObjectId === segs[4]);
-          if (!m) send(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'member not found' } });
+          if (!m)
+            send(res, 404, { error: { code: 'MemberNotFoundInConversation', message: 'member not found' } });
           else send(res, 200, m);
         } else if (segs[3] === 'pagedMembers' || segs[3] === 'pagedmembers') send(res, 200, { members });
         else send(res, 200, members);
@@ -258,7 +275,12 @@ export async function startFakeBotConnector(opts: { members?: FakeMember[] } = {
         if (segs[0] === 'v3' && segs[1] === 'teams' && segs[2]) {
           if (segs[3] === 'conversations')
             send(res, 200, { conversations: [{ id: segs[2], name: 'General' }] });
-          else send(res, 200, { id: segs[2], name: 'Fake Team', aadGroupId: '00000000-0000-0000-0000-0000000000aa' });
+          else
+            send(res, 200, {
+              id: segs[2],
+              name: 'Fake Team',
+              aadGroupId: '00000000-0000-0000-0000-0000000000aa',
+            });
         } else send(res, 404, { error: { code: 'NotFound', message: `no route ${method} ${path}` } });
     }
     emitter.emit('request', rec);
@@ -301,7 +323,11 @@ export async function startFakeBotConnector(opts: { members?: FakeMember[] } = {
         };
         const timer = setTimeout(() => {
           emitter.off('request', on);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} activities; got ${activities.length}`));
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${count} activities; got ${activities.length}`,
+            ),
+          );
         }, timeoutMs);
         emitter.on('request', on);
       });

@@ -319,7 +319,12 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
     return user;
   }
 
-  function addChannel(ch: { id?: string; name: string; is_private?: boolean; members?: string[] }): FakeChannel {
+  function addChannel(ch: {
+    id?: string;
+    name: string;
+    is_private?: boolean;
+    members?: string[];
+  }): FakeChannel {
     channelCounter += 1;
     const channel: FakeChannel = {
       id: ch.id ?? `C${String(1000 + channelCounter)}`,
@@ -452,7 +457,8 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
 
   function requireTrigger(args: Args): void {
     const trigger = str(args.trigger_id) ?? str(args.interactivity_pointer);
-    if (!trigger) fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing trigger_id'] } });
+    if (!trigger)
+      fail('invalid_arguments', { response_metadata: { messages: ['[ERROR] missing trigger_id'] } });
     if (opts.strictTriggers) {
       if (usedTriggers.has(trigger)) fail('exchanged_trigger_id');
       usedTriggers.add(trigger);
@@ -593,7 +599,12 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
       const post_at = Number(args.post_at);
       if (!post_at || post_at < nowSec()) fail('time_in_past');
       fileCounter += 1;
-      return { channel, scheduled_message_id: `Q${1000 + fileCounter}`, post_at, message: { text: args.text } };
+      return {
+        channel,
+        scheduled_message_id: `Q${1000 + fileCounter}`,
+        post_at,
+        message: { text: args.text },
+      };
     },
 
     'conversations.create': (args) => {
@@ -674,7 +685,9 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
     }),
     'conversations.history': (args) => {
       const channel = resolveChannel(args.channel);
-      const list = (messages.get(channel) ?? []).filter((m) => !m.deleted && (!m.thread_ts || m.thread_ts === m.ts));
+      const list = (messages.get(channel) ?? []).filter(
+        (m) => !m.deleted && (!m.thread_ts || m.thread_ts === m.ts),
+      );
       return {
         messages: list.reverse().map(messageJson),
         has_more: false,
@@ -684,7 +697,9 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
     'conversations.replies': (args) => {
       const channel = resolveChannel(args.channel);
       const ts = String(args.ts ?? '');
-      const list = (messages.get(channel) ?? []).filter((m) => !m.deleted && (m.ts === ts || m.thread_ts === ts));
+      const list = (messages.get(channel) ?? []).filter(
+        (m) => !m.deleted && (m.ts === ts || m.thread_ts === ts),
+      );
       if (list.length === 0) fail('thread_not_found');
       return { messages: list.map(messageJson), has_more: false, response_metadata: { next_cursor: '' } };
     },
@@ -751,7 +766,9 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
     },
     'views.publish': (args) => {
       if (!str(args.user_id)) fail('invalid_arguments');
-      const existing = [...views.values()].find((x) => x.type === 'home' && x.user_id === String(args.user_id));
+      const existing = [...views.values()].find(
+        (x) => x.type === 'home' && x.user_id === String(args.user_id),
+      );
       if (existing) {
         if (args.hash !== undefined && String(args.hash) !== existing.hash) fail('hash_conflict');
         hashCounter += 1;
@@ -866,7 +883,7 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', origin);
+    const url = new URL((req.url ?? '/').replace(/\/{2,}/g, '/'), origin);
     const raw = await readBody(req);
 
     const upload = /^\/upload\/([^/]+)$/.exec(url.pathname);
@@ -891,7 +908,15 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
     for (const [k, v] of url.searchParams) if (!(k in args)) args[k] = v;
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice(7) : str(args.token);
-    const call: RecordedCall = { method, args, token, at: Date.now(), status: 200, ok: true, response: undefined };
+    const call: RecordedCall = {
+      method,
+      args,
+      token,
+      at: Date.now(),
+      status: 200,
+      ok: true,
+      response: undefined,
+    };
     calls.push(call);
 
     const respond = (status: number, body: Json, headers: Record<string, string> = {}) => {

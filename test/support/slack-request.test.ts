@@ -63,7 +63,7 @@ describe('SlackClientSim against a real Bolt App (HTTPReceiver)', () => {
   const seen: Record<string, any[]> = {};
   // biome-ignore lint/suspicious/noExplicitAny: captured listener arguments
   const record = (key: string, v: any) => {
-    (seen[key] ??= []).push(v);
+    seen[key] = [...(seen[key] ?? []), v];
   };
 
   beforeAll(async () => {
@@ -96,10 +96,13 @@ describe('SlackClientSim against a real Bolt App (HTTPReceiver)', () => {
       await ack();
       record('view', view);
     });
-    app.shortcut({ callback_id: 'declare_from_message', type: 'message_action' }, async ({ ack, shortcut }) => {
-      await ack();
-      record('shortcut', shortcut);
-    });
+    app.shortcut(
+      { callback_id: 'declare_from_message', type: 'message_action' },
+      async ({ ack, shortcut }) => {
+        await ack();
+        record('shortcut', shortcut);
+      },
+    );
     app.shortcut({ callback_id: 'declare_global', type: 'shortcut' }, async ({ ack, shortcut }) => {
       await ack();
       record('global', shortcut);
@@ -170,7 +173,12 @@ describe('SlackClientSim against a real Bolt App (HTTPReceiver)', () => {
     });
     expect(res.status).toBe(200);
     const { body, action } = seen.action[0];
-    expect(action).toMatchObject({ action_id: 'ack_btn', block_id: 'inc_actions', value: 'INC-1', type: 'button' });
+    expect(action).toMatchObject({
+      action_id: 'ack_btn',
+      block_id: 'inc_actions',
+      value: 'INC-1',
+      type: 'button',
+    });
     expect(body.user.id).toBe('U2');
     expect(body.container).toMatchObject({ channel_id: 'C42', message_ts: '1700000001.000001' });
     expect(body.message.ts).toBe('1700000001.000001');
@@ -233,7 +241,10 @@ describe('SlackClientSim against a real Bolt App (HTTPReceiver)', () => {
       retryNum: 1,
       retryReason: 'http_timeout',
     });
-    const env = sim.eventEnvelope({ type: 'app_mention', text: 'x', user: 'U1', channel: 'C1' }, { eventId: 'Ev9' });
+    const env = sim.eventEnvelope(
+      { type: 'app_mention', text: 'x', user: 'U1', channel: 'C1' },
+      { eventId: 'Ev9' },
+    );
     expect(env).toMatchObject({ type: 'event_callback', event_id: 'Ev9', team_id: 'T111' });
   });
 

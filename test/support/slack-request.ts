@@ -225,7 +225,8 @@ export class SlackClientSim {
   /** Send a raw body with Slack's signature headers. */
   async send(body: string, contentType: string, opts: SendOptions = {}): Promise<SlackResponse> {
     const headers: Record<string, string> = { 'content-type': contentType, ...(opts.headers ?? {}) };
-    if (!opts.unsigned) Object.assign(headers, signSlack(opts.signingSecret ?? this.signingSecret, body, opts.timestamp));
+    if (!opts.unsigned)
+      Object.assign(headers, signSlack(opts.signingSecret ?? this.signingSecret, body, opts.timestamp));
     if (opts.retryNum !== undefined) {
       headers['x-slack-retry-num'] = String(opts.retryNum);
       headers['x-slack-retry-reason'] = opts.retryReason ?? 'http_timeout';
@@ -314,7 +315,12 @@ export class SlackClientSim {
       action.initial_user = o.selectedUser;
     }
     Object.assign(action, o.action ?? {});
-    p.user = { id: o.userId, username: `user-${o.userId.toLowerCase()}`, name: `user-${o.userId.toLowerCase()}`, team_id: this.teamId };
+    p.user = {
+      id: o.userId,
+      username: `user-${o.userId.toLowerCase()}`,
+      name: `user-${o.userId.toLowerCase()}`,
+      team_id: this.teamId,
+    };
     p.team = this.team();
     p.api_app_id = this.apiAppId;
     p.trigger_id = o.triggerId ?? this.nextTriggerId();
@@ -328,7 +334,12 @@ export class SlackClientSim {
     } else {
       const channelId = o.channelId ?? 'C111';
       const messageTs = o.messageTs ?? o.message?.ts ?? '111.222';
-      p.container = { type: 'message', message_ts: messageTs, channel_id: channelId, is_ephemeral: o.isEphemeral ?? false };
+      p.container = {
+        type: 'message',
+        message_ts: messageTs,
+        channel_id: channelId,
+        is_ephemeral: o.isEphemeral ?? false,
+      };
       p.channel = { id: channelId, name: 'incident' };
       if (!o.isEphemeral) {
         p.message = {
@@ -351,7 +362,12 @@ export class SlackClientSim {
     const p = loadSlackFixture('view_submission');
     p.type = o.closed ? 'view_closed' : 'view_submission';
     p.team = this.team();
-    p.user = { id: o.userId, username: `user-${o.userId.toLowerCase()}`, name: `user-${o.userId.toLowerCase()}`, team_id: this.teamId };
+    p.user = {
+      id: o.userId,
+      username: `user-${o.userId.toLowerCase()}`,
+      name: `user-${o.userId.toLowerCase()}`,
+      team_id: this.teamId,
+    };
     p.api_app_id = this.apiAppId;
     p.trigger_id = o.triggerId ?? this.nextTriggerId();
     const v = p.view;
@@ -447,7 +463,13 @@ export class SlackClientSim {
     p.event_time = o.eventTime ?? Math.floor(Number(ts));
     delete p.authed_users;
     p.authorizations = [
-      { enterprise_id: this.enterpriseId ?? null, team_id: this.teamId, user_id: 'U0BOT', is_bot: true, is_enterprise_install: false },
+      {
+        enterprise_id: this.enterpriseId ?? null,
+        team_id: this.teamId,
+        user_id: 'U0BOT',
+        is_bot: true,
+        is_enterprise_install: false,
+      },
     ];
     p.is_ext_shared_channel = false;
     p.event_context = `4-${randomUUID()}`;
@@ -459,7 +481,10 @@ export class SlackClientSim {
   }
 
   /** `app_mention` event: `text` should include the bot mention, e.g. `<@U0BOT> incident declare`. */
-  appMention(text: string, o: EventOptions & { userId: string; channelId: string; threadTs?: string }): Promise<SlackResponse> {
+  appMention(
+    text: string,
+    o: EventOptions & { userId: string; channelId: string; threadTs?: string },
+  ): Promise<SlackResponse> {
     return this.event(
       { type: 'app_mention', text, user: o.userId, channel: o.channelId, thread_ts: o.threadTs },
       o,
@@ -521,7 +546,8 @@ export async function startResponseUrlCatcher(): Promise<ResponseUrlCatcher> {
         try {
           body = JSON.parse(raw);
         } catch {
-          if ((req.headers['content-type'] ?? '').includes('form')) body = Object.fromEntries(new URLSearchParams(raw));
+          if ((req.headers['content-type'] ?? '').includes('form'))
+            body = Object.fromEntries(new URLSearchParams(raw));
         }
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         posts.push({ path, body, raw, at: Date.now() });
@@ -560,7 +586,11 @@ export async function startResponseUrlCatcher(): Promise<ResponseUrlCatcher> {
         };
         const timer = setTimeout(() => {
           emitter.off('post', on);
-          ko(new Error(`timed out after ${timeoutMs} ms waiting for ${count} response_url post(s); got ${matching().length}`));
+          ko(
+            new Error(
+              `timed out after ${timeoutMs} ms waiting for ${count} response_url post(s); got ${matching().length}`,
+            ),
+          );
         }, timeoutMs);
         emitter.on('post', on);
       });

@@ -23,7 +23,7 @@ describe('Teams SDK routing semantics (2.0.16)', () => {
       register: (app) => {
         app.on('activity', async (ctx) => {
           calls.push('activity-middleware');
-          return ctx.next();
+          await ctx.next();
         });
         app.on('message', async () => {
           calls.push('message-1');

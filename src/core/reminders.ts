@@ -1,0 +1,338 @@
+// What reminders are owed, as a pure function of the incidents, what was already claimed and `now`.
+// The scheduler only decides WHEN to look; this decides WHAT is owed. Each reminder's key names its
+// due instant, so claiming the key (reminders table, primary key) makes it sent once, whatever the
+// number of passes or processes. After downtime each family of reminders yields at most ONE catch-up:
+// the one with the latest due instant, with `lateBy` saying how late it is; older instants of the
+// same family are superseded and never sent.
+import type { Target } from './effects.js';
+import type { Incident } from './incident.js';
+import { holders } from './incident.js';
+import type { Playbook } from './playbook.js';
+import { allChecklistItems, findRole } from './playbook.js';
+import { openRequiredRoles } from './roles.js';
+
+export type ReminderKind =
+  | 'status-update'
+  | 'status-escalate'
+  | 'status-overdue'
+  | 'initial-alert'
+  | 'initial-alert-overdue'
+  | 'golden-hour-warning'
+  | 'golden-hour'
+  | 'roles-unfilled'
+  | 'review-due'
+  | 'review-overdue'
+  | 'followup-due'
+  | 'followup-overdue';
+
+/** The keys of `incident.snoozes` that silence each family ("snooze {kind, until}"). */
+export type SnoozeKind = 'status_update' | 'initial_alert' | 'golden_hour' | 'required_roles' | 'review' | 'followup';
+
+export interface Reminder {
+  /** `{kind}:{incidentKey}:{dueAt}` (follow-ups: `{kind}:{incidentKey}:{followupId}:{dueAt}`). */
+  key: string;
+  incidentKey: string;
+  kind: ReminderKind;
+  /** The due instant, ISO UTC. */
+  dueAt: string;
+  /** Whole minutes between the due instant and `now` (more than 0 for a catch-up after downtime). */
+  lateBy: number;
+  target: Target;
+  data: Record<string, unknown>;
+}
+
+export interface ReminderOptions {
+  /** Overrides the playbook's clocks.nudgeGraceMinutes (minutes between nudge, escalation and overdue note). */
+  graceMinutes?: number;
+  /** The hour (UTC) at which day-based reminders (review, follow-ups) fall due. Default 9. */
+  dayHourUtc?: number;
+  /** The role nudged for communications. Default `comms_lead`. */
+  commsRole?: string;
+  /** Catch-ups later than this many minutes are dropped. Default: never dropped. */
+  maxLateMinutes?: number;
+}
+
+export interface IncidentWithPlaybook {
+  incident: Incident;
+  playbook: Playbook;
+}
+
+export type Claimed = Set<string> | ((key: string) => boolean);
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+
+interface Candidate {
+  kind: ReminderKind;
+  at: number;
+  target: Target;
+  data: Record<string, unknown>;
+}
+
+/** The reminders owed at `now` that nobody has claimed yet: at most one per family per incident. */
+export function dueReminders(
+  incidents: IncidentWithPlaybook[],
+  claimed: Claimed,
+  now: Date,
+  opts: ReminderOptions = {},
+): Reminder[] {
+  const isClaimed = typeof claimed === 'function' ? claimed : (k: string) => claimed.has(k);
+  const out: Reminder[] = [];
+  const t = now.getTime();
+  for (const { incident, playbook } of incidents) {
+    for (const family of families(incident, playbook, t, opts)) {
+      const pick = latest(family.candidates, t);
+      if (!pick) continue;
+      const lateBy = Math.floor((t - pick.at) / MIN);
+      if (opts.maxLateMinutes !== undefined && lateBy > opts.maxLateMinutes) continue;
+      const dueAt = new Date(pick.at).toISOString();
+      const key = [pick.kind, incident.key, ...(family.id ? [family.id] : []), dueAt].join(':');
+      if (isClaimed(key)) continue;
+      out.push({
+        key,
+        incidentKey: incident.key,
+        kind: pick.kind,
+        dueAt,
+        lateBy,
+        target: pick.target,
+        data: {
+          incidentKey: incident.key,
+          title: incident.title,
+          drill: incident.drill,
+          snoozeKind: family.snooze,
+          lateBy,
+          ...pick.data,
+        },
+      });
+    }
+  }
+  return out.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.key < b.key ? -1 : 1));
+}
+
+/** The candidate with the latest instant not after `now`; on a tie the later (more severe) one in the list. */
+function latest(cands: Candidate[], now: number): Candidate | null {
+  let best: Candidate | null = null;
+  for (const c of cands) {
+    if (Number.isNaN(c.at) || c.at > now) continue;
+    if (!best || c.at >= best.at) best = c;
+  }
+  return best;
+}
+
+/** The latest instant `start + k * step` (k >= 0) not after `now`, or null before `start`. */
+function latestStep(start: number, step: number, now: number): { at: number; k: number } | null {
+  if (now < start) return null;
+  if (step <= 0) return { at: start, k: 0 };
+  const k = Math.floor((now - start) / step);
+  return { at: start + k * step, k };
+}
+
+interface Family {
+  snooze: SnoozeKind;
+  /** Extra key part (follow-up id). */
+  id?: string;
+  candidates: Candidate[];
+}
+
+function snoozed(i: Incident, kind: string, now: number): boolean {
+  const until = i.snoozes?.[kind];
+  return until !== undefined && Date.parse(until) > now;
+}
+
+function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions): Family[] {
+  const out: Family[] = [];
+  const open = i.closedAt === null;
+  const inReview = i.phase === pb.reviewPhase;
+  const terminal = pb.phases.find((p) => p.id === i.phase)?.terminal ?? false;
+  const commsRole = opts.commsRole ?? 'comms_lead';
+  const grace = (opts.graceMinutes ?? pb.clocks.nudgeGraceMinutes) * MIN;
+  const declared = Date.parse(i.declaredAt);
+  const ic = holders(i, pb.commanderRole)[0];
+  const comms = holders(i, commsRole);
+  const toIc: Target = ic ? { to: 'user', user: ic } : { to: 'room' };
+  const ROOM: Target = { to: 'room' };
+  // Whom to nudge for communications: the comms lead, or the IC while the role is open.
+  const commsMention = comms.length > 0 ? comms : ic ? [ic] : [];
+  const roleOpen = comms.length === 0 ? { roleOpen: commsRole, roleOpenName: findRole(pb, commsRole)?.name ?? commsRole } : {};
+
+  if (open && !inReview && !terminal) {
+    // ---- status updates
+    if (!snoozed(i, 'status_update', now)) {
+      const interval = (i.severeImpact ? pb.clocks.severeStatusUpdateMinutes : pb.clocks.statusUpdateMinutes) * MIN;
+      const base = Date.parse(i.lastStatusUpdateAt ?? i.declaredAt);
+      const due = base + interval;
+      const common = {
+        updateDueAt: new Date(due).toISOString(),
+        overdueMinutes: Math.max(0, Math.floor((now - due) / MIN)),
+        intervalMinutes: interval / MIN,
+        lastStatusUpdateAt: i.lastStatusUpdateAt,
+        severeImpact: i.severeImpact,
+      };
+      const candidates: Candidate[] = [];
+      const step = latestStep(due, interval, now);
+      if (step) {
+        candidates.push({
+          kind: 'status-update',
+          at: step.at,
+          target: ROOM,
+          data: { ...common, mention: commsMention, ...roleOpen, repeat: step.k > 0 },
+        });
+      }
+      candidates.push(
+        { kind: 'status-escalate', at: due + grace, target: toIc, data: { ...common, mention: ic ? [ic] : [], ...roleOpen, escalation: true } },
+        { kind: 'status-overdue', at: due + 2 * grace, target: { to: 'stakeholders' }, data: { ...common, overdue: true } },
+      );
+      out.push({ snooze: 'status_update', candidates });
+    }
+
+    // ---- initial stakeholder alert
+    if (i.initialAlertAt === null && !snoozed(i, 'initial_alert', now)) {
+      const deadline = declared + pb.clocks.initialAlertMinutes * MIN;
+      const common = { alertDueAt: new Date(deadline).toISOString() };
+      out.push({
+        snooze: 'initial_alert',
+        candidates: [
+          {
+            kind: 'initial-alert',
+            at: declared + pb.clocks.initialAlertNudgeMinutes * MIN,
+            target: ROOM,
+            data: {
+              ...common,
+              mention: unique([...comms, ...(ic ? [ic] : [])]),
+              ...roleOpen,
+              minutesLeft: pb.clocks.initialAlertMinutes - pb.clocks.initialAlertNudgeMinutes,
+            },
+          },
+          { kind: 'initial-alert-overdue', at: deadline, target: toIc, data: { ...common, mention: ic ? [ic] : [], escalation: true, overdue: true } },
+        ],
+      });
+    }
+
+    // ---- golden hour checklist
+    const openItems = allChecklistItems(pb)
+      .filter((it) => !i.checklist[it.id])
+      .map((it) => ({
+        id: it.id,
+        text: it.text,
+        ownerRole: it.ownerRole,
+        ownerRoleName: findRole(pb, it.ownerRole)?.name ?? it.ownerRole,
+        owners: holders(i, it.ownerRole),
+      }));
+    if (openItems.length > 0 && !snoozed(i, 'golden_hour', now)) {
+      const end = declared + pb.clocks.goldenHourMinutes * MIN;
+      const common = { items: openItems, goldenHourEndsAt: new Date(end).toISOString() };
+      out.push({
+        snooze: 'golden_hour',
+        candidates: [
+          {
+            kind: 'golden-hour-warning',
+            at: declared + pb.clocks.goldenHourWarningMinutes * MIN,
+            target: ROOM,
+            data: { ...common, minutesLeft: pb.clocks.goldenHourMinutes - pb.clocks.goldenHourWarningMinutes },
+          },
+          { kind: 'golden-hour', at: end, target: ROOM, data: { ...common, overdue: true } },
+        ],
+      });
+    }
+
+    // ---- required roles
+    const missing = openRequiredRoles(i, pb);
+    if (missing.length > 0 && !snoozed(i, 'required_roles', now)) {
+      out.push({
+        snooze: 'required_roles',
+        candidates: [
+          {
+            kind: 'roles-unfilled',
+            at: declared + pb.clocks.requiredRolesNudgeMinutes * MIN,
+            target: ROOM,
+            data: { roles: missing.map((r) => ({ id: r, name: findRole(pb, r)?.name ?? r })), mention: ic ? [ic] : [] },
+          },
+        ],
+      });
+    }
+  }
+
+  const hour = (opts.dayHourUtc ?? 9) * 60 * MIN;
+
+  // ---- post-incident review
+  if (i.closedAt !== null && i.reviewedAt === null && i.reviewDueOn && !snoozed(i, 'review', now)) {
+    const dueDay = utcDay(i.reviewDueOn);
+    if (dueDay !== null) {
+      const closedAt = Date.parse(i.closedAt);
+      const facilitator = i.reviewFacilitator ?? ic;
+      const target: Target = facilitator ? { to: 'user', user: facilitator } : ROOM;
+      const dueAt = dueDay + hour;
+      const common = { reviewDueOn: i.reviewDueOn, facilitator: facilitator ?? null, mention: facilitator ? [facilitator] : [] };
+      const candidates: Candidate[] = [
+        { kind: 'review-due', at: prevBusinessDay(dueDay) + hour, target, data: { ...common, when: 'next_business_day' } },
+        { kind: 'review-due', at: dueAt, target, data: { ...common, when: 'today' } },
+      ];
+      // Overdue: once per business day after the due date, at the same hour.
+      let day = Math.floor(now / DAY) * DAY;
+      if (day + hour > now) day -= DAY;
+      while (isWeekend(day)) day -= DAY;
+      if (day > dueDay) {
+        candidates.push({
+          kind: 'review-overdue',
+          at: day + hour,
+          target,
+          data: { ...common, overdue: true, businessDaysOverdue: businessDaysBetween(dueDay, day) },
+        });
+      }
+      out.push({ snooze: 'review', candidates: candidates.filter((c) => c.at >= closedAt) });
+    }
+  }
+
+  // ---- follow-up actions (also after the incident is done)
+  if (!snoozed(i, 'followup', now)) {
+    for (const f of i.followups ?? []) {
+      if (f.state !== 'open' || snoozed(i, `followup:${f.id}`, now)) continue;
+      const day = utcDay(f.due);
+      if (day === null) continue;
+      const dueAt = day + hour;
+      const target: Target = { to: 'user', user: f.owner };
+      const common = { followupId: f.id, what: f.what, owner: f.owner, due: f.due, objective: f.objective, mention: [f.owner] };
+      const candidates: Candidate[] = [{ kind: 'followup-due', at: dueAt, target, data: common }];
+      const weekly = latestStep(dueAt + 7 * DAY, 7 * DAY, now);
+      if (weekly) {
+        candidates.push({
+          kind: 'followup-overdue',
+          at: weekly.at,
+          target,
+          data: { ...common, overdue: true, weeksOverdue: weekly.k + 1 },
+        });
+      }
+      out.push({ snooze: 'followup', id: f.id, candidates });
+    }
+  }
+  return out;
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
+}
+
+/** Midnight UTC (ms) of a `YYYY-MM-DD` date or of an ISO time's UTC date; null when not a date. */
+function utcDay(s: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (m) return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? null : Math.floor(t / DAY) * DAY;
+}
+
+function isWeekend(dayMs: number): boolean {
+  const d = new Date(dayMs).getUTCDay();
+  return d === 0 || d === 6;
+}
+
+function prevBusinessDay(dayMs: number): number {
+  let d = dayMs - DAY;
+  while (isWeekend(d)) d -= DAY;
+  return d;
+}
+
+function businessDaysBetween(fromDay: number, toDay: number): number {
+  let n = 0;
+  for (let d = fromDay + DAY; d <= toDay; d += DAY) if (!isWeekend(d)) n++;
+  return n;
+}

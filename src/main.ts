@@ -1,0 +1,68 @@
+// Wires things: configuration, logger, the bot, signals. Nothing else lives here.
+import { startBot } from './bot.js';
+import { ConfigError, loadDotEnv, NOTHING_CONFIGURED, readConfig, slackEnabled, teamsEnabled } from './config.js';
+import { createLogger } from './logger.js';
+import { PlaybookError } from './playbook/load-playbook.js';
+import { MigrationError } from './adapters/sqlite/migrate.js';
+
+async function main(): Promise<number> {
+  loadDotEnv();
+  let config: ReturnType<typeof readConfig>;
+  try {
+    config = readConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`incident-bot: the configuration is not valid:\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  if (!slackEnabled(config) && !teamsEnabled(config)) {
+    process.stderr.write(`${NOTHING_CONFIGURED}\n`);
+    return 2;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot(config, logger);
+  } catch (e) {
+    if (e instanceof PlaybookError) {
+      process.stderr.write(`incident-bot: the playbook ${e.file} is not valid:\n${e.errors.map((x) => `  - ${x}`).join('\n')}\n`);
+      return 2;
+    }
+    if (e instanceof MigrationError) {
+      process.stderr.write(`incident-bot: ${e.message}\n`);
+      return 2;
+    }
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      process.stderr.write(`incident-bot: port ${config.PORT} is already in use; set PORT to another port.\n`);
+      return 2;
+    }
+    logger.fatal({ err: e }, 'incident-bot could not start');
+    return 1;
+  }
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    bot.shutdown().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+  return -1;
+}
+
+main().then(
+  (code) => {
+    if (code >= 0) process.exit(code);
+  },
+  (err) => {
+    process.stderr.write(`incident-bot: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,121 @@
+// One reminder pass: what is owed comes from the database (dueReminders over the incidents that can
+// owe something); each owed reminder is claimed by inserting its key into `reminders`, and only the
+// pass that inserted it writes the outbox row and the decision-log entry, in the same transaction.
+// A second pass, or a second process, over the same instant inserts nothing and sends nothing; a
+// crash after the commit leaves a pending outbox row that the dispatcher delivers on its next run.
+import type { Incident } from '../core/incident.js';
+import type { Playbook } from '../core/playbook.js';
+import { dueReminders, type IncidentWithPlaybook, type Reminder, type ReminderOptions } from '../core/reminders.js';
+import { type IncidentStore, laneFor } from '../adapters/sqlite/incident-store.js';
+
+export interface ReminderPassOptions {
+  store: IncidentStore;
+  /** Resolves the playbook an incident runs under (IncidentService.playbookFor). */
+  service: { playbookFor(incident: Incident | null): Playbook };
+  now: Date;
+  /** Compute and return what is owed, claim and queue nothing. */
+  dryRun?: boolean;
+  reminders?: ReminderOptions;
+  /** Test seam: called before each claim transaction (to interleave another pass, or to "crash"). */
+  beforeClaim?: (r: Reminder) => void;
+}
+
+export interface ReminderPassResult {
+  /** Reminders owed at `now` and not yet claimed when the pass looked. */
+  due: number;
+  /** Reminders this pass claimed (and queued). 0 in a dry run. */
+  claimed: number;
+  /** What this pass claimed (in a dry run: what it would claim). */
+  reminders: Reminder[];
+  /** Incidents that could owe something (loaded and looked at). */
+  candidates: number;
+}
+
+/** Incidents that can owe a reminder: not done (open, or closed awaiting review), or with open follow-ups. */
+const CANDIDATES_SQL = `
+  SELECT state FROM incidents
+  WHERE phase != 'done'
+     OR (closed_at IS NOT NULL AND EXISTS (
+          SELECT 1 FROM json_each(incidents.state, '$.followups') f
+          WHERE json_extract(f.value, '$.state') = 'open'))
+  ORDER BY declared_at`;
+
+/** Which of these reminder keys are already claimed: one query, whatever their number. */
+const CLAIMED_SQL = 'SELECT key FROM reminders WHERE key IN (SELECT value FROM json_each(?))';
+
+export function loadReminderCandidates(
+  store: IncidentStore,
+  service: ReminderPassOptions['service'],
+): IncidentWithPlaybook[] {
+  const rows = store.db.prepare(CANDIDATES_SQL).all() as { state: string }[];
+  return rows.map((r) => {
+    const incident = JSON.parse(r.state) as Incident;
+    return { incident, playbook: service.playbookFor(incident) };
+  });
+}
+
+export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
+  const { store, now } = o;
+  const db = store.db;
+  const candidates = loadReminderCandidates(store, o.service);
+  // What is owed regardless of claims, then one query for which of those keys are claimed. Because the
+  // latest instant of each family is chosen before the claim check, this equals
+  // dueReminders(candidates, claimedKeys, now).
+  const owed = dueReminders(candidates, () => false, now, o.reminders);
+  const claimedKeys =
+    owed.length === 0
+      ? new Set<string>()
+      : new Set(
+          (db.prepare(CLAIMED_SQL).all(JSON.stringify(owed.map((r) => r.key))) as { key: string }[]).map((r) => r.key),
+        );
+  const due = owed.filter((r) => !claimedKeys.has(r.key));
+  if (o.dryRun) return { due: due.length, claimed: 0, reminders: due, candidates: candidates.length };
+
+  const byKey = new Map(candidates.map((c) => [c.incident.key, c.incident]));
+  const at = now.toISOString();
+  const claimRow = db.prepare(
+    'INSERT OR IGNORE INTO reminders (key, incident_key, kind, due_at, claimed_at) VALUES (?, ?, ?, ?, ?)',
+  );
+  const outboxRow = db.prepare(
+    `INSERT OR IGNORE INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const claimOne = db.transaction((r: Reminder, incident: Incident): boolean => {
+    if (claimRow.run(r.key, r.incidentKey, r.kind, r.dueAt, at).changes !== 1) return false;
+    const outboxKey = `reminder:${r.key}`;
+    outboxRow.run(
+      outboxKey,
+      incident.key,
+      incident.platform,
+      laneFor(incident.key, incident.platform, r.target),
+      JSON.stringify(r.target),
+      JSON.stringify({ kind: 'post', template: 'nudge', data: { ...r } }),
+      at,
+      at,
+    );
+    // Nested transaction = savepoint: the log entry commits or rolls back with the claim.
+    store.appendSystemLog(
+      incident.key,
+      [
+        {
+          type: 'log',
+          kind: 'nudge',
+          payload: { reminder: r.key, kind: r.kind, dueAt: r.dueAt, lateBy: r.lateBy, target: r.target, drill: incident.drill },
+        },
+      ],
+      now,
+      outboxKey,
+    );
+    return true;
+  });
+
+  const claimed: Reminder[] = [];
+  for (const r of due) {
+    const incident = byKey.get(r.incidentKey);
+    if (!incident) continue;
+    o.beforeClaim?.(r);
+    // IMMEDIATE: two processes claiming at the same instant serialise on the write lock.
+    if (claimOne.immediate(r, incident)) claimed.push(r);
+  }
+  return { due: due.length, claimed: claimed.length, reminders: claimed, candidates: candidates.length };
+}

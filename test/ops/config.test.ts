@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig, SETTINGS, slackEnabled, teamsEnabled } from '../../src/config.js';
+
+describe('configuration', () => {
+  it('defaults work with nothing set, and nothing is enabled', () => {
+    const c = readConfig({});
+    expect(c.PORT).toBe(3000);
+    expect(c.DATABASE_PATH).toBe('./data/incident-bot.db');
+    expect(slackEnabled(c) || teamsEnabled(c)).toBe(false);
+  });
+
+  it('a malformed setting is named, with what it is for', () => {
+    try {
+      readConfig({ PORT: 'eighty' });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).problems[0]).toMatch(/^PORT: .*HTTP port/);
+    }
+  });
+
+  it('half a Slack configuration names the missing setting', () => {
+    expect(() => readConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET is missing/);
+    expect(() => readConfig({ SLACK_SIGNING_SECRET: 's' })).toThrow(/SLACK_BOT_TOKEN is missing/);
+    expect(slackEnabled(readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }))).toBe(true);
+  });
+
+  it('refuses unauthenticated Teams in production', () => {
+    expect(() => readConfig({ NODE_ENV: 'production', TEAMS_ALLOW_UNAUTHENTICATED: 'true' })).toThrow(/refused when NODE_ENV=production/);
+    expect(readConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).TEAMS_ALLOW_UNAUTHENTICATED).toBe(true);
+  });
+
+  it('.env.example documents every setting, and nothing else', () => {
+    const names = [...readFileSync('.env.example', 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect(new Set(names)).toEqual(new Set(Object.keys(SETTINGS)));
+  });
+
+  it("the README's configuration table agrees with the schema", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const rows = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect(new Set(rows)).toEqual(new Set(Object.keys(SETTINGS)));
+  });
+});
