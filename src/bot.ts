@@ -9,6 +9,9 @@ import { type Db, openDatabase } from './adapters/sqlite/open-database.js';
 import { OutboxStore } from './adapters/sqlite/outbox-store.js';
 import { type Config, slackEnabled, teamsEnabled } from './config.js';
 import type { Logger } from './logger.js';
+import { InflightTracker } from './ops/inflight.js';
+import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
+import { requestLogger } from './ops/request-log.js';
 import { loadPlaybook } from './playbook/load-playbook.js';
 import { Dispatcher, type Sender } from './workflows/dispatcher.js';
 import { IncidentService } from './workflows/incident-service.js';
@@ -31,6 +34,7 @@ export interface Bot {
   server: Server;
   url: string;
   adapters: PlatformAdapter[];
+  metrics: BotMetrics;
   /** Stops accepting work, stops the scheduler, drains the outbox for up to `drainSeconds`, closes the database. */
   shutdown(drainSeconds?: number): Promise<{ drained: boolean }>;
 }
@@ -54,18 +58,25 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     ...(opts.clock ? { clock: opts.clock } : {}),
   });
   const senders: Record<string, Sender> = {};
+  const metrics = new BotMetrics({ db, outbox, playbookFor: (i) => service.playbookFor(i), ...(opts.clock ? { now: opts.clock } : {}) });
+  setActiveMetrics(metrics);
+  const inflight = new InflightTracker();
   const dispatcher = new Dispatcher({
     outbox,
     incidents: store,
     senders,
     logger,
     paceMs: config.OUTBOX_PACE_MS,
+    onResult: metrics.onResult,
     ...(opts.clock ? { now: opts.clock } : {}),
   });
   service.onChange(() => dispatcher.kick());
+  service.onChange(metrics.onChange);
+  service.onChange(inflight.touch);
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLogger(logger), metrics.middleware, inflight.middleware);
   let accepting = true;
   app.use((_req, res, next) => {
     if (!accepting) {
@@ -81,6 +92,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     const checks = readiness(db, dispatcher);
     res.status(checks.ok ? 200 : 503).json(checks);
   });
+  app.get('/metrics', metrics.handler);
 
   const adapters: PlatformAdapter[] = [];
   const deps = { config, logger, service, store, outbox, dispatcher, express: app, clock: opts.clock };
@@ -117,14 +129,23 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   let closed: Promise<{ drained: boolean }> | null = null;
   const shutdown = (drainSeconds = config.SHUTDOWN_DRAIN_SECONDS) => {
     closed ??= (async () => {
+      const deadline = Date.now() + drainSeconds * 1000;
+      const left = () => Math.max(0, deadline - Date.now());
       accepting = false;
       scheduler?.stop();
       const serverClosed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections?.();
+      // Requests already accepted are answered and their handlers finish (Slack listeners go on after the ack).
+      await inflight.settle(Math.min(left(), 5000));
       for (const a of adapters) await a.stop().catch(() => undefined);
       dispatcher.stop();
-      const drained = await dispatcher.drain(drainSeconds * 1000);
+      let drained = await dispatcher.drain(left());
+      // A handler that was still running may have queued more: one more quiet period, one more drain.
+      if (!(await inflight.settle(Math.min(left(), 1000))) || outbox.pending().length > 0) drained = await dispatcher.drain(left());
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1000))]);
+      server.closeAllConnections?.();
+      await dispatcher.idle();
+      if (activeMetrics() === metrics) setActiveMetrics(null);
       db.close();
       logger.info({ drained }, 'incident-bot stopped');
       return { drained };
@@ -132,7 +153,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     return closed;
   };
 
-  return { config, db, store, outbox, service, dispatcher, express: app, server, url, adapters, shutdown };
+  return { config, db, store, outbox, service, dispatcher, express: app, server, url, adapters, metrics, shutdown };
 }
 
 export function readiness(db: Db, dispatcher: Dispatcher): { ok: boolean; checks: Record<string, boolean | string> } {

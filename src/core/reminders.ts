@@ -26,7 +26,13 @@ export type ReminderKind =
   | 'followup-overdue';
 
 /** The keys of `incident.snoozes` that silence each family ("snooze {kind, until}"). */
-export type SnoozeKind = 'status_update' | 'initial_alert' | 'golden_hour' | 'required_roles' | 'review' | 'followup';
+export type SnoozeKind =
+  | 'status_update'
+  | 'initial_alert'
+  | 'golden_hour'
+  | 'required_roles'
+  | 'review'
+  | 'followup';
 
 export interface Reminder {
   /** `{kind}:{incidentKey}:{dueAt}` (follow-ups: `{kind}:{incidentKey}:{followupId}:{dueAt}`). */
@@ -149,16 +155,22 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
   const declared = Date.parse(i.declaredAt);
   const ic = holders(i, pb.commanderRole)[0];
   const comms = holders(i, commsRole);
-  const toIc: Target = ic ? { to: 'user', user: ic } : { to: 'room' };
   const ROOM: Target = { to: 'room' };
+  // Escalations go to the room with the IC mentioned: visible to the team, and deliverable on
+  // every platform (a Teams bot cannot always open a personal chat).
+  const toIc: Target = ROOM;
   // Whom to nudge for communications: the comms lead, or the IC while the role is open.
   const commsMention = comms.length > 0 ? comms : ic ? [ic] : [];
-  const roleOpen = comms.length === 0 ? { roleOpen: commsRole, roleOpenName: findRole(pb, commsRole)?.name ?? commsRole } : {};
+  const roleOpen =
+    comms.length === 0
+      ? { roleOpen: commsRole, roleOpenName: findRole(pb, commsRole)?.name ?? commsRole }
+      : {};
 
   if (open && !inReview && !terminal) {
     // ---- status updates
     if (!snoozed(i, 'status_update', now)) {
-      const interval = (i.severeImpact ? pb.clocks.severeStatusUpdateMinutes : pb.clocks.statusUpdateMinutes) * MIN;
+      const interval =
+        (i.severeImpact ? pb.clocks.severeStatusUpdateMinutes : pb.clocks.statusUpdateMinutes) * MIN;
       const base = Date.parse(i.lastStatusUpdateAt ?? i.declaredAt);
       const due = base + interval;
       const common = {
@@ -179,8 +191,18 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
         });
       }
       candidates.push(
-        { kind: 'status-escalate', at: due + grace, target: toIc, data: { ...common, mention: ic ? [ic] : [], ...roleOpen, escalation: true } },
-        { kind: 'status-overdue', at: due + 2 * grace, target: { to: 'stakeholders' }, data: { ...common, overdue: true } },
+        {
+          kind: 'status-escalate',
+          at: due + grace,
+          target: toIc,
+          data: { ...common, mention: ic ? [ic] : [], ...roleOpen, escalation: true },
+        },
+        {
+          kind: 'status-overdue',
+          at: due + 2 * grace,
+          target: { to: 'stakeholders' },
+          data: { ...common, overdue: true },
+        },
       );
       out.push({ snooze: 'status_update', candidates });
     }
@@ -203,7 +225,12 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
               minutesLeft: pb.clocks.initialAlertMinutes - pb.clocks.initialAlertNudgeMinutes,
             },
           },
-          { kind: 'initial-alert-overdue', at: deadline, target: toIc, data: { ...common, mention: ic ? [ic] : [], escalation: true, overdue: true } },
+          {
+            kind: 'initial-alert-overdue',
+            at: deadline,
+            target: toIc,
+            data: { ...common, mention: ic ? [ic] : [], escalation: true, overdue: true },
+          },
         ],
       });
     }
@@ -228,7 +255,10 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
             kind: 'golden-hour-warning',
             at: declared + pb.clocks.goldenHourWarningMinutes * MIN,
             target: ROOM,
-            data: { ...common, minutesLeft: pb.clocks.goldenHourMinutes - pb.clocks.goldenHourWarningMinutes },
+            data: {
+              ...common,
+              minutesLeft: pb.clocks.goldenHourMinutes - pb.clocks.goldenHourWarningMinutes,
+            },
           },
           { kind: 'golden-hour', at: end, target: ROOM, data: { ...common, overdue: true } },
         ],
@@ -245,7 +275,10 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
             kind: 'roles-unfilled',
             at: declared + pb.clocks.requiredRolesNudgeMinutes * MIN,
             target: ROOM,
-            data: { roles: missing.map((r) => ({ id: r, name: findRole(pb, r)?.name ?? r })), mention: ic ? [ic] : [] },
+            data: {
+              roles: missing.map((r) => ({ id: r, name: findRole(pb, r)?.name ?? r })),
+              mention: ic ? [ic] : [],
+            },
           },
         ],
       });
@@ -262,9 +295,18 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
       const facilitator = i.reviewFacilitator ?? ic;
       const target: Target = facilitator ? { to: 'user', user: facilitator } : ROOM;
       const dueAt = dueDay + hour;
-      const common = { reviewDueOn: i.reviewDueOn, facilitator: facilitator ?? null, mention: facilitator ? [facilitator] : [] };
+      const common = {
+        reviewDueOn: i.reviewDueOn,
+        facilitator: facilitator ?? null,
+        mention: facilitator ? [facilitator] : [],
+      };
       const candidates: Candidate[] = [
-        { kind: 'review-due', at: prevBusinessDay(dueDay) + hour, target, data: { ...common, when: 'next_business_day' } },
+        {
+          kind: 'review-due',
+          at: prevBusinessDay(dueDay) + hour,
+          target,
+          data: { ...common, when: 'next_business_day' },
+        },
         { kind: 'review-due', at: dueAt, target, data: { ...common, when: 'today' } },
       ];
       // Overdue: once per business day after the due date, at the same hour.
@@ -291,7 +333,14 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
       if (day === null) continue;
       const dueAt = day + hour;
       const target: Target = { to: 'user', user: f.owner };
-      const common = { followupId: f.id, what: f.what, owner: f.owner, due: f.due, objective: f.objective, mention: [f.owner] };
+      const common = {
+        followupId: f.id,
+        what: f.what,
+        owner: f.owner,
+        due: f.due,
+        objective: f.objective,
+        mention: [f.owner],
+      };
       const candidates: Candidate[] = [{ kind: 'followup-due', at: dueAt, target, data: common }];
       const weekly = latestStep(dueAt + 7 * DAY, 7 * DAY, now);
       if (weekly) {

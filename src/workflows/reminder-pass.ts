@@ -3,10 +3,16 @@
 // pass that inserted it writes the outbox row and the decision-log entry, in the same transaction.
 // A second pass, or a second process, over the same instant inserts nothing and sends nothing; a
 // crash after the commit leaves a pending outbox row that the dispatcher delivers on its next run.
+
+import { type IncidentStore, laneFor } from '../adapters/sqlite/incident-store.js';
 import type { Incident } from '../core/incident.js';
 import type { Playbook } from '../core/playbook.js';
-import { dueReminders, type IncidentWithPlaybook, type Reminder, type ReminderOptions } from '../core/reminders.js';
-import { type IncidentStore, laneFor } from '../adapters/sqlite/incident-store.js';
+import {
+  dueReminders,
+  type IncidentWithPlaybook,
+  type Reminder,
+  type ReminderOptions,
+} from '../core/reminders.js';
 
 export interface ReminderPassOptions {
   store: IncidentStore;
@@ -66,7 +72,9 @@ export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
     owed.length === 0
       ? new Set<string>()
       : new Set(
-          (db.prepare(CLAIMED_SQL).all(JSON.stringify(owed.map((r) => r.key))) as { key: string }[]).map((r) => r.key),
+          (db.prepare(CLAIMED_SQL).all(JSON.stringify(owed.map((r) => r.key))) as { key: string }[]).map(
+            (r) => r.key,
+          ),
         );
   const due = owed.filter((r) => !claimedKeys.has(r.key));
   if (o.dryRun) return { due: due.length, claimed: 0, reminders: due, candidates: candidates.length };
@@ -100,7 +108,14 @@ export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
         {
           type: 'log',
           kind: 'nudge',
-          payload: { reminder: r.key, kind: r.kind, dueAt: r.dueAt, lateBy: r.lateBy, target: r.target, drill: incident.drill },
+          payload: {
+            reminder: r.key,
+            kind: r.kind,
+            dueAt: r.dueAt,
+            lateBy: r.lateBy,
+            target: r.target,
+            drill: incident.drill,
+          },
         },
       ],
       now,

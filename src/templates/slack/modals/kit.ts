@@ -1,5 +1,7 @@
 // Small Block Kit helpers for the modals: every text is cut to its Block Kit limit, visibly.
 // biome-ignore-all lint/suspicious/noExplicitAny: Block Kit JSON is free-form
+import { escapeMrkdwn } from '../escape.js';
+
 export type Block = Record<string, any>;
 
 export const TRUNCATED = '…(truncated)';
@@ -12,9 +14,7 @@ export function cut(s: string, max: number): string {
 }
 
 /** Escapes user text for mrkdwn: `&`, `<`, `>` only (so `<!channel>` never pings). */
-export function escapeText(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
+export const escapeText: (s: string) => string = escapeMrkdwn;
 
 export function plain(text: string, max = 3000): Block {
   return { type: 'plain_text', text: cut(text || ' ', max), emoji: true };

@@ -1,0 +1,192 @@
+// What every Slack listener shares: the dependencies, idempotency keys derived from payloads, running a
+// command safely, and answering people ephemerally (never with a stack trace).
+import type { AllMiddlewareArgs, App } from '@slack/bolt';
+import type { Command } from '../../../core/commands.js';
+import { decide } from '../../../core/decide.js';
+import type { DomainError } from '../../../core/errors.js';
+import type { Actor, Incident } from '../../../core/incident.js';
+import type { IncidentService } from '../../../workflows/incident-service.js';
+import type { CommandOutcome } from '../../sqlite/incident-store.js';
+import type { OutboxStore } from '../../sqlite/outbox-store.js';
+
+export type SlackClient = AllMiddlewareArgs['client'];
+
+/** Structural view of a pino logger (avoids importing pino here). */
+export interface SlackLogger {
+  debug?(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface SlackDeps {
+  service: IncidentService;
+  outbox: OutboxStore;
+  dispatcher: { kick(): void };
+  /** Channel id (or #name) where announcements to stakeholders go. */
+  stakeholderChannel?: string;
+  /** User ids with incident-commander authority over every incident. */
+  admins?: string[];
+  logger?: SlackLogger;
+}
+
+/** Deps plus what the listeners keep in memory: display names seen in payloads. */
+export interface SlackContext extends SlackDeps {
+  log: SlackLogger;
+  names: Map<string, string>;
+}
+
+const silent: SlackLogger = { info() {}, warn() {}, error() {} };
+
+export function slackContext(deps: SlackDeps): SlackContext {
+  return { ...deps, log: deps.logger ?? silent, names: new Map() };
+}
+
+/** One feature's listeners, and the callback ids it answers (checked against slack/manifest.json). */
+export interface SlackFeature {
+  name: string;
+  commands?: string[];
+  shortcuts?: string[];
+  views?: string[];
+  actions?: string[];
+  register(app: App, ctx: SlackContext): void;
+}
+
+export const SOMETHING_WENT_WRONG = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
+
+// ------------------------------------------------------------------ idempotency keys
+
+/** Slash command: one trigger_id per invocation; a retry carries the same one. */
+export const slashKey = (team: string, triggerId: string) => `slack:${team}:${triggerId}`;
+
+/** View submission: the view id and its hash identify one submission of one state. */
+export const viewKey = (view: { id: string; hash?: string }) => `slack:view:${view.id}:${view.hash ?? ''}`;
+
+/** Block action: message, action, value, user and action_ts; a retry repeats all of them. */
+export function actionKey(o: { messageTs?: string; actionId: string; value?: string; user: string; actionTs?: string }): string {
+  return `slack:action:${o.messageTs ?? ''}:${o.actionId}:${o.value ?? ''}:${o.user}:${o.actionTs ?? ''}`;
+}
+
+// ------------------------------------------------------------------ people
+
+export function actorOf(ctx: SlackContext, id: string, name?: string): Actor {
+  if (name) ctx.names.set(id, name);
+  return name ? { platform: 'slack', id, name } : { platform: 'slack', id };
+}
+
+// ------------------------------------------------------------------ running commands
+
+export type Outcome = CommandOutcome | { ok: false; error: DomainError; replay: false; incident: null; internal: true };
+
+/** service.handle, with any exception turned into a polite refusal (logged), and the dispatcher kicked. */
+export function runCommand(
+  ctx: SlackContext,
+  req: { key: string; incidentKey: string | null; command: Command; actor: Actor },
+): Outcome {
+  try {
+    const outcome = ctx.service.handle(req);
+    if (outcome.ok && !outcome.replay) ctx.dispatcher.kick();
+    return outcome;
+  } catch (e) {
+    ctx.log.error({ err: e, key: req.key, command: req.command.type }, 'slack command failed');
+    return { ok: false, error: { code: 'conflict', message: SOMETHING_WENT_WRONG }, replay: false, incident: null, internal: true };
+  }
+}
+
+/**
+ * Asks the core, without storing anything, whether the actor may issue this command at all (used before
+ * opening a modal, so a non-IC is told at once). Returns the refusal for permission/closed errors only.
+ */
+export function precheck(ctx: SlackContext, incident: Incident, command: Command, actor: Actor): DomainError | null {
+  const r = decide(incident, command, {
+    actor,
+    now: ctx.service.now(),
+    playbook: ctx.service.playbookFor(incident),
+    admins: ctx.admins ?? [],
+  });
+  if (!r.ok && (r.error.code === 'forbidden' || r.error.code === 'closed')) return r.error;
+  return null;
+}
+
+/** The incident worked in a channel (its room, or the fallback room). */
+export function incidentInChannel(ctx: SlackContext, channelId: string | undefined): Incident | null {
+  if (!channelId) return null;
+  return ctx.service.store.findByRoom('slack', channelId);
+}
+
+// ------------------------------------------------------------------ answering
+
+/** An ephemeral message to `user` in `channel`; a DM when that fails (bot not in the channel, ...). */
+export async function tell(ctx: SlackContext, client: SlackClient, channel: string | undefined, user: string, text: string): Promise<void> {
+  if (!text) return;
+  if (channel) {
+    try {
+      await client.chat.postEphemeral({ channel, user, text });
+      return;
+    } catch (e) {
+      ctx.log.warn({ err: errorCode(e), channel, user }, 'ephemeral answer failed; trying a DM');
+    }
+  }
+  try {
+    await client.chat.postMessage({ channel: user, text });
+  } catch (e) {
+    ctx.log.error({ err: errorCode(e), user }, 'could not answer the user');
+  }
+}
+
+export function errorCode(e: unknown): string {
+  const data = (e as { data?: { error?: string } })?.data;
+  return data?.error ?? (e instanceof Error ? e.message : String(e));
+}
+
+/**
+ * Splits an outcome's notices: the text for the actor (returned), and warnings for other people
+ * (e.g. an overload warning for whoever was given a role), sent ephemerally here.
+ */
+export async function noticesFor(
+  ctx: SlackContext,
+  client: SlackClient,
+  outcome: Outcome,
+  actorId: string,
+  channel: string | undefined,
+): Promise<string> {
+  if (!outcome.ok) return outcome.error.message;
+  const mine: string[] = [];
+  const others = new Map<string, string[]>();
+  for (const n of outcome.notices) {
+    const text = n.level === 'warning' ? `:warning: ${n.text}` : n.text;
+    if (!n.user || n.user === actorId) mine.push(text);
+    else others.set(n.user, [...(others.get(n.user) ?? []), text]);
+  }
+  if (!outcome.replay) {
+    for (const [user, texts] of others) await tell(ctx, client, channel, user, texts.join('\n'));
+  }
+  return mine.join('\n');
+}
+
+/** Runs the notices for an outcome as ephemeral messages to everyone concerned (actor included). */
+export async function answer(
+  ctx: SlackContext,
+  client: SlackClient,
+  outcome: Outcome,
+  actorId: string,
+  channel: string | undefined,
+): Promise<void> {
+  if (outcome.replay) return;
+  const text = await noticesFor(ctx, client, outcome, actorId, channel);
+  if (text) await tell(ctx, client, channel, actorId, text);
+}
+
+/** Unix seconds as a Slack date token that each reader sees in their own zone. */
+export function slackDate(iso: string): string {
+  const unix = Math.floor(Date.parse(iso) / 1000);
+  return `<!date^${unix}^{date_short_pretty} {time}|${iso}>`;
+}
+
+export function age(fromIso: string, now: Date): string {
+  const mins = Math.max(0, Math.floor((now.getTime() - Date.parse(fromIso)) / 60_000));
+  if (mins < 60) return `${mins}m`;
+  const h = Math.floor(mins / 60);
+  if (h < 48) return `${h}h ${String(mins % 60).padStart(2, '0')}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}

@@ -1,0 +1,146 @@
+/**
+ * The posts the core asks for (`{ kind: 'post', template, data }`), rendered for Teams as a card plus a
+ * plain `text` (notification / fallback). DRILL incidents say DRILL in every message.
+ */
+import type { IAdaptiveCard } from '@microsoft/teams.cards';
+import type { PostTemplate } from '../../core/effects.js';
+import { renderSubject, renderTemplateLines } from '../../core/forms.js';
+import type { Incident } from '../../core/incident.js';
+import type { Playbook, TemplateId } from '../../core/playbook.js';
+import { findPhase, findRole, findTemplate, findTrigger } from '../../core/playbook.js';
+import { activityText, cardText, utcStamp } from './escape.js';
+import { type NameOf, textCard } from './incident-cards.js';
+
+export interface TeamsPost {
+  /** Plain notification text (already escaped for Teams' HTML-ish text). */
+  text: string;
+  card: IAdaptiveCard;
+}
+
+const s = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+
+const NUDGE: Record<string, string> = {
+  'status-update': 'A status update is due.',
+  'status-escalate': 'The status update is late: incident commander, please make sure it goes out.',
+  'status-overdue': 'The status update is overdue.',
+  'initial-alert': 'The initial stakeholder alert is due (within 15 minutes of activation).',
+  'initial-alert-overdue': 'The initial stakeholder alert is overdue.',
+  'golden-hour-warning': 'The golden hour ends soon: check the open checklist items.',
+  'golden-hour': 'The golden hour is over: some checklist items are still open.',
+  'roles-unfilled': 'Required roles are still open.',
+  'review-due': 'The post-incident review is due.',
+  'review-overdue': 'The post-incident review is overdue.',
+  'followup-due': 'A follow-up action is due.',
+  'followup-overdue': 'A follow-up action is overdue.',
+};
+
+export function renderPost(
+  template: PostTemplate,
+  data: Record<string, unknown>,
+  i: Incident,
+  pb: Playbook,
+  nameOf: NameOf,
+): TeamsPost {
+  const drill = i.drill ? 'DRILL: ' : '';
+  const head = `${drill}${i.key}`;
+  const name = (id: unknown) => cardText(nameOf(s(id)) ?? (id ? 'someone' : 'nobody'), 80);
+  const plainName = (id: unknown) => nameOf(s(id)) ?? (id ? 'someone' : 'nobody');
+  const roleName = (id: unknown) => findRole(pb, s(id))?.name ?? s(id);
+  const phaseName = (id: unknown) => findPhase(pb, s(id))?.name ?? s(id);
+  const make = (heading: string, lines: string[], textLine: string): TeamsPost => ({
+    text: activityText(`${head}: ${textLine}`, 3000),
+    card: textCard(heading, lines, [], { drill: i.drill }),
+  });
+
+  switch (template) {
+    case 'announcement': {
+      const trigger = findTrigger(pb, i.triggerClass);
+      const ic = i.roles[pb.commanderRole]?.[0];
+      return make(
+        `${head} declared: ${cardText(i.title, 200)}`,
+        [
+          `**Trigger:** ${cardText(trigger?.name ?? i.triggerClass, 200)}${i.severeImpact ? ' (severe customer impact)' : ''}`,
+          `**Impact:** ${cardText(i.impact, 1500)}`,
+          `**Incident commander:** ${name(ic)}`,
+          `**Declared:** ${utcStamp(i.declaredAt)}`,
+          ...(i.room?.link ? [`[Open the incident thread](${i.room.link})`] : []),
+        ],
+        `declared: ${i.title}`,
+      );
+    }
+    case 'role_change':
+      return make(
+        `${head}: ${cardText(roleName(data.role), 100)}`,
+        [data.kind === 'handover' ? `Handed over from ${name(data.from)} to ${name(data.to)}.` : `${name(data.to)} is now ${cardText(roleName(data.role), 100)}.`],
+        `${plainName(data.to)} is now ${roleName(data.role)}`,
+      );
+    case 'role_brief':
+      return make(
+        `${head}: you are ${cardText(roleName(data.role), 100)}`,
+        [cardText(s(data.description), 1500), `Incident: ${cardText(i.title, 200)}`],
+        `you are ${roleName(data.role)}`,
+      );
+    case 'overload':
+      return make(`${head}: role overload`, ['One person holds too many roles; hand one over when someone is free.'], 'role overload');
+    case 'communication': {
+      const id = s(data.template) as TemplateId;
+      const def = findTemplate(pb, id);
+      const fields = Object.fromEntries(
+        Object.entries((data.fields ?? {}) as Record<string, string>).map(([k, v]) => [k, cardText(s(v), 2000)]),
+      );
+      const subject = renderSubject(def, (data.fields ?? {}) as Record<string, string>);
+      const heading = `${head}: ${cardText(subject ?? def.name, 200)}`;
+      return make(heading, renderTemplateLines(def, fields), subject ?? def.name);
+    }
+    case 'phase_changed':
+      return make(
+        `${head}: now in ${cardText(phaseName(data.to), 100)}`,
+        [
+          data.move === 'back'
+            ? `Moved back from ${cardText(phaseName(data.from), 100)}: ${cardText(s(data.reason), 500)}`
+            : `Moved on from ${cardText(phaseName(data.from), 100)}; exit criteria confirmed.`,
+        ],
+        `now in ${phaseName(data.to)}`,
+      );
+    case 'reclassified': {
+      const to = (data.to ?? {}) as { triggerClass?: string; severeImpact?: boolean };
+      return make(
+        `${head}: re-classified`,
+        [
+          `Trigger: ${cardText(findTrigger(pb, s(to.triggerClass))?.name ?? s(to.triggerClass), 200)}; severe impact: ${to.severeImpact ? 'yes' : 'no'}`,
+          `Reason: ${cardText(s(data.reason), 500)}`,
+        ],
+        're-classified',
+      );
+    }
+    case 'closed':
+      return make(
+        `${head} closed`,
+        [`Post-incident review due on ${cardText(s(data.reviewDueOn), 40)}, facilitated by ${name(data.facilitator)}.`],
+        'closed',
+      );
+    case 'review_recorded':
+      return make(`${head}: review recorded`, ['The post-incident review is in the record.'], 'review recorded');
+    case 'room_fallback':
+      return make(
+        `${head}: working here`,
+        [`The incident thread could not be created (${cardText(s(data.reason), 300)}); this conversation is the incident room.`],
+        'working in this conversation',
+      );
+    case 'followup':
+      return make(`${head}: follow-up ${cardText(s(data.id), 60)}`, [`Follow-up ${cardText(s(data.id), 60)} is ${cardText(s(data.state), 20)}.`], `follow-up ${s(data.id)}`);
+    case 'nudge': {
+      const kind = s(data.kind);
+      const late = Number(data.lateBy ?? 0);
+      return make(
+        `${head}: reminder`,
+        [NUDGE[kind] ?? 'Reminder.', ...(late > 0 ? [`(${late} min late: the bot was unavailable)`] : [])],
+        NUDGE[kind] ?? 'reminder',
+      );
+    }
+    case 'export':
+      return make(`${head}: export`, [`The incident record was exported (${cardText(s(data.format), 20)}).`], 'export');
+    default:
+      return make(`${head}: update`, [cardText(s(template), 100)], 'update');
+  }
+}

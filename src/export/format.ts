@@ -1,0 +1,166 @@
+// Shared by the renderers: UTC times, durations, names from the playbook, and a one-line summary
+// of each decision-log entry (used by the Markdown timeline and the CSV).
+import type { Incident } from '../core/incident.js';
+import type { Playbook, TemplateId } from '../core/playbook.js';
+import type { EntryActor, RecordEntry } from './incident-record.js';
+
+/** `2026-11-26 10:05:00` (UTC, no zone suffix: the documents say once that times are UTC). */
+export function utc(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Date(t).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '');
+}
+
+/** `1h 05m`, `12m`, `45s`, `2d 3h 00m`. */
+export function duration(fromIso: string, toIso: string): string {
+  const ms = Date.parse(toIso) - Date.parse(fromIso);
+  if (!Number.isFinite(ms) || ms < 0) return '';
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  const d = Math.floor(m / 1440);
+  const h = Math.floor((m % 1440) / 60);
+  const mm = String(m % 60).padStart(2, '0');
+  if (d > 0) return `${d}d ${h}h ${mm}m`;
+  if (h > 0) return `${h}h ${mm}m`;
+  return `${m % 60}m`;
+}
+
+export const phaseName = (pb: Playbook, id: string): string => pb.phases.find((p) => p.id === id)?.name ?? id;
+export const roleName = (pb: Playbook, id: string): string => pb.roles.find((r) => r.id === id)?.name ?? id;
+export const triggerName = (pb: Playbook, id: string): string => pb.triggers.find((t) => t.id === id)?.name ?? id;
+export const templateName = (pb: Playbook, id: string): string =>
+  pb.templates.find((t) => t.id === (id as TemplateId))?.name ?? id;
+
+export function actorLabel(a: EntryActor | null | undefined): string {
+  if (!a) return '';
+  return a.name ? `${a.name} (${a.id})` : a.id;
+}
+
+export function severity(i: Incident, pb: Playbook): string {
+  return i.severeImpact
+    ? `Severe customer impact (status updates every ${pb.clocks.severeStatusUpdateMinutes} minutes)`
+    : `Standard (status updates every ${pb.clocks.statusUpdateMinutes} minutes)`;
+}
+
+const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
+const oneLine = (s: string): string => s.replace(/\s*\r?\n\s*/g, ' / ');
+
+function criteriaText(pb: Playbook, phase: string, ids: string[]): string {
+  const def = pb.phases.find((p) => p.id === phase);
+  return ids.map((id) => def?.exitCriteria.find((c) => c.id === id)?.text ?? id).join('; ');
+}
+
+/** One line describing an entry, in plain text (renderers escape it for their format). */
+export function summarize(e: RecordEntry, pb: Playbook): string {
+  const p = e.payload;
+  switch (e.kind) {
+    case 'declared': {
+      const flags = [triggerName(pb, str(p.triggerClass)), p.severeImpact ? 'severe impact' : 'standard severity'];
+      if (p.drill) flags.push('DRILL');
+      const req = list(p.requiredRoles).map((r) => roleName(pb, r));
+      return `Declared "${str(p.title)}" (${flags.join(', ')}); commander ${str(p.commander)}; required roles: ${req.join(', ')}`;
+    }
+    case 'role': {
+      const role = roleName(pb, str(p.role));
+      switch (p.kind) {
+        case 'release':
+          return `${str(p.from)} released the ${role} role`;
+        case 'handover':
+          return `${role} handed over from ${str(p.from)} to ${str(p.to)}`;
+        case 'assign':
+          return `${str(p.to)} assigned as ${role}`;
+        default:
+          return `${str(p.to)} claimed the ${role} role`;
+      }
+    }
+    case 'overload':
+      return `Overload warning: ${str(p.user)} holds ${list(p.roles)
+        .map((r) => roleName(pb, r))
+        .join(', ')}`;
+    case 'checklist': {
+      const state = p.state === 'done' ? 'done' : p.state === 'na' ? `not applicable (${str(p.reason)})` : 'reopened';
+      return `Checklist: ${str(p.text)}: ${state}`;
+    }
+    case 'communication': {
+      const fields = (p.fields ?? {}) as Record<string, string>;
+      const name = templateName(pb, str(p.template));
+      if (p.template === 'status_update') return `${name} sent (status: ${fields.status ?? ''})`;
+      if (p.template === 'closure_notice') return `${name} sent (resolved at ${fields.resolved_at ?? ''})`;
+      return `${name} sent (${fields.system ?? ''})`;
+    }
+    case 'phase': {
+      const from = phaseName(pb, str(p.from));
+      const to = phaseName(pb, str(p.to));
+      if (p.move === 'back') return `Phase moved back: ${from} -> ${to}; reason: ${str(p.reason)}`;
+      const confirmed = list(p.confirmed);
+      return confirmed.length
+        ? `Phase: ${from} -> ${to}; confirmed: ${criteriaText(pb, str(p.from), confirmed)}`
+        : `Phase: ${from} -> ${to}`;
+    }
+    case 'reclassified': {
+      const f = (p.from ?? {}) as { triggerClass?: string; severeImpact?: boolean };
+      const t = (p.to ?? {}) as { triggerClass?: string; severeImpact?: boolean };
+      const cls = (x: typeof f) =>
+        `${triggerName(pb, x.triggerClass ?? '')}, ${x.severeImpact ? 'severe impact' : 'standard severity'}`;
+      return `Re-classified from ${cls(f)} to ${cls(t)}; reason: ${str(p.reason)}`;
+    }
+    case 'closed':
+      return `Incident closed; review due on ${str(p.reviewDueOn)}, facilitator ${str(p.facilitator)}`;
+    case 'review':
+      return `Post-incident review recorded: ${str(p.summary)}`;
+    case 'note': {
+      const by = p.author ? ` (written by ${str(p.author)})` : '';
+      const note = p.note ? ` [${str(p.note)}]` : '';
+      return `Note: ${str(p.text)}${note}${by}`;
+    }
+    case 'decision':
+      return `Decision: ${str(p.text)}${p.rationale ? ` (rationale: ${str(p.rationale)})` : ''}`;
+    case 'evidence':
+      return `Evidence: ${str(p.name)}${p.link ? ` <${str(p.link)}>` : ''}`;
+    case 'correction':
+      return p.change === 'deleted'
+        ? `Correction: logged message ${str(p.messageId)} was deleted at its source`
+        : `Correction: logged message ${str(p.messageId)} was edited to: ${str(p.text)}`;
+    case 'room':
+      if (p.failed) {
+        return `Room could not be created (${str(p.reason)})${p.fallbackRoomId ? `; using ${str(p.fallbackRoomId)} instead` : ''}`;
+      }
+      return `Room created: ${str(p.name)} (${str(p.roomId)})`;
+    case 'snooze':
+      return `Snoozed ${str(p.kind)} reminders until ${str(p.until)}`;
+    case 'followup':
+      return p.state === 'done'
+        ? `Follow-up ${str(p.id)} done`
+        : `Follow-up ${str(p.id)} added: ${str(p.what)} (owner ${str(p.owner)}, due ${str(p.due)}, ${str(p.objective)})`;
+    case 'export':
+      return `Record exported (${str(p.format)})`;
+    case 'nudge':
+      return `Reminder sent: ${str(p.kind)} (due ${str(p.dueAt)})`;
+    case 'message_sent':
+      return p.failed
+        ? `Message ${str(p.outboxKey)} could not be delivered: ${str(p.error)}`
+        : `Message delivered: ${str(p.template)} (${str(p.outboxKey)})`;
+    default:
+      return `${e.kind}: ${canonicalish(p)}`;
+  }
+}
+
+function canonicalish(p: Record<string, unknown>): string {
+  return Object.keys(p)
+    .sort()
+    .map((k) => `${k}=${str(p[k])}`)
+    .join(', ');
+}
+
+/** The summary on one line (multi-line user text joined with " / "). */
+export function summaryLine(e: RecordEntry, pb: Playbook): string {
+  return oneLine(summarize(e, pb));
+}
+
+/** Entries in time order (`at`, then chain order): a logged message keeps its original time. */
+export function byTime(entries: RecordEntry[]): RecordEntry[] {
+  return [...entries].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
+}

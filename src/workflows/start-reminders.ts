@@ -1,0 +1,50 @@
+// Wires the reminder scheduler into the running bot (src/bot.ts imports this): every REMINDER_CRON
+// tick runs one reminder pass at the bot's clock, logs what it claimed and kicks the dispatcher.
+import type { IncidentStore } from '../adapters/sqlite/incident-store.js';
+import type { Incident } from '../core/incident.js';
+import type { Playbook } from '../core/playbook.js';
+import type { DispatcherLogger } from './dispatcher.js';
+import { runReminderPass } from './reminder-pass.js';
+import { startReminderScheduler } from './reminder-scheduler.js';
+
+export interface StartRemindersOptions {
+  config: { REMINDER_CRON: string };
+  logger?: DispatcherLogger;
+  store: IncidentStore;
+  service: { playbookFor(incident: Incident | null): Playbook };
+  dispatcher: { kick(): void };
+  clock?: (() => Date) | undefined;
+  // Accepted for the caller's convenience; the pass works through `store`.
+  db?: unknown;
+  outbox?: unknown;
+}
+
+export function startReminders(o: StartRemindersOptions): { stop(): void } {
+  const sched = startReminderScheduler({
+    cron: o.config.REMINDER_CRON,
+    timezone: 'UTC',
+    name: 'incident-bot-reminders',
+    run: () => {
+      const now = o.clock ? o.clock() : new Date();
+      const r = runReminderPass({ store: o.store, service: o.service, now });
+      if (r.claimed > 0) {
+        o.logger?.info(
+          { claimed: r.claimed, due: r.due, reminders: r.reminders.map((x) => x.key) },
+          'reminders queued',
+        );
+      }
+      return r;
+    },
+    kick: () => o.dispatcher.kick(),
+    onError: (error) =>
+      o.logger?.error(
+        { error: error instanceof Error ? error.message : String(error) },
+        'reminder pass failed',
+      ),
+  });
+  return {
+    stop() {
+      void sched.stop();
+    },
+  };
+}

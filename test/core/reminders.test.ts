@@ -1,0 +1,371 @@
+// dueReminders over scripted incidents and times: no timers, no database.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Incident } from '../../src/core/incident.js';
+import { dueReminders, type Reminder } from '../../src/core/reminders.js';
+import {
+  alertFields,
+  at,
+  bob,
+  closureFields,
+  criteria,
+  ctx,
+  declared,
+  ic,
+  must,
+  playbook,
+  T0,
+  updateFields,
+} from '../helpers/scenario.js';
+
+const pass = (i: Incident, now: Date, claimed: Set<string> = new Set()) =>
+  dueReminders([{ incident: i, playbook }], claimed, now);
+const ofKind = (rs: Reminder[], ...kinds: string[]) => rs.filter((r) => kinds.includes(r.kind));
+const STATUS = ['status-update', 'status-escalate', 'status-overdue'];
+
+/** Runs passes at each minute from `from` to `to`, claiming what each pass returns. */
+function everyMinute(i: Incident, from: number, to: number, claimed = new Set<string>()): Reminder[] {
+  const all: Reminder[] = [];
+  for (let m = from; m <= to; m++) {
+    for (const r of pass(i, at(m), claimed)) {
+      claimed.add(r.key);
+      all.push(r);
+    }
+  }
+  return all;
+}
+
+function closedAt(now: Date, over: Partial<Parameters<typeof declared>[0]> = {}): Incident {
+  let i = declared(over);
+  const c = ctx(ic, now);
+  i = must(i, { type: 'advance_phase', confirmed: criteria('detection') }, c);
+  i = must(i, { type: 'advance_phase', confirmed: criteria('containment') }, c);
+  i = must(i, { type: 'close', confirmed: criteria('closure'), fields: closureFields }, c);
+  return i;
+}
+
+describe('status updates', () => {
+  it('nudges the IC (comms lead role open) in the room when the update falls due, not before', () => {
+    const i = declared();
+    expect(ofKind(pass(i, at(29)), ...STATUS)).toEqual([]);
+    const [r, ...rest] = ofKind(pass(i, at(30)), ...STATUS);
+    expect(rest).toEqual([]);
+    expect(r).toMatchObject({
+      key: 'status-update:INC-2026-0001:2026-11-26T10:30:00.000Z',
+      incidentKey: 'INC-2026-0001',
+      kind: 'status-update',
+      dueAt: '2026-11-26T10:30:00.000Z',
+      lateBy: 0,
+      target: { to: 'room' },
+      data: { mention: ['U_IC'], roleOpen: 'comms_lead', drill: false, lateBy: 0 },
+    });
+  });
+
+  it('nudges the comms lead when the role is held, and runs faster when impact is severe', () => {
+    let i = declared({ severeImpact: true });
+    i = must(i, { type: 'claim_role', role: 'comms_lead' }, ctx(bob, at(1)));
+    expect(ofKind(pass(i, at(14)), ...STATUS)).toEqual([]);
+    const [r] = ofKind(pass(i, at(15)), ...STATUS);
+    expect(r?.dueAt).toBe(at(15).toISOString());
+    expect(r?.data.mention).toEqual(['U_BOB']);
+    expect(r?.data.roleOpen).toBeUndefined();
+  });
+
+  it('escalates to the IC after the grace period, then tells stakeholders the update is overdue', () => {
+    const i = declared();
+    const sent = ofKind(everyMinute(i, 0, 59), ...STATUS);
+    expect(sent.map((r) => [r.kind, r.dueAt, r.target])).toEqual([
+      ['status-update', at(30).toISOString(), { to: 'room' }],
+      ['status-escalate', at(40).toISOString(), { to: 'room' }],
+      ['status-overdue', at(50).toISOString(), { to: 'stakeholders' }],
+    ]);
+    expect(sent[2]?.key).toBe('status-overdue:INC-2026-0001:2026-11-26T10:50:00.000Z');
+    expect(sent.every((r) => r.lateBy === 0)).toBe(true);
+    // Still nothing posted: the comms lead is reminded again each interval.
+    const later = ofKind(everyMinute(i, 60, 95, new Set(sent.map((r) => r.key))), ...STATUS);
+    expect(later.map((r) => [r.kind, r.dueAt, r.data.repeat])).toEqual([
+      ['status-update', at(60).toISOString(), true],
+      ['status-update', at(90).toISOString(), true],
+    ]);
+  });
+
+  it('a 3-hour gap yields one catch-up reminder per family, the latest due instant, with lateBy', () => {
+    const i = declared();
+    const claimed = new Set<string>();
+    expect(everyMinute(i, 0, 5, claimed)).toEqual([]); // nothing owed yet
+    const rs = pass(i, at(5 + 180), claimed); // the bot was down from 10:05 to 13:05
+    const status = ofKind(rs, ...STATUS);
+    expect(status).toHaveLength(1);
+    expect(status[0]).toMatchObject({
+      kind: 'status-update',
+      dueAt: at(180).toISOString(),
+      lateBy: 5,
+      data: { lateBy: 5, overdueMinutes: 155, repeat: true },
+    });
+    // No burst: one reminder per family (status, initial alert, golden hour, required roles).
+    expect(rs.map((r) => r.kind).sort()).toEqual([
+      'golden-hour',
+      'initial-alert-overdue',
+      'roles-unfilled',
+      'status-update',
+    ]);
+    expect(ofKind(rs, 'initial-alert-overdue')[0]?.lateBy).toBe(170);
+    // The next pass, a minute later, owes nothing: superseded instants are never sent.
+    for (const r of rs) claimed.add(r.key);
+    expect(pass(i, at(186), claimed)).toEqual([]);
+  });
+
+  it('an update posted between the due time and the pass cancels the nudge', () => {
+    let i = declared();
+    i = must(i, { type: 'post_status_update', fields: updateFields }, ctx(ic, at(31)));
+    expect(ofKind(pass(i, at(32)), ...STATUS)).toEqual([]);
+    expect(ofKind(pass(i, at(60)), ...STATUS)).toEqual([]);
+    expect(ofKind(pass(i, at(61)), ...STATUS)[0]?.dueAt).toBe(at(61).toISOString());
+  });
+
+  it('a closed incident gets no status nudges (nor other live-incident nudges)', () => {
+    const i = closedAt(at(20));
+    expect(i.phase).toBe(playbook.reviewPhase);
+    for (const m of [30, 45, 60, 120, 600]) {
+      expect(
+        ofKind(
+          pass(i, at(m)),
+          ...STATUS,
+          'initial-alert',
+          'initial-alert-overdue',
+          'golden-hour',
+          'golden-hour-warning',
+          'roles-unfilled',
+        ),
+      ).toEqual([]);
+    }
+  });
+
+  it('is skipped while snoozed; the latest instant is owed when the snooze ends', () => {
+    let i = declared();
+    i = must(i, { type: 'snooze', kind: 'status_update', until: at(65).toISOString() }, ctx(ic, at(20)));
+    expect(ofKind(everyMinute(i, 20, 64), ...STATUS)).toEqual([]);
+    const r = ofKind(pass(i, at(65)), ...STATUS);
+    expect(r.map((x) => [x.kind, x.dueAt, x.lateBy])).toEqual([['status-update', at(60).toISOString(), 5]]);
+  });
+
+  it('drill incidents get the same nudges, marked drill', () => {
+    const i = declared({ drill: true });
+    const [r] = ofKind(pass(i, at(30)), ...STATUS);
+    expect(r?.data.drill).toBe(true);
+  });
+
+  it('accepts claimed keys as a set or a predicate; claimed reminders are not owed again', () => {
+    const i = declared();
+    const first = pass(i, at(30));
+    expect(first.length).toBeGreaterThan(0);
+    const keys = new Set(first.map((r) => r.key));
+    expect(pass(i, at(30), keys)).toEqual([]);
+    expect(dueReminders([{ incident: i, playbook }], (k) => keys.has(k), at(30))).toEqual([]);
+  });
+});
+
+describe('initial alert, golden hour, required roles', () => {
+  it('nudges comms lead + IC with 5 minutes left, then escalates to the IC when overdue', () => {
+    let i = declared();
+    i = must(i, { type: 'claim_role', role: 'comms_lead' }, ctx(bob, at(1)));
+    const rs = ofKind(everyMinute(i, 0, 20), 'initial-alert', 'initial-alert-overdue');
+    expect(rs.map((r) => [r.kind, r.dueAt, r.target])).toEqual([
+      ['initial-alert', at(10).toISOString(), { to: 'room' }],
+      ['initial-alert-overdue', at(15).toISOString(), { to: 'room' }],
+    ]);
+    expect(rs[0]?.data).toMatchObject({ mention: ['U_BOB', 'U_IC'], minutesLeft: 5 });
+  });
+
+  it('owes nothing once the alert is sent', () => {
+    let i = declared();
+    i = must(i, { type: 'send_initial_alert', fields: alertFields }, ctx(ic, at(5)));
+    expect(ofKind(everyMinute(i, 0, 30), 'initial-alert', 'initial-alert-overdue')).toEqual([]);
+  });
+
+  it('lists the golden-hour items still open with their owner role, at the warning and at the deadline', () => {
+    let i = declared();
+    i = must(i, { type: 'check_item', item: 'stabilize.switch_off' }, ctx(ic, at(2)));
+    const rs = ofKind(everyMinute(i, 0, 70), 'golden-hour-warning', 'golden-hour');
+    expect(rs.map((r) => [r.kind, r.dueAt])).toEqual([
+      ['golden-hour-warning', at(45).toISOString()],
+      ['golden-hour', at(60).toISOString()],
+    ]);
+    const items = rs[0]?.data.items as { id: string; ownerRole: string; owners: string[] }[];
+    expect(items.map((x) => x.id)).not.toContain('stabilize.switch_off');
+    expect(items.find((x) => x.id === 'stabilize.freeze_deploys')).toMatchObject({
+      ownerRole: 'technical_lead',
+      owners: [],
+    });
+    expect(items.find((x) => x.id === 'owners.workstreams')).toMatchObject({
+      ownerRole: 'commander',
+      owners: ['U_IC'],
+    });
+    expect(rs[0]?.data.minutesLeft).toBe(15);
+  });
+
+  it('says nothing about the golden hour when every item is done or not applicable', () => {
+    let i = declared();
+    const c = ctx(ic, at(1));
+    for (const g of playbook.checklist)
+      for (const it of g.items) i = must(i, { type: 'item_not_applicable', item: it.id, reason: 'n/a' }, c);
+    expect(ofKind(everyMinute(i, 0, 70), 'golden-hour-warning', 'golden-hour')).toEqual([]);
+  });
+
+  it('nudges about required roles still unfilled, once', () => {
+    let i = declared();
+    const rs = ofKind(everyMinute(i, 0, 30), 'roles-unfilled');
+    expect(rs).toHaveLength(1);
+    expect(rs[0]).toMatchObject({ dueAt: at(10).toISOString(), data: { roles: [{ id: 'technical_lead' }] } });
+    i = must(i, { type: 'claim_role', role: 'technical_lead' }, ctx(bob, at(5)));
+    expect(ofKind(pass(i, at(10)), 'roles-unfilled')).toEqual([]);
+  });
+});
+
+describe('post-incident review', () => {
+  const realTz = process.env.TZ;
+  afterEach(() => {
+    if (realTz === undefined) delete process.env.TZ;
+    else process.env.TZ = realTz;
+  });
+
+  const reviewRun = (i: Incident, fromIso: string, days: number) => {
+    const claimed = new Set<string>();
+    const out: Reminder[] = [];
+    // One pass every 30 minutes across the days.
+    for (let t = Date.parse(fromIso); t <= Date.parse(fromIso) + days * 86_400_000; t += 30 * 60_000) {
+      for (const r of ofKind(pass(i, new Date(t), claimed), 'review-due', 'review-overdue')) {
+        claimed.add(r.key);
+        out.push(r);
+      }
+    }
+    return out;
+  };
+
+  it('reminds the facilitator the business day before and on the day, across a weekend, then daily on business days', () => {
+    // Closed Thursday 26 Nov 2026 -> review due Monday 30 Nov (two business days).
+    const i = closedAt(at(120));
+    expect(i.reviewDueOn).toBe('2026-11-30');
+    const rs = reviewRun(i, '2026-11-26T12:00:00Z', 8);
+    expect(rs.map((r) => [r.kind, r.dueAt, r.data.when ?? r.data.businessDaysOverdue])).toEqual([
+      ['review-due', '2026-11-27T09:00:00.000Z', 'next_business_day'], // Friday, before the weekend
+      ['review-due', '2026-11-30T09:00:00.000Z', 'today'], // Monday
+      ['review-overdue', '2026-12-01T09:00:00.000Z', 1],
+      ['review-overdue', '2026-12-02T09:00:00.000Z', 2],
+      ['review-overdue', '2026-12-03T09:00:00.000Z', 3],
+      ['review-overdue', '2026-12-04T09:00:00.000Z', 4],
+    ]);
+    expect(rs.every((r) => r.target.to === 'user' && r.target.user === 'U_IC')).toBe(true);
+    expect(rs[0]?.key).toBe('review-due:INC-2026-0001:2026-11-27T09:00:00.000Z');
+  });
+
+  it('stops once the review is recorded', () => {
+    let i = closedAt(at(120));
+    i = must(
+      i,
+      { type: 'record_review', summary: 's', whys: ['w'], factors: 'f', lessons: 'l' },
+      ctx(ic, new Date('2026-11-27T08:00:00Z')),
+    );
+    expect(reviewRun(i, '2026-11-26T12:00:00Z', 8)).toEqual([]);
+  });
+
+  it.each([
+    [
+      'autumn (clocks go back Sun 25 Oct 2026)',
+      '2026-10-23T16:00:00Z',
+      '2026-10-27',
+      '2026-10-26T09:00:00.000Z',
+    ],
+    [
+      'spring (clocks go forward Sun 29 Mar 2026)',
+      '2026-03-27T16:00:00Z',
+      '2026-03-31',
+      '2026-03-30T09:00:00.000Z',
+    ],
+  ])(
+    'Europe/London DST change in %s shifts nothing: reminders stay at 09:00 UTC',
+    (_n, closeIso, dueOn, dayBefore) => {
+      process.env.TZ = 'Europe/London';
+      const close = new Date(closeIso);
+      const i = closedAt(close, {});
+      expect(i.reviewDueOn).toBe(dueOn);
+      const rs = reviewRun(i, closeIso, 5);
+      expect(rs.slice(0, 3).map((r) => r.dueAt)).toEqual([dayBefore, `${dueOn}T09:00:00.000Z`, rs[2]!.dueAt]);
+      expect(rs[2]?.dueAt.endsWith('T09:00:00.000Z')).toBe(true);
+      expect(rs[2]?.kind).toBe('review-overdue');
+    },
+  );
+
+  it('a late close does not owe reminders for instants before it', () => {
+    // Closed Sunday evening: due Tuesday; the business day before is Monday (after the close).
+    const i = closedAt(new Date('2026-11-29T20:00:00Z'));
+    expect(i.reviewDueOn).toBe('2026-12-01');
+    expect(pass(i, new Date('2026-11-29T20:30:00Z')).filter((r) => r.kind.startsWith('review'))).toEqual([]);
+  });
+});
+
+describe('follow-up actions', () => {
+  const withFollowup = () =>
+    must(
+      closedAt(at(120)),
+      {
+        type: 'add_followup',
+        id: 'F1',
+        what: 'Add lag alert',
+        owner: 'U_BOB',
+        due: '2026-12-03',
+        objective: 'resilience',
+      },
+      ctx(ic, at(130)),
+    );
+
+  it('reminds the owner on the due date, then weekly while open', () => {
+    const i = withFollowup();
+    const claimed = new Set<string>();
+    const out: Reminder[] = [];
+    for (
+      let t = Date.parse('2026-12-01T00:00:00Z');
+      t <= Date.parse('2026-12-20T00:00:00Z');
+      t += 3_600_000
+    ) {
+      for (const r of ofKind(pass(i, new Date(t), claimed), 'followup-due', 'followup-overdue')) {
+        claimed.add(r.key);
+        out.push(r);
+      }
+    }
+    expect(out.map((r) => [r.kind, r.dueAt, r.target])).toEqual([
+      ['followup-due', '2026-12-03T09:00:00.000Z', { to: 'user', user: 'U_BOB' }],
+      ['followup-overdue', '2026-12-10T09:00:00.000Z', { to: 'user', user: 'U_BOB' }],
+      ['followup-overdue', '2026-12-17T09:00:00.000Z', { to: 'user', user: 'U_BOB' }],
+    ]);
+    expect(out[0]?.key).toBe('followup-due:INC-2026-0001:F1:2026-12-03T09:00:00.000Z');
+    expect(out[2]?.data).toMatchObject({ followupId: 'F1', weeksOverdue: 2, what: 'Add lag alert' });
+  });
+
+  it('catches up with one reminder after downtime and stops once done', () => {
+    let i = withFollowup();
+    const rs = ofKind(pass(i, new Date('2026-12-30T12:00:00Z')), 'followup-due', 'followup-overdue');
+    expect(rs.map((r) => [r.kind, r.dueAt, r.lateBy])).toEqual([
+      ['followup-overdue', '2026-12-24T09:00:00.000Z', 6 * 1440 + 180],
+    ]);
+    i = must(i, { type: 'complete_followup', id: 'F1' }, ctx(bob, new Date('2026-12-30T12:00:00Z')));
+    expect(ofKind(pass(i, new Date('2027-01-30T12:00:00Z')), 'followup-due', 'followup-overdue')).toEqual([]);
+  });
+});
+
+describe('ordering and purity', () => {
+  it('returns reminders ordered by due instant and does not depend on the host time', () => {
+    const a = declared();
+    const b = { ...declared({ title: 'other' }), key: 'INC-2026-0002', declaredAt: at(-10).toISOString() };
+    const rs = dueReminders(
+      [
+        { incident: a, playbook },
+        { incident: b, playbook },
+      ],
+      new Set(),
+      at(30),
+    );
+    const dues = rs.map((r) => r.dueAt);
+    expect([...dues].sort()).toEqual(dues);
+    expect(T0.toISOString()).toBe('2026-11-26T10:00:00.000Z');
+  });
+});

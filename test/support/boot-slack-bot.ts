@@ -1,0 +1,147 @@
+/**
+ * Boots the real Slack inbound app for tests: Bolt on an ExpressReceiver (express server on 127.0.0.1:0),
+ * a temp-file SQLite database, the real IncidentService with the default playbook, a real Dispatcher
+ * with the SlackSender, and the fake Slack Web API on loopback.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { createSlackApp, type SlackApp } from '../../src/adapters/slack/create-slack-app.js';
+import type { SlackLogger } from '../../src/adapters/slack/listeners/common.js';
+import { SlackSender } from '../../src/adapters/slack/slack-sender.js';
+import { IncidentStore } from '../../src/adapters/sqlite/incident-store.js';
+import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
+import { OutboxStore } from '../../src/adapters/sqlite/outbox-store.js';
+import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import { Dispatcher } from '../../src/workflows/dispatcher.js';
+import { IncidentService } from '../../src/workflows/incident-service.js';
+import { type FakeSlack, type FakeSlackOptions, startFakeSlackApi } from './fake-slack-api.js';
+import { type ResponseUrlCatcher, SlackClientSim, startResponseUrlCatcher } from './slack-request.js';
+import { tempDb } from './temp-db.js';
+
+export const SIGNING_SECRET = 'test-signing-secret';
+export const STAKEHOLDER_CHANNEL = 'C0STAKE';
+
+export interface BootOptions {
+  fake?: FakeSlackOptions;
+  admins?: string[];
+  /** Start the dispatcher's timer (default false: tests call `dispatcher.drain()`). */
+  startDispatcher?: boolean;
+  clock?: () => Date;
+}
+
+export interface SlackBot {
+  /** http://127.0.0.1:PORT/slack/events */
+  url: string;
+  fake: FakeSlack;
+  catcher: ResponseUrlCatcher;
+  service: IncidentService;
+  store: IncidentStore;
+  outbox: OutboxStore;
+  dispatcher: Dispatcher;
+  sim: SlackClientSim;
+  slack: SlackApp;
+  /** Errors the app logged (a listener throwing shows up here). */
+  errors: { obj: object; msg?: string }[];
+  close(): Promise<void>;
+}
+
+export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
+  const fake = await startFakeSlackApi({
+    channels: [
+      { id: 'C0GENERAL', name: 'general', members: ['U0BOT'] },
+      { id: STAKEHOLDER_CHANNEL, name: 'incidents', members: ['U0BOT'] },
+    ],
+    ...(opts.fake ?? {}),
+  });
+  const catcher = await startResponseUrlCatcher();
+  const tmp = tempDb();
+  const db = openDatabase(tmp.path);
+  const store = new IncidentStore(db);
+  const outbox = new OutboxStore(db);
+  const loaded = loadPlaybook();
+  const service = new IncidentService(store, { playbook: loaded.playbook, ref: loaded.ref }, {
+    admins: opts.admins ?? [],
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
+  const errors: { obj: object; msg?: string }[] = [];
+  const logger: SlackLogger = {
+    info() {},
+    warn() {},
+    error(obj, msg) {
+      errors.push({ obj, ...(msg ? { msg } : {}) });
+    },
+  };
+  // The dispatcher needs the sender, the sender needs the app's client: break the cycle with a forward ref.
+  const senderRef: { current: SlackSender | null } = { current: null };
+  const dispatcher = new Dispatcher({
+    outbox,
+    incidents: store,
+    senders: {
+      slack: {
+        send: (row, incident) => {
+          if (!senderRef.current) throw new Error('sender not ready');
+          return senderRef.current.send(row, incident);
+        },
+      },
+    },
+    baseDelayMs: 10,
+    maxDelayMs: 50,
+    logger,
+  });
+  const expressApp = express();
+  const slack = createSlackApp({
+    botToken: 'xoxb-test-token',
+    signingSecret: SIGNING_SECRET,
+    apiUrl: fake.url,
+    expressApp,
+    logger,
+    botId: 'B0BOT',
+    botUserId: 'U0BOT',
+    deps: {
+      service,
+      outbox,
+      dispatcher,
+      stakeholderChannel: STAKEHOLDER_CHANNEL,
+      ...(opts.admins ? { admins: opts.admins } : {}),
+    },
+  });
+  senderRef.current = new SlackSender({
+    client: slack.app.client,
+    outbox,
+    service,
+    stakeholderChannel: STAKEHOLDER_CHANNEL,
+  });
+  await slack.start();
+  const server: Server = await new Promise((ok) => {
+    const s = expressApp.listen(0, '127.0.0.1', () => ok(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/events`;
+  const sim = new SlackClientSim({ url, signingSecret: SIGNING_SECRET, responseUrl: catcher.url });
+  if (opts.startDispatcher) dispatcher.start(50);
+  return {
+    url,
+    fake,
+    catcher,
+    service,
+    store,
+    outbox,
+    dispatcher,
+    sim,
+    slack,
+    errors,
+    async close() {
+      dispatcher.stop();
+      await dispatcher.idle();
+      await slack.stop();
+      await new Promise<void>((ok) => {
+        server.closeAllConnections?.();
+        server.close(() => ok());
+      });
+      await fake.close();
+      await catcher.close();
+      db.close();
+      tmp.cleanup();
+    },
+  };
+}
