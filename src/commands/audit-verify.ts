@@ -33,10 +33,15 @@ function verifyDatabase(dbPath: string): CommandResult {
   }
   try {
     const tables = new Set(
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((r) => r.name),
+      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+        (r) => r.name,
+      ),
     );
     if (!tables.has('decision_log') || !tables.has('incidents')) {
-      return { code: 2, output: `${dbPath} is not an incident-bot database (it has no decision_log table); run migrate first.` };
+      return {
+        code: 2,
+        output: `${dbPath} is not an incident-bot database (it has no decision_log table); run migrate first.`,
+      };
     }
     const expected = new Map<string, { count: number; head: string }>();
     for (const r of db.prepare('SELECT key, log_count, log_head FROM incidents ORDER BY key').all() as {
@@ -49,7 +54,9 @@ function verifyDatabase(dbPath: string): CommandResult {
 
     let damaged: { row: LogRow; column: string } | null = null;
     function* rows(): Generator<VerifyRow> {
-      for (const row of db.prepare('SELECT * FROM decision_log ORDER BY incident_key, seq').iterate() as Iterable<LogRow>) {
+      for (const row of db
+        .prepare('SELECT * FROM decision_log ORDER BY incident_key, seq')
+        .iterate() as Iterable<LogRow>) {
         let actor: unknown;
         let payload: unknown;
         try {
@@ -70,12 +77,22 @@ function verifyDatabase(dbPath: string): CommandResult {
     const result = verifyChain(rows(), expected);
     const bad = damaged as { row: LogRow; column: string } | null;
     if (bad) {
-      return failure(bad.row.incident_key, bad.row.seq, bad.row.id, `its ${bad.column} is not valid JSON (the row was edited)`);
+      return failure(
+        bad.row.incident_key,
+        bad.row.seq,
+        bad.row.id,
+        `its ${bad.column} is not valid JSON (the row was edited)`,
+      );
     }
     if (!result.ok) return failure(result.row.incident_key, result.row.seq, result.row.id, result.problem);
     const orphans = Object.keys(result.heads).filter((k) => !expected.has(k));
     if (orphans.length) {
-      return failure(orphans[0]!, 1, undefined, 'the decision log has entries for an incident that is not in the incidents table');
+      return failure(
+        orphans[0]!,
+        1,
+        undefined,
+        'the decision log has entries for an incident that is not in the incidents table',
+      );
     }
     const lines = [
       `OK: ${plural(result.entries, 'entry', 'entries')} in ${plural(expected.size, 'incident')} verified; every chain ends at the head stored for its incident.`,
@@ -117,7 +134,8 @@ function checkLine(v: unknown): string | null {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'is not a JSON object';
   const o = v as Record<string, unknown>;
   for (const f of FIELDS) if (!(f in o)) return `has no "${f}" field`;
-  for (const k of Object.keys(o)) if (!(FIELDS as readonly string[]).includes(k)) return `has an unexpected field "${k}"`;
+  for (const k of Object.keys(o))
+    if (!(FIELDS as readonly string[]).includes(k)) return `has an unexpected field "${k}"`;
   if (typeof o.incident_key !== 'string') return 'has an incident_key that is not a string';
   if (typeof o.seq !== 'number' || !Number.isInteger(o.seq)) return 'has a seq that is not a whole number';
   for (const f of ['at', 'recorded_at', 'kind', 'prev_hash', 'hash'] as const) {
@@ -131,7 +149,10 @@ function verifyFile(file: string, expectHead?: string): CommandResult {
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return { code: 2, output: `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.` };
+    return {
+      code: 2,
+      output: `Cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}.`,
+    };
   }
   const rows: VerifyRow[] = [];
   const lineOf: number[] = [];
@@ -144,7 +165,10 @@ function verifyFile(file: string, expectHead?: string): CommandResult {
     try {
       v = JSON.parse(raw);
     } catch {
-      return { code: 1, output: `FAILED: ${file} line ${lineNo} is not valid JSON (the file was edited or cut).` };
+      return {
+        code: 1,
+        output: `FAILED: ${file} line ${lineNo} is not valid JSON (the file was edited or cut).`,
+      };
     }
     const problem = checkLine(v);
     if (problem) return { code: 1, output: `FAILED: ${file} line ${lineNo} ${problem}.` };
@@ -163,7 +187,10 @@ function verifyFile(file: string, expectHead?: string): CommandResult {
   const heads = Object.entries(result.heads);
   if (expectHead !== undefined) {
     if (heads.length !== 1) {
-      return { code: 2, output: `--head needs a file with one incident's log; ${file} holds ${heads.length}.` };
+      return {
+        code: 2,
+        output: `--head needs a file with one incident's log; ${file} holds ${heads.length}.`,
+      };
     }
     const [key, head] = heads[0]!;
     if (head !== expectHead.trim().toLowerCase()) {
@@ -175,10 +202,15 @@ function verifyFile(file: string, expectHead?: string): CommandResult {
   }
   const out = [
     `OK: ${file}: ${plural(result.entries, 'entry', 'entries')} in ${plural(result.chains, 'chain')} verified.`,
-    ...heads.map(([k, h]) => `${k}: ${plural(rows.filter((r) => r.incident_key === k).length, 'entry', 'entries')}, head ${h}`),
+    ...heads.map(
+      ([k, h]) =>
+        `${k}: ${plural(rows.filter((r) => r.incident_key === k).length, 'entry', 'entries')}, head ${h}`,
+    ),
   ];
   if (expectHead === undefined) {
-    out.push('A file alone cannot show that entries were cut from its end: compare the head with the export\'s "Audit chain" section, or pass --head.');
+    out.push(
+      'A file alone cannot show that entries were cut from its end: compare the head with the export\'s "Audit chain" section, or pass --head.',
+    );
   }
   return { code: 0, output: out.join('\n') };
 }

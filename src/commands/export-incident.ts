@@ -38,12 +38,17 @@ export function exportIncident(input: ExportIncidentInput): ExportIncidentResult
   if (!EXPORT_FORMATS.includes(input.format)) {
     return { code: 2, output: `Unknown format "${input.format}": use md, json or csv.`, files: [] };
   }
-  if (!existsSync(input.dbPath)) return { code: 2, output: `There is no database at ${input.dbPath}.`, files: [] };
+  if (!existsSync(input.dbPath))
+    return { code: 2, output: `There is no database at ${input.dbPath}.`, files: [] };
   let db: Db;
   try {
     db = openDatabase(input.dbPath, { readonly: true });
   } catch (e) {
-    return { code: 2, output: `Cannot open the database ${input.dbPath}: ${(e as Error).message}.`, files: [] };
+    return {
+      code: 2,
+      output: `Cannot open the database ${input.dbPath}: ${(e as Error).message}.`,
+      files: [],
+    };
   }
   try {
     const record = loadIncidentRecord(db, key, input.fallbackPlaybook);

@@ -12,15 +12,40 @@ export interface VerbInfo {
 
 export const VERBS: readonly VerbInfo[] = [
   { verb: 'declare', args: '[title]', summary: 'Declare an incident (opens a form).', scope: 'anywhere' },
-  { verb: 'list', args: '', summary: 'Open incidents with phase, incident commander and age.', scope: 'anywhere' },
+  {
+    verb: 'list',
+    args: '',
+    summary: 'Open incidents with phase, incident commander and age.',
+    scope: 'anywhere',
+  },
   { verb: 'help', args: '', summary: 'This list.', scope: 'anywhere' },
   { verb: 'status', args: '', summary: "The incident's phase, roles and communications.", scope: 'incident' },
-  { verb: 'alert', args: '', summary: 'Send the initial stakeholder alert (opens a form).', scope: 'incident' },
+  {
+    verb: 'alert',
+    args: '',
+    summary: 'Send the initial stakeholder alert (opens a form).',
+    scope: 'incident',
+  },
   { verb: 'update', args: '', summary: 'Post a status update (opens a form).', scope: 'incident' },
   { verb: 'role', args: '<role> [@user]', summary: 'Take a role, or give it to someone.', scope: 'incident' },
-  { verb: 'phase', args: '', summary: 'Move to the next phase, or back (incident commander).', scope: 'incident' },
-  { verb: 'reclassify', args: '', summary: 'Change trigger class or severity (incident commander).', scope: 'incident' },
-  { verb: 'close', args: '', summary: 'Close the incident with the closure notice (incident commander).', scope: 'incident' },
+  {
+    verb: 'phase',
+    args: '',
+    summary: 'Move to the next phase, or back (incident commander).',
+    scope: 'incident',
+  },
+  {
+    verb: 'reclassify',
+    args: '',
+    summary: 'Change trigger class or severity (incident commander).',
+    scope: 'incident',
+  },
+  {
+    verb: 'close',
+    args: '',
+    summary: 'Close the incident with the closure notice (incident commander).',
+    scope: 'incident',
+  },
   { verb: 'log', args: '<text>', summary: 'Add a note to the decision log.', scope: 'incident' },
   { verb: 'decision', args: '<text>', summary: 'Record a decision in the decision log.', scope: 'incident' },
 ];

@@ -56,7 +56,12 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
       return { verb };
     case 'log':
     case 'decision':
-      if (!rest) return { verb: 'usage', of: verb, problem: verb === 'log' ? 'Say what to log.' : 'Say what was decided.' };
+      if (!rest)
+        return {
+          verb: 'usage',
+          of: verb,
+          problem: verb === 'log' ? 'Say what to log.' : 'Say what was decided.',
+        };
       return { verb, text: rest };
     case 'role': {
       const parts = rest.split(/\s+/).filter(Boolean);
@@ -64,11 +69,16 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
       const last = parts[parts.length - 1]!;
       const mention = USER_MENTION.exec(last);
       if (mention) {
-        if (parts.length < 2) return { verb: 'usage', of: 'role', problem: 'Name the role before the person.' };
+        if (parts.length < 2)
+          return { verb: 'usage', of: 'role', problem: 'Name the role before the person.' };
         return { verb: 'role', role: parts.slice(0, -1).join(' '), user: mention[1]! };
       }
       if (last.startsWith('@')) {
-        return { verb: 'usage', of: 'role', problem: `I can't tell who ${last} is: pick the person from Slack's @-mention list.` };
+        return {
+          verb: 'usage',
+          of: 'role',
+          problem: `I can't tell who ${last} is: pick the person from Slack's @-mention list.`,
+        };
       }
       return { verb: 'role', role: parts.join(' '), user: null };
     }
@@ -81,9 +91,17 @@ export function scopeOf(verb: string): VerbScope | null {
   return VERBS.find((v) => v.verb === verb)?.scope ?? null;
 }
 
-const ROLE_ALIASES: Record<string, string> = { tl: 'technical_lead', tech: 'technical_lead', comms: 'comms_lead' };
+const ROLE_ALIASES: Record<string, string> = {
+  tl: 'technical_lead',
+  tech: 'technical_lead',
+  comms: 'comms_lead',
+};
 
-const norm = (s: string) => s.toLowerCase().replace(/[\s_-]+/g, '_').replace(/^_+|_+$/g, '');
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '_')
+    .replace(/^_+|_+$/g, '');
 
 /** Finds a role by id, name or a common abbreviation ("ic", "tl", "comms"); null when unknown. */
 export function resolveRole(pb: Playbook, text: string): string | null {

@@ -29,9 +29,10 @@ function cell(s: string | null | undefined): string {
 
 /** A paragraph of user text: escaped, line breaks kept as separate lines of a quote. */
 function quote(s: string): string[] {
-  return mdEscape(s.trim())
+  const lines = mdEscape(s.trim())
     .split(/\r?\n/)
-    .map((l) => (l.trim() ? `> ${l}` : '>'));
+    .filter((l) => l.trim());
+  return lines.flatMap((l, k) => (k ? ['>', `> ${l}`] : [`> ${l}`]));
 }
 
 function link(url: string | null | undefined, label = 'link'): string {
@@ -58,10 +59,11 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
   // ---------------------------------------------------------------- header
   L.push(`# ${i.drill ? '[DRILL] ' : ''}${mdEscape(i.key)}: ${mdEscape(i.title)}`, '');
   if (i.drill) L.push('> **DRILL**: this incident was an exercise, not a real emergency.', '');
+  const facilitator = i.reviewFacilitator ? `, facilitator ${who(i.reviewFacilitator)}` : '';
   const review = i.reviewedAt
-    ? `Held, recorded ${utc(i.reviewedAt)}`
+    ? `Recorded ${utc(i.reviewedAt)} (due on ${i.reviewDueOn ?? '?'}${facilitator})`
     : i.reviewDueOn
-      ? `Due on ${i.reviewDueOn}, facilitator ${who(i.reviewFacilitator)}`
+      ? `Due on ${i.reviewDueOn}${facilitator}`
       : 'Not yet scheduled';
   L.push(
     ...table(
@@ -73,7 +75,7 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
         ['Severity', cell(severity(i, pb))],
         ['Drill', i.drill ? '**DRILL** (exercise)' : 'No'],
         ['Declared', cell(`${utc(i.declaredAt)} by ${who(i.declaredBy)}`)],
-        ['Resolved', cell(i.closedAt ? utc(i.closedAt) : 'Not yet')],
+        ['Resolved', cell(i.closedAt ? `${utc(i.closedAt)} (${duration(i.declaredAt, i.closedAt)} after declaration)` : 'Not yet')],
         ['Review', cell(review)],
         ['Current phase', cell(phaseName(pb, i.phase))],
         ['Room', cell(i.room ? `${i.room.name || i.room.id}${i.room.fallback ? ' (fallback)' : ''}` : 'None')],

@@ -68,8 +68,19 @@ export function renderPhaseSvg(incident: Incident, playbook: Playbook, opts: Svg
   const start = Date.parse(incident.declaredAt);
   let end = Math.max(start, ...all);
   if (end - start < MINUTE) end = start + MINUTE;
-  const x = (iso: string) => left + ((Date.parse(iso) - start) / (end - start)) * plotW;
   const endIso = new Date(end).toISOString();
+
+  // The response (declaration to closure) gets most of the width; a long tail after closure (the
+  // review, days later) is drawn compressed after an axis break, so the response phases stay readable.
+  const closed = incident.closedAt ? Date.parse(incident.closedAt) : Number.NaN;
+  const broken = Number.isFinite(closed) && closed > start && end - closed > (closed - start) * 0.25;
+  const split = broken ? closed : end;
+  const gap = broken ? 14 : 0;
+  const mainW = broken ? Math.round(plotW * 0.8) : plotW;
+  const tailW = plotW - mainW - gap;
+  const xt = (t: number) =>
+    t <= split ? left + ((t - start) / (split - start)) * mainW : left + mainW + gap + ((t - split) / (end - split)) * tailW;
+  const x = (iso: string) => xt(Date.parse(iso));
 
   // Lanes: the playbook's phases that the incident went through, in playbook order.
   const visited = new Set(incident.phases.map((s) => s.phase));
@@ -99,16 +110,28 @@ export function renderPhaseSvg(incident: Incident, playbook: Playbook, opts: Svg
   );
 
   // Grid and axis.
-  const { step, at } = ticks(start, end);
+  const { step, at } = ticks(start, split);
   let prev: number | null = null;
   for (const t of at) {
-    const tx = left + ((t - start) / (end - start)) * plotW;
+    const tx = xt(t);
     out.push(`<line class="grid" x1="${n(tx)}" y1="${top - 4}" x2="${n(tx)}" y2="${axisY}"/>`);
     out.push(`<text class="tick" x="${n(tx)}" y="${axisY + 16}" text-anchor="middle">${xmlEscape(tickLabel(t, step, prev))}</text>`);
     prev = t;
   }
-  out.push(`<line class="axis" x1="${left}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}"/>`);
-  out.push(`<text class="label" x="${left + plotW / 2}" y="${axisY + 36}" text-anchor="middle">Time (UTC)</text>`);
+  out.push(`<line class="axis" x1="${left}" y1="${axisY}" x2="${left + mainW}" y2="${axisY}"/>`);
+  if (broken) {
+    // Axis break, then the compressed tail with its end labelled.
+    const bx = left + mainW + gap / 2;
+    out.push(`<path class="axis" fill="none" d="M${n(bx - 6)} ${axisY + 5} L${n(bx - 2)} ${axisY - 5} M${n(bx + 2)} ${axisY + 5} L${n(bx + 6)} ${axisY - 5}"/>`);
+    out.push(`<line class="axis" x1="${left + mainW + gap}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}"/>`);
+    out.push(
+      `<text class="tick" x="${left + plotW}" y="${axisY + 16}" text-anchor="end">${xmlEscape(tickLabel(end, MINUTE, null))}</text>`,
+    );
+    out.push(
+      `<text class="tick" x="${n(left + mainW + gap + tailW / 2)}" y="${axisY + 32}" text-anchor="middle">after closure (compressed)</text>`,
+    );
+  }
+  out.push(`<text class="label" x="${left + mainW / 2}" y="${axisY + 36}" text-anchor="middle">Time (UTC)</text>`);
 
   // Lane labels and bars.
   for (const id of lanes) {

@@ -81,8 +81,8 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
         .map((r) => roleName(pb, r))
         .join(', ')}`;
     case 'checklist': {
-      const state = p.state === 'done' ? 'done' : p.state === 'na' ? `not applicable (${str(p.reason)})` : 'reopened';
-      return `Checklist: ${str(p.text)}: ${state}`;
+      const state = p.state === 'done' ? 'done' : p.state === 'na' ? `not applicable: ${str(p.reason)}` : 'reopened';
+      return `Checklist (${state}): ${str(p.text)}`;
     }
     case 'communication': {
       const fields = (p.fields ?? {}) as Record<string, string>;

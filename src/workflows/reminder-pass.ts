@@ -125,12 +125,24 @@ export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
   });
 
   const claimed: Reminder[] = [];
-  for (const r of due) {
-    const incident = byKey.get(r.incidentKey);
-    if (!incident) continue;
-    o.beforeClaim?.(r);
-    // IMMEDIATE: two processes claiming at the same instant serialise on the write lock.
-    if (claimOne.immediate(r, incident)) claimed.push(r);
+  if (o.beforeClaim) {
+    for (const r of due) {
+      const incident = byKey.get(r.incidentKey);
+      if (!incident) continue;
+      o.beforeClaim(r);
+      // IMMEDIATE: two processes claiming at the same instant serialise on the write lock.
+      if (claimOne.immediate(r, incident)) claimed.push(r);
+    }
+  } else {
+    // Claims in batches: one write transaction per 200 reminders keeps a large catch-up cheap
+    // while never holding the write lock for long. Each claim is still all-or-nothing (savepoint).
+    const claimBatch = db.transaction((batch: Reminder[]) => {
+      for (const r of batch) {
+        const incident = byKey.get(r.incidentKey);
+        if (incident && claimOne(r, incident)) claimed.push(r);
+      }
+    });
+    for (let n = 0; n < due.length; n += 200) claimBatch.immediate(due.slice(n, n + 200));
   }
   return { due: due.length, claimed: claimed.length, reminders: claimed, candidates: candidates.length };
 }

@@ -60,10 +60,14 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
   const store = new IncidentStore(db);
   const outbox = new OutboxStore(db);
   const loaded = loadPlaybook();
-  const service = new IncidentService(store, { playbook: loaded.playbook, ref: loaded.ref }, {
-    admins: opts.admins ?? [],
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
+  const service = new IncidentService(
+    store,
+    { playbook: loaded.playbook, ref: loaded.ref },
+    {
+      admins: opts.admins ?? [],
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    },
+  );
   const errors: { obj: object; msg?: string }[] = [];
   const logger: SlackLogger = {
     info() {},

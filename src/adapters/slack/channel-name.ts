@@ -31,7 +31,9 @@ export function incidentChannelName(incident: Pick<Incident, 'title' | 'key' | '
   if (!slug) slug = incidentNumber(incident.key);
   const name = trimEnd(`${prefix}${slug}`.slice(0, MAX_CHANNEL_NAME));
   // The slug may have been cut down to nothing but dashes.
-  return name.length > prefix.length - 1 ? name : `${prefix}${incidentNumber(incident.key)}`.slice(0, MAX_CHANNEL_NAME);
+  return name.length > prefix.length - 1
+    ? name
+    : `${prefix}${incidentNumber(incident.key)}`.slice(0, MAX_CHANNEL_NAME);
 }
 
 /** `name-2`, `name-3` ..., cutting the name so the result stays within 80 characters. */

@@ -1,6 +1,6 @@
 // The Bolt app: HTTP (ExpressReceiver at POST /slack/events on a shared express app) or Socket Mode.
 // The Web API client never retries (the outbox dispatcher owns retries) and rejects rate-limited calls.
-import { App, ExpressReceiver, LogLevel, type Logger } from '@slack/bolt';
+import { App, ExpressReceiver, type Logger, LogLevel } from '@slack/bolt';
 import express, { type Express } from 'express';
 import type { SlackLogger } from './listeners/common.js';
 import { registerSlack, type SlackDeps } from './register.js';
@@ -34,7 +34,8 @@ export interface SlackApp {
 /** Bolt's logger interface on top of a pino-style logger. */
 export function boltLogger(log: SlackLogger): Logger {
   let level = LogLevel.INFO;
-  const text = (m: unknown[]) => m.map((x) => (x instanceof Error ? x.message : typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
+  const text = (m: unknown[]) =>
+    m.map((x) => (x instanceof Error ? x.message : typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
   return {
     debug: (...m: unknown[]) => log.debug?.({ src: 'bolt' }, text(m)),
     info: (...m: unknown[]) => log.info({ src: 'bolt' }, text(m)),

@@ -42,7 +42,12 @@ export interface RegisteredCallbacks {
 /** Every command, shortcut, view and action id answered by the registered listeners. */
 export function registeredCallbackIds(features: readonly SlackFeature[] = FEATURES): RegisteredCallbacks {
   const all = (k: keyof RegisteredCallbacks) => [...new Set(features.flatMap((f) => f[k] ?? []))];
-  return { commands: all('commands'), shortcuts: all('shortcuts'), views: all('views'), actions: all('actions') };
+  return {
+    commands: all('commands'),
+    shortcuts: all('shortcuts'),
+    views: all('views'),
+    actions: all('actions'),
+  };
 }
 
 /** Registers each feature's listeners; returns the shared listener context (names cache, logger). */

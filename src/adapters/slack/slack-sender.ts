@@ -6,13 +6,13 @@ import type { types, webApi } from '@slack/bolt';
 import type { Incident } from '../../core/incident.js';
 import { holders } from '../../core/incident.js';
 import type { Playbook } from '../../core/playbook.js';
+import type { SlackMessage } from '../../templates/slack/blocks.js';
 import { renderChecklist } from '../../templates/slack/checklist-message.js';
 import { renderPost } from '../../templates/slack/post-messages.js';
 import { renderSummary } from '../../templates/slack/summary-message.js';
-import type { SlackMessage } from '../../templates/slack/blocks.js';
-import type { OutboxRow, OutboxStore } from '../sqlite/outbox-store.js';
+import type { Sender, SendResult } from '../../workflows/dispatcher.js';
 import type { IncidentService } from '../../workflows/incident-service.js';
-import type { SendResult, Sender } from '../../workflows/dispatcher.js';
+import type { OutboxRow, OutboxStore } from '../sqlite/outbox-store.js';
 import { incidentChannelName, withSuffix } from './channel-name.js';
 
 type WebClient = webApi.WebClient;
@@ -55,7 +55,8 @@ const RETRYABLE_PLATFORM = new Set([
 ]);
 
 /** Errors of conversations.create after which retrying is pointless: fall back to the declaring channel. */
-const CREATE_FATAL = /^(restricted_action|invalid_name.*|missing_scope|not_allowed_token_type|no_permission|not_authed|invalid_auth|account_inactive|ekm_access_denied|team_access_not_granted|is_archived|name_taken)$/;
+const CREATE_FATAL =
+  /^(restricted_action|invalid_name.*|missing_scope|not_allowed_token_type|no_permission|not_authed|invalid_auth|account_inactive|ekm_access_denied|team_access_not_granted|is_archived|name_taken)$/;
 
 interface SlackErr {
   code?: string;
@@ -134,7 +135,8 @@ export class SlackSender implements Sender {
   // ---------------------------------------------------------------- create_room
 
   private async createRoom(row: OutboxRow, incident: Incident): Promise<SendResult> {
-    if (incident.room && !incident.room.fallback) return { status: 'sent', result: { channel: incident.room.id, existing: true } };
+    if (incident.room && !incident.room.fallback)
+      return { status: 'sent', result: { channel: incident.room.id, existing: true } };
     const { client, outbox } = this.o;
     let ref = outbox.getMessageRef(incident.key, 'slack', REF.room);
     if (!ref) {
@@ -144,7 +146,10 @@ export class SlackSender implements Sender {
       for (let n = 1; n <= max && !ref; n++) {
         const name = n === 1 ? base : withSuffix(base, n);
         try {
-          const res = await client.conversations.create({ name, is_private: this.o.privateChannels ?? false });
+          const res = await client.conversations.create({
+            name,
+            is_private: this.o.privateChannels ?? false,
+          });
           const id = res.channel?.id;
           if (!id) return { status: 'retry', error: 'conversations.create answered without a channel id' };
           ref = { channel: id, ref: res.channel?.name ?? name };
@@ -155,7 +160,8 @@ export class SlackSender implements Sender {
           lastError = verdict.error;
           if (verdict.error === 'name_taken') continue;
           if (verdict.status === 'retry') return verdict;
-          if (CREATE_FATAL.test(verdict.error) || verdict.status === 'failed') return this.fallback(row, incident, verdict.error);
+          if (CREATE_FATAL.test(verdict.error) || verdict.status === 'failed')
+            return this.fallback(row, incident, verdict.error);
         }
       }
       if (!ref) return this.fallback(row, incident, lastError);
@@ -169,14 +175,17 @@ export class SlackSender implements Sender {
       actor: BOT_ACTOR,
       now: this.now(),
     });
-    if (!outcome.ok && outcome.error.code !== 'invalid') return { status: 'failed', error: `room_created refused: ${outcome.error.code}` };
+    if (!outcome.ok && outcome.error.code !== 'invalid')
+      return { status: 'failed', error: `room_created refused: ${outcome.error.code}` };
     return { status: 'sent', result: { channel: ref.channel, name: ref.ref } };
   }
 
   /** Invites the declarer and the incident commander; already-members and unknown users are not errors. */
   private async invite(channel: string, incident: Incident): Promise<void> {
     const pb = this.playbook(incident);
-    const users = [...new Set([incident.declaredBy, ...holders(incident, pb.commanderRole)])].filter((u) => /^[UW][A-Z0-9]+$/.test(u));
+    const users = [...new Set([incident.declaredBy, ...holders(incident, pb.commanderRole)])].filter((u) =>
+      /^[UW][A-Z0-9]+$/.test(u),
+    );
     if (users.length === 0) return;
     try {
       await this.o.client.conversations.invite({ channel, users: users.join(',') });
@@ -200,11 +209,14 @@ export class SlackSender implements Sender {
     const outcome = this.o.service.handle({
       key: `${row.key}:failed`,
       incidentKey: incident.key,
-      command: declaredIn ? { type: 'room_failed', reason, fallbackRoomId: declaredIn.channel } : { type: 'room_failed', reason },
+      command: declaredIn
+        ? { type: 'room_failed', reason, fallbackRoomId: declaredIn.channel }
+        : { type: 'room_failed', reason },
       actor: BOT_ACTOR,
       now: this.now(),
     });
-    if (!declaredIn) return { status: 'failed', error: `channel not created (${reason}) and no declaring channel known` };
+    if (!declaredIn)
+      return { status: 'failed', error: `channel not created (${reason}) and no declaring channel known` };
     if (!outcome.ok) return { status: 'failed', error: `room_failed refused: ${outcome.error.code}` };
     return { status: 'sent', result: { fallback: true, channel: declaredIn.channel, reason } };
   }
@@ -215,11 +227,19 @@ export class SlackSender implements Sender {
     const room = incident.room;
     if (!room) return { status: 'failed', error: 'incident has no room' };
     const pb = this.playbook(incident);
-    const msg = which === 'summary' ? renderSummary(incident, pb, this.now()) : renderChecklist(incident, pb, this.now());
+    const msg =
+      which === 'summary'
+        ? renderSummary(incident, pb, this.now())
+        : renderChecklist(incident, pb, this.now());
     const ref = this.o.outbox.getMessageRef(incident.key, 'slack', which);
     if (ref && ref.channel === room.id) {
       try {
-        await this.o.client.chat.update({ channel: ref.channel, ts: ref.ref, text: msg.text, blocks: msg.blocks as KnownBlock[] });
+        await this.o.client.chat.update({
+          channel: ref.channel,
+          ts: ref.ref,
+          text: msg.text,
+          blocks: msg.blocks as KnownBlock[],
+        });
         return { status: 'sent', result: { channel: ref.channel, ts: ref.ref, updated: true } };
       } catch (e) {
         const verdict = classifySlackError(e);
@@ -239,7 +259,10 @@ export class SlackSender implements Sender {
         pinned = slackError(e);
       }
     }
-    return { status: 'sent', result: { channel: res.channel, ts: res.ts, ...(which === 'summary' ? { pinned } : {}) } };
+    return {
+      status: 'sent',
+      result: { channel: res.channel, ts: res.ts, ...(which === 'summary' ? { pinned } : {}) },
+    };
   }
 
   // ---------------------------------------------------------------- posts
@@ -252,7 +275,8 @@ export class SlackSender implements Sender {
         channel = incident.room.id;
         break;
       case 'stakeholders':
-        if (!this.o.stakeholderChannel) return { status: 'sent', result: { skipped: 'no stakeholder channel configured' } };
+        if (!this.o.stakeholderChannel)
+          return { status: 'sent', result: { skipped: 'no stakeholder channel configured' } };
         channel = this.o.stakeholderChannel;
         break;
       case 'user':
@@ -265,8 +289,17 @@ export class SlackSender implements Sender {
   }
 
   /** chat.postMessage; on `not_in_channel` joins once and tries again. */
-  private async postTo(channel: string, msg: SlackMessage): Promise<{ channel: string; ts: string } | Extract<SendResult, { status: 'retry' | 'failed' }>> {
-    const args = { channel, text: msg.text, blocks: msg.blocks as KnownBlock[], unfurl_links: false, unfurl_media: false };
+  private async postTo(
+    channel: string,
+    msg: SlackMessage,
+  ): Promise<{ channel: string; ts: string } | Extract<SendResult, { status: 'retry' | 'failed' }>> {
+    const args = {
+      channel,
+      text: msg.text,
+      blocks: msg.blocks as KnownBlock[],
+      unfurl_links: false,
+      unfurl_media: false,
+    };
     try {
       const r = await this.o.client.chat.postMessage(args);
       return { channel: r.channel ?? channel, ts: String(r.ts) };
@@ -278,7 +311,9 @@ export class SlackSender implements Sender {
       await this.o.client.conversations.join({ channel });
     } catch (e) {
       const verdict = classifySlackError(e);
-      return verdict.status === 'retry' ? verdict : { status: 'failed', error: `not_in_channel (join: ${verdict.error})` };
+      return verdict.status === 'retry'
+        ? verdict
+        : { status: 'failed', error: `not_in_channel (join: ${verdict.error})` };
     }
     try {
       const r = await this.o.client.chat.postMessage(args);

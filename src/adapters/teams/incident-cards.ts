@@ -9,7 +9,7 @@
  *   toggles, inline form submits. Answered with the refreshed card in the invoke response.
  * - Action.Submit with `msteams: { type: 'task/fetch' }`: opens a dialog (the analogue of a Slack modal).
  */
-import type { CardElementArray, IAdaptiveCard, ICardElement } from '@microsoft/teams.cards';
+import type { CardElementArray, IAdaptiveCard, CardElement } from '@microsoft/teams.cards';
 import type { FieldErrors } from '../../core/forms.js';
 import { LIMITS } from '../../core/forms.js';
 import type { Incident } from '../../core/incident.js';
@@ -51,9 +51,9 @@ function card(body: CardElementArray, actions: El[] = []): IAdaptiveCard {
   return c as IAdaptiveCard;
 }
 
-const el = (o: El) => o as ICardElement;
+const el = (o: El) => o as CardElement;
 
-function text(t: string, extra: El = {}): ICardElement {
+function text(t: string, extra: El = {}): CardElement {
   return el({ type: 'TextBlock', text: t.trim() ? t : ' ', wrap: true, ...extra });
 }
 
@@ -91,7 +91,7 @@ function person(nameOf: NameOf, id: string | null | undefined): string {
   return cardText(nameOf(id) ?? 'unknown person', 80);
 }
 
-function errorBlock(msg: string): ICardElement {
+function errorBlock(msg: string): CardElement {
   return text(cardText(msg, 500), { color: 'Attention', weight: 'Bolder', spacing: 'None' });
 }
 
@@ -136,7 +136,7 @@ export function summaryCard(i: Incident, pb: Playbook, nameOf: NameOf, o: Summar
     const who = held.length ? held.map((u) => person(nameOf, u)).join(', ') : required.has(role.id) ? '**open (required)**' : 'open';
     body.push(text(`${role.name}: ${who}`, { spacing: 'Small' }));
     if (closed) continue;
-    const data = { incidentKey: i.key, role: role.id };
+    const data = { incidentKey: i.key, role: role.id, v: i.version };
     const buttons: El[] = [];
     if (held.length === 0 || role.multiple) buttons.push(execute(VERB.claimRole, `Claim ${truncate(role.name, 40)}`, data));
     if (held.length > 0 && role.id !== pb.commanderRole) buttons.push(execute(VERB.releaseRole, 'Release', data));
@@ -199,7 +199,7 @@ export function checklistCard(i: Incident, pb: Playbook, nameOf: NameOf, o: Summ
         : `⬜ ${cardText(item.text, 300)} (due ${utcStamp(due)}, ${findRole(pb, item.ownerRole)?.name ?? item.ownerRole})`;
       body.push(text(state, { spacing: 'Small' }));
       if (closed || item.completedBy) continue;
-      const data = { incidentKey: i.key, item: item.id, state: mark ? 'uncheck' : 'check' };
+      const data = { incidentKey: i.key, item: item.id, state: mark ? 'uncheck' : 'check', v: i.version };
       body.push(el({ type: 'ActionSet', spacing: 'None', actions: [execute(VERB.checkItem, mark ? 'Untick' : 'Tick', data)] }));
     }
   }

@@ -40,7 +40,7 @@ export interface TeamsSenderOptions {
 export const BOT_ACTOR = { platform: 'teams' as const, id: 'incident-bot', name: 'Incident bot' };
 
 /** Maps a Bot Connector failure to the dispatcher's retry / failed answer. */
-export function classifyError(e: unknown): SendResult {
+export function classifyError(e: unknown): Exclude<SendResult, { status: 'sent' }> {
   const err = e as {
     response?: { status?: number; headers?: Record<string, unknown> & { get?: (k: string) => unknown } };
     code?: string;

@@ -2,7 +2,7 @@
 import type { Incident } from '../../core/incident.js';
 import { holders } from '../../core/incident.js';
 import type { Playbook } from '../../core/playbook.js';
-import { type Block, type SlackMessage, context, finalize, header, section } from './blocks.js';
+import { type Block, context, finalize, header, type SlackMessage, section } from './blocks.js';
 import { bid, drillNote, drillPrefix, phaseName, severityText, triggerName } from './common.js';
 import { channelLink, escapeMrkdwn, mention, truncate, userText } from './escape.js';
 import { slackDate } from './time.js';
@@ -33,7 +33,10 @@ export function renderAnnouncement(i: Incident, pb: Playbook): SlackMessage {
     }),
   );
   blocks.push(section(`*Impact*\n${userText(i.impact, 1500)}`, { blockId: bid(i, 'announce_impact') }));
-  if (i.room) blocks.push(context([`Follow along in ${roomText(i)}. Updates will be posted here.`], bid(i, 'announce_follow')));
+  if (i.room)
+    blocks.push(
+      context([`Follow along in ${roomText(i)}. Updates will be posted here.`], bid(i, 'announce_follow')),
+    );
   const text = `${drillPrefix(i)}New incident ${i.key}: ${truncate(escapeMrkdwn(i.title), 300)}${i.room ? ` in ${roomText(i)}` : ''}`;
   return finalize({ text, blocks });
 }

@@ -53,7 +53,11 @@ export function plain(text: string, max: number = BLOCK_LIMITS.textObject): Text
 const id = (s: string) => s.slice(0, BLOCK_LIMITS.id);
 
 export function header(text: string, blockId?: string): Block {
-  return { type: 'header', ...(blockId ? { block_id: id(blockId) } : {}), text: plain(text, BLOCK_LIMITS.header) };
+  return {
+    type: 'header',
+    ...(blockId ? { block_id: id(blockId) } : {}),
+    text: plain(text, BLOCK_LIMITS.header),
+  };
 }
 
 export function section(
@@ -64,14 +68,20 @@ export function section(
   if (opts.blockId) b.block_id = id(opts.blockId);
   if (text) b.text = mrkdwn(text);
   if (opts.fields?.length)
-    b.fields = opts.fields.slice(0, BLOCK_LIMITS.sectionFields).map((f) => mrkdwn(f, BLOCK_LIMITS.sectionField));
+    b.fields = opts.fields
+      .slice(0, BLOCK_LIMITS.sectionFields)
+      .map((f) => mrkdwn(f, BLOCK_LIMITS.sectionField));
   if (!b.text && !b.fields) b.text = mrkdwn(' ');
   if (opts.accessory) b.accessory = opts.accessory;
   return b;
 }
 
 /** Splits a long mrkdwn text on line ends into several sections of at most `max` chars each. */
-export function sections(text: string, blockIdPrefix: string, max: number = BLOCK_LIMITS.textObject): Block[] {
+export function sections(
+  text: string,
+  blockIdPrefix: string,
+  max: number = BLOCK_LIMITS.textObject,
+): Block[] {
   const chunks: string[] = [];
   let cur = '';
   for (const line of text.split('\n')) {
@@ -100,7 +110,11 @@ export function divider(): Block {
 }
 
 export function actions(blockId: string, elements: Element[]): Block {
-  return { type: 'actions', block_id: id(blockId), elements: elements.slice(0, BLOCK_LIMITS.actionsElements) };
+  return {
+    type: 'actions',
+    block_id: id(blockId),
+    elements: elements.slice(0, BLOCK_LIMITS.actionsElements),
+  };
 }
 
 export function button(o: {
@@ -110,7 +124,11 @@ export function button(o: {
   style?: 'primary' | 'danger';
   url?: string;
 }): Element {
-  const b: Element = { type: 'button', action_id: id(o.actionId), text: plain(o.text, BLOCK_LIMITS.buttonText) };
+  const b: Element = {
+    type: 'button',
+    action_id: id(o.actionId),
+    text: plain(o.text, BLOCK_LIMITS.buttonText),
+  };
   if (o.value !== undefined) b.value = o.value.slice(0, BLOCK_LIMITS.buttonValue);
   if (o.style) b.style = o.style;
   if (o.url) b.url = o.url;
@@ -134,7 +152,10 @@ export interface CheckboxOption {
 }
 
 function option(o: CheckboxOption): Element {
-  const opt: Element = { text: mrkdwn(o.text, BLOCK_LIMITS.optionText), value: o.value.slice(0, BLOCK_LIMITS.optionValue) };
+  const opt: Element = {
+    text: mrkdwn(o.text, BLOCK_LIMITS.optionText),
+    value: o.value.slice(0, BLOCK_LIMITS.optionValue),
+  };
   if (o.description) opt.description = mrkdwn(o.description, BLOCK_LIMITS.optionText);
   return opt;
 }
@@ -156,7 +177,8 @@ function textObjects(blocks: Block[]): TextObject[] {
     if (Array.isArray(v)) for (const x of v) visit(x);
     else if (v && typeof v === 'object') {
       const o = v as Record<string, unknown>;
-      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string') out.push(o as unknown as TextObject);
+      if ((o.type === 'mrkdwn' || o.type === 'plain_text') && typeof o.text === 'string')
+        out.push(o as unknown as TextObject);
       else for (const x of Object.values(o)) visit(x);
     }
   };

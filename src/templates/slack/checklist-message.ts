@@ -4,7 +4,19 @@ import type { Incident } from '../../core/incident.js';
 import { isClosed } from '../../core/incident.js';
 import type { ChecklistItemDef, Playbook } from '../../core/playbook.js';
 import { allChecklistItems } from '../../core/playbook.js';
-import { type Block, type CheckboxOption, type SlackMessage, actions, button, checkboxes, context, divider, finalize, header, section } from './blocks.js';
+import {
+  actions,
+  type Block,
+  button,
+  type CheckboxOption,
+  checkboxes,
+  context,
+  divider,
+  finalize,
+  header,
+  type SlackMessage,
+  section,
+} from './blocks.js';
 import { bid, drillNote, drillPrefix, roleName } from './common.js';
 import { escapeMrkdwn, link, mention, truncate } from './escape.js';
 import { addMinutes, relative, slackDate, slackTime } from './time.js';
@@ -51,8 +63,10 @@ function itemLine(i: Incident, pb: Playbook, item: ChecklistItemDef, now: Date):
   const owner = roleName(pb, item.ownerRole);
   const due = addMinutes(i.declaredAt, item.deadlineMinutes);
   const links = item.links.length ? `\n      ${item.links.map((l) => link(l.title, l.url)).join(' · ')}` : '';
-  if (mark?.state === 'done') return `:white_check_mark: ~${text}~ (${mention(mark.by)}, ${slackDate(mark.at)})`;
-  if (mark?.state === 'na') return `:heavy_minus_sign: ~${text}~ _N/A: ${escapeMrkdwn(mark.reason ?? 'no reason given')}_ (${mention(mark.by)})`;
+  if (mark?.state === 'done')
+    return `:white_check_mark: ~${text}~ (${mention(mark.by)}, ${slackDate(mark.at)})`;
+  if (mark?.state === 'na')
+    return `:heavy_minus_sign: ~${text}~ _N/A: ${escapeMrkdwn(mark.reason ?? 'no reason given')}_ (${mention(mark.by)})`;
   const late = due.getTime() < now.getTime();
   const alert = item.completedBy === 'initial_alert_sent' ? '\n      _Sent via `/incident alert`_' : '';
   return `${late ? ':alarm_clock:' : ':white_square:'} ${text}\n      _${owner}_ · due ${slackDate(due)} (${relative(due, now)})${alert}${links}`;
@@ -64,7 +78,8 @@ function option(i: Incident, pb: Playbook, item: ChecklistItemDef): CheckboxOpti
   const owner = truncate(roleName(pb, item.ownerRole), 40, '…');
   let description = `${owner} · due ${slackTime(addMinutes(i.declaredAt, item.deadlineMinutes))}`;
   if (description.length > OPTION_TEXT) description = owner;
-  if (mark?.state === 'na') description = truncate(`N/A: ${escapeMrkdwn(mark.reason ?? '')}`, OPTION_TEXT, '…');
+  if (mark?.state === 'na')
+    description = truncate(`N/A: ${escapeMrkdwn(mark.reason ?? '')}`, OPTION_TEXT, '…');
   if (mark?.state === 'done') description = `Done by ${mention(mark.by)}`;
   return { text: mark?.state === 'na' ? `~${short}~` : short, value: item.id, description };
 }
@@ -74,20 +89,27 @@ export function renderChecklist(i: Incident, pb: Playbook, now: Date = new Date(
   const items = allChecklistItems(pb);
   const done = items.filter((x) => i.checklist[x.id]).length;
   const goldenHourEnds = addMinutes(i.declaredAt, pb.clocks.goldenHourMinutes);
-  const blocks: Block[] = [header(`${drillPrefix(i)}Golden hour checklist: ${i.key}`, bid(i, 'checklist_header'))];
+  const blocks: Block[] = [
+    header(`${drillPrefix(i)}Golden hour checklist: ${i.key}`, bid(i, 'checklist_header')),
+  ];
   if (i.drill) blocks.push(context(drillNote(i), bid(i, 'checklist_drill')));
   blocks.push(
     context(
-      [`${done}/${items.length} done · complete within the first ${pb.clocks.goldenHourMinutes} minutes, by ${slackDate(goldenHourEnds)} (${relative(goldenHourEnds, now)})`],
+      [
+        `${done}/${items.length} done · complete within the first ${pb.clocks.goldenHourMinutes} minutes, by ${slackDate(goldenHourEnds)} (${relative(goldenHourEnds, now)})`,
+      ],
       bid(i, 'checklist_progress'),
     ),
   );
   for (const group of pb.checklist) {
     blocks.push(divider());
     blocks.push(
-      section(`*${escapeMrkdwn(group.name)}*\n${group.items.map((it) => itemLine(i, pb, it, now)).join('\n')}`, {
-        blockId: bid(i, `checklist_group:${group.id}`),
-      }),
+      section(
+        `*${escapeMrkdwn(group.name)}*\n${group.items.map((it) => itemLine(i, pb, it, now)).join('\n')}`,
+        {
+          blockId: bid(i, `checklist_group:${group.id}`),
+        },
+      ),
     );
     if (closed) continue;
     // Items ticked by an event (room created, alert sent) are not ticked by hand.
@@ -105,7 +127,9 @@ export function renderChecklist(i: Incident, pb: Playbook, now: Date = new Date(
         ]),
       );
     }
-    const alertItem = group.items.find((it) => it.completedBy === 'initial_alert_sent' && !i.checklist[it.id]);
+    const alertItem = group.items.find(
+      (it) => it.completedBy === 'initial_alert_sent' && !i.checklist[it.id],
+    );
     if (alertItem && !i.initialAlertAt) {
       blocks.push(
         actions(bid(i, `checklist_alert:${group.id}`), [
@@ -114,7 +138,8 @@ export function renderChecklist(i: Incident, pb: Playbook, now: Date = new Date(
       );
     }
   }
-  if (closed) blocks.push(context(['The incident is closed; the checklist is read-only.'], bid(i, 'checklist_closed')));
+  if (closed)
+    blocks.push(context(['The incident is closed; the checklist is read-only.'], bid(i, 'checklist_closed')));
   const text = `${drillPrefix(i)}Golden hour checklist for ${i.key}: ${done}/${items.length} done`;
   return finalize({ text, blocks });
 }

@@ -2,9 +2,10 @@
 import { ACTION } from '../../adapters/slack/ids.js';
 import type { PostTemplate } from '../../core/effects.js';
 import type { Incident } from '../../core/incident.js';
+import { describeNudge, type NudgePayload } from '../../core/nudge-text.js';
 import type { Playbook, TemplateId } from '../../core/playbook.js';
 import { renderAnnouncement } from './announcement-message.js';
-import { type Block, type SlackMessage, actions, button, context, finalize, section } from './blocks.js';
+import { actions, type Block, button, context, finalize, type SlackMessage, section } from './blocks.js';
 import { bid, drillNote, drillPrefix, phaseName, roleName, severityText, triggerName } from './common.js';
 import { renderCommunication } from './communication-message.js';
 import { channelLink, escapeMrkdwn, mention, truncate, userText } from './escape.js';
@@ -23,7 +24,11 @@ function footer(i: Incident): string {
 function simple(i: Incident, name: string, text: string, body: string, extra: Block[] = []): SlackMessage {
   const blocks: Block[] = [];
   if (i.drill) blocks.push(context(drillNote(i), bid(i, `${name}_drill`)));
-  blocks.push(section(body, { blockId: bid(i, name) }), ...extra, context([footer(i)], bid(i, `${name}_footer`)));
+  blocks.push(
+    section(body, { blockId: bid(i, name) }),
+    ...extra,
+    context([footer(i)], bid(i, `${name}_footer`)),
+  );
   return finalize({ text: `${drillPrefix(i)}${text}`, blocks });
 }
 
@@ -88,7 +93,9 @@ export function renderReclassified(i: Incident, pb: Playbook, d: Data): SlackMes
   const t = (d.to ?? {}) as { triggerClass?: string; severeImpact?: boolean };
   const lines: string[] = [];
   if (f.triggerClass !== t.triggerClass)
-    lines.push(`*Trigger*: ${triggerName(pb, f.triggerClass ?? '')} → ${triggerName(pb, t.triggerClass ?? '')}`);
+    lines.push(
+      `*Trigger*: ${triggerName(pb, f.triggerClass ?? '')} → ${triggerName(pb, t.triggerClass ?? '')}`,
+    );
   if (f.severeImpact !== t.severeImpact)
     lines.push(`*Severity*: ${severityText(!!f.severeImpact)} → ${severityText(!!t.severeImpact)}`);
   const reason = str(d.reason);
@@ -101,7 +108,9 @@ export function renderClosed(i: Incident, _pb: Playbook, d: Data): SlackMessage 
   const facilitator = str(d.facilitator) ?? i.reviewFacilitator;
   const body = [
     `:white_check_mark: *${escapeMrkdwn(i.key)} is resolved and closed*${i.closedAt ? ` (${slackDate(i.closedAt)})` : ''}.`,
-    due ? `Post-incident review due by *${escapeMrkdwn(due)}*${facilitator ? `, facilitated by ${mention(facilitator)}` : ''}.` : '',
+    due
+      ? `Post-incident review due by *${escapeMrkdwn(due)}*${facilitator ? `, facilitated by ${mention(facilitator)}` : ''}.`
+      : '',
     'Record it with `/incident review`; file follow-ups with `/incident followup`.',
   ]
     .filter(Boolean)
@@ -115,7 +124,9 @@ export function renderReviewRecorded(i: Incident, _pb: Playbook, _d: Data): Slac
     ? [
         `:memo: *Post-incident review recorded* by ${mention(r.by)} ${slackDate(r.at)}`,
         `*Summary*: ${userText(r.summary, 1200)}`,
-        r.whys.length ? `*Five whys*:\n${r.whys.map((w, n) => `${n + 1}. ${userText(w, 300)}`).join('\n')}` : '',
+        r.whys.length
+          ? `*Five whys*:\n${r.whys.map((w, n) => `${n + 1}. ${userText(w, 300)}`).join('\n')}`
+          : '',
         r.factors ? `*Contributing factors*: ${userText(r.factors, 600)}` : '',
         r.lessons ? `*Lessons*: ${userText(r.lessons, 600)}` : '',
       ]
@@ -134,12 +145,17 @@ export function renderRoomFallback(i: Incident, _pb: Playbook, d: Data): SlackMe
 export function renderFollowup(i: Incident, _pb: Playbook, d: Data): SlackMessage {
   const id = String(d.id ?? '');
   const f = i.followups.find((x) => x.id === id);
-  if (!f) return simple(i, 'followup', `${i.key}: follow-up ${id}`, `:pushpin: Follow-up ${escapeMrkdwn(id)}`);
+  if (!f)
+    return simple(i, 'followup', `${i.key}: follow-up ${id}`, `:pushpin: Follow-up ${escapeMrkdwn(id)}`);
   const done = f.state === 'done';
   const body = `${done ? ':white_check_mark:' : ':pushpin:'} *Follow-up* (${escapeMrkdwn(f.objective)}): ${userText(f.what, 1500)}\nOwner ${mention(f.owner)} · due ${escapeMrkdwn(f.due)}`;
   const extra = done
     ? []
-    : [actions(bid(i, `followup_actions:${id}`), [button({ text: 'Mark done', actionId: ACTION.followupDone, value: id })])];
+    : [
+        actions(bid(i, `followup_actions:${id}`), [
+          button({ text: 'Mark done', actionId: ACTION.followupDone, value: id }),
+        ]),
+      ];
   return simple(i, 'followup', `${i.key}: follow-up for ${f.owner}`, body, extra);
 }
 
@@ -155,26 +171,21 @@ export function parseSnoozeValue(v: string): { kind: string; minutes: number } |
   return Number.isInteger(minutes) && minutes > 0 ? { kind: v.slice(0, at), minutes } : null;
 }
 
-const NUDGE_TEXT: Record<string, string> = {
-  initial_alert: 'The initial stakeholder alert has not been sent yet. Send it with `/incident alert`.',
-  status_update: 'A status update is due. Post it with `/incident update`.',
-  required_roles: 'Required roles are still open. Claim them from the pinned summary.',
-  golden_hour: 'The golden hour is almost over and checklist items are still open.',
-  review: 'The post-incident review is due. Record it with `/incident review`.',
-};
-
-export function renderNudge(i: Incident, pb: Playbook, d: Data): SlackMessage {
+export function renderNudge(i: Incident, _pb: Playbook, d: Data): SlackMessage {
+  const v = describeNudge(d as unknown as NudgePayload);
+  const who = v.mention.length ? `${v.mention.map((u) => mention(u)).join(' ')} ` : '';
+  const lines = v.lines.map((l) => `• ${escapeMrkdwn(l).replace(/@(U[A-Z0-9]+)/g, '<@$1>')}`);
+  const body = truncate(`:bell: ${who}${escapeMrkdwn(v.headline)}${lines.length ? `\n${lines.join('\n')}` : ''}`, 2900);
+  const buttons = [];
+  if (v.actions.includes('status_update')) buttons.push(button({ text: 'Post status update', actionId: ACTION.openUpdate, value: i.key, style: 'primary' }));
+  if (v.actions.includes('initial_alert')) buttons.push(button({ text: 'Send initial alert', actionId: ACTION.openAlert, value: i.key, style: 'primary' }));
+  if (v.actions.includes('snooze')) {
+    buttons.push(button({ text: 'Snooze 15 min', actionId: `${ACTION.snooze}:15`, value: snoozeValue(v.snoozeKind, 15) }));
+    buttons.push(button({ text: 'Snooze 30 min', actionId: `${ACTION.snooze}:30`, value: snoozeValue(v.snoozeKind, 30) }));
+  }
   const kind = String(d.kind ?? 'reminder');
-  const roles = Array.isArray(d.roles) ? ` (${(d.roles as unknown[]).map((r) => roleName(pb, String(r))).join(', ')})` : '';
-  const text = str(d.text) ? escapeMrkdwn(String(d.text)) : `${NUDGE_TEXT[kind] ?? 'A reminder about this incident.'}${roles}`;
-  const due = str(d.dueAt);
-  const body = `:bell: ${text}${due ? `\nDue ${slackDate(due)}` : ''}`;
-  const extra = [
-    actions(bid(i, `nudge_actions:${kind}`), [
-      button({ text: 'Snooze 15 min', actionId: ACTION.snooze, value: snoozeValue(kind, 15) }),
-    ]),
-  ];
-  return simple(i, 'nudge', `${i.key}: ${truncate(text, 200)}`, body, extra);
+  const extra = buttons.length ? [actions(bid(i, `nudge_actions:${kind}`), buttons)] : [];
+  return simple(i, 'nudge', `${i.key}: ${truncate(v.headline, 200)}`, body, extra);
 }
 
 export function renderExport(i: Incident, _pb: Playbook, d: Data): SlackMessage {
@@ -184,7 +195,12 @@ export function renderExport(i: Incident, _pb: Playbook, d: Data): SlackMessage 
   return simple(i, 'export', `${i.key} exported as ${format}`, body);
 }
 
-export function renderPost(template: PostTemplate, data: Data, incident: Incident, playbook: Playbook): SlackMessage {
+export function renderPost(
+  template: PostTemplate,
+  data: Data,
+  incident: Incident,
+  playbook: Playbook,
+): SlackMessage {
   switch (template) {
     case 'announcement':
       return renderAnnouncement(incident, playbook);

@@ -4,8 +4,29 @@ import type { Incident } from '../../core/incident.js';
 import { holders, isClosed } from '../../core/incident.js';
 import type { Playbook } from '../../core/playbook.js';
 import { findTrigger } from '../../core/playbook.js';
-import { type Block, type Element, type SlackMessage, actions, button, context, divider, finalize, header, section, usersSelect } from './blocks.js';
-import { bid, closedPrefix, drillNote, drillPrefix, nextStatusUpdateDue, phaseName, severityText, triggerName } from './common.js';
+import {
+  actions,
+  type Block,
+  button,
+  context,
+  divider,
+  type Element,
+  finalize,
+  header,
+  type SlackMessage,
+  section,
+  usersSelect,
+} from './blocks.js';
+import {
+  bid,
+  closedPrefix,
+  drillNote,
+  drillPrefix,
+  nextStatusUpdateDue,
+  phaseName,
+  severityText,
+  triggerName,
+} from './common.js';
 import { escapeMrkdwn, link, mention, truncate, userText } from './escape.js';
 import { relative, slackDate } from './time.js';
 
@@ -26,16 +47,30 @@ function roleBlocks(i: Incident, pb: Playbook): Block[] {
   const out: Block[] = [section('*Roles*', { blockId: bid(i, 'summary_roles') })];
   for (const role of pb.roles) {
     const held = holders(i, role.id);
-    const who = held.length ? held.map(mention).join(', ') : required.has(role.id) ? ':warning: _open_' : '_open_';
+    const who = held.length
+      ? held.map(mention).join(', ')
+      : required.has(role.id)
+        ? ':warning: _open_'
+        : '_open_';
     const req = required.has(role.id) ? ' (required)' : '';
-    out.push(section(`*${escapeMrkdwn(role.name)}*${req}: ${who}`, { blockId: `roletext:${role.id}:v${i.version}` }));
+    out.push(
+      section(`*${escapeMrkdwn(role.name)}*${req}: ${who}`, { blockId: `roletext:${role.id}:v${i.version}` }),
+    );
     if (closed) continue;
     const els: Element[] = [];
     if (held.length === 0 || role.multiple) {
-      els.push(button({ text: 'Claim', actionId: ACTION.claimRole, value: role.id, ...(required.has(role.id) && !held.length ? { style: 'primary' as const } : {}) }));
+      els.push(
+        button({
+          text: 'Claim',
+          actionId: ACTION.claimRole,
+          value: role.id,
+          ...(required.has(role.id) && !held.length ? { style: 'primary' as const } : {}),
+        }),
+      );
     }
     if (held.length > 0) {
-      if (role.id !== pb.commanderRole) els.push(button({ text: 'Release', actionId: ACTION.releaseRole, value: role.id }));
+      if (role.id !== pb.commanderRole)
+        els.push(button({ text: 'Release', actionId: ACTION.releaseRole, value: role.id }));
       els.push(usersSelect({ actionId: ACTION.handoverRole, placeholder: 'Hand over to…' }));
     }
     if (els.length) out.push(actions(roleBlockId(role.id, i.version), els));
@@ -46,7 +81,8 @@ function roleBlocks(i: Incident, pb: Playbook): Block[] {
 function linkLines(i: Incident, pb: Playbook): string[] {
   const trigger = findTrigger(pb, i.triggerClass);
   const lines: string[] = [];
-  if (trigger?.runbooks.length) lines.push(`*Runbooks*: ${trigger.runbooks.map((r) => link(r.title, r.url)).join(' · ')}`);
+  if (trigger?.runbooks.length)
+    lines.push(`*Runbooks*: ${trigger.runbooks.map((r) => link(r.title, r.url)).join(' · ')}`);
   const handbook = ['masterSwitch', 'promotionGate']
     .map((k) => pb.links[k])
     .filter((l): l is NonNullable<typeof l> => !!l)
@@ -86,18 +122,31 @@ export function renderSummary(i: Incident, pb: Playbook, now: Date = new Date())
   }
   if (!closed) {
     const els: Element[] = [];
-    if (!i.initialAlertAt) els.push(button({ text: 'Send initial alert', actionId: ACTION.openAlert, value: i.key, style: 'primary' }));
+    if (!i.initialAlertAt)
+      els.push(
+        button({ text: 'Send initial alert', actionId: ACTION.openAlert, value: i.key, style: 'primary' }),
+      );
     els.push(button({ text: 'Status update', actionId: ACTION.openUpdate, value: i.key }));
     els.push(button({ text: 'Next phase', actionId: ACTION.openPhase, value: i.key }));
     els.push(button({ text: 'Close', actionId: ACTION.openClose, value: i.key, style: 'danger' }));
     blocks.push(actions(bid(i, 'summary_actions'), els));
     const due = nextStatusUpdateDue(i, pb);
-    const alert = i.initialAlertAt ? `Initial alert sent ${slackDate(i.initialAlertAt)}` : ':warning: Initial stakeholder alert not sent yet';
+    const alert = i.initialAlertAt
+      ? `Initial alert sent ${slackDate(i.initialAlertAt)}`
+      : ':warning: Initial stakeholder alert not sent yet';
     blocks.push(
-      context([`Next status update due ${slackDate(due)} (${relative(due, now)})`, alert], bid(i, 'summary_due')),
+      context(
+        [`Next status update due ${slackDate(due)} (${relative(due, now)})`, alert],
+        bid(i, 'summary_due'),
+      ),
     );
   } else {
-    blocks.push(context([`Closed ${i.closedAt ? slackDate(i.closedAt) : ''}. Log and follow-ups stay open.`], bid(i, 'summary_closed')));
+    blocks.push(
+      context(
+        [`Closed ${i.closedAt ? slackDate(i.closedAt) : ''}. Log and follow-ups stay open.`],
+        bid(i, 'summary_closed'),
+      ),
+    );
   }
   const text = `${drillPrefix(i)}${closedPrefix(i)}${i.key}: ${truncate(escapeMrkdwn(i.title), 300)} (${phaseName(pb, i.phase)})`;
   return finalize({ text, blocks });

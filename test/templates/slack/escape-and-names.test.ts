@@ -10,7 +10,9 @@ const inc = (title: string, drill = false, key = 'INC-2026-0042') => ({ title, d
 
 describe('escape', () => {
   it('escapes & < > only', () => {
-    expect(escapeMrkdwn('<!channel> & <@U1> *bold* _x_')).toBe('&lt;!channel&gt; &amp; &lt;@U1&gt; *bold* _x_');
+    expect(escapeMrkdwn('<!channel> & <@U1> *bold* _x_')).toBe(
+      '&lt;!channel&gt; &amp; &lt;@U1&gt; *bold* _x_',
+    );
   });
 
   it('truncates visibly without cutting entities, tokens or surrogate pairs', () => {
@@ -33,7 +35,9 @@ describe('escape', () => {
   });
 
   it('renders date tokens and relative times', () => {
-    expect(slackDate(day)).toBe(`<!date^${day.getTime() / 1000}^{date_short_pretty} {time}|2026-11-26 23:59 UTC>`);
+    expect(slackDate(day)).toBe(
+      `<!date^${day.getTime() / 1000}^{date_short_pretty} {time}|2026-11-26 23:59 UTC>`,
+    );
     expect(relative(new Date(day.getTime() + 65 * 60_000), day)).toBe('in 1 h 5 min');
     expect(relative(new Date(day.getTime() - 5 * 60_000), day)).toBe('5 min overdue');
   });
@@ -49,7 +53,9 @@ describe('escape', () => {
 
 describe('incidentChannelName', () => {
   it('builds inc-{date}-{slug}', () => {
-    expect(incidentChannelName(inc('Ingest pipeline hard down'), day)).toBe('inc-2026-11-26-ingest-pipeline-hard-down');
+    expect(incidentChannelName(inc('Ingest pipeline hard down'), day)).toBe(
+      'inc-2026-11-26-ingest-pipeline-hard-down',
+    );
   });
 
   it('marks drills', () => {
@@ -57,7 +63,9 @@ describe('incidentChannelName', () => {
   });
 
   it('folds unicode and drops emoji and punctuation, collapsing dashes', () => {
-    expect(incidentChannelName(inc('Zürich  Börse — Ausfall!!! 🔥🔥 (API)'), day)).toBe('inc-2026-11-26-zurich-borse-ausfall-api');
+    expect(incidentChannelName(inc('Zürich  Börse — Ausfall!!! 🔥🔥 (API)'), day)).toBe(
+      'inc-2026-11-26-zurich-borse-ausfall-api',
+    );
     expect(incidentChannelName(inc('under_score ok'), day)).toBe('inc-2026-11-26-under_score-ok');
   });
 

@@ -41,7 +41,13 @@ export class Scenario {
   }
 
   run(command: Command, actor: Actor = IC, now: Date = at(1)): Incident {
-    const r = this.stack.service.handle({ key: `test:${this.n++}`, incidentKey: this.key, command, actor, now });
+    const r = this.stack.service.handle({
+      key: `test:${this.n++}`,
+      incidentKey: this.key,
+      command,
+      actor,
+      now,
+    });
     if (!r.ok) throw new Error(`${command.type} refused: ${r.error.code} ${r.error.message}`);
     return r.incident;
   }

@@ -4,13 +4,17 @@ import type { PostTemplate } from '../../../src/core/effects.js';
 import type { Incident } from '../../../src/core/incident.js';
 import { renderAnnouncement } from '../../../src/templates/slack/announcement-message.js';
 import type { Block, SlackMessage } from '../../../src/templates/slack/blocks.js';
-import { checklistChanges, groupFromBlockId, renderChecklist } from '../../../src/templates/slack/checklist-message.js';
+import {
+  checklistChanges,
+  groupFromBlockId,
+  renderChecklist,
+} from '../../../src/templates/slack/checklist-message.js';
 import { renderCommunication } from '../../../src/templates/slack/communication-message.js';
 import { parseSnoozeValue, renderPost, snoozeValue } from '../../../src/templates/slack/post-messages.js';
 import { renderSummary, roleFromBlockId } from '../../../src/templates/slack/summary-message.js';
 import { checkMessage } from '../../support/blockkit-limits.js';
 import { cleanupTempDbs } from '../../support/temp-db.js';
-import { ALICE, IC, Scenario, T0, alertFields, at, closeIncident } from './fixture.js';
+import { ALICE, alertFields, at, closeIncident, IC, Scenario, T0 } from './fixture.js';
 
 const scenarios: Scenario[] = [];
 function scenario(): Scenario {
@@ -30,7 +34,10 @@ function valid(msg: SlackMessage): void {
 
 const json = (m: SlackMessage) => JSON.stringify(m);
 const allElements = (blocks: Block[]) =>
-  blocks.flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]) as Record<string, unknown>[];
+  blocks.flatMap((b) => [...(b.elements ?? []), ...(b.accessory ? [b.accessory] : [])]) as Record<
+    string,
+    unknown
+  >[];
 
 function everyPost(i: Incident): [PostTemplate, Record<string, unknown>][] {
   return [
@@ -41,7 +48,14 @@ function everyPost(i: Incident): [PostTemplate, Record<string, unknown>][] {
     ['overload', { user: 'U0IC', roles: ['commander', 'technical_lead'] }],
     ['phase_changed', { from: 'detection', to: 'containment', move: 'forward' }],
     ['phase_changed', { from: 'containment', to: 'detection', move: 'back', reason: 'false alarm <!here>' }],
-    ['reclassified', { from: { triggerClass: 'service_outage', severeImpact: false }, to: { triggerClass: 'security_exposure', severeImpact: true }, reason: 'creds <@U1> leaked' }],
+    [
+      'reclassified',
+      {
+        from: { triggerClass: 'service_outage', severeImpact: false },
+        to: { triggerClass: 'security_exposure', severeImpact: true },
+        reason: 'creds <@U1> leaked',
+      },
+    ],
     ['closed', { reviewDueOn: '2026-11-30', facilitator: 'U0IC' }],
     ['review_recorded', {}],
     ['room_fallback', { reason: 'restricted_action' }],
@@ -78,7 +92,9 @@ describe('summary message', () => {
   it('has claim buttons for open roles, release + hand-over for held ones, and marks required roles', () => {
     const m = renderSummary(i, pb, at(2));
     const roleBlocks = m.blocks.filter((b) => roleFromBlockId(b.block_id));
-    const byRole = new Map(roleBlocks.map((b) => [roleFromBlockId(b.block_id)!, b.elements as Record<string, unknown>[]]));
+    const byRole = new Map(
+      roleBlocks.map((b) => [roleFromBlockId(b.block_id)!, b.elements as Record<string, unknown>[]]),
+    );
     // technical lead: open and required
     expect(byRole.get('technical_lead')!.map((e) => e.action_id)).toEqual([ACTION.claimRole]);
     expect(byRole.get('technical_lead')![0]!.value).toBe('technical_lead');
@@ -98,7 +114,9 @@ describe('summary message', () => {
   it('has the action row and the next status update due as a date token', () => {
     const m = renderSummary(i, pb, at(2));
     const ids = allElements(m.blocks).map((e) => e.action_id);
-    expect(ids).toEqual(expect.arrayContaining([ACTION.openAlert, ACTION.openUpdate, ACTION.openPhase, ACTION.openClose]));
+    expect(ids).toEqual(
+      expect.arrayContaining([ACTION.openAlert, ACTION.openUpdate, ACTION.openPhase, ACTION.openClose]),
+    );
     const due = Math.floor(T0.getTime() / 1000) + 30 * 60;
     expect(json(m)).toContain(`<!date^${due}^`);
   });
@@ -129,8 +147,19 @@ describe('hostile and extreme input', () => {
   const title = `<!channel> ${'x'.repeat(10_000)}`;
   s.declare({ title, impact: `<!channel> & <@U999> ${'y'.repeat(9000)}` });
   s.run({ type: 'room_created', platform: 'slack', roomId: 'C0ROOM', name: 'inc-x' });
-  s.run({ type: 'add_followup', id: 'F1', what: '<!everyone> fix it', owner: 'U0ALICE', due: '2026-12-01', objective: 'risk' });
-  const i = s.run({ type: 'item_not_applicable', item: 'stabilize.switch_off', reason: '<!here> not needed '.repeat(20) });
+  s.run({
+    type: 'add_followup',
+    id: 'F1',
+    what: '<!everyone> fix it',
+    owner: 'U0ALICE',
+    due: '2026-12-01',
+    objective: 'risk',
+  });
+  const i = s.run({
+    type: 'item_not_applicable',
+    item: 'stabilize.switch_off',
+    reason: '<!here> not needed '.repeat(20),
+  });
   const pb = s.playbook;
   const messages: [string, SlackMessage][] = [
     ['summary', renderSummary(i, pb, at(2))],
@@ -159,7 +188,14 @@ describe('drill and closed incidents', () => {
   s.declare({ drill: true });
   s.run({ type: 'room_created', platform: 'slack', roomId: 'C0ROOM', name: 'inc-drill-x' });
   s.run({ type: 'send_initial_alert', fields: alertFields });
-  s.run({ type: 'add_followup', id: 'F1', what: 'fix', owner: 'U0ALICE', due: '2026-12-01', objective: 'risk' });
+  s.run({
+    type: 'add_followup',
+    id: 'F1',
+    what: 'fix',
+    owner: 'U0ALICE',
+    due: '2026-12-01',
+    objective: 'risk',
+  });
   const open = s.stack.service.get(s.key)!;
   const closed = closeIncident(s);
   const pb = s.playbook;
@@ -197,7 +233,11 @@ describe('checklist message', () => {
   s.declare();
   s.run({ type: 'room_created', platform: 'slack', roomId: 'C0ROOM', name: 'inc-x' });
   s.run({ type: 'check_item', item: 'assess.data_quality' }, ALICE);
-  const i = s.run({ type: 'item_not_applicable', item: 'stabilize.switch_off', reason: 'no safety limit hit' });
+  const i = s.run({
+    type: 'item_not_applicable',
+    item: 'stabilize.switch_off',
+    reason: 'no safety limit hit',
+  });
   const pb = s.playbook;
   const m = renderChecklist(i, pb, at(20));
 
@@ -243,7 +283,10 @@ describe('announcement and communication', () => {
   const s = scenario();
   s.declare({ title: 'Risk engine <b>down</b>' });
   s.run({ type: 'room_created', platform: 'slack', roomId: 'C0ROOM', name: 'inc-x' });
-  const i = s.run({ type: 'send_initial_alert', fields: { ...alertFields, summary: '<!channel> ping & pong' } }, ALICE);
+  const i = s.run(
+    { type: 'send_initial_alert', fields: { ...alertFields, summary: '<!channel> ping & pong' } },
+    ALICE,
+  );
   const pb = s.playbook;
 
   it('announces with key, title, trigger, severity, IC and a link to the room', () => {
@@ -259,7 +302,11 @@ describe('announcement and communication', () => {
   });
 
   it('renders the initial alert with its subject, template lines and sender', () => {
-    const m = renderCommunication(i, pb, { template: 'initial_alert', fields: i.communications[0]!.fields, index: 0 });
+    const m = renderCommunication(i, pb, {
+      template: 'initial_alert',
+      fields: i.communications[0]!.fields,
+      index: 0,
+    });
     valid(m);
     const j = json(m);
     expect(j).toContain('[EMERGENCY] Ingest pipeline incident activated');
@@ -273,12 +320,23 @@ describe('announcement and communication', () => {
     const big = s.run(
       {
         type: 'post_status_update',
-        fields: { status: 'investigating', developments: 'd'.repeat(2000), risks: 'r'.repeat(2000), help: 'h'.repeat(1000), next_update: '11:00' },
+        fields: {
+          status: 'investigating',
+          developments: 'd'.repeat(2000),
+          risks: 'r'.repeat(2000),
+          help: 'h'.repeat(1000),
+          next_update: '11:00',
+        },
       },
       IC,
       at(30),
     );
-    const m = renderPost('communication', { template: 'status_update', fields: big.communications[1]!.fields, index: 1 }, big, pb);
+    const m = renderPost(
+      'communication',
+      { template: 'status_update', fields: big.communications[1]!.fields, index: 1 },
+      big,
+      pb,
+    );
     valid(m);
     expect(json(m)).toContain('Status: investigating');
   });
@@ -286,7 +344,10 @@ describe('announcement and communication', () => {
 
 describe('snooze values', () => {
   it('round-trips', () => {
-    expect(parseSnoozeValue(snoozeValue('status_update', 15))).toEqual({ kind: 'status_update', minutes: 15 });
+    expect(parseSnoozeValue(snoozeValue('status_update', 15))).toEqual({
+      kind: 'status_update',
+      minutes: 15,
+    });
     expect(parseSnoozeValue('nonsense')).toBeNull();
   });
 });

@@ -13,7 +13,11 @@ type Opt = { value: string };
 type AnyBlock = any;
 
 /** Option values of the checkbox element that fired, read from the message the payload carries. */
-export function elementOptions(blocks: AnyBlock[] | undefined, blockId: string | undefined, actionId: string): string[] | null {
+export function elementOptions(
+  blocks: AnyBlock[] | undefined,
+  blockId: string | undefined,
+  actionId: string,
+): string[] | null {
   const block = (blocks ?? []).find((b) => b?.block_id === blockId);
   if (!block) return null;
   const els: AnyBlock[] = [...(block.elements ?? []), ...(block.accessory ? [block.accessory] : [])];
@@ -40,12 +44,25 @@ export const checklistActions: SlackFeature = {
     app.action(idPattern(ACTION.checkItem), async ({ ack, body, client }) => {
       await ack();
       const b = body as BlockAction;
-      const a = b.actions[0] as unknown as { action_id: string; block_id?: string; selected_options?: Opt[]; action_ts?: string };
+      const a = b.actions[0] as unknown as {
+        action_id: string;
+        block_id?: string;
+        selected_options?: Opt[];
+        action_ts?: string;
+      };
       const channelId = b.channel?.id ?? (b.container as { channel_id?: string } | undefined)?.channel_id;
       const incident = incidentForAction(ctx, undefined, channelId);
-      if (!incident) return tell(ctx, client, channelId, b.user.id, 'I could not tell which incident this checklist is for.');
+      if (!incident)
+        return tell(
+          ctx,
+          client,
+          channelId,
+          b.user.id,
+          'I could not tell which incident this checklist is for.',
+        );
       const selected = (a.selected_options ?? []).map((o) => o.value);
-      const options = elementOptions(b.message?.blocks as AnyBlock[] | undefined, a.block_id, a.action_id) ?? selected;
+      const options =
+        elementOptions(b.message?.blocks as AnyBlock[] | undefined, a.block_id, a.action_id) ?? selected;
       const actor = actorOf(ctx, b.user.id, b.user.name);
       const messageTs = (b.container as { message_ts?: string } | undefined)?.message_ts;
       for (const command of checklistDiff(incident, options, selected)) {

@@ -1,5 +1,9 @@
 // Close modal: closure criteria, the closure notice, the review facilitator -> close.
-import { CLOSE_BLOCK, readClose, readTemplateFields } from '../../../templates/slack/modals/communication-modal.js';
+import {
+  CLOSE_BLOCK,
+  readClose,
+  readTemplateFields,
+} from '../../../templates/slack/modals/communication-modal.js';
 import type { StateValues } from '../../../templates/slack/modals/kit.js';
 import { ACTION, VIEW } from '../ids.js';
 import { actorOf, answer, runCommand, type SlackFeature, viewKey } from './common.js';

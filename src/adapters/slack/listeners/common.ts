@@ -1,5 +1,6 @@
 // What every Slack listener shares: the dependencies, idempotency keys derived from payloads, running a
 // command safely, and answering people ephemerally (never with a stack trace).
+import { createHash } from 'node:crypto';
 import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import type { Command } from '../../../core/commands.js';
 import { decide } from '../../../core/decide.js';
@@ -52,18 +53,35 @@ export interface SlackFeature {
   register(app: App, ctx: SlackContext): void;
 }
 
-export const SOMETHING_WENT_WRONG = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
+export const SOMETHING_WENT_WRONG =
+  'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
 
 // ------------------------------------------------------------------ idempotency keys
 
 /** Slash command: one trigger_id per invocation; a retry carries the same one. */
 export const slashKey = (team: string, triggerId: string) => `slack:${team}:${triggerId}`;
 
-/** View submission: the view id and its hash identify one submission of one state. */
-export const viewKey = (view: { id: string; hash?: string }) => `slack:view:${view.id}:${view.hash ?? ''}`;
+/**
+ * View submission: view id + hash + a digest of the submitted values. A retry repeats all three; a form
+ * corrected after a refusal keeps its id and hash (Slack changes the hash only on views.update) but not its
+ * values, so it is a new request rather than a replay of the refusal.
+ */
+export function viewKey(view: { id: string; hash?: string; state?: { values?: unknown } }): string {
+  const digest = createHash('sha256')
+    .update(JSON.stringify(view.state?.values ?? {}))
+    .digest('hex')
+    .slice(0, 16);
+  return `slack:view:${view.id}:${view.hash ?? ''}:${digest}`;
+}
 
 /** Block action: message, action, value, user and action_ts; a retry repeats all of them. */
-export function actionKey(o: { messageTs?: string; actionId: string; value?: string; user: string; actionTs?: string }): string {
+export function actionKey(o: {
+  messageTs?: string;
+  actionId: string;
+  value?: string;
+  user: string;
+  actionTs?: string;
+}): string {
   return `slack:action:${o.messageTs ?? ''}:${o.actionId}:${o.value ?? ''}:${o.user}:${o.actionTs ?? ''}`;
 }
 
@@ -76,7 +94,9 @@ export function actorOf(ctx: SlackContext, id: string, name?: string): Actor {
 
 // ------------------------------------------------------------------ running commands
 
-export type Outcome = CommandOutcome | { ok: false; error: DomainError; replay: false; incident: null; internal: true };
+export type Outcome =
+  | CommandOutcome
+  | { ok: false; error: DomainError; replay: false; incident: null; internal: true };
 
 /** service.handle, with any exception turned into a polite refusal (logged), and the dispatcher kicked. */
 export function runCommand(
@@ -89,7 +109,13 @@ export function runCommand(
     return outcome;
   } catch (e) {
     ctx.log.error({ err: e, key: req.key, command: req.command.type }, 'slack command failed');
-    return { ok: false, error: { code: 'conflict', message: SOMETHING_WENT_WRONG }, replay: false, incident: null, internal: true };
+    return {
+      ok: false,
+      error: { code: 'conflict', message: SOMETHING_WENT_WRONG },
+      replay: false,
+      incident: null,
+      internal: true,
+    };
   }
 }
 
@@ -97,7 +123,12 @@ export function runCommand(
  * Asks the core, without storing anything, whether the actor may issue this command at all (used before
  * opening a modal, so a non-IC is told at once). Returns the refusal for permission/closed errors only.
  */
-export function precheck(ctx: SlackContext, incident: Incident, command: Command, actor: Actor): DomainError | null {
+export function precheck(
+  ctx: SlackContext,
+  incident: Incident,
+  command: Command,
+  actor: Actor,
+): DomainError | null {
   const r = decide(incident, command, {
     actor,
     now: ctx.service.now(),
@@ -117,7 +148,13 @@ export function incidentInChannel(ctx: SlackContext, channelId: string | undefin
 // ------------------------------------------------------------------ answering
 
 /** An ephemeral message to `user` in `channel`; a DM when that fails (bot not in the channel, ...). */
-export async function tell(ctx: SlackContext, client: SlackClient, channel: string | undefined, user: string, text: string): Promise<void> {
+export async function tell(
+  ctx: SlackContext,
+  client: SlackClient,
+  channel: string | undefined,
+  user: string,
+  text: string,
+): Promise<void> {
   if (!text) return;
   if (channel) {
     try {

@@ -7,7 +7,12 @@ import { actorOf, answer, runCommand, type SlackContext, type SlackFeature, view
 import { registerOpenButton } from './open-modal.js';
 import { firstInputBlock, incidentFromMeta, refuse } from './view-helpers.js';
 
-function registerSubmission(app: Parameters<SlackFeature['register']>[0], ctx: SlackContext, callbackId: string, template: 'initial_alert' | 'status_update'): void {
+function registerSubmission(
+  app: Parameters<SlackFeature['register']>[0],
+  ctx: SlackContext,
+  callbackId: string,
+  template: 'initial_alert' | 'status_update',
+): void {
   app.view(callbackId, async ({ ack, body, view, client }) => {
     const { incident, meta } = incidentFromMeta(ctx, view.private_metadata);
     const first = firstInputBlock(view.blocks as never, fieldBlock('summary'));
@@ -22,7 +27,10 @@ function registerSubmission(app: Parameters<SlackFeature['register']>[0], ctx: S
     const outcome = runCommand(ctx, {
       key: viewKey(view),
       incidentKey: incident.key,
-      command: template === 'initial_alert' ? { type: 'send_initial_alert', fields: read.fields } : { type: 'post_status_update', fields: read.fields },
+      command:
+        template === 'initial_alert'
+          ? { type: 'send_initial_alert', fields: read.fields }
+          : { type: 'post_status_update', fields: read.fields },
       actor,
     });
     if (!outcome.ok) return refuse(ack, first, outcome.error);

@@ -25,7 +25,13 @@ export async function openDeclareModal(
     await client.views.open({ trigger_id: o.triggerId, view: view as never });
   } catch (e) {
     ctx.log.warn({ err: errorCode(e) }, 'could not open the declare modal');
-    await tell(ctx, client, o.channelId, o.userId, 'I could not open the declaration form (Slack said no). Please run `/incident declare` again.');
+    await tell(
+      ctx,
+      client,
+      o.channelId,
+      o.userId,
+      'I could not open the declaration form (Slack said no). Please run `/incident declare` again.',
+    );
   }
 }
 

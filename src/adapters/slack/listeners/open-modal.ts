@@ -39,17 +39,26 @@ export function buildModal(ctx: SlackContext, r: OpenRequest): { view: Block } |
   const names = (id: string) => ctx.names.get(id);
   switch (r.kind) {
     case 'alert':
-      if (i.initialAlertAt) return { refusal: 'The initial stakeholder alert was already sent; use `/incident update` for a status update.' };
-      return { view: communicationModal(pb, 'initial_alert', { incident: i, now, names, channelId: r.channelId }) };
+      if (i.initialAlertAt)
+        return {
+          refusal:
+            'The initial stakeholder alert was already sent; use `/incident update` for a status update.',
+        };
+      return {
+        view: communicationModal(pb, 'initial_alert', { incident: i, now, names, channelId: r.channelId }),
+      };
     case 'update':
-      return { view: communicationModal(pb, 'status_update', { incident: i, now, names, channelId: r.channelId }) };
+      return {
+        view: communicationModal(pb, 'status_update', { incident: i, now, names, channelId: r.channelId }),
+      };
     case 'close':
       return { view: closeModal(pb, { incident: i, now, names, channelId: r.channelId, userId: r.userId }) };
     case 'reclassify':
       return { view: reclassifyModal(pb, i, { channelId: r.channelId }) };
     case 'phase': {
       if (phaseMoves(pb, i).length === 0) {
-        if (i.phase === pb.closurePhase) return { refusal: 'This phase ends by closing the incident: use `/incident close`.' };
+        if (i.phase === pb.closurePhase)
+          return { refusal: 'This phase ends by closing the incident: use `/incident close`.' };
         return { refusal: 'There is no phase to move to from here.' };
       }
       return { view: phaseModal(pb, i, { channelId: r.channelId }) };
@@ -58,14 +67,23 @@ export function buildModal(ctx: SlackContext, r: OpenRequest): { view: Block } |
 }
 
 /** Opens the modal with the trigger id (first thing: it expires after 3 s). Returns a refusal text, or null. */
-export async function openIncidentModal(ctx: SlackContext, client: SlackClient, r: OpenRequest): Promise<string | null> {
+export async function openIncidentModal(
+  ctx: SlackContext,
+  client: SlackClient,
+  r: OpenRequest,
+): Promise<string | null> {
   const built = buildModal(ctx, r);
   if ('refusal' in built) return built.refusal;
   return openView(ctx, client, r.triggerId, built.view);
 }
 
 /** views.open; returns a sentence for the person when Slack refuses (expired trigger...), else null. */
-export async function openView(ctx: SlackContext, client: SlackClient, triggerId: string, view: Block): Promise<string | null> {
+export async function openView(
+  ctx: SlackContext,
+  client: SlackClient,
+  triggerId: string,
+  view: Block,
+): Promise<string | null> {
   try {
     await client.views.open({ trigger_id: triggerId, view: view as never });
     return null;
@@ -76,7 +94,11 @@ export async function openView(ctx: SlackContext, client: SlackClient, triggerId
 }
 
 /** The incident a block action is about: the action's value when it names one, else the channel's. */
-export function incidentForAction(ctx: SlackContext, value: string | undefined, channelId: string | undefined): Incident | null {
+export function incidentForAction(
+  ctx: SlackContext,
+  value: string | undefined,
+  channelId: string | undefined,
+): Incident | null {
   if (value) {
     const byKey = ctx.service.get(value);
     if (byKey) return byKey;

@@ -18,7 +18,8 @@ export const phaseView: SlackFeature = {
       const values = view.state.values as StateValues;
       const r = readPhase(values);
       if (!r.move) return refuse(ack, PHASE_BLOCK.move, 'Choose where to move.');
-      if (r.move.dir === 'back' && !r.reason) return refuse(ack, PHASE_BLOCK.reason, 'Say why the incident moves back.');
+      if (r.move.dir === 'back' && !r.reason)
+        return refuse(ack, PHASE_BLOCK.reason, 'Say why the incident moves back.');
       const actor = actorOf(ctx, body.user.id, body.user.name);
       const outcome = runCommand(ctx, {
         key: viewKey(view),
@@ -31,7 +32,10 @@ export const phaseView: SlackFeature = {
       });
       if (!outcome.ok) {
         const hasCriteria = Object.keys(values).includes(PHASE_BLOCK.criteria);
-        const block = outcome.error.code === 'criteria_unconfirmed' && hasCriteria ? PHASE_BLOCK.criteria : PHASE_BLOCK.move;
+        const block =
+          outcome.error.code === 'criteria_unconfirmed' && hasCriteria
+            ? PHASE_BLOCK.criteria
+            : PHASE_BLOCK.move;
         return refuse(ack, block, outcome.error);
       }
       await ack();

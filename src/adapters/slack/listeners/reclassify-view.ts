@@ -15,7 +15,12 @@ export const reclassifyView: SlackFeature = {
       const r = readReclassify(view.state.values as StateValues);
       if (!r.reason) return refuse(ack, RECLASSIFY_BLOCK.reason, 'Say why the incident is re-classified.');
       const actor = actorOf(ctx, body.user.id, body.user.name);
-      const outcome = runCommand(ctx, { key: viewKey(view), incidentKey: incident.key, command: { type: 'reclassify', ...r }, actor });
+      const outcome = runCommand(ctx, {
+        key: viewKey(view),
+        incidentKey: incident.key,
+        command: { type: 'reclassify', ...r },
+        actor,
+      });
       if (!outcome.ok) return refuse(ack, RECLASSIFY_BLOCK.triggerClass, outcome.error);
       await ack();
       await answer(ctx, client, outcome, actor.id, meta.c ?? incident.room?.id);

@@ -5,10 +5,24 @@ import type { BlockAction } from '@slack/bolt';
 import type { Command } from '../../../core/commands.js';
 import type { Playbook } from '../../../core/playbook.js';
 import { ACTION } from '../ids.js';
-import { actionKey, actorOf, answer, runCommand, type SlackContext, type SlackFeature, tell } from './common.js';
+import {
+  actionKey,
+  actorOf,
+  answer,
+  runCommand,
+  type SlackContext,
+  type SlackFeature,
+  tell,
+} from './common.js';
 import { incidentForAction } from './open-modal.js';
 
-type RoleAction = { action_id: string; block_id?: string; value?: string; selected_user?: string | null; action_ts?: string };
+type RoleAction = {
+  action_id: string;
+  block_id?: string;
+  value?: string;
+  selected_user?: string | null;
+  action_ts?: string;
+};
 
 /** Matches the id itself or the id with a `:suffix`. */
 export const idPattern = (id: string) => new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:.*)?$`);
@@ -16,7 +30,9 @@ export const idPattern = (id: string) => new RegExp(`^${id.replace(/[.*+?^${}()|
 export function roleOfAction(pb: Playbook, a: RoleAction): string | null {
   const known = (r: string | undefined | null) => (r && pb.roles.some((x) => x.id === r) ? r : null);
   const segments = (s: string | undefined) => (s?.includes(':') ? s.split(':').slice(1) : []);
-  const fromIds = [...segments(a.action_id), ...segments(a.block_id), ...segments(a.value)].find((x) => known(x));
+  const fromIds = [...segments(a.action_id), ...segments(a.block_id), ...segments(a.value)].find((x) =>
+    known(x),
+  );
   let fromJson: string | undefined;
   try {
     fromJson = a.value ? (JSON.parse(a.value) as { role?: string })?.role : undefined;
@@ -26,12 +42,18 @@ export function roleOfAction(pb: Playbook, a: RoleAction): string | null {
   return known(a.value) ?? known(fromJson) ?? known(fromIds);
 }
 
-async function onRoleAction(ctx: SlackContext, body: BlockAction, client: Parameters<typeof tell>[1], kind: 'claim' | 'release' | 'handover') {
+async function onRoleAction(
+  ctx: SlackContext,
+  body: BlockAction,
+  client: Parameters<typeof tell>[1],
+  kind: 'claim' | 'release' | 'handover',
+) {
   const a = body.actions[0] as unknown as RoleAction;
   const channelId = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
   const user = body.user.id;
   const incident = incidentForAction(ctx, undefined, channelId) ?? incidentForAction(ctx, a.value, undefined);
-  if (!incident) return tell(ctx, client, channelId, user, 'I could not tell which incident this button is for.');
+  if (!incident)
+    return tell(ctx, client, channelId, user, 'I could not tell which incident this button is for.');
   const pb = ctx.service.playbookFor(incident);
   const role = roleOfAction(pb, a);
   if (!role) return tell(ctx, client, channelId, user, 'I could not tell which role this button is for.');

@@ -17,10 +17,10 @@ import {
   incidentInChannel,
   noticesFor,
   runCommand,
-  SOMETHING_WENT_WRONG,
   type SlackClient,
   type SlackContext,
   type SlackFeature,
+  SOMETHING_WENT_WRONG,
   slackDate,
   slashKey,
   tell,
@@ -58,7 +58,12 @@ export function statusText(i: Incident, pb: Playbook, now: Date): string {
   const trigger = findTrigger(pb, i.triggerClass);
   const roles = pb.roles
     .filter((r) => holders(i, r.id).length)
-    .map((r) => `${escapeText(r.name)}: ${holders(i, r.id).map((u) => `<@${u}>`).join(', ')}`);
+    .map(
+      (r) =>
+        `${escapeText(r.name)}: ${holders(i, r.id)
+          .map((u) => `<@${u}>`)
+          .join(', ')}`,
+    );
   const open = openRequiredRoles(i, pb).map((r) => escapeText(findRole(pb, r)?.name ?? r));
   const lines = [
     `${drill(i)}*${escapeText(i.key)}* ${escapeText(i.title)}`,
@@ -70,13 +75,20 @@ export function statusText(i: Incident, pb: Playbook, now: Date): string {
     `Initial alert: ${i.initialAlertAt ? `sent ${slackDate(i.initialAlertAt)}` : 'not sent yet (`/incident alert`)'}`,
     `Last status update: ${i.lastStatusUpdateAt ? slackDate(i.lastStatusUpdateAt) : 'none yet (`/incident update`)'}`,
   ];
-  if (i.reviewDueOn) lines.push(`Review due: ${i.reviewDueOn}${i.reviewFacilitator ? `, facilitator <@${i.reviewFacilitator}>` : ''}`);
+  if (i.reviewDueOn)
+    lines.push(
+      `Review due: ${i.reviewDueOn}${i.reviewFacilitator ? `, facilitator <@${i.reviewFacilitator}>` : ''}`,
+    );
   return cut(lines.join('\n'), MAX_ANSWER);
 }
 
 type Answer = string | null;
 
-async function runVerb(ctx: SlackContext, client: SlackClient, c: SlashCommand): Promise<{ text: Answer; later?: () => Promise<void> }> {
+async function runVerb(
+  ctx: SlackContext,
+  client: SlackClient,
+  c: SlashCommand,
+): Promise<{ text: Answer; later?: () => Promise<void> }> {
   const intent = parseIncidentCommand(c.text ?? '');
   const cmd = c.command || SLASH_COMMAND;
   const now = ctx.service.now();
@@ -118,7 +130,14 @@ async function runVerb(ctx: SlackContext, client: SlackClient, c: SlashCommand):
     case 'close': {
       // The modal must open now (trigger ids expire after 3 s); a refusal is the ack's text.
       const kind: ModalKind = intent.verb;
-      const built = buildModal(ctx, { kind, incident, triggerId: c.trigger_id, channelId: c.channel_id, userId: c.user_id, userName: c.user_name });
+      const built = buildModal(ctx, {
+        kind,
+        incident,
+        triggerId: c.trigger_id,
+        channelId: c.channel_id,
+        userId: c.user_id,
+        userName: c.user_name,
+      });
       if ('refusal' in built) return { text: built.refusal };
       return {
         text: null,
@@ -138,11 +157,19 @@ async function runVerb(ctx: SlackContext, client: SlackClient, c: SlashCommand):
           const names = pb.roles.map((r) => `\`${r.id}\` (${escapeText(r.name)})`).join(', ');
           return { text: `There is no role "${escapeText(cut(intent.role, 60))}". Roles: ${names}.` };
         }
-        command = intent.user && intent.user !== actor.id ? { type: 'assign_role', role, user: intent.user } : { type: 'claim_role', role };
+        command =
+          intent.user && intent.user !== actor.id
+            ? { type: 'assign_role', role, user: intent.user }
+            : { type: 'claim_role', role };
       } else {
         command = { type: intent.verb, text: intent.text };
       }
-      const outcome = runCommand(ctx, { key: slashKey(c.team_id, c.trigger_id), incidentKey: incident.key, command, actor });
+      const outcome = runCommand(ctx, {
+        key: slashKey(c.team_id, c.trigger_id),
+        incidentKey: incident.key,
+        command,
+        actor,
+      });
       const text = await noticesFor(ctx, client, outcome, actor.id, c.channel_id);
       return { text: text || (outcome.ok ? 'Done.' : SOMETHING_WENT_WRONG) };
     }
@@ -156,7 +183,9 @@ export const slashCommand: SlackFeature = {
   register(app, ctx) {
     app.command(SLASH_COMMAND, async ({ ack, command, client }) => {
       // Slack may deliver a command twice (retries): the second delivery is acknowledged and ignored.
-      if (!ctx.outbox.firstSighting(`slack:slash:${command.team_id}:${command.trigger_id}`, ctx.service.now())) {
+      if (
+        !ctx.outbox.firstSighting(`slack:slash:${command.team_id}:${command.trigger_id}`, ctx.service.now())
+      ) {
         await ack();
         return;
       }

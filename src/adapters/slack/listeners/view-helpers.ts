@@ -5,14 +5,20 @@ import type { Incident } from '../../../core/incident.js';
 import { decodeMeta, type ModalMeta } from '../../../templates/slack/modals/kit.js';
 import { incidentInChannel, type SlackContext } from './common.js';
 
-export function incidentFromMeta(ctx: SlackContext, privateMetadata: string | undefined): { incident: Incident | null; meta: ModalMeta } {
+export function incidentFromMeta(
+  ctx: SlackContext,
+  privateMetadata: string | undefined,
+): { incident: Incident | null; meta: ModalMeta } {
   const meta = decodeMeta(privateMetadata);
   const incident = (meta.k ? ctx.service.get(meta.k) : null) ?? incidentInChannel(ctx, meta.c);
   return { incident, meta };
 }
 
 /** The first input block of a submitted view: where a refusal that belongs to no field is shown. */
-export function firstInputBlock(blocks: { type?: string; block_id?: string }[] | undefined, fallback: string): string {
+export function firstInputBlock(
+  blocks: { type?: string; block_id?: string }[] | undefined,
+  fallback: string,
+): string {
   return blocks?.find((b) => b.type === 'input' && b.block_id)?.block_id ?? fallback;
 }
 
@@ -22,5 +28,8 @@ export async function refuse(
   error: DomainError | string,
 ): Promise<void> {
   const message = typeof error === 'string' ? error : error.message;
-  await (ack as AckFn<ViewResponseAction>)({ response_action: 'errors', errors: { [blockId]: message.slice(0, 2000) } });
+  await (ack as AckFn<ViewResponseAction>)({
+    response_action: 'errors',
+    errors: { [blockId]: message.slice(0, 2000) },
+  });
 }

@@ -72,20 +72,33 @@ export function prefill(pb: Playbook, template: TemplateId, ctx: PrefillContext)
     review: `${businessDaysAfter(ctx.now, pb.clocks.reviewBusinessDays)}${icName ? `, facilitated by @${icName}` : ''}`,
   };
   if (template === 'initial_alert' && alert.actions) known.actions = alert.actions;
-  known.next_update = template === 'closure_notice' ? '' : `${next}${template === 'initial_alert' ? where : ''}`;
+  known.next_update =
+    template === 'closure_notice' ? '' : `${next}${template === 'initial_alert' ? where : ''}`;
   return known;
 }
 
 export function fieldInput(f: TemplateField, initial: string | undefined): Block {
   const opts = { optional: !f.required, ...(f.hint ? { hint: f.hint } : {}) };
   if (f.kind === 'select' && f.options?.length) {
-    return input(fieldBlock(f.id), f.label, staticSelect(f.options.map((o) => option(o, o)), initial), opts);
+    return input(
+      fieldBlock(f.id),
+      f.label,
+      staticSelect(
+        f.options.map((o) => option(o, o)),
+        initial,
+      ),
+      opts,
+    );
   }
   const hint = f.kind === 'datetime' ? `${f.hint ?? 'UTC timestamp'}, e.g. 2024-05-01 14:30 UTC` : f.hint;
   return input(
     fieldBlock(f.id),
     f.label,
-    textInput({ initial: initial ? cut(initial, f.maxLength) : undefined, multiline: f.kind === 'multiline', max: f.maxLength }),
+    textInput({
+      initial: initial ? cut(initial, f.maxLength) : undefined,
+      multiline: f.kind === 'multiline',
+      max: f.maxLength,
+    }),
     { optional: !f.required, ...(hint ? { hint } : {}) },
   );
 }
@@ -101,12 +114,20 @@ const TITLES: Record<TemplateId, { title: string; submit: string; callbackId: st
 };
 
 function header(i: Incident, def: TemplateDef): Block {
-  const audience = def.audiences.includes('stakeholders') ? ' Posted in the incident channel and to stakeholders.' : '';
-  return context(`${i.drill ? '*DRILL* ' : ''}*${escapeText(i.key)}* ${escapeText(i.title)}: ${escapeText(def.name)}.${audience}`);
+  const audience = def.audiences.includes('stakeholders')
+    ? ' Posted in the incident channel and to stakeholders.'
+    : '';
+  return context(
+    `${i.drill ? '*DRILL* ' : ''}*${escapeText(i.key)}* ${escapeText(i.title)}: ${escapeText(def.name)}.${audience}`,
+  );
 }
 
 /** Initial alert or status update modal. */
-export function communicationModal(pb: Playbook, template: 'initial_alert' | 'status_update', ctx: PrefillContext & { channelId: string }): Block {
+export function communicationModal(
+  pb: Playbook,
+  template: 'initial_alert' | 'status_update',
+  ctx: PrefillContext & { channelId: string },
+): Block {
   const def = findTemplate(pb, template);
   const t = TITLES[template];
   return modal({

@@ -40,23 +40,41 @@ export interface DeclareModalInput {
 export function declareModal(pb: Playbook, o: DeclareModalInput): Block {
   const triggers = pb.triggers.map((t) => option(t.name, t.id, t.examples.join(', ') || t.description));
   const blocks: Block[] = [
-    input(DECLARE_BLOCK.title, 'Title', textInput({ initial: o.title, max: LIMITS.title, placeholder: 'What is happening, in a few words' })),
-    input(DECLARE_BLOCK.triggerClass, 'Trigger class', staticSelect(triggers, undefined, 'Which activation condition is met?'), {
-      hint: 'If there is uncertainty, err on the side of activating the procedures and downgrading later during triage.',
-    }),
+    input(
+      DECLARE_BLOCK.title,
+      'Title',
+      textInput({ initial: o.title, max: LIMITS.title, placeholder: 'What is happening, in a few words' }),
+    ),
+    input(
+      DECLARE_BLOCK.triggerClass,
+      'Trigger class',
+      staticSelect(triggers, undefined, 'Which activation condition is met?'),
+      {
+        hint: 'If there is uncertainty, err on the side of activating the procedures and downgrading later during triage.',
+      },
+    ),
     input(
       DECLARE_BLOCK.impact,
       'Impact',
-      textInput({ multiline: true, max: LIMITS.impact, placeholder: 'Customer / system impact as known now' }),
+      textInput({
+        multiline: true,
+        max: LIMITS.impact,
+        placeholder: 'Customer / system impact as known now',
+      }),
     ),
     input(
       DECLARE_BLOCK.severeImpact,
       'Severe customer impact?',
       radio([option('No', 'no'), option('Yes: status updates every 15 minutes', 'yes')], 'no'),
     ),
-    input(DECLARE_BLOCK.drill, 'Drill', checkboxes([option('This is a drill (an exercise, not a real incident)', 'drill')]), {
-      optional: true,
-    }),
+    input(
+      DECLARE_BLOCK.drill,
+      'Drill',
+      checkboxes([option('This is a drill (an exercise, not a real incident)', 'drill')]),
+      {
+        optional: true,
+      },
+    ),
     input(DECLARE_BLOCK.commander, 'Incident commander', usersSelect(o.userId), {
       optional: true,
       hint: 'Defaults to you.',

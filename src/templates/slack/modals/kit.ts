@@ -64,7 +64,12 @@ export function input(blockId: string, label: string, element: Block, o: InputOp
 
 export const VALUE = 'value';
 
-export function textInput(o: { initial?: string; multiline?: boolean; max?: number; placeholder?: string }): Block {
+export function textInput(o: {
+  initial?: string;
+  multiline?: boolean;
+  max?: number;
+  placeholder?: string;
+}): Block {
   const max = Math.max(1, Math.min(o.max ?? 3000, 3000));
   const e: Block = { type: 'plain_text_input', action_id: VALUE, max_length: max };
   if (o.multiline) e.multiline = true;
@@ -74,7 +79,12 @@ export function textInput(o: { initial?: string; multiline?: boolean; max?: numb
 }
 
 export function staticSelect(options: Block[], initialValue?: string, placeholder = 'Choose one'): Block {
-  const e: Block = { type: 'static_select', action_id: VALUE, options: options.slice(0, 100), placeholder: plain(placeholder, 150) };
+  const e: Block = {
+    type: 'static_select',
+    action_id: VALUE,
+    options: options.slice(0, 100),
+    placeholder: plain(placeholder, 150),
+  };
   const init = options.find((o) => o.value === initialValue);
   if (init) e.initial_option = init;
   return e;

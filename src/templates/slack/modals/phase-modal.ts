@@ -53,7 +53,10 @@ export function phaseModal(pb: Playbook, i: Incident, o: { channelId: string }):
       'Move',
       radio(
         moves.map((m) =>
-          option(m.dir === 'forward' ? `Move on to ${name(m.to)}` : `Move back to ${name(m.to)}`, encodeMove(m)),
+          option(
+            m.dir === 'forward' ? `Move on to ${name(m.to)}` : `Move back to ${name(m.to)}`,
+            encodeMove(m),
+          ),
         ),
         forward ? encodeMove(forward) : undefined,
       ),
@@ -61,18 +64,32 @@ export function phaseModal(pb: Playbook, i: Incident, o: { channelId: string }):
   ];
   const criteria = p?.exitCriteria ?? [];
   if (forward && criteria.length) {
-    blocks.push(context(`*Exit criteria of ${escapeText(p!.name)}:*\n${criteria.map((c) => `• ${escapeText(c.text)}`).join('\n')}`));
     blocks.push(
-      ...checkboxInputs(PHASE_BLOCK.criteria, 'Confirmed exit criteria (all, to move on)', criteria.map((c) => option(c.text, c.id)), {
-        optional: true,
-      }),
+      context(
+        `*Exit criteria of ${escapeText(p!.name)}:*\n${criteria.map((c) => `• ${escapeText(c.text)}`).join('\n')}`,
+      ),
+    );
+    blocks.push(
+      ...checkboxInputs(
+        PHASE_BLOCK.criteria,
+        'Confirmed exit criteria (all, to move on)',
+        criteria.map((c) => option(c.text, c.id)),
+        {
+          optional: true,
+        },
+      ),
     );
   }
   blocks.push(
-    input(PHASE_BLOCK.reason, 'Reason', textInput({ multiline: true, max: LIMITS.reason, placeholder: 'e.g. mitigation failed' }), {
-      optional: true,
-      hint: 'Required when moving back; logged.',
-    }),
+    input(
+      PHASE_BLOCK.reason,
+      'Reason',
+      textInput({ multiline: true, max: LIMITS.reason, placeholder: 'e.g. mitigation failed' }),
+      {
+        optional: true,
+        hint: 'Required when moving back; logged.',
+      },
+    ),
   );
   return modal({
     callbackId: VIEW.phase,
@@ -83,7 +100,11 @@ export function phaseModal(pb: Playbook, i: Incident, o: { channelId: string }):
   });
 }
 
-export function readPhase(values: StateValues): { move: PhaseMove | null; confirmed: string[]; reason: string } {
+export function readPhase(values: StateValues): {
+  move: PhaseMove | null;
+  confirmed: string[];
+  reason: string;
+} {
   const raw = readText(values, PHASE_BLOCK.move) ?? '';
   const m = /^(forward|back):(.+)$/.exec(raw);
   return {

@@ -18,7 +18,11 @@ import {
   textInput,
 } from './kit.js';
 
-export const RECLASSIFY_BLOCK = { triggerClass: 'triggerClass', severeImpact: 'severeImpact', reason: 'reason' } as const;
+export const RECLASSIFY_BLOCK = {
+  triggerClass: 'triggerClass',
+  severeImpact: 'severeImpact',
+  reason: 'reason',
+} as const;
 
 export function reclassifyModal(pb: Playbook, i: Incident, o: { channelId: string }): Block {
   const triggers = pb.triggers.map((t) => option(t.name, t.id, t.examples.join(', ') || t.description));
@@ -32,15 +36,24 @@ export function reclassifyModal(pb: Playbook, i: Incident, o: { channelId: strin
       input(
         RECLASSIFY_BLOCK.severeImpact,
         'Severe customer impact?',
-        radio([option('No', 'no'), option('Yes: status updates every 15 minutes', 'yes')], i.severeImpact ? 'yes' : 'no'),
+        radio(
+          [option('No', 'no'), option('Yes: status updates every 15 minutes', 'yes')],
+          i.severeImpact ? 'yes' : 'no',
+        ),
       ),
-      input(RECLASSIFY_BLOCK.reason, 'Why', textInput({ multiline: true, max: LIMITS.reason }), { hint: 'Logged in the decision log.' }),
+      input(RECLASSIFY_BLOCK.reason, 'Why', textInput({ multiline: true, max: LIMITS.reason }), {
+        hint: 'Logged in the decision log.',
+      }),
     ],
     privateMetadata: encodeMeta({ k: i.key, c: o.channelId }),
   });
 }
 
-export function readReclassify(values: StateValues): { triggerClass?: string; severeImpact?: boolean; reason: string } {
+export function readReclassify(values: StateValues): {
+  triggerClass?: string;
+  severeImpact?: boolean;
+  reason: string;
+} {
   const t = readText(values, RECLASSIFY_BLOCK.triggerClass);
   const s = readText(values, RECLASSIFY_BLOCK.severeImpact);
   return {

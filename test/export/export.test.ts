@@ -1,0 +1,348 @@
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
+import { auditVerify } from '../../src/commands/audit-verify.js';
+import { exportIncident } from '../../src/commands/export-incident.js';
+import { parseCsv } from '../../src/export/export-csv.js';
+import { exportFilesFor, renderExportFiles } from '../../src/export/export-files.js';
+import { renderPhaseSvg } from '../../src/export/export-svg.js';
+import { loadIncidentRecord } from '../../src/export/incident-record.js';
+import { type ScriptedIncident, scriptIncident } from './incident-fixture.js';
+import { hasClass, walkXml } from './xml-check.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const EXPECTED_MD = path.join(here, 'expected', 'incident.md');
+
+let s: ScriptedIncident;
+let out: string;
+
+beforeAll(() => {
+  s = scriptIncident();
+  out = mkdtempSync(path.join(tmpdir(), 'incident-bot-export-out-'));
+});
+afterAll(() => {
+  rmSync(s.dir, { recursive: true, force: true });
+  rmSync(out, { recursive: true, force: true });
+});
+
+function logRows(file: string): { id: number; seq: number; hash: string }[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return db.prepare('SELECT id, seq, hash FROM decision_log WHERE incident_key = ? ORDER BY seq').all(s.key) as {
+      id: number;
+      seq: number;
+      hash: string;
+    }[];
+  } finally {
+    db.close();
+  }
+}
+
+describe('Markdown review document', () => {
+  it('matches the checked-in expected file (set UPDATE_EXPECTED=1 to regenerate it)', () => {
+    const r = exportIncident({ dbPath: s.file, key: s.key, format: 'md', out: path.join(out, 'md', `${s.key}.md`) });
+    expect(r.code).toBe(0);
+    expect(r.files.map((f) => path.basename(f))).toEqual([`${s.key}.md`, `${s.key}-timeline.svg`]);
+    const md = readFileSync(r.files[0]!, 'utf8');
+    if (process.env.UPDATE_EXPECTED === '1') {
+      mkdirSync(path.dirname(EXPECTED_MD), { recursive: true });
+      writeFileSync(EXPECTED_MD, md);
+    }
+    expect(md).toBe(readFileSync(EXPECTED_MD, 'utf8'));
+  });
+
+  it('is deterministic and carries the header, the UTC note and the audit head', () => {
+    const a = filesFor();
+    const b = filesFor();
+    expect(a.markdown.content).toBe(b.markdown.content);
+    expect(a.svg.content).toBe(b.svg.content);
+    const md = a.markdown.content;
+    expect(md).not.toMatch(/Exported at/);
+    const rows = logRows(s.file);
+    expect(md).toContain(`- Entries: ${rows.length}`);
+    expect(md).toContain(`Head (hash of entry ${rows.length}): \`${rows.at(-1)!.hash}\``);
+    expect(md).toContain('| Trigger class | Severe service outage |');
+    expect(md).toContain('| Severity | Severe customer impact');
+    expect(md).toContain('All times in this document are UTC.');
+    expect(md).toContain(`![Phase timeline (UTC)](${s.key}-timeline.svg)`);
+    // User text is escaped: a pipe cannot break a table, HTML is not rendered.
+    expect(md).toContain('Kafka ingest down \\| prices stale');
+    expect(md).toContain('\\<b\\>peaked\\</b\\>');
+    const sections = [...md.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
+    expect(sections).toEqual([
+      'Impact',
+      'Roles and hand-offs',
+      'Phase timeline',
+      'Golden hour checklist',
+      'Status updates as sent',
+      'Decisions',
+      'Timeline',
+      'Evidence',
+      'Five whys',
+      'Follow-up actions',
+      'Audit chain',
+    ]);
+    // Every log entry is in the timeline.
+    const timeline = md.split('## Timeline')[1]!.split('## Evidence')[0]!;
+    const seqs = [...timeline.matchAll(/^\| (\d+) \| /gm)].map((m) => Number(m[1])).sort((x, y) => x - y);
+    expect(seqs).toEqual(rows.map((r) => r.seq));
+  });
+
+  it('says DRILL and prints "Exported at" only when asked', () => {
+    const db = openDb();
+    const record = loadIncidentRecord(db, s.key)!;
+    db.close();
+    const drill = renderExportFiles(
+      { ...record, incident: { ...record.incident, drill: true } },
+      { generatedAt: '2026-12-02T08:00:00.000Z' },
+    );
+    expect(drill.markdown.content).toMatch(/^# \[DRILL\] INC-2026-0001/);
+    expect(drill.markdown.content).toContain('**DRILL**');
+    expect(drill.markdown.content).toContain('Exported at 2026-12-02 08:00:00 from the decision log.');
+    expect(drill.svg.content).toContain('DRILL INC-2026-0001');
+  });
+});
+
+function openDb() {
+  return openDatabase(s.file, { readonly: true });
+}
+
+function filesFor() {
+  const db = openDb();
+  try {
+    return exportFilesFor(db, s.key)!;
+  } finally {
+    db.close();
+  }
+}
+
+describe('SVG phase timeline', () => {
+  it('is well-formed, with one bar per phase span and markers for updates and role changes', () => {
+    const svg = filesFor().svg.content;
+    const els = walkXml(svg);
+    expect(els[0]!.name).toBe('svg');
+    const bars = els.filter((e) => e.name === 'rect' && hasClass(e, 'phase'));
+    expect(bars.length).toBe(s.incident.phases.length);
+    expect(bars.map((b) => b.attrs['data-phase'])).toEqual(s.incident.phases.map((p) => p.phase));
+    for (const b of bars) expect(Number(b.attrs.width)).toBeGreaterThan(0);
+    expect(els.filter((e) => hasClass(e, 'update')).length).toBe(s.incident.communications.length);
+    expect(els.filter((e) => hasClass(e, 'role')).length).toBe(s.incident.roleHistory.length);
+    const texts = els.filter((e) => e.name === 'text').map((e) => e.text);
+    expect(texts).toContain('Time (UTC)');
+    expect(texts).toContain('11-26 10:00');
+    expect(texts).toContain('Detection & verification');
+  });
+
+  it('escapes hostile text', () => {
+    const db = openDb();
+    const record = loadIncidentRecord(db, s.key)!;
+    db.close();
+    const evil = { ...record.incident, title: `<script>alert("x")</script> & 'co' ]]>`, key: 'INC-<1>' };
+    const els = walkXml(renderPhaseSvg(evil, record.playbook));
+    expect(els.some((e) => e.name === 'script')).toBe(false);
+    expect(els.find((e) => e.name === 'title')!.text).toContain(`<script>alert("x")</script> & 'co' ]]>`);
+  });
+
+  it('draws an open incident up to the given end', () => {
+    const db = openDb();
+    const record = loadIncidentRecord(db, s.key)!;
+    db.close();
+    const open = {
+      ...record.incident,
+      closedAt: null,
+      phases: [{ ...record.incident.phases[0]!, leftAt: null }],
+    };
+    const els = walkXml(renderPhaseSvg(open, record.playbook, { end: '2026-11-26T10:30:00.000Z' }));
+    const bar = els.find((e) => hasClass(e, 'phase'))!;
+    expect(Number(bar.attrs.width)).toBeGreaterThan(600);
+  });
+});
+
+describe('JSON Lines export and offline verification', () => {
+  let jsonl: string;
+  beforeAll(() => {
+    jsonl = path.join(out, `${s.key}.jsonl`);
+    const r = exportIncident({ dbPath: s.file, key: s.key, format: 'json', out: jsonl });
+    expect(r.code).toBe(0);
+  });
+
+  it('has one entry per line with every hashed field, and verifies', () => {
+    const lines = readFileSync(jsonl, 'utf8').trimEnd().split('\n');
+    const rows = logRows(s.file);
+    expect(lines.length).toBe(rows.length);
+    const first = JSON.parse(lines[0]!);
+    expect(Object.keys(first)).toEqual([
+      'incident_key',
+      'seq',
+      'at',
+      'recorded_at',
+      'actor',
+      'kind',
+      'payload',
+      'source',
+      'command_key',
+      'prev_hash',
+      'hash',
+    ]);
+    const r = auditVerify({ file: jsonl });
+    expect(r.code).toBe(0);
+    expect(r.output).toContain(`${s.key}: ${rows.length} entries, head ${rows.at(-1)!.hash}`);
+    expect(auditVerify({ file: jsonl, expectHead: rows.at(-1)!.hash }).code).toBe(0);
+  });
+
+  const tampered = (name: string, edit: (text: string) => string): string => {
+    const f = path.join(out, name);
+    writeFileSync(f, edit(readFileSync(jsonl, 'utf8')));
+    return f;
+  };
+
+  it('refuses a file with one byte changed, naming the line', () => {
+    const f = tampered('one-byte.jsonl', (t) => {
+      const at = t.indexOf('Fail over to the secondary');
+      expect(at).toBeGreaterThan(0);
+      return `${t.slice(0, at)}G${t.slice(at + 1)}`;
+    });
+    const line = readFileSync(jsonl, 'utf8').split('\n').findIndex((l) => l.includes('Fail over')) + 1;
+    const r = auditVerify({ file: f });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain(`line ${line} `);
+    expect(r.output).toContain('hash does not match');
+  });
+
+  it('refuses every single-byte change of a line (sampled)', () => {
+    const text = readFileSync(jsonl, 'utf8');
+    const lineStart = text.lastIndexOf('\n', text.indexOf('"seq":4,')) + 1;
+    const lineEnd = text.indexOf('\n', lineStart);
+    for (let k = lineStart; k < lineEnd; k += 7) {
+      const c = text[k]!;
+      const swapped = c === 'a' ? 'b' : 'a';
+      const f = tampered('sample.jsonl', (t) => `${t.slice(0, k)}${swapped}${t.slice(k + 1)}`);
+      const r = auditVerify({ file: f });
+      expect(r.code, `byte ${k - lineStart} of line 4`).toBe(1);
+      expect(r.output).toMatch(/line 4\b/);
+    }
+  });
+
+  it('refuses a file with a line removed in the middle, and one cut short when the head is given', () => {
+    const lines = readFileSync(jsonl, 'utf8').trimEnd().split('\n');
+    const middle = tampered('middle.jsonl', () => `${[...lines.slice(0, 9), ...lines.slice(10)].join('\n')}\n`);
+    const r = auditVerify({ file: middle });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain('line 10 (incident INC-2026-0001, entry 11)');
+    const cut = tampered('cut.jsonl', () => `${lines.slice(0, -1).join('\n')}\n`);
+    expect(auditVerify({ file: cut }).code).toBe(0);
+    const head = JSON.parse(lines.at(-1)!).hash as string;
+    const r2 = auditVerify({ file: cut, expectHead: head });
+    expect(r2.code).toBe(1);
+    expect(r2.output).toContain('not the expected head');
+  });
+
+  it('refuses a line that is not JSON, naming it', () => {
+    const f = tampered('broken.jsonl', (t) => t.replace('{"incident_key"', '{incident_key'));
+    const r = auditVerify({ file: f });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain('line 1 is not valid JSON');
+  });
+});
+
+describe('CSV timeline', () => {
+  it('parses back into the entries, quoting commas, quotes and line breaks', () => {
+    const r = exportIncident({ dbPath: s.file, key: s.key, format: 'csv' });
+    expect(r.code).toBe(0);
+    expect(r.output.endsWith('\r\n')).toBe(true);
+    const rows = parseCsv(r.output);
+    expect(rows[0]).toEqual(['at', 'kind', 'actor', 'summary', 'source']);
+    expect(rows.length).toBe(logRows(s.file).length + 1);
+    for (const row of rows) expect(row.length).toBe(5);
+    const decision = rows.find((x) => x[1] === 'decision')!;
+    expect(decision).toEqual([
+      '2026-11-26T10:13:00.000Z',
+      'decision',
+      'Irene Chen (U_IC)',
+      'Decision: Fail over to the secondary Kafka cluster (rationale: Primary cluster cannot be recovered within 30 minutes, "per" the runbook)',
+      'https://example.slack.com/archives/C0INC1/p1795687980000100',
+    ]);
+    // Time order: a message logged later keeps its original time.
+    const times = rows.slice(1).map((x) => x[0]!);
+    expect([...times].sort()).toEqual(times);
+  });
+});
+
+describe('audit verify on the database', () => {
+  const copy = (name: string, edit: (db: Database.Database) => void): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'incident-bot-tamper-'));
+    const f = path.join(dir, name);
+    copyFileSync(s.file, f);
+    expect(existsSync(`${s.file}-wal`)).toBe(false);
+    const db = new Database(f);
+    edit(db);
+    db.close();
+    return f;
+  };
+  const idOf = (seq: number) => logRows(s.file).find((r) => r.seq === seq)!.id;
+
+  it('passes on the untouched database', () => {
+    const r = auditVerify({ dbPath: s.file });
+    expect(r.code).toBe(0);
+    expect(r.output).toMatch(/^OK: 28 entries in 1 incident verified/);
+  });
+
+  it('fails on an edited payload, naming the row', () => {
+    const f = copy('edited.db', (db) => {
+      db.exec('DROP TRIGGER decision_log_no_update');
+      const row = db.prepare('SELECT payload FROM decision_log WHERE incident_key = ? AND seq = 10').get(s.key) as {
+        payload: string;
+      };
+      db.prepare('UPDATE decision_log SET payload = ? WHERE incident_key = ? AND seq = 10').run(
+        row.payload.replace('secondary', 'tertiary'),
+        s.key,
+      );
+    });
+    const r = auditVerify({ dbPath: f });
+    expect(r.code).toBe(1);
+    expect(r.output).toBe(
+      `FAILED: the decision log of ${s.key} is broken at entry 10 (decision_log row id ${idOf(10)}): hash does not match the entry (the row was edited).`,
+    );
+  });
+
+  it('fails on a payload made invalid JSON, naming the row', () => {
+    const f = copy('garbled.db', (db) => {
+      db.exec('DROP TRIGGER decision_log_no_update');
+      db.prepare("UPDATE decision_log SET payload = '{oops' WHERE incident_key = ? AND seq = 3").run(s.key);
+    });
+    const r = auditVerify({ dbPath: f });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain(`entry 3 (decision_log row id ${idOf(3)})`);
+  });
+
+  it('fails when a middle row is deleted, naming the row after the gap', () => {
+    const f = copy('middle.db', (db) => {
+      db.exec('DROP TRIGGER decision_log_no_delete');
+      db.prepare('DELETE FROM decision_log WHERE incident_key = ? AND seq = 12').run(s.key);
+    });
+    const r = auditVerify({ dbPath: f });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain(`broken at entry 13 (decision_log row id ${idOf(13)}): expected seq 12, found 13`);
+  });
+
+  it('fails when the last row is deleted (caught by incidents.log_count / log_head)', () => {
+    const f = copy('last.db', (db) => {
+      db.exec('DROP TRIGGER decision_log_no_delete');
+      db.prepare('DELETE FROM decision_log WHERE incident_key = ? AND seq = 28').run(s.key);
+    });
+    const r = auditVerify({ dbPath: f });
+    expect(r.code).toBe(1);
+    expect(r.output).toContain(`the decision log of ${s.key} is broken at entry 28`);
+    expect(r.output).toContain('entries were deleted from the end');
+  });
+
+  it('answers with a sentence when there is no database', () => {
+    const r = auditVerify({ dbPath: path.join(out, 'nope.db') });
+    expect(r.code).toBe(2);
+    expect(r.output).toMatch(/^There is no database at /);
+  });
+});

@@ -1,0 +1,188 @@
+import type { AddressInfo } from 'node:net';
+import express from 'express';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { OutboxRow } from '../../src/adapters/sqlite/outbox-store.js';
+import type { Command } from '../../src/core/commands.js';
+import { BotMetrics, observeRequest, recordApiError, requestKind, setActiveMetrics } from '../../src/ops/metrics.js';
+import { alertFields, at, closureFields, criteria, ic, playbook, updateFields } from '../helpers/scenario.js';
+import { openStack, type Stack, tempDb } from '../helpers/store.js';
+
+let stack: Stack | null = null;
+afterEach(() => {
+  setActiveMetrics(null);
+  stack?.close();
+  stack = null;
+});
+
+function setup(clock = () => at(0)) {
+  stack = openStack(tempDb(), {}, clock);
+  const s = stack;
+  const metrics = new BotMetrics({ db: s.db, outbox: s.outbox, playbookFor: (i) => s.service.playbookFor(i), now: clock });
+  s.service.onChange(metrics.onChange);
+  let n = 0;
+  const run = (incidentKey: string | null, command: Command, minutes: number) => {
+    const o = s.service.handle({ key: `k${n++}`, incidentKey, command, actor: ic, now: at(minutes) });
+    if (!o.ok) throw new Error(`${command.type}: ${o.error.message}`);
+    return o.incident;
+  };
+  return { s, metrics, run };
+}
+
+const declare = (over: Partial<Extract<Command, { type: 'declare' }>> = {}): Command => ({
+  type: 'declare',
+  key: 'ignored',
+  title: 'Ingest down',
+  triggerClass: 'service_outage',
+  impact: 'No market data',
+  severeImpact: false,
+  drill: false,
+  ...over,
+});
+
+/** Value of one sample line `name{labels} value` in the exposition text. */
+function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-z_]+)(\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const got = Object.fromEntries([...(m[3] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
+    if (Object.entries(labels).every(([k, v]) => got[k] === v)) return Number(m[4]);
+  }
+  return undefined;
+}
+
+describe('metrics', () => {
+  it('counts declarations and open incidents by phase and trigger class, drills excluded', async () => {
+    const { metrics, run } = setup();
+    const a = run(null, declare(), 0);
+    run(null, declare({ triggerClass: 'data_integrity' }), 1);
+    run(null, declare({ drill: true }), 2);
+    run(a.key, { type: 'advance_phase', to: 'containment', confirmed: criteria('detection') }, 5);
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'incident_bot_incidents_declared_total', { trigger_class: 'service_outage' })).toBe(1);
+    expect(sample(text, 'incident_bot_incidents_declared_total', { trigger_class: 'data_integrity' })).toBe(1);
+    expect(sample(text, 'incident_bot_open_incidents', { phase: 'containment', trigger_class: 'service_outage' })).toBe(1);
+    expect(sample(text, 'incident_bot_open_incidents', { phase: 'detection', trigger_class: 'data_integrity' })).toBe(1);
+    // the drill (service_outage, detection) is not there
+    expect(sample(text, 'incident_bot_open_incidents', { phase: 'detection', trigger_class: 'service_outage' })).toBeUndefined();
+  });
+
+  it('observes time to IC, initial alert, mitigation and close once each, from the incident timestamps', async () => {
+    const { metrics, run } = setup();
+    const i = run(null, declare(), 0);
+    const hasIc = i.roles[playbook.commanderRole]?.length;
+    if (!hasIc) run(i.key, { type: 'claim_role', role: playbook.commanderRole }, 3);
+    run(i.key, { type: 'send_initial_alert', fields: alertFields }, 10);
+    run(i.key, { type: 'advance_phase', to: 'containment', confirmed: criteria('detection') }, 20);
+    run(i.key, { type: 'advance_phase', to: 'mitigation', confirmed: criteria('containment') }, 30);
+    run(i.key, { type: 'advance_phase', to: 'closure', confirmed: criteria('mitigation') }, 90);
+    run(i.key, { type: 'revert_phase', to: 'mitigation', reason: 'it came back' }, 95);
+    run(i.key, { type: 'advance_phase', to: 'closure', confirmed: criteria('mitigation') }, 100);
+    run(i.key, { type: 'close', confirmed: criteria('closure'), fields: closureFields }, 120);
+    const text = await metrics.registry.metrics();
+    const sum = (m: string) => sample(text, 'incident_bot_incident_milestone_seconds_sum', { milestone: m, trigger_class: 'service_outage' });
+    const count = (m: string) => sample(text, 'incident_bot_incident_milestone_seconds_count', { milestone: m, trigger_class: 'service_outage' });
+    expect(sum('ic_assigned')).toBe(hasIc ? 0 : 180);
+    expect(sum('initial_alert')).toBe(600);
+    expect(sum('mitigation')).toBe(5400); // first time it entered the closure phase, not the second
+    expect(count('mitigation')).toBe(1);
+    expect(sum('close')).toBe(7200);
+    expect(count('close')).toBe(1);
+  });
+
+  it('drills observe nothing', async () => {
+    const { metrics, run } = setup();
+    const i = run(null, declare({ drill: true }), 0);
+    run(i.key, { type: 'send_initial_alert', fields: alertFields }, 10);
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'incident_bot_incident_milestone_seconds_count', { milestone: 'initial_alert' })).toBeUndefined();
+    expect(sample(text, 'incident_bot_incidents_declared_total')).toBeUndefined();
+  });
+
+  it('status updates are on time or late against the playbook cadence', async () => {
+    const { metrics, run } = setup();
+    const cadence = playbook.clocks.statusUpdateMinutes;
+    const i = run(null, declare(), 0);
+    run(i.key, { type: 'send_initial_alert', fields: alertFields }, 5);
+    run(i.key, { type: 'post_status_update', fields: updateFields }, 5 + cadence - 1); // on time
+    run(i.key, { type: 'post_status_update', fields: updateFields }, 5 + 2 * cadence + 10); // late
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'incident_bot_status_updates_total', { timeliness: 'on_time' })).toBe(1);
+    expect(sample(text, 'incident_bot_status_updates_total', { timeliness: 'late' })).toBe(1);
+  });
+
+  it('nudges delivered, deliveries, backlog and its age, API errors, handler latency', async () => {
+    const { s, metrics, run } = setup(() => at(10));
+    run(null, declare(), 0);
+    const row = (template: string, data: Record<string, unknown>): OutboxRow =>
+      ({
+        id: 1,
+        key: 'x',
+        incidentKey: 'INC',
+        platform: 'slack',
+        lane: 'l',
+        target: { to: 'room' },
+        body: { kind: 'post', template, data },
+        createdAt: at(0).toISOString(),
+        attempts: 0,
+      }) as OutboxRow;
+    metrics.onResult(row('nudge', { kind: 'status-update' }), { status: 'sent' }, 12);
+    metrics.onResult(row('nudge', { kind: 'status-update' }), { status: 'retry', error: 'ratelimited' }, 5);
+    metrics.onResult(row('announcement', {}), { status: 'sent' }, 5);
+    setActiveMetrics(metrics);
+    recordApiError('slack', 'chat.postMessage', 'not_in_channel');
+    recordApiError('slack', 'chat.postMessage', 'not_in_channel');
+    observeRequest('slash_command', 0.02);
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'incident_bot_nudges_sent_total', { kind: 'status-update' })).toBe(1);
+    expect(sample(text, 'incident_bot_outbox_deliveries_total', { platform: 'slack', status: 'sent' })).toBe(2);
+    expect(sample(text, 'incident_bot_outbox_deliveries_total', { platform: 'slack', status: 'retry' })).toBe(1);
+    const pending = s.outbox.pending().length;
+    expect(pending).toBeGreaterThan(0);
+    expect(sample(text, 'incident_bot_outbox_backlog')).toBe(pending);
+    expect(sample(text, 'incident_bot_outbox_oldest_age_seconds')).toBe(600);
+    expect(sample(text, 'incident_bot_chat_api_errors_total', { platform: 'slack', method: 'chat.postMessage', code: 'not_in_channel' })).toBe(2);
+    expect(sample(text, 'incident_bot_handler_duration_seconds_count', { kind: 'slash_command' })).toBe(1);
+  });
+
+  it('serves /metrics in Prometheus format and times the chat routes by kind', async () => {
+    const { metrics } = setup();
+    const app = express();
+    app.use(metrics.middleware);
+    app.post('/slack/events', express.urlencoded({ extended: false }), (_req, res) => {
+      res.send('');
+    });
+    app.get('/metrics', metrics.handler);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await fetch(`${base}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'command=%2Fincident&text=help',
+      });
+      const res = await fetch(`${base}/metrics`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await res.text();
+      expect(text).toContain('# TYPE incident_bot_open_incidents gauge');
+      expect(sample(text, 'incident_bot_http_request_duration_seconds_count', { route: '/slack/events', kind: 'slash_command', status: '2xx' })).toBe(1);
+      // /metrics itself is not timed
+      expect(text).not.toContain('route="/metrics"');
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('request kinds are bounded', () => {
+    const k = (body: unknown) => requestKind({ body } as Parameters<typeof requestKind>[0]);
+    expect(k({ command: '/incident' })).toBe('slash_command');
+    expect(k({ type: 'view_submission' })).toBe('view_submission');
+    expect(k({ type: 'event_callback', event: { type: 'app_mention' } })).toBe('event:app_mention');
+    expect(k({ type: 'event_callback', event: { type: 'x'.repeat(500) } })).toBe('event:other');
+    expect(k({ type: 'invoke', name: 'adaptiveCard/action' })).toBe('invoke:adaptiveCard/action');
+    expect(k({ type: 'something new' })).toBe('other');
+    expect(k(undefined)).toBe('unknown');
+  });
+});

@@ -1,0 +1,92 @@
+// `npm start` as a newcomer meets it: the real entry point, in a child process, in an empty folder
+// (no .env), with an empty environment.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const MAIN = join(ROOT, 'src', 'main.ts');
+/** `--import tsx` resolves from the cwd, and the cwd is a temp folder: name the loader by absolute URL. */
+const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const cwd = mkdtempSync(join(tmpdir(), 'incident-bot-start-'));
+
+afterAll(() => rmSync(cwd, { recursive: true, force: true }));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Run> {
+  return new Promise((ok, ko) => {
+    // Only PATH from the parent: nothing else leaks in (no SLACK_* from the developer's shell).
+    const child = spawn(process.execPath, ['--import', TSX, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.stderr.on('data', (c) => {
+      stderr += c;
+    });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      ko(new Error(`timed out; stdout=${stdout} stderr=${stderr}`));
+    }, timeoutMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      ok({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('startup', () => {
+  it('the temp cwd has no .env', () => {
+    expect(existsSync(join(cwd, '.env'))).toBe(false);
+  });
+
+  it('with nothing configured: says what is missing and the three steps, exits non-zero, no stack trace', async () => {
+    const r = await run([MAIN], {});
+    const out = r.stdout + r.stderr;
+    expect(r.code).not.toBe(0);
+    expect(r.code).not.toBeNull();
+    expect(out).toMatch(/Missing: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/);
+    expect(out).toMatch(/TEAMS_CLIENT_ID and TEAMS_CLIENT_SECRET/);
+    expect(out).toMatch(/^\s+1\. .*manifest/m);
+    expect(out).toMatch(/^\s+2\. .*\.env/m);
+    expect(out).toMatch(/^\s+3\. .*npm start/m);
+    expect(out).not.toContain('    at ');
+    expect(out).not.toMatch(/\bError\b:/);
+  }, 30_000);
+
+  it('an invalid PORT is named, with what it is for, and no stack trace', async () => {
+    const r = await run([MAIN], { PORT: 'eighty', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret' });
+    const out = r.stdout + r.stderr;
+    expect(r.code).not.toBe(0);
+    expect(out).toMatch(/^\s+- PORT: .*HTTP port/m);
+    expect(out).not.toContain('    at ');
+    expect(out).not.toContain('xoxb-test');
+  }, 30_000);
+
+  it('half a Slack configuration names the missing setting', async () => {
+    const r = await run([MAIN], { SLACK_BOT_TOKEN: 'xoxb-test' });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/SLACK_SIGNING_SECRET is missing/);
+    expect(r.stderr).not.toContain('    at ');
+  }, 30_000);
+
+  it('the default PLAYBOOK_PATH resolves from any working directory (it is found from the package, not the cwd)', async () => {
+    const loader = pathToFileURL(join(ROOT, 'src', 'playbook', 'load-playbook.ts')).href;
+    const script = `const m = await import(${JSON.stringify(loader)}); const p = m.loadPlaybook(); console.log(JSON.stringify({ file: m.DEFAULT_PLAYBOOK_PATH, version: p.ref.version }));`;
+    const r = await run(['--input-type=module', '-e', script], {});
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const got = JSON.parse(r.stdout.trim()) as { file: string; version: string };
+    expect(got.file).toBe(join(ROOT, 'playbooks', 'emergency-procedures.yaml'));
+    expect(got.version).toBeTruthy();
+  }, 30_000);
+});
