@@ -1,0 +1,190 @@
+/**
+ * Boots the incident bot's Teams side for tests: a real temp-file SQLite database, the real
+ * IncidentService with the default playbook, a real Dispatcher with the TeamsSender, the Teams adapter
+ * on an express app on 127.0.0.1 (Bot Framework JWT auth ON; tokens signed by a loopback JWKS), and the
+ * fake Bot Connector (test/support/fake-bot-connector.ts) as every activity's serviceUrl.
+ */
+import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PUBLIC, withOverrides } from '@microsoft/teams.api';
+import express from 'express';
+import { IncidentStore } from '../../src/adapters/sqlite/incident-store.js';
+import { type Db, openDatabase } from '../../src/adapters/sqlite/open-database.js';
+import { OutboxStore } from '../../src/adapters/sqlite/outbox-store.js';
+import { createTeamsAdapter, type TeamsAdapter } from '../../src/adapters/teams/teams-adapter.js';
+import { silentTeamsLogger } from '../../src/adapters/teams/teams-app.js';
+import type { AdapterDeps } from '../../src/bot.js';
+import { readConfig } from '../../src/config.js';
+import type { Playbook } from '../../src/core/playbook.js';
+import { createLogger } from '../../src/logger.js';
+import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import { Dispatcher, type Sender } from '../../src/workflows/dispatcher.js';
+import { IncidentService } from '../../src/workflows/incident-service.js';
+import { type FakeBotConnector, startFakeBotConnector } from './fake-bot-connector.js';
+import { tempDb } from './temp-db.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: activities are free-form JSON
+type Json = any;
+
+export const TEAMS_CLIENT_ID = '0b6fe6d1-fece-44f7-9a48-56465e2d5ab8';
+export const TEAMS_TENANT = '50612dbb-0237-4969-b378-8d42590f9c00';
+export const INCIDENTS_CHANNEL = '19:incidents0000000000000000000000@thread.tacv2';
+export const STAKEHOLDER_CHANNEL = '19:stakeholders00000000000000000000@thread.tacv2';
+
+export interface BootTeamsOptions {
+  /** Default true: TEAMS_INCIDENTS_CHANNEL set. false: the declaring conversation becomes the room. */
+  incidentsChannel?: boolean;
+  stakeholderChannel?: boolean;
+  allowUnauthenticated?: boolean;
+  admins?: string[];
+  /** Start the dispatcher's timer (default true). */
+  dispatcher?: boolean;
+}
+
+export interface BootedTeamsBot {
+  url: string;
+  connector: FakeBotConnector;
+  service: IncidentService;
+  store: IncidentStore;
+  outbox: OutboxStore;
+  dispatcher: Dispatcher;
+  adapter: TeamsAdapter;
+  db: Db;
+  playbook: Playbook;
+  clientId: string;
+  /** POSTs an activity to /api/messages with a valid Bot Framework token (or `auth: 'none'` / a raw header). */
+  sendActivity(activity: Json, opts?: { auth?: 'valid' | 'none' | string }): Promise<{ status: number; body: Json }>;
+  /** Waits until the outbox is delivered. */
+  settle(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
+
+function signJwt(key: { kid: string; privateKey: KeyObject }, claims: Record<string, unknown>): string {
+  const header = b64url(JSON.stringify({ alg: 'RS256', typ: 'JWT', kid: key.kid }));
+  const payload = b64url(JSON.stringify(claims));
+  return `${header}.${payload}.${b64url(sign('RSA-SHA256', Buffer.from(`${header}.${payload}`), key.privateKey))}`;
+}
+
+/** Unsigned but decodable JWT: what the outbound `token` override returns (no Entra ID). */
+function outboundToken(): string {
+  const now = Math.floor(Date.now() / 1000);
+  return `${b64url(JSON.stringify({ alg: 'none', typ: 'JWT' }))}.${b64url(
+    JSON.stringify({ aud: 'https://api.botframework.com', iss: 'fake-entra', iat: now, exp: now + 3600 }),
+  )}.fake`;
+}
+
+async function listen(server: http.Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeamsBot> {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const kid = `kid-${randomUUID()}`;
+  const jwk = { ...publicKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
+  // the Bot Framework OpenID metadata + JWKS, on loopback
+  const jwksServer = http.createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url?.endsWith('/keys')) res.end(JSON.stringify({ keys: [jwk] }));
+    else res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${jwksUrl}/v1/.well-known/keys` }));
+  });
+  const jwksUrl = await listen(jwksServer);
+
+  const connector = await startFakeBotConnector();
+  const dbFile = tempDb();
+  const db = openDatabase(dbFile.path);
+  const { playbook, ref } = loadPlaybook();
+  const store = new IncidentStore(db);
+  const outbox = new OutboxStore(db);
+  const config = readConfig({
+    NODE_ENV: 'test',
+    TEAMS_CLIENT_ID,
+    TEAMS_CLIENT_SECRET: 'unused-because-of-the-token-override',
+    TEAMS_TENANT_ID: TEAMS_TENANT,
+    TEAMS_SERVICE_URL: connector.serviceUrl,
+    ...(o.incidentsChannel === false ? {} : { TEAMS_INCIDENTS_CHANNEL: INCIDENTS_CHANNEL }),
+    ...(o.stakeholderChannel === false ? {} : { TEAMS_STAKEHOLDER_CHANNEL: STAKEHOLDER_CHANNEL }),
+    TEAMS_ALLOW_UNAUTHENTICATED: o.allowUnauthenticated ? 'true' : 'false',
+    ADMIN_USERS: (o.admins ?? []).join(','),
+    OUTBOX_PACE_MS: '0',
+    LOG_LEVEL: 'silent',
+  });
+  const logger = createLogger({ level: 'silent' });
+  const service = new IncidentService(store, { playbook, ref }, { admins: config.ADMIN_USERS });
+  const senders: Record<string, Sender> = {};
+  const dispatcher = new Dispatcher({ outbox, incidents: store, senders, logger, paceMs: 0, baseDelayMs: 20, maxDelayMs: 200 });
+  service.onChange(() => dispatcher.kick());
+
+  const app = express();
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  const deps: AdapterDeps = { config, logger, service, store, outbox, dispatcher, express: app, clock: undefined };
+  const adapter = await createTeamsAdapter(deps, {
+    token: () => outboundToken(),
+    cloud: withOverrides(PUBLIC, { openIdMetadataUrl: `${jwksUrl}/v1/.well-known/openidconfiguration` }),
+    sdkLogger: silentTeamsLogger(),
+  });
+  senders.teams = adapter.sender;
+  const server = http.createServer(app);
+  const url = await listen(server);
+  await adapter.start();
+  if (o.dispatcher !== false) dispatcher.start(25);
+
+  const inboundToken = (serviceUrl: string) => {
+    const now = Math.floor(Date.now() / 1000);
+    return signJwt(
+      { kid, privateKey },
+      { iss: 'https://api.botframework.com', aud: TEAMS_CLIENT_ID, serviceurl: serviceUrl, nbf: now - 10, iat: now - 10, exp: now + 3600 },
+    );
+  };
+
+  return {
+    url,
+    connector,
+    service,
+    store,
+    outbox,
+    dispatcher,
+    adapter,
+    db,
+    playbook,
+    clientId: TEAMS_CLIENT_ID,
+    async sendActivity(activity, opts = {}) {
+      const auth = opts.auth ?? 'valid';
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (auth === 'valid') headers.authorization = `Bearer ${inboundToken(activity.serviceUrl)}`;
+      else if (auth !== 'none') headers.authorization = auth;
+      const res = await fetch(`${url}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
+      const text = await res.text();
+      let body: Json = text;
+      try {
+        body = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* keep the text */
+      }
+      return { status: res.status, body };
+    },
+    async settle(timeoutMs = 4000) {
+      await dispatcher.idle();
+      const ok = await dispatcher.drain(timeoutMs);
+      if (!ok) throw new Error(`outbox not delivered: ${JSON.stringify(outbox.pending().map((r) => [r.key, r.attempts]))}`);
+      await dispatcher.idle();
+    },
+    async close() {
+      dispatcher.stop();
+      await dispatcher.idle();
+      await adapter.stop();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      jwksServer.closeAllConnections();
+      await new Promise<void>((r) => jwksServer.close(() => r()));
+      await connector.close();
+      db.close();
+      dbFile.cleanup();
+    },
+  };
+}
