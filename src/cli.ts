@@ -48,7 +48,12 @@ function withNewline(s: string): string {
 function parse(args: string[], options: ParseArgsConfig['options'], maxPositionals: number) {
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     const msg = (e as Error).message.split('. ')[0]!.replace(/\.$/, '');
     throw new UsageError(`${msg}.`);
@@ -56,7 +61,10 @@ function parse(args: string[], options: ParseArgsConfig['options'], maxPositiona
   if (parsed.positionals.length > maxPositionals) {
     throw new UsageError(`Unexpected argument "${parsed.positionals[maxPositionals]}".`);
   }
-  return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  return {
+    values: parsed.values as Record<string, string | boolean | undefined>,
+    positionals: parsed.positionals,
+  };
 }
 
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -77,8 +85,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       case 'audit': {
         const [sub, ...args] = rest;
         if (sub === '--help' || sub === '-h') return ok(HELP);
-        if (sub !== 'verify') throw new UsageError(sub ? `Unknown audit command "${sub}": use "audit verify".` : 'Say what to do: "audit verify".');
-        const { values } = parse(args, { db: { type: 'string' }, file: { type: 'string' }, head: { type: 'string' } }, 0);
+        if (sub !== 'verify')
+          throw new UsageError(
+            sub ? `Unknown audit command "${sub}": use "audit verify".` : 'Say what to do: "audit verify".',
+          );
+        const { values } = parse(
+          args,
+          { db: { type: 'string' }, file: { type: 'string' }, head: { type: 'string' } },
+          0,
+        );
         if (values.help) return ok(HELP);
         const file = str(values.file);
         const db = str(values.db);
@@ -86,32 +101,49 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         if (values.head !== undefined && !file) throw new UsageError('--head only applies with --file.');
         const { auditVerify } = await import('./commands/audit-verify.js');
         const head = str(values.head);
-        const r = file ? auditVerify(head ? { file, expectHead: head } : { file }) : auditVerify({ dbPath: db ?? dbDefault });
+        const r = file
+          ? auditVerify(head ? { file, expectHead: head } : { file })
+          : auditVerify({ dbPath: db ?? dbDefault });
         return result(r.code, r.output);
       }
       case 'export': {
         const { values, positionals } = parse(
           rest,
-          { format: { type: 'string', short: 'f' }, out: { type: 'string', short: 'o' }, db: { type: 'string' } },
+          {
+            format: { type: 'string', short: 'f' },
+            out: { type: 'string', short: 'o' },
+            db: { type: 'string' },
+          },
           1,
         );
         if (values.help) return ok(HELP);
         const key = positionals[0];
-        if (!key) throw new UsageError('Say which incident to export, e.g. "export INC-2026-0001 --format md".');
+        if (!key)
+          throw new UsageError('Say which incident to export, e.g. "export INC-2026-0001 --format md".');
         const format = str(values.format) ?? 'md';
         if (format !== 'md' && format !== 'json' && format !== 'csv') {
           throw new UsageError(`Unknown format "${format}": use md, json or csv.`);
         }
         const { exportIncident } = await import('./commands/export-incident.js');
         const out = str(values.out);
-        const r = exportIncident({ dbPath: str(values.db) ?? dbDefault, key, format, ...(out ? { out } : {}) });
+        const r = exportIncident({
+          dbPath: str(values.db) ?? dbDefault,
+          key,
+          format,
+          ...(out ? { out } : {}),
+        });
         if (r.code === 0 && !out && format !== 'md') return { code: 0, stdout: r.output, stderr: '' };
         return result(r.code, r.output);
       }
       case 'playbook': {
         const [sub, ...args] = rest;
         if (sub === '--help' || sub === '-h') return ok(HELP);
-        if (sub !== 'check') throw new UsageError(sub ? `Unknown playbook command "${sub}": use "playbook check".` : 'Say what to do: "playbook check [FILE]".');
+        if (sub !== 'check')
+          throw new UsageError(
+            sub
+              ? `Unknown playbook command "${sub}": use "playbook check".`
+              : 'Say what to do: "playbook check [FILE]".',
+          );
         const { values, positionals } = parse(args, {}, 1);
         if (values.help) return ok(HELP);
         const { playbookCheck } = await import('./playbook/check-command.js');
@@ -121,16 +153,29 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       case 'reminders': {
         const [sub, ...args] = rest;
         if (sub === '--help' || sub === '-h') return ok(HELP);
-        if (sub !== 'run') throw new UsageError(sub ? `Unknown reminders command "${sub}": use "reminders run".` : 'Say what to do: "reminders run".');
-        const { values } = parse(args, { at: { type: 'string' }, 'dry-run': { type: 'boolean' }, db: { type: 'string' } }, 0);
+        if (sub !== 'run')
+          throw new UsageError(
+            sub
+              ? `Unknown reminders command "${sub}": use "reminders run".`
+              : 'Say what to do: "reminders run".',
+          );
+        const { values } = parse(
+          args,
+          { at: { type: 'string' }, 'dry-run': { type: 'boolean' }, db: { type: 'string' } },
+          0,
+        );
         if (values.help) return ok(HELP);
         const at = str(values.at);
-        if (at !== undefined && Number.isNaN(Date.parse(at))) throw new UsageError(`--at: "${at}" is not an ISO time.`);
+        if (at !== undefined && Number.isNaN(Date.parse(at)))
+          throw new UsageError(`--at: "${at}" is not an ISO time.`);
         let mod: typeof import('./commands/reminders-run.js');
         try {
           mod = await import('./commands/reminders-run.js');
         } catch (e) {
-          return result(1, `The reminders command is not available in this build: ${(e as Error).message.split('\n')[0]}`);
+          return result(
+            1,
+            `The reminders command is not available in this build: ${(e as Error).message.split('\n')[0]}`,
+          );
         }
         const r = mod.remindersRun({
           dbPath: str(values.db) ?? dbDefault,
@@ -143,7 +188,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         throw new UsageError(`Unknown command "${cmd}".`);
     }
   } catch (e) {
-    if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `${e.message} Run "incident-bot --help" for usage.\n` };
+    if (e instanceof UsageError)
+      return { code: 2, stdout: '', stderr: `${e.message} Run "incident-bot --help" for usage.\n` };
     const msg = e instanceof Error ? e.message : String(e);
     const debug = env.INCIDENT_BOT_DEBUG && e instanceof Error ? `\n${e.stack}` : '';
     return { code: 1, stdout: '', stderr: `incident-bot ${cmd} failed: ${msg}${debug}\n` };

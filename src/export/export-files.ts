@@ -36,7 +36,10 @@ export function renderExportFiles(record: IncidentRecord, opts: ExportFilesOptio
     markdown: {
       name: `${base}.md`,
       type: 'text/markdown',
-      content: renderMarkdown(record, { svgFile: svgName, ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}) }),
+      content: renderMarkdown(record, {
+        svgFile: svgName,
+        ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
+      }),
     },
     svg: {
       name: svgName,
@@ -57,9 +60,17 @@ export function exportFilesFor(
 }
 
 export function renderJsonlFile(record: IncidentRecord): ExportFile {
-  return { name: `${record.incident.key}.jsonl`, type: 'application/x-ndjson', content: renderJsonl(record.entries) };
+  return {
+    name: `${record.incident.key}.jsonl`,
+    type: 'application/x-ndjson',
+    content: renderJsonl(record.entries),
+  };
 }
 
 export function renderCsvFile(record: IncidentRecord): ExportFile {
-  return { name: `${record.incident.key}-timeline.csv`, type: 'text/csv', content: renderCsv(record.entries, record.playbook) };
+  return {
+    name: `${record.incident.key}-timeline.csv`,
+    type: 'text/csv',
+    content: renderCsv(record.entries, record.playbook),
+  };
 }

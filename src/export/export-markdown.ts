@@ -5,7 +5,17 @@ import { verifyChain } from '../adapters/sqlite/hash-chain.js';
 import { renderSubject, renderTemplateLines } from '../core/forms.js';
 import type { Communication, Incident } from '../core/incident.js';
 import type { TemplateId } from '../core/playbook.js';
-import { actorLabel, byTime, duration, phaseName, roleName, severity, summarize, triggerName, utc } from './format.js';
+import {
+  actorLabel,
+  byTime,
+  duration,
+  phaseName,
+  roleName,
+  severity,
+  summarize,
+  triggerName,
+  utc,
+} from './format.js';
 import type { IncidentRecord, RecordEntry } from './incident-record.js';
 
 export interface MarkdownOptions {
@@ -37,12 +47,17 @@ function quote(s: string): string[] {
 
 function link(url: string | null | undefined, label = 'link'): string {
   if (!url) return ' ';
-  if (/^https?:\/\/\S+$/.test(url)) return `[${label}](${url.replace(/[()<> ]/g, (c) => encodeURIComponent(c))})`;
+  if (/^https?:\/\/\S+$/.test(url))
+    return `[${label}](${url.replace(/[()<> ]/g, (c) => encodeURIComponent(c))})`;
   return cell(url);
 }
 
 function table(head: string[], rows: string[][]): string[] {
-  return [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+  return [
+    `| ${head.join(' | ')} |`,
+    `| ${head.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ];
 }
 
 const none = (what: string) => [`_No ${what} recorded._`];
@@ -75,11 +90,24 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
         ['Severity', cell(severity(i, pb))],
         ['Drill', i.drill ? '**DRILL** (exercise)' : 'No'],
         ['Declared', cell(`${utc(i.declaredAt)} by ${who(i.declaredBy)}`)],
-        ['Resolved', cell(i.closedAt ? `${utc(i.closedAt)} (${duration(i.declaredAt, i.closedAt)} after declaration)` : 'Not yet')],
+        [
+          'Resolved',
+          cell(
+            i.closedAt
+              ? `${utc(i.closedAt)} (${duration(i.declaredAt, i.closedAt)} after declaration)`
+              : 'Not yet',
+          ),
+        ],
         ['Review', cell(review)],
         ['Current phase', cell(phaseName(pb, i.phase))],
-        ['Room', cell(i.room ? `${i.room.name || i.room.id}${i.room.fallback ? ' (fallback)' : ''}` : 'None')],
-        ['Playbook', `${cell(`${pb.title} (${pb.id})`)} version ${cell(i.playbook.version)}, sha256 \`${i.playbook.sha256 || 'unknown'}\``],
+        [
+          'Room',
+          cell(i.room ? `${i.room.name || i.room.id}${i.room.fallback ? ' (fallback)' : ''}` : 'None'),
+        ],
+        [
+          'Playbook',
+          `${cell(`${pb.title} (${pb.id})`)} version ${cell(i.playbook.version)}, sha256 \`${i.playbook.sha256 || 'unknown'}\``,
+        ],
       ],
     ),
   );
@@ -91,7 +119,12 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
   section('Impact', [
     ...quote(i.impact),
     ...(reclass.length
-      ? ['', 'Re-classifications:', '', ...reclass.map((e) => `- ${utc(e.at)}: ${mdEscape(summarize(e, pb))}`)]
+      ? [
+          '',
+          'Re-classifications:',
+          '',
+          ...reclass.map((e) => `- ${utc(e.at)}: ${mdEscape(summarize(e, pb))}`),
+        ]
       : []),
   ]);
 
@@ -115,7 +148,9 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
   section('Roles and hand-offs', [
     ...table(['Role', 'Held by (at export)'], holderRows),
     '',
-    ...(changeRows.length ? table(['Time (UTC)', 'Role', 'Change', 'From', 'To', 'By'], changeRows) : none('role changes')),
+    ...(changeRows.length
+      ? table(['Time (UTC)', 'Role', 'Change', 'From', 'To', 'By'], changeRows)
+      : none('role changes')),
   ]);
 
   // ---------------------------------------------------------------- phases
@@ -123,7 +158,8 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
     const def = pb.phases.find((p) => p.id === s.phase);
     const end = s.leftAt ? utc(s.leftAt) : def?.terminal ? '-' : 'ongoing';
     const dur = s.leftAt ? duration(s.enteredAt, s.leftAt) : def?.terminal ? '-' : 'ongoing';
-    const how = s.move === 'back' ? `moved back: ${s.reason ?? ''}` : s.move === 'start' ? 'declared' : 'forward';
+    const how =
+      s.move === 'back' ? `moved back: ${s.reason ?? ''}` : s.move === 'start' ? 'declared' : 'forward';
     return [cell(phaseName(pb, s.phase)), utc(s.enteredAt), end, dur, cell(who(s.by)), cell(how)];
   });
   section('Phase timeline', [
@@ -137,13 +173,19 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
     g.items.map((item) => {
       const m = i.checklist[item.id];
       const due = new Date(start + item.deadlineMinutes * 60_000).toISOString();
-      let state = 'open';
+      let state = i.closedAt ? 'not done' : 'open';
       let timing = `due ${utc(due)}`;
       if (m) {
         state = m.state === 'done' ? 'done' : `not applicable: ${m.reason ?? ''}`;
         timing = m.at <= due ? 'on time' : `late by ${duration(due, m.at)}`;
       }
-      return [cell(`${g.name}: ${item.text}`), cell(state), cell(who(m?.by)), m ? utc(m.at) : ' ', cell(timing)];
+      return [
+        cell(`${g.name}: ${item.text}`),
+        cell(state),
+        cell(who(m?.by)),
+        m ? utc(m.at) : ' ',
+        cell(timing),
+      ];
     }),
   );
   section('Golden hour checklist', table(['Item', 'State', 'By', 'At (UTC)', 'Deadline'], checkRows));
@@ -156,7 +198,9 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
       ? comms.flatMap(({ c, n, delivered }) => {
           const def = pb.templates.find((t) => t.id === (c.template as TemplateId));
           const subject = def ? renderSubject(def, c.fields) : undefined;
-          const lines = def ? renderTemplateLines(def, c.fields) : Object.entries(c.fields).map(([k, v]) => `${k}: ${v}`);
+          const lines = def
+            ? renderTemplateLines(def, c.fields)
+            : Object.entries(c.fields).map(([k, v]) => `${k}: ${v}`);
           return [
             `### ${n + 1}. ${mdEscape(def?.name ?? c.template)}, ${utc(c.at)} by ${mdEscape(who(c.by))}`,
             '',
@@ -243,7 +287,9 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
           '',
           ...(r.lessons.trim() ? quote(r.lessons) : none('lessons')),
         ]
-      : [`_The post-incident review has not been recorded yet${i.reviewDueOn ? ` (due on ${i.reviewDueOn})` : ''}._`],
+      : [
+          `_The post-incident review has not been recorded yet${i.reviewDueOn ? ` (due on ${i.reviewDueOn})` : ''}._`,
+        ],
   );
 
   // ---------------------------------------------------------------- follow-ups
@@ -302,7 +348,8 @@ function communicationsWithDelivery(
     ] as const) {
       const e = ck ? sent.get(`${ck}:comm:${n}:${target}`) : undefined;
       if (!e) parts.push(`to ${label}: no delivery recorded`);
-      else if (e.payload.failed) parts.push(`to ${label}: delivery failed (${String(e.payload.error ?? '')})`);
+      else if (e.payload.failed)
+        parts.push(`to ${label}: delivery failed (${String(e.payload.error ?? '')})`);
       else parts.push(`to ${label}: delivered ${utc(e.at)}`);
     }
     return { c, n, delivered: `Delivery: ${mdEscape(parts.join('; '))}.` };

@@ -33,7 +33,10 @@ function instants(i: Incident): number[] {
   for (const s of i.phases) out.push(s.enteredAt, s.leftAt);
   for (const c of i.communications) out.push(c.at);
   for (const r of i.roleHistory) out.push(r.at);
-  return out.filter((x): x is string => !!x).map((x) => Date.parse(x)).filter((t) => Number.isFinite(t));
+  return out
+    .filter((x): x is string => !!x)
+    .map((x) => Date.parse(x))
+    .filter((t) => Number.isFinite(t));
 }
 
 function ticks(start: number, end: number): { step: number; at: number[] } {
@@ -79,7 +82,9 @@ export function renderPhaseSvg(incident: Incident, playbook: Playbook, opts: Svg
   const mainW = broken ? Math.round(plotW * 0.8) : plotW;
   const tailW = plotW - mainW - gap;
   const xt = (t: number) =>
-    t <= split ? left + ((t - start) / (split - start)) * mainW : left + mainW + gap + ((t - split) / (end - split)) * tailW;
+    t <= split
+      ? left + ((t - start) / (split - start)) * mainW
+      : left + mainW + gap + ((t - split) / (end - split)) * tailW;
   const x = (iso: string) => xt(Date.parse(iso));
 
   // Lanes: the playbook's phases that the incident went through, in playbook order.
@@ -115,15 +120,21 @@ export function renderPhaseSvg(incident: Incident, playbook: Playbook, opts: Svg
   for (const t of at) {
     const tx = xt(t);
     out.push(`<line class="grid" x1="${n(tx)}" y1="${top - 4}" x2="${n(tx)}" y2="${axisY}"/>`);
-    out.push(`<text class="tick" x="${n(tx)}" y="${axisY + 16}" text-anchor="middle">${xmlEscape(tickLabel(t, step, prev))}</text>`);
+    out.push(
+      `<text class="tick" x="${n(tx)}" y="${axisY + 16}" text-anchor="middle">${xmlEscape(tickLabel(t, step, prev))}</text>`,
+    );
     prev = t;
   }
   out.push(`<line class="axis" x1="${left}" y1="${axisY}" x2="${left + mainW}" y2="${axisY}"/>`);
   if (broken) {
     // Axis break, then the compressed tail with its end labelled.
     const bx = left + mainW + gap / 2;
-    out.push(`<path class="axis" fill="none" d="M${n(bx - 6)} ${axisY + 5} L${n(bx - 2)} ${axisY - 5} M${n(bx + 2)} ${axisY + 5} L${n(bx + 6)} ${axisY - 5}"/>`);
-    out.push(`<line class="axis" x1="${left + mainW + gap}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}"/>`);
+    out.push(
+      `<path class="axis" fill="none" d="M${n(bx - 6)} ${axisY + 5} L${n(bx - 2)} ${axisY - 5} M${n(bx + 2)} ${axisY + 5} L${n(bx + 6)} ${axisY - 5}"/>`,
+    );
+    out.push(
+      `<line class="axis" x1="${left + mainW + gap}" y1="${axisY}" x2="${left + plotW}" y2="${axisY}"/>`,
+    );
     out.push(
       `<text class="tick" x="${left + plotW}" y="${axisY + 16}" text-anchor="end">${xmlEscape(tickLabel(end, MINUTE, null))}</text>`,
     );
@@ -131,11 +142,15 @@ export function renderPhaseSvg(incident: Incident, playbook: Playbook, opts: Svg
       `<text class="tick" x="${n(left + mainW + gap + tailW / 2)}" y="${axisY + 32}" text-anchor="middle">after closure (compressed)</text>`,
     );
   }
-  out.push(`<text class="label" x="${left + mainW / 2}" y="${axisY + 36}" text-anchor="middle">Time (UTC)</text>`);
+  out.push(
+    `<text class="label" x="${left + mainW / 2}" y="${axisY + 36}" text-anchor="middle">Time (UTC)</text>`,
+  );
 
   // Lane labels and bars.
   for (const id of lanes) {
-    out.push(`<text class="label" x="12" y="${laneY(id) + bar - 4}">${xmlEscape(phaseName(playbook, id))}</text>`);
+    out.push(
+      `<text class="label" x="12" y="${laneY(id) + bar - 4}">${xmlEscape(phaseName(playbook, id))}</text>`,
+    );
   }
   for (const s of incident.phases) {
     const to = s.leftAt ?? endIso;
@@ -167,7 +182,9 @@ export function renderPhaseSvg(incident: Incident, playbook: Playbook, opts: Svg
     const d = `M${n(cx)} ${n(cy - 7)} L${n(cx + 7)} ${n(cy)} L${n(cx)} ${n(cy + 7)} L${n(cx - 7)} ${n(cy)} Z`;
     const who = r.kind === 'release' ? (r.from ?? '') : (r.to ?? '');
     const tip = `${roleName(playbook, r.role)} ${r.kind}: ${who} at ${utc(r.at)} UTC`;
-    out.push(`<path class="role" data-kind="${xmlEscape(r.kind)}" d="${d}"><title>${xmlEscape(tip)}</title></path>`);
+    out.push(
+      `<path class="role" data-kind="${xmlEscape(r.kind)}" d="${d}"><title>${xmlEscape(tip)}</title></path>`,
+    );
   }
 
   out.push('</svg>');

@@ -9,7 +9,10 @@ export function utc(iso: string | null | undefined): string {
   if (!iso) return '';
   const t = Date.parse(iso);
   if (Number.isNaN(t)) return iso;
-  return new Date(t).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, '');
+  return new Date(t)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, '');
 }
 
 /** `1h 05m`, `12m`, `45s`, `2d 3h 00m`. */
@@ -29,7 +32,8 @@ export function duration(fromIso: string, toIso: string): string {
 
 export const phaseName = (pb: Playbook, id: string): string => pb.phases.find((p) => p.id === id)?.name ?? id;
 export const roleName = (pb: Playbook, id: string): string => pb.roles.find((r) => r.id === id)?.name ?? id;
-export const triggerName = (pb: Playbook, id: string): string => pb.triggers.find((t) => t.id === id)?.name ?? id;
+export const triggerName = (pb: Playbook, id: string): string =>
+  pb.triggers.find((t) => t.id === id)?.name ?? id;
 export const templateName = (pb: Playbook, id: string): string =>
   pb.templates.find((t) => t.id === (id as TemplateId))?.name ?? id;
 
@@ -44,7 +48,8 @@ export function severity(i: Incident, pb: Playbook): string {
     : `Standard (status updates every ${pb.clocks.statusUpdateMinutes} minutes)`;
 }
 
-const str = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v));
+const str = (v: unknown): string =>
+  v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(str) : []);
 const oneLine = (s: string): string => s.replace(/\s*\r?\n\s*/g, ' / ');
 
@@ -58,7 +63,10 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
   const p = e.payload;
   switch (e.kind) {
     case 'declared': {
-      const flags = [triggerName(pb, str(p.triggerClass)), p.severeImpact ? 'severe impact' : 'standard severity'];
+      const flags = [
+        triggerName(pb, str(p.triggerClass)),
+        p.severeImpact ? 'severe impact' : 'standard severity',
+      ];
       if (p.drill) flags.push('DRILL');
       const req = list(p.requiredRoles).map((r) => roleName(pb, r));
       return `Declared "${str(p.title)}" (${flags.join(', ')}); commander ${str(p.commander)}; required roles: ${req.join(', ')}`;
@@ -81,7 +89,8 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
         .map((r) => roleName(pb, r))
         .join(', ')}`;
     case 'checklist': {
-      const state = p.state === 'done' ? 'done' : p.state === 'na' ? `not applicable: ${str(p.reason)}` : 'reopened';
+      const state =
+        p.state === 'done' ? 'done' : p.state === 'na' ? `not applicable: ${str(p.reason)}` : 'reopened';
       return `Checklist (${state}): ${str(p.text)}`;
     }
     case 'communication': {

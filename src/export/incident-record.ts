@@ -92,7 +92,9 @@ export function loadIncidentRecord(db: Db, key: string, fallback?: () => Playboo
       `The playbook version ${incident.playbook.version} (sha256 ${incident.playbook.sha256}) that ${key} ran under is not in the database.`,
     );
   }
-  const rows = db.prepare('SELECT * FROM decision_log WHERE incident_key = ? ORDER BY seq').all(key) as LogRow[];
+  const rows = db
+    .prepare('SELECT * FROM decision_log WHERE incident_key = ? ORDER BY seq')
+    .all(key) as LogRow[];
   return {
     incident,
     playbook,

@@ -24,7 +24,8 @@ export const alice: Actor = { platform: 'slack', id: 'U_ALICE', name: 'Alice' };
 export const bob: Actor = { platform: 'slack', id: 'U_BOB', name: 'Bob' };
 export const carol: Actor = { platform: 'slack', id: 'U_CAROL', name: 'Carol' };
 
-const criteria = (phase: string) => playbook.phases.find((p) => p.id === phase)!.exitCriteria.map((c) => c.id);
+const criteria = (phase: string) =>
+  playbook.phases.find((p) => p.id === phase)!.exitCriteria.map((c) => c.id);
 
 export interface ScriptedIncident {
   file: string;
@@ -88,7 +89,12 @@ export function scriptIncident(): ScriptedIncident {
         {
           type: 'log',
           kind: 'message_sent',
-          payload: { outboxKey: `${alertKey}:comm:0:${target}`, template: 'communication', target: { to: target }, attempts: 1 },
+          payload: {
+            outboxKey: `${alertKey}:comm:0:${target}`,
+            template: 'communication',
+            target: { to: target },
+            attempts: 1,
+          },
         },
       ],
       new Date(at(8).getTime() + 5_000),
@@ -129,7 +135,11 @@ export function scriptIncident(): ScriptedIncident {
       files: [{ name: 'lag.png', permalink: 'https://example.slack.com/files/U_ALICE/F1/lag.png' }],
     },
   });
-  run(alice, at(41), { type: 'evidence', name: 'Grafana: consumer lag dashboard', link: 'https://grafana.example.com/d/lag' });
+  run(alice, at(41), {
+    type: 'evidence',
+    name: 'Grafana: consumer lag dashboard',
+    link: 'https://grafana.example.com/d/lag',
+  });
   run(ic, at(45), { type: 'advance_phase', to: 'mitigation', confirmed: criteria('containment') });
   run(ic, at(60), { type: 'assign_role', role: 'technical_lead', user: 'U_CAROL' });
   run(ic, at(70), { type: 'revert_phase', to: 'containment', reason: 'Secondary cluster lagging again' });

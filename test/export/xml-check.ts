@@ -16,7 +16,7 @@ function checkText(s: string, where: number): void {
   }
 }
 
-function unescape(s: string): string {
+function xmlUnescape(s: string): string {
   return s
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')
@@ -36,7 +36,7 @@ export function walkXml(xml: string): XmlElement[] {
     const lt = body.indexOf('<', i);
     const text = lt === -1 ? body.slice(i) : body.slice(i, lt);
     checkText(text, i);
-    if (stack.length) stack.at(-1)!.text += unescape(text);
+    if (stack.length) stack.at(-1)!.text += xmlUnescape(text);
     else if (text.trim()) throw new Error(`text outside the root element at ${i}`);
     if (lt === -1) break;
     const gt = body.indexOf('>', lt);
@@ -60,7 +60,7 @@ export function walkXml(xml: string): XmlElement[] {
       if (!a) throw new Error(`bad attribute in <${m[1]}>: ${rest.slice(0, 40)}`);
       if (a[1]! in attrs) throw new Error(`duplicate attribute ${a[1]} in <${m[1]}>`);
       checkText(a[2]!, lt);
-      attrs[a[1]!] = unescape(a[2]!);
+      attrs[a[1]!] = xmlUnescape(a[2]!);
       rest = rest.slice(a[0].length);
     }
     const el: XmlElement = { name: m[1]!, attrs, text: '' };
@@ -73,4 +73,5 @@ export function walkXml(xml: string): XmlElement[] {
   return out;
 }
 
-export const hasClass = (el: XmlElement, cls: string): boolean => (el.attrs.class ?? '').split(/\s+/).includes(cls);
+export const hasClass = (el: XmlElement, cls: string): boolean =>
+  (el.attrs.class ?? '').split(/\s+/).includes(cls);

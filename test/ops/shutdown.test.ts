@@ -145,6 +145,7 @@ describe.skipIf(!ADAPTER_READY)('graceful shutdown (child process)', () => {
     expect(code, `stderr:\n${stderr}\nstdout tail:\n${stdout.slice(-2000)}`).toBe(0);
     expect(stderr + stdout).not.toContain('    at ');
     const answered = sent.filter((s) => s.status === 200);
+    if (process.env.SHUTDOWN_TEST_DEBUG) console.log({ sent: sent.length, ok: answered.length, statuses: [...new Set(sent.map((s) => s.status))], posts: fake.okCallsTo('chat.postMessage').length, log: stdout.slice(-600) });
     expect(answered.length).toBeGreaterThanOrEqual(60);
     expect(answered.filter((s) => SOMETHING_WENT_WRONG.test(s.text))).toEqual([]);
 
@@ -178,8 +179,4 @@ describe.skipIf(!ADAPTER_READY)('graceful shutdown (child process)', () => {
       db.close();
     }
   }, 60_000);
-});
-
-describe.runIf(!ADAPTER_READY)('graceful shutdown (waiting for the Slack adapter)', () => {
-  it.todo('src/adapters/slack/slack-adapter.ts does not exist yet: the child-process SIGTERM test is skipped');
 });

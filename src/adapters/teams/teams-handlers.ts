@@ -81,11 +81,13 @@ export function commandTextWithMentions(a: Json): { text: string; mentions: Map<
       text = text.replace(e.text, ' ');
       continue;
     }
-    const token = `<@UMENTION${n++}>`;
-    mentions.set(token.slice(2, -1), { id: String(e.mentioned?.id ?? ''), name: String(e.mentioned?.name ?? '') });
+    // a placeholder without angle brackets survives the HTML-to-text step; it becomes `<@UMENTIONn>` after
+    const token = `\u0001${n}\u0001`;
+    mentions.set(`UMENTION${n++}`, { id: String(e.mentioned?.id ?? ''), name: String(e.mentioned?.name ?? '') });
     text = text.replace(e.text, ` ${token} `);
   }
   text = htmlToText(text.replace(/<\/?at>/g, ''))
+    .replace(/\u0001(\d+)\u0001/g, '<@UMENTION$1>')
     .replace(/\s+/g, ' ')
     .trim();
   return { text, mentions };
@@ -265,12 +267,20 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const { text, mentions } = commandTextWithMentions(a);
     const rest = text.replace(/^incident\b\s*/i, '');
     const intent = parseIncidentCommand(rest);
-    const reply = (t: string) => ctx.send({ type: 'message', text: activityText(t, 4000) });
+    const send = async (activity: Parameters<typeof ctx.send>[0]) => {
+      try {
+        await ctx.send(activity);
+      } catch (e) {
+        // the command itself is stored; only the answer was lost (the outbox carries everything else)
+        d.logger?.warn({ err: e instanceof Error ? e.message : String(e) }, 'teams: could not answer in the conversation');
+      }
+    };
+    const reply = (t: string) => send({ type: 'message', text: activityText(t, 4000) });
     const key = `teams:${a.id}`;
     const pb = d.service.playbookFor(null);
 
     if (intent.verb === 'help') {
-      await ctx.send(cardMessage(helpCard(), 'Incident bot commands'));
+      await send(cardMessage(helpCard(), 'Incident bot commands'));
       return;
     }
     if (intent.verb === 'unknown') {
@@ -288,11 +298,11 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         const ic = i.roles[ipb.commanderRole]?.[0];
         return `${i.drill ? 'DRILL ' : ''}**${i.key}** ${cardText(i.title, 150)}: ${findPhase(ipb, i.phase)?.name ?? i.phase}, IC ${cardText(nameOf(ic) ?? 'unknown', 80)}, declared ${utcStamp(i.declaredAt)}`;
       });
-      await ctx.send(cardMessage(textCard('Open incidents', lines.length ? lines : ['No open incidents.']), `${open.length} open incidents`));
+      await send(cardMessage(textCard('Open incidents', lines.length ? lines : ['No open incidents.']), `${open.length} open incidents`));
       return;
     }
     if (intent.verb === 'declare') {
-      await ctx.send(cardMessage(declareFormCard(pb, 'inline', intent.title ? { title: intent.title } : {}), 'Declare an incident'));
+      await send(cardMessage(declareFormCard(pb, 'inline', intent.title ? { title: intent.title } : {}), 'Declare an incident'));
       return;
     }
     const incident = incidentFor(conversationId);
@@ -303,7 +313,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const ipb = d.service.playbookFor(incident);
     switch (intent.verb) {
       case 'status':
-        await ctx.send(cardMessage(summaryCard(incident, ipb, nameOf), `${incident.key} status`));
+        await send(cardMessage(summaryCard(incident, ipb, nameOf), `${incident.key} status`));
         return;
       case 'alert':
       case 'update':
@@ -316,7 +326,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
           await reply(human(refusal.message));
           return;
         }
-        await ctx.send(cardMessage(formCard(form, incident, 'inline', formDefaults(form, incident)), FORM_TITLES[form]));
+        await send(cardMessage(formCard(form, incident, 'inline', formDefaults(form, incident)), FORM_TITLES[form]));
         return;
       }
       case 'reclassify':
