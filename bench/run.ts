@@ -15,8 +15,8 @@ import { type Bot, startBot } from '../src/bot.js';
 import { readConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { loadPlaybook } from '../src/playbook/load-playbook.js';
-import { encodeMeta } from '../src/templates/slack/modals/kit.js';
 import { fieldBlock } from '../src/templates/slack/modals/communication-modal.js';
+import { encodeMeta } from '../src/templates/slack/modals/kit.js';
 import { IncidentService } from '../src/workflows/incident-service.js';
 import { type FakeSlack, startFakeSlackApi } from '../test/support/fake-slack-api.js';
 import { SlackClientSim, stateValue } from '../test/support/slack-request.js';
@@ -25,6 +25,8 @@ const ROOT = resolve(import.meta.dirname, '..');
 const RATE = Number(process.env.BENCH_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const WARMUP = 100;
+/** A second, lighter load (2 s per kind) to show where the bot stands below saturation; 0 to skip. */
+const LIGHT_RATE = Number(process.env.BENCH_LIGHT_RATE ?? 50);
 const SECRET = 'bench-signing-secret';
 const IC = 'U0IC';
 const ROOMS = 50;
@@ -47,7 +49,12 @@ function pct(sorted: number[], p: number): number {
 
 async function startBare(fake: FakeSlack): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
-  const receiver = new ExpressReceiver({ signingSecret: SECRET, app, logLevel: LogLevel.ERROR, processBeforeResponse: false });
+  const receiver = new ExpressReceiver({
+    signingSecret: SECRET,
+    app,
+    logLevel: LogLevel.ERROR,
+    processBeforeResponse: false,
+  });
   const bolt = new App({
     token: 'xoxb-bare',
     receiver,
@@ -98,7 +105,13 @@ function send(t: Target, kind: Kind, n: number) {
   const u = ++uniq;
   if (kind === 'slash') return t.sim.slash(`log bench note ${u}`, { userId: IC, channelId: room });
   if (kind === 'button')
-    return t.sim.blockAction({ actionId: 'role_claim', value: 'specialist', userId: `U0B${u}`, channelId: room, messageTs: '1700000001.000001' });
+    return t.sim.blockAction({
+      actionId: 'role_claim',
+      value: 'specialist',
+      userId: `U0B${u}`,
+      channelId: room,
+      messageTs: '1700000001.000001',
+    });
   return t.sim.viewSubmission({
     callbackId: 'incident_status_update',
     userId: IC,
@@ -110,7 +123,12 @@ function send(t: Target, kind: Kind, n: number) {
 }
 
 /** Open-loop load at a fixed rate; latency from send to HTTP response (the ack). */
-async function fixedRate(t: Target, kind: Kind, rate: number, seconds: number): Promise<{ lat: number[]; errors: number }> {
+async function fixedRate(
+  t: Target,
+  kind: Kind,
+  rate: number,
+  seconds: number,
+): Promise<{ lat: number[]; errors: number }> {
   const total = Math.round(rate * seconds);
   const interval = 1000 / rate;
   const lat: number[] = [];
@@ -175,11 +193,25 @@ function seedRooms(bot: Bot): void {
     const d = bot.service.handle({
       key: `seed:${room}`,
       incidentKey: null,
-      command: { type: 'declare', key: '', title: `Bench ${room}`, triggerClass: 'service_outage', impact: 'bench', severeImpact: false, drill: false, commander: IC },
+      command: {
+        type: 'declare',
+        key: '',
+        title: `Bench ${room}`,
+        triggerClass: 'service_outage',
+        impact: 'bench',
+        severeImpact: false,
+        drill: false,
+        commander: IC,
+      },
       actor,
     });
     if (!d.ok) throw new Error(d.error.message);
-    bot.service.handle({ key: `seed:${room}:room`, incidentKey: d.incident.key, command: { type: 'room_created', platform: 'slack', roomId: room, name: `inc-${room.toLowerCase()}` }, actor: { platform: 'cli', id: 'incident-bot' } });
+    bot.service.handle({
+      key: `seed:${room}:room`,
+      incidentKey: d.incident.key,
+      command: { type: 'room_created', platform: 'slack', roomId: room, name: `inc-${room.toLowerCase()}` },
+      actor: { platform: 'cli', id: 'incident-bot' },
+    });
     const alert = {
       system: 'Ingest',
       summary: 'Bench',
@@ -189,7 +221,12 @@ function seedRooms(bot: Bot): void {
       next_update: '10:30 UTC',
       commander: IC,
     };
-    bot.service.handle({ key: `seed:${room}:alert`, incidentKey: d.incident.key, command: { type: 'send_initial_alert', fields: alert }, actor });
+    bot.service.handle({
+      key: `seed:${room}:alert`,
+      incidentKey: d.incident.key,
+      command: { type: 'send_initial_alert', fields: alert },
+      actor,
+    });
     keysByRoom.set(room, d.incident.key);
   }
 }
@@ -204,7 +241,10 @@ function byMethod(fake: FakeSlack, from: number): { total: number; detail: strin
   return { total: fake.calls.length - from, detail };
 }
 
-async function apiCalls(bot: Bot, fake: FakeSlack): Promise<{ name: string; total: number; detail: string }[]> {
+async function apiCalls(
+  bot: Bot,
+  fake: FakeSlack,
+): Promise<{ name: string; total: number; detail: string }[]> {
   const sim = new SlackClientSim({ url: `${bot.url}/slack/events`, signingSecret: SECRET });
   await settle(bot, fake);
   const out: { name: string; total: number; detail: string }[] = [];
@@ -225,12 +265,21 @@ async function apiCalls(bot: Bot, fake: FakeSlack): Promise<{ name: string; tota
   if (r.status !== 200 || (r.body && typeof r.body === 'object' && r.body.response_action === 'errors'))
     throw new Error(`declare refused: ${r.text}`);
   await settle(bot, fake, 300);
-  out.push({ name: 'declare (modal submit, room, announcement, summary, checklist, briefs)', ...byMethod(fake, from) });
+  out.push({
+    name: 'declare (modal submit, room, announcement, summary, checklist, briefs)',
+    ...byMethod(fake, from),
+  });
   const incident = bot.store.listOpen().find((i) => i.title === 'Bench declare');
   const room = incident?.room?.id;
   if (!incident || !room) throw new Error('declared incident has no room');
   from = fake.calls.length;
-  await sim.blockAction({ actionId: 'role_claim', value: 'scribe', userId: 'U0SCRIBE', channelId: room, messageTs: '1700000001.000001' });
+  await sim.blockAction({
+    actionId: 'role_claim',
+    value: 'scribe',
+    userId: 'U0SCRIBE',
+    channelId: room,
+    messageTs: '1700000001.000001',
+  });
   await settle(bot, fake, 300);
   out.push({ name: 'claim a role (button)', ...byMethod(fake, from) });
   await sim.viewSubmission({
@@ -238,14 +287,25 @@ async function apiCalls(bot: Bot, fake: FakeSlack): Promise<{ name: string; tota
     userId: IC,
     privateMetadata: encodeMeta({ k: incident.key, c: room }),
     values: Object.fromEntries(
-      Object.entries({ system: 'Ingest', summary: 'Bench', start_time: '2026-11-26 09:55 UTC', impact: 'x', actions: 'y', next_update: 'z', commander: IC }).map(
-        ([k, v]) => [fieldBlock(k), { v: stateValue.plainText(v) }],
-      ),
+      Object.entries({
+        system: 'Ingest',
+        summary: 'Bench',
+        start_time: '2026-11-26 09:55 UTC',
+        impact: 'x',
+        actions: 'y',
+        next_update: 'z',
+        commander: IC,
+      }).map(([k, v]) => [fieldBlock(k), { v: stateValue.plainText(v) }]),
     ),
   });
   await settle(bot, fake, 300);
   from = fake.calls.length;
-  await sim.viewSubmission({ callbackId: 'incident_status_update', userId: IC, privateMetadata: encodeMeta({ k: incident.key, c: room }), values: updateValues() });
+  await sim.viewSubmission({
+    callbackId: 'incident_status_update',
+    userId: IC,
+    privateMetadata: encodeMeta({ k: incident.key, c: room }),
+    values: updateValues(),
+  });
   await settle(bot, fake, 300);
   out.push({ name: 'status update (modal submit)', ...byMethod(fake, from) });
   return out;
@@ -260,10 +320,29 @@ function logAppends(n: number): number {
     const store = new IncidentStore(db);
     const service = new IncidentService(store, loadPlaybook());
     const actor = { platform: 'slack' as const, id: IC };
-    const d = service.handle({ key: 'd', incidentKey: null, command: { type: 'declare', key: '', title: 't', triggerClass: 'service_outage', impact: 'i', severeImpact: false, drill: false }, actor });
+    const d = service.handle({
+      key: 'd',
+      incidentKey: null,
+      command: {
+        type: 'declare',
+        key: '',
+        title: 't',
+        triggerClass: 'service_outage',
+        impact: 'i',
+        severeImpact: false,
+        drill: false,
+      },
+      actor,
+    });
     if (!d.ok) throw new Error(d.error.message);
     const t0 = performance.now();
-    for (let k = 0; k < n; k++) service.handle({ key: `l${k}`, incidentKey: d.incident.key, command: { type: 'log', text: `note ${k}` }, actor });
+    for (let k = 0; k < n; k++)
+      service.handle({
+        key: `l${k}`,
+        incidentKey: d.incident.key,
+        command: { type: 'log', text: `note ${k}` },
+        actor,
+      });
     return n / ((performance.now() - t0) / 1000);
   } finally {
     db.close();
@@ -278,13 +357,26 @@ async function fill(bot: Bot, total: number): Promise<void> {
     bot.service.handle({
       key: `fill:${k}`,
       incidentKey: null,
-      command: { type: 'declare', key: '', title: `Filler ${k}`, triggerClass: 'data_integrity', impact: 'bench', severeImpact: false, drill: false, commander: IC },
+      command: {
+        type: 'declare',
+        key: '',
+        title: `Filler ${k}`,
+        triggerClass: 'data_integrity',
+        impact: 'bench',
+        severeImpact: false,
+        drill: false,
+        commander: IC,
+      },
       actor,
     });
     if (k % 500 === 0) await sleep(0);
   }
   // Filler incidents have no room: their messages are not owed to anyone (the bench measures memory, not delivery).
-  bot.db.prepare("UPDATE outbox SET failed_at = ?, last_error = 'bench filler' WHERE sent_at IS NULL AND failed_at IS NULL").run(new Date().toISOString());
+  bot.db
+    .prepare(
+      "UPDATE outbox SET failed_at = ?, last_error = 'bench filler' WHERE sent_at IS NULL AND failed_at IS NULL",
+    )
+    .run(new Date().toISOString());
 }
 
 // ------------------------------------------------------------------ main
@@ -307,7 +399,14 @@ async function main(): Promise<void> {
     node: process.version,
     os: `${platform()} ${release()}`,
   };
-  const fake = await startFakeSlackApi({ botUserId: 'U0BOT', botId: 'B0BOT', channels: [{ id: 'C0STAKE', name: 'stakeholders' }, ...rooms.map((id) => ({ id, name: `inc-${id.toLowerCase()}` }))] });
+  const fake = await startFakeSlackApi({
+    botUserId: 'U0BOT',
+    botId: 'B0BOT',
+    channels: [
+      { id: 'C0STAKE', name: 'stakeholders' },
+      ...rooms.map((id) => ({ id, name: `inc-${id.toLowerCase()}` })),
+    ],
+  });
   const dir = mkdtempSync(join(tmpdir(), 'incident-bot-bench-'));
   const bot = await bootBot(fake, join(dir, 'bot.db'));
   const bare = await startBare(fake);
@@ -324,33 +423,50 @@ async function main(): Promise<void> {
       ['button', 'button click: claim a role'],
       ['view', 'view submission: status update'],
     ];
-    for (const [kind, label] of kinds) {
-      const res: Record<string, { lat: number[]; errors: number }> = {};
-      for (const t of targets) {
-        await fixedRate(t, kind, RATE, WARMUP / RATE);
-        await settle(bot, fake, 100);
-        res[t.name] = await fixedRate(t, kind, RATE, SECONDS);
-        await settle(bot, fake, 100);
+    const loads: [number, number][] = [
+      [RATE, SECONDS],
+      ...(LIGHT_RATE > 0 && LIGHT_RATE !== RATE ? [[LIGHT_RATE, 2] as [number, number]] : []),
+    ];
+    for (const [rate, seconds] of loads)
+      for (const [kind, label] of kinds) {
+        const res: Record<string, { lat: number[]; errors: number }> = {};
+        for (const t of targets) {
+          await fixedRate(t, kind, rate, WARMUP / rate);
+          await settle(bot, fake, 100);
+          res[t.name] = await fixedRate(t, kind, rate, seconds);
+          await settle(bot, fake, 100);
+        }
+        const b = res.bare as { lat: number[]; errors: number };
+        const o = res.bot as { lat: number[]; errors: number };
+        const ratio = pct(o.lat, 99) / pct(b.lat, 99);
+        rows.push([
+          `ack ${label}, ${rate}/s × ${seconds} s`,
+          `p50 ${fmt(pct(o.lat, 50), 2)} ms, p99 ${fmt(pct(o.lat, 99), 2)} ms${o.errors ? `, ${o.errors} errors` : ''}`,
+          `p50 ${fmt(pct(b.lat, 50), 2)} ms, p99 ${fmt(pct(b.lat, 99), 2)} ms${b.errors ? `, ${b.errors} errors` : ''}`,
+          `${fmt(ratio, 2)}× p99 (p50 ${fmt(pct(o.lat, 50) / pct(b.lat, 50), 2)}×)${ratio <= 1.3 ? '' : ' ABOVE 1.3×'}`,
+        ]);
       }
-      const b = res.bare as { lat: number[]; errors: number };
-      const o = res.bot as { lat: number[]; errors: number };
-      const ratio = pct(o.lat, 99) / pct(b.lat, 99);
-      rows.push([
-        `ack ${label}, ${RATE}/s × ${SECONDS} s`,
-        `p50 ${fmt(pct(o.lat, 50), 2)} ms, p99 ${fmt(pct(o.lat, 99), 2)} ms${o.errors ? `, ${o.errors} errors` : ''}`,
-        `p50 ${fmt(pct(b.lat, 50), 2)} ms, p99 ${fmt(pct(b.lat, 99), 2)} ms${b.errors ? `, ${b.errors} errors` : ''}`,
-        `${fmt(ratio, 2)}× p99 (p50 ${fmt(pct(o.lat, 50) / pct(b.lat, 50), 2)}×)${ratio <= 1.3 ? '' : ' ABOVE 1.3×'}`,
-      ]);
-    }
-    for (const c of await apiCalls(bot, fake)) rows.push([`Slack Web API calls per ${c.name}`, `${c.total}: ${c.detail}`, '', '']);
+    if (process.env.BENCH_ONLY === 'latency') return;
+    for (const c of await apiCalls(bot, fake))
+      rows.push([`Slack Web API calls per ${c.name}`, `${c.total}: ${c.detail}`, '', '']);
 
     const { benchReminderPass } = (await import('./reminder-pass.js')) as typeof import('./reminder-pass.js');
     for (const n of [1000, 10_000]) {
       const r = benchReminderPass(n);
-      rows.push([`one reminder pass, ${n.toLocaleString('en')} open incidents`, `${fmt(r.ms, 0)} ms (${r.due} reminders claimed); idle pass ${fmt(r.idleMs, 0)} ms`, '', '']);
+      rows.push([
+        `one reminder pass, ${n.toLocaleString('en')} open incidents`,
+        `${fmt(r.ms, 0)} ms (${r.due} reminders claimed); idle pass ${fmt(r.idleMs, 0)} ms`,
+        '',
+        '',
+      ]);
     }
     const perSec = logAppends(5000);
-    rows.push(['decision-log appends (`log` commands, hash chain, one transaction each)', `${fmt(perSec, 0)} /s`, '', '']);
+    rows.push([
+      'decision-log appends (`log` commands, hash chain, one transaction each)',
+      `${fmt(perSec, 0)} /s`,
+      '',
+      '',
+    ]);
 
     if (Date.now() - began < BUDGET_MS - 20_000) {
       await fill(bot, 10_000);
@@ -359,7 +475,12 @@ async function main(): Promise<void> {
       const { runReminderPass } = await import('../src/workflows/reminder-pass.js');
       runReminderPass({ store: bot.store, service: bot.service, now: new Date(), dryRun: true });
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
-      rows.push(['peak RSS, 10,000 incidents in the database (one process: bot + bare app + fake API)', `${fmt(peakRss / 2 ** 20, 0)} MiB`, '', '']);
+      rows.push([
+        'peak RSS, 10,000 incidents in the database (one process: bot + bare app + fake API)',
+        `${fmt(peakRss / 2 ** 20, 0)} MiB`,
+        '',
+        '',
+      ]);
     } else rows.push(['peak RSS with 10,000 incidents', 'skipped (time budget)', '', '']);
   } finally {
     await bot.shutdown(5);
@@ -369,7 +490,11 @@ async function main(): Promise<void> {
   }
 
   const header = ['measure', 'bot', 'bare Bolt app', 'bot / bare'];
-  const table = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+  const table = [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
   const machineLine = `${machine.cpus} CPUs (${machine.model}), ${fmt(machine.memGiB, 1)} GiB RAM (${fmt(machine.freeGiB, 1)} GiB free), Node ${machine.node}, ${machine.os}`;
   console.log(`\nincident-bot benchmark: ${machineLine}\n`);
   console.log(table);
@@ -391,7 +516,7 @@ How it runs: everything on loopback in one Node process. The fake Slack Web API
 (\`OUTBOX_PACE_MS=0\`, \`LOG_LEVEL=silent\`, scheduler off) on a temp SQLite file; the baseline is a
 **bare Bolt app** (an \`ExpressReceiver\` whose listeners only \`ack()\`), started the same way in the same
 run. Both get the same signed requests (\`test/support/slack-request.ts\`), open loop at a fixed rate
-(${RATE}/s for ${SECONDS} s per kind, after ${WARMUP} warm-up requests), spread over ${ROOMS} incidents. Latency is
+(${RATE}/s for ${SECONDS} s per kind, then ${LIGHT_RATE}/s for 2 s, each after ${WARMUP} warm-up requests), spread over ${ROOMS} incidents. Latency is
 from sending the request to the HTTP response, i.e. the ack Slack waits for (3 s limit). Target: bot p99
 ≤ 1.3× the bare app's p99.
 

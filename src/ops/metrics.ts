@@ -6,8 +6,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { CommandOutcome } from '../adapters/sqlite/incident-store.js';
-import type { OutboxRow, OutboxStore } from '../adapters/sqlite/outbox-store.js';
 import type { Db } from '../adapters/sqlite/open-database.js';
+import type { OutboxRow, OutboxStore } from '../adapters/sqlite/outbox-store.js';
 import type { Incident } from '../core/incident.js';
 import type { Playbook } from '../core/playbook.js';
 import type { SendResult } from '../workflows/dispatcher.js';
@@ -165,7 +165,8 @@ export class BotMetrics {
     const pb = this.o.playbookFor(i);
     const cmd = req.command;
     const tc = i.triggerClass;
-    const since = (iso: string | null | undefined) => (iso ? Math.max(0, (Date.parse(iso) - Date.parse(i.declaredAt)) / 1000) : null);
+    const since = (iso: string | null | undefined) =>
+      iso ? Math.max(0, (Date.parse(iso) - Date.parse(i.declaredAt)) / 1000) : null;
     const once = (m: Milestone, iso: string | null | undefined) => {
       const s = since(iso);
       const id = `${i.key}:${m}`;
@@ -173,7 +174,9 @@ export class BotMetrics {
       this.seen.add(id);
       this.milestone.observe({ milestone: m, trigger_class: tc }, s);
     };
-    const icAssignments = i.roleHistory.filter((h) => h.role === pb.commanderRole && h.to !== null && h.kind !== 'release');
+    const icAssignments = i.roleHistory.filter(
+      (h) => h.role === pb.commanderRole && h.to !== null && h.kind !== 'release',
+    );
     switch (cmd.type) {
       case 'declare':
         this.declared.inc({ trigger_class: tc });
@@ -182,7 +185,8 @@ export class BotMetrics {
       case 'claim_role':
       case 'assign_role':
         // The first time anyone holds the commander role.
-        if (cmd.role === pb.commanderRole && icAssignments.length === 1) once('ic_assigned', icAssignments[0]?.at);
+        if (cmd.role === pb.commanderRole && icAssignments.length === 1)
+          once('ic_assigned', icAssignments[0]?.at);
         break;
       case 'send_initial_alert':
         once('initial_alert', i.initialAlertAt);
@@ -191,7 +195,8 @@ export class BotMetrics {
         const last = i.communications.at(-1);
         if (!last) break;
         const prev = i.communications.at(-2)?.at ?? i.declaredAt;
-        const cadence = (i.severeImpact ? pb.clocks.severeStatusUpdateMinutes : pb.clocks.statusUpdateMinutes) * 60_000;
+        const cadence =
+          (i.severeImpact ? pb.clocks.severeStatusUpdateMinutes : pb.clocks.statusUpdateMinutes) * 60_000;
         const late = Date.parse(last.at) - Date.parse(prev) > cadence;
         this.statusUpdates.inc({ timeliness: late ? 'late' : 'on_time' });
         break;
@@ -219,7 +224,11 @@ export class BotMetrics {
   };
 
   recordApiError(platform: string, method: string, code: string): void {
-    this.apiErrors.inc({ platform: labelValue(platform, 16), method: labelValue(method), code: labelValue(code) });
+    this.apiErrors.inc({
+      platform: labelValue(platform, 16),
+      method: labelValue(method),
+      code: labelValue(code),
+    });
   }
 
   observeRequest(kind: string, seconds: number): void {
@@ -229,11 +238,17 @@ export class BotMetrics {
   /** Times every request to the chat routes (for Slack this is the ack latency). */
   middleware = (req: Request, res: Response, next: NextFunction): void => {
     const route = routeOf(req.path);
-    if (!route) return next();
+    if (!route) {
+      next();
+      return;
+    }
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      this.httpSeconds.observe({ route, kind: requestKind(req), status: `${Math.floor(res.statusCode / 100)}xx` }, seconds);
+      this.httpSeconds.observe(
+        { route, kind: requestKind(req), status: `${Math.floor(res.statusCode / 100)}xx` },
+        seconds,
+      );
     });
     next();
   };
@@ -245,7 +260,10 @@ export class BotMetrics {
         res.set('Content-Type', this.registry.contentType).send(text);
       },
       (err: unknown) => {
-        res.status(500).type('text/plain').send(`metrics unavailable: ${err instanceof Error ? err.message : String(err)}`);
+        res
+          .status(500)
+          .type('text/plain')
+          .send(`metrics unavailable: ${err instanceof Error ? err.message : String(err)}`);
       },
     );
   };
@@ -293,7 +311,14 @@ const KNOWN_KINDS = new Set([
   'messageReaction',
   'installationUpdate',
 ]);
-const KNOWN_EVENTS = new Set(['app_mention', 'message', 'reaction_added', 'member_joined_channel', 'channel_archive', 'app_home_opened']);
+const KNOWN_EVENTS = new Set([
+  'app_mention',
+  'message',
+  'reaction_added',
+  'member_joined_channel',
+  'channel_archive',
+  'app_home_opened',
+]);
 
 // ------------------------------------------------------------------ module-level hooks for the adapters
 

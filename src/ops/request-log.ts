@@ -50,7 +50,15 @@ export function requestLogger(logger: Logger) {
       // The Teams activity id is only known once the route's JSON parser ran: log it at the end.
       const body = req.body as { id?: unknown; type?: unknown } | undefined;
       const activityId = req.path === '/api/messages' && typeof body?.id === 'string' ? body.id : undefined;
-      log.debug({ method: req.method, status: res.statusCode, ms: Math.round(ms * 10) / 10, ...(activityId ? { activityId } : {}) }, 'request');
+      log.debug(
+        {
+          method: req.method,
+          status: res.statusCode,
+          ms: Math.round(ms * 10) / 10,
+          ...(activityId ? { activityId } : {}),
+        },
+        'request',
+      );
     });
     storage.run(log, () => next());
   };

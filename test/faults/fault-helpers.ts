@@ -159,3 +159,39 @@ export function checkDeliveredExactlyOnce(db: Db, fake: FakeSlack, channels: str
   expect(posts).toBe(ownedHere);
   return { posts };
 }
+
+const fieldValues = (o: Record<string, string>) =>
+  Object.fromEntries(Object.entries(o).map(([f, v]) => [`field:${f}`, { value: stateValue.plainText(v) }]));
+
+export const alertValues = () =>
+  fieldValues({
+    system: 'Risk engine',
+    summary: 'Down',
+    start_time: '2024-05-01 09:00 UTC',
+    impact: 'EU clients',
+    actions: 'Failover',
+    next_update: '30 min',
+    commander: '@ivy',
+  });
+
+export const updateValues = (developments = 'Found the cause') => ({
+  'field:status': { value: stateValue.staticSelect('investigating') },
+  ...fieldValues({ developments, risks: 'none', help: 'none', next_update: '30 min' }),
+});
+
+export const closeValues = (facilitator = IC) => ({
+  criteria: { value: stateValue.checkboxes(['impact_ceased', 'monitoring_stable', 'stakeholders_informed']) },
+  ...fieldValues({ resolved_at: '2024-05-01 14:30 UTC', impact_summary: 'None left', followups: 'JIRA-1', review: 'Friday' }),
+  facilitator: { value: stateValue.usersSelect(facilitator) },
+});
+
+export const PHASE_CRITERIA: Record<string, string[]> = {
+  detection: ['alert_validated', 'false_positives_ruled_out'],
+  containment: ['damage_contained', 'containment_measures'],
+  mitigation: ['runbooks_executed', 'service_restored', 'telemetry_stable', 'evidence_documented'],
+};
+
+export const phaseValues = (from: string, to: string) => ({
+  move: { value: stateValue.radio(`forward:${to}`) },
+  criteria: { value: stateValue.checkboxes(PHASE_CRITERIA[from] ?? []) },
+});

@@ -3,7 +3,13 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../../src/adapters/sqlite/outbox-store.js';
 import type { Command } from '../../src/core/commands.js';
-import { BotMetrics, observeRequest, recordApiError, requestKind, setActiveMetrics } from '../../src/ops/metrics.js';
+import {
+  BotMetrics,
+  observeRequest,
+  recordApiError,
+  requestKind,
+  setActiveMetrics,
+} from '../../src/ops/metrics.js';
 import { alertFields, at, closureFields, criteria, ic, playbook, updateFields } from '../helpers/scenario.js';
 import { openStack, type Stack, tempDb } from '../helpers/store.js';
 
@@ -17,7 +23,12 @@ afterEach(() => {
 function setup(clock = () => at(0)) {
   stack = openStack(tempDb(), {}, clock);
   const s = stack;
-  const metrics = new BotMetrics({ db: s.db, outbox: s.outbox, playbookFor: (i) => s.service.playbookFor(i), now: clock });
+  const metrics = new BotMetrics({
+    db: s.db,
+    outbox: s.outbox,
+    playbookFor: (i) => s.service.playbookFor(i),
+    now: clock,
+  });
   s.service.onChange(metrics.onChange);
   let n = 0;
   const run = (incidentKey: string | null, command: Command, minutes: number) => {
@@ -59,12 +70,22 @@ describe('metrics', () => {
     run(null, declare({ drill: true }), 2);
     run(a.key, { type: 'advance_phase', to: 'containment', confirmed: criteria('detection') }, 5);
     const text = await metrics.registry.metrics();
-    expect(sample(text, 'incident_bot_incidents_declared_total', { trigger_class: 'service_outage' })).toBe(1);
-    expect(sample(text, 'incident_bot_incidents_declared_total', { trigger_class: 'data_integrity' })).toBe(1);
-    expect(sample(text, 'incident_bot_open_incidents', { phase: 'containment', trigger_class: 'service_outage' })).toBe(1);
-    expect(sample(text, 'incident_bot_open_incidents', { phase: 'detection', trigger_class: 'data_integrity' })).toBe(1);
+    expect(sample(text, 'incident_bot_incidents_declared_total', { trigger_class: 'service_outage' })).toBe(
+      1,
+    );
+    expect(sample(text, 'incident_bot_incidents_declared_total', { trigger_class: 'data_integrity' })).toBe(
+      1,
+    );
+    expect(
+      sample(text, 'incident_bot_open_incidents', { phase: 'containment', trigger_class: 'service_outage' }),
+    ).toBe(1);
+    expect(
+      sample(text, 'incident_bot_open_incidents', { phase: 'detection', trigger_class: 'data_integrity' }),
+    ).toBe(1);
     // the drill (service_outage, detection) is not there
-    expect(sample(text, 'incident_bot_open_incidents', { phase: 'detection', trigger_class: 'service_outage' })).toBeUndefined();
+    expect(
+      sample(text, 'incident_bot_open_incidents', { phase: 'detection', trigger_class: 'service_outage' }),
+    ).toBeUndefined();
   });
 
   it('observes time to IC, initial alert, mitigation and close once each, from the incident timestamps', async () => {
@@ -80,8 +101,16 @@ describe('metrics', () => {
     run(i.key, { type: 'advance_phase', to: 'closure', confirmed: criteria('mitigation') }, 100);
     run(i.key, { type: 'close', confirmed: criteria('closure'), fields: closureFields }, 120);
     const text = await metrics.registry.metrics();
-    const sum = (m: string) => sample(text, 'incident_bot_incident_milestone_seconds_sum', { milestone: m, trigger_class: 'service_outage' });
-    const count = (m: string) => sample(text, 'incident_bot_incident_milestone_seconds_count', { milestone: m, trigger_class: 'service_outage' });
+    const sum = (m: string) =>
+      sample(text, 'incident_bot_incident_milestone_seconds_sum', {
+        milestone: m,
+        trigger_class: 'service_outage',
+      });
+    const count = (m: string) =>
+      sample(text, 'incident_bot_incident_milestone_seconds_count', {
+        milestone: m,
+        trigger_class: 'service_outage',
+      });
     expect(sum('ic_assigned')).toBe(hasIc ? 0 : 180);
     expect(sum('initial_alert')).toBe(600);
     expect(sum('mitigation')).toBe(5400); // first time it entered the closure phase, not the second
@@ -95,7 +124,9 @@ describe('metrics', () => {
     const i = run(null, declare({ drill: true }), 0);
     run(i.key, { type: 'send_initial_alert', fields: alertFields }, 10);
     const text = await metrics.registry.metrics();
-    expect(sample(text, 'incident_bot_incident_milestone_seconds_count', { milestone: 'initial_alert' })).toBeUndefined();
+    expect(
+      sample(text, 'incident_bot_incident_milestone_seconds_count', { milestone: 'initial_alert' }),
+    ).toBeUndefined();
     expect(sample(text, 'incident_bot_incidents_declared_total')).toBeUndefined();
   });
 
@@ -135,13 +166,23 @@ describe('metrics', () => {
     observeRequest('slash_command', 0.02);
     const text = await metrics.registry.metrics();
     expect(sample(text, 'incident_bot_nudges_sent_total', { kind: 'status-update' })).toBe(1);
-    expect(sample(text, 'incident_bot_outbox_deliveries_total', { platform: 'slack', status: 'sent' })).toBe(2);
-    expect(sample(text, 'incident_bot_outbox_deliveries_total', { platform: 'slack', status: 'retry' })).toBe(1);
+    expect(sample(text, 'incident_bot_outbox_deliveries_total', { platform: 'slack', status: 'sent' })).toBe(
+      2,
+    );
+    expect(sample(text, 'incident_bot_outbox_deliveries_total', { platform: 'slack', status: 'retry' })).toBe(
+      1,
+    );
     const pending = s.outbox.pending().length;
     expect(pending).toBeGreaterThan(0);
     expect(sample(text, 'incident_bot_outbox_backlog')).toBe(pending);
     expect(sample(text, 'incident_bot_outbox_oldest_age_seconds')).toBe(600);
-    expect(sample(text, 'incident_bot_chat_api_errors_total', { platform: 'slack', method: 'chat.postMessage', code: 'not_in_channel' })).toBe(2);
+    expect(
+      sample(text, 'incident_bot_chat_api_errors_total', {
+        platform: 'slack',
+        method: 'chat.postMessage',
+        code: 'not_in_channel',
+      }),
+    ).toBe(2);
     expect(sample(text, 'incident_bot_handler_duration_seconds_count', { kind: 'slash_command' })).toBe(1);
   });
 
@@ -167,7 +208,13 @@ describe('metrics', () => {
       expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
       const text = await res.text();
       expect(text).toContain('# TYPE incident_bot_open_incidents gauge');
-      expect(sample(text, 'incident_bot_http_request_duration_seconds_count', { route: '/slack/events', kind: 'slash_command', status: '2xx' })).toBe(1);
+      expect(
+        sample(text, 'incident_bot_http_request_duration_seconds_count', {
+          route: '/slack/events',
+          kind: 'slash_command',
+          status: '2xx',
+        }),
+      ).toBe(1);
       // /metrics itself is not timed
       expect(text).not.toContain('route="/metrics"');
     } finally {

@@ -37,7 +37,15 @@ function seed(dbPath: string): string {
     const d = s.service.handle({
       key: 'seed:declare',
       incidentKey: null,
-      command: { type: 'declare', key: '', title: 'Shutdown drill', triggerClass: 'service_outage', impact: 'none', severeImpact: false, drill: false },
+      command: {
+        type: 'declare',
+        key: '',
+        title: 'Shutdown drill',
+        triggerClass: 'service_outage',
+        impact: 'none',
+        severeImpact: false,
+        drill: false,
+      },
       actor,
     });
     if (!d.ok) throw new Error(d.error.message);
@@ -65,7 +73,11 @@ interface Sent {
 
 describe.skipIf(!ADAPTER_READY)('graceful shutdown (child process)', () => {
   it('SIGTERM mid-load: exit 0, every 200 is stored, the outbox is delivered', async () => {
-    fake = await startFakeSlackApi({ botUserId: 'U0BOT', botId: 'B0BOT', channels: [{ id: ROOM, name: 'inc-shutdown' }] });
+    fake = await startFakeSlackApi({
+      botUserId: 'U0BOT',
+      botId: 'B0BOT',
+      channels: [{ id: ROOM, name: 'inc-shutdown' }],
+    });
     const dbPath = join(dir, 'bot.db');
     const incidentKey = seed(dbPath);
     const port = await freePort();
@@ -104,7 +116,8 @@ describe.skipIf(!ADAPTER_READY)('graceful shutdown (child process)', () => {
     const base = `http://127.0.0.1:${port}`;
     const readyBy = Date.now() + 20_000;
     for (;;) {
-      if (child.exitCode !== null) throw new Error(`bot exited early (${child.exitCode}): ${stderr}${stdout}`);
+      if (child.exitCode !== null)
+        throw new Error(`bot exited early (${child.exitCode}): ${stderr}${stdout}`);
       const ok = await fetch(`${base}/healthz`).then(
         (r) => r.ok,
         () => false,
@@ -127,7 +140,13 @@ describe.skipIf(!ADAPTER_READY)('graceful shutdown (child process)', () => {
         const text = kind === 'role' ? 'role specialist' : `log shutdown-note-${n}`;
         try {
           const r = await sim.slash(text, { userId: user, channelId: ROOM });
-          sent.push({ n, kind, user, status: r.status, text: typeof r.body === 'string' ? r.body : JSON.stringify(r.body) });
+          sent.push({
+            n,
+            kind,
+            user,
+            status: r.status,
+            text: typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
+          });
           if (r.status === 200) ok200++;
         } catch {
           sent.push({ n, kind, user, status: 0, text: '' });
@@ -145,21 +164,34 @@ describe.skipIf(!ADAPTER_READY)('graceful shutdown (child process)', () => {
     expect(code, `stderr:\n${stderr}\nstdout tail:\n${stdout.slice(-2000)}`).toBe(0);
     expect(stderr + stdout).not.toContain('    at ');
     const answered = sent.filter((s) => s.status === 200);
-    if (process.env.SHUTDOWN_TEST_DEBUG) console.log({ sent: sent.length, ok: answered.length, statuses: [...new Set(sent.map((s) => s.status))], posts: fake.okCallsTo('chat.postMessage').length, log: stdout.slice(-600) });
+    if (process.env.SHUTDOWN_TEST_DEBUG)
+      console.log({
+        sent: sent.length,
+        ok: answered.length,
+        statuses: [...new Set(sent.map((s) => s.status))],
+        posts: fake.okCallsTo('chat.postMessage').length,
+        log: stdout.slice(-600),
+      });
     expect(answered.length).toBeGreaterThanOrEqual(60);
     expect(answered.filter((s) => SOMETHING_WENT_WRONG.test(s.text))).toEqual([]);
 
     const db = openDatabase(dbPath);
     try {
       const notes = db
-        .prepare("SELECT json_extract(payload, '$.text') AS text FROM decision_log WHERE incident_key = ? AND kind = 'note'")
+        .prepare(
+          "SELECT json_extract(payload, '$.text') AS text FROM decision_log WHERE incident_key = ? AND kind = 'note'",
+        )
         .all(incidentKey) as { text: string }[];
       const noteCount = new Map<string, number>();
       for (const r of notes) noteCount.set(r.text, (noteCount.get(r.text) ?? 0) + 1);
-      for (const s of answered.filter((x) => x.kind === 'log')) expect(noteCount.get(`shutdown-note-${s.n}`), `note ${s.n}`).toBe(1);
-      const state = JSON.parse((db.prepare('SELECT state FROM incidents WHERE key = ?').get(incidentKey) as { state: string }).state);
+      for (const s of answered.filter((x) => x.kind === 'log'))
+        expect(noteCount.get(`shutdown-note-${s.n}`), `note ${s.n}`).toBe(1);
+      const state = JSON.parse(
+        (db.prepare('SELECT state FROM incidents WHERE key = ?').get(incidentKey) as { state: string }).state,
+      );
       const specialists: string[] = state.roles.specialist ?? [];
-      for (const s of answered.filter((x) => x.kind === 'role')) expect(specialists, s.user).toContain(s.user);
+      for (const s of answered.filter((x) => x.kind === 'role'))
+        expect(specialists, s.user).toContain(s.user);
 
       const outbox = db.prepare('SELECT sent_at, failed_at, last_error, body FROM outbox').all() as {
         sent_at: string | null;
@@ -171,10 +203,14 @@ describe.skipIf(!ADAPTER_READY)('graceful shutdown (child process)', () => {
       expect(pending, 'outbox rows left undelivered').toEqual([]);
       expect(outbox.filter((r) => r.failed_at).map((r) => r.last_error)).toEqual([]);
       // Every post the bot marked sent reached the fake Slack API.
-      const posts = outbox.filter((r) => r.sent_at && r.sent_at >= startedAt && JSON.parse(r.body).kind === 'post').length;
+      const posts = outbox.filter(
+        (r) => r.sent_at && r.sent_at >= startedAt && JSON.parse(r.body).kind === 'post',
+      ).length;
       expect(answered.filter((s) => s.kind === 'role').length).toBeGreaterThan(0);
       expect(posts).toBeGreaterThan(0);
-      expect(fake.okCallsTo('chat.postMessage').length + fake.okCallsTo('chat.postEphemeral').length).toBeGreaterThanOrEqual(posts);
+      expect(
+        fake.okCallsTo('chat.postMessage').length + fake.okCallsTo('chat.postEphemeral').length,
+      ).toBeGreaterThanOrEqual(posts);
     } finally {
       db.close();
     }

@@ -24,7 +24,10 @@ interface Run {
 function run(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Run> {
   return new Promise((ok, ko) => {
     // Only PATH from the parent: nothing else leaks in (no SLACK_* from the developer's shell).
-    const child = spawn(process.execPath, ['--import', TSX, ...args], { cwd, env: { PATH: process.env.PATH ?? '', ...env } });
+    const child = spawn(process.execPath, ['--import', TSX, ...args], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', ...env },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => {
@@ -64,7 +67,11 @@ describe('startup', () => {
   }, 30_000);
 
   it('an invalid PORT is named, with what it is for, and no stack trace', async () => {
-    const r = await run([MAIN], { PORT: 'eighty', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 'secret' });
+    const r = await run([MAIN], {
+      PORT: 'eighty',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+    });
     const out = r.stdout + r.stderr;
     expect(r.code).not.toBe(0);
     expect(out).toMatch(/^\s+- PORT: .*HTTP port/m);

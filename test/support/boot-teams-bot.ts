@@ -54,7 +54,10 @@ export interface BootedTeamsBot {
   playbook: Playbook;
   clientId: string;
   /** POSTs an activity to /api/messages with a valid Bot Framework token (or `auth: 'none'` / a raw header). */
-  sendActivity(activity: Json, opts?: { auth?: 'valid' | 'none' | string }): Promise<{ status: number; body: Json }>;
+  sendActivity(
+    activity: Json,
+    opts?: { auth?: 'valid' | 'none' | string },
+  ): Promise<{ status: number; body: Json }>;
   /** Waits until the outbox is delivered. */
   settle(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -89,7 +92,13 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const jwksServer = http.createServer((req, res) => {
     res.setHeader('content-type', 'application/json');
     if (req.url?.endsWith('/keys')) res.end(JSON.stringify({ keys: [jwk] }));
-    else res.end(JSON.stringify({ issuer: 'https://api.botframework.com', jwks_uri: `${jwksUrl}/v1/.well-known/keys` }));
+    else
+      res.end(
+        JSON.stringify({
+          issuer: 'https://api.botframework.com',
+          jwks_uri: `${jwksUrl}/v1/.well-known/keys`,
+        }),
+      );
   });
   const jwksUrl = await listen(jwksServer);
 
@@ -115,14 +124,31 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const logger = createLogger({ level: 'silent' });
   const service = new IncidentService(store, { playbook, ref }, { admins: config.ADMIN_USERS });
   const senders: Record<string, Sender> = {};
-  const dispatcher = new Dispatcher({ outbox, incidents: store, senders, logger, paceMs: 0, baseDelayMs: 20, maxDelayMs: 200 });
+  const dispatcher = new Dispatcher({
+    outbox,
+    incidents: store,
+    senders,
+    logger,
+    paceMs: 0,
+    baseDelayMs: 20,
+    maxDelayMs: 200,
+  });
   service.onChange(() => dispatcher.kick());
 
   const app = express();
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  const deps: AdapterDeps = { config, logger, service, store, outbox, dispatcher, express: app, clock: undefined };
+  const deps: AdapterDeps = {
+    config,
+    logger,
+    service,
+    store,
+    outbox,
+    dispatcher,
+    express: app,
+    clock: undefined,
+  };
   const adapter = await createTeamsAdapter(deps, {
     token: () => outboundToken(),
     cloud: withOverrides(PUBLIC, { openIdMetadataUrl: `${jwksUrl}/v1/.well-known/openidconfiguration` }),
@@ -138,7 +164,14 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     const now = Math.floor(Date.now() / 1000);
     return signJwt(
       { kid, privateKey },
-      { iss: 'https://api.botframework.com', aud: TEAMS_CLIENT_ID, serviceurl: serviceUrl, nbf: now - 10, iat: now - 10, exp: now + 3600 },
+      {
+        iss: 'https://api.botframework.com',
+        aud: TEAMS_CLIENT_ID,
+        serviceurl: serviceUrl,
+        nbf: now - 10,
+        iat: now - 10,
+        exp: now + 3600,
+      },
     );
   };
 
@@ -158,7 +191,11 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (auth === 'valid') headers.authorization = `Bearer ${inboundToken(activity.serviceUrl)}`;
       else if (auth !== 'none') headers.authorization = auth;
-      const res = await fetch(`${url}/api/messages`, { method: 'POST', headers, body: JSON.stringify(activity) });
+      const res = await fetch(`${url}/api/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(activity),
+      });
       const text = await res.text();
       let body: Json = text;
       try {
@@ -171,7 +208,10 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     async settle(timeoutMs = 4000) {
       await dispatcher.idle();
       const ok = await dispatcher.drain(timeoutMs);
-      if (!ok) throw new Error(`outbox not delivered: ${JSON.stringify(outbox.pending().map((r) => [r.key, r.attempts]))}`);
+      if (!ok)
+        throw new Error(
+          `outbox not delivered: ${JSON.stringify(outbox.pending().map((r) => [r.key, r.attempts]))}`,
+        );
       await dispatcher.idle();
     },
     async close() {

@@ -15,9 +15,21 @@ export interface Person {
   aadObjectId: string;
 }
 
-export const ALICE: Person = { id: '29:1-user-alice', name: 'Alice Example', aadObjectId: '00000000-0000-0000-0000-00000000a11c' };
-export const BOB: Person = { id: '29:1-user-bob', name: 'Bob Example', aadObjectId: '00000000-0000-0000-0000-000000000b0b' };
-export const CAROL: Person = { id: '29:1-user-carol', name: 'Carol Example', aadObjectId: '00000000-0000-0000-0000-0000000ca201' };
+export const ALICE: Person = {
+  id: '29:1-user-alice',
+  name: 'Alice Example',
+  aadObjectId: '00000000-0000-0000-0000-00000000a11c',
+};
+export const BOB: Person = {
+  id: '29:1-user-bob',
+  name: 'Bob Example',
+  aadObjectId: '00000000-0000-0000-0000-000000000b0b',
+};
+export const CAROL: Person = {
+  id: '29:1-user-carol',
+  name: 'Carol Example',
+  aadObjectId: '00000000-0000-0000-0000-0000000ca201',
+};
 
 export const GENERAL_CHANNEL = '19:general000000000000000000000000@thread.tacv2';
 export const BOT_ID = '28:0b6fe6d1-fece-44f7-9a48-56465e2d5ab8';
@@ -57,7 +69,11 @@ export function mentionMessage(text: string, w: Where, mentioned: Person[] = [])
   a.text = `<at>${BOT_NAME}</at> ${text}`;
   a.entities = [
     { type: 'mention', text: `<at>${BOT_NAME}</at>`, mentioned: { id: BOT_ID, name: BOT_NAME } },
-    ...mentioned.map((p) => ({ type: 'mention', text: `<at>${p.name}</at>`, mentioned: { id: p.id, name: p.name } })),
+    ...mentioned.map((p) => ({
+      type: 'mention',
+      text: `<at>${p.name}</at>`,
+      mentioned: { id: p.id, name: p.name },
+    })),
     a.entities.find((e: Json) => e.type === 'clientInfo'),
   ];
   a.attachments = [{ contentType: 'text/html', content: `<p>${a.text}</p>` }];
@@ -78,7 +94,10 @@ export function invoke(name: string, value: unknown, w: Where): Json {
 export function executeClick(action: Json, inputs: Record<string, unknown>, w: Where): Json {
   return invoke(
     'adaptiveCard/action',
-    { action: { type: 'Action.Execute', verb: action.verb, data: { ...action.data, ...inputs } }, trigger: 'manual' },
+    {
+      action: { type: 'Action.Execute', verb: action.verb, data: { ...action.data, ...inputs } },
+      trigger: 'manual',
+    },
     w,
   );
 }
@@ -94,7 +113,14 @@ export function taskSubmit(data: Record<string, unknown>, w: Where): Json {
 
 /** The "Add to incident log" message action on a message (Graph chatMessage-like payload). */
 export function addToLogAction(
-  msg: { id: string; html: string; author: Person; createdDateTime: string; replyToId?: string; channel: string },
+  msg: {
+    id: string;
+    html: string;
+    author: Person;
+    createdDateTime: string;
+    replyToId?: string;
+    channel: string;
+  },
   w: Where,
 ): Json {
   return invoke(
@@ -114,7 +140,9 @@ export function addToLogAction(
         importance: 'normal',
         locale: 'en-us',
         linkToMessage: `https://teams.microsoft.com/l/message/${msg.channel}/${msg.id}`,
-        from: { user: { id: msg.author.aadObjectId, displayName: msg.author.name, userIdentityType: 'aadUser' } },
+        from: {
+          user: { id: msg.author.aadObjectId, displayName: msg.author.name, userIdentityType: 'aadUser' },
+        },
         body: { contentType: 'html', content: msg.html },
         attachments: [],
         mentions: [],
@@ -152,7 +180,10 @@ export function allActions(card: Json): Json[] {
 
 export function findAction(card: Json, pred: (a: Json) => boolean): Json {
   const a = allActions(card).find(pred);
-  if (!a) throw new Error(`no such action in card: ${JSON.stringify(allActions(card).map((x) => [x.type, x.title, x.data]))}`);
+  if (!a)
+    throw new Error(
+      `no such action in card: ${JSON.stringify(allActions(card).map((x) => [x.type, x.title, x.data]))}`,
+    );
   return a;
 }
 

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/adapters/teams/teams-sender.js';
 import { checkAdaptiveCard } from '../support/blockkit-limits.js';
-import { type BootedTeamsBot, bootTeamsBot, INCIDENTS_CHANNEL, STAKEHOLDER_CHANNEL } from '../support/boot-teams-bot.js';
+import {
+  type BootedTeamsBot,
+  bootTeamsBot,
+  INCIDENTS_CHANNEL,
+  STAKEHOLDER_CHANNEL,
+} from '../support/boot-teams-bot.js';
 import {
   ALICE,
   addToLogAction,
@@ -27,7 +32,8 @@ const cards: Json[] = [];
 
 const collectSent = () => {
   for (const a of bot.connector.activities) for (const att of a.body?.attachments ?? []) cards.push(att);
-  for (const c of bot.connector.conversations) for (const att of c.params?.activity?.attachments ?? []) cards.push(att);
+  for (const c of bot.connector.conversations)
+    for (const att of c.params?.activity?.attachments ?? []) cards.push(att);
 };
 
 beforeAll(async () => {
@@ -80,7 +86,18 @@ describe('Teams incident bot through POST /api/messages', () => {
     const [sent] = await bot.connector.waitForActivities(1);
     expect(sent?.conversationId).toBe(a.conversation.id);
     const text = cardTexts(cardOf(sent?.body));
-    for (const verb of ['declare', 'list', 'status', 'alert', 'update', 'role', 'phase', 'close', 'log', 'decision']) {
+    for (const verb of [
+      'declare',
+      'list',
+      'status',
+      'alert',
+      'update',
+      'role',
+      'phase',
+      'close',
+      'log',
+      'decision',
+    ]) {
       expect(text).toContain(`incident ${verb}`);
     }
     expect(text).toContain('Add to incident log');
@@ -97,16 +114,32 @@ describe('Teams incident bot through POST /api/messages', () => {
     expect(form.body.find((e: Json) => e.id === 'title').value).toBe('Ingest down');
     const submit = findAction(form, (x) => x.type === 'Action.Execute' && x.data.form === 'declare');
 
-    const bad = await post(executeClick(submit, { title: '  ', triggerClass: 'nope', impact: '' }, where({ conversationId: declaringThread, replyToId: formMsg?.responseId })));
+    const bad = await post(
+      executeClick(
+        submit,
+        { title: '  ', triggerClass: 'nope', impact: '' },
+        where({ conversationId: declaringThread, replyToId: formMsg?.responseId }),
+      ),
+    );
     expect(bad.type).toBe('application/vnd.microsoft.card.adaptive');
     const errors = bad.value.body.filter((e: Json) => e.color === 'Attention').map((e: Json) => e.text);
     expect(errors).toEqual(['Title is required', 'Choose one of the trigger classes', 'Impact is required']);
     expect(bot.store.listOpen()).toHaveLength(0);
 
-    const ok = await post(executeClick(submit, validDeclare, where({ conversationId: declaringThread, replyToId: formMsg?.responseId })));
+    const ok = await post(
+      executeClick(
+        submit,
+        validDeclare,
+        where({ conversationId: declaringThread, replyToId: formMsg?.responseId }),
+      ),
+    );
     expect(cardTexts(ok.value)).toMatch(/INC-\d{4}-0001 declared: Ingest pipeline hard down/);
     const [incident] = bot.store.listOpen();
-    expect(incident).toMatchObject({ title: 'Ingest pipeline hard down', triggerClass: 'service_outage', platform: 'teams' });
+    expect(incident).toMatchObject({
+      title: 'Ingest pipeline hard down',
+      triggerClass: 'service_outage',
+      platform: 'teams',
+    });
     expect(incident?.roles.commander).toEqual([ALICE.aadObjectId]);
     declaredKey = incident!.key;
 
@@ -131,7 +164,9 @@ describe('Teams incident bot through POST /api/messages', () => {
     // stakeholder announcement
     const toStakeholders = bot.connector.activities.filter((x) => x.conversationId === STAKEHOLDER_CHANNEL);
     expect(toStakeholders).toHaveLength(1);
-    expect(cardTexts(cardOf(toStakeholders[0]?.body))).toContain(`${declaredKey} declared: Ingest pipeline hard down`);
+    expect(cardTexts(cardOf(toStakeholders[0]?.body))).toContain(
+      `${declaredKey} declared: Ingest pipeline hard down`,
+    );
     expect(toStakeholders[0]?.authorization).toMatch(/^Bearer /);
   });
 
@@ -139,7 +174,11 @@ describe('Teams incident bot through POST /api/messages', () => {
     const conv = bot.connector.conversations[0]!;
     const summary = cardOf(bot.connector.activityById(conv.activityId!));
     const claim = findAction(summary, (x) => x.verb === 'role_claim' && x.data.role === 'comms_lead');
-    const click = executeClick(claim, {}, where({ conversationId: room, from: BOB, replyToId: conv.activityId }));
+    const click = executeClick(
+      claim,
+      {},
+      where({ conversationId: room, from: BOB, replyToId: conv.activityId }),
+    );
     const res = await post(click);
     expect(res.statusCode).toBe(200);
     expect(cardTexts(res.value)).toContain('Communications lead: Bob Example');
@@ -151,7 +190,9 @@ describe('Teams incident bot through POST /api/messages', () => {
     expect(bot.store.logEntries(declaredKey).filter((e) => e.kind === 'role')).toHaveLength(2);
     await bot.settle();
     // the summary in the thread was updated in place for everyone
-    expect(cardTexts(cardOf(bot.connector.activityById(conv.activityId!)))).toContain('Communications lead: Bob Example');
+    expect(cardTexts(cardOf(bot.connector.activityById(conv.activityId!)))).toContain(
+      'Communications lead: Bob Example',
+    );
   });
 
   it('the alert dialog opens from the summary card and delivers to room and stakeholders (proactive)', async () => {
@@ -161,13 +202,25 @@ describe('Teams incident bot through POST /api/messages', () => {
     const fetched = await post(taskFetch(open, where({ conversationId: room, from: BOB })));
     expect(fetched.task.type).toBe('continue');
     const form = fetched.task.value.card.content;
-    expect(inputIds(form)).toEqual(['system', 'summary', 'start_time', 'impact', 'actions', 'next_update', 'commander']);
+    expect(inputIds(form)).toEqual([
+      'system',
+      'summary',
+      'start_time',
+      'impact',
+      'actions',
+      'next_update',
+      'commander',
+    ]);
     expect(form.body.find((e: Json) => e.id === 'commander').value).toBe('Alice Example');
     const submitData = findAction(form, (x) => x.type === 'Action.Submit').data;
 
-    const bad = await post(taskSubmit({ ...submitData, system: 'Ingest' }, where({ conversationId: room, from: BOB })));
+    const bad = await post(
+      taskSubmit({ ...submitData, system: 'Ingest' }, where({ conversationId: room, from: BOB })),
+    );
     expect(bad.task.type).toBe('continue');
-    expect(bad.task.value.card.content.body.filter((e: Json) => e.color === 'Attention').length).toBeGreaterThan(0);
+    expect(
+      bad.task.value.card.content.body.filter((e: Json) => e.color === 'Attention').length,
+    ).toBeGreaterThan(0);
 
     const before = bot.connector.activities.length;
     const fields = {
@@ -179,7 +232,9 @@ describe('Teams incident bot through POST /api/messages', () => {
       next_update: '10:30 UTC',
       commander: 'Alice Example',
     };
-    const ok = await post(taskSubmit({ ...submitData, ...fields }, where({ conversationId: room, from: BOB })));
+    const ok = await post(
+      taskSubmit({ ...submitData, ...fields }, where({ conversationId: room, from: BOB })),
+    );
     expect(ok.task.type).toBe('message');
     await bot.settle();
     const sent = bot.connector.activities.slice(before).filter((x) => x.op === 'send');
@@ -189,7 +244,9 @@ describe('Teams incident bot through POST /api/messages', () => {
     const alert = sent.find((x) => x.conversationId === STAKEHOLDER_CHANNEL)!;
     expect(alert.path.startsWith('/v3/conversations/')).toBe(true);
     // markdown is escaped in cards: `\[` renders as `[`
-    expect(cardTexts(cardOf(alert.body)).replace(/\\/g, '')).toContain(`${declaredKey}: [EMERGENCY] Ingest incident activated`);
+    expect(cardTexts(cardOf(alert.body)).replace(/\\/g, '')).toContain(
+      `${declaredKey}: [EMERGENCY] Ingest incident activated`,
+    );
     expect(bot.store.get(declaredKey)?.initialAlertAt).not.toBeNull();
   });
 
@@ -198,7 +255,13 @@ describe('Teams incident bot through POST /api/messages', () => {
     const writtenAt = '2026-01-05T08:00:00.000Z';
     const res = await post(
       addToLogAction(
-        { id: '1760000012345', html: '<p>Restarted <b>broker-3</b>&nbsp;at 07:59</p>', author: BOB, createdDateTime: writtenAt, channel },
+        {
+          id: '1760000012345',
+          html: '<p>Restarted <b>broker-3</b>&nbsp;at 07:59</p>',
+          author: BOB,
+          createdDateTime: writtenAt,
+          channel,
+        },
         where({ conversationId: room }),
       ),
     );
@@ -206,26 +269,40 @@ describe('Teams incident bot through POST /api/messages', () => {
     const note = bot.store.logEntries(declaredKey).find((e) => e.kind === 'note');
     expect(note?.at).toBe(writtenAt);
     expect(note?.source).toBe(`https://teams.microsoft.com/l/message/${channel}/1760000012345`);
-    expect(JSON.parse(note!.payload)).toMatchObject({ text: 'Restarted broker-3 at 07:59', author: 'Bob Example' });
+    expect(JSON.parse(note!.payload)).toMatchObject({
+      text: 'Restarted broker-3 at 07:59',
+      author: 'Bob Example',
+    });
   });
 
   it('typed commands in the room: role hand-over by @mention, log, decision, status', async () => {
     const before = bot.connector.activities.length;
-    await post(mentionMessage('incident log <at>Bob Example</at> restarted **everything** [x](https://evil)', where({ conversationId: room })));
+    await post(
+      mentionMessage(
+        'incident log <at>Bob Example</at> restarted **everything** [x](https://evil)',
+        where({ conversationId: room }),
+      ),
+    );
     await post(mentionMessage('incident decision fail over to DR', where({ conversationId: room })));
-    await post(mentionMessage('incident role scribe <at>Bob Example</at>', where({ conversationId: room }), [BOB]));
+    await post(
+      mentionMessage('incident role scribe <at>Bob Example</at>', where({ conversationId: room }), [BOB]),
+    );
     await bot.settle();
     const i = bot.store.get(declaredKey)!;
     expect(i.roles.scribe).toEqual([BOB.aadObjectId]);
     const kinds = bot.store.logEntries(declaredKey).map((e) => e.kind);
     expect(kinds).toContain('decision');
-    const replies = bot.connector.activities.slice(before).filter((x) => x.conversationId === room && x.op === 'send');
+    const replies = bot.connector.activities
+      .slice(before)
+      .filter((x) => x.conversationId === room && x.op === 'send');
     expect(replies.some((x) => x.body.text === 'Added to the incident log.')).toBe(true);
     expect(replies.some((x) => x.body.text === 'Decision recorded.')).toBe(true);
   });
 
   it('user text cannot inject mentions or markdown into cards', async () => {
-    const card = await post(mentionMessage('incident declare <at>Bob</at> **boom**', where({ conversationId: declaringThread })));
+    const card = await post(
+      mentionMessage('incident declare <at>Bob</at> **boom**', where({ conversationId: declaringThread })),
+    );
     void card;
     const last = bot.connector.activities.at(-1)!;
     const title = cardOf(last.body).body.find((e: Json) => e.id === 'title').value;
@@ -237,7 +314,9 @@ describe('Teams incident bot through POST /api/messages', () => {
   });
 
   it('maps connector failures: 429 with Retry-After is retried, 403 fails', async () => {
-    expect(classifyError({ response: { status: 429, headers: { 'retry-after': '2' } }, message: 'x' })).toMatchObject({
+    expect(
+      classifyError({ response: { status: 429, headers: { 'retry-after': '2' } }, message: 'x' }),
+    ).toMatchObject({
       status: 'retry',
       afterMs: 2000,
     });
@@ -251,12 +330,18 @@ describe('Teams incident bot through POST /api/messages', () => {
     bot.connector.failNext('update', { status: 429, retryAfter: 0 });
     const summary = cardOf(bot.connector.activityById(conv.activityId!));
     const claim = findAction(summary, (x) => x.verb === 'role_claim' && x.data.role === 'technical_lead');
-    await post(executeClick(claim, {}, where({ conversationId: room, from: CAROL, replyToId: conv.activityId })));
+    await post(
+      executeClick(claim, {}, where({ conversationId: room, from: CAROL, replyToId: conv.activityId })),
+    );
     await bot.settle();
-    const updates = bot.connector.requests.filter((r) => r.op === 'update' && r.activityId === conv.activityId);
+    const updates = bot.connector.requests.filter(
+      (r) => r.op === 'update' && r.activityId === conv.activityId,
+    );
     expect(updates.at(-2)?.status).toBe(429);
     expect(updates.at(-1)?.status).toBe(200);
-    expect(cardTexts(cardOf(bot.connector.activityById(conv.activityId!)))).toContain('Technical lead: Carol Example');
+    expect(cardTexts(cardOf(bot.connector.activityById(conv.activityId!)))).toContain(
+      'Technical lead: Carol Example',
+    );
   });
 });
 
@@ -271,13 +356,20 @@ describe('without an incidents channel', () => {
   });
 
   it('the declaring conversation becomes the room (dialog declare)', async () => {
-    const w = { serviceUrl: b2.connector.serviceUrl, conversationId: `${GENERAL_CHANNEL};messageid=1760000088888` };
-    const fetched = await b2.sendActivity(taskFetch({ data: { msteams: { type: 'task/fetch' }, dialog: 'declare' } }, w));
+    const w = {
+      serviceUrl: b2.connector.serviceUrl,
+      conversationId: `${GENERAL_CHANNEL};messageid=1760000088888`,
+    };
+    const fetched = await b2.sendActivity(
+      taskFetch({ data: { msteams: { type: 'task/fetch' }, dialog: 'declare' } }, w),
+    );
     expect(fetched.body.task.value.title).toBe('Declare an incident');
     cards.push(fetched.body.task.value.card);
     const bad = await b2.sendActivity(taskSubmit({ form: 'declare', action: 'form_submit', title: 'x' }, w));
     expect(bad.body.task.type).toBe('continue');
-    const ok = await b2.sendActivity(taskSubmit({ form: 'declare', action: 'form_submit', ...validDeclare, drill: 'true' }, w));
+    const ok = await b2.sendActivity(
+      taskSubmit({ form: 'declare', action: 'form_submit', ...validDeclare, drill: 'true' }, w),
+    );
     expect(ok.body.task.type).toBe('message');
     expect(ok.body.task.value).toMatch(/^DRILL: INC-/);
     await b2.settle();

@@ -204,7 +204,7 @@ export class SlackSender implements Sender {
     }
   }
 
-  private fallback(row: OutboxRow, incident: Incident, reason: string): SendResult {
+  private async fallback(row: OutboxRow, incident: Incident, reason: string): Promise<SendResult> {
     const declaredIn = this.o.outbox.getMessageRef(incident.key, 'slack', REF.declaredIn);
     const outcome = this.o.service.handle({
       key: `${row.key}:failed`,
@@ -215,10 +215,29 @@ export class SlackSender implements Sender {
       actor: BOT_ACTOR,
       now: this.now(),
     });
-    if (!declaredIn)
+    if (!declaredIn) {
+      // Nowhere to fall back to (declared from a global shortcut): at least tell the declarer, once.
+      const told = await this.tellDeclarer(incident, reason);
+      if (told) return told;
       return { status: 'failed', error: `channel not created (${reason}) and no declaring channel known` };
+    }
     if (!outcome.ok) return { status: 'failed', error: `room_failed refused: ${outcome.error.code}` };
     return { status: 'sent', result: { fallback: true, channel: declaredIn.channel, reason } };
+  }
+
+  /** DMs the declarer that no channel exists; a retry verdict when Slack should be asked again. */
+  private async tellDeclarer(incident: Incident, reason: string): Promise<SendResult | null> {
+    if (this.o.outbox.getMessageRef(incident.key, 'slack', 'room_failed_notice')) return null;
+    const drill = incident.drill ? '[DRILL] ' : '';
+    const text = `:warning: ${drill}I could not create a channel for ${incident.key} (\`${reason.replace(/[<>&`]/g, '')}\`) and I do not know where it was declared, so it has no channel yet. The incident and its log are recorded; declare from a channel (or ask a Slack admin to allow channel creation) to get a room.`;
+    try {
+      const r = await this.o.client.chat.postMessage({ channel: incident.declaredBy, text });
+      this.o.outbox.setMessageRef(incident.key, 'slack', 'room_failed_notice', r.channel ?? incident.declaredBy, String(r.ts ?? ''));
+    } catch (e) {
+      const verdict = classifySlackError(e);
+      if (verdict.status === 'retry') return verdict;
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------- live views

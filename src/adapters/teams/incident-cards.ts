@@ -9,12 +9,19 @@
  *   toggles, inline form submits. Answered with the refreshed card in the invoke response.
  * - Action.Submit with `msteams: { type: 'task/fetch' }`: opens a dialog (the analogue of a Slack modal).
  */
-import type { CardElementArray, IAdaptiveCard, CardElement } from '@microsoft/teams.cards';
+import type { CardElement, CardElementArray, IAdaptiveCard } from '@microsoft/teams.cards';
 import type { FieldErrors } from '../../core/forms.js';
 import { LIMITS } from '../../core/forms.js';
 import type { Incident } from '../../core/incident.js';
 import type { Playbook, TemplateDef, TemplateId } from '../../core/playbook.js';
-import { allChecklistItems, closureCriteria, findPhase, findRole, findTemplate, findTrigger } from '../../core/playbook.js';
+import {
+  allChecklistItems,
+  closureCriteria,
+  findPhase,
+  findRole,
+  findTemplate,
+  findTrigger,
+} from '../../core/playbook.js';
 import { cardText, truncate, utcStamp } from './escape.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Adaptive Card JSON is free-form
@@ -104,12 +111,20 @@ export interface SummaryOptions {
   now?: Date;
 }
 
-export function summaryCard(i: Incident, pb: Playbook, nameOf: NameOf, o: SummaryOptions = {}): IAdaptiveCard {
+export function summaryCard(
+  i: Incident,
+  pb: Playbook,
+  nameOf: NameOf,
+  o: SummaryOptions = {},
+): IAdaptiveCard {
   const phase = findPhase(pb, i.phase);
   const trigger = findTrigger(pb, i.triggerClass);
   const closed = i.closedAt !== null;
   const body: CardElementArray = [];
-  if (i.drill) body.push(text('DRILL: this is an exercise, not a real incident.', { color: 'Warning', weight: 'Bolder' }));
+  if (i.drill)
+    body.push(
+      text('DRILL: this is an exercise, not a real incident.', { color: 'Warning', weight: 'Bolder' }),
+    );
   body.push(text(incidentHeading(i), { size: 'Large', weight: 'Bolder' }));
   body.push(
     el({
@@ -119,7 +134,10 @@ export function summaryCard(i: Incident, pb: Playbook, nameOf: NameOf, o: Summar
         { title: 'Trigger', value: trigger?.name ?? i.triggerClass },
         { title: 'Severe impact', value: i.severeImpact ? 'Yes (updates every 15 min)' : 'No' },
         { title: 'Declared', value: `${utcStamp(i.declaredAt)} by ${person(nameOf, i.declaredBy)}` },
-        { title: 'Initial alert', value: i.initialAlertAt ? `sent ${utcStamp(i.initialAlertAt)}` : 'not sent yet' },
+        {
+          title: 'Initial alert',
+          value: i.initialAlertAt ? `sent ${utcStamp(i.initialAlertAt)}` : 'not sent yet',
+        },
         { title: 'Last update', value: i.lastStatusUpdateAt ? utcStamp(i.lastStatusUpdateAt) : 'none yet' },
         ...(closed ? [{ title: 'Closed', value: utcStamp(i.closedAt) }] : []),
         ...(i.reviewDueOn ? [{ title: 'Review due', value: i.reviewDueOn }] : []),
@@ -133,13 +151,19 @@ export function summaryCard(i: Incident, pb: Playbook, nameOf: NameOf, o: Summar
   const required = new Set(trigger?.initialOwners ?? []);
   for (const role of pb.roles) {
     const held = i.roles[role.id] ?? [];
-    const who = held.length ? held.map((u) => person(nameOf, u)).join(', ') : required.has(role.id) ? '**open (required)**' : 'open';
+    const who = held.length
+      ? held.map((u) => person(nameOf, u)).join(', ')
+      : required.has(role.id)
+        ? '**open (required)**'
+        : 'open';
     body.push(text(`${role.name}: ${who}`, { spacing: 'Small' }));
     if (closed) continue;
     const data = { incidentKey: i.key, role: role.id, v: i.version };
     const buttons: El[] = [];
-    if (held.length === 0 || role.multiple) buttons.push(execute(VERB.claimRole, `Claim ${truncate(role.name, 40)}`, data));
-    if (held.length > 0 && role.id !== pb.commanderRole) buttons.push(execute(VERB.releaseRole, 'Release', data));
+    if (held.length === 0 || role.multiple)
+      buttons.push(execute(VERB.claimRole, `Claim ${truncate(role.name, 40)}`, data));
+    if (held.length > 0 && role.id !== pb.commanderRole)
+      buttons.push(execute(VERB.releaseRole, 'Release', data));
     if (held.length > 0) {
       buttons.push({
         type: 'Action.ShowCard',
@@ -173,18 +197,32 @@ export function summaryCard(i: Incident, pb: Playbook, nameOf: NameOf, o: Summar
         ? openDialog('update', 'Post status update', i.key)
         : openDialog('alert', 'Send initial alert', i.key),
     );
-    if (phase && !phase.terminal && i.phase !== pb.closurePhase && phase.next.length > 0 && !phase.next.includes(pb.closurePhase)) {
+    if (
+      phase &&
+      !phase.terminal &&
+      i.phase !== pb.closurePhase &&
+      phase.next.length > 0 &&
+      !phase.next.includes(pb.closurePhase)
+    ) {
       actions.push(openDialog('phase', 'Advance phase', i.key));
     }
-    if (i.phase === pb.closurePhase || phase?.next.includes(pb.closurePhase)) actions.push(openDialog('close', 'Close', i.key));
+    if (i.phase === pb.closurePhase || phase?.next.includes(pb.closurePhase))
+      actions.push(openDialog('close', 'Close', i.key));
   }
   return card(body, actions);
 }
 
 // ------------------------------------------------------------------ checklist
 
-export function checklistCard(i: Incident, pb: Playbook, nameOf: NameOf, o: SummaryOptions = {}): IAdaptiveCard {
-  const body: CardElementArray = [text(`${drillPrefix(i)}${i.key} golden hour checklist`, { size: 'Medium', weight: 'Bolder' })];
+export function checklistCard(
+  i: Incident,
+  pb: Playbook,
+  nameOf: NameOf,
+  o: SummaryOptions = {},
+): IAdaptiveCard {
+  const body: CardElementArray = [
+    text(`${drillPrefix(i)}${i.key} golden hour checklist`, { size: 'Medium', weight: 'Bolder' }),
+  ];
   if (o.note) body.push(o.noteIsError ? errorBlock(o.note) : text(cardText(o.note, 500), { isSubtle: true }));
   const closed = i.closedAt !== null;
   for (const g of pb.checklist) {
@@ -200,7 +238,13 @@ export function checklistCard(i: Incident, pb: Playbook, nameOf: NameOf, o: Summ
       body.push(text(state, { spacing: 'Small' }));
       if (closed || item.completedBy) continue;
       const data = { incidentKey: i.key, item: item.id, state: mark ? 'uncheck' : 'check', v: i.version };
-      body.push(el({ type: 'ActionSet', spacing: 'None', actions: [execute(VERB.checkItem, mark ? 'Untick' : 'Tick', data)] }));
+      body.push(
+        el({
+          type: 'ActionSet',
+          spacing: 'None',
+          actions: [execute(VERB.checkItem, mark ? 'Untick' : 'Tick', data)],
+        }),
+      );
     }
   }
   const done = allChecklistItems(pb).filter((x) => i.checklist[x.id]).length;
@@ -260,12 +304,20 @@ export function declareFormCard(
       style: 'expanded',
       isRequired: true,
       errorMessage: 'Choose one of the trigger classes',
-      choices: pb.triggers.map((t) => ({ title: truncate(`${t.name}: ${t.examples.join(', ') || t.description}`, 200), value: t.id })),
+      choices: pb.triggers.map((t) => ({
+        title: truncate(`${t.name}: ${t.examples.join(', ') || t.description}`, 200),
+        value: t.id,
+      })),
       ...(str(values.triggerClass) ? { value: str(values.triggerClass) } : {}),
     },
     errors,
   );
-  body.push(text('If there is uncertainty, err on the side of activating the procedures and downgrading later during triage.', { isSubtle: true, size: 'Small', spacing: 'None' }));
+  body.push(
+    text(
+      'If there is uncertainty, err on the side of activating the procedures and downgrading later during triage.',
+      { isSubtle: true, size: 'Small', spacing: 'None' },
+    ),
+  );
   inputWithError(
     body,
     {
@@ -308,7 +360,12 @@ export function declareFormCard(
   return card(body, [submitAction(mode, 'declare', 'Declare')]);
 }
 
-function templateInputs(def: TemplateDef, values: FormValues, errors: FieldErrors, body: CardElementArray): void {
+function templateInputs(
+  def: TemplateDef,
+  values: FormValues,
+  errors: FieldErrors,
+  body: CardElementArray,
+): void {
   for (const f of def.fields) {
     const value = str(values[f.id]);
     const common = {
@@ -321,7 +378,12 @@ function templateInputs(def: TemplateDef, values: FormValues, errors: FieldError
     if (f.kind === 'select' && f.options?.length) {
       inputWithError(
         body,
-        { type: 'Input.ChoiceSet', style: 'compact', ...common, choices: f.options.map((o) => ({ title: o, value: o })) },
+        {
+          type: 'Input.ChoiceSet',
+          style: 'compact',
+          ...common,
+          choices: f.options.map((o) => ({ title: o, value: o })),
+        },
         errors,
       );
     } else {
@@ -341,7 +403,12 @@ function templateInputs(def: TemplateDef, values: FormValues, errors: FieldError
   }
 }
 
-function criteriaToggles(criteria: { id: string; text: string }[], values: FormValues, errors: FieldErrors, body: CardElementArray): void {
+function criteriaToggles(
+  criteria: { id: string; text: string }[],
+  values: FormValues,
+  errors: FieldErrors,
+  body: CardElementArray,
+): void {
   for (const c of criteria) {
     inputWithError(
       body,
@@ -383,10 +450,19 @@ export function communicationFormCard(
 }
 
 /** Phase move: the current phase's exit criteria as toggles, and the target when there is a choice. */
-export function phaseFormCard(pb: Playbook, i: Incident, mode: FormMode, values: FormValues = {}, errors: FieldErrors = {}): IAdaptiveCard {
+export function phaseFormCard(
+  pb: Playbook,
+  i: Incident,
+  mode: FormMode,
+  values: FormValues = {},
+  errors: FieldErrors = {},
+): IAdaptiveCard {
   const current = findPhase(pb, i.phase);
   const body: CardElementArray = [
-    text(`${drillPrefix(i)}${i.key}: leave ${current?.name ?? i.phase}`, { size: 'Medium', weight: 'Bolder' }),
+    text(`${drillPrefix(i)}${i.key}: leave ${current?.name ?? i.phase}`, {
+      size: 'Medium',
+      weight: 'Bolder',
+    }),
   ];
   if (errors._) body.push(errorBlock(errors._));
   const next = (current?.next ?? []).filter((p) => p !== pb.closurePhase);
@@ -427,7 +503,12 @@ export function doneCard(title: string, lines: string[] = []): IAdaptiveCard {
 }
 
 /** A short card with a heading and lines (posts, help, status). */
-export function textCard(heading: string, lines: string[], actions: El[] = [], opts: { drill?: boolean } = {}): IAdaptiveCard {
+export function textCard(
+  heading: string,
+  lines: string[],
+  actions: El[] = [],
+  opts: { drill?: boolean } = {},
+): IAdaptiveCard {
   const body: CardElementArray = [];
   if (opts.drill) body.push(text('DRILL', { color: 'Warning', weight: 'Bolder' }));
   body.push(text(heading, { weight: 'Bolder', size: 'Medium' }));

@@ -17,7 +17,8 @@ export interface TeamsPost {
   card: IAdaptiveCard;
 }
 
-const s = (v: unknown): string => (typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v));
+const s = (v: unknown): string =>
+  typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
 
 const NUDGE: Record<string, string> = {
   'status-update': 'A status update is due.',
@@ -71,7 +72,11 @@ export function renderPost(
     case 'role_change':
       return make(
         `${head}: ${cardText(roleName(data.role), 100)}`,
-        [data.kind === 'handover' ? `Handed over from ${name(data.from)} to ${name(data.to)}.` : `${name(data.to)} is now ${cardText(roleName(data.role), 100)}.`],
+        [
+          data.kind === 'handover'
+            ? `Handed over from ${name(data.from)} to ${name(data.to)}.`
+            : `${name(data.to)} is now ${cardText(roleName(data.role), 100)}.`,
+        ],
         `${plainName(data.to)} is now ${roleName(data.role)}`,
       );
     case 'role_brief':
@@ -81,12 +86,19 @@ export function renderPost(
         `you are ${roleName(data.role)}`,
       );
     case 'overload':
-      return make(`${head}: role overload`, ['One person holds too many roles; hand one over when someone is free.'], 'role overload');
+      return make(
+        `${head}: role overload`,
+        ['One person holds too many roles; hand one over when someone is free.'],
+        'role overload',
+      );
     case 'communication': {
       const id = s(data.template) as TemplateId;
       const def = findTemplate(pb, id);
       const fields = Object.fromEntries(
-        Object.entries((data.fields ?? {}) as Record<string, string>).map(([k, v]) => [k, cardText(s(v), 2000)]),
+        Object.entries((data.fields ?? {}) as Record<string, string>).map(([k, v]) => [
+          k,
+          cardText(s(v), 2000),
+        ]),
       );
       const subject = renderSubject(def, (data.fields ?? {}) as Record<string, string>);
       const heading = `${head}: ${cardText(subject ?? def.name, 200)}`;
@@ -116,19 +128,31 @@ export function renderPost(
     case 'closed':
       return make(
         `${head} closed`,
-        [`Post-incident review due on ${cardText(s(data.reviewDueOn), 40)}, facilitated by ${name(data.facilitator)}.`],
+        [
+          `Post-incident review due on ${cardText(s(data.reviewDueOn), 40)}, facilitated by ${name(data.facilitator)}.`,
+        ],
         'closed',
       );
     case 'review_recorded':
-      return make(`${head}: review recorded`, ['The post-incident review is in the record.'], 'review recorded');
+      return make(
+        `${head}: review recorded`,
+        ['The post-incident review is in the record.'],
+        'review recorded',
+      );
     case 'room_fallback':
       return make(
         `${head}: working here`,
-        [`The incident thread could not be created (${cardText(s(data.reason), 300)}); this conversation is the incident room.`],
+        [
+          `The incident thread could not be created (${cardText(s(data.reason), 300)}); this conversation is the incident room.`,
+        ],
         'working in this conversation',
       );
     case 'followup':
-      return make(`${head}: follow-up ${cardText(s(data.id), 60)}`, [`Follow-up ${cardText(s(data.id), 60)} is ${cardText(s(data.state), 20)}.`], `follow-up ${s(data.id)}`);
+      return make(
+        `${head}: follow-up ${cardText(s(data.id), 60)}`,
+        [`Follow-up ${cardText(s(data.id), 60)} is ${cardText(s(data.state), 20)}.`],
+        `follow-up ${s(data.id)}`,
+      );
     case 'nudge': {
       const kind = s(data.kind);
       const late = Number(data.lateBy ?? 0);
@@ -139,7 +163,11 @@ export function renderPost(
       );
     }
     case 'export':
-      return make(`${head}: export`, [`The incident record was exported (${cardText(s(data.format), 20)}).`], 'export');
+      return make(
+        `${head}: export`,
+        [`The incident record was exported (${cardText(s(data.format), 20)}).`],
+        'export',
+      );
     default:
       return make(`${head}: update`, [cardText(s(template), 100)], 'update');
   }

@@ -110,7 +110,12 @@ export class TeamsRefStore {
     const r = this.db
       .prepare('SELECT * FROM teams_users WHERE user_id = ? OR teams_id = ?')
       .get(userId, userId) as
-      | { user_id: string; name: string | null; teams_id: string | null; personal_conversation_id: string | null }
+      | {
+          user_id: string;
+          name: string | null;
+          teams_id: string | null;
+          personal_conversation_id: string | null;
+        }
       | undefined;
     if (!r) return null;
     return {

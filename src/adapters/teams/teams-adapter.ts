@@ -6,9 +6,9 @@
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import type { AdapterDeps, PlatformAdapter } from '../../bot.js';
-import { registerIncidentHandlers } from './teams-handlers.js';
-import { createTeamsApp, type PinoLike, type TeamsTokenFactory, teamsLoggerFromPino } from './teams-app.js';
 import { TeamsRefStore } from './refs-store.js';
+import { createTeamsApp, type PinoLike, type TeamsTokenFactory, teamsLoggerFromPino } from './teams-app.js';
+import { registerIncidentHandlers } from './teams-handlers.js';
 import { TeamsSender } from './teams-sender.js';
 
 export interface TeamsAdapterOptions {
@@ -26,7 +26,10 @@ export interface TeamsAdapter extends PlatformAdapter {
   refs: TeamsRefStore;
 }
 
-export async function createTeamsAdapter(deps: AdapterDeps, opts: TeamsAdapterOptions = {}): Promise<TeamsAdapter> {
+export async function createTeamsAdapter(
+  deps: AdapterDeps,
+  opts: TeamsAdapterOptions = {},
+): Promise<TeamsAdapter> {
   const c = deps.config;
   const allowUnauthenticated = c.TEAMS_ALLOW_UNAUTHENTICATED === true;
   if (allowUnauthenticated) {

@@ -11,12 +11,17 @@ import { parseIncidentCommand, resolveRole } from '../../commands/parse-incident
 import type { Command, MessageSource } from '../../core/commands.js';
 import { decide } from '../../core/decide.js';
 import type { DomainError } from '../../core/errors.js';
-import { declareFormSchema, type FieldErrors, validateTemplateFields, zodFieldErrors } from '../../core/forms.js';
+import {
+  declareFormSchema,
+  type FieldErrors,
+  validateTemplateFields,
+  zodFieldErrors,
+} from '../../core/forms.js';
 import type { Actor, Incident } from '../../core/incident.js';
 import { findPhase, findTemplate } from '../../core/playbook.js';
+import type { IncidentService } from '../../workflows/incident-service.js';
 import type { CommandOutcome, IncidentStore } from '../sqlite/incident-store.js';
 import type { OutboxStore } from '../sqlite/outbox-store.js';
-import type { IncidentService } from '../../workflows/incident-service.js';
 import {
   cardActionCardResponse,
   cardActionErrorResponse,
@@ -47,7 +52,8 @@ import { conversationRefFrom } from './proactive.js';
 import { channelOf, type TeamsRefStore } from './refs-store.js';
 
 export const MESSAGE_ACTION_ADD_TO_LOG = 'addToIncidentLog';
-export const SOMETHING_WENT_WRONG = 'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
+export const SOMETHING_WENT_WRONG =
+  'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
 
 export interface TeamsHandlerDeps {
   service: IncidentService;
@@ -83,7 +89,10 @@ export function commandTextWithMentions(a: Json): { text: string; mentions: Map<
     }
     // a placeholder without angle brackets survives the HTML-to-text step; it becomes `<@UMENTIONn>` after
     const token = `\u0001${n}\u0001`;
-    mentions.set(`UMENTION${n++}`, { id: String(e.mentioned?.id ?? ''), name: String(e.mentioned?.name ?? '') });
+    mentions.set(`UMENTION${n++}`, {
+      id: String(e.mentioned?.id ?? ''),
+      name: String(e.mentioned?.name ?? ''),
+    });
     text = text.replace(e.text, ` ${token} `);
   }
   text = htmlToText(text.replace(/<\/?at>/g, ''))
@@ -111,14 +120,27 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
   const nameOf = (id: string | null | undefined) => (id ? d.refs.nameOf(id) : undefined);
   const human = (t: string) => humaniseNotice(t, (id) => nameOf(id)).replace(/`\/incident /g, '`incident ');
 
-  function run(req: { key: string; incidentKey: string | null; command: Command; actor: Actor }): CommandOutcome | { ok: false; error: DomainError; replay: false; incident: null } {
+  function run(req: {
+    key: string;
+    incidentKey: string | null;
+    command: Command;
+    actor: Actor;
+  }): CommandOutcome | { ok: false; error: DomainError; replay: false; incident: null } {
     try {
       const o = d.service.handle(req);
       if (o.ok && !o.replay) d.dispatcher.kick();
       return o;
     } catch (e) {
-      d.logger?.error({ err: e instanceof Error ? e.message : String(e), key: req.key, command: req.command.type }, 'teams command failed');
-      return { ok: false, error: { code: 'conflict', message: SOMETHING_WENT_WRONG }, replay: false, incident: null };
+      d.logger?.error(
+        { err: e instanceof Error ? e.message : String(e), key: req.key, command: req.command.type },
+        'teams command failed',
+      );
+      return {
+        ok: false,
+        error: { code: 'conflict', message: SOMETHING_WENT_WRONG },
+        replay: false,
+        incident: null,
+      };
     }
   }
 
@@ -134,7 +156,12 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
   }
 
   function precheck(incident: Incident, command: Command, actor: Actor): DomainError | null {
-    const r = decide(incident, command, { actor, now: now(), playbook: d.service.playbookFor(incident), admins: d.admins });
+    const r = decide(incident, command, {
+      actor,
+      now: now(),
+      playbook: d.service.playbookFor(incident),
+      admins: d.admins,
+    });
     if (!r.ok && (r.error.code === 'forbidden' || r.error.code === 'closed')) return r.error;
     return null;
   }
@@ -147,7 +174,13 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
 
   // ------------------------------------------------------------------ forms
 
-  function formCard(form: FormName, incident: Incident | null, mode: FormMode, values: FormValues = {}, errors: FieldErrors = {}) {
+  function formCard(
+    form: FormName,
+    incident: Incident | null,
+    mode: FormMode,
+    values: FormValues = {},
+    errors: FieldErrors = {},
+  ) {
     const pb = d.service.playbookFor(incident);
     if (form === 'declare' || !incident) return declareFormCard(pb, mode, values, errors);
     if (form === 'phase') return phaseFormCard(pb, incident, mode, values, errors);
@@ -157,7 +190,10 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
   function formDefaults(form: FormName, incident: Incident | null): FormValues {
     if (!incident || form !== 'alert') return {};
     const ic = incident.roles[d.service.playbookFor(incident).commanderRole]?.[0];
-    return { start_time: utcStamp(incident.declaredAt), ...(ic && nameOf(ic) ? { commander: nameOf(ic) } : {}) };
+    return {
+      start_time: utcStamp(incident.declaredAt),
+      ...(ic && nameOf(ic) ? { commander: nameOf(ic) } : {}),
+    };
   }
 
   /** The command a form would issue, for the permission pre-check before showing it. */
@@ -167,9 +203,17 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     return null;
   }
 
-  type FormResult = { ok: true; text: string } | { ok: false; values: FormValues; errors: FieldErrors; incident: Incident | null };
+  type FormResult =
+    | { ok: true; text: string }
+    | { ok: false; values: FormValues; errors: FieldErrors; incident: Incident | null };
 
-  function submitForm(form: FormName, data: Json, actor: Actor, conversationId: string, key: string): FormResult {
+  function submitForm(
+    form: FormName,
+    data: Json,
+    actor: Actor,
+    conversationId: string,
+    key: string,
+  ): FormResult {
     const values: FormValues = { ...data };
     delete values.action;
     delete values.msteams;
@@ -188,7 +232,10 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       const o = run({ key, incidentKey: null, actor, command: { type: 'declare', key: '', ...parsed.data } });
       if (!o.ok) return { ok: false, values, errors: { _: human(o.error.message) }, incident: null };
       d.refs.setDeclaredIn(o.incident.key, conversationId);
-      return { ok: true, text: `${o.incident.drill ? 'DRILL: ' : ''}${o.incident.key} declared: ${o.incident.title}. ${noticeText(o, actor)}` };
+      return {
+        ok: true,
+        text: `${o.incident.drill ? 'DRILL: ' : ''}${o.incident.key} declared: ${o.incident.title}. ${noticeText(o, actor)}`,
+      };
     }
     const incident = incidentFor(conversationId, data.incidentKey);
     if (!incident) return { ok: false, values, errors: { _: 'There is no such incident.' }, incident: null };
@@ -200,7 +247,9 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     } else {
       const template = FORM_TEMPLATE[form]!;
       const def = findTemplate(pb, template);
-      const raw = Object.fromEntries(def.fields.map((f) => [f.id, typeof data[f.id] === 'string' ? data[f.id] : undefined]));
+      const raw = Object.fromEntries(
+        def.fields.map((f) => [f.id, typeof data[f.id] === 'string' ? data[f.id] : undefined]),
+      );
       const v = validateTemplateFields(pb, template, raw);
       if (!v.ok) return { ok: false, values, errors: v.errors, incident };
       command =
@@ -211,7 +260,8 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
             : { type: 'close', confirmed: confirmedCriteria(values), fields: v.fields };
     }
     const o = run({ key, incidentKey: incident.key, actor, command });
-    if (!o.ok) return { ok: false, values, errors: { _: human(o.error.message) }, incident: o.incident ?? incident };
+    if (!o.ok)
+      return { ok: false, values, errors: { _: human(o.error.message) }, incident: o.incident ?? incident };
     const done = noticeText(o, actor);
     const what =
       form === 'phase'
@@ -230,7 +280,13 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     try {
       if (a.serviceUrl && a.conversation?.id) {
         const ref = conversationRefFrom(a);
-        d.refs.remember({ ...ref, ...(a.conversation.conversationType ? { conversationType: a.conversation.conversationType } : {}) }, at);
+        d.refs.remember(
+          {
+            ...ref,
+            ...(a.conversation.conversationType ? { conversationType: a.conversation.conversationType } : {}),
+          },
+          at,
+        );
       }
       const userId = a.from?.aadObjectId ?? a.from?.id;
       if (userId && a.from?.role !== 'bot') {
@@ -246,7 +302,10 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         );
       }
     } catch (e) {
-      d.logger?.warn({ err: e instanceof Error ? e.message : String(e) }, 'teams: could not store the conversation reference');
+      d.logger?.warn(
+        { err: e instanceof Error ? e.message : String(e) },
+        'teams: could not store the conversation reference',
+      );
     }
     await ctx.next();
   });
@@ -258,7 +317,8 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     if (a.value && !a.text) {
       // Action.Submit fallback of an Action.Execute (clients without Universal Actions)
       const card = await cardAction(a);
-      if ('value' in card && card.type === 'application/vnd.microsoft.card.adaptive') await ctx.send(cardMessage(card.value as never));
+      if ('value' in card && card.type === 'application/vnd.microsoft.card.adaptive')
+        await ctx.send(cardMessage(card.value as never));
       return;
     }
     if (a.id && !d.outbox.firstSighting(`teams:msg:${a.id}`, now())) return; // a redelivered message
@@ -272,7 +332,10 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         await ctx.send(activity);
       } catch (e) {
         // the command itself is stored; only the answer was lost (the outbox carries everything else)
-        d.logger?.warn({ err: e instanceof Error ? e.message : String(e) }, 'teams: could not answer in the conversation');
+        d.logger?.warn(
+          { err: e instanceof Error ? e.message : String(e) },
+          'teams: could not answer in the conversation',
+        );
       }
     };
     const reply = (t: string) => send({ type: 'message', text: activityText(t, 4000) });
@@ -298,16 +361,30 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         const ic = i.roles[ipb.commanderRole]?.[0];
         return `${i.drill ? 'DRILL ' : ''}**${i.key}** ${cardText(i.title, 150)}: ${findPhase(ipb, i.phase)?.name ?? i.phase}, IC ${cardText(nameOf(ic) ?? 'unknown', 80)}, declared ${utcStamp(i.declaredAt)}`;
       });
-      await send(cardMessage(textCard('Open incidents', lines.length ? lines : ['No open incidents.']), `${open.length} open incidents`));
+      await send(
+        cardMessage(
+          textCard('Open incidents', lines.length ? lines : ['No open incidents.']),
+          `${open.length} open incidents`,
+        ),
+      );
       return;
     }
     if (intent.verb === 'declare') {
-      await send(cardMessage(declareFormCard(pb, 'inline', intent.title ? { title: intent.title } : {}), 'Declare an incident'));
+      await send(
+        cardMessage(
+          declareFormCard(pb, 'inline', intent.title ? { title: intent.title } : {}),
+          'Declare an incident',
+        ),
+      );
       return;
     }
     const incident = incidentFor(conversationId);
     if (!incident) {
-      await reply(teamsText(notInIncidentChannel(intent.verb === 'reclassify' ? 'reclassify' : intent.verb, COMMAND_PREFIX)));
+      await reply(
+        teamsText(
+          notInIncidentChannel(intent.verb === 'reclassify' ? 'reclassify' : intent.verb, COMMAND_PREFIX),
+        ),
+      );
       return;
     }
     const ipb = d.service.playbookFor(incident);
@@ -326,7 +403,9 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
           await reply(human(refusal.message));
           return;
         }
-        await send(cardMessage(formCard(form, incident, 'inline', formDefaults(form, incident)), FORM_TITLES[form]));
+        await send(
+          cardMessage(formCard(form, incident, 'inline', formDefaults(form, incident)), FORM_TITLES[form]),
+        );
         return;
       }
       case 'reclassify':
@@ -350,7 +429,12 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       }
       case 'log':
       case 'decision': {
-        const o = run({ key, incidentKey: incident.key, actor, command: { type: intent.verb, text: intent.text } });
+        const o = run({
+          key,
+          incidentKey: incident.key,
+          actor,
+          command: { type: intent.verb, text: intent.text },
+        });
         await reply(noticeText(o, actor) || 'Done.');
         return;
       }
@@ -391,7 +475,8 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     }
 
     const incident = incidentFor(conversationId, data.incidentKey);
-    if (!incident) return cardActionErrorResponse(400, 'BadRequest', 'This card is not about a known incident.');
+    if (!incident)
+      return cardActionErrorResponse(400, 'BadRequest', 'This card is not about a known incident.');
     let command: Command | null = null;
     let view: 'summary' | 'checklist' = 'summary';
     const role = typeof data.role === 'string' ? data.role : '';
@@ -406,14 +491,22 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         const user = data[`handover_${role}`];
         if (typeof user !== 'string' || !user) {
           const pb = d.service.playbookFor(incident);
-          return cardActionCardResponse(summaryCard(incident, pb, nameOf, { note: 'Pick the person to hand the role over to.', noteIsError: true }));
+          return cardActionCardResponse(
+            summaryCard(incident, pb, nameOf, {
+              note: 'Pick the person to hand the role over to.',
+              noteIsError: true,
+            }),
+          );
         }
         command = user === actor.id ? { type: 'claim_role', role } : { type: 'assign_role', role, user };
         break;
       }
       case VERB.checkItem:
         view = 'checklist';
-        command = data.state === 'uncheck' ? { type: 'uncheck_item', item: String(data.item) } : { type: 'check_item', item: String(data.item) };
+        command =
+          data.state === 'uncheck'
+            ? { type: 'uncheck_item', item: String(data.item) }
+            : { type: 'check_item', item: String(data.item) };
         break;
       default:
         return cardActionErrorResponse(400, 'BadRequest', `unknown action "${verb}"`);
@@ -423,7 +516,9 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const pb = d.service.playbookFor(current);
     const note = noticeText(o, actor);
     const opts = { note, noteIsError: !o.ok };
-    return cardActionCardResponse(view === 'summary' ? summaryCard(current, pb, nameOf, opts) : checklistCard(current, pb, nameOf, opts));
+    return cardActionCardResponse(
+      view === 'summary' ? summaryCard(current, pb, nameOf, opts) : checklistCard(current, pb, nameOf, opts),
+    );
   }
 
   app.on('card.action', async (ctx) => cardAction(ctx.activity as Json));
@@ -436,13 +531,17 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const form = String(data.dialog ?? 'declare') as FormName;
     if (!(form in FORM_TITLES)) return dialogMessage('Unknown form.');
     const actor = actorOf(a);
-    if (form === 'declare') return dialogContinue(FORM_TITLES.declare, declareFormCard(d.service.playbookFor(null), 'dialog'));
+    if (form === 'declare')
+      return dialogContinue(FORM_TITLES.declare, declareFormCard(d.service.playbookFor(null), 'dialog'));
     const incident = incidentFor(a.conversation?.id, data.incidentKey);
     if (!incident) return dialogMessage('This is not an incident room.');
     const probe = probeCommand(form);
     const refusal = probe ? precheck(incident, probe, actor) : null;
     if (refusal) return dialogMessage(human(refusal.message));
-    return dialogContinue(FORM_TITLES[form], formCard(form, incident, 'dialog', formDefaults(form, incident)));
+    return dialogContinue(
+      FORM_TITLES[form],
+      formCard(form, incident, 'dialog', formDefaults(form, incident)),
+    );
   });
 
   app.on('dialog.submit', async (ctx) => {
@@ -470,7 +569,10 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       incidentFor(conv, data.incidentKey) ??
       (p.replyToId ? d.store.findByRoom('teams', `${channel};messageid=${p.replyToId}`) : null) ??
       d.store.findByRoom('teams', `${channel};messageid=${p.id}`);
-    if (!incident) return messageExtensionMessage("This message is not in an incident's thread, so I can't tell which incident to add it to.");
+    if (!incident)
+      return messageExtensionMessage(
+        "This message is not in an incident's thread, so I can't tell which incident to add it to.",
+      );
     const text = htmlToText(p.body?.content ?? '');
     const source: MessageSource = {
       messageId: `${channel}:${p.id}`,
@@ -485,13 +587,19 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         ? { type: 'decision', text: text || '(no text)', source, ...(note ? { rationale: note } : {}) }
         : { type: 'log', text, source, ...(note ? { note } : {}) };
     const o = run({ key: `teams:${a.id}`, incidentKey: incident.key, actor: actorOf(a), command });
-    return messageExtensionMessage(activityText(`${incident.key}: ${noticeText(o, actorOf(a)) || 'Added to the incident log.'}`, 500));
+    return messageExtensionMessage(
+      activityText(`${incident.key}: ${noticeText(o, actorOf(a)) || 'Added to the incident log.'}`, 500),
+    );
   });
 }
 
 /** Slack-flavoured help text (`*bold*`, `&lt;`) made readable in Teams. */
 function teamsText(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/\*([^*\n]+)\*/g, '$1');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\*([^*\n]+)\*/g, '$1');
 }
 
 export function helpCard() {
@@ -499,6 +607,8 @@ export function helpCard() {
     .split('\n')
     .slice(1)
     .map((l) => cardText(teamsText(l), 300));
-  lines.push(cardText('On any message in an incident thread: ... > More actions > "Add to incident log".', 300));
+  lines.push(
+    cardText('On any message in an incident thread: ... > More actions > "Add to incident log".', 300),
+  );
   return textCard('Incident bot: runs the emergency procedures handbook', lines);
 }

@@ -14,15 +14,15 @@
  */
 import type { App } from '@microsoft/teams.apps';
 import type { Incident } from '../../core/incident.js';
-import type { OutboxRow, OutboxStore } from '../sqlite/outbox-store.js';
-import type { SendResult, Sender } from '../../workflows/dispatcher.js';
+import type { Sender, SendResult } from '../../workflows/dispatcher.js';
 import type { IncidentService } from '../../workflows/incident-service.js';
+import type { OutboxRow, OutboxStore } from '../sqlite/outbox-store.js';
+import { cardMessage } from './cards.js';
+import { activityText } from './escape.js';
 import { checklistCard, type NameOf, summaryCard } from './incident-cards.js';
 import { renderPost } from './posts.js';
 import { createChannelThread, sendToConversation, updateActivity } from './proactive.js';
 import { channelOf, type StoredRef, type TeamsRefStore } from './refs-store.js';
-import { activityText } from './escape.js';
-import { cardMessage } from './cards.js';
 
 export interface TeamsSenderOptions {
   app: App;
@@ -51,7 +51,9 @@ export function classifyError(e: unknown): Exclude<SendResult, { status: 'sent' 
   if (status === undefined) return { status: 'retry', error: message };
   if ([408, 412, 429, 500, 502, 503, 504].includes(status)) {
     const afterMs = retryAfterMs(err.response?.headers);
-    return afterMs !== undefined ? { status: 'retry', error: message, afterMs } : { status: 'retry', error: message };
+    return afterMs !== undefined
+      ? { status: 'retry', error: message, afterMs }
+      : { status: 'retry', error: message };
   }
   return { status: 'failed', error: message };
 }
@@ -101,7 +103,10 @@ export class TeamsSender implements Sender {
 
   private summary(incident: Incident) {
     const pb = this.o.service.playbookFor(incident);
-    return cardMessage(summaryCard(incident, pb, this.nameOf), activityText(`${incident.drill ? 'DRILL: ' : ''}${incident.key}: ${incident.title}`, 500));
+    return cardMessage(
+      summaryCard(incident, pb, this.nameOf),
+      activityText(`${incident.drill ? 'DRILL: ' : ''}${incident.key}: ${incident.title}`, 500),
+    );
   }
 
   private async createRoom(row: OutboxRow, incident: Incident): Promise<SendResult> {
@@ -116,20 +121,46 @@ export class TeamsSender implements Sender {
           ...(base.tenantId ? { tenantId: base.tenantId } : {}),
           activity: this.summary(incident),
         });
-        this.o.refs.remember({ ...base, conversationId: thread.conversationId, channelId: channelOf(channel), conversationType: 'channel' }, new Date());
-        this.o.outbox.setMessageRef(incident.key, 'teams', 'summary', thread.conversationId, thread.activityId);
+        this.o.refs.remember(
+          {
+            ...base,
+            conversationId: thread.conversationId,
+            channelId: channelOf(channel),
+            conversationType: 'channel',
+          },
+          new Date(),
+        );
+        this.o.outbox.setMessageRef(
+          incident.key,
+          'teams',
+          'summary',
+          thread.conversationId,
+          thread.activityId,
+        );
         const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(channelOf(channel))}/${encodeURIComponent(thread.activityId)}`;
         const r = this.o.service.handle({
           key: `teams:room:${incident.key}`,
           incidentKey: incident.key,
-          command: { type: 'room_created', platform: 'teams', roomId: thread.conversationId, name: `${incident.key}: ${incident.title}`.slice(0, 200), link },
+          command: {
+            type: 'room_created',
+            platform: 'teams',
+            roomId: thread.conversationId,
+            name: `${incident.key}: ${incident.title}`.slice(0, 200),
+            link,
+          },
           actor: BOT_ACTOR,
         });
-        return { status: 'sent', result: { conversationId: thread.conversationId, activityId: thread.activityId, ok: r.ok } };
+        return {
+          status: 'sent',
+          result: { conversationId: thread.conversationId, activityId: thread.activityId, ok: r.ok },
+        };
       } catch (e) {
         const c = classifyError(e);
         if (c.status === 'retry' && row.attempts < 3) return c;
-        this.o.logger?.warn({ incident: incident.key, error: c.error }, 'teams: could not create the incident thread; falling back');
+        this.o.logger?.warn(
+          { incident: incident.key, error: c.error },
+          'teams: could not create the incident thread; falling back',
+        );
         return this.fallback(row, incident, `the incident thread could not be created (${c.error})`);
       }
     }
@@ -139,7 +170,8 @@ export class TeamsSender implements Sender {
   private fallback(row: OutboxRow, incident: Incident, reason: string): SendResult {
     const commandKey = row.key.endsWith(':room') ? row.key.slice(0, -':room'.length) : row.key;
     const declaredIn = this.o.refs.declaredIn(incident.key) ?? this.o.refs.declaredIn(commandKey);
-    if (!declaredIn && row.attempts < 3) return { status: 'retry', error: 'declaring conversation not recorded yet', afterMs: 100 };
+    if (!declaredIn && row.attempts < 3)
+      return { status: 'retry', error: 'declaring conversation not recorded yet', afterMs: 100 };
     const r = this.o.service.handle({
       key: `teams:room-failed:${incident.key}`,
       incidentKey: incident.key,
@@ -186,7 +218,11 @@ export class TeamsSender implements Sender {
     }
     const pb = this.o.service.playbookFor(incident);
     const p = renderPost(row.body.template, row.body.data, incident, pb, this.nameOf);
-    const sent = await sendToConversation(this.o.app, this.refFor(conversationId), cardMessage(p.card, p.text));
+    const sent = await sendToConversation(
+      this.o.app,
+      this.refFor(conversationId),
+      cardMessage(p.card, p.text),
+    );
     return { status: 'sent', result: { id: sent.id, conversationId } };
   }
 }

@@ -1,0 +1,65 @@
+// Post-incident review: `/incident review` opens the modal (once the incident is closed) -> record_review,
+// which moves the incident to its final phase.
+import type { Incident } from '../../../core/incident.js';
+import type { StateValues } from '../../../templates/slack/modals/kit.js';
+import { readReview, REVIEW_BLOCK, reviewModal } from '../../../templates/slack/modals/review-modal.js';
+import { VIEW } from '../ids.js';
+import { actorOf, answer, precheck, runCommand, type SlackClient, type SlackContext, type SlackFeature, viewKey } from './common.js';
+import { openView } from './open-modal.js';
+import { incidentFromMeta, refuse } from './view-helpers.js';
+
+/** Why the review cannot be recorded now, or null. */
+export function reviewRefusal(ctx: SlackContext, i: Incident, userId: string, userName?: string): string | null {
+  const pb = ctx.service.playbookFor(i);
+  if (i.reviewedAt || i.review) return `The review of ${i.key} was already recorded.`;
+  if (i.phase !== pb.reviewPhase) {
+    return 'The post-incident review is recorded after the incident is closed (`/incident close`).';
+  }
+  const refusal = precheck(
+    ctx,
+    i,
+    { type: 'record_review', summary: '', whys: [], factors: '', lessons: '' },
+    actorOf(ctx, userId, userName),
+  );
+  return refusal?.message ?? null;
+}
+
+/** Opens the review modal; returns a sentence for the person when it cannot. */
+export async function openReviewModal(
+  ctx: SlackContext,
+  client: SlackClient,
+  r: { incident: Incident; triggerId: string; channelId: string; userId: string; userName?: string },
+): Promise<string | null> {
+  const refusal = reviewRefusal(ctx, r.incident, r.userId, r.userName);
+  if (refusal) return refusal;
+  return openView(ctx, client, r.triggerId, reviewModal(r.incident, { channelId: r.channelId }));
+}
+
+export const reviewView: SlackFeature = {
+  name: 'review',
+  views: [VIEW.review],
+  register(app, ctx) {
+    app.view(VIEW.review, async ({ ack, body, view, client }) => {
+      const { incident, meta } = incidentFromMeta(ctx, view.private_metadata);
+      if (!incident) return refuse(ack, REVIEW_BLOCK.summary, 'This incident no longer exists.');
+      const read = readReview(view.state.values as StateValues);
+      if (!read.ok) {
+        await ack({ response_action: 'errors', errors: read.errors });
+        return;
+      }
+      const actor = actorOf(ctx, body.user.id, body.user.name);
+      const outcome = runCommand(ctx, {
+        key: viewKey(view),
+        incidentKey: incident.key,
+        command: { type: 'record_review', ...read.value },
+        actor,
+      });
+      if (!outcome.ok) return refuse(ack, REVIEW_BLOCK.summary, outcome.error);
+      await ack();
+      if (outcome.replay) return;
+      const channel = meta.c ?? incident.room?.id;
+      const text = await answer(ctx, client, outcome, actor.id, channel);
+      void text;
+    });
+  },
+};

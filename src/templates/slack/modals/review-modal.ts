@@ -1,0 +1,121 @@
+// Post-incident review: summary, five whys, contributing factors per control objective, lessons learned.
+import { z } from 'zod';
+import { VIEW } from '../../../adapters/slack/ids.js';
+import type { Incident } from '../../../core/incident.js';
+import {
+  type Block,
+  context,
+  cut,
+  encodeMeta,
+  escapeText,
+  input,
+  modal,
+  readText,
+  type StateValues,
+  section,
+  textInput,
+} from './kit.js';
+import { OBJECTIVE_NAMES, OBJECTIVES, type Objective } from './followup-modal.js';
+
+export const REVIEW_BLOCK = {
+  summary: 'summary',
+  why: (n: number) => `why_${n}`,
+  factor: (o: Objective) => `factor_${o}`,
+  lessons: 'lessons',
+} as const;
+
+export const WHYS = 5;
+
+export function reviewModal(i: Incident, o: { channelId: string }): Block {
+  const blocks: Block[] = [
+    section(`${i.drill ? '*DRILL* ' : ''}*${escapeText(i.key)}*: ${escapeText(cut(i.title, 200))}`),
+    input(REVIEW_BLOCK.summary, 'Summary', textInput({ multiline: true, max: 3000 })),
+    context('*Five whys*: ask why until you reach a cause you can act on.'),
+  ];
+  for (let n = 1; n <= WHYS; n++) {
+    blocks.push(
+      input(REVIEW_BLOCK.why(n), `Why ${n}`, textInput({ max: 500 }), n === 1 ? {} : { optional: true }),
+    );
+  }
+  blocks.push(context('*Contributing factors*, by the control objective they touch.'));
+  for (const obj of OBJECTIVES) {
+    blocks.push(
+      input(REVIEW_BLOCK.factor(obj), `${OBJECTIVE_NAMES[obj]} factors`, textInput({ multiline: true, max: 1000 }), {
+        optional: true,
+      }),
+    );
+  }
+  blocks.push(
+    input(REVIEW_BLOCK.lessons, 'Lessons learned', textInput({ multiline: true, max: 3000 }), { optional: true }),
+  );
+  return modal({
+    callbackId: VIEW.review,
+    title: 'Post-incident review',
+    submit: 'Record review',
+    privateMetadata: encodeMeta({ k: i.key, c: o.channelId }),
+    blocks,
+  });
+}
+
+const trimmed = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .transform((s) => s.trim());
+
+const reviewSchema = z.object({
+  summary: z
+    .string({ message: 'The review needs a summary.' })
+    .transform((s) => s.trim())
+    .pipe(z.string().min(1, 'The review needs a summary.').max(3000)),
+  whys: z.array(trimmed(500)),
+  factors: z.partialRecord(z.enum(OBJECTIVES), trimmed(1000)),
+  lessons: trimmed(3000).optional(),
+});
+
+export interface ReviewForm {
+  summary: string;
+  whys: string[];
+  /** One line per control objective with factors: `Risk: ...`. */
+  factors: string;
+  lessons: string;
+}
+
+export function readReview(
+  values: StateValues,
+): { ok: true; value: ReviewForm } | { ok: false; errors: Record<string, string> } {
+  const factors: Partial<Record<Objective, string>> = {};
+  for (const o of OBJECTIVES) {
+    const v = readText(values, REVIEW_BLOCK.factor(o));
+    if (v) factors[o] = v;
+  }
+  const r = reviewSchema.safeParse({
+    summary: readText(values, REVIEW_BLOCK.summary),
+    whys: Array.from({ length: WHYS }, (_, n) => readText(values, REVIEW_BLOCK.why(n + 1)) ?? ''),
+    factors,
+    lessons: readText(values, REVIEW_BLOCK.lessons) ?? undefined,
+  });
+  if (!r.success) {
+    const errors: Record<string, string> = {};
+    for (const issue of r.error.issues) {
+      const [field, sub] = issue.path;
+      const block =
+        field === 'whys' && typeof sub === 'number'
+          ? REVIEW_BLOCK.why(sub + 1)
+          : field === 'factors' && typeof sub === 'string'
+            ? REVIEW_BLOCK.factor(sub as Objective)
+            : String(field ?? REVIEW_BLOCK.summary);
+      errors[block] ??= issue.message;
+    }
+    return { ok: false, errors };
+  }
+  const whys = r.data.whys.filter(Boolean);
+  if (whys.length === 0) return { ok: false, errors: { [REVIEW_BLOCK.why(1)]: 'Give at least the first why.' } };
+  const lines = OBJECTIVES.filter((o) => r.data.factors[o]).map(
+    (o) => `${OBJECTIVE_NAMES[o]}: ${r.data.factors[o]}`,
+  );
+  return {
+    ok: true,
+    value: { summary: r.data.summary, whys, factors: lines.join('\n'), lessons: r.data.lessons ?? '' },
+  };
+}

@@ -1,0 +1,138 @@
+/** The scenario Driver for Teams: everything through POST /api/messages, as people would click it. */
+import { expect } from 'vitest';
+import type { BootedTeamsBot } from '../support/boot-teams-bot.js';
+import {
+  ALICE,
+  addToLogAction,
+  BOB,
+  cardOf,
+  executeClick,
+  findAction,
+  GENERAL_CHANNEL,
+  type Json,
+  mentionMessage,
+  type Person,
+  taskFetch,
+  taskSubmit,
+} from '../teams/activities.js';
+import type { DeclareInput, Driver, LoggedMessage, ScenarioUser } from './steps.js';
+
+export const TEAMS_USERS: Record<ScenarioUser, Person> = { ic: ALICE, comms: BOB };
+
+export function teamsActorIds(): Record<ScenarioUser, string> {
+  return { ic: ALICE.aadObjectId, comms: BOB.aadObjectId };
+}
+
+export class TeamsDriver implements Driver {
+  private key = '';
+  private msgSeq = 0;
+  constructor(private readonly bot: BootedTeamsBot) {}
+
+  private where(user: ScenarioUser, conversationId?: string) {
+    return {
+      serviceUrl: this.bot.connector.serviceUrl,
+      from: TEAMS_USERS[user],
+      ...(conversationId ? { conversationId } : {}),
+    };
+  }
+
+  private get room(): string {
+    const r = this.bot.store.get(this.key)?.room?.id;
+    if (!r) throw new Error('the incident has no room yet');
+    return r;
+  }
+
+  /** The live summary card in the room (posted once, updated in place). */
+  private summary(): Json {
+    const ref = this.bot.outbox.getMessageRef(this.key, 'teams', 'summary');
+    if (!ref) throw new Error('no summary card');
+    return { card: cardOf(this.bot.connector.activityById(ref.ref)), activityId: ref.ref };
+  }
+
+  private async post(activity: Json): Promise<Json> {
+    const res = await this.bot.sendActivity(activity);
+    expect(res.status).toBe(200);
+    return res.body;
+  }
+
+  async declare(form: DeclareInput, by: ScenarioUser): Promise<string> {
+    const conversationId = `${GENERAL_CHANNEL};messageid=17600077${++this.msgSeq}`;
+    const before = this.bot.connector.activities.length;
+    await this.post(mentionMessage(`incident declare ${form.title}`, this.where(by, conversationId)));
+    const sent = await this.bot.connector.waitForActivities(before + 1);
+    const formMsg = sent[before]!;
+    const submit = findAction(cardOf(formMsg.body), (a) => a.data?.form === 'declare');
+    const inputs = { ...form, severeImpact: String(form.severeImpact), drill: String(form.drill) };
+    const res = await this.post(
+      executeClick(submit, inputs, { ...this.where(by, conversationId), replyToId: formMsg.responseId }),
+    );
+    const m = /(INC-\d{4}-\d{4}) declared/.exec(JSON.stringify(res.value));
+    if (!m) throw new Error(`declare failed: ${JSON.stringify(res)}`);
+    this.key = m[1]!;
+    await this.bot.settle();
+    return this.key;
+  }
+
+  async claim(role: string, user: ScenarioUser): Promise<void> {
+    // the card shows no Claim button for a role the person already holds (the declarer is the commander)
+    if (this.bot.store.get(this.key)?.roles[role]?.includes(TEAMS_USERS[user].aadObjectId)) return;
+    const { card, activityId } = this.summary();
+    const action = findAction(card, (a) => a.verb === 'role_claim' && a.data.role === role);
+    await this.post(executeClick(action, {}, { ...this.where(user, this.room), replyToId: activityId }));
+  }
+
+  private async dialog(form: string, by: ScenarioUser, values: Record<string, string>): Promise<void> {
+    const { card } = this.summary();
+    const open = findAction(card, (a) => a.type === 'Action.Submit' && a.data?.dialog === form);
+    const fetched = await this.post(taskFetch(open, this.where(by, this.room)));
+    if (fetched.task?.type !== 'continue')
+      throw new Error(`dialog ${form} refused: ${JSON.stringify(fetched)}`);
+    const submit = findAction(fetched.task.value.card.content, (a) => a.type === 'Action.Submit');
+    const res = await this.post(taskSubmit({ ...submit.data, ...values }, this.where(by, this.room)));
+    if (res.task?.type !== 'message')
+      throw new Error(
+        `dialog ${form} not accepted: ${JSON.stringify(res.task?.value?.card?.content?.body?.filter((e: Json) => e.color === 'Attention'))}`,
+      );
+  }
+
+  alert(fields: Record<string, string>, by: ScenarioUser): Promise<void> {
+    return this.dialog('alert', by, fields);
+  }
+
+  update(fields: Record<string, string>, by: ScenarioUser): Promise<void> {
+    return this.dialog('update', by, fields);
+  }
+
+  advancePhase(confirmed: string[]): Promise<void> {
+    return this.dialog('phase', 'ic', Object.fromEntries(confirmed.map((c) => [`crit_${c}`, 'true'])));
+  }
+
+  close(confirmed: string[], fields: Record<string, string>): Promise<void> {
+    return this.dialog('close', 'ic', {
+      ...fields,
+      ...Object.fromEntries(confirmed.map((c) => [`crit_${c}`, 'true'])),
+    });
+  }
+
+  async logMessage(msg: LoggedMessage): Promise<void> {
+    const room = this.room;
+    const channel = room.split(';')[0]!;
+    const res = await this.post(
+      addToLogAction(
+        {
+          id: `17600088${++this.msgSeq}`,
+          html: `<p>${msg.text}</p>`,
+          author: TEAMS_USERS[msg.author],
+          createdDateTime: msg.writtenAt,
+          channel,
+        },
+        this.where('ic', room),
+      ),
+    );
+    expect(res.task?.type).toBe('message');
+  }
+
+  settle(): Promise<void> {
+    return this.bot.settle();
+  }
+}
