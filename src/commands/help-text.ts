@@ -47,7 +47,32 @@ export const VERBS: readonly VerbInfo[] = [
     scope: 'incident',
   },
   { verb: 'log', args: '<text>', summary: 'Add a note to the decision log.', scope: 'incident' },
-  { verb: 'decision', args: '<text>', summary: 'Record a decision in the decision log.', scope: 'incident' },
+  {
+    verb: 'decision',
+    args: '<text> [because <rationale>]',
+    summary: 'Record a decision (and why) in the decision log.',
+    scope: 'incident',
+  },
+  { verb: 'evidence', args: '<link or text>', summary: 'Record a piece of evidence.', scope: 'incident' },
+  {
+    verb: 'followup',
+    args: '',
+    summary: 'Add a follow-up action with owner, due date and control objective (opens a form).',
+    scope: 'incident',
+  },
+  { verb: 'followups', args: '', summary: 'List the follow-ups and mark them done.', scope: 'incident' },
+  {
+    verb: 'review',
+    args: '',
+    summary: 'Record the post-incident review after closure (opens a form).',
+    scope: 'incident',
+  },
+  {
+    verb: 'export',
+    args: '',
+    summary: 'Upload the review document (Markdown + timeline SVG) to this channel.',
+    scope: 'incident',
+  },
 ];
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -14,7 +14,12 @@ export type IncidentIntent =
   | { verb: 'reclassify' }
   | { verb: 'close' }
   | { verb: 'log'; text: string }
-  | { verb: 'decision'; text: string }
+  | { verb: 'decision'; text: string; rationale?: string }
+  | { verb: 'evidence'; text: string }
+  | { verb: 'followup' }
+  | { verb: 'followups' }
+  | { verb: 'review' }
+  | { verb: 'export' }
   | { verb: 'usage'; of: string; problem: string }
   | { verb: 'unknown'; word: string };
 
@@ -30,6 +35,8 @@ const ALIASES: Record<string, string> = {
   note: 'log',
   decide: 'decision',
   roles: 'role',
+  'follow-up': 'followup',
+  'follow-ups': 'followups',
 };
 
 /** A Slack user mention as it arrives in command text: `<@U123>` or `<@U123|name>`. */
@@ -53,16 +60,34 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
     case 'phase':
     case 'reclassify':
     case 'close':
+    case 'followup':
+    case 'followups':
+    case 'review':
+    case 'export':
       return { verb };
     case 'log':
     case 'decision':
+    case 'evidence': {
       if (!rest)
         return {
           verb: 'usage',
           of: verb,
-          problem: verb === 'log' ? 'Say what to log.' : 'Say what was decided.',
+          problem:
+            verb === 'log'
+              ? 'Say what to log.'
+              : verb === 'decision'
+                ? 'Say what was decided.'
+                : 'Give a link or describe the evidence.',
         };
+      if (verb !== 'decision') return { verb, text: rest };
+      // "<decision> because <rationale>": the first " because " splits them.
+      const because = /\s+because\s+/i.exec(rest);
+      if (because && because.index > 0) {
+        const rationale = rest.slice(because.index + because[0].length).trim();
+        if (rationale) return { verb, text: rest.slice(0, because.index).trim(), rationale };
+      }
       return { verb, text: rest };
+    }
     case 'role': {
       const parts = rest.split(/\s+/).filter(Boolean);
       if (parts.length === 0) return { verb: 'usage', of: 'role', problem: 'Name the role.' };

@@ -1,15 +1,19 @@
 // Wires every Slack feature's listeners onto one Bolt app.
 import type { App } from '@slack/bolt';
-import { SHORTCUT } from './ids.js';
 import { checklistActions } from './listeners/checklist-actions.js';
+import { followupActions } from './listeners/followup-actions.js';
+import { logShortcut } from './listeners/log-shortcut.js';
+import { messageEvents } from './listeners/message-events.js';
 import { closeView } from './listeners/close-view.js';
 import { type SlackContext, type SlackDeps, type SlackFeature, slackContext } from './listeners/common.js';
 import { communicationViews } from './listeners/communication-views.js';
 import { declareView } from './listeners/declare-view.js';
 import { phaseView } from './listeners/phase-view.js';
 import { reclassifyView } from './listeners/reclassify-view.js';
+import { reviewView } from './listeners/review-view.js';
 import { roleActions } from './listeners/role-actions.js';
 import { slashCommand } from './listeners/slash-command.js';
+import { snoozeActions } from './listeners/snooze-actions.js';
 
 export type { SlackDeps } from './listeners/common.js';
 
@@ -22,15 +26,18 @@ export const FEATURES: readonly SlackFeature[] = [
   reclassifyView,
   roleActions,
   checklistActions,
+  logShortcut,
+  messageEvents,
+  followupActions,
+  reviewView,
+  snoozeActions,
 ];
 
 /**
  * Callback ids slack/manifest.json declares whose listener is not registered here yet, with why.
  * The manifest test allows these and nothing else; remove an entry when its listener joins FEATURES.
  */
-export const PENDING_CALLBACKS: Readonly<Record<string, string>> = {
-  [SHORTCUT.addToLog]: 'message shortcut "Add to incident log": listener comes with the decision-log work',
-};
+export const PENDING_CALLBACKS: Readonly<Record<string, string>> = {};
 
 export interface RegisteredCallbacks {
   commands: string[];

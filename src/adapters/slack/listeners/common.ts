@@ -56,6 +56,16 @@ export interface SlackFeature {
 export const SOMETHING_WENT_WRONG =
   'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
 
+/** The answer when SQLite could not take the write lock in time (another writer held it too long). */
+export const DATABASE_BUSY =
+  'I could not save that: the incident database is busy. Nothing was changed; please try again in a moment.';
+
+/** SQLITE_BUSY / SQLITE_LOCKED (and their extended codes) from better-sqlite3. */
+export function isDatabaseBusy(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
+}
+
 // ------------------------------------------------------------------ idempotency keys
 
 /** Slash command: one trigger_id per invocation; a retry carries the same one. */
@@ -108,10 +118,13 @@ export function runCommand(
     if (outcome.ok && !outcome.replay) ctx.dispatcher.kick();
     return outcome;
   } catch (e) {
-    ctx.log.error({ err: e, key: req.key, command: req.command.type }, 'slack command failed');
+    // The transaction rolled back: nothing of the command was stored, so "try again" is safe.
+    const busy = isDatabaseBusy(e);
+    if (busy) ctx.log.warn({ err: e, key: req.key, command: req.command.type }, 'database busy; command not saved');
+    else ctx.log.error({ err: e, key: req.key, command: req.command.type }, 'slack command failed');
     return {
       ok: false,
-      error: { code: 'conflict', message: SOMETHING_WENT_WRONG },
+      error: { code: 'conflict', message: busy ? DATABASE_BUSY : SOMETHING_WENT_WRONG },
       replay: false,
       incident: null,
       internal: true,

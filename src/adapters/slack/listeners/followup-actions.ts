@@ -41,19 +41,25 @@ export interface OpenFollowupRequest {
   userName?: string;
 }
 
+/** Why this person cannot add a follow-up now, or null. */
+export function followupRefusal(ctx: SlackContext, incident: Incident, userId: string, userName?: string): string | null {
+  const refusal = precheck(
+    ctx,
+    incident,
+    { type: 'add_followup', id: '', what: '', owner: userId, due: '', objective: 'risk' },
+    actorOf(ctx, userId, userName),
+  );
+  return refusal?.message ?? null;
+}
+
 /** Opens the follow-up modal; returns a sentence for the person when it cannot. */
 export async function openFollowupModal(
   ctx: SlackContext,
   client: SlackClient,
   r: OpenFollowupRequest,
 ): Promise<string | null> {
-  const refusal = precheck(
-    ctx,
-    r.incident,
-    { type: 'add_followup', id: '', what: '', owner: r.userId, due: '', objective: 'risk' },
-    actorOf(ctx, r.userId, r.userName),
-  );
-  if (refusal) return refusal.message;
+  const refusal = followupRefusal(ctx, r.incident, r.userId, r.userName);
+  if (refusal) return refusal;
   return openView(
     ctx,
     client,

@@ -4,7 +4,7 @@ import type { Incident } from '../../../core/incident.js';
 import type { StateValues } from '../../../templates/slack/modals/kit.js';
 import { readReview, REVIEW_BLOCK, reviewModal } from '../../../templates/slack/modals/review-modal.js';
 import { VIEW } from '../ids.js';
-import { actorOf, answer, precheck, runCommand, type SlackClient, type SlackContext, type SlackFeature, viewKey } from './common.js';
+import { actorOf, answer, precheck, runCommand, type SlackClient, type SlackContext, type SlackFeature, tell, viewKey } from './common.js';
 import { openView } from './open-modal.js';
 import { incidentFromMeta, refuse } from './view-helpers.js';
 
@@ -58,8 +58,8 @@ export const reviewView: SlackFeature = {
       await ack();
       if (outcome.replay) return;
       const channel = meta.c ?? incident.room?.id;
-      const text = await answer(ctx, client, outcome, actor.id, channel);
-      void text;
+      await answer(ctx, client, outcome, actor.id, channel);
+      await tell(ctx, client, channel, actor.id, `:memo: Review recorded; ${incident.key} is done. \`/incident export\` writes the review document.`);
     });
   },
 };

@@ -14,7 +14,9 @@ import { SLASH_COMMAND } from '../ids.js';
 import {
   actorOf,
   age,
+  DATABASE_BUSY,
   incidentInChannel,
+  isDatabaseBusy,
   noticesFor,
   runCommand,
   type SlackClient,
@@ -27,6 +29,7 @@ import {
 } from './common.js';
 import { openDeclareModal } from './declare-view.js';
 import { buildModal, type ModalKind, openView } from './open-modal.js';
+import { isRecordIntent, recordVerb } from './record-commands.js';
 
 const MAX_ANSWER = 3500;
 
@@ -120,6 +123,7 @@ async function runVerb(
   if (!incident) return { text: notInIncidentChannel(intent.verb, cmd) };
   const pb = ctx.service.playbookFor(incident);
   const actor = actorOf(ctx, c.user_id, c.user_name);
+  if (isRecordIntent(intent)) return recordVerb(ctx, client, c, incident, intent, actor);
   switch (intent.verb) {
     case 'status':
       return { text: statusText(incident, pb, now) };
@@ -148,8 +152,7 @@ async function runVerb(
       };
     }
     case 'role':
-    case 'log':
-    case 'decision': {
+    case 'log': {
       let command: Command;
       if (intent.verb === 'role') {
         const role = resolveRole(pb, intent.role);
@@ -183,9 +186,17 @@ export const slashCommand: SlackFeature = {
   register(app, ctx) {
     app.command(SLASH_COMMAND, async ({ ack, command, client }) => {
       // Slack may deliver a command twice (retries): the second delivery is acknowledged and ignored.
-      if (
-        !ctx.outbox.firstSighting(`slack:slash:${command.team_id}:${command.trigger_id}`, ctx.service.now())
-      ) {
+      let first: boolean;
+      try {
+        first = ctx.outbox.firstSighting(`slack:slash:${command.team_id}:${command.trigger_id}`, ctx.service.now());
+      } catch (e) {
+        // Never leave Slack without an ack (it would show "dispatch_failed"): say what happened.
+        const busy = isDatabaseBusy(e);
+        ctx.log[busy ? 'warn' : 'error']({ err: e }, 'slash command not recorded');
+        await ack({ response_type: 'ephemeral', text: busy ? DATABASE_BUSY : SOMETHING_WENT_WRONG });
+        return;
+      }
+      if (!first) {
         await ack();
         return;
       }

@@ -1,0 +1,149 @@
+/**
+ * The Slack driver of the platform-neutral scenario: every step goes through Bolt's real HTTP endpoint
+ * as signed Slack requests (modal submissions, buttons, the message shortcut), against the fake Web API.
+ */
+import { ACTION, SHORTCUT, VIEW } from '../../src/adapters/slack/ids.js';
+import type { SlackBot } from '../support/boot-slack-bot.js';
+import { stateValue } from '../support/slack-request.js';
+import type { DeclareInput, Driver, LoggedMessage, ScenarioUser } from './steps.js';
+
+const USERS: Record<ScenarioUser, string> = { ic: 'U0IC', comms: 'U0COMMS' };
+
+export function slackActorIds(): Record<ScenarioUser, string> {
+  return { ...USERS };
+}
+
+async function waitFor<T>(fn: () => T | null | undefined | false, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export class SlackDriver implements Driver {
+  private key = '';
+  private viewN = 0;
+  /** Responses that were not a plain 200 ack, for assertions. */
+  readonly problems: string[] = [];
+
+  constructor(private readonly bot: SlackBot) {}
+
+  private get incident() {
+    const i = this.bot.store.get(this.key);
+    if (!i) throw new Error('no incident yet');
+    return i;
+  }
+
+  private get room(): string {
+    return this.incident.room!.id;
+  }
+
+  private meta(): string {
+    return JSON.stringify({ k: this.key, c: this.room });
+  }
+
+  private async submit(callbackId: string, by: ScenarioUser, values: Record<string, Record<string, unknown>>) {
+    const res = await this.bot.sim.viewSubmission({
+      callbackId,
+      userId: USERS[by],
+      values,
+      privateMetadata: this.meta(),
+      viewId: `VSCEN${++this.viewN}`,
+    });
+    if (res.status !== 200 || res.body !== '') this.problems.push(`${callbackId}: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+
+  private fields(fields: Record<string, string>): Record<string, Record<string, unknown>> {
+    const values: Record<string, Record<string, unknown>> = {};
+    for (const [id, v] of Object.entries(fields)) {
+      values[`field:${id}`] = { value: id === 'status' ? stateValue.staticSelect(v) : stateValue.plainText(v) };
+    }
+    return values;
+  }
+
+  async declare(form: DeclareInput, by: ScenarioUser): Promise<string> {
+    const before = new Set(this.bot.store.listOpen().map((i) => i.key));
+    const opened = await this.bot.sim.slash(`declare ${form.title}`, { userId: USERS[by], channelId: 'C0GENERAL' });
+    if (opened.status !== 200) this.problems.push(`slash declare: ${opened.status}`);
+    await this.bot.fake.waitForCalls('views.open', 1);
+    const res = await this.bot.sim.viewSubmission({
+      callbackId: VIEW.declare,
+      userId: USERS[by],
+      privateMetadata: JSON.stringify({ c: 'C0GENERAL' }),
+      viewId: `VSCEN${++this.viewN}`,
+      values: {
+        title: { value: stateValue.plainText(form.title) },
+        triggerClass: { value: stateValue.staticSelect(form.triggerClass) },
+        impact: { value: stateValue.plainText(form.impact) },
+        severeImpact: { value: stateValue.radio(form.severeImpact ? 'yes' : 'no') },
+        drill: { value: stateValue.checkboxes(form.drill ? ['drill'] : []) },
+        commander: { value: stateValue.usersSelect(null) },
+      },
+    });
+    if (res.status !== 200) this.problems.push(`declare view: ${res.status}`);
+    const i = await waitFor(() => this.bot.store.listOpen().find((x) => !before.has(x.key)), 'the incident');
+    this.key = i.key;
+    await this.settle();
+    await waitFor(() => this.bot.store.get(this.key)?.room, 'the incident channel');
+    return i.key;
+  }
+
+  async claim(role: string, user: ScenarioUser): Promise<void> {
+    const res = await this.bot.sim.blockAction({
+      actionId: ACTION.claimRole,
+      value: role,
+      userId: USERS[user],
+      channelId: this.room,
+      blockId: `role:${role}:v${this.incident.version}`,
+    });
+    if (res.status !== 200) this.problems.push(`claim ${role}: ${res.status}`);
+    // Claiming a role one already holds (the declarer as IC) is refused ephemerally and changes nothing.
+    await waitFor(() => this.bot.store.get(this.key)!.roles[role]?.includes(USERS[user]), `${user} holds ${role}`);
+  }
+
+  async alert(fields: Record<string, string>, by: ScenarioUser): Promise<void> {
+    await this.submit(VIEW.initialAlert, by, this.fields(fields));
+  }
+
+  async update(fields: Record<string, string>, by: ScenarioUser): Promise<void> {
+    await this.submit(VIEW.statusUpdate, by, this.fields(fields));
+  }
+
+  async advancePhase(confirmed: string[]): Promise<void> {
+    const pb = this.bot.service.playbookFor(this.incident);
+    const next = pb.phases.find((p) => p.id === this.incident.phase)!.next[0]!;
+    await this.submit(VIEW.phase, 'ic', {
+      move: { value: stateValue.radio(`forward:${next}`) },
+      criteria: { value: stateValue.checkboxes(confirmed) },
+    });
+  }
+
+  async logMessage(msg: LoggedMessage): Promise<void> {
+    const ts = `${Math.floor(Date.parse(msg.writtenAt) / 1000)}.000100`;
+    const res = await this.bot.sim.messageShortcut({
+      callbackId: SHORTCUT.addToLog,
+      userId: USERS.ic,
+      channelId: this.room,
+      messageTs: ts,
+      messageText: msg.text,
+      messageUser: USERS[msg.author],
+    });
+    if (res.status !== 200) this.problems.push(`shortcut: ${res.status}`);
+    await waitFor(() => this.bot.store.get(this.key)!.loggedMessages.length > 0, 'the logged message');
+  }
+
+  async close(confirmed: string[], fields: Record<string, string>): Promise<void> {
+    await this.submit(VIEW.close, 'ic', {
+      criteria: { value: stateValue.checkboxes(confirmed) },
+      ...this.fields(fields),
+      facilitator: { value: stateValue.usersSelect(USERS.ic) },
+    });
+  }
+
+  async settle(): Promise<void> {
+    if (!(await this.bot.dispatcher.drain(10_000))) throw new Error('the outbox did not drain');
+  }
+}
