@@ -22,7 +22,20 @@ const text = (max: number, what: string) =>
     .transform(cleanText)
     .pipe(z.string().min(1, `${what} is required`).max(max, `${what} must be at most ${max} characters`));
 
+// Schemas are built once per playbook / template (building a zod schema costs far more than using it).
+const declareCache = new WeakMap<Playbook, ReturnType<typeof buildDeclareSchema>>();
+const templateCache = new WeakMap<TemplateDef, ReturnType<typeof buildTemplateSchema>>();
+
 export function declareFormSchema(pb: Playbook) {
+  let s = declareCache.get(pb);
+  if (!s) {
+    s = buildDeclareSchema(pb);
+    declareCache.set(pb, s);
+  }
+  return s;
+}
+
+function buildDeclareSchema(pb: Playbook) {
   const triggerIds = pb.triggers.map((t) => t.id) as [string, ...string[]];
   return z.object({
     title: text(LIMITS.title, 'Title'),
@@ -38,6 +51,15 @@ export type DeclareForm = z.infer<ReturnType<typeof declareFormSchema>>;
 
 /** A schema for one communication template's fields, built from the playbook's field list. */
 export function templateFormSchema(def: TemplateDef) {
+  let s = templateCache.get(def);
+  if (!s) {
+    s = buildTemplateSchema(def);
+    templateCache.set(def, s);
+  }
+  return s;
+}
+
+function buildTemplateSchema(def: TemplateDef) {
   const shape: Record<string, z.ZodType<string | undefined>> = {};
   for (const f of def.fields) {
     let s: z.ZodType<string | undefined>;

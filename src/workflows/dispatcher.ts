@@ -42,6 +42,7 @@ export class Dispatcher {
   private again = false;
   private readonly lastSent = new Map<string, number>();
   private stopped = false;
+  private draining = 0;
 
   constructor(private readonly o: DispatcherOptions) {}
 
@@ -69,6 +70,7 @@ export class Dispatcher {
 
   /** Asks for a pass soon; passes never overlap. */
   kick(): void {
+    if (this.stopped && !this.timer && this.draining === 0) return;
     if (this.running) {
       this.again = true;
       return;
@@ -110,6 +112,12 @@ export class Dispatcher {
     const sender = this.o.senders[row.platform];
     if (!incident || !sender) {
       this.o.outbox.markFailed(row.id, this.now(), incident ? `no sender for ${row.platform}` : 'incident not found');
+      return true;
+    }
+    // A live view (summary, checklist) renders the incident's current state: when a newer refresh of the
+    // same view is already queued in this lane, this one is superseded and costs no API call.
+    if (row.body.kind === 'view' && this.o.outbox.hasLaterView(row)) {
+      this.o.outbox.markSent(row.id, this.now(), { superseded: true });
       return true;
     }
     const started = Date.now();
@@ -164,6 +172,15 @@ export class Dispatcher {
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     await this.idle();
+    this.draining++;
+    try {
+      return await this.drainLoop(deadline);
+    } finally {
+      this.draining--;
+    }
+  }
+
+  private async drainLoop(deadline: number): Promise<boolean> {
     while (Date.now() < deadline) {
       if (this.o.outbox.pending().length === 0) return true;
       const n = await this.runOnce();

@@ -22,7 +22,11 @@ afterEach(async () => {
   await bot.close();
 });
 
-async function waitFor<T>(fn: () => T | null | undefined | false, what: string, timeoutMs = 3000): Promise<T> {
+async function waitFor<T>(
+  fn: () => T | null | undefined | false,
+  what: string,
+  timeoutMs = 3000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = fn();
@@ -64,7 +68,8 @@ function ephemeralTo(user: string, match: RegExp | string) {
   return waitFor(
     () =>
       bot.fake.ephemerals.find(
-        (e) => e.user === user && (typeof match === 'string' ? e.text?.includes(match) : match.test(e.text ?? '')),
+        (e) =>
+          e.user === user && (typeof match === 'string' ? e.text?.includes(match) : match.test(e.text ?? '')),
       ),
     `ephemeral to ${user} matching ${String(match)}`,
   );
@@ -82,7 +87,12 @@ function closeForReview(incident: Incident): Incident {
   const actor = { platform: 'slack' as const, id: IC };
   let n = 0;
   const handle = (command: Parameters<typeof bot.service.handle>[0]['command']) => {
-    const o = bot.service.handle({ key: `test:setup:${incident.key}:${n++}`, incidentKey: incident.key, command, actor });
+    const o = bot.service.handle({
+      key: `test:setup:${incident.key}:${n++}`,
+      incidentKey: incident.key,
+      command,
+      actor,
+    });
     expect(o.ok, JSON.stringify(o.ok ? null : o.error)).toBe(true);
   };
   for (;;) {
@@ -117,11 +127,16 @@ describe('"Add to incident log" shortcut', () => {
       messageText: 'Consumer lag is back to zero <!channel>',
       messageUser: CAROL,
     });
-    payload.message.files = [{ id: 'F1', name: 'lag.png', permalink: 'https://example.slack.com/files/U0CAROL/F1/lag.png' }];
+    payload.message.files = [
+      { id: 'F1', name: 'lag.png', permalink: 'https://example.slack.com/files/U0CAROL/F1/lag.png' },
+    ];
     const res = await bot.sim.sendPayload(payload);
     expect(res.status).toBe(200);
     await ephemeralTo(BOB, 'Added to the incident log');
-    await waitFor(() => bot.fake.reactions.find((r) => r.channel === room && r.timestamp === '1714570000.000100'), 'the :memo: reaction');
+    await waitFor(
+      () => bot.fake.reactions.find((r) => r.channel === room && r.timestamp === '1714570000.000100'),
+      'the :memo: reaction',
+    );
     expect(bot.fake.reactions.find((r) => r.timestamp === '1714570000.000100')!.name).toBe('memo');
     const [note] = entries(incident.key, 'note');
     expect(note!.payload).toMatchObject({
@@ -133,7 +148,9 @@ describe('"Add to incident log" shortcut', () => {
     expect(note!.at).toBe('2024-05-01T13:26:40.000Z');
     expect(note!.source).toMatch(/^https:\/\/example\.slack\.com\/archives\//);
     const evidence = entries(incident.key, 'evidence');
-    expect(evidence.map((e) => e.payload)).toEqual([{ name: 'lag.png', link: 'https://example.slack.com/files/U0CAROL/F1/lag.png' }]);
+    expect(evidence.map((e) => e.payload)).toEqual([
+      { name: 'lag.png', link: 'https://example.slack.com/files/U0CAROL/F1/lag.png' },
+    ]);
     expect(bot.store.get(incident.key)!.loggedMessages).toEqual([`${room}:1714570000.000100`]);
     expect(bot.fake.callsTo('views.open')).toHaveLength(0);
     await settle();
@@ -248,19 +265,26 @@ describe('slash verbs of the record', () => {
       text: 'Fail over to the DR site',
       rationale: 'the primary DB is corrupt',
     });
-    const e = await bot.sim.slash('evidence <https://grafana.example.com/d/lag|lag dashboard> consumer lag graph', {
+    const e = await bot.sim.slash(
+      'evidence <https://grafana.example.com/d/lag|lag dashboard> consumer lag graph',
+      {
+        userId: BOB,
+        channelId: room,
+      },
+    );
+    expect(e.body.text).toBe('Evidence recorded.');
+    const t = await bot.sim.slash('evidence Vendor confirmed the outage by phone', {
       userId: BOB,
       channelId: room,
     });
-    expect(e.body.text).toBe('Evidence recorded.');
-    const t = await bot.sim.slash('evidence Vendor confirmed the outage by phone', { userId: BOB, channelId: room });
     expect(t.body.text).toBe('Evidence recorded.');
     expect(entries(incident.key, 'evidence').map((x) => x.payload)).toEqual([
       { name: 'consumer lag graph', link: 'https://grafana.example.com/d/lag' },
       { name: 'Vendor confirmed the outage by phone', link: null },
     ]);
     const help = await bot.sim.slash('help', { userId: BOB, channelId: room });
-    for (const verb of ['evidence', 'followup', 'followups', 'review', 'export']) expect(help.body.text).toContain(`/incident ${verb}`);
+    for (const verb of ['evidence', 'followup', 'followups', 'review', 'export'])
+      expect(help.body.text).toContain(`/incident ${verb}`);
     const outside = await bot.sim.slash('export', { userId: BOB, channelId: 'C0GENERAL' });
     expect(outside.body.text).toMatch(/works in an incident's channel/);
     await settle();
@@ -279,7 +303,12 @@ describe('message events', () => {
       ts: '1714570400.000500',
       text: 'heap dump',
       files: [
-        { id: 'F9', name: 'heap.hprof', permalink: 'https://example.slack.com/files/U0CAROL/F9/heap.hprof', url_private: 'https://files.example/F9' },
+        {
+          id: 'F9',
+          name: 'heap.hprof',
+          permalink: 'https://example.slack.com/files/U0CAROL/F9/heap.hprof',
+          url_private: 'https://files.example/F9',
+        },
       ],
     };
     const first = await bot.sim.event(event, { eventId: 'EvFILE1' });
@@ -323,7 +352,13 @@ describe('message events', () => {
       subtype: 'message_changed',
       channel: room,
       hidden: true,
-      message: { type: 'message', user: BOB, ts: '1714570500.000600', text: 'Restart at 14:30', edited: { user: BOB, ts: '1714570600.000000' } },
+      message: {
+        type: 'message',
+        user: BOB,
+        ts: '1714570500.000600',
+        text: 'Restart at 14:30',
+        edited: { user: BOB, ts: '1714570600.000000' },
+      },
       previous_message: { type: 'message', user: BOB, ts: '1714570500.000600', text: 'Restart at 14:00' },
     };
     await bot.sim.event(edit, { eventId: 'EvEDIT1' });
@@ -331,7 +366,11 @@ describe('message events', () => {
     await bot.sim.event(edit, { eventId: 'EvEDIT1', retryNum: 1 });
     // an edit of a message that is not in the log
     await bot.sim.event(
-      { ...edit, message: { ...edit.message, ts: '1714579999.000001' }, previous_message: { ...edit.previous_message, ts: '1714579999.000001' } },
+      {
+        ...edit,
+        message: { ...edit.message, ts: '1714579999.000001' },
+        previous_message: { ...edit.previous_message, ts: '1714579999.000001' },
+      },
       { eventId: 'EvEDIT2' },
     );
     const del = {
@@ -390,19 +429,42 @@ describe('follow-ups', () => {
     expect(ok.body).toBe('');
     const f = bot.store.get(incident.key)!.followups;
     expect(f).toHaveLength(1);
-    expect(f[0]).toMatchObject({ what: 'Add lag alerting on the consumer group', owner: BOB, due: '2024-06-01', objective: 'resilience', state: 'open' });
+    expect(f[0]).toMatchObject({
+      what: 'Add lag alerting on the consumer group',
+      owner: BOB,
+      due: '2024-06-01',
+      objective: 'resilience',
+      state: 'open',
+    });
     await ephemeralTo(IC, f[0]!.id);
 
     await bot.sim.slash('followups', { userId: CAROL, channelId: room });
-    const list = await waitFor(() => bot.fake.ephemerals.find((e) => e.user === CAROL && e.blocks), 'the follow-up list');
-    const button = list.blocks!.find((b: { accessory?: { action_id: string } }) => b.accessory?.action_id === ACTION.followupDone).accessory;
+    const list = await waitFor(
+      () => bot.fake.ephemerals.find((e) => e.user === CAROL && e.blocks),
+      'the follow-up list',
+    );
+    const button = list.blocks!.find(
+      (b: { accessory?: { action_id: string } }) => b.accessory?.action_id === ACTION.followupDone,
+    ).accessory;
     expect(button.value).toBe(`${incident.key}:${f[0]!.id}`);
 
     // not the owner: refused
-    await bot.sim.blockAction({ actionId: ACTION.followupDone, value: button.value, userId: CAROL, channelId: room, isEphemeral: true });
+    await bot.sim.blockAction({
+      actionId: ACTION.followupDone,
+      value: button.value,
+      userId: CAROL,
+      channelId: room,
+      isEphemeral: true,
+    });
     await ephemeralTo(CAROL, 'Only the owner or the incident commander');
     // the owner: done (a double click is one command)
-    const click = bot.sim.blockActionPayload({ actionId: ACTION.followupDone, value: button.value, userId: BOB, channelId: room, isEphemeral: true });
+    const click = bot.sim.blockActionPayload({
+      actionId: ACTION.followupDone,
+      value: button.value,
+      userId: BOB,
+      channelId: room,
+      isEphemeral: true,
+    });
     await bot.sim.sendPayload(click);
     await bot.sim.sendPayload(click, { retryNum: 1 });
     await ephemeralTo(BOB, 'Follow-up marked done');
@@ -470,7 +532,10 @@ describe('review and export', () => {
     expect(res.body.text).toContain('Exporting');
     await ephemeralTo(BOB, 'Uploaded');
     const uploads = [...bot.fake.uploads.values()];
-    expect(uploads.map((u) => u.filename).sort()).toEqual([`${incident.key}-timeline.svg`, `${incident.key}.md`]);
+    expect(uploads.map((u) => u.filename).sort()).toEqual([
+      `${incident.key}-timeline.svg`,
+      `${incident.key}.md`,
+    ]);
     for (const u of uploads) {
       expect(u.completed).toBe(true);
       expect(u.channel_id).toBe(room);

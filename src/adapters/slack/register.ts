@@ -1,13 +1,13 @@
 // Wires every Slack feature's listeners onto one Bolt app.
 import type { App } from '@slack/bolt';
 import { checklistActions } from './listeners/checklist-actions.js';
-import { followupActions } from './listeners/followup-actions.js';
-import { logShortcut } from './listeners/log-shortcut.js';
-import { messageEvents } from './listeners/message-events.js';
 import { closeView } from './listeners/close-view.js';
 import { type SlackContext, type SlackDeps, type SlackFeature, slackContext } from './listeners/common.js';
 import { communicationViews } from './listeners/communication-views.js';
 import { declareView } from './listeners/declare-view.js';
+import { followupActions } from './listeners/followup-actions.js';
+import { logShortcut } from './listeners/log-shortcut.js';
+import { messageEvents } from './listeners/message-events.js';
 import { phaseView } from './listeners/phase-view.js';
 import { reclassifyView } from './listeners/reclassify-view.js';
 import { reviewView } from './listeners/review-view.js';

@@ -61,6 +61,19 @@ export class OutboxStore {
     ).map(toRow);
   }
 
+  /** True when a later undelivered refresh of the same live view waits in the row's lane. */
+  hasLaterView(row: OutboxRow): boolean {
+    if (row.body.kind !== 'view') return false;
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM outbox WHERE lane = ? AND id > ? AND sent_at IS NULL AND failed_at IS NULL
+             AND json_extract(body, '$.kind') = 'view' AND json_extract(body, '$.view') = ? LIMIT 1`,
+        )
+        .get(row.lane, row.id, row.body.view) !== undefined
+    );
+  }
+
   markSent(id: number, now: Date, result: unknown): void {
     this.db
       .prepare('UPDATE outbox SET sent_at = ?, attempts = attempts + 1, result = ?, last_error = NULL WHERE id = ?')

@@ -42,7 +42,12 @@ export interface OpenFollowupRequest {
 }
 
 /** Why this person cannot add a follow-up now, or null. */
-export function followupRefusal(ctx: SlackContext, incident: Incident, userId: string, userName?: string): string | null {
+export function followupRefusal(
+  ctx: SlackContext,
+  incident: Incident,
+  userId: string,
+  userName?: string,
+): string | null {
   const refusal = precheck(
     ctx,
     incident,

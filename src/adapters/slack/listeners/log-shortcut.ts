@@ -14,11 +14,11 @@ import {
 } from '../../../templates/slack/modals/log-pick-modal.js';
 import { SHORTCUT, VIEW } from '../ids.js';
 import {
-  type Outcome,
   actorOf,
   errorCode,
   incidentInChannel,
   noticesFor,
+  type Outcome,
   runCommand,
   type SlackClient,
   type SlackContext,
@@ -50,10 +50,18 @@ interface SlackFile {
 export function fileLinks(files: SlackFile[] | undefined): { name: string; permalink: string }[] {
   return (files ?? [])
     .filter((f) => f?.permalink)
-    .map((f) => ({ name: String(f.name || f.title || f.id || 'file').slice(0, 500), permalink: String(f.permalink) }));
+    .map((f) => ({
+      name: String(f.name || f.title || f.id || 'file').slice(0, 500),
+      permalink: String(f.permalink),
+    }));
 }
 
-async function permalinkOf(ctx: SlackContext, client: SlackClient, channel: string, ts: string): Promise<string | undefined> {
+async function permalinkOf(
+  ctx: SlackContext,
+  client: SlackClient,
+  channel: string,
+  ts: string,
+): Promise<string | undefined> {
   try {
     const r = await client.chat.getPermalink({ channel, message_ts: ts });
     return r.permalink ?? undefined;
@@ -67,7 +75,8 @@ async function react(ctx: SlackContext, client: SlackClient, channel: string, ts
   try {
     await client.reactions.add({ channel, timestamp: ts, name: 'memo' });
   } catch (e) {
-    if (errorCode(e) !== 'already_reacted') ctx.log.warn({ err: errorCode(e), channel, ts }, 'could not react');
+    if (errorCode(e) !== 'already_reacted')
+      ctx.log.warn({ err: errorCode(e), channel, ts }, 'could not react');
   }
 }
 
@@ -82,10 +91,19 @@ export function sourceOf(m: LogPickMeta, permalink: string | undefined): Message
 }
 
 /** What to log: a note, or a decision (the note is then its rationale). */
-export function logCommand(m: LogPickMeta, source: MessageSource, o: { decision?: boolean; note?: string } = {}): Command {
+export function logCommand(
+  m: LogPickMeta,
+  source: MessageSource,
+  o: { decision?: boolean; note?: string } = {},
+): Command {
   const note = o.note?.trim();
   if (o.decision) {
-    return { type: 'decision', text: m.t.trim() || '(no text)', ...(note ? { rationale: note } : {}), source };
+    return {
+      type: 'decision',
+      text: m.t.trim() || '(no text)',
+      ...(note ? { rationale: note } : {}),
+      source,
+    };
   }
   return { type: 'log', text: m.t, ...(note ? { note } : {}), source };
 }
@@ -94,7 +112,15 @@ export function logCommand(m: LogPickMeta, source: MessageSource, o: { decision?
 async function logAndAnswer(
   ctx: SlackContext,
   client: SlackClient,
-  o: { key: string; incident: Incident; command: Command; userId: string; userName?: string; m: LogPickMeta; answerIn: string },
+  o: {
+    key: string;
+    incident: Incident;
+    command: Command;
+    userId: string;
+    userName?: string;
+    m: LogPickMeta;
+    answerIn: string;
+  },
 ): Promise<Outcome> {
   const actor = actorOf(ctx, o.userId, o.userName);
   const outcome = runCommand(ctx, { key: o.key, incidentKey: o.incident.key, command: o.command, actor });
@@ -120,12 +146,24 @@ export const logShortcut: SlackFeature = {
       await ack();
       const s = shortcut as MessageShortcut;
       const channel = s.channel?.id;
-      const msg = s.message as unknown as { ts?: string; text?: string; user?: string; bot_id?: string; files?: SlackFile[] };
+      const msg = s.message as unknown as {
+        ts?: string;
+        text?: string;
+        user?: string;
+        bot_id?: string;
+        files?: SlackFile[];
+      };
       const ts = msg?.ts ?? s.message_ts;
       if (!channel || !ts) return;
       const files = fileLinks(msg.files);
       const author = msg.user ?? msg.bot_id;
-      const m: LogPickMeta = { c: channel, ts, t: msg.text ?? '', ...(author ? { a: author } : {}), ...(files.length ? { f: files.map((f) => ({ n: f.name, p: f.permalink })) } : {}) };
+      const m: LogPickMeta = {
+        c: channel,
+        ts,
+        t: msg.text ?? '',
+        ...(author ? { a: author } : {}),
+        ...(files.length ? { f: files.map((f) => ({ n: f.name, p: f.permalink })) } : {}),
+      };
       const incident = incidentInChannel(ctx, channel);
       if (!incident) {
         // The trigger id expires after 3 s: open the modal first.
@@ -157,7 +195,12 @@ export const logShortcut: SlackFeature = {
 
     app.view(VIEW.logPick, async ({ ack, body, view, client }) => {
       const m = decodeLogPickMeta(view.private_metadata);
-      if (!m) return refuse(ack, LOG_PICK_BLOCK.incident, 'This form lost track of the message; run the shortcut again.');
+      if (!m)
+        return refuse(
+          ack,
+          LOG_PICK_BLOCK.incident,
+          'This form lost track of the message; run the shortcut again.',
+        );
       const read = readLogPick(view.state.values as StateValues);
       if (!read.ok) {
         await ack({ response_action: 'errors', errors: read.errors });

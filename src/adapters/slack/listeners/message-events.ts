@@ -47,7 +47,13 @@ export function planMessageEvent(incident: Incident, e: MessageEvent, eventId: s
       const text = e.message?.text ?? '';
       if (e.previous_message && (e.previous_message.text ?? '') === text) return [];
       if (e.message?.subtype === 'tombstone') {
-        return [{ key, userId: e.message?.user ?? 'unknown', command: { type: 'correction', messageId, change: 'deleted' } }];
+        return [
+          {
+            key,
+            userId: e.message?.user ?? 'unknown',
+            command: { type: 'correction', messageId, change: 'deleted' },
+          },
+        ];
       }
       const who = e.message?.edited?.user ?? e.message?.user ?? 'unknown';
       return [{ key, userId: who, command: { type: 'correction', messageId, change: 'edited', text } }];
@@ -75,7 +81,10 @@ export function planMessageEvent(incident: Incident, e: MessageEvent, eventId: s
           name: f.name,
           link: f.permalink,
           source: {
-            messageId: n === 0 ? messageIdOf(channel, e.ts!) : `${messageIdOf(channel, e.ts!)}:${e.files?.[n]?.id ?? n}`,
+            messageId:
+              n === 0
+                ? messageIdOf(channel, e.ts!)
+                : `${messageIdOf(channel, e.ts!)}:${e.files?.[n]?.id ?? n}`,
             ...(author ? { author } : {}),
             writtenAt: tsToIso(e.ts!),
             files: [f],
@@ -108,7 +117,10 @@ export const messageEvents: SlackFeature = {
           actor: actorOf(ctx, p.userId),
         });
         if (!outcome.ok && !['not_found', 'already_logged'].includes(outcome.error.code)) {
-          ctx.log.warn({ err: outcome.error, eventId, command: p.command.type }, 'message event not recorded');
+          ctx.log.warn(
+            { err: outcome.error, eventId, command: p.command.type },
+            'message event not recorded',
+          );
         }
       }
     });

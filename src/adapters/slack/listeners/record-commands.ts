@@ -130,7 +130,11 @@ export async function recordVerb(
     case 'followup': {
       const refusal = followupRefusal(ctx, incident, actor.id, actor.name);
       if (refusal) return { text: refusal };
-      const view = followupModal(incident, { channelId: c.channel_id, userId: actor.id, now: ctx.service.now() });
+      const view = followupModal(incident, {
+        channelId: c.channel_id,
+        userId: actor.id,
+        now: ctx.service.now(),
+      });
       return {
         text: null,
         later: async () => {
@@ -157,7 +161,12 @@ export async function recordVerb(
         text: null,
         later: async () => {
           try {
-            await client.chat.postEphemeral({ channel: c.channel_id, user: actor.id, text: list.text, blocks: list.blocks as never });
+            await client.chat.postEphemeral({
+              channel: c.channel_id,
+              user: actor.id,
+              text: list.text,
+              blocks: list.blocks as never,
+            });
           } catch (e) {
             ctx.log.warn({ err: errorCode(e) }, 'follow-up list not shown');
             await tell(ctx, client, undefined, actor.id, list.text);

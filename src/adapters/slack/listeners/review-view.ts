@@ -2,14 +2,29 @@
 // which moves the incident to its final phase.
 import type { Incident } from '../../../core/incident.js';
 import type { StateValues } from '../../../templates/slack/modals/kit.js';
-import { readReview, REVIEW_BLOCK, reviewModal } from '../../../templates/slack/modals/review-modal.js';
+import { REVIEW_BLOCK, readReview, reviewModal } from '../../../templates/slack/modals/review-modal.js';
 import { VIEW } from '../ids.js';
-import { actorOf, answer, precheck, runCommand, type SlackClient, type SlackContext, type SlackFeature, tell, viewKey } from './common.js';
+import {
+  actorOf,
+  answer,
+  precheck,
+  runCommand,
+  type SlackClient,
+  type SlackContext,
+  type SlackFeature,
+  tell,
+  viewKey,
+} from './common.js';
 import { openView } from './open-modal.js';
 import { incidentFromMeta, refuse } from './view-helpers.js';
 
 /** Why the review cannot be recorded now, or null. */
-export function reviewRefusal(ctx: SlackContext, i: Incident, userId: string, userName?: string): string | null {
+export function reviewRefusal(
+  ctx: SlackContext,
+  i: Incident,
+  userId: string,
+  userName?: string,
+): string | null {
   const pb = ctx.service.playbookFor(i);
   if (i.reviewedAt || i.review) return `The review of ${i.key} was already recorded.`;
   if (i.phase !== pb.reviewPhase) {
@@ -59,7 +74,13 @@ export const reviewView: SlackFeature = {
       if (outcome.replay) return;
       const channel = meta.c ?? incident.room?.id;
       await answer(ctx, client, outcome, actor.id, channel);
-      await tell(ctx, client, channel, actor.id, `:memo: Review recorded; ${incident.key} is done. \`/incident export\` writes the review document.`);
+      await tell(
+        ctx,
+        client,
+        channel,
+        actor.id,
+        `:memo: Review recorded; ${incident.key} is done. \`/incident export\` writes the review document.`,
+      );
     });
   },
 };

@@ -188,7 +188,10 @@ export const slashCommand: SlackFeature = {
       // Slack may deliver a command twice (retries): the second delivery is acknowledged and ignored.
       let first: boolean;
       try {
-        first = ctx.outbox.firstSighting(`slack:slash:${command.team_id}:${command.trigger_id}`, ctx.service.now());
+        first = ctx.outbox.firstSighting(
+          `slack:slash:${command.team_id}:${command.trigger_id}`,
+          ctx.service.now(),
+        );
       } catch (e) {
         // Never leave Slack without an ack (it would show "dispatch_failed"): say what happened.
         const busy = isDatabaseBusy(e);

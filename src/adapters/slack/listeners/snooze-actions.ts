@@ -5,7 +5,16 @@ import type { BlockAction } from '@slack/bolt';
 import type { Incident } from '../../../core/incident.js';
 import { parseSnoozeValue } from '../../../templates/slack/post-messages.js';
 import { ACTION } from '../ids.js';
-import { actionKey, actorOf, answer, incidentInChannel, runCommand, type SlackContext, type SlackFeature, tell } from './common.js';
+import {
+  actionKey,
+  actorOf,
+  answer,
+  incidentInChannel,
+  runCommand,
+  type SlackContext,
+  type SlackFeature,
+  tell,
+} from './common.js';
 
 export const SNOOZE_PATTERN = /^nudge_snooze(:.*)?$/;
 
@@ -28,14 +37,20 @@ function textsOf(message: AnyJson): string {
 }
 
 /** The incident a nudge is about: the channel's, else the active incident whose key the message names. */
-export function incidentOfNudge(ctx: SlackContext, channelId: string | undefined, message: AnyJson): Incident | null {
+export function incidentOfNudge(
+  ctx: SlackContext,
+  channelId: string | undefined,
+  message: AnyJson,
+): Incident | null {
   const inChannel = incidentInChannel(ctx, channelId);
   if (inChannel) return inChannel;
   const text = textsOf(message);
   if (!text) return null;
   const named = ctx.service.store
     .listActive()
-    .filter((i) => new RegExp(`(^|[^A-Z0-9-])${i.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9])`).test(text));
+    .filter((i) =>
+      new RegExp(`(^|[^A-Z0-9-])${i.key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![0-9])`).test(text),
+    );
   return named.length === 1 ? named[0]! : null;
 }
 
@@ -55,7 +70,13 @@ export const snoozeActions: SlackFeature = {
       }
       const incident = incidentOfNudge(ctx, channelId, (b as { message?: unknown }).message);
       if (!incident) {
-        await tell(ctx, client, channelId, b.user.id, 'I could not tell which incident this reminder is about.');
+        await tell(
+          ctx,
+          client,
+          channelId,
+          b.user.id,
+          'I could not tell which incident this reminder is about.',
+        );
         return;
       }
       const actor = actorOf(ctx, b.user.id, b.user.name);
@@ -73,7 +94,13 @@ export const snoozeActions: SlackFeature = {
         actor,
       });
       if (outcome.ok && !outcome.replay) {
-        await tell(ctx, client, channelId, actor.id, `:zzz: Reminders snoozed for ${parsed.minutes} minutes (${incident.key}).`);
+        await tell(
+          ctx,
+          client,
+          channelId,
+          actor.id,
+          `:zzz: Reminders snoozed for ${parsed.minutes} minutes (${incident.key}).`,
+        );
         return;
       }
       await answer(ctx, client, outcome, actor.id, channelId);

@@ -103,7 +103,9 @@ export function followupDoneValue(incidentKey: string, id: string): string {
 }
 
 /** `{incidentKey}:{followupId}`, or a bare follow-up id (the follow-up post's button). */
-export function parseFollowupDoneValue(v: string | undefined): { incidentKey: string | null; id: string } | null {
+export function parseFollowupDoneValue(
+  v: string | undefined,
+): { incidentKey: string | null; id: string } | null {
   if (!v) return null;
   const at = v.lastIndexOf(':');
   if (at < 0) return v ? { incidentKey: null, id: v } : null;
@@ -115,7 +117,10 @@ const MAX_LISTED = 20;
 
 function followupLine(f: FollowUp): string {
   const mark = f.state === 'done' ? ':white_check_mark:' : ':pushpin:';
-  const state = f.state === 'done' ? `done${f.doneAt ? ` ${f.doneAt.slice(0, 10)}` : ''}` : `open, due ${escapeText(f.due)}`;
+  const state =
+    f.state === 'done'
+      ? `done${f.doneAt ? ` ${f.doneAt.slice(0, 10)}` : ''}`
+      : `open, due ${escapeText(f.due)}`;
   return `${mark} *${escapeText(cut(f.what, 300))}*\n<@${f.owner}> · ${OBJECTIVE_NAMES[f.objective] ?? escapeText(f.objective)} · ${state}`;
 }
 

@@ -80,16 +80,20 @@ export function incidentOption(i: Incident): Block {
 
 export function logPickModal(incidents: Incident[], meta: LogPickMeta): Block {
   const shown = incidents.slice(0, 100);
-  const preview = meta.t.trim()
-    ? `>${escapeText(cut(meta.t, 600)).replace(/\n/g, '\n>')}`
-    : '_(no text)_';
-  const files = meta.f?.length ? `\n:paperclip: ${meta.f.map((f) => escapeText(cut(f.n, 80))).join(', ')}` : '';
+  const preview = meta.t.trim() ? `>${escapeText(cut(meta.t, 600)).replace(/\n/g, '\n>')}` : '_(no text)_';
+  const files = meta.f?.length
+    ? `\n:paperclip: ${meta.f.map((f) => escapeText(cut(f.n, 80))).join(', ')}`
+    : '';
   const blocks: Block[] = [
     section(`${meta.a ? `<@${meta.a}> wrote:` : 'The message:'}\n${preview}${files}`),
     input(
       LOG_PICK_BLOCK.incident,
       'Incident',
-      staticSelect(shown.map(incidentOption), shown.length === 1 ? shown[0]!.key : undefined, 'Choose the incident'),
+      staticSelect(
+        shown.map(incidentOption),
+        shown.length === 1 ? shown[0]!.key : undefined,
+        'Choose the incident',
+      ),
     ),
     input(LOG_PICK_BLOCK.decision, 'Kind', checkboxes([option('This is a decision', 'decision')]), {
       optional: true,
@@ -101,7 +105,8 @@ export function logPickModal(incidents: Incident[], meta: LogPickMeta): Block {
       { optional: true },
     ),
   ];
-  if (incidents.length > shown.length) blocks.push(context(`Only the first ${shown.length} open incidents are listed.`));
+  if (incidents.length > shown.length)
+    blocks.push(context(`Only the first ${shown.length} open incidents are listed.`));
   return modal({
     callbackId: VIEW.logPick,
     title: 'Add to incident log',
@@ -123,7 +128,9 @@ const pickSchema = z.object({
 
 export type LogPick = z.infer<typeof pickSchema>;
 
-export function readLogPick(values: StateValues): { ok: true; value: LogPick } | { ok: false; errors: Record<string, string> } {
+export function readLogPick(
+  values: StateValues,
+): { ok: true; value: LogPick } | { ok: false; errors: Record<string, string> } {
   const r = pickSchema.safeParse({
     incident: readText(values, LOG_PICK_BLOCK.incident),
     decision: readChecked(values, LOG_PICK_BLOCK.decision).includes('decision'),

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { VIEW } from '../../../adapters/slack/ids.js';
 import type { Incident } from '../../../core/incident.js';
+import { OBJECTIVE_NAMES, OBJECTIVES, type Objective } from './followup-modal.js';
 import {
   type Block,
   context,
@@ -15,7 +16,6 @@ import {
   section,
   textInput,
 } from './kit.js';
-import { OBJECTIVE_NAMES, OBJECTIVES, type Objective } from './followup-modal.js';
 
 export const REVIEW_BLOCK = {
   summary: 'summary',
@@ -40,13 +40,20 @@ export function reviewModal(i: Incident, o: { channelId: string }): Block {
   blocks.push(context('*Contributing factors*, by the control objective they touch.'));
   for (const obj of OBJECTIVES) {
     blocks.push(
-      input(REVIEW_BLOCK.factor(obj), `${OBJECTIVE_NAMES[obj]} factors`, textInput({ multiline: true, max: 1000 }), {
-        optional: true,
-      }),
+      input(
+        REVIEW_BLOCK.factor(obj),
+        `${OBJECTIVE_NAMES[obj]} factors`,
+        textInput({ multiline: true, max: 1000 }),
+        {
+          optional: true,
+        },
+      ),
     );
   }
   blocks.push(
-    input(REVIEW_BLOCK.lessons, 'Lessons learned', textInput({ multiline: true, max: 3000 }), { optional: true }),
+    input(REVIEW_BLOCK.lessons, 'Lessons learned', textInput({ multiline: true, max: 3000 }), {
+      optional: true,
+    }),
   );
   return modal({
     callbackId: VIEW.review,
@@ -110,7 +117,8 @@ export function readReview(
     return { ok: false, errors };
   }
   const whys = r.data.whys.filter(Boolean);
-  if (whys.length === 0) return { ok: false, errors: { [REVIEW_BLOCK.why(1)]: 'Give at least the first why.' } };
+  if (whys.length === 0)
+    return { ok: false, errors: { [REVIEW_BLOCK.why(1)]: 'Give at least the first why.' } };
   const lines = OBJECTIVES.filter((o) => r.data.factors[o]).map(
     (o) => `${OBJECTIVE_NAMES[o]}: ${r.data.factors[o]}`,
   );
