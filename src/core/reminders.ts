@@ -145,7 +145,22 @@ function snoozed(i: Incident, kind: string, now: number): boolean {
   return until !== undefined && Date.parse(until) > now;
 }
 
-function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions): Family[] {
+/**
+ * The earliest instant after `now` at which this incident could owe a new reminder, or null when it never
+ * will without a change of state. The pass stores it, so a pass only looks at incidents with something due.
+ */
+export function nextReminderCheck(i: Incident, pb: Playbook, now: Date, opts: ReminderOptions = {}): string | null {
+  const t = now.getTime();
+  const wake: number[] = [];
+  for (const f of families(i, pb, t, opts, wake)) for (const c of f.candidates) wake.push(c.at);
+  for (const until of Object.values(i.snoozes ?? {})) wake.push(Date.parse(until));
+  let next = Number.POSITIVE_INFINITY;
+  for (const w of wake) if (w > t && w < next) next = w;
+  return Number.isFinite(next) ? new Date(next).toISOString() : null;
+}
+
+/** `wake` collects the next instants of the periodic reminders (the candidates hold only the latest due). */
+function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions, wake: number[] = []): Family[] {
   const out: Family[] = [];
   const open = i.closedAt === null;
   const inReview = i.phase === pb.reviewPhase;
@@ -182,6 +197,7 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
       };
       const candidates: Candidate[] = [];
       const step = latestStep(due, interval, now);
+      wake.push(step ? step.at + interval : due);
       if (step) {
         candidates.push({
           kind: 'status-update',
@@ -313,6 +329,9 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
       let day = Math.floor(now / DAY) * DAY;
       if (day + hour > now) day -= DAY;
       while (isWeekend(day)) day -= DAY;
+      let nextDay = day + DAY;
+      while (isWeekend(nextDay)) nextDay += DAY;
+      wake.push(nextDay + hour);
       if (day > dueDay) {
         candidates.push({
           kind: 'review-overdue',
@@ -343,6 +362,7 @@ function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions)
       };
       const candidates: Candidate[] = [{ kind: 'followup-due', at: dueAt, target, data: common }];
       const weekly = latestStep(dueAt + 7 * DAY, 7 * DAY, now);
+      wake.push(weekly ? weekly.at + 7 * DAY : dueAt + 7 * DAY);
       if (weekly) {
         candidates.push({
           kind: 'followup-overdue',

@@ -9,6 +9,7 @@ import type { Incident } from '../core/incident.js';
 import type { Playbook } from '../core/playbook.js';
 import {
   dueReminders,
+  nextReminderCheck,
   type IncidentWithPlaybook,
   type Reminder,
   type ReminderOptions,
@@ -22,6 +23,9 @@ export interface ReminderPassOptions {
   /** Compute and return what is owed, claim and queue nothing. */
   dryRun?: boolean;
   reminders?: ReminderOptions;
+  /** Look at most at this many incidents in this pass (the rest stay due for the next pass): bounds the
+   *  time one pass blocks the event loop during a large catch-up. */
+  maxIncidents?: number;
   /** Test seam: called before each claim transaction (to interleave another pass, or to "crash"). */
   beforeClaim?: (r: Reminder) => void;
 }
@@ -35,16 +39,20 @@ export interface ReminderPassResult {
   reminders: Reminder[];
   /** Incidents that could owe something (loaded and looked at). */
   candidates: number;
+  /** True when maxIncidents cut the pass short: run another pass soon. */
+  more: boolean;
 }
 
 /** Incidents that can owe a reminder: not done (open, or closed awaiting review), or with open follow-ups. */
 const CANDIDATES_SQL = `
   SELECT state FROM incidents
-  WHERE phase != 'done'
+  WHERE (next_check_at IS NULL OR next_check_at <= ?)
+    AND (phase != 'done'
      OR (closed_at IS NOT NULL AND EXISTS (
           SELECT 1 FROM json_each(incidents.state, '$.followups') f
-          WHERE json_extract(f.value, '$.state') = 'open'))
-  ORDER BY declared_at`;
+          WHERE json_extract(f.value, '$.state') = 'open')))
+  ORDER BY next_check_at IS NOT NULL, next_check_at, declared_at
+  LIMIT ?`;
 
 /** Which of these reminder keys are already claimed: one query, whatever their number. */
 const CLAIMED_SQL = 'SELECT key FROM reminders WHERE key IN (SELECT value FROM json_each(?))';
@@ -52,8 +60,10 @@ const CLAIMED_SQL = 'SELECT key FROM reminders WHERE key IN (SELECT value FROM j
 export function loadReminderCandidates(
   store: IncidentStore,
   service: ReminderPassOptions['service'],
+  now: Date,
+  limit = -1,
 ): IncidentWithPlaybook[] {
-  const rows = store.db.prepare(CANDIDATES_SQL).all() as { state: string }[];
+  const rows = store.db.prepare(CANDIDATES_SQL).all(now.toISOString(), limit) as { state: string }[];
   return rows.map((r) => {
     const incident = JSON.parse(r.state) as Incident;
     return { incident, playbook: service.playbookFor(incident) };
@@ -63,7 +73,7 @@ export function loadReminderCandidates(
 export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
   const { store, now } = o;
   const db = store.db;
-  const candidates = loadReminderCandidates(store, o.service);
+  const candidates = loadReminderCandidates(store, o.service, now, o.maxIncidents ?? -1);
   // What is owed regardless of claims, then one query for which of those keys are claimed. Because the
   // latest instant of each family is chosen before the claim check, this equals
   // dueReminders(candidates, claimedKeys, now).
@@ -77,7 +87,9 @@ export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
           ),
         );
   const due = owed.filter((r) => !claimedKeys.has(r.key));
-  if (o.dryRun) return { due: due.length, claimed: 0, reminders: due, candidates: candidates.length };
+  const more = o.maxIncidents !== undefined && candidates.length >= o.maxIncidents;
+  if (o.dryRun) return { due: due.length, claimed: 0, reminders: due, candidates: candidates.length, more };
+  const toClaim = due;
 
   const byKey = new Map(candidates.map((c) => [c.incident.key, c.incident]));
   const at = now.toISOString();
@@ -126,7 +138,7 @@ export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
 
   const claimed: Reminder[] = [];
   if (o.beforeClaim) {
-    for (const r of due) {
+    for (const r of toClaim) {
       const incident = byKey.get(r.incidentKey);
       if (!incident) continue;
       o.beforeClaim(r);
@@ -142,7 +154,21 @@ export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
         if (incident && claimOne(r, incident)) claimed.push(r);
       }
     });
-    for (let n = 0; n < due.length; n += 200) claimBatch.immediate(due.slice(n, n + 200));
+    for (let n = 0; n < toClaim.length; n += 200) claimBatch.immediate(toClaim.slice(n, n + 200));
   }
-  return { due: due.length, claimed: claimed.length, reminders: claimed, candidates: candidates.length };
+  // Each incident looked at is next looked at when something can fall due (a change of state resets it).
+  const setNext = db.prepare('UPDATE incidents SET next_check_at = ? WHERE key = ? AND version = ?');
+  db.transaction(() => {
+    for (const c of candidates) {
+      const next = nextReminderCheck(c.incident, c.playbook, now, o.reminders);
+      setNext.run(next ?? '9999-12-31T00:00:00.000Z', c.incident.key, c.incident.version);
+    }
+  }).immediate();
+  return {
+    due: due.length,
+    claimed: claimed.length,
+    reminders: claimed,
+    candidates: candidates.length,
+    more,
+  };
 }

@@ -19,17 +19,29 @@ export interface StartRemindersOptions {
   outbox?: unknown;
 }
 
+const MAX_INCIDENTS_PER_SLICE = 200;
+
 export function startReminders(o: StartRemindersOptions): { stop(): void } {
   const sched = startReminderScheduler({
     cron: o.config.REMINDER_CRON,
     timezone: 'UTC',
     name: 'incident-bot-reminders',
-    run: () => {
+    run: async () => {
       const now = o.clock ? o.clock() : new Date();
-      const r = runReminderPass({ store: o.store, service: o.service, now });
-      if (r.claimed > 0) {
+      // A large catch-up is claimed in slices, yielding between them so acks are never held up long.
+      let r = runReminderPass({ store: o.store, service: o.service, now, maxIncidents: MAX_INCIDENTS_PER_SLICE });
+      let slices = 1;
+      let claimed = r.claimed;
+      while (r.more && slices < 10_000) {
+        o.dispatcher.kick();
+        await new Promise((ok) => setImmediate(ok));
+        r = runReminderPass({ store: o.store, service: o.service, now, maxIncidents: MAX_INCIDENTS_PER_SLICE });
+        claimed += r.claimed;
+        slices++;
+      }
+      if (claimed > 0) {
         o.logger?.info(
-          { claimed: r.claimed, due: r.due, reminders: r.reminders.map((x) => x.key) },
+          { claimed, slices, lastSlice: r.reminders.map((x) => x.key) },
           'reminders queued',
         );
       }

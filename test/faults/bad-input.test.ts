@@ -214,7 +214,7 @@ for (const file of files) {
       it(raw.name, async () => {
         const c = fill(raw) as Case;
         tried.corpus++;
-        const user = `U0CASE${++caseNo}`;
+        const user = c.user ?? `U0CASE${++caseNo}`;
         const errorsBefore = bot.errors.length;
         const callsBefore = bot.fake.calls.length;
         const before = snapshot();

@@ -4,6 +4,7 @@ import { App, ExpressReceiver, type Logger, LogLevel } from '@slack/bolt';
 import express, { type Express } from 'express';
 import type { SlackLogger } from './listeners/common.js';
 import { registerSlack, type SlackDeps } from './register.js';
+import { slackRequestGuard } from './request-guard.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -73,10 +74,13 @@ export function createSlackApp(opts: CreateSlackAppOptions): SlackApp {
       ...(opts.apiUrl ? { installerOptions: { clientOptions: { slackApiUrl: opts.apiUrl } } } : {}),
     });
   } else {
+    const expressApp = opts.expressApp ?? express();
+    // Registered before the receiver's route, so it runs first (future timestamps, malformed bodies).
+    expressApp.post(SLACK_EVENTS_PATH, slackRequestGuard(opts.signingSecret, opts.logger));
     receiver = new ExpressReceiver({
       signingSecret: opts.signingSecret,
       endpoints: SLACK_EVENTS_PATH,
-      app: opts.expressApp ?? express(),
+      app: expressApp,
       logger,
       // Ack at once; listeners go on after answering (every one acks within 3 s).
       processBeforeResponse: false,

@@ -5,6 +5,7 @@ import { closeView } from './listeners/close-view.js';
 import { type SlackContext, type SlackDeps, type SlackFeature, slackContext } from './listeners/common.js';
 import { communicationViews } from './listeners/communication-views.js';
 import { declareView } from './listeners/declare-view.js';
+import { registerGuard } from './listeners/guard.js';
 import { followupActions } from './listeners/followup-actions.js';
 import { logShortcut } from './listeners/log-shortcut.js';
 import { messageEvents } from './listeners/message-events.js';
@@ -60,6 +61,8 @@ export function registeredCallbackIds(features: readonly SlackFeature[] = FEATUR
 /** Registers each feature's listeners; returns the shared listener context (names cache, logger). */
 export function registerSlack(app: App, deps: SlackDeps, extra: readonly SlackFeature[] = []): SlackContext {
   const ctx = slackContext(deps);
+  // Workspace rule and unknown ids, before any listener (see listeners/guard.ts).
+  registerGuard(app, ctx, [...FEATURES, ...extra]);
   for (const f of [...FEATURES, ...extra]) f.register(app, ctx);
   return ctx;
 }

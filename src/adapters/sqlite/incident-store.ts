@@ -264,7 +264,7 @@ export class IncidentStore {
     const r = this.db
       .prepare(
         `UPDATE incidents SET version = ?, platform = ?, phase = ?, trigger_class = ?, drill = ?, declared_at = ?,
-           closed_at = ?, room_id = ?, playbook_sha = ?, state = ?, updated_at = ?
+           closed_at = ?, room_id = ?, playbook_sha = ?, state = ?, updated_at = ?, next_check_at = NULL
          WHERE key = ? AND version = ?`,
       )
       .run(...cols, after.key, before.version);

@@ -4,6 +4,7 @@ import type { SlashCommand } from '@slack/bolt';
 import { helpText, notInIncidentChannel, unknownVerb, usage } from '../../../commands/help-text.js';
 import { parseIncidentCommand, resolveRole, scopeOf } from '../../../commands/parse-incident-command.js';
 import type { Command } from '../../../core/commands.js';
+import { cleanText } from '../../../core/forms.js';
 import type { Incident } from '../../../core/incident.js';
 import { holders } from '../../../core/incident.js';
 import type { Playbook } from '../../../core/playbook.js';
@@ -32,6 +33,8 @@ import { buildModal, type ModalKind, openView } from './open-modal.js';
 import { isRecordIntent, recordVerb } from './record-commands.js';
 
 const MAX_ANSWER = 3500;
+/** Longest `/incident log` or `decision` text accepted (Slack's recommended message size). */
+export const MAX_LOG_TEXT = 4000;
 
 function drill(i: Incident): string {
   return i.drill ? '[DRILL] ' : '';
@@ -165,7 +168,13 @@ async function runVerb(
             ? { type: 'assign_role', role, user: intent.user }
             : { type: 'claim_role', role };
       } else {
-        command = { type: intent.verb, text: intent.text };
+        // Control characters are dropped (as in the forms); an over-long entry is refused, not truncated.
+        const text = cleanText(intent.text);
+        if (text.length > MAX_LOG_TEXT)
+          return {
+            text: `That is too long for one log entry (${text.length} characters; at most ${MAX_LOG_TEXT}). Nothing was logged: split it up, or attach it as a file and log the message with the shortcut.`,
+          };
+        command = { type: intent.verb, text };
       }
       const outcome = runCommand(ctx, {
         key: slashKey(c.team_id, c.trigger_id),
