@@ -113,28 +113,26 @@ describe('kill -9 and restart', () => {
     const acked: string[] = [];
     const refused: string[] = [];
     const N = 40;
-    // Four at a time; kill -9 once a dozen are acknowledged, while the rest are in flight.
+    // Staggered, overlapping requests; kill -9 as soon as a dozen are acknowledged, with the rest in flight.
     let killing: Promise<void> | null = null;
-    for (let n = 0; n < N; n += 4) {
-      await Promise.all(
-        [0, 1, 2, 3].map(async (k) => {
-          const title = `Burst ${String(n + k).padStart(2, '0')}`;
-          try {
-            const r = await sim.viewSubmission({
-              callbackId: VIEW.declare,
-              userId: 'U0IC',
-              values: declareValues({ title }),
-              privateMetadata: JSON.stringify({ c: 'C0GENERAL' }),
-              viewId: `VK${n + k}`,
-            });
-            (r.status === 200 && r.body === '' ? acked : refused).push(title);
-          } catch {
-            refused.push(title);
-          }
-        }),
-      );
+    const one = async (n: number) => {
+      await sleep(n * 8);
+      const title = `Burst ${String(n).padStart(2, '0')}`;
+      try {
+        const r = await sim.viewSubmission({
+          callbackId: VIEW.declare,
+          userId: 'U0IC',
+          values: declareValues({ title }),
+          privateMetadata: JSON.stringify({ c: 'C0GENERAL' }),
+          viewId: `VK${n}`,
+        });
+        (r.status === 200 && r.body === '' ? acked : refused).push(title);
+      } catch {
+        refused.push(title);
+      }
       if (acked.length >= 12 && !killing) killing = killHard(first.child);
-    }
+    };
+    await Promise.all(Array.from({ length: N }, (_, n) => one(n)));
     await killing;
     killed.bot++;
     expect(acked.length).toBeGreaterThanOrEqual(12);

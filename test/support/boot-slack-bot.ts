@@ -28,6 +28,8 @@ export interface BootOptions {
   /** Start the dispatcher's timer (default false: tests call `dispatcher.drain()`). */
   startDispatcher?: boolean;
   clock?: () => Date;
+  /** A playbook file other than the shipped one. */
+  playbookPath?: string;
 }
 
 export interface SlackBot {
@@ -59,7 +61,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
   const db = openDatabase(tmp.path);
   const store = new IncidentStore(db);
   const outbox = new OutboxStore(db);
-  const loaded = loadPlaybook();
+  const loaded = opts.playbookPath ? loadPlaybook(opts.playbookPath) : loadPlaybook();
   const service = new IncidentService(
     store,
     { playbook: loaded.playbook, ref: loaded.ref },

@@ -24,6 +24,8 @@ export const BOT_ACTOR = { platform: 'slack' as const, id: 'incident-bot' };
 export const REF = {
   /** The incident channel created for it (channel = id, ref = name). */
   room: 'room',
+  /** The channel name being created (set before conversations.create; see createRoom). */
+  roomPending: 'room_pending',
   /** The channel where the incident was declared (set by the inbound side): the fallback room. */
   declaredIn: 'declared_in',
   summary: 'summary',
@@ -143,8 +145,12 @@ export class SlackSender implements Sender {
       const base = incidentChannelName(incident, new Date(incident.declaredAt));
       const max = this.o.maxNameSuffix ?? 20;
       let lastError = 'name_taken';
+      // The name tried last time, if a previous attempt died between Slack creating the channel and us
+      // storing its id (kill -9): when that name is taken now, the channel is probably ours: adopt it.
+      const pending = outbox.getMessageRef(incident.key, 'slack', REF.roomPending);
       for (let n = 1; n <= max && !ref; n++) {
         const name = n === 1 ? base : withSuffix(base, n);
+        outbox.setMessageRef(incident.key, 'slack', REF.roomPending, '', name);
         try {
           const res = await client.conversations.create({
             name,
@@ -158,7 +164,14 @@ export class SlackSender implements Sender {
         } catch (e) {
           const verdict = classifySlackError(e);
           lastError = verdict.error;
-          if (verdict.error === 'name_taken') continue;
+          if (verdict.error === 'name_taken') {
+            const adopted = pending?.ref === name ? await this.findChannel(name) : null;
+            if (adopted) {
+              ref = { channel: adopted, ref: name };
+              outbox.setMessageRef(incident.key, 'slack', REF.room, ref.channel, ref.ref);
+            }
+            continue;
+          }
           if (verdict.status === 'retry') return verdict;
           if (CREATE_FATAL.test(verdict.error) || verdict.status === 'failed')
             return this.fallback(row, incident, verdict.error);
@@ -178,6 +191,30 @@ export class SlackSender implements Sender {
     if (!outcome.ok && outcome.error.code !== 'invalid')
       return { status: 'failed', error: `room_created refused: ${outcome.error.code}` };
     return { status: 'sent', result: { channel: ref.channel, name: ref.ref } };
+  }
+
+  /** The id of the unarchived channel with this exact name (conversations.list, a few pages), or null. */
+  private async findChannel(name: string): Promise<string | null> {
+    let cursor: string | undefined;
+    for (let page = 0; page < 10; page++) {
+      let res: Awaited<ReturnType<WebClient['conversations']['list']>>;
+      try {
+        res = await this.o.client.conversations.list({
+          types: 'public_channel,private_channel',
+          exclude_archived: true,
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+      } catch (e) {
+        if (classifySlackError(e).status === 'retry') throw e;
+        return null;
+      }
+      const hit = res.channels?.find((c) => c.name === name && !c.is_archived);
+      if (hit?.id) return hit.id;
+      cursor = res.response_metadata?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+    return null;
   }
 
   /** Invites the declarer and the incident commander; already-members and unknown users are not errors. */
