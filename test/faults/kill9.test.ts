@@ -100,6 +100,12 @@ async function until(dbPath: string, fn: (db: Database.Database) => boolean, wha
   }
 }
 
+/** conversations.list for the fake (it has none): every channel, one page. */
+export const listChannels = (f: FakeSlack) => () => ({
+  channels: [...f.channels.values()].map((c) => ({ id: c.id, name: c.name, is_archived: c.is_archived })),
+  response_metadata: { next_cursor: '' },
+});
+
 const pendingCount = (db: Database.Database) =>
   (db.prepare('SELECT COUNT(*) n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').get() as { n: number }).n;
 
@@ -108,6 +114,7 @@ describe('kill -9 and restart', () => {
     fake = await startFakeSlackApi({ channels: [{ id: 'C0GENERAL', name: 'general' }, { id: 'C0STAKE', name: 'incidents' }] });
     tmp = tempDb();
     const f = fake;
+    f.setHandler('conversations.list', listChannels(f));
     const first = await startBotChild(f, tmp.path);
     const sim = new SlackClientSim({ url: `${first.url}/slack/events`, signingSecret: SECRET });
     const acked: string[] = [];

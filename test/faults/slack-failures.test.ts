@@ -209,6 +209,28 @@ describe('the incident channel cannot be created', () => {
     });
   }
 
+  it('the channel was created but the answer was lost (or the bot died before storing it): adopted, not duplicated', async () => {
+    bot = await bootSlackBot();
+    const b = bot;
+    b.fake.setHandler('conversations.list', () => ({
+      channels: [...b.fake.channels.values()].map((c) => ({ id: c.id, name: c.name, is_archived: c.is_archived })),
+      response_metadata: { next_cursor: '' },
+    }));
+    let created = '';
+    b.fake.setHandler('conversations.create', (args) => {
+      b.fake.setHandler('conversations.create', null);
+      created = b.fake.addChannel({ name: String(args.name) }).id;
+      throw new Error('connection reset after the channel was created');
+    });
+    const incident = await submitDeclare(b);
+    expect(await b.dispatcher.drain(5000)).toBe(true);
+    const i = b.store.get(incident.key)!;
+    expect(created).toBeTruthy();
+    expect(i.room).toMatchObject({ id: created });
+    expect([...b.fake.channels.values()].filter((c) => c.name.startsWith('inc-'))).toHaveLength(1);
+    checkDeliveredExactlyOnce(b.store.db, b.fake, [created, STAKEHOLDER_CHANNEL]);
+  });
+
   it('no declaring channel known (declared from a global shortcut): the declarer still hears about it', async () => {
     bot = await bootSlackBot();
     const b = bot;

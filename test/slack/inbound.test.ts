@@ -188,6 +188,9 @@ describe('declare', () => {
     expect(list.body.text).not.toContain('<!channel>');
     const status = await bot.sim.slash('status', { userId: IC, channelId: incident.room!.id });
     expect(status.body.text).toContain('&lt;!channel&gt;');
+    expect(status.body.text).toMatch(/Golden-hour checklist: 1\/8 done/);
+    expect(status.body.text).toMatch(/Next status update due: <!date\^\d+\^/);
+    expect(status.body.text).toMatch(/Playbook: .* v1\.0\.0 \(sha256 [0-9a-f]{12}\)/);
     noBlockKitProblems();
   });
 });
