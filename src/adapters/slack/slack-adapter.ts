@@ -1,6 +1,8 @@
 // The Slack side of the bot as one PlatformAdapter: the Bolt app (inbound) on the shared express
 // server or Socket Mode, and the outbox sender (outbound) on the same WebClient.
 import type { AdapterDeps, PlatformAdapter } from '../../bot.js';
+import type { WebClient } from '@slack/web-api';
+import { recordApiError } from '../../ops/metrics.js';
 import { createSlackApp } from './create-slack-app.js';
 import { SlackSender } from './slack-sender.js';
 
@@ -24,6 +26,7 @@ export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAda
       admins: config.ADMIN_USERS,
     },
   });
+  countApiErrors(slack.app.client);
   const sender = new SlackSender({
     client: slack.app.client,
     outbox: deps.outbox,
@@ -35,5 +38,19 @@ export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAda
     sender,
     start: () => slack.start(),
     stop: () => slack.stop(),
+  };
+}
+
+/** Every failed Web API call (from listeners or the outbox sender) is counted by method and error code. */
+function countApiErrors(client: WebClient): void {
+  const apiCall = client.apiCall.bind(client);
+  client.apiCall = async (method, options) => {
+    try {
+      return await apiCall(method, options);
+    } catch (e) {
+      const err = e as { code?: string; data?: { error?: string }; statusCode?: number };
+      recordApiError('slack', method, err.data?.error ?? (err.statusCode ? `http_${err.statusCode}` : (err.code ?? 'error')));
+      throw e;
+    }
   };
 }
