@@ -46,8 +46,10 @@ interface Case {
 }
 
 const CORPUS = join(dirname(fileURLToPath(import.meta.url)), 'corpus');
-const files = readdirSync(CORPUS).filter((f) => f.endsWith('.json')).sort();
-export const tried = { corpus: 0, properties: 0 };
+const files = readdirSync(CORPUS)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
+const tried = { corpus: 0, properties: 0 };
 
 let bot: SlackBot;
 const vars: Record<string, string> = {};
@@ -65,7 +67,13 @@ beforeAll(async () => {
     [VIEW.phase, phaseValues('mitigation', 'closure')],
     [VIEW.close, closeValues()],
   ] as const) {
-    const r = await bot.sim.viewSubmission({ callbackId: cb, userId: IC, values, privateMetadata: meta, viewId: freshViewId() });
+    const r = await bot.sim.viewSubmission({
+      callbackId: cb,
+      userId: IC,
+      values,
+      privateMetadata: meta,
+      viewId: freshViewId(),
+    });
     expect(r.body).toBe('');
   }
   expect(bot.store.get(closed.key)!.closedAt).not.toBeNull();
@@ -118,14 +126,26 @@ function signing(mode: string | undefined, body: string): { opts: SendOptions; b
       return { opts: { unsigned: true, headers: { 'x-slack-request-timestamp': String(now) } }, body };
     case 'garbage-timestamp':
       return {
-        opts: { unsigned: true, headers: { 'x-slack-request-timestamp': 'abc', 'x-slack-signature': sig('abc') } },
+        opts: {
+          unsigned: true,
+          headers: { 'x-slack-request-timestamp': 'abc', 'x-slack-signature': sig('abc') },
+        },
         body,
       };
     case 'tampered':
-      return { opts: { unsigned: true, headers: signSlack(SIGNING_SECRET, body) }, body: `${body}%20tampered` };
+      return {
+        opts: { unsigned: true, headers: signSlack(SIGNING_SECRET, body) },
+        body: `${body}%20tampered`,
+      };
     case 'v1':
       return {
-        opts: { unsigned: true, headers: { 'x-slack-request-timestamp': String(now), 'x-slack-signature': sig(String(now), body, 'v1=') } },
+        opts: {
+          unsigned: true,
+          headers: {
+            'x-slack-request-timestamp': String(now),
+            'x-slack-signature': sig(String(now), body, 'v1='),
+          },
+        },
         body,
       };
     default:
@@ -149,7 +169,11 @@ function build(c: Case, user: string): { body: string; contentType: string } {
   const payloadBody = (p: Json) => new URLSearchParams({ payload: JSON.stringify(team(p)) }).toString();
   switch (c.kind) {
     case 'slash': {
-      const form = sim.slashForm(c.text, { userId: user, channelId: c.channel ?? 'C0GENERAL', ...(c.command ? { command: c.command } : {}) });
+      const form = sim.slashForm(c.text, {
+        userId: user,
+        channelId: c.channel ?? 'C0GENERAL',
+        ...(c.command ? { command: c.command } : {}),
+      });
       if (c.team) form.team_id = c.team;
       return { body: new URLSearchParams(form).toString(), contentType: FORM };
     }
@@ -182,7 +206,9 @@ function build(c: Case, user: string): { body: string; contentType: string } {
             channelId: c.channel,
             ...(c.value !== undefined ? { value: c.value } : {}),
             ...(c.type ? { type: c.type } : {}),
-            ...(c.selectedOptions ? { selectedOptions: c.selectedOptions.map((value: string) => ({ value })) } : {}),
+            ...(c.selectedOptions
+              ? { selectedOptions: c.selectedOptions.map((value: string) => ({ value })) }
+              : {}),
           }),
         ),
         contentType: FORM,
@@ -231,7 +257,10 @@ for (const file of files) {
           expect(Object.values(res.body.errors).join(' | ')).toMatch(new RegExp(e.fieldError, 's'));
         }
         if (e.ephemeral) {
-          const told = await waitFor(() => bot.fake.ephemerals.find((x) => x.user === user), `an answer to ${user}`);
+          const told = await waitFor(
+            () => bot.fake.ephemerals.find((x) => x.user === user),
+            `an answer to ${user}`,
+          );
           expect(told.text).toMatch(new RegExp(e.ephemeral, 's'));
           expect(told.text).not.toMatch(/Error:|\bat .+\.[tj]s:\d+/);
         }
@@ -239,7 +268,8 @@ for (const file of files) {
         expect(res.text).not.toMatch(/\bat .+\.[tj]s:\d+|SqliteError|TypeError/);
         await sleep(30);
         expect(await bot.dispatcher.drain(5000)).toBe(true);
-        if (e.status === 401) expect(bot.fake.calls.length, 'no Slack call for a refused request').toBe(callsBefore);
+        if (e.status === 401)
+          expect(bot.fake.calls.length, 'no Slack call for a refused request').toBe(callsBefore);
         if (!c.accepted) expect(snapshot(), 'nothing changed').toEqual(before);
         if (c.noMentionLeak) {
           expect(mentionLeaks(bot.fake)).toEqual([]);
@@ -264,7 +294,9 @@ describe('injected text is stored verbatim and rendered as text', () => {
     for (const c of calls) expect(JSON.stringify(c.args)).not.toContain('<@U123>');
     const sqlTitle = bot.store.listOpen().find((x) => x.title.includes('DROP TABLE'));
     expect(sqlTitle?.title).toBe("x'); DROP TABLE incidents; --");
-    expect((bot.store.db.prepare('SELECT COUNT(*) n FROM incidents').get() as { n: number }).n).toBeGreaterThan(2);
+    expect(
+      (bot.store.db.prepare('SELECT COUNT(*) n FROM incidents').get() as { n: number }).n,
+    ).toBeGreaterThan(2);
   });
 });
 
@@ -275,7 +307,14 @@ describe('form schemas never throw (fast-check, seed 42)', () => {
     fc.string({ unit: 'binary', maxLength: 300 }),
     fc.constantFrom('', ' ', '\u0000', '<!channel>', "'; DROP TABLE x; --", 'x'.repeat(3001), '\ud800'),
   );
-  const anyValue = fc.oneof(anyText, fc.integer(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.array(fc.string(), { maxLength: 3 }));
+  const anyValue = fc.oneof(
+    anyText,
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.constant(undefined),
+    fc.array(fc.string(), { maxLength: 3 }),
+  );
 
   it('declareFormSchema: parses or gives field errors', () => {
     const schema = declareFormSchema(pb);
@@ -316,7 +355,26 @@ describe('form schemas never throw (fast-check, seed 42)', () => {
       fc.property(
         fc.constantFrom(...ids),
         fc.dictionary(
-          fc.oneof(fc.constantFrom('system', 'summary', 'status', 'developments', 'risks', 'help', 'next_update', 'resolved_at', 'impact_summary', 'followups', 'review', 'impact', 'actions', 'commander', 'start_time'), fc.string({ maxLength: 10 })),
+          fc.oneof(
+            fc.constantFrom(
+              'system',
+              'summary',
+              'status',
+              'developments',
+              'risks',
+              'help',
+              'next_update',
+              'resolved_at',
+              'impact_summary',
+              'followups',
+              'review',
+              'impact',
+              'actions',
+              'commander',
+              'start_time',
+            ),
+            fc.string({ maxLength: 10 }),
+          ),
           anyValue,
           { maxKeys: 12 },
         ),

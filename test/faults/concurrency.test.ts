@@ -32,7 +32,12 @@ describe('concurrency', () => {
     const room = incident.room!.id;
     const [a, b] = await Promise.all(
       [BOB, CAROL].map((user) =>
-        bot.sim.blockAction({ actionId: ACTION.claimRole, value: 'technical_lead', userId: user, channelId: room }),
+        bot.sim.blockAction({
+          actionId: ACTION.claimRole,
+          value: 'technical_lead',
+          userId: user,
+          channelId: room,
+        }),
       ),
     );
     expect([a.status, b.status]).toEqual([200, 200]);
@@ -42,7 +47,9 @@ describe('concurrency', () => {
     const refusal = await waitFor(() => bot.fake.ephemerals.find((e) => e.user === loser), 'refusal');
     expect(refusal.channel).toBe(room);
     expect(refusal.text).toContain(`<@${holder}> already holds the Technical lead role`);
-    const roleLog = bot.store.logEntries(incident.key).filter((e) => e.kind === 'role' && JSON.parse(e.payload).role === 'technical_lead');
+    const roleLog = bot.store
+      .logEntries(incident.key)
+      .filter((e) => e.kind === 'role' && JSON.parse(e.payload).role === 'technical_lead');
     expect(roleLog).toHaveLength(1);
     expect(bot.errors).toEqual([]);
   });
@@ -51,7 +58,9 @@ describe('concurrency', () => {
     const incident = await declare(bot);
     const room = incident.room!.id;
     const users = Array.from({ length: 10 }, (_, n) => `U0RACE${n}`);
-    const answers = await Promise.all(users.map((u) => bot.sim.slash('role technical_lead', { userId: u, channelId: room })));
+    const answers = await Promise.all(
+      users.map((u) => bot.sim.slash('role technical_lead', { userId: u, channelId: room })),
+    );
     const won = answers.filter((r) => /is now Technical lead/.test(r.body.text));
     const lost = answers.filter((r) => /already holds the Technical lead role/.test(r.body.text));
     expect([won.length, lost.length]).toEqual([1, 9]);
@@ -80,7 +89,9 @@ describe('concurrency', () => {
     expect(bot.store.get(incident.key)!.phase).toBe('containment');
     expect(bot.store.logEntries(incident.key).filter((e) => e.kind === 'phase')).toHaveLength(1);
     await bot.dispatcher.drain(5000);
-    expect(bot.fake.messagesIn(incident.room!.id).filter((m) => /is now in Containment/.test(m.text ?? ''))).toHaveLength(1);
+    expect(
+      bot.fake.messagesIn(incident.room!.id).filter((m) => /is now in Containment/.test(m.text ?? '')),
+    ).toHaveLength(1);
   });
 });
 
@@ -135,10 +146,20 @@ describe('database locked', () => {
       });
       expect(form.status).toBe(200);
       expect(form.body.response_action).toBe('errors');
-      expect(String(Object.values(form.body.errors)[0])).toMatch(/could not save.*nothing was changed.*try again/is);
+      expect(String(Object.values(form.body.errors)[0])).toMatch(
+        /could not save.*nothing was changed.*try again/is,
+      );
 
-      await bot.sim.blockAction({ actionId: ACTION.claimRole, value: 'scribe', userId: CAROL, channelId: room });
-      const told = await waitFor(() => bot.fake.ephemerals.find((e) => e.user === CAROL), 'busy answer to CAROL');
+      await bot.sim.blockAction({
+        actionId: ACTION.claimRole,
+        value: 'scribe',
+        userId: CAROL,
+        channelId: room,
+      });
+      const told = await waitFor(
+        () => bot.fake.ephemerals.find((e) => e.user === CAROL),
+        'busy answer to CAROL',
+      );
       expect(told.text).toMatch(/could not save.*nothing was changed.*try again/is);
     } finally {
       lock.release();

@@ -2,7 +2,7 @@
 // invariants every fault test checks (nothing lost, nothing twice, no mention leaks, chain intact).
 import { expect } from 'vitest';
 import { VIEW } from '../../src/adapters/slack/ids.js';
-import { verifyChain, type VerifyRow } from '../../src/adapters/sqlite/hash-chain.js';
+import { type VerifyRow, verifyChain } from '../../src/adapters/sqlite/hash-chain.js';
 import type { Db } from '../../src/adapters/sqlite/open-database.js';
 import type { Incident } from '../../src/core/incident.js';
 import type { SlackBot } from '../support/boot-slack-bot.js';
@@ -69,17 +69,17 @@ export async function submitDeclare(
 }
 
 /** Declares and drains the outbox. */
-export async function declare(
-  bot: SlackBot,
-  o: Parameters<typeof submitDeclare>[1] = {},
-): Promise<Incident> {
+export async function declare(bot: SlackBot, o: Parameters<typeof submitDeclare>[1] = {}): Promise<Incident> {
   const i = await submitDeclare(bot, o);
   expect(await bot.dispatcher.drain(10_000)).toBe(true);
   return bot.store.get(i.key)!;
 }
 
 /** Every Slack call the bot made: no text or block carries a live broadcast/user mention from user input. */
-export function mentionLeaks(fake: FakeSlack, forbidden: RegExp = /<!(channel|here|everyone)>|<!subteam\^/): string[] {
+export function mentionLeaks(
+  fake: FakeSlack,
+  forbidden: RegExp = /<!(channel|here|everyone)>|<!subteam\^/,
+): string[] {
   const out: string[] = [];
   for (const c of fake.calls) {
     const s = JSON.stringify([c.args.text, c.args.blocks, c.args.view, c.args.topic, c.args.purpose]);
@@ -96,9 +96,13 @@ export function checkChains(db: Db): void {
   })[];
   const parsed = rows.map((r) => ({ ...r, actor: JSON.parse(r.actor), payload: JSON.parse(r.payload) }));
   const heads = new Map(
-    (db.prepare('SELECT key, log_count, log_head FROM incidents').all() as { key: string; log_count: number; log_head: string }[]).map(
-      (r) => [r.key, { count: r.log_count, head: r.log_head }],
-    ),
+    (
+      db.prepare('SELECT key, log_count, log_head FROM incidents').all() as {
+        key: string;
+        log_count: number;
+        log_head: string;
+      }[]
+    ).map((r) => [r.key, { count: r.log_count, head: r.log_head }]),
   );
   const v = verifyChain(parsed, heads);
   expect(v, JSON.stringify(v)).toMatchObject({ ok: true });
@@ -132,12 +136,20 @@ export function outboxRows(db: Db): OutboxDbRow[] {
  */
 export function checkDeliveredExactlyOnce(db: Db, fake: FakeSlack, channels: string[]): { posts: number } {
   const rows = outboxRows(db);
-  expect(rows.filter((r) => !r.sent_at && !r.failed_at).map((r) => r.key), 'pending rows').toEqual([]);
-  expect(rows.filter((r) => r.failed_at).map((r) => `${r.key}`), 'failed rows').toEqual([]);
+  expect(
+    rows.filter((r) => !r.sent_at && !r.failed_at).map((r) => r.key),
+    'pending rows',
+  ).toEqual([]);
+  expect(
+    rows.filter((r) => r.failed_at).map((r) => `${r.key}`),
+    'failed rows',
+  ).toEqual([]);
   const posted = new Map<string, string>(); // channel:ts -> outbox key
   const lastTsByLane = new Map<string, number>();
   for (const r of rows) {
-    const res = r.result ? (JSON.parse(r.result) as { channel?: string; ts?: string; updated?: boolean }) : {};
+    const res = r.result
+      ? (JSON.parse(r.result) as { channel?: string; ts?: string; updated?: boolean })
+      : {};
     if (!res.ts || res.updated) continue;
     const id = `${res.channel}:${res.ts}`;
     expect(posted.has(id), `${r.key} and ${posted.get(id)} claim the same message`).toBe(false);
@@ -151,7 +163,10 @@ export function checkDeliveredExactlyOnce(db: Db, fake: FakeSlack, channels: str
   for (const ch of channels) {
     const msgs = fake.messagesIn(ch).filter((m) => m.bot_id || m.user === 'U0BOT');
     for (const m of msgs) {
-      expect(posted.has(`${ch}:${m.ts}`), `message ${ch}:${m.ts} "${(m.text ?? '').slice(0, 60)}" belongs to no outbox row`).toBe(true);
+      expect(
+        posted.has(`${ch}:${m.ts}`),
+        `message ${ch}:${m.ts} "${(m.text ?? '').slice(0, 60)}" belongs to no outbox row`,
+      ).toBe(true);
     }
     posts += msgs.length;
   }
@@ -181,7 +196,12 @@ export const updateValues = (developments = 'Found the cause') => ({
 
 export const closeValues = (facilitator = IC) => ({
   criteria: { value: stateValue.checkboxes(['impact_ceased', 'monitoring_stable', 'stakeholders_informed']) },
-  ...fieldValues({ resolved_at: '2024-05-01 14:30 UTC', impact_summary: 'None left', followups: 'JIRA-1', review: 'Friday' }),
+  ...fieldValues({
+    resolved_at: '2024-05-01 14:30 UTC',
+    impact_summary: 'None left',
+    followups: 'JIRA-1',
+    review: 'Friday',
+  }),
   facilitator: { value: stateValue.usersSelect(facilitator) },
 });
 

@@ -19,7 +19,7 @@ import { checkChains, declareValues, outboxRows, sleep } from './fault-helpers.j
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SECRET = 'kill9-signing-secret';
-export const killed = { bot: 0, cli: 0 };
+const killed = { bot: 0, cli: 0 };
 
 const children: ChildProcess[] = [];
 let fake: FakeSlack | null = null;
@@ -101,17 +101,26 @@ async function until(dbPath: string, fn: (db: Database.Database) => boolean, wha
 }
 
 /** conversations.list for the fake (it has none): every channel, one page. */
-export const listChannels = (f: FakeSlack) => () => ({
+const listChannels = (f: FakeSlack) => () => ({
   channels: [...f.channels.values()].map((c) => ({ id: c.id, name: c.name, is_archived: c.is_archived })),
   response_metadata: { next_cursor: '' },
 });
 
 const pendingCount = (db: Database.Database) =>
-  (db.prepare('SELECT COUNT(*) n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').get() as { n: number }).n;
+  (
+    db.prepare('SELECT COUNT(*) n FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL').get() as {
+      n: number;
+    }
+  ).n;
 
 describe('kill -9 and restart', () => {
   it('during a declare burst: every acknowledged declare is stored whole, and delivered after restart', async () => {
-    fake = await startFakeSlackApi({ channels: [{ id: 'C0GENERAL', name: 'general' }, { id: 'C0STAKE', name: 'incidents' }] });
+    fake = await startFakeSlackApi({
+      channels: [
+        { id: 'C0GENERAL', name: 'general' },
+        { id: 'C0STAKE', name: 'incidents' },
+      ],
+    });
     tmp = tempDb();
     const f = fake;
     f.setHandler('conversations.list', listChannels(f));
@@ -163,12 +172,24 @@ describe('kill -9 and restart', () => {
       expect(rows.filter((r) => r.failed_at).map((r) => r.key)).toEqual([]);
       for (const i of incidents) {
         expect(i.room?.id, `${i.key} has a room`).toBeTruthy();
-        const created = f.okCallsTo('conversations.create').filter((c) => String(c.args.name).includes(i.title.toLowerCase().replace(' ', '-')));
+        const created = f
+          .okCallsTo('conversations.create')
+          .filter((c) => String(c.args.name).includes(i.title.toLowerCase().replace(' ', '-')));
         expect(created.length, `${i.key}: one channel`).toBe(1);
       }
       // At-least-once delivery across the crash: a post can be repeated only if it was in flight when killed.
       const announcements = f.messagesIn('C0STAKE').length;
-      console.log('FAULTS burst: acked', acked.length, 'refused', refused.length, 'stored', incidents.length, 'announcements', announcements);
+      if (process.env.FAULTS_VERBOSE)
+        console.log(
+          'FAULTS burst: acked',
+          acked.length,
+          'refused',
+          refused.length,
+          'stored',
+          incidents.length,
+          'announcements',
+          announcements,
+        );
       expect(announcements).toBeGreaterThanOrEqual(incidents.length);
       expect(announcements - incidents.length).toBeLessThanOrEqual(4);
     } finally {
@@ -191,14 +212,27 @@ describe('kill -9 and restart', () => {
         const o = service.handle({
           key: `seed:${n}`,
           incidentKey: null,
-          command: { type: 'declare', key: '', title: `Seeded ${n}`, triggerClass: 'service_outage', impact: 'x', severeImpact: n % 2 === 0, drill: false },
+          command: {
+            type: 'declare',
+            key: '',
+            title: `Seeded ${n}`,
+            triggerClass: 'service_outage',
+            impact: 'x',
+            severeImpact: n % 2 === 0,
+            drill: false,
+          },
           actor: { platform: 'slack', id: 'U0IC' },
         });
         if (!o.ok) throw new Error(o.error.message);
         service.handle({
           key: `seed:${n}:room`,
           incidentKey: o.incident.key,
-          command: { type: 'room_created', platform: 'slack', roomId: `C9${String(n).padStart(4, '0')}`, name: `inc-seeded-${n}` },
+          command: {
+            type: 'room_created',
+            platform: 'slack',
+            roomId: `C9${String(n).padStart(4, '0')}`,
+            name: `inc-seeded-${n}`,
+          },
           actor: { platform: 'slack', id: 'incident-bot' },
         });
       }
@@ -206,7 +240,8 @@ describe('kill -9 and restart', () => {
       db.prepare("UPDATE outbox SET sent_at = ?, result = '{}'").run(new Date().toISOString());
       db.close();
     }
-    const claims = (db: Database.Database) => (db.prepare('SELECT COUNT(*) n FROM reminders').get() as { n: number }).n;
+    const claims = (db: Database.Database) =>
+      (db.prepare('SELECT COUNT(*) n FROM reminders').get() as { n: number }).n;
     // Kill the CLI as soon as its first batch is committed (a pass claims in batches of 200).
     const cli = run(['src/cli.ts', 'reminders', 'run', '--db', tmp.path], {});
     await until(tmp.path, (db) => claims(db) > 0 || cli.exitCode !== null, 'first claims', 15_000);
@@ -237,12 +272,15 @@ describe('kill -9 and restart', () => {
     try {
       const keys = (db.prepare('SELECT key FROM reminders').all() as { key: string }[]).map((r) => r.key);
       expect(keys.length).toBeGreaterThan(200);
-      console.log('FAULTS reminders: claimed before the kill', afterKill, 'of', keys.length);
+      if (process.env.FAULTS_VERBOSE)
+        console.log('FAULTS reminders: claimed before the kill', afterKill, 'of', keys.length);
       expect(afterKill).toBeLessThanOrEqual(keys.length);
       const rows = outboxRows(db).filter((r) => r.key.startsWith('reminder:'));
       expect(rows.map((r) => r.key).sort()).toEqual(keys.map((k) => `reminder:${k}`).sort());
       expect(rows.filter((r) => !r.sent_at)).toEqual([]);
-      const nudgeLog = db.prepare("SELECT payload FROM decision_log WHERE kind = 'nudge'").all() as { payload: string }[];
+      const nudgeLog = db.prepare("SELECT payload FROM decision_log WHERE kind = 'nudge'").all() as {
+        payload: string;
+      }[];
       const logged = nudgeLog.map((r) => JSON.parse(r.payload).reminder as string);
       expect(logged.sort()).toEqual([...keys].sort());
       checkChains(db);

@@ -5,8 +5,8 @@ import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
 import type { Command } from '../../src/core/commands.js';
 import { decide, PERMISSIONS } from '../../src/core/decide.js';
 import type { Actor, Incident } from '../../src/core/incident.js';
-import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import { at, closureFields, criteria, ctx, declared, ic, must } from '../helpers/scenario.js';
+import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import { declare, declareValues, freshViewId, IC, phaseValues, waitFor } from './fault-helpers.js';
 import { REAL_SECRET, REAL_TOKEN, type RealBot, startRealBot } from './real-bot.js';
 
@@ -22,7 +22,14 @@ function fixture(): Incident {
   i = must(i, { type: 'claim_role', role: 'technical_lead' }, ctx(holder, at(1)));
   i = must(
     i,
-    { type: 'add_followup', id: 'F1', what: 'Fix alerting', owner: owner.id, due: '2026-12-10', objective: 'resilience' },
+    {
+      type: 'add_followup',
+      id: 'F1',
+      what: 'Fix alerting',
+      owner: owner.id,
+      due: '2026-12-10',
+      objective: 'resilience',
+    },
     ctx(ic, at(2)),
   );
   return i;
@@ -39,31 +46,105 @@ const closeCmd: Command = { type: 'close', confirmed: criteria('closure'), field
 
 /** action, command, incident, who may, who may not (with the refusal code). */
 const TABLE: [string, Command, () => Incident, Who[], Who[]][] = [
-  ['phase forward', { type: 'advance_phase', confirmed: criteria('detection') }, fixture, ['IC', 'admin'], ['holder', 'owner', 'other']],
-  ['phase back', { type: 'revert_phase', to: 'containment', reason: 'mitigation failed' }, () => {
-    let i = fixture();
-    for (const p of ['detection', 'containment']) i = must(i, { type: 'advance_phase', confirmed: criteria(p) }, ctx(ic, at(3)));
-    return i;
-  }, ['IC', 'admin'], ['holder', 'owner', 'other']],
+  [
+    'phase forward',
+    { type: 'advance_phase', confirmed: criteria('detection') },
+    fixture,
+    ['IC', 'admin'],
+    ['holder', 'owner', 'other'],
+  ],
+  [
+    'phase back',
+    { type: 'revert_phase', to: 'containment', reason: 'mitigation failed' },
+    () => {
+      let i = fixture();
+      for (const p of ['detection', 'containment'])
+        i = must(i, { type: 'advance_phase', confirmed: criteria(p) }, ctx(ic, at(3)));
+      return i;
+    },
+    ['IC', 'admin'],
+    ['holder', 'owner', 'other'],
+  ],
   ['close', closeCmd, inClosure, ['IC', 'admin'], ['holder', 'owner', 'other']],
-  ['reclassify', { type: 'reclassify', triggerClass: 'data_integrity', reason: 'bad prices' }, fixture, ['IC', 'admin'], ['holder', 'owner', 'other']],
-  ['assign IC', { type: 'assign_role', role: 'commander', user: 'U_NEWIC' }, fixture, ['IC', 'admin'], ['holder', 'owner', 'other']],
-  ['hand over technical lead', { type: 'assign_role', role: 'technical_lead', user: 'U_NEW' }, fixture, ['IC', 'admin', 'holder'], ['owner', 'other']],
-  ['release someone else from technical lead', { type: 'release_role', role: 'technical_lead', user: 'U_TECH' }, fixture, ['IC', 'admin', 'holder'], ['owner', 'other']],
-  ['claim a free role', { type: 'claim_role', role: 'scribe' }, fixture, ['IC', 'admin', 'holder', 'owner', 'other'], []],
-  ['claim a taken role', { type: 'claim_role', role: 'technical_lead' }, fixture, [], ['IC', 'admin', 'owner', 'other']],
+  [
+    'reclassify',
+    { type: 'reclassify', triggerClass: 'data_integrity', reason: 'bad prices' },
+    fixture,
+    ['IC', 'admin'],
+    ['holder', 'owner', 'other'],
+  ],
+  [
+    'assign IC',
+    { type: 'assign_role', role: 'commander', user: 'U_NEWIC' },
+    fixture,
+    ['IC', 'admin'],
+    ['holder', 'owner', 'other'],
+  ],
+  [
+    'hand over technical lead',
+    { type: 'assign_role', role: 'technical_lead', user: 'U_NEW' },
+    fixture,
+    ['IC', 'admin', 'holder'],
+    ['owner', 'other'],
+  ],
+  [
+    'release someone else from technical lead',
+    { type: 'release_role', role: 'technical_lead', user: 'U_TECH' },
+    fixture,
+    ['IC', 'admin', 'holder'],
+    ['owner', 'other'],
+  ],
+  [
+    'claim a free role',
+    { type: 'claim_role', role: 'scribe' },
+    fixture,
+    ['IC', 'admin', 'holder', 'owner', 'other'],
+    [],
+  ],
+  [
+    'claim a taken role',
+    { type: 'claim_role', role: 'technical_lead' },
+    fixture,
+    [],
+    ['IC', 'admin', 'owner', 'other'],
+  ],
   ['log', { type: 'log', text: 'a note' }, fixture, ['IC', 'admin', 'holder', 'owner', 'other'], []],
-  ['decision', { type: 'decision', text: 'fail over' }, fixture, ['IC', 'admin', 'holder', 'owner', 'other'], []],
+  [
+    'decision',
+    { type: 'decision', text: 'fail over' },
+    fixture,
+    ['IC', 'admin', 'holder', 'owner', 'other'],
+    [],
+  ],
   ['export', { type: 'export', format: 'md' }, fixture, ['IC', 'admin', 'holder', 'owner', 'other'], []],
-  ['complete a follow-up', { type: 'complete_followup', id: 'F1' }, fixture, ['IC', 'admin', 'owner'], ['holder', 'other']],
-  ['log after close', { type: 'log', text: 'late note' }, () => must(inClosure(), closeCmd, ctx(ic, at(9))), ['IC', 'other'], []],
-  ['phase after close', { type: 'advance_phase', confirmed: [] }, () => must(inClosure(), closeCmd, ctx(ic, at(9))), [], ['IC', 'admin']],
+  [
+    'complete a follow-up',
+    { type: 'complete_followup', id: 'F1' },
+    fixture,
+    ['IC', 'admin', 'owner'],
+    ['holder', 'other'],
+  ],
+  [
+    'log after close',
+    { type: 'log', text: 'late note' },
+    () => must(inClosure(), closeCmd, ctx(ic, at(9))),
+    ['IC', 'other'],
+    [],
+  ],
+  [
+    'phase after close',
+    { type: 'advance_phase', confirmed: [] },
+    () => must(inClosure(), closeCmd, ctx(ic, at(9))),
+    [],
+    ['IC', 'admin'],
+  ],
 ];
 
 describe('permission table through the core decide()', () => {
   it('every command type has a permission entry', () => {
     for (const v of Object.values(PERMISSIONS)) expect(['anyone', 'commander']).toContain(v);
-    for (const t of ['advance_phase', 'revert_phase', 'reclassify', 'close'] as const) expect(PERMISSIONS[t]).toBe('commander');
+    for (const t of ['advance_phase', 'revert_phase', 'reclassify', 'close'] as const)
+      expect(PERMISSIONS[t]).toBe('commander');
   });
   for (const [action, command, incident, may, mayNot] of TABLE) {
     for (const w of may)
@@ -95,19 +176,46 @@ describe('a sample of the table through Slack', () => {
     const room = incident.room!.id;
     await bot.sim.slash('role technical_lead', { userId: 'U0TECH', channelId: room });
     const meta = JSON.stringify({ k: incident.key, c: room });
-    const byHolder = await bot.sim.viewSubmission({ callbackId: VIEW.phase, userId: 'U0TECH', values: phaseValues('detection', 'containment'), privateMetadata: meta, viewId: freshViewId() });
-    expect(Object.values(byHolder.body.errors)).toContain('Only the incident commander can change the phase.');
+    const byHolder = await bot.sim.viewSubmission({
+      callbackId: VIEW.phase,
+      userId: 'U0TECH',
+      values: phaseValues('detection', 'containment'),
+      privateMetadata: meta,
+      viewId: freshViewId(),
+    });
+    expect(Object.values(byHolder.body.errors)).toContain(
+      'Only the incident commander can change the phase.',
+    );
     const slashByHolder = await bot.sim.slash('phase', { userId: 'U0TECH', channelId: room });
     expect(slashByHolder.body.text).toBe('Only the incident commander can change the phase.');
-    const byAdmin = await bot.sim.viewSubmission({ callbackId: VIEW.phase, userId: 'U0ADMIN', values: phaseValues('detection', 'containment'), privateMetadata: meta, viewId: freshViewId() });
+    const byAdmin = await bot.sim.viewSubmission({
+      callbackId: VIEW.phase,
+      userId: 'U0ADMIN',
+      values: phaseValues('detection', 'containment'),
+      privateMetadata: meta,
+      viewId: freshViewId(),
+    });
     expect(byAdmin.body).toBe('');
     expect(bot.store.get(incident.key)!.phase).toBe('containment');
-    const grab = await bot.sim.slash(`role commander <@U0OTHER|other>`, { userId: 'U0OTHER', channelId: room });
+    const grab = await bot.sim.slash(`role commander <@U0OTHER|other>`, {
+      userId: 'U0OTHER',
+      channelId: room,
+    });
     expect(grab.body.text).toMatch(/already holds the Incident commander role|Only the incident commander/);
-    const handover = await bot.sim.slash(`role commander <@U0BYSTANDER|b>`, { userId: 'U0OTHER', channelId: room });
+    const handover = await bot.sim.slash(`role commander <@U0BYSTANDER|b>`, {
+      userId: 'U0OTHER',
+      channelId: room,
+    });
     expect(handover.body.text).toMatch(/Only the incident commander/);
     // the holder may hand over their own role with the users_select
-    await bot.sim.blockAction({ actionId: ACTION.handoverRole, type: 'users_select', selectedUser: 'U0NEW', blockId: 'role:technical_lead:v1', userId: 'U0TECH', channelId: room });
+    await bot.sim.blockAction({
+      actionId: ACTION.handoverRole,
+      type: 'users_select',
+      selectedUser: 'U0NEW',
+      blockId: 'role:technical_lead:v1',
+      userId: 'U0TECH',
+      channelId: room,
+    });
     await waitFor(() => bot.store.get(incident.key)!.roles.technical_lead?.includes('U0NEW'), 'handed over');
     expect(bot.store.get(incident.key)!.roles.commander).toEqual([IC]);
     const log = await bot.sim.slash('log anyone may log', { userId: 'U0OTHER', channelId: room });
@@ -127,9 +235,19 @@ describe('no token or secret in any log line', () => {
     const r = real;
     r.fake.failNext('conversations.create', { error: 'invalid_auth' });
     r.fake.failNext('chat.postEphemeral', { status: 500, times: 3 });
-    const d = await r.sim.viewSubmission({ callbackId: VIEW.declare, userId: IC, values: declareValues({}), privateMetadata: JSON.stringify({ c: 'C0GENERAL' }), viewId: freshViewId() });
+    const d = await r.sim.viewSubmission({
+      callbackId: VIEW.declare,
+      userId: IC,
+      values: declareValues({}),
+      privateMetadata: JSON.stringify({ c: 'C0GENERAL' }),
+      viewId: freshViewId(),
+    });
     expect(d.status).toBe(200);
-    await waitFor(() => r.bot.outbox.pending().length === 0 && r.bot.store.listOpen()[0]?.room, 'settled', 5000);
+    await waitFor(
+      () => r.bot.outbox.pending().length === 0 && r.bot.store.listOpen()[0]?.room,
+      'settled',
+      5000,
+    );
     await r.sim.slash('close', { userId: 'U0BOB', channelId: 'C0GENERAL' });
     await r.sim.slash('help', { userId: IC, channelId: 'C0GENERAL', signingSecret: 'wrong' });
     await r.sim.slash('help', { userId: IC, channelId: 'C0GENERAL', timestamp: 1 });
@@ -144,7 +262,9 @@ describe('no token or secret in any log line', () => {
     await new Promise((ok) => setTimeout(ok, 200));
     expect(r.logLines.length).toBeGreaterThan(10);
     const secrets = [REAL_TOKEN, REAL_SECRET, REAL_TOKEN.slice(5), 'faultsuiteSECRET'];
-    const leaks = r.logLines.filter((l) => secrets.some((s) => l.includes(s)) || /xox[abposr]-\w/.test(l) || /v0=[0-9a-f]{64}/.test(l));
+    const leaks = r.logLines.filter(
+      (l) => secrets.some((s) => l.includes(s)) || /xox[abposr]-\w/.test(l) || /v0=[0-9a-f]{64}/.test(l),
+    );
     expect(leaks).toEqual([]);
   });
 });

@@ -51,7 +51,11 @@ export async function startRealBot(env: Record<string, string> = {}): Promise<Re
   });
   const logger = createLogger({ level: 'trace', destination });
   const bot = await startBot(config, logger, { scheduler: false, dispatchIntervalMs: 50 });
-  const sim = new SlackClientSim({ url: `${bot.url}/slack/events`, signingSecret: REAL_SECRET, responseUrl: catcher.url });
+  const sim = new SlackClientSim({
+    url: `${bot.url}/slack/events`,
+    signingSecret: REAL_SECRET,
+    responseUrl: catcher.url,
+  });
   return {
     bot,
     fake,

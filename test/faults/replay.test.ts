@@ -6,10 +6,10 @@ import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boo
 import {
   alertValues,
   BOB,
-  closeValues,
   CAROL,
   checkChains,
   checkDeliveredExactlyOnce,
+  closeValues,
   declare,
   declareValues,
   IC,
@@ -20,7 +20,7 @@ import {
 } from './fault-helpers.js';
 
 let bot: SlackBot;
-export const replayCounts = { replayed: 0 };
+const replayCounts = { replayed: 0 };
 
 beforeEach(async () => {
   bot = await bootSlackBot();
@@ -57,7 +57,10 @@ describe('every request delivered twice', () => {
     const { first, again } = await twice(payloadBody(p));
     expect([first.status, ...again.map((a) => a.status)]).toEqual([200, 200, 200]);
     // A concurrent duplicate too (Slack retrying while the first is still in flight).
-    await Promise.all([bot.sim.send(payloadBody(p), FORM, { retryNum: 3 }), bot.sim.send(payloadBody(p), FORM)]);
+    await Promise.all([
+      bot.sim.send(payloadBody(p), FORM, { retryNum: 3 }),
+      bot.sim.send(payloadBody(p), FORM),
+    ]);
     replayCounts.replayed += 2;
     expect(await bot.dispatcher.drain(5000)).toBe(true);
     const open = bot.store.listOpen();
@@ -66,7 +69,9 @@ describe('every request delivered twice', () => {
     expect(bot.fake.okCallsTo('conversations.create')).toHaveLength(1);
     expect(bot.store.logEntries(incident.key).filter((e) => e.kind === 'declared')).toHaveLength(1);
     // The declarer is told once, not once per delivery.
-    expect(bot.fake.ephemerals.filter((e) => e.user === IC && e.text?.includes(incident.key))).toHaveLength(1);
+    expect(bot.fake.ephemerals.filter((e) => e.user === IC && e.text?.includes(incident.key))).toHaveLength(
+      1,
+    );
     expect(bot.fake.messagesIn(STAKEHOLDER_CHANNEL)).toHaveLength(1);
     checkDeliveredExactlyOnce(bot.store.db, bot.fake, [incident.room!.id, STAKEHOLDER_CHANNEL]);
     checkChains(bot.store.db);
@@ -88,7 +93,9 @@ describe('every request delivered twice', () => {
       expect(first.body.text).toBeTruthy();
       for (const a of again) expect(a.status).toBe(200);
     }
-    const update = new URLSearchParams(bot.sim.slashForm('update', { userId: IC, channelId: room })).toString();
+    const update = new URLSearchParams(
+      bot.sim.slashForm('update', { userId: IC, channelId: room }),
+    ).toString();
     await twice(update);
     await bot.fake.waitForCalls('views.open', 1);
     await sleep(100);
@@ -98,7 +105,9 @@ describe('every request delivered twice', () => {
     expect(log.filter((e) => e.kind === 'note')).toHaveLength(1);
     expect(log.filter((e) => e.kind === 'decision')).toHaveLength(1);
     expect(log.filter((e) => e.kind === 'role' && JSON.parse(e.payload).role === 'scribe')).toHaveLength(1);
-    expect(log.filter((e) => e.kind === 'role' && JSON.parse(e.payload).role === 'comms_lead')).toHaveLength(1);
+    expect(log.filter((e) => e.kind === 'role' && JSON.parse(e.payload).role === 'comms_lead')).toHaveLength(
+      1,
+    );
     // one "role_change" post for the assignment, one brief DM per new holder
     const roleChangePosts = bot.fake.messagesIn(room).filter((m) => /Communications lead/.test(m.text ?? ''));
     expect(roleChangePosts).toHaveLength(1);
@@ -153,7 +162,9 @@ describe('every request delivered twice', () => {
     await sleep(150);
     expect(await bot.dispatcher.drain(5000)).toBe(true);
     const log = bot.store.logEntries(incident.key);
-    expect(log.filter((e) => e.kind === 'role' && JSON.parse(e.payload).role === 'technical_lead')).toHaveLength(1);
+    expect(
+      log.filter((e) => e.kind === 'role' && JSON.parse(e.payload).role === 'technical_lead'),
+    ).toHaveLength(1);
     expect(log.filter((e) => e.kind === 'checklist')).toHaveLength(1);
     expect(bot.fake.ephemerals.filter((e) => e.user === CAROL)).toHaveLength(1);
     expect(bot.fake.messagesIn(`D${BOB.slice(1)}`)).toHaveLength(1); // one role brief
@@ -176,7 +187,13 @@ describe('every request delivered twice', () => {
     ];
     let n = 0;
     for (const s of subs) {
-      const p = bot.sim.viewSubmissionPayload({ ...s, userId: IC, privateMetadata: meta, viewId: `V0R${++n}`, hash: `h${n}` });
+      const p = bot.sim.viewSubmissionPayload({
+        ...s,
+        userId: IC,
+        privateMetadata: meta,
+        viewId: `V0R${++n}`,
+        hash: `h${n}`,
+      });
       const { first, again } = await twice(payloadBody(p));
       expect(first.body, JSON.stringify(first.body)).toBe('');
       for (const a of again) expect(a.status).toBe(200);
@@ -198,9 +215,17 @@ describe('every request delivered twice', () => {
   });
 
   it('events delivered twice are handled once (event_id de-dup) and never crash', async () => {
-    const env = bot.sim.eventEnvelope({ type: 'app_mention', text: '<@U0BOT> help', user: IC, channel: 'C0GENERAL' });
+    const env = bot.sim.eventEnvelope({
+      type: 'app_mention',
+      text: '<@U0BOT> help',
+      user: IC,
+      channel: 'C0GENERAL',
+    });
     const a = await bot.sim.send(JSON.stringify(env), 'application/json');
-    const b = await bot.sim.send(JSON.stringify(env), 'application/json', { retryNum: 1, retryReason: 'http_timeout' });
+    const b = await bot.sim.send(JSON.stringify(env), 'application/json', {
+      retryNum: 1,
+      retryReason: 'http_timeout',
+    });
     replayCounts.replayed++;
     expect([a.status, b.status]).toEqual([200, 200]);
     await sleep(100);

@@ -30,7 +30,7 @@ afterEach(async () => {
   real = null;
 });
 
-export const injected = { faults: 0 };
+const injected = { faults: 0 };
 
 describe('Slack answering 30% of calls with 429 or 500 (seeded)', () => {
   for (const seed of [42, 7]) {
@@ -52,7 +52,13 @@ describe('Slack answering 30% of calls with 429 or 500 (seeded)', () => {
         await waitFor(() => b.store.get(incident.key)!.roles[role]?.includes(user), role);
       }
       const submit = async (callbackId: string, values: Record<string, Record<string, unknown>>) => {
-        const r = await b.sim.viewSubmission({ callbackId, userId: IC, values, privateMetadata: meta, viewId: freshViewId() });
+        const r = await b.sim.viewSubmission({
+          callbackId,
+          userId: IC,
+          values,
+          privateMetadata: meta,
+          viewId: freshViewId(),
+        });
         expect(r.body, JSON.stringify(r.body)).toBe('');
         await drain();
       };
@@ -115,9 +121,16 @@ describe('Slack answering 30% of calls with 429 or 500 (seeded)', () => {
       expect(kinds('closed')).toBe(1);
       expect(kinds('phase')).toBe(4);
       const postRows = outboxRows(b.store.db).filter((r) => JSON.parse(r.body).kind === 'post');
-      const sentLogs = log.filter((e) => e.kind === 'message_sent').map((e) => JSON.parse(e.payload).outboxKey);
+      const sentLogs = log
+        .filter((e) => e.kind === 'message_sent')
+        .map((e) => JSON.parse(e.payload).outboxKey);
       expect(new Set(sentLogs).size).toBe(sentLogs.length);
-      expect(sentLogs.sort()).toEqual(postRows.filter((r) => r.incident_key === incident.key).map((r) => r.key).sort());
+      expect(sentLogs.sort()).toEqual(
+        postRows
+          .filter((r) => r.incident_key === incident.key)
+          .map((r) => r.key)
+          .sort(),
+      );
       checkChains(b.store.db);
       expect(b.errors.filter((e) => e.msg === 'slack listener error')).toEqual([]);
     });
@@ -136,7 +149,11 @@ describe('pacing per channel', () => {
       viewId: freshViewId(),
     });
     expect(decl.status).toBe(200);
-    const incident = await waitFor(() => r.bot.store.listOpen()[0]?.room && r.bot.store.listOpen()[0], 'room', 5000);
+    const incident = await waitFor(
+      () => r.bot.store.listOpen()[0]?.room && r.bot.store.listOpen()[0],
+      'room',
+      5000,
+    );
     const meta = JSON.stringify({ k: incident.key, c: incident.room!.id });
     // A burst: three updates and two decisions at once.
     await Promise.all(
@@ -152,7 +169,9 @@ describe('pacing per channel', () => {
     );
     await waitFor(() => r.bot.outbox.pending().length === 0, 'outbox drained', 15_000);
     const byChannel = new Map<string, number[]>();
-    for (const c of r.fake.calls.filter((c) => c.ok && ['chat.postMessage', 'chat.update'].includes(c.method))) {
+    for (const c of r.fake.calls.filter(
+      (c) => c.ok && ['chat.postMessage', 'chat.update'].includes(c.method),
+    )) {
       const ch = String(c.args.channel);
       byChannel.set(ch, [...(byChannel.get(ch) ?? []), c.at]);
     }
@@ -184,8 +203,14 @@ describe('the incident channel cannot be created', () => {
       expect(attempts).toBe(spec.error === 'name_taken' ? 20 : 1);
       expect(b.fake.okCallsTo('conversations.create')).toHaveLength(0);
       const roomLog = b.store.logEntries(i.key).find((e) => e.kind === 'room');
-      expect(JSON.parse(roomLog!.payload)).toMatchObject({ failed: true, reason: spec.error, fallbackRoomId: 'C0GENERAL' });
-      const told = b.fake.messagesIn('C0GENERAL').find((m) => /could not create a channel/.test(JSON.stringify(m.blocks)));
+      expect(JSON.parse(roomLog!.payload)).toMatchObject({
+        failed: true,
+        reason: spec.error,
+        fallbackRoomId: 'C0GENERAL',
+      });
+      const told = b.fake
+        .messagesIn('C0GENERAL')
+        .find((m) => /could not create a channel/.test(JSON.stringify(m.blocks)));
       expect(told, 'the declaring channel is told').toBeTruthy();
       expect(JSON.stringify(told!.blocks)).toContain(spec.error);
       // The fallback room works: status, log and role commands there reach this incident.
@@ -213,7 +238,11 @@ describe('the incident channel cannot be created', () => {
     bot = await bootSlackBot();
     const b = bot;
     b.fake.setHandler('conversations.list', () => ({
-      channels: [...b.fake.channels.values()].map((c) => ({ id: c.id, name: c.name, is_archived: c.is_archived })),
+      channels: [...b.fake.channels.values()].map((c) => ({
+        id: c.id,
+        name: c.name,
+        is_archived: c.is_archived,
+      })),
       response_metadata: { next_cursor: '' },
     }));
     let created = '';
@@ -240,6 +269,9 @@ describe('the incident channel cannot be created', () => {
     const i = b.store.get(incident.key)!;
     expect(b.store.logEntries(i.key).find((e) => e.kind === 'room')).toBeTruthy();
     const dm = b.fake.messagesIn(`D${IC.slice(1)}`).map((m) => JSON.stringify([m.text, m.blocks]));
-    expect(dm.some((t) => /could not create a channel/.test(t)), 'a DM to the declarer').toBe(true);
+    expect(
+      dm.some((t) => /could not create a channel/.test(t)),
+      'a DM to the declarer',
+    ).toBe(true);
   });
 });

@@ -47,7 +47,8 @@ function signatureOk(secret: string, ts: string, body: string, sig: string): boo
   return want.length === got.length && timingSafeEqual(want, got);
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Why a signed body is malformed, '' when it looks like a Slack request, or 'unknown' for an unknown type. */
 export function shapeProblem(body: string, contentType: string): string {
@@ -81,7 +82,10 @@ export function shapeProblem(body: string, contentType: string): string {
   }
   if (!isObject(p)) return 'payload is not a JSON object';
   if (!KNOWN_PAYLOADS.has(String(p.type))) return 'unknown';
-  if (p.type === 'block_actions' && (!Array.isArray(p.actions) || p.actions.length === 0 || !p.actions.every(isObject)))
+  if (
+    p.type === 'block_actions' &&
+    (!Array.isArray(p.actions) || p.actions.length === 0 || !p.actions.every(isObject))
+  )
     return 'block_actions without actions';
   if ((p.type === 'view_submission' || p.type === 'view_closed') && (!isObject(p.view) || !isObject(p.user)))
     return `${p.type} without a view or user`;

@@ -1,7 +1,7 @@
 // The Slack side of the bot as one PlatformAdapter: the Bolt app (inbound) on the shared express
 // server or Socket Mode, and the outbox sender (outbound) on the same WebClient.
 import type { AdapterDeps, PlatformAdapter } from '../../bot.js';
-import type { WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { recordApiError } from '../../ops/metrics.js';
 import { createSlackApp } from './create-slack-app.js';
 import { SlackSender } from './slack-sender.js';
@@ -9,6 +9,7 @@ import { SlackSender } from './slack-sender.js';
 export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAdapter> {
   const { config, logger } = deps;
   const log = logger.child({ platform: 'slack' });
+  countApiErrors();
   const slack = createSlackApp({
     botToken: config.SLACK_BOT_TOKEN!,
     signingSecret: config.SLACK_SIGNING_SECRET ?? '',
@@ -26,7 +27,6 @@ export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAda
       admins: config.ADMIN_USERS,
     },
   });
-  countApiErrors(slack.app.client);
   const sender = new SlackSender({
     client: slack.app.client,
     outbox: deps.outbox,
@@ -41,12 +41,19 @@ export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAda
   };
 }
 
-/** Every failed Web API call (from listeners or the outbox sender) is counted by method and error code. */
-function countApiErrors(client: WebClient): void {
-  const apiCall = client.apiCall.bind(client);
-  client.apiCall = async (method, options) => {
+/**
+ * Every failed Web API call (from listeners, Bolt's per-request clients or the outbox sender) is counted by
+ * method and error code. WebClient binds its method shortcuts to `apiCall` when a client is constructed,
+ * so the wrapper goes on the prototype, once, before the app creates its clients.
+ */
+let instrumented = false;
+function countApiErrors(): void {
+  if (instrumented) return;
+  instrumented = true;
+  const apiCall = WebClient.prototype.apiCall;
+  WebClient.prototype.apiCall = async function (this: WebClient, method, options) {
     try {
-      return await apiCall(method, options);
+      return await apiCall.call(this, method, options);
     } catch (e) {
       const err = e as { code?: string; data?: { error?: string }; statusCode?: number };
       recordApiError('slack', method, err.data?.error ?? (err.statusCode ? `http_${err.statusCode}` : (err.code ?? 'error')));

@@ -269,7 +269,13 @@ export class SlackSender implements Sender {
     const text = `:warning: ${drill}I could not create a channel for ${incident.key} (\`${reason.replace(/[<>&`]/g, '')}\`) and I do not know where it was declared, so it has no channel yet. The incident and its log are recorded; declare from a channel (or ask a Slack admin to allow channel creation) to get a room.`;
     try {
       const r = await this.o.client.chat.postMessage({ channel: incident.declaredBy, text });
-      this.o.outbox.setMessageRef(incident.key, 'slack', 'room_failed_notice', r.channel ?? incident.declaredBy, String(r.ts ?? ''));
+      this.o.outbox.setMessageRef(
+        incident.key,
+        'slack',
+        'room_failed_notice',
+        r.channel ?? incident.declaredBy,
+        String(r.ts ?? ''),
+      );
     } catch (e) {
       const verdict = classifySlackError(e);
       if (verdict.status === 'retry') return verdict;

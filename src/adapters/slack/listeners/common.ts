@@ -120,7 +120,8 @@ export function runCommand(
   } catch (e) {
     // The transaction rolled back: nothing of the command was stored, so "try again" is safe.
     const busy = isDatabaseBusy(e);
-    if (busy) ctx.log.warn({ err: e, key: req.key, command: req.command.type }, 'database busy; command not saved');
+    if (busy)
+      ctx.log.warn({ err: e, key: req.key, command: req.command.type }, 'database busy; command not saved');
     else ctx.log.error({ err: e, key: req.key, command: req.command.type }, 'slack command failed');
     return {
       ok: false,

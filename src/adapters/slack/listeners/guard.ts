@@ -31,11 +31,18 @@ export function teamsOf(body: Body): { teams: string[]; enterprise: string | nul
     (t): t is string => typeof t === 'string' && t !== '',
   );
   const enterprise = body?.enterprise_id ?? body?.enterprise?.id ?? body?.team?.enterprise_id ?? null;
-  return { teams: [...new Set(teams)], enterprise: typeof enterprise === 'string' && enterprise ? enterprise : null };
+  return {
+    teams: [...new Set(teams)],
+    enterprise: typeof enterprise === 'string' && enterprise ? enterprise : null,
+  };
 }
 
-export function guardMiddleware(ctx: SlackContext, features: readonly SlackFeature[]): Middleware<AnyMiddlewareArgs> {
-  const all = (k: 'commands' | 'shortcuts' | 'views' | 'actions') => new Set(features.flatMap((f) => f[k] ?? []));
+export function guardMiddleware(
+  ctx: SlackContext,
+  features: readonly SlackFeature[],
+): Middleware<AnyMiddlewareArgs> {
+  const all = (k: 'commands' | 'shortcuts' | 'views' | 'actions') =>
+    new Set(features.flatMap((f) => f[k] ?? []));
   const commands = all('commands');
   const shortcuts = all('shortcuts');
   const views = all('views');
@@ -55,7 +62,10 @@ export function guardMiddleware(ctx: SlackContext, features: readonly SlackFeatu
   };
 
   return async (args) => {
-    const { body, next, client } = args as AnyMiddlewareArgs & { client: SlackClient; next: () => Promise<void> };
+    const { body, next, client } = args as AnyMiddlewareArgs & {
+      client: SlackClient;
+      next: () => Promise<void>;
+    };
     const b = body as Body;
     const ack = (args as { ack?: (r?: unknown) => Promise<void> }).ack;
     const type: string | undefined = b?.command ? 'slash' : b?.type;
@@ -70,16 +80,22 @@ export function guardMiddleware(ctx: SlackContext, features: readonly SlackFeatu
     const refuse = async (text: string) => {
       if (!ack) return;
       if (type === 'slash') return ack({ response_type: 'ephemeral', text });
-      if (type === 'view_submission') return ack({ response_action: 'errors', errors: { [firstBlock()]: text } });
+      if (type === 'view_submission')
+        return ack({ response_action: 'errors', errors: { [firstBlock()]: text } });
       await ack();
-      if (user && type !== 'view_closed' && type !== 'block_suggestion') await tell(ctx, client, channel, user, text);
+      if (user && type !== 'view_closed' && type !== 'block_suggestion')
+        await tell(ctx, client, channel, user, text);
     };
 
     if (type && type !== 'event_callback' && ack) {
       const { teams, enterprise } = teamsOf(b);
       if (teams.length) {
         const home = await installedTeam(client);
-        if (home?.team && teams.some((t) => t !== home.team) && !(home.enterprise && enterprise === home.enterprise)) {
+        if (
+          home?.team &&
+          teams.some((t) => t !== home.team) &&
+          !(home.enterprise && enterprise === home.enterprise)
+        ) {
           ctx.log.warn({ teams, installed: home.team, type }, 'request from another workspace refused');
           return refuse(OTHER_WORKSPACE);
         }
@@ -88,7 +104,8 @@ export function guardMiddleware(ctx: SlackContext, features: readonly SlackFeatu
 
     switch (type) {
       case 'slash':
-        if (!commands.has(b.command)) return refuse(`I only answer ${[...commands].join(', ') || SLASH_COMMAND}.`);
+        if (!commands.has(b.command))
+          return refuse(`I only answer ${[...commands].join(', ') || SLASH_COMMAND}.`);
         break;
       case 'block_actions': {
         const a = b.actions?.[0];

@@ -9,8 +9,8 @@ import type { Incident } from '../../../core/incident.js';
 import { holders } from '../../../core/incident.js';
 import type { Playbook } from '../../../core/playbook.js';
 import { allChecklistItems, findPhase, findRole, findTrigger } from '../../../core/playbook.js';
-import { nextStatusUpdateDue } from '../../../templates/slack/common.js';
 import { openRequiredRoles } from '../../../core/roles.js';
+import { nextStatusUpdateDue } from '../../../templates/slack/common.js';
 import { cut, escapeText } from '../../../templates/slack/modals/kit.js';
 import { SLASH_COMMAND } from '../ids.js';
 import {
@@ -85,8 +85,11 @@ export function statusText(i: Incident, pb: Playbook, now: Date): string {
   const items = allChecklistItems(pb);
   const ticked = items.filter((it) => i.checklist[it.id]).length;
   lines.push(`Golden-hour checklist: ${ticked}/${items.length} done or not applicable`);
-  if (!i.closedAt) lines.push(`Next status update due: ${slackDate(nextStatusUpdateDue(i, pb).toISOString())}`);
-  lines.push(`Playbook: ${escapeText(pb.title)} v${escapeText(i.playbook.version)} (sha256 ${i.playbook.sha256.slice(0, 12)})`);
+  if (!i.closedAt)
+    lines.push(`Next status update due: ${slackDate(nextStatusUpdateDue(i, pb).toISOString())}`);
+  lines.push(
+    `Playbook: ${escapeText(pb.title)} v${escapeText(i.playbook.version)} (sha256 ${i.playbook.sha256.slice(0, 12)})`,
+  );
   if (i.reviewDueOn)
     lines.push(
       `Review due: ${i.reviewDueOn}${i.reviewFacilitator ? `, facilitator <@${i.reviewFacilitator}>` : ''}`,
