@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { VIEW } from '../../src/adapters/slack/ids.js';
 import { IncidentStore } from '../../src/adapters/sqlite/incident-store.js';
 import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
@@ -299,4 +299,8 @@ describe('kill -9 and restart', () => {
       db.close();
     }
   }, 60_000);
+});
+
+afterAll(() => {
+  if (process.env.FAULTS_VERBOSE) console.log('FAULTS kill9', JSON.stringify(killed));
 });

@@ -1,6 +1,6 @@
 // Every request delivered twice (Slack retries with X-Slack-Retry-Num; a double-clicked or replayed
 // block action): one incident, one channel, one log entry, one post per effect.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
 import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
 import {
@@ -232,4 +232,8 @@ describe('every request delivered twice', () => {
     expect(bot.errors).toEqual([]);
     expect(bot.store.listOpen()).toHaveLength(0);
   });
+});
+
+afterAll(() => {
+  if (process.env.FAULTS_VERBOSE) console.log('FAULTS replay', JSON.stringify(replayCounts));
 });

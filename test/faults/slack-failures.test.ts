@@ -1,6 +1,6 @@
 // Slack failing under the bot: random 429 / 500 through a whole incident, pacing per channel, and
 // channel creation refused. Asserts the database (outbox, decision log) and what Slack received.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
 import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
 import {
@@ -274,4 +274,8 @@ describe('the incident channel cannot be created', () => {
       'a DM to the declarer',
     ).toBe(true);
   });
+});
+
+afterAll(() => {
+  if (process.env.FAULTS_VERBOSE) console.log('FAULTS slack-failures', JSON.stringify(injected));
 });
