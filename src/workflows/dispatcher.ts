@@ -1,9 +1,10 @@
 // Delivers the outbox: in order per lane (one channel), paced, with retries and backoff.
 // A row is marked sent only after the platform accepted it; a crash in between re-sends it once
 // on restart (at-least-once), never loses it.
-import type { Incident } from '../core/incident.js';
+
 import type { IncidentStore } from '../adapters/sqlite/incident-store.js';
 import type { OutboxRow, OutboxStore } from '../adapters/sqlite/outbox-store.js';
+import type { Incident } from '../core/incident.js';
 
 export type SendResult =
   | { status: 'sent'; result?: unknown }
@@ -39,12 +40,23 @@ export interface DispatcherOptions {
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
+  /** A kick asked for but not started yet (see kick()). */
+  private scheduled: NodeJS.Immediate | null = null;
   private again = false;
   private readonly lastSent = new Map<string, number>();
   private stopped = false;
   private draining = 0;
 
-  constructor(private readonly o: DispatcherOptions) {}
+  /** Runs `fn` in one transaction when outbox and incidents share a database (one commit, not two). */
+  private readonly together: (fn: () => void) => void;
+
+  constructor(private readonly o: DispatcherOptions) {
+    const db = o.outbox.db;
+    if (db && db === o.incidents.db) {
+      const tx = db.transaction((fn: () => void) => fn());
+      this.together = (fn) => tx.immediate(fn);
+    } else this.together = (fn) => fn();
+  }
 
   private now(): Date {
     return this.o.now ? this.o.now() : new Date();
@@ -68,8 +80,20 @@ export class Dispatcher {
     this.timer = null;
   }
 
-  /** Asks for a pass soon; passes never overlap. */
+  /**
+   * Asks for a pass soon; passes never overlap. The pass starts on the next turn of the event loop
+   * (setImmediate), never inside the caller: a listener that kicks before it acks does not pay for reading
+   * the outbox, rendering and starting Web API calls before its ack, and a burst of kicks is one pass.
+   */
   kick(): void {
+    if (this.scheduled) return;
+    this.scheduled = setImmediate(() => {
+      this.scheduled = null;
+      this.kickNow();
+    });
+  }
+
+  private kickNow(): void {
     if (this.stopped && !this.timer && this.draining === 0) return;
     if (this.running) {
       this.again = true;
@@ -91,9 +115,12 @@ export class Dispatcher {
     return total;
   }
 
-  /** Waits for the current pass, if any. */
+  /** Waits for the current pass, if any (and for a kick asked for but not started yet). */
   async idle(): Promise<void> {
-    while (this.running) await this.running;
+    while (this.running || this.scheduled) {
+      if (this.running) await this.running;
+      else await new Promise((r) => setImmediate(r));
+    }
   }
 
   /** One pass: every lane's next due row, lanes in parallel. Returns rows settled (sent or failed). */
@@ -111,7 +138,11 @@ export class Dispatcher {
     const incident = this.o.incidents.get(row.incidentKey);
     const sender = this.o.senders[row.platform];
     if (!incident || !sender) {
-      this.o.outbox.markFailed(row.id, this.now(), incident ? `no sender for ${row.platform}` : 'incident not found');
+      this.o.outbox.markFailed(
+        row.id,
+        this.now(),
+        incident ? `no sender for ${row.platform}` : 'incident not found',
+      );
       return true;
     }
     // A live view (summary, checklist) renders the incident's current state: when a newer refresh of the
@@ -122,6 +153,7 @@ export class Dispatcher {
     }
     const started = Date.now();
     let result: SendResult;
+    this.o.outbox.markInFlight(row.id, this.now());
     try {
       result = await sender.send(row, incident);
     } catch (e) {
@@ -130,31 +162,48 @@ export class Dispatcher {
     this.o.onResult?.(row, result, Date.now() - started);
     const now = this.now();
     if (result.status === 'sent') {
-      this.o.outbox.markSent(row.id, now, result.result);
       this.lastSent.set(row.lane, now.getTime());
-      if (row.body.kind === 'post') {
+      const body = row.body;
+      // The row marked sent and its "message sent" log entry: one commit.
+      this.together(() => {
+        this.o.outbox.markSent(row.id, now, result.result);
+        if (body.kind !== 'post') return;
         this.o.incidents.appendSystemLog(
           row.incidentKey,
           [
             {
               type: 'log',
               kind: 'message_sent',
-              payload: { outboxKey: row.key, template: row.body.template, target: row.target, attempts: row.attempts + 1 },
+              payload: {
+                outboxKey: row.key,
+                template: body.template,
+                target: row.target,
+                attempts: row.attempts + 1,
+              },
             },
           ],
           now,
           row.key,
         );
-      }
+      });
       return true;
     }
     const max = this.o.maxAttempts ?? 12;
     if (result.status === 'failed' || row.attempts + 1 >= max) {
       this.o.outbox.markFailed(row.id, now, result.error);
-      this.o.logger?.error({ outboxKey: row.key, error: result.error, attempts: row.attempts + 1 }, 'outbox delivery failed');
+      this.o.logger?.error(
+        { outboxKey: row.key, error: result.error, attempts: row.attempts + 1 },
+        'outbox delivery failed',
+      );
       this.o.incidents.appendSystemLog(
         row.incidentKey,
-        [{ type: 'log', kind: 'message_sent', payload: { outboxKey: row.key, failed: true, error: result.error } }],
+        [
+          {
+            type: 'log',
+            kind: 'message_sent',
+            payload: { outboxKey: row.key, failed: true, error: result.error },
+          },
+        ],
         now,
         row.key,
       );
@@ -162,9 +211,13 @@ export class Dispatcher {
     }
     const base = this.o.baseDelayMs ?? 500;
     const backoff = Math.min(this.o.maxDelayMs ?? 60_000, base * 2 ** row.attempts);
-    const delay = result.afterMs !== undefined ? Math.max(result.afterMs, 0) : backoff * (0.5 + Math.random() / 2);
+    const delay =
+      result.afterMs !== undefined ? Math.max(result.afterMs, 0) : backoff * (0.5 + Math.random() / 2);
     this.o.outbox.markRetry(row.id, new Date(now.getTime() + delay), result.error);
-    this.o.logger?.warn({ outboxKey: row.key, error: result.error, retryInMs: Math.round(delay) }, 'outbox delivery will be retried');
+    this.o.logger?.warn(
+      { outboxKey: row.key, error: result.error, retryInMs: Math.round(delay) },
+      'outbox delivery will be retried',
+    );
     return false;
   }
 

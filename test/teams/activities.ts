@@ -218,3 +218,28 @@ export function inputIds(card: Json): string[] {
   visit(card.body);
   return out;
 }
+
+/**
+ * Teams' notice that a message was edited (`messageUpdate`, channelData.eventType editMessage) or deleted
+ * (`messageDelete`, softDeleteMessage): the activity id is the changed message's id.
+ */
+export function messageChange(
+  change: 'edit' | 'delete',
+  msg: { id: string; html?: string; author?: Person },
+  w: Where,
+): Json {
+  const a = envelope({ ...w, ...(msg.author ? { from: msg.author } : {}) });
+  a.id = msg.id;
+  a.entities = (a.entities ?? []).filter((e: Json) => e.type !== 'mention');
+  delete a.attachments;
+  if (change === 'edit') {
+    a.type = 'messageUpdate';
+    a.text = msg.html ?? '';
+    a.channelData.eventType = 'editMessage';
+  } else {
+    a.type = 'messageDelete';
+    delete a.text;
+    a.channelData.eventType = 'softDeleteMessage';
+  }
+  return a;
+}

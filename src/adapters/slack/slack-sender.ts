@@ -104,6 +104,9 @@ export function classifySlackError(e: unknown): Extract<SendResult, { status: 'r
   return { status: 'retry', error };
 }
 
+/** Message metadata type marking the bot's own posts with their outbox key. */
+export const OUTBOX_EVENT_TYPE = 'incident_bot_outbox';
+
 export class SlackSender implements Sender {
   constructor(private readonly o: SlackSenderOptions) {}
 
@@ -121,7 +124,7 @@ export class SlackSender implements Sender {
         case 'create_room':
           return await this.createRoom(row, incident);
         case 'view':
-          return await this.view(row.body.view, incident);
+          return await this.view(row.body.view, incident, row);
         case 'post': {
           const msg = renderPost(row.body.template, row.body.data, incident, this.playbook(incident));
           return await this.post(row, incident, msg);
@@ -285,7 +288,7 @@ export class SlackSender implements Sender {
 
   // ---------------------------------------------------------------- live views
 
-  private async view(which: 'summary' | 'checklist', incident: Incident): Promise<SendResult> {
+  private async view(which: 'summary' | 'checklist', incident: Incident, row: OutboxRow): Promise<SendResult> {
     const room = incident.room;
     if (!room) return { status: 'failed', error: 'incident has no room' };
     const pb = this.playbook(incident);
@@ -309,7 +312,7 @@ export class SlackSender implements Sender {
         if (verdict.error !== 'message_not_found') return verdict;
       }
     }
-    const res = await this.postTo(room.id, msg);
+    const res = await this.postTo(room.id, msg, row);
     if ('status' in res) return res;
     this.o.outbox.setMessageRef(incident.key, 'slack', which, res.channel, res.ts);
     let pinned: string | true = true;
@@ -345,22 +348,47 @@ export class SlackSender implements Sender {
         channel = row.target.user;
         break;
     }
-    const res = await this.postTo(channel, msg);
+    const res = await this.postTo(channel, msg, row);
     if ('status' in res) return res;
-    return { status: 'sent', result: { channel: res.channel, ts: res.ts } };
+    return { status: 'sent', result: { channel: res.channel, ts: res.ts, ...(res.found ? { foundAfterCrash: true } : {}) } };
+  }
+
+  /** The ts of a message this bot already posted for `row`, found by its metadata, or null. */
+  private async findPosted(channel: string, row: OutboxRow): Promise<string | null> {
+    const oldest = (Date.parse(row.createdAt) / 1000 - 60).toFixed(6);
+    const r = await this.o.client.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true });
+    const hit = (r.messages ?? []).find((m) => {
+      const md = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+      return md?.event_type === OUTBOX_EVENT_TYPE && md.event_payload?.outbox_key === row.key;
+    });
+    return hit?.ts ?? null;
   }
 
   /** chat.postMessage; on `not_in_channel` joins once and tries again. */
   private async postTo(
     channel: string,
     msg: SlackMessage,
-  ): Promise<{ channel: string; ts: string } | Extract<SendResult, { status: 'retry' | 'failed' }>> {
+    row?: OutboxRow,
+  ): Promise<{ channel: string; ts: string; found?: boolean } | Extract<SendResult, { status: 'retry' | 'failed' }>> {
+    // Each post carries its outbox key as message metadata. A row "in doubt" (the process died while
+    // sending it) is first looked up in the channel, so a post Slack already accepted is not sent twice.
+    if (row?.inDoubt && !channel.startsWith('U') && !channel.startsWith('W')) {
+      try {
+        const ts = await this.findPosted(channel, row);
+        if (ts) return { channel, ts, found: true };
+      } catch (e) {
+        const verdict = classifySlackError(e);
+        if (verdict.status === 'retry') return verdict;
+        // History not readable (scope, archived...): fall through and post; at-least-once.
+      }
+    }
     const args = {
       channel,
       text: msg.text,
       blocks: msg.blocks as KnownBlock[],
       unfurl_links: false,
       unfurl_media: false,
+      ...(row ? { metadata: { event_type: OUTBOX_EVENT_TYPE, event_payload: { outbox_key: row.key } } } : {}),
     };
     try {
       const r = await this.o.client.chat.postMessage(args);

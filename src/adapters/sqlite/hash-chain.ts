@@ -54,13 +54,29 @@ export function verifyChain(
     const prev = state.get(r.incident_key) ?? { seq: 0, hash: GENESIS };
     const where = { ...(r.id !== undefined ? { id: r.id } : {}), incident_key: r.incident_key, seq: r.seq };
     if (r.seq !== prev.seq + 1) {
-      return { ok: false, entries: n, problem: `expected seq ${prev.seq + 1}, found ${r.seq} (a row is missing or reordered)`, row: where };
+      return {
+        ok: false,
+        entries: n,
+        problem: `expected seq ${prev.seq + 1}, found ${r.seq} (a row is missing or reordered)`,
+        row: where,
+      };
     }
     if (r.prev_hash !== prev.hash) {
-      return { ok: false, entries: n, problem: 'prev_hash does not match the previous entry (a row was removed, inserted or reordered)', row: where };
+      return {
+        ok: false,
+        entries: n,
+        problem: 'prev_hash does not match the previous entry (a row was removed, inserted or reordered)',
+        row: where,
+      };
     }
     const h = entryHash(prev.hash, r);
-    if (h !== r.hash) return { ok: false, entries: n, problem: 'hash does not match the entry (the row was edited)', row: where };
+    if (h !== r.hash)
+      return {
+        ok: false,
+        entries: n,
+        problem: 'hash does not match the entry (the row was edited)',
+        row: where,
+      };
     state.set(r.incident_key, { seq: r.seq, hash: r.hash });
   }
   if (expected) {

@@ -10,6 +10,7 @@ import type { Actor, Incident } from '../../core/incident.js';
 import type { Playbook } from '../../core/playbook.js';
 import { entryHash, GENESIS } from './hash-chain.js';
 import type { Db } from './open-database.js';
+import { type Statement, statementCache } from './statement-cache.js';
 
 export class ConflictError extends Error {
   constructor(key: string) {
@@ -28,7 +29,14 @@ export interface CommandRequest {
 }
 
 export type CommandOutcome =
-  | { ok: true; incident: Incident; notices: NoticeEffect[]; replay: boolean; logEntries: number; outbox: number }
+  | {
+      ok: true;
+      incident: Incident;
+      notices: NoticeEffect[];
+      replay: boolean;
+      logEntries: number;
+      outbox: number;
+    }
   | { ok: false; error: DomainError; replay: boolean; incident: Incident | null };
 
 interface StoredResult {
@@ -64,27 +72,34 @@ export function laneFor(incidentKey: string, platform: string, target: Target): 
 }
 
 export class IncidentStore {
+  /** Statements are prepared once per SQL text (see statement-cache.ts). */
+  private readonly stmt: (sql: string) => Statement;
+
   constructor(
     readonly db: Db,
     private readonly hooks: StoreHooks = {},
-  ) {}
+  ) {
+    this.stmt = statementCache(db);
+  }
 
   get(key: string): Incident | null {
-    const row = this.db.prepare('SELECT state FROM incidents WHERE key = ?').get(key) as { state: string } | undefined;
+    const row = this.stmt('SELECT state FROM incidents WHERE key = ?').get(key) as
+      | { state: string }
+      | undefined;
     return row ? (JSON.parse(row.state) as Incident) : null;
   }
 
   findByRoom(platform: string, roomId: string): Incident | null {
-    const row = this.db
-      .prepare('SELECT state FROM incidents WHERE platform = ? AND room_id = ? ORDER BY declared_at DESC LIMIT 1')
-      .get(platform, roomId) as { state: string } | undefined;
+    const row = this.stmt(
+      'SELECT state FROM incidents WHERE platform = ? AND room_id = ? ORDER BY declared_at DESC LIMIT 1',
+    ).get(platform, roomId) as { state: string } | undefined;
     return row ? (JSON.parse(row.state) as Incident) : null;
   }
 
   /** Incidents not yet done (open, or closed and awaiting review), oldest first. */
   listActive(): Incident[] {
     return (
-      this.db.prepare("SELECT state FROM incidents WHERE phase != 'done' ORDER BY declared_at").all() as {
+      this.stmt("SELECT state FROM incidents WHERE phase != 'done' ORDER BY declared_at").all() as {
         state: string;
       }[]
     ).map((r) => JSON.parse(r.state) as Incident);
@@ -92,33 +107,41 @@ export class IncidentStore {
 
   listOpen(): Incident[] {
     return (
-      this.db.prepare('SELECT state FROM incidents WHERE closed_at IS NULL ORDER BY declared_at').all() as {
+      this.stmt('SELECT state FROM incidents WHERE closed_at IS NULL ORDER BY declared_at').all() as {
         state: string;
       }[]
     ).map((r) => JSON.parse(r.state) as Incident);
   }
 
   savePlaybook(pb: Playbook, sha256: string, now: Date): void {
-    this.db
-      .prepare('INSERT OR IGNORE INTO playbooks (sha256, version, body, loaded_at) VALUES (?, ?, ?, ?)')
-      .run(sha256, pb.version, JSON.stringify(pb), now.toISOString());
+    this.stmt('INSERT OR IGNORE INTO playbooks (sha256, version, body, loaded_at) VALUES (?, ?, ?, ?)').run(
+      sha256,
+      pb.version,
+      JSON.stringify(pb),
+      now.toISOString(),
+    );
   }
 
   playbookBySha(sha256: string): Playbook | null {
-    const row = this.db.prepare('SELECT body FROM playbooks WHERE sha256 = ?').get(sha256) as { body: string } | undefined;
+    const row = this.stmt('SELECT body FROM playbooks WHERE sha256 = ?').get(sha256) as
+      | { body: string }
+      | undefined;
     return row ? (JSON.parse(row.body) as Playbook) : null;
   }
 
   logEntries(incidentKey: string): LogRow[] {
-    return this.db
-      .prepare('SELECT * FROM decision_log WHERE incident_key = ? ORDER BY seq')
-      .all(incidentKey) as LogRow[];
+    return this.stmt('SELECT * FROM decision_log WHERE incident_key = ? ORDER BY seq').all(
+      incidentKey,
+    ) as LogRow[];
   }
 
   /** Runs one command in one transaction. `decideFn` is the core's decide bound to the incident's playbook. */
-  run(req: CommandRequest, decideFn: (incident: Incident | null, nextKey: () => string) => Decision): CommandOutcome {
+  run(
+    req: CommandRequest,
+    decideFn: (incident: Incident | null, nextKey: () => string) => Decision,
+  ): CommandOutcome {
     const tx = this.db.transaction((): CommandOutcome => {
-      const seen = this.db.prepare('SELECT result FROM commands WHERE key = ?').get(req.key) as
+      const seen = this.stmt('SELECT result FROM commands WHERE key = ?').get(req.key) as
         | { result: string }
         | undefined;
       if (seen) {
@@ -127,14 +150,23 @@ export class IncidentStore {
         if (r.ok && incident) {
           return { ok: true, incident, notices: r.notices ?? [], replay: true, logEntries: 0, outbox: 0 };
         }
-        return { ok: false, error: r.error ?? { code: 'conflict', message: 'Already handled.' }, replay: true, incident };
+        return {
+          ok: false,
+          error: r.error ?? { code: 'conflict', message: 'Already handled.' },
+          replay: true,
+          incident,
+        };
       }
       const before = req.incidentKey ? this.get(req.incidentKey) : null;
       const decision = decideFn(before, () => this.allocateKey(req.now));
       const at = req.now.toISOString();
       if (!decision.ok) {
         // Refusals are answered, and the same request replayed gets the same answer; nothing else changes.
-        this.recordCommand(req.key, req.incidentKey, at, { ok: false, incidentKey: req.incidentKey, error: decision.error });
+        this.recordCommand(req.key, req.incidentKey, at, {
+          ok: false,
+          incidentKey: req.incidentKey,
+          error: decision.error,
+        });
         return { ok: false, error: decision.error, replay: false, incident: before };
       }
       const incident = decision.incident;
@@ -154,7 +186,12 @@ export class IncidentStore {
   }
 
   /** Appends entries to an incident's chain outside a command (e.g. "message sent" from the dispatcher). */
-  appendSystemLog(incidentKey: string, entries: LogEffect[], now: Date, commandKey: string | null = null): void {
+  appendSystemLog(
+    incidentKey: string,
+    entries: LogEffect[],
+    now: Date,
+    commandKey: string | null = null,
+  ): void {
     this.db
       .transaction(() => {
         this.appendLog(
@@ -174,15 +211,19 @@ export class IncidentStore {
     commandKey: string | null = req.key,
   ): void {
     if (entries.length === 0) return;
-    const head = this.db.prepare('SELECT log_count, log_head FROM incidents WHERE key = ?').get(incidentKey) as
+    const head = this.stmt('SELECT log_count, log_head FROM incidents WHERE key = ?').get(incidentKey) as
       | { log_count: number; log_head: string }
       | undefined;
     if (!head) throw new Error(`no incident ${incidentKey}`);
     let seq = head.log_count;
     let prev = head.log_head || GENESIS;
     const recordedAt = req.now.toISOString();
-    const actor = { platform: req.actor.platform, id: req.actor.id, ...(req.actor.name ? { name: req.actor.name } : {}) };
-    const insert = this.db.prepare(
+    const actor = {
+      platform: req.actor.platform,
+      id: req.actor.id,
+      ...(req.actor.name ? { name: req.actor.name } : {}),
+    };
+    const insert = this.stmt(
       `INSERT INTO decision_log (incident_key, seq, at, recorded_at, actor, kind, payload, source, command_key, prev_hash, hash)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
@@ -215,26 +256,24 @@ export class IncidentStore {
       );
       prev = hash;
     }
-    this.db.prepare('UPDATE incidents SET log_count = ?, log_head = ? WHERE key = ?').run(seq, prev, incidentKey);
+    this.stmt('UPDATE incidents SET log_count = ?, log_head = ? WHERE key = ?').run(seq, prev, incidentKey);
   }
 
   private enqueue(incident: Incident, m: MessageEffect, commandKey: string, at: string): number {
     const key = m.once ? `${incident.key}:${m.key}` : `${commandKey}:${m.key}`;
-    const r = this.db
-      .prepare(
-        `INSERT OR IGNORE INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+    const r = this.stmt(
+      `INSERT OR IGNORE INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(
-        key,
-        incident.key,
-        incident.platform,
-        laneFor(incident.key, incident.platform, m.target),
-        JSON.stringify(m.target),
-        JSON.stringify(m.body),
-        at,
-        at,
-      );
+    ).run(
+      key,
+      incident.key,
+      incident.platform,
+      laneFor(incident.key, incident.platform, m.target),
+      JSON.stringify(m.target),
+      JSON.stringify(m.body),
+      at,
+      at,
+    );
     return r.changes;
   }
 
@@ -253,37 +292,36 @@ export class IncidentStore {
       at,
     ];
     if (!before) {
-      this.db
-        .prepare(
-          `INSERT INTO incidents (version, platform, phase, trigger_class, drill, declared_at, closed_at, room_id,
+      this.stmt(
+        `INSERT INTO incidents (version, platform, phase, trigger_class, drill, declared_at, closed_at, room_id,
              playbook_sha, state, updated_at, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(...cols, after.key);
+      ).run(...cols, after.key);
       return;
     }
-    const r = this.db
-      .prepare(
-        `UPDATE incidents SET version = ?, platform = ?, phase = ?, trigger_class = ?, drill = ?, declared_at = ?,
+    const r = this.stmt(
+      `UPDATE incidents SET version = ?, platform = ?, phase = ?, trigger_class = ?, drill = ?, declared_at = ?,
            closed_at = ?, room_id = ?, playbook_sha = ?, state = ?, updated_at = ?, next_check_at = NULL
          WHERE key = ? AND version = ?`,
-      )
-      .run(...cols, after.key, before.version);
+    ).run(...cols, after.key, before.version);
     if (r.changes !== 1) throw new ConflictError(after.key);
   }
 
   private recordCommand(key: string, incidentKey: string | null, at: string, result: StoredResult): void {
-    this.db
-      .prepare('INSERT INTO commands (key, incident_key, at, result) VALUES (?, ?, ?, ?)')
-      .run(key, incidentKey, at, JSON.stringify(result));
+    this.stmt('INSERT INTO commands (key, incident_key, at, result) VALUES (?, ?, ?, ?)').run(
+      key,
+      incidentKey,
+      at,
+      JSON.stringify(result),
+    );
   }
 
   /** INC-YYYY-NNNN, per year, never reused (the counter only grows, even if a declaration is refused). */
   private allocateKey(now: Date): string {
     const year = now.getUTCFullYear();
-    this.db
-      .prepare('INSERT INTO incident_keys (year, last) VALUES (?, 1) ON CONFLICT(year) DO UPDATE SET last = last + 1')
-      .run(year);
-    const { last } = this.db.prepare('SELECT last FROM incident_keys WHERE year = ?').get(year) as { last: number };
+    this.stmt(
+      'INSERT INTO incident_keys (year, last) VALUES (?, 1) ON CONFLICT(year) DO UPDATE SET last = last + 1',
+    ).run(year);
+    const { last } = this.stmt('SELECT last FROM incident_keys WHERE year = ?').get(year) as { last: number };
     return `INC-${year}-${String(last).padStart(4, '0')}`;
   }
 }

@@ -33,16 +33,47 @@ export const VERB = {
   handoverRole: 'role_handover',
   checkItem: 'checklist_toggle',
   formSubmit: 'form_submit',
+  itemNotApplicable: 'checklist_na',
+  snooze: 'nudge_snooze',
+  followupDone: 'followup_done',
 } as const;
 
-export type FormName = 'declare' | 'alert' | 'update' | 'phase' | 'close';
+export type FormName =
+  | 'declare'
+  | 'alert'
+  | 'update'
+  | 'phase'
+  | 'close'
+  | 'reclassify'
+  | 'followup'
+  | 'review';
 export const FORM_TITLES: Record<FormName, string> = {
   declare: 'Declare an incident',
   alert: 'Initial stakeholder alert',
   update: 'Status update',
-  phase: 'Move to the next phase',
+  phase: 'Change phase',
   close: 'Close the incident',
+  reclassify: 'Re-classify the incident',
+  followup: 'Follow-up action',
+  review: 'Post-incident review',
 };
+
+/** A person offered in a form's people picker (value: the id actors carry, the AAD object id). */
+export interface PersonChoice {
+  userId: string;
+  name: string;
+}
+
+export const OBJECTIVES = ['risk', 'compliance', 'resilience'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+export const OBJECTIVE_NAMES: Record<Objective, string> = {
+  risk: 'Risk',
+  compliance: 'Compliance',
+  resilience: 'Resilience',
+};
+export const WHYS = 5;
+/** The "me" choice of the declare form's commander picker. */
+export const COMMANDER_ME = 'me';
 export const FORM_TEMPLATE: Partial<Record<FormName, TemplateId>> = {
   alert: 'initial_alert',
   update: 'status_update',
@@ -197,18 +228,16 @@ export function summaryCard(
         ? openDialog('update', 'Post status update', i.key)
         : openDialog('alert', 'Send initial alert', i.key),
     );
-    if (
-      phase &&
-      !phase.terminal &&
-      i.phase !== pb.closurePhase &&
-      phase.next.length > 0 &&
-      !phase.next.includes(pb.closurePhase)
-    ) {
-      actions.push(openDialog('phase', 'Advance phase', i.key));
+    if (phase && !phase.terminal && phaseMoves(pb, i).length > 0) {
+      actions.push(openDialog('phase', 'Change phase', i.key));
     }
     if (i.phase === pb.closurePhase || phase?.next.includes(pb.closurePhase))
       actions.push(openDialog('close', 'Close', i.key));
+    actions.push(openDialog('reclassify', 'Re-classify', i.key));
+  } else if (i.phase === pb.reviewPhase && !i.review) {
+    actions.push(openDialog('review', 'Record review', i.key));
   }
+  actions.push(openDialog('followup', 'Add follow-up', i.key));
   return card(body, actions);
 }
 
@@ -238,18 +267,41 @@ export function checklistCard(
       body.push(text(state, { spacing: 'Small' }));
       if (closed || item.completedBy) continue;
       const data = { incidentKey: i.key, item: item.id, state: mark ? 'uncheck' : 'check', v: i.version };
-      body.push(
-        el({
-          type: 'ActionSet',
-          spacing: 'None',
-          actions: [execute(VERB.checkItem, mark ? 'Untick' : 'Tick', data)],
-        }),
-      );
+      const buttons: El[] = [execute(VERB.checkItem, mark ? 'Untick' : 'Tick', data)];
+      if (!mark) {
+        buttons.push({
+          type: 'Action.ShowCard',
+          title: 'Not applicable',
+          card: {
+            type: 'AdaptiveCard',
+            version: '1.5',
+            body: [
+              {
+                type: 'Input.Text',
+                id: naReasonId(item.id),
+                label: 'Why does it not apply?',
+                maxLength: LIMITS.reason,
+                isRequired: true,
+                errorMessage: 'Say why the item does not apply',
+              },
+            ],
+            actions: [
+              execute(VERB.itemNotApplicable, 'Mark not applicable', { incidentKey: i.key, item: item.id }),
+            ],
+          },
+        });
+      }
+      body.push(el({ type: 'ActionSet', spacing: 'None', actions: buttons }));
     }
   }
   const done = allChecklistItems(pb).filter((x) => i.checklist[x.id]).length;
   body.push(text(`${done} of ${allChecklistItems(pb).length} done`, { isSubtle: true }));
   return card(body);
+}
+
+/** The input id of a checklist item's "not applicable" reason (unique per item within the card). */
+export function naReasonId(item: string): string {
+  return `na_reason_${item}`;
 }
 
 // ------------------------------------------------------------------ forms
@@ -273,11 +325,41 @@ function inputWithError(body: CardElementArray, input: El, errors: FieldErrors):
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const toggled = (v: unknown): boolean => v === true || v === 'true';
 
+/**
+ * A people picker: the known people as static choices, plus the Teams client's people search
+ * (`choices.data`, Teams desktop/web only; other hosts show the static choices). Values are AAD ids.
+ */
+function peoplePicker(
+  id: string,
+  label: string,
+  people: PersonChoice[],
+  o: { value?: string | undefined; required?: boolean; first?: { title: string; value: string } },
+): El {
+  const seen = new Set<string>();
+  const choices: { title: string; value: string }[] = o.first ? [o.first] : [];
+  for (const p of people) {
+    if (seen.has(p.userId) || choices.length >= 25) continue;
+    seen.add(p.userId);
+    choices.push({ title: truncate(p.name, 100), value: p.userId });
+  }
+  return {
+    type: 'Input.ChoiceSet',
+    id,
+    label,
+    style: 'filtered',
+    choices,
+    'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+    ...(o.required ? { isRequired: true, errorMessage: `Choose the ${label.toLowerCase()}` } : {}),
+    ...(o.value ? { value: o.value } : {}),
+  };
+}
+
 export function declareFormCard(
   pb: Playbook,
   mode: FormMode,
   values: FormValues = {},
   errors: FieldErrors = {},
+  people: PersonChoice[] = [],
 ): IAdaptiveCard {
   const body: CardElementArray = [text(FORM_TITLES.declare, { size: 'Medium', weight: 'Bolder' })];
   if (errors._) body.push(errorBlock(errors._));
@@ -356,6 +438,20 @@ export function declareFormCard(
       value: toggled(values.drill) ? 'true' : 'false',
     },
     errors,
+  );
+  inputWithError(
+    body,
+    peoplePicker('commander', 'Incident commander', people, {
+      value: str(values.commander) ?? COMMANDER_ME,
+      first: { title: 'Me (whoever declares)', value: COMMANDER_ME },
+    }),
+    errors,
+  );
+  body.push(
+    text(
+      'Or mention the person when declaring: "incident declare <title> @name". Default: whoever declares.',
+      { isSubtle: true, size: 'Small', spacing: 'None' },
+    ),
   );
   return card(body, [submitAction(mode, 'declare', 'Declare')]);
 }
@@ -449,7 +545,36 @@ export function communicationFormCard(
   return card(body, [submitAction(mode, form, form === 'close' ? 'Close incident' : 'Send', i.key)]);
 }
 
-/** Phase move: the current phase's exit criteria as toggles, and the target when there is a choice. */
+export interface PhaseMove {
+  dir: 'forward' | 'back';
+  to: string;
+}
+
+/**
+ * The moves the phase form offers: forward along `next` (moving into the closure phase is the close
+ * form's job, and into the review phase the closure's), and back along `back` (with a reason).
+ */
+export function phaseMoves(pb: Playbook, i: Incident): PhaseMove[] {
+  const p = findPhase(pb, i.phase);
+  if (!p || p.terminal) return [];
+  const forward =
+    i.phase === pb.closurePhase || i.phase === pb.reviewPhase
+      ? []
+      : p.next.filter((to) => to !== pb.closurePhase && to !== pb.reviewPhase);
+  return [
+    ...forward.map((to) => ({ dir: 'forward' as const, to })),
+    ...p.back.map((to) => ({ dir: 'back' as const, to })),
+  ];
+}
+
+export const encodeMove = (m: PhaseMove): string => `${m.dir}:${m.to}`;
+
+export function decodeMove(v: unknown): PhaseMove | null {
+  const m = typeof v === 'string' ? /^(forward|back):(.+)$/.exec(v) : null;
+  return m ? { dir: m[1] as PhaseMove['dir'], to: m[2]! } : null;
+}
+
+/** Phase move: forward (the current phase's exit criteria as toggles) or back (a reason). */
 export function phaseFormCard(
   pb: Playbook,
   i: Incident,
@@ -458,36 +583,270 @@ export function phaseFormCard(
   errors: FieldErrors = {},
 ): IAdaptiveCard {
   const current = findPhase(pb, i.phase);
+  const name = (id: string) => findPhase(pb, id)?.name ?? id;
   const body: CardElementArray = [
-    text(`${drillPrefix(i)}${i.key}: leave ${current?.name ?? i.phase}`, {
+    text(`${drillPrefix(i)}${i.key} is in ${current?.name ?? i.phase}`, {
       size: 'Medium',
       weight: 'Bolder',
     }),
   ];
   if (errors._) body.push(errorBlock(errors._));
-  const next = (current?.next ?? []).filter((p) => p !== pb.closurePhase);
-  if (next.length > 1) {
+  const moves = phaseMoves(pb, i);
+  const forward = moves.find((m) => m.dir === 'forward');
+  const first = forward ?? moves[0];
+  const selected = str(values.move) ?? (first ? encodeMove(first) : undefined);
+  inputWithError(
+    body,
+    {
+      type: 'Input.ChoiceSet',
+      id: 'move',
+      label: 'Move',
+      style: 'expanded',
+      isRequired: true,
+      errorMessage: 'Choose where to move',
+      ...(selected ? { value: selected } : {}),
+      choices: moves.map((m) => ({
+        title: m.dir === 'forward' ? `Move on to ${name(m.to)}` : `Move back to ${name(m.to)}`,
+        value: encodeMove(m),
+      })),
+    },
+    errors,
+  );
+  if (forward && current?.exitCriteria.length) {
+    body.push(text(`**Exit criteria of ${current.name}** (confirm each to move on)`));
+    criteriaToggles(current.exitCriteria, values, errors, body);
+  }
+  inputWithError(
+    body,
+    {
+      type: 'Input.Text',
+      id: 'reason',
+      label: 'Reason (required when moving back; logged)',
+      placeholder: 'e.g. mitigation failed',
+      isMultiline: true,
+      maxLength: LIMITS.reason,
+      ...(str(values.reason) ? { value: str(values.reason) } : {}),
+    },
+    errors,
+  );
+  return card(body, [submitAction(mode, 'phase', 'Move', i.key)]);
+}
+
+/** Re-classify: trigger class, severe impact, and why (incident commander). */
+export function reclassifyFormCard(
+  pb: Playbook,
+  i: Incident,
+  mode: FormMode,
+  values: FormValues = {},
+  errors: FieldErrors = {},
+): IAdaptiveCard {
+  const body: CardElementArray = [
+    text(`${drillPrefix(i)}${i.key}: ${FORM_TITLES.reclassify}`, { size: 'Medium', weight: 'Bolder' }),
+    text(cardText(i.title, LIMITS.title), { isSubtle: true, spacing: 'None' }),
+  ];
+  if (errors._) body.push(errorBlock(errors._));
+  inputWithError(
+    body,
+    {
+      type: 'Input.ChoiceSet',
+      id: 'triggerClass',
+      label: 'Trigger class',
+      style: 'expanded',
+      isRequired: true,
+      errorMessage: 'Choose one of the trigger classes',
+      value: str(values.triggerClass) ?? i.triggerClass,
+      choices: pb.triggers.map((t) => ({ title: truncate(t.name, 200), value: t.id })),
+    },
+    errors,
+  );
+  inputWithError(
+    body,
+    {
+      type: 'Input.Toggle',
+      id: 'severeImpact',
+      title: 'Severe customer impact (status updates every 15 minutes)',
+      valueOn: 'true',
+      valueOff: 'false',
+      value: (values.severeImpact === undefined ? i.severeImpact : toggled(values.severeImpact))
+        ? 'true'
+        : 'false',
+    },
+    errors,
+  );
+  inputWithError(
+    body,
+    {
+      type: 'Input.Text',
+      id: 'reason',
+      label: 'Reason (logged)',
+      isMultiline: true,
+      maxLength: LIMITS.reason,
+      isRequired: true,
+      errorMessage: 'Say why the incident is re-classified',
+      ...(str(values.reason) ? { value: str(values.reason) } : {}),
+    },
+    errors,
+  );
+  return card(body, [submitAction(mode, 'reclassify', 'Re-classify', i.key)]);
+}
+
+/** `YYYY-MM-DD` of `d` plus `days`, in UTC. */
+export function isoDay(d: Date, days = 0): string {
+  return new Date(d.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Follow-up action: what, owner (people picker), due date, control objective. */
+export function followupFormCard(
+  i: Incident,
+  mode: FormMode,
+  o: { people: PersonChoice[]; now: Date },
+  values: FormValues = {},
+  errors: FieldErrors = {},
+): IAdaptiveCard {
+  const body: CardElementArray = [
+    text(`${drillPrefix(i)}${i.key}: ${FORM_TITLES.followup}`, { size: 'Medium', weight: 'Bolder' }),
+    text(cardText(i.title, LIMITS.title), { isSubtle: true, spacing: 'None' }),
+  ];
+  if (errors._) body.push(errorBlock(errors._));
+  inputWithError(
+    body,
+    {
+      type: 'Input.Text',
+      id: 'what',
+      label: 'What needs doing',
+      isMultiline: true,
+      maxLength: 1000,
+      isRequired: true,
+      errorMessage: 'Say what needs doing',
+      ...(str(values.what) ? { value: str(values.what) } : {}),
+    },
+    errors,
+  );
+  inputWithError(
+    body,
+    peoplePicker('owner', 'Owner', o.people, { value: str(values.owner), required: true }),
+    errors,
+  );
+  inputWithError(
+    body,
+    {
+      type: 'Input.Date',
+      id: 'due',
+      label: 'Due',
+      isRequired: true,
+      errorMessage: 'Pick the due date',
+      value: str(values.due) ?? isoDay(o.now, 14),
+    },
+    errors,
+  );
+  inputWithError(
+    body,
+    {
+      type: 'Input.ChoiceSet',
+      id: 'objective',
+      label: 'Control objective',
+      style: 'compact',
+      isRequired: true,
+      errorMessage: 'Choose a control objective',
+      choices: OBJECTIVES.map((x) => ({ title: OBJECTIVE_NAMES[x], value: x })),
+      ...(str(values.objective) ? { value: str(values.objective) } : {}),
+    },
+    errors,
+  );
+  return card(body, [submitAction(mode, 'followup', 'Add', i.key)]);
+}
+
+/** Post-incident review: summary, five whys, contributing factors per control objective, lessons. */
+export function reviewFormCard(
+  i: Incident,
+  mode: FormMode,
+  values: FormValues = {},
+  errors: FieldErrors = {},
+): IAdaptiveCard {
+  const body: CardElementArray = [
+    text(`${drillPrefix(i)}${i.key}: ${FORM_TITLES.review}`, { size: 'Medium', weight: 'Bolder' }),
+    text(cardText(i.title, LIMITS.title), { isSubtle: true, spacing: 'None' }),
+  ];
+  if (errors._) body.push(errorBlock(errors._));
+  const textInput = (id: string, label: string, max: number, extra: El = {}) =>
     inputWithError(
       body,
       {
-        type: 'Input.ChoiceSet',
-        id: 'to',
-        label: 'Move to',
-        style: 'compact',
-        isRequired: true,
-        value: str(values.to) ?? next[0],
-        choices: next.map((p) => ({ title: findPhase(pb, p)?.name ?? p, value: p })),
+        type: 'Input.Text',
+        id,
+        label,
+        maxLength: max,
+        ...extra,
+        ...(str(values[id]) ? { value: str(values[id]) } : {}),
       },
       errors,
     );
-  } else if (next[0]) {
-    body.push(text(`Next phase: **${findPhase(pb, next[0])?.name ?? next[0]}**`));
+  textInput('summary', 'Summary', 3000, {
+    isMultiline: true,
+    isRequired: true,
+    errorMessage: 'The review needs a summary',
+  });
+  body.push(text('**Five whys**: ask why until you reach a cause you can act on.', { spacing: 'Medium' }));
+  for (let n = 1; n <= WHYS; n++)
+    textInput(
+      `why_${n}`,
+      `Why ${n}`,
+      500,
+      n === 1 ? { isRequired: true, errorMessage: 'Give at least the first why' } : {},
+    );
+  body.push(text('**Contributing factors**, by the control objective they touch.', { spacing: 'Medium' }));
+  for (const obj of OBJECTIVES)
+    textInput(`factor_${obj}`, `${OBJECTIVE_NAMES[obj]} factors`, 1000, { isMultiline: true });
+  textInput('lessons', 'Lessons learned', 3000, { isMultiline: true });
+  return card(body, [submitAction(mode, 'review', 'Record review', i.key)]);
+}
+
+/** The follow-ups, open first, each open one with "Mark done". */
+export function followupListCard(
+  i: Incident,
+  nameOf: NameOf,
+  o: { note?: string; noteIsError?: boolean } = {},
+): IAdaptiveCard {
+  const open = i.followups.filter((f) => f.state === 'open').length;
+  const head =
+    i.followups.length === 0
+      ? `${drillPrefix(i)}${i.key} has no follow-ups yet`
+      : `${drillPrefix(i)}${i.key}: ${i.followups.length} follow-up${i.followups.length === 1 ? '' : 's'}, ${open} open`;
+  const body: CardElementArray = [text(head, { size: 'Medium', weight: 'Bolder' })];
+  if (o.note) body.push(o.noteIsError ? errorBlock(o.note) : text(cardText(o.note, 500), { isSubtle: true }));
+  if (i.followups.length === 0) body.push(text('"incident followup" adds one.', { isSubtle: true }));
+  const sorted = [...i.followups].sort((a, b) => (a.state === b.state ? 0 : a.state === 'open' ? -1 : 1));
+  const MAX = 20;
+  for (const f of sorted.slice(0, MAX)) {
+    const objective = OBJECTIVE_NAMES[f.objective as Objective] ?? cardText(f.objective, 40);
+    const state =
+      f.state === 'done'
+        ? `done${f.doneAt ? ` ${f.doneAt.slice(0, 10)}` : ''}`
+        : `open, due ${cardText(f.due, 20)}`;
+    body.push(
+      text(`${f.state === 'done' ? '✅' : '📌'} **${cardText(f.what, 300)}**`, { spacing: 'Medium' }),
+    );
+    body.push(
+      text(`${person(nameOf, f.owner)} · ${objective} · ${state}`, { isSubtle: true, spacing: 'None' }),
+    );
+    if (f.state === 'open')
+      body.push(
+        el({
+          type: 'ActionSet',
+          spacing: 'None',
+          actions: [
+            execute(
+              VERB.followupDone,
+              'Mark done',
+              { incidentKey: i.key, id: f.id, src: 'list' },
+              'positive',
+            ),
+          ],
+        }),
+      );
   }
-  if (current?.exitCriteria.length) {
-    body.push(text('**Exit criteria** (confirm each)'));
-    criteriaToggles(current.exitCriteria, values, errors, body);
-  }
-  return card(body, [submitAction(mode, 'phase', 'Move on', i.key)]);
+  if (sorted.length > MAX) body.push(text(`…and ${sorted.length - MAX} more.`, { isSubtle: true }));
+  return card(body);
 }
 
 /** The ids of the criteria toggled on in a submitted form. */

@@ -6,10 +6,11 @@ import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import type { PostTemplate } from '../../core/effects.js';
 import { renderSubject, renderTemplateLines } from '../../core/forms.js';
 import type { Incident } from '../../core/incident.js';
+import { describeNudge, type NudgePayload } from '../../core/nudge-text.js';
 import type { Playbook, TemplateId } from '../../core/playbook.js';
 import { findPhase, findRole, findTemplate, findTrigger } from '../../core/playbook.js';
 import { activityText, cardText, utcStamp } from './escape.js';
-import { type NameOf, textCard } from './incident-cards.js';
+import { execute, type NameOf, openDialog, textCard, VERB } from './incident-cards.js';
 
 export interface TeamsPost {
   /** Plain notification text (already escaped for Teams' HTML-ish text). */
@@ -20,20 +21,11 @@ export interface TeamsPost {
 const s = (v: unknown): string =>
   typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
 
-const NUDGE: Record<string, string> = {
-  'status-update': 'A status update is due.',
-  'status-escalate': 'The status update is late: incident commander, please make sure it goes out.',
-  'status-overdue': 'The status update is overdue.',
-  'initial-alert': 'The initial stakeholder alert is due (within 15 minutes of activation).',
-  'initial-alert-overdue': 'The initial stakeholder alert is overdue.',
-  'golden-hour-warning': 'The golden hour ends soon: check the open checklist items.',
-  'golden-hour': 'The golden hour is over: some checklist items are still open.',
-  'roles-unfilled': 'Required roles are still open.',
-  'review-due': 'The post-incident review is due.',
-  'review-overdue': 'The post-incident review is overdue.',
-  'followup-due': 'A follow-up action is due.',
-  'followup-overdue': 'A follow-up action is overdue.',
-};
+/** Snooze buttons on reminders, in minutes. */
+export const SNOOZE_MINUTES = [15, 30] as const;
+
+/** Slack-flavoured wording (`/incident review`) for Teams, where the verbs are typed after a mention. */
+const teamsWording = (t: string) => t.replace(/\/incident /g, 'incident ');
 
 export function renderPost(
   template: PostTemplate,
@@ -48,9 +40,10 @@ export function renderPost(
   const plainName = (id: unknown) => nameOf(s(id)) ?? (id ? 'someone' : 'nobody');
   const roleName = (id: unknown) => findRole(pb, s(id))?.name ?? s(id);
   const phaseName = (id: unknown) => findPhase(pb, s(id))?.name ?? s(id);
-  const make = (heading: string, lines: string[], textLine: string): TeamsPost => ({
+  // biome-ignore lint/suspicious/noExplicitAny: Adaptive Card actions are free-form JSON
+  const make = (heading: string, lines: string[], textLine: string, actions: any[] = []): TeamsPost => ({
     text: activityText(`${head}: ${textLine}`, 3000),
-    card: textCard(heading, lines, [], { drill: i.drill }),
+    card: textCard(heading, lines, actions, { drill: i.drill }),
   });
 
   switch (template) {
@@ -147,25 +140,62 @@ export function renderPost(
         ],
         'working in this conversation',
       );
-    case 'followup':
+    case 'followup': {
+      const f = i.followups.find((x) => x.id === s(data.id));
+      if (!f)
+        return make(
+          `${head}: follow-up ${cardText(s(data.id), 60)}`,
+          [`Follow-up ${cardText(s(data.id), 60)} is ${cardText(s(data.state), 20)}.`],
+          `follow-up ${s(data.id)}`,
+        );
       return make(
-        `${head}: follow-up ${cardText(s(data.id), 60)}`,
-        [`Follow-up ${cardText(s(data.id), 60)} is ${cardText(s(data.state), 20)}.`],
-        `follow-up ${s(data.id)}`,
+        `${head}: follow-up (${cardText(f.objective, 20)})`,
+        [cardText(f.what, 1500), `Owner ${name(f.owner)} · due ${cardText(f.due, 20)}`],
+        `follow-up for ${plainName(f.owner)}: ${f.what}`,
+        f.state === 'open'
+          ? [execute(VERB.followupDone, 'Mark done', { incidentKey: i.key, id: f.id }, 'positive')]
+          : [],
       );
+    }
     case 'nudge': {
-      const kind = s(data.kind);
-      const late = Number(data.lateBy ?? 0);
+      const v = describeNudge(data as unknown as NudgePayload);
+      const who = v.mention.map((u) => name(u)).join(', ');
+      const plainWho = v.mention.map((u) => plainName(u)).join(', ');
+      const headline = teamsWording(v.headline);
+      // owners in the checklist lines are `@<user id>`: show names
+      const lines = v.lines.map((l) =>
+        cardText(
+          l.replace(/(^|\s)@([\w:-]+)/g, (_m, sp: string, id: string) => `${sp}@${plainName(id)}`),
+          300,
+        ),
+      );
+      const actions = [];
+      if (v.actions.includes('status_update'))
+        actions.push(openDialog('update', 'Post status update', i.key));
+      if (v.actions.includes('initial_alert')) actions.push(openDialog('alert', 'Send initial alert', i.key));
+      if (v.actions.includes('review')) actions.push(openDialog('review', 'Record review', i.key));
+      if (v.actions.includes('snooze'))
+        for (const minutes of SNOOZE_MINUTES)
+          actions.push(
+            execute(VERB.snooze, `Snooze ${minutes} min`, {
+              incidentKey: i.key,
+              snoozeKind: v.snoozeKind,
+              minutes,
+            }),
+          );
       return make(
-        `${head}: reminder`,
-        [NUDGE[kind] ?? 'Reminder.', ...(late > 0 ? [`(${late} min late: the bot was unavailable)`] : [])],
-        NUDGE[kind] ?? 'reminder',
+        `${head}: ${v.escalation ? 'reminder (escalated)' : 'reminder'}`,
+        [`🔔 ${who ? `${who}: ` : ''}${cardText(headline, 1500)}`, ...lines.map((l) => `• ${l}`)],
+        `${plainWho ? `${plainWho}: ` : ''}${headline}`,
+        actions,
       );
     }
     case 'export':
       return make(
         `${head}: export`,
-        [`The incident record was exported (${cardText(s(data.format), 20)}).`],
+        [
+          `The incident record was exported (${cardText(s(data.format), 20)}). The full review document and timeline: \`incident-bot export ${i.key}\` on the bot's host.`,
+        ],
         'export',
       );
     default:

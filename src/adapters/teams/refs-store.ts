@@ -126,6 +126,16 @@ export class TeamsRefStore {
     };
   }
 
+  /** People seen recently who have a name (form choices), newest first. */
+  people(limit = 20): { userId: string; name: string }[] {
+    const rows = this.db
+      .prepare(
+        'SELECT user_id, name FROM teams_users WHERE name IS NOT NULL ORDER BY updated_at DESC, user_id LIMIT ?',
+      )
+      .all(limit) as { user_id: string; name: string }[];
+    return rows.map((r) => ({ userId: r.user_id, name: r.name }));
+  }
+
   nameOf(userId: string | null | undefined): string | undefined {
     if (!userId) return undefined;
     return this.user(userId)?.name;

@@ -5,7 +5,9 @@
  * dispatcher, and answers the person: a reply in the conversation (Teams has no ephemeral messages), the
  * refreshed card as the invoke response, or the dialog's next step.
  */
+import { createHash } from 'node:crypto';
 import type { App } from '@microsoft/teams.apps';
+import { z } from 'zod';
 import { helpText, notInIncidentChannel, unknownVerb, usage } from '../../commands/help-text.js';
 import { parseIncidentCommand, resolveRole } from '../../commands/parse-incident-command.js';
 import type { Command, MessageSource } from '../../core/commands.js';
@@ -14,11 +16,13 @@ import type { DomainError } from '../../core/errors.js';
 import {
   declareFormSchema,
   type FieldErrors,
+  LIMITS,
   validateTemplateFields,
   zodFieldErrors,
 } from '../../core/forms.js';
 import type { Actor, Incident } from '../../core/incident.js';
-import { findPhase, findTemplate } from '../../core/playbook.js';
+import { findPhase, findTemplate, findTrigger } from '../../core/playbook.js';
+import { exportFilesFor } from '../../export/export-files.js';
 import type { IncidentService } from '../../workflows/incident-service.js';
 import type { CommandOutcome, IncidentStore } from '../sqlite/incident-store.js';
 import type { OutboxStore } from '../sqlite/outbox-store.js';
@@ -33,20 +37,33 @@ import {
 import { htmlToText } from './demo-handlers.js';
 import { activityText, cardText, humaniseNotice, utcStamp } from './escape.js';
 import {
+  COMMANDER_ME,
   checklistCard,
   communicationFormCard,
   confirmedCriteria,
   declareFormCard,
+  decodeMove,
   doneCard,
   FORM_TEMPLATE,
   FORM_TITLES,
   type FormMode,
   type FormName,
   type FormValues,
+  followupFormCard,
+  followupListCard,
+  naReasonId,
+  OBJECTIVE_NAMES,
+  OBJECTIVES,
+  type Objective,
+  type PersonChoice,
   phaseFormCard,
+  phaseMoves,
+  reclassifyFormCard,
+  reviewFormCard,
   summaryCard,
   textCard,
   VERB,
+  WHYS,
 } from './incident-cards.js';
 import { conversationRefFrom } from './proactive.js';
 import { channelOf, type TeamsRefStore } from './refs-store.js';
@@ -95,6 +112,14 @@ export function commandTextWithMentions(a: Json): { text: string; mentions: Map<
     });
     text = text.replace(e.text, ` ${token} `);
   }
+  // a link keeps its address: `<a href="U">label</a>` -> `label U` (or `U` when the label is the address)
+  text = text.replace(
+    /<a\b[^>]*\bhref="([^"]+)"[^>]*>([\s\S]*?)<\/a>/gi,
+    (_m, href: string, label: string) => {
+      const l = htmlToText(label);
+      return l && l !== href ? `${label} ${href}` : href;
+    },
+  );
   text = htmlToText(text.replace(/<\/?at>/g, ''))
     .replace(/\u0001(\d+)\u0001/g, '<@UMENTION$1>')
     .replace(/\s+/g, ' ')
@@ -114,6 +139,57 @@ const stable = (o: Json): string =>
       .sort()
       .map((k) => [k, o[k]]),
   );
+
+const sha = (s: string) => createHash('sha256').update(s).digest('hex');
+
+/** A short follow-up id derived from the submitting request's idempotency key (one submit, one follow-up). */
+export function followupIdFor(key: string): string {
+  return `fu-${sha(key).slice(0, 8)}`;
+}
+
+/** `incident evidence <link or text>`: the first http(s) link is the link, the rest its name. */
+export function evidenceCommand(text: string): Extract<Command, { type: 'evidence' }> {
+  const m = /https?:\/\/[^\s<>"]+/.exec(text);
+  if (!m) return { type: 'evidence', name: text.trim() };
+  const link = m[0].replace(/[).,;]+$/, '');
+  const rest = (text.slice(0, m.index) + text.slice(m.index + m[0].length)).replace(/\s+/g, ' ').trim();
+  return { type: 'evidence', name: rest || link, link };
+}
+
+/** An id a person picker may submit: a known person's id, or an AAD object id from the people search. */
+const AAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const trimmed = (max: number, required?: string) =>
+  required
+    ? z
+        .string({ message: required })
+        .transform((s) => s.trim())
+        .pipe(z.string().min(1, required).max(max, `At most ${max} characters`))
+    : z
+        .string()
+        .optional()
+        .transform((s) => (s ?? '').trim())
+        .pipe(z.string().max(max, `At most ${max} characters`));
+
+const followupSchema = z.object({
+  what: trimmed(1000, 'Say what needs doing'),
+  owner: z.string({ message: 'Choose the owner' }).min(1, 'Choose the owner').max(64, 'Choose the owner'),
+  due: z
+    .string({ message: 'Pick the due date' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick the due date')
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'Pick the due date'),
+  objective: z.enum(OBJECTIVES, { message: 'Choose a control objective' }),
+});
+
+const reviewSchema = z.object({
+  summary: trimmed(3000, 'The review needs a summary'),
+  why_1: trimmed(500, 'Give at least the first why'),
+  ...Object.fromEntries(Array.from({ length: WHYS - 1 }, (_, n) => [`why_${n + 2}`, trimmed(500)])),
+  ...Object.fromEntries(OBJECTIVES.map((o) => [`factor_${o}`, trimmed(1000)])),
+  lessons: trimmed(3000),
+});
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
   const now = () => d.service.now();
@@ -182,9 +258,60 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     errors: FieldErrors = {},
   ) {
     const pb = d.service.playbookFor(incident);
-    if (form === 'declare' || !incident) return declareFormCard(pb, mode, values, errors);
-    if (form === 'phase') return phaseFormCard(pb, incident, mode, values, errors);
-    return communicationFormCard(pb, incident, form, mode, values, errors);
+    if (form === 'declare' || !incident)
+      return declareFormCard(pb, mode, values, errors, peopleFor(null, values.commander));
+    switch (form) {
+      case 'phase':
+        return phaseFormCard(pb, incident, mode, values, errors);
+      case 'reclassify':
+        return reclassifyFormCard(pb, incident, mode, values, errors);
+      case 'followup':
+        return followupFormCard(
+          incident,
+          mode,
+          { people: peopleFor(incident, values.owner), now: now() },
+          values,
+          errors,
+        );
+      case 'review':
+        return reviewFormCard(incident, mode, values, errors);
+      default:
+        return communicationFormCard(pb, incident, form, mode, values, errors);
+    }
+  }
+
+  /** People for a picker: the incident's role holders, a pre-selected person, then people seen recently. */
+  function peopleFor(incident: Incident | null, selected?: unknown): PersonChoice[] {
+    const out: PersonChoice[] = [];
+    const add = (id: string | undefined) => {
+      if (!id || out.some((p) => p.userId === id)) return;
+      const name = nameOf(id);
+      if (name) out.push({ userId: id, name });
+    };
+    if (typeof selected === 'string') add(selected);
+    for (const held of Object.values(incident?.roles ?? {})) for (const id of held) add(id);
+    for (const p of d.refs.people(20)) add(p.userId);
+    return out;
+  }
+
+  /** Why the review cannot be recorded now, or null. */
+  function reviewRefusal(i: Incident, actor: Actor): string | null {
+    const pb = d.service.playbookFor(i);
+    if (i.reviewedAt || i.review) return `The review of ${i.key} was already recorded.`;
+    if (i.phase !== pb.reviewPhase)
+      return 'The post-incident review is recorded after the incident is closed ("incident close").';
+    const r = precheck(i, { type: 'record_review', summary: '', whys: [], factors: '', lessons: '' }, actor);
+    return r ? human(r.message) : null;
+  }
+
+  /** Why this person cannot open the form now (permission / closed), or null. */
+  function formRefusal(form: FormName, incident: Incident, actor: Actor): string | null {
+    if (form === 'review') return reviewRefusal(incident, actor);
+    if (form === 'phase' && phaseMoves(d.service.playbookFor(incident), incident).length === 0)
+      return `${incident.key} cannot change phase from here${incident.closedAt ? ' (it is closed)' : ''}.`;
+    const probe = probeCommand(form);
+    const refusal = probe ? precheck(incident, probe, actor) : null;
+    return refusal ? human(refusal.message) : null;
   }
 
   function formDefaults(form: FormName, incident: Incident | null): FormValues {
@@ -200,6 +327,9 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
   function probeCommand(form: FormName): Command | null {
     if (form === 'phase') return { type: 'advance_phase', confirmed: [] };
     if (form === 'close') return { type: 'close', confirmed: [], fields: {} };
+    if (form === 'reclassify') return { type: 'reclassify', reason: '-' };
+    if (form === 'alert') return { type: 'send_initial_alert', fields: {} };
+    if (form === 'update') return { type: 'post_status_update', fields: {} };
     return null;
   }
 
@@ -226,8 +356,14 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         severeImpact: data.severeImpact === true || data.severeImpact === 'true',
         drill: data.drill === true || data.drill === 'true',
       };
-      const parsed = declareFormSchema(pb).safeParse(raw);
-      if (!parsed.success) return { ok: false, values, errors: zodFieldErrors(parsed.error), incident: null };
+      const cmdr = typeof data.commander === 'string' ? data.commander.trim() : '';
+      const commander = cmdr && cmdr !== COMMANDER_ME && cmdr !== actor.id ? cmdr : undefined;
+      const commanderId = commander ? (d.refs.user(commander)?.userId ?? commander) : undefined;
+      const parsed = declareFormSchema(pb).safeParse(commanderId ? { ...raw, commander: commanderId } : raw);
+      const errors = parsed.success ? {} : zodFieldErrors(parsed.error);
+      if (commander && !d.refs.user(commander) && !AAD_ID.test(commander))
+        errors.commander = 'Choose the incident commander from the list';
+      if (!parsed.success || Object.keys(errors).length) return { ok: false, values, errors, incident: null };
       d.refs.setDeclaredIn(key, conversationId);
       const o = run({ key, incidentKey: null, actor, command: { type: 'declare', key: '', ...parsed.data } });
       if (!o.ok) return { ok: false, values, errors: { _: human(o.error.message) }, incident: null };
@@ -241,9 +377,67 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     if (!incident) return { ok: false, values, errors: { _: 'There is no such incident.' }, incident: null };
     const pb = d.service.playbookFor(incident);
     let command: Command;
+    let what = '';
     if (form === 'phase') {
-      const to = typeof data.to === 'string' && data.to ? data.to : undefined;
-      command = { type: 'advance_phase', confirmed: confirmedCriteria(values), ...(to ? { to } : {}) };
+      const legacyTo = typeof data.to === 'string' && data.to ? data.to : undefined;
+      const move =
+        decodeMove(data.move) ??
+        (legacyTo
+          ? { dir: 'forward' as const, to: legacyTo }
+          : phaseMoves(pb, incident).find((m) => m.dir === 'forward'));
+      if (!move) return { ok: false, values, errors: { move: 'Choose where to move' }, incident };
+      const reason = (str(data.reason) ?? '').trim();
+      if (move.dir === 'back' && !reason)
+        return { ok: false, values, errors: { reason: 'Say why the incident moves back' }, incident };
+      if (reason.length > LIMITS.reason)
+        return { ok: false, values, errors: { reason: `At most ${LIMITS.reason} characters` }, incident };
+      command =
+        move.dir === 'forward'
+          ? { type: 'advance_phase', to: move.to, confirmed: confirmedCriteria(values) }
+          : { type: 'revert_phase', to: move.to, reason };
+    } else if (form === 'reclassify') {
+      const r = z
+        .object({
+          triggerClass: z.enum(pb.triggers.map((t) => t.id) as [string, ...string[]], {
+            message: 'Choose one of the trigger classes',
+          }),
+          reason: trimmed(LIMITS.reason, 'Say why the incident is re-classified'),
+        })
+        .safeParse({ triggerClass: data.triggerClass, reason: data.reason });
+      if (!r.success) return { ok: false, values, errors: zodFieldErrors(r.error), incident };
+      const severeImpact = data.severeImpact === true || data.severeImpact === 'true';
+      command = {
+        type: 'reclassify',
+        triggerClass: r.data.triggerClass,
+        severeImpact,
+        reason: r.data.reason,
+      };
+      what = `${incident.key} re-classified: ${findTrigger(pb, r.data.triggerClass)?.name ?? r.data.triggerClass}, severe impact ${severeImpact ? 'yes' : 'no'}.`;
+    } else if (form === 'followup') {
+      const r = followupSchema.safeParse({
+        what: data.what,
+        owner: data.owner,
+        due: data.due,
+        objective: data.objective,
+      });
+      if (!r.success) return { ok: false, values, errors: zodFieldErrors(r.error), incident };
+      const known = d.refs.user(r.data.owner)?.userId;
+      if (!known && !AAD_ID.test(r.data.owner) && !personIn(incident, r.data.owner))
+        return { ok: false, values, errors: { owner: 'Choose the owner from the list' }, incident };
+      const id = followupIdFor(key);
+      command = { type: 'add_followup', id, ...r.data, owner: known ?? r.data.owner };
+      what = `Follow-up ${id} added to ${incident.key}: ${r.data.what} (${nameOf(r.data.owner) ?? 'owner'}, due ${r.data.due}, ${OBJECTIVE_NAMES[r.data.objective as Objective]}).`;
+    } else if (form === 'review') {
+      // no refusal check here: a re-submitted form must reach the service to be answered as a replay
+      const r = reviewSchema.safeParse(data);
+      if (!r.success) return { ok: false, values, errors: zodFieldErrors(r.error), incident };
+      const v = r.data as Record<string, string>;
+      const whys = Array.from({ length: WHYS }, (_, n) => v[`why_${n + 1}`] ?? '').filter(Boolean);
+      const factors = OBJECTIVES.filter((o) => v[`factor_${o}`])
+        .map((o) => `${OBJECTIVE_NAMES[o]}: ${v[`factor_${o}`]}`)
+        .join('\n');
+      command = { type: 'record_review', summary: v.summary!, whys, factors, lessons: v.lessons ?? '' };
+      what = `Review recorded; ${incident.key} is done. "incident export" shows the review document.`;
     } else {
       const template = FORM_TEMPLATE[form]!;
       const def = findTemplate(pb, template);
@@ -260,16 +454,30 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
             : { type: 'close', confirmed: confirmedCriteria(values), fields: v.fields };
     }
     const o = run({ key, incidentKey: incident.key, actor, command });
-    if (!o.ok)
-      return { ok: false, values, errors: { _: human(o.error.message) }, incident: o.incident ?? incident };
+    if (!o.ok) {
+      const field = form === 'followup' && /due/i.test(o.error.message) ? 'due' : '_';
+      return {
+        ok: false,
+        values,
+        errors: { [field]: human(o.error.message) },
+        incident: o.incident ?? incident,
+      };
+    }
     const done = noticeText(o, actor);
-    const what =
-      form === 'phase'
-        ? `${incident.key} is now in ${findPhase(pb, o.incident.phase)?.name ?? o.incident.phase}.`
-        : form === 'close'
-          ? `${incident.key} is closed; the closure notice was sent.`
-          : `${FORM_TITLES[form]} sent for ${incident.key}.`;
+    if (!what)
+      what =
+        form === 'phase'
+          ? command.type === 'revert_phase'
+            ? `${incident.key} moved back to ${findPhase(pb, o.incident.phase)?.name ?? o.incident.phase}.`
+            : `${incident.key} is now in ${findPhase(pb, o.incident.phase)?.name ?? o.incident.phase}.`
+          : form === 'close'
+            ? `${incident.key} is closed; the closure notice was sent.`
+            : `${FORM_TITLES[form]} sent for ${incident.key}.`;
     return { ok: true, text: done ? `${what} ${done}` : what };
+  }
+
+  function personIn(i: Incident, id: string): boolean {
+    return Object.values(i.roles).some((held) => held.includes(id));
   }
 
   // ------------------------------------------------------------------ every activity: remember where it came from
@@ -370,9 +578,22 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       return;
     }
     if (intent.verb === 'declare') {
+      // "incident declare <title> @person": the mentioned person is proposed as incident commander
+      let title = intent.title;
+      const values: FormValues = {};
+      const mentioned = /<@(UMENTION\d+)>/.exec(title);
+      if (mentioned) {
+        const m = mentions.get(mentioned[1]!);
+        if (m) values.commander = await resolveUser(m, conversationId, ctx);
+        title = title
+          .replace(/<@UMENTION\d+>/g, ' ')
+          .replace(/\s+/g, ' ')
+          .trim();
+      }
+      if (title) values.title = title;
       await send(
         cardMessage(
-          declareFormCard(pb, 'inline', intent.title ? { title: intent.title } : {}),
+          declareFormCard(pb, 'inline', values, {}, peopleFor(null, values.commander)),
           'Declare an incident',
         ),
       );
@@ -395,12 +616,14 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       case 'alert':
       case 'update':
       case 'phase':
-      case 'close': {
+      case 'close':
+      case 'reclassify':
+      case 'followup':
+      case 'review': {
         const form: FormName = intent.verb === 'alert' && incident.initialAlertAt ? 'update' : intent.verb;
-        const probe = probeCommand(form);
-        const refusal = probe ? precheck(incident, probe, actor) : null;
+        const refusal = formRefusal(form, incident, actor);
         if (refusal) {
-          await reply(human(refusal.message));
+          await reply(refusal);
           return;
         }
         await send(
@@ -408,8 +631,16 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         );
         return;
       }
-      case 'reclassify':
-        await reply('Re-classifying is not available in Teams yet: ask in Slack or use the CLI.');
+      case 'followups':
+        await send(cardMessage(followupListCard(incident, nameOf), `${incident.key} follow-ups`));
+        return;
+      case 'evidence': {
+        const o = run({ key, incidentKey: incident.key, actor, command: evidenceCommand(intent.text) });
+        await reply(noticeText(o, actor) || 'Done.');
+        return;
+      }
+      case 'export':
+        await send(exportMessage(incident, actor, key));
         return;
       case 'role': {
         const role = resolveRole(ipb, intent.role);
@@ -429,17 +660,65 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       }
       case 'log':
       case 'decision': {
-        const o = run({
-          key,
-          incidentKey: incident.key,
-          actor,
-          command: { type: intent.verb, text: intent.text },
-        });
+        const command: Command =
+          intent.verb === 'decision'
+            ? {
+                type: 'decision',
+                text: intent.text,
+                ...(intent.rationale ? { rationale: intent.rationale } : {}),
+              }
+            : { type: 'log', text: intent.text };
+        const o = run({ key, incidentKey: incident.key, actor, command });
         await reply(noticeText(o, actor) || 'Done.');
         return;
       }
     }
   });
+
+  /**
+   * `incident export`: the review document is rendered (the same Markdown as the CLI and Slack) and
+   * summarised in a card. A bot cannot upload a file to a channel through the Bot Connector (that needs
+   * Microsoft Graph / OneDrive), so the card says where the full document comes from; the export is logged.
+   */
+  function exportMessage(incident: Incident, actor: Actor, key: string) {
+    const at = now().toISOString();
+    let files: ReturnType<typeof exportFilesFor>;
+    try {
+      files = exportFilesFor(d.store.db, incident.key, {
+        generatedAt: at,
+        ...(incident.closedAt ? {} : { end: at }),
+        fallbackPlaybook: () => d.service.playbookFor(incident),
+      });
+    } catch (e) {
+      d.logger?.error(
+        { err: e instanceof Error ? e.message : String(e), incident: incident.key },
+        'teams: export rendering failed',
+      );
+      return {
+        type: 'message' as const,
+        text: 'I could not render the review document; nothing was exported.',
+      };
+    }
+    if (!files) return { type: 'message' as const, text: 'This incident no longer exists.' };
+    const o = run({ key, incidentKey: incident.key, actor, command: { type: 'export', format: 'md' } });
+    if (!o.ok) return { type: 'message' as const, text: activityText(human(o.error.message), 1000) };
+    const i = d.store.get(incident.key) ?? incident;
+    const open = i.followups.filter((f) => f.state === 'open').length;
+    const md = files.markdown.content;
+    const lines = [
+      i.review
+        ? `**Review summary:** ${cardText(i.review.summary, 1500)}`
+        : 'No post-incident review is recorded yet ("incident review").',
+      ...(i.review?.lessons ? [`**Lessons learned:** ${cardText(i.review.lessons, 1000)}`] : []),
+      `**Follow-ups:** ${i.followups.length} (${open} open) · **Log entries:** ${d.store.logEntries(i.key).length}`,
+      `Teams bots cannot attach files to a channel without Microsoft Graph / OneDrive, so the document is not attached. The full review document (${files.markdown.name}, ${md.length} characters) and the phase timeline (${files.svg.name}): run "incident-bot export ${i.key} --format md" on the bot's host.`,
+      `**Start of the document:**\n\n${cardText(md.split('\n').slice(0, 30).join('\n'), 2500)}`,
+    ];
+    return cardMessage(
+      textCard(`${i.drill ? 'DRILL: ' : ''}${i.key}: review document`, lines, [], { drill: i.drill }),
+      activityText(`${i.key}: review document exported`, 200),
+    );
+  }
 
   /** A mentioned person's id as actors carry it (AAD object id), via what we know or the connector. */
   async function resolveUser(m: Mention, conversationId: string, ctx: Json): Promise<string> {
@@ -508,6 +787,58 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
             ? { type: 'uncheck_item', item: String(data.item) }
             : { type: 'check_item', item: String(data.item) };
         break;
+      case VERB.itemNotApplicable: {
+        view = 'checklist';
+        const item = String(data.item ?? '');
+        const reason = (str(data[naReasonId(item)]) ?? '').trim();
+        if (!reason || reason.length > LIMITS.reason) {
+          const pb = d.service.playbookFor(incident);
+          return cardActionCardResponse(
+            checklistCard(incident, pb, nameOf, {
+              note: reason
+                ? `Keep the reason under ${LIMITS.reason} characters.`
+                : 'Say why the item does not apply.',
+              noteIsError: true,
+            }),
+          );
+        }
+        command = { type: 'item_not_applicable', item, reason };
+        break;
+      }
+      case VERB.snooze: {
+        const minutes = Number(data.minutes);
+        const kind = str(data.snoozeKind) ?? '';
+        if (!kind || !Number.isInteger(minutes) || minutes <= 0 || minutes > 24 * 60)
+          return cardActionErrorResponse(400, 'BadRequest', 'I could not read that snooze button.');
+        const until = new Date(now().getTime() + minutes * 60_000).toISOString();
+        const o = run({ key, incidentKey: incident.key, actor, command: { type: 'snooze', kind, until } });
+        if (!o.ok) return cardActionCardResponse(doneCard(cardText(human(o.error.message), 500)));
+        const snoozedUntil = o.incident.snoozes[kind] ?? until;
+        return cardActionCardResponse(
+          doneCard(
+            `🔕 ${incident.drill ? 'DRILL: ' : ''}${incident.key}: reminders snoozed for ${minutes} minutes, until ${utcStamp(snoozedUntil)}, by ${cardText(actor.name ?? nameOf(actor.id) ?? 'someone', 80)}.`,
+          ),
+        );
+      }
+      case VERB.followupDone: {
+        const id = str(data.id) ?? '';
+        const o = run({ key, incidentKey: incident.key, actor, command: { type: 'complete_followup', id } });
+        const current = d.store.get(incident.key) ?? incident;
+        const note = noticeText(o, actor) || (o.ok ? 'Follow-up marked done.' : '');
+        if (data.src === 'list')
+          return cardActionCardResponse(followupListCard(current, nameOf, { note, noteIsError: !o.ok }));
+        const f = current.followups.find((x) => x.id === id);
+        return cardActionCardResponse(
+          doneCard(
+            `${o.ok || f?.state === 'done' ? '✅' : '⚠️'} ${cardText(note, 300)}`,
+            f
+              ? [
+                  `${cardText(f.what, 1000)} (${cardText(nameOf(f.owner) ?? 'owner', 80)}, due ${cardText(f.due, 20)})`,
+                ]
+              : [],
+          ),
+        );
+      }
       default:
         return cardActionErrorResponse(400, 'BadRequest', `unknown action "${verb}"`);
     }
@@ -531,13 +862,11 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const form = String(data.dialog ?? 'declare') as FormName;
     if (!(form in FORM_TITLES)) return dialogMessage('Unknown form.');
     const actor = actorOf(a);
-    if (form === 'declare')
-      return dialogContinue(FORM_TITLES.declare, declareFormCard(d.service.playbookFor(null), 'dialog'));
+    if (form === 'declare') return dialogContinue(FORM_TITLES.declare, formCard('declare', null, 'dialog'));
     const incident = incidentFor(a.conversation?.id, data.incidentKey);
     if (!incident) return dialogMessage('This is not an incident room.');
-    const probe = probeCommand(form);
-    const refusal = probe ? precheck(incident, probe, actor) : null;
-    if (refusal) return dialogMessage(human(refusal.message));
+    const refusal = formRefusal(form, incident, actor);
+    if (refusal) return dialogMessage(refusal);
     return dialogContinue(
       FORM_TITLES[form],
       formCard(form, incident, 'dialog', formDefaults(form, incident)),
@@ -552,6 +881,46 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const r = submitForm(form, data, actorOf(a), a.conversation?.id, `teams:${a.id}`);
     if (r.ok) return dialogMessage(r.text);
     return dialogContinue(FORM_TITLES[form], formCard(form, r.incident, 'dialog', r.values, r.errors));
+  });
+
+  // ------------------------------------------------------------------ edits and deletions of logged messages
+
+  /**
+   * Teams sends `messageUpdate` (channelData.eventType editMessage / undeleteMessage) and `messageDelete`
+   * (softDeleteMessage) for messages the bot can see (RSC ChannelMessage.Read.Group / ChatMessage.Read.Chat
+   * in the manifest). A logged message (its id `{channel}:{message id}`, as the message action stores it)
+   * gets a correction entry; other messages are ignored.
+   */
+  function correction(a: Json, change: 'edited' | 'deleted'): void {
+    const conv: string | undefined = a.conversation?.id;
+    if (!conv || !a.id) return;
+    const channel = channelOf(conv);
+    const messageId = `${channel}:${a.id}`;
+    const incident =
+      incidentFor(conv) ??
+      (a.replyToId ? d.store.findByRoom('teams', `${channel};messageid=${a.replyToId}`) : null) ??
+      d.store.findByRoom('teams', `${channel};messageid=${a.id}`);
+    if (!incident?.loggedMessages.includes(messageId)) return;
+    const text = change === 'edited' ? htmlToText(String(a.text ?? '')) : undefined;
+    const key =
+      change === 'deleted'
+        ? `teams:delete:${messageId}`
+        : `teams:edit:${messageId}:${sha(`${a.channelData?.eventType ?? ''}\u0000${text}`).slice(0, 16)}`;
+    const o = run({
+      key,
+      incidentKey: incident.key,
+      actor: actorOf(a),
+      command: { type: 'correction', messageId, change, ...(text !== undefined ? { text } : {}) },
+    });
+    if (!o.ok && o.error.code !== 'not_found')
+      d.logger?.warn({ err: o.error, messageId }, 'teams: correction not recorded');
+  }
+
+  app.on('messageUpdate', async (ctx) => {
+    correction(ctx.activity as Json, 'edited');
+  });
+  app.on('messageDelete', async (ctx) => {
+    correction(ctx.activity as Json, 'deleted');
   });
 
   // ------------------------------------------------------------------ message action: Add to incident log
@@ -606,7 +975,15 @@ export function helpCard() {
   const lines = helpText(COMMAND_PREFIX)
     .split('\n')
     .slice(1)
-    .map((l) => cardText(teamsText(l), 300));
+    .map((l) =>
+      cardText(
+        teamsText(l).replace(
+          /Upload the review document \(Markdown \+ timeline SVG\) to this channel\./,
+          'Show the review document (the full Markdown + timeline SVG: "incident-bot export KEY" on the bot host).',
+        ),
+        300,
+      ),
+    );
   lines.push(
     cardText('On any message in an incident thread: ... > More actions > "Add to incident log".', 300),
   );
