@@ -49,4 +49,13 @@ describe('chat API errors metric', () => {
     expect(line).toContain('platform="slack"');
     expect(Number(line!.split(' ').at(-1))).toBe(1);
   });
+
+  it('times Slack handlers by request kind', async () => {
+    const { SlackClientSim } = await import('../support/slack-request.js');
+    const sim = new SlackClientSim({ url: `${bot.url}/slack/events`, signingSecret: 'secret' });
+    const r = await sim.slash('help', { userId: 'U0IC', channelId: 'C1' });
+    expect(r.status).toBe(200);
+    const text = await (await fetch(`${bot.url}/metrics`)).text();
+    expect(text).toMatch(/incident_bot_handler_duration_seconds_count\{kind="slash_command"\} 1/);
+  });
 });

@@ -2,7 +2,7 @@
 // server or Socket Mode, and the outbox sender (outbound) on the same WebClient.
 import type { AdapterDeps, PlatformAdapter } from '../../bot.js';
 import { WebClient } from '@slack/web-api';
-import { recordApiError } from '../../ops/metrics.js';
+import { observeRequest, recordApiError } from '../../ops/metrics.js';
 import { createSlackApp } from './create-slack-app.js';
 import { SlackSender } from './slack-sender.js';
 
@@ -26,6 +26,21 @@ export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAda
       ...(config.SLACK_STAKEHOLDER_CHANNEL ? { stakeholderChannel: config.SLACK_STAKEHOLDER_CHANNEL } : {}),
       admins: config.ADMIN_USERS,
     },
+  });
+  // Handler time per request kind, from Bolt's global middleware (the listener's work, after the ack too).
+  slack.app.use(async ({ body, next }) => {
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      const b = body as { command?: string; type?: string; event?: { type?: string } };
+      const kind = b.command
+        ? 'slash_command'
+        : b.type === 'event_callback'
+          ? `event:${b.event?.type ?? 'unknown'}`
+          : (b.type ?? 'unknown');
+      observeRequest(kind, (performance.now() - started) / 1000);
+    }
   });
   const sender = new SlackSender({
     client: slack.app.client,
