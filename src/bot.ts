@@ -53,12 +53,21 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   const db = openDatabase(config.DATABASE_PATH);
   const store = new IncidentStore(db);
   const outbox = new OutboxStore(db);
-  const service = new IncidentService(store, { playbook: pb.playbook, ref: pb.ref }, {
-    admins: config.ADMIN_USERS,
-    ...(opts.clock ? { clock: opts.clock } : {}),
-  });
+  const service = new IncidentService(
+    store,
+    { playbook: pb.playbook, ref: pb.ref },
+    {
+      admins: config.ADMIN_USERS,
+      ...(opts.clock ? { clock: opts.clock } : {}),
+    },
+  );
   const senders: Record<string, Sender> = {};
-  const metrics = new BotMetrics({ db, outbox, playbookFor: (i) => service.playbookFor(i), ...(opts.clock ? { now: opts.clock } : {}) });
+  const metrics = new BotMetrics({
+    db,
+    outbox,
+    playbookFor: (i) => service.playbookFor(i),
+    ...(opts.clock ? { now: opts.clock } : {}),
+  });
   setActiveMetrics(metrics);
   const inflight = new InflightTracker();
   const dispatcher = new Dispatcher({
@@ -122,7 +131,13 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     scheduler = startReminders({ config, logger, db, store, outbox, service, dispatcher, clock: opts.clock });
   }
   logger.info(
-    { port, slack: slackEnabled(config), teams: teamsEnabled(config), playbook: pb.ref, db: config.DATABASE_PATH },
+    {
+      port,
+      slack: slackEnabled(config),
+      teams: teamsEnabled(config),
+      playbook: pb.ref,
+      db: config.DATABASE_PATH,
+    },
     'incident-bot started',
   );
 
@@ -141,7 +156,8 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
       dispatcher.stop();
       let drained = await dispatcher.drain(left());
       // A handler that was still running may have queued more: one more quiet period, one more drain.
-      if (!(await inflight.settle(Math.min(left(), 1000))) || outbox.pending().length > 0) drained = await dispatcher.drain(left());
+      if (!(await inflight.settle(Math.min(left(), 1000))) || outbox.pending().length > 0)
+        drained = await dispatcher.drain(left());
       await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1000))]);
       server.closeAllConnections?.();
       await dispatcher.idle();
@@ -153,16 +169,31 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     return closed;
   };
 
-  return { config, db, store, outbox, service, dispatcher, express: app, server, url, adapters, metrics, shutdown };
+  return {
+    config,
+    db,
+    store,
+    outbox,
+    service,
+    dispatcher,
+    express: app,
+    server,
+    url,
+    adapters,
+    metrics,
+    shutdown,
+  };
 }
 
-export function readiness(db: Db, dispatcher: Dispatcher): { ok: boolean; checks: Record<string, boolean | string> } {
+export function readiness(
+  db: Db,
+  dispatcher: Dispatcher,
+): { ok: boolean; checks: Record<string, boolean | string> } {
   const checks: Record<string, boolean | string> = {};
   try {
-    db.prepare('INSERT INTO processed_events (id, at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at').run(
-      'readyz-probe',
-      new Date().toISOString(),
-    );
+    db.prepare(
+      'INSERT INTO processed_events (id, at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at',
+    ).run('readyz-probe', new Date().toISOString());
     checks.database = true;
   } catch (e) {
     checks.database = e instanceof Error ? e.message : 'error';

@@ -26,30 +26,155 @@ const opt = z
   .optional();
 
 export const SETTINGS = {
-  NODE_ENV: { schema: z.enum(['development', 'production', 'test']).default('development'), required: 'no', default: 'development', purpose: '`production` refuses unsafe switches such as TEAMS_ALLOW_UNAUTHENTICATED.' },
-  PORT: { schema: z.coerce.number().int().min(0).max(65535).default(3000), required: 'no', default: '3000', purpose: 'HTTP port for Slack events (/slack/events), Teams (/api/messages), /healthz, /readyz and /metrics.' },
-  HOST: { schema: z.string().default('0.0.0.0'), required: 'no', default: '0.0.0.0', purpose: 'Address the HTTP server listens on.' },
-  DATABASE_PATH: { schema: z.string().min(1).default('./data/incident-bot.db'), required: 'no', default: './data/incident-bot.db', purpose: 'SQLite file holding incidents, the decision log and the outbox (created if missing).' },
-  PLAYBOOK_PATH: { schema: opt, required: 'no', default: 'playbooks/emergency-procedures.yaml', purpose: 'The reviewed playbook file (triggers, roles, checklist, phases, templates, clocks).' },
-  LOG_LEVEL: { schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), required: 'no', default: 'info', purpose: 'pino log level.' },
-  ADMIN_USERS: { schema: list.default([]), required: 'no', default: '(none)', purpose: 'Comma-separated user ids with incident-commander authority on every incident (phase, close, reclassify).' },
-  SLACK_BOT_TOKEN: { schema: opt, required: 'for Slack', default: '', purpose: 'Bot token (xoxb-...) from the Slack app\'s "OAuth & Permissions" page.' },
-  SLACK_SIGNING_SECRET: { schema: opt, required: 'for Slack over HTTP', default: '', purpose: 'Signing secret from the Slack app\'s "Basic Information" page; verifies every request.' },
-  SLACK_APP_TOKEN: { schema: opt, required: 'no', default: '', purpose: 'App-level token (xapp-..., connections:write): when set, Slack is served over Socket Mode (no public URL).' },
-  SLACK_API_URL: { schema: opt, required: 'no', default: 'https://slack.com/api/', purpose: 'Base URL of the Slack Web API (tests and proxies set it).' },
-  SLACK_BOT_USER_ID: { schema: opt, required: 'no', default: '', purpose: 'The bot\'s user id (U...); with SLACK_BOT_ID it skips the auth.test call at start.' },
-  SLACK_BOT_ID: { schema: opt, required: 'no', default: '', purpose: 'The bot id (B...); see SLACK_BOT_USER_ID.' },
-  SLACK_STAKEHOLDER_CHANNEL: { schema: opt, required: 'no', default: '', purpose: 'Channel id where announcements, stakeholder alerts, updates and closure notices go.' },
-  TEAMS_CLIENT_ID: { schema: opt, required: 'for Teams', default: '', purpose: 'Microsoft Entra app (bot) id.' },
-  TEAMS_CLIENT_SECRET: { schema: opt, required: 'for Teams', default: '', purpose: 'Client secret of the bot\'s Entra app.' },
-  TEAMS_TENANT_ID: { schema: opt, required: 'for Teams', default: '', purpose: 'Entra tenant id (single-tenant bots).' },
-  TEAMS_INCIDENTS_CHANNEL: { schema: opt, required: 'no', default: '', purpose: 'Teams channel id (19:...@thread.tacv2) where each incident gets its own thread.' },
-  TEAMS_STAKEHOLDER_CHANNEL: { schema: opt, required: 'no', default: '', purpose: 'Teams channel id for stakeholder announcements and updates.' },
-  TEAMS_SERVICE_URL: { schema: opt, required: 'no', default: 'https://smba.trafficmanager.net/teams/', purpose: 'Bot Connector service URL used for proactive messages before any activity was received.' },
-  TEAMS_ALLOW_UNAUTHENTICATED: { schema: bool.default(false), required: 'no', default: 'false', purpose: 'LOCAL TESTING ONLY: accept unauthenticated requests on /api/messages. Refused when NODE_ENV=production.' },
-  REMINDER_CRON: { schema: z.string().default('* * * * *'), required: 'no', default: '* * * * *', purpose: 'When the reminder pass looks for owed nudges (cron syntax, UTC). What is owed comes from the database.' },
-  OUTBOX_PACE_MS: { schema: z.coerce.number().int().min(0).default(1000), required: 'no', default: '1000', purpose: 'Minimum gap between two posts to one channel (Slack allows about one per second).' },
-  SHUTDOWN_DRAIN_SECONDS: { schema: z.coerce.number().min(0).default(10), required: 'no', default: '10', purpose: 'On SIGTERM, how long to keep delivering the outbox before exiting.' },
+  NODE_ENV: {
+    schema: z.enum(['development', 'production', 'test']).default('development'),
+    required: 'no',
+    default: 'development',
+    purpose: '`production` refuses unsafe switches such as TEAMS_ALLOW_UNAUTHENTICATED.',
+  },
+  PORT: {
+    schema: z.coerce.number().int().min(0).max(65535).default(3000),
+    required: 'no',
+    default: '3000',
+    purpose:
+      'HTTP port for Slack events (/slack/events), Teams (/api/messages), /healthz, /readyz and /metrics.',
+  },
+  HOST: {
+    schema: z.string().default('0.0.0.0'),
+    required: 'no',
+    default: '0.0.0.0',
+    purpose: 'Address the HTTP server listens on.',
+  },
+  DATABASE_PATH: {
+    schema: z.string().min(1).default('./data/incident-bot.db'),
+    required: 'no',
+    default: './data/incident-bot.db',
+    purpose: 'SQLite file holding incidents, the decision log and the outbox (created if missing).',
+  },
+  PLAYBOOK_PATH: {
+    schema: opt,
+    required: 'no',
+    default: 'playbooks/emergency-procedures.yaml',
+    purpose: 'The reviewed playbook file (triggers, roles, checklist, phases, templates, clocks).',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    required: 'no',
+    default: 'info',
+    purpose: 'pino log level.',
+  },
+  ADMIN_USERS: {
+    schema: list.default([]),
+    required: 'no',
+    default: '(none)',
+    purpose:
+      'Comma-separated user ids with incident-commander authority on every incident (phase, close, reclassify).',
+  },
+  SLACK_BOT_TOKEN: {
+    schema: opt,
+    required: 'for Slack',
+    default: '',
+    purpose: 'Bot token (xoxb-...) from the Slack app\'s "OAuth & Permissions" page.',
+  },
+  SLACK_SIGNING_SECRET: {
+    schema: opt,
+    required: 'for Slack over HTTP',
+    default: '',
+    purpose: 'Signing secret from the Slack app\'s "Basic Information" page; verifies every request.',
+  },
+  SLACK_APP_TOKEN: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose:
+      'App-level token (xapp-..., connections:write): when set, Slack is served over Socket Mode (no public URL).',
+  },
+  SLACK_API_URL: {
+    schema: opt,
+    required: 'no',
+    default: 'https://slack.com/api/',
+    purpose: 'Base URL of the Slack Web API (tests and proxies set it).',
+  },
+  SLACK_BOT_USER_ID: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose: "The bot's user id (U...); with SLACK_BOT_ID it skips the auth.test call at start.",
+  },
+  SLACK_BOT_ID: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose: 'The bot id (B...); see SLACK_BOT_USER_ID.',
+  },
+  SLACK_STAKEHOLDER_CHANNEL: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose: 'Channel id where announcements, stakeholder alerts, updates and closure notices go.',
+  },
+  TEAMS_CLIENT_ID: {
+    schema: opt,
+    required: 'for Teams',
+    default: '',
+    purpose: 'Microsoft Entra app (bot) id.',
+  },
+  TEAMS_CLIENT_SECRET: {
+    schema: opt,
+    required: 'for Teams',
+    default: '',
+    purpose: "Client secret of the bot's Entra app.",
+  },
+  TEAMS_TENANT_ID: {
+    schema: opt,
+    required: 'for Teams',
+    default: '',
+    purpose: 'Entra tenant id (single-tenant bots).',
+  },
+  TEAMS_INCIDENTS_CHANNEL: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose: 'Teams channel id (19:...@thread.tacv2) where each incident gets its own thread.',
+  },
+  TEAMS_STAKEHOLDER_CHANNEL: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose: 'Teams channel id for stakeholder announcements and updates.',
+  },
+  TEAMS_SERVICE_URL: {
+    schema: opt,
+    required: 'no',
+    default: 'https://smba.trafficmanager.net/teams/',
+    purpose: 'Bot Connector service URL used for proactive messages before any activity was received.',
+  },
+  TEAMS_ALLOW_UNAUTHENTICATED: {
+    schema: bool.default(false),
+    required: 'no',
+    default: 'false',
+    purpose:
+      'LOCAL TESTING ONLY: accept unauthenticated requests on /api/messages. Refused when NODE_ENV=production.',
+  },
+  REMINDER_CRON: {
+    schema: z.string().default('* * * * *'),
+    required: 'no',
+    default: '* * * * *',
+    purpose:
+      'When the reminder pass looks for owed nudges (cron syntax, UTC). What is owed comes from the database.',
+  },
+  OUTBOX_PACE_MS: {
+    schema: z.coerce.number().int().min(0).default(1000),
+    required: 'no',
+    default: '1000',
+    purpose: 'Minimum gap between two posts to one channel (Slack allows about one per second).',
+  },
+  SHUTDOWN_DRAIN_SECONDS: {
+    schema: z.coerce.number().min(0).default(10),
+    required: 'no',
+    default: '10',
+    purpose: 'On SIGTERM, how long to keep delivering the outbox before exiting.',
+  },
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -62,7 +187,12 @@ export class ConfigError extends Error {
 }
 
 export function settingDocs(): SettingDoc[] {
-  return Object.entries(SETTINGS).map(([name, s]) => ({ name, required: s.required, default: s.default, purpose: s.purpose }));
+  return Object.entries(SETTINGS).map(([name, s]) => ({
+    name,
+    required: s.required,
+    default: s.default,
+    purpose: s.purpose,
+  }));
 }
 
 /** Loads .env (if present) without overriding variables already set. */
@@ -84,7 +214,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const c = r.data as Config;
   const problems: string[] = [];
   if (c.TEAMS_ALLOW_UNAUTHENTICATED && c.NODE_ENV === 'production') {
-    problems.push('TEAMS_ALLOW_UNAUTHENTICATED=true is refused when NODE_ENV=production: it turns off request authentication.');
+    problems.push(
+      'TEAMS_ALLOW_UNAUTHENTICATED=true is refused when NODE_ENV=production: it turns off request authentication.',
+    );
   }
   if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
     problems.push(`SLACK_SIGNING_SECRET is missing: ${SETTINGS.SLACK_SIGNING_SECRET.purpose}`);

@@ -36,7 +36,8 @@ export const REDACT_PATHS = [
 ];
 
 /** Token-looking strings in free text (messages, error strings) are masked too. */
-const TOKEN_RE = /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g;
+const TOKEN_RE =
+  /\b(xox[abposr]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)/g;
 
 export function maskTokens(s: string): string {
   return s.replace(TOKEN_RE, '[Redacted]');
@@ -59,7 +60,11 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
           if (err && typeof err === 'object') {
             return {
               ...obj,
-              err: { ...err, message: err.message && maskTokens(err.message), stack: err.stack && maskTokens(err.stack) },
+              err: {
+                ...err,
+                message: err.message && maskTokens(err.message),
+                stack: err.stack && maskTokens(err.stack),
+              },
             };
           }
           return obj;

@@ -1,9 +1,17 @@
 // Wires things: configuration, logger, the bot, signals. Nothing else lives here.
+
+import { MigrationError } from './adapters/sqlite/migrate.js';
 import { startBot } from './bot.js';
-import { ConfigError, loadDotEnv, NOTHING_CONFIGURED, readConfig, slackEnabled, teamsEnabled } from './config.js';
+import {
+  ConfigError,
+  loadDotEnv,
+  NOTHING_CONFIGURED,
+  readConfig,
+  slackEnabled,
+  teamsEnabled,
+} from './config.js';
 import { createLogger } from './logger.js';
 import { PlaybookError } from './playbook/load-playbook.js';
-import { MigrationError } from './adapters/sqlite/migrate.js';
 
 async function main(): Promise<number> {
   loadDotEnv();
@@ -12,7 +20,9 @@ async function main(): Promise<number> {
     config = readConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
-      process.stderr.write(`incident-bot: the configuration is not valid:\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`);
+      process.stderr.write(
+        `incident-bot: the configuration is not valid:\n${e.problems.map((p) => `  - ${p}`).join('\n')}\n`,
+      );
       return 2;
     }
     throw e;
@@ -27,7 +37,9 @@ async function main(): Promise<number> {
     bot = await startBot(config, logger);
   } catch (e) {
     if (e instanceof PlaybookError) {
-      process.stderr.write(`incident-bot: the playbook ${e.file} is not valid:\n${e.errors.map((x) => `  - ${x}`).join('\n')}\n`);
+      process.stderr.write(
+        `incident-bot: the playbook ${e.file} is not valid:\n${e.errors.map((x) => `  - ${x}`).join('\n')}\n`,
+      );
       return 2;
     }
     if (e instanceof MigrationError) {
@@ -36,7 +48,9 @@ async function main(): Promise<number> {
     }
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      process.stderr.write(`incident-bot: port ${config.PORT} is already in use; set PORT to another port.\n`);
+      process.stderr.write(
+        `incident-bot: port ${config.PORT} is already in use; set PORT to another port.\n`,
+      );
       return 2;
     }
     logger.fatal({ err: e }, 'incident-bot could not start');

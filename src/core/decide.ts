@@ -7,9 +7,9 @@ import { type DomainError, fail } from './errors.js';
 import { validateTemplateFields } from './forms.js';
 import type { Actor, Incident } from './incident.js';
 import { holders, isClosed } from './incident.js';
+import { moveBack, moveForward } from './phases.js';
 import type { Playbook } from './playbook.js';
 import { allChecklistItems, findPhase, findTrigger } from './playbook.js';
-import { moveBack, moveForward } from './phases.js';
 import { applyRoleChange, overloadWarnings } from './roles.js';
 
 export interface DecideContext {
@@ -22,7 +22,9 @@ export interface DecideContext {
   admins?: string[];
 }
 
-export type Decision = { ok: true; incident: Incident; effects: Effect[] } | { ok: false; error: DomainError };
+export type Decision =
+  | { ok: true; incident: Incident; effects: Effect[] }
+  | { ok: false; error: DomainError };
 
 type Cmd<T extends Command['type']> = Extract<Command, { type: T }>;
 type Handler<T extends Command['type']> = (i: Incident, c: Cmd<T>, ctx: DecideContext) => Decision;
@@ -102,7 +104,11 @@ export function decide(incident: Incident | null, command: Command, ctx: DecideC
 const ROOM: Target = { to: 'room' };
 const STAKEHOLDERS: Target = { to: 'stakeholders' };
 
-function log(kind: LogEffect['kind'], payload: Record<string, unknown>, extra: Partial<LogEffect> = {}): LogEffect {
+function log(
+  kind: LogEffect['kind'],
+  payload: Record<string, unknown>,
+  extra: Partial<LogEffect> = {},
+): LogEffect {
   return { type: 'log', kind, payload, ...extra };
 }
 function post(key: string, target: Target, template: string, data: Record<string, unknown>): MessageEffect {
@@ -198,7 +204,10 @@ const assignRole: Handler<'assign_role'> = (i, c, ctx) => {
   if (c.user === me && !holders(i, c.role).length) return changeRole(i, c.role, me, 'claim', ctx);
   const ownRole = holders(i, c.role).includes(me);
   if (!isCommander(i, me, ctx) && !ownRole) {
-    return fail('forbidden', `Only the incident commander (or the current holder) can hand over the ${roleName(ctx.playbook, c.role)} role.`);
+    return fail(
+      'forbidden',
+      `Only the incident commander (or the current holder) can hand over the ${roleName(ctx.playbook, c.role)} role.`,
+    );
   }
   return changeRole(i, c.role, c.user, holders(i, c.role).length ? 'handover' : 'assign', ctx);
 };
@@ -243,7 +252,13 @@ function changeRole(
   return ok(r.incident, effects);
 }
 
-function roleChangeSentence(pb: Playbook, role: string, kind: string, from: string | null, to: string | null): string {
+function roleChangeSentence(
+  pb: Playbook,
+  role: string,
+  kind: string,
+  from: string | null,
+  to: string | null,
+): string {
   const name = roleName(pb, role);
   switch (kind) {
     case 'release':
@@ -265,7 +280,10 @@ const checkItem: Handler<'check_item'> = (i, c, ctx) => {
   const item = checklistItem(ctx.playbook, c.item);
   if (!item) return fail('unknown_item', `There is no checklist item "${c.item}".`);
   if (item.completedBy === 'initial_alert_sent' && !i.initialAlertAt) {
-    return fail('invalid', 'This item is ticked by sending the initial stakeholder alert: use `/incident alert`.');
+    return fail(
+      'invalid',
+      'This item is ticked by sending the initial stakeholder alert: use `/incident alert`.',
+    );
   }
   const mark = i.checklist[c.item];
   if (mark?.state === 'done') return fail('invalid', `Already done by <@${mark.by}>.`);
@@ -282,7 +300,10 @@ const uncheckItem: Handler<'uncheck_item'> = (i, c, ctx) => {
   if (!i.checklist[c.item]) return fail('invalid', 'That item is not ticked.');
   if (item.completedBy) return fail('invalid', 'That item was completed by the bot and cannot be unticked.');
   const { [c.item]: _, ...rest } = i.checklist;
-  return ok({ ...i, checklist: rest }, [log('checklist', { item: c.item, text: item.text, state: 'open' }), view('checklist')]);
+  return ok({ ...i, checklist: rest }, [
+    log('checklist', { item: c.item, text: item.text, state: 'open' }),
+    view('checklist'),
+  ]);
 };
 
 const itemNotApplicable: Handler<'item_not_applicable'> = (i, c, ctx) => {
@@ -291,7 +312,10 @@ const itemNotApplicable: Handler<'item_not_applicable'> = (i, c, ctx) => {
   if (!c.reason.trim()) return fail('invalid', 'Say why the item does not apply.');
   const at = iso(ctx.now);
   return ok(
-    { ...i, checklist: { ...i.checklist, [c.item]: { state: 'na', by: ctx.actor.id, at, reason: c.reason } } },
+    {
+      ...i,
+      checklist: { ...i.checklist, [c.item]: { state: 'na', by: ctx.actor.id, at, reason: c.reason } },
+    },
     [log('checklist', { item: c.item, text: item.text, state: 'na', reason: c.reason }), view('checklist')],
   );
 };
@@ -324,13 +348,15 @@ function communicate(
 }
 
 const sendInitialAlert: Handler<'send_initial_alert'> = (i, c, ctx) => {
-  if (i.initialAlertAt) return fail('invalid', 'The initial stakeholder alert was already sent; post a status update instead.');
+  if (i.initialAlertAt)
+    return fail('invalid', 'The initial stakeholder alert was already sent; post a status update instead.');
   const r = communicate(i, 'initial_alert', c.fields, ctx);
   if ('error' in r) return { ok: false, error: r.error };
   const at = iso(ctx.now);
   const checklist = { ...r.incident.checklist };
   for (const item of allChecklistItems(ctx.playbook)) {
-    if (item.completedBy === 'initial_alert_sent') checklist[item.id] = { state: 'done', by: ctx.actor.id, at };
+    if (item.completedBy === 'initial_alert_sent')
+      checklist[item.id] = { state: 'done', by: ctx.actor.id, at };
   }
   return ok({ ...r.incident, initialAlertAt: at, checklist }, [...r.effects, view('checklist')]);
 };
@@ -345,8 +371,10 @@ const postStatusUpdate: Handler<'post_status_update'> = (i, c, ctx) => {
 
 const advancePhase: Handler<'advance_phase'> = (i, c, ctx) => {
   const pb = ctx.playbook;
-  if (i.phase === pb.closurePhase) return fail('invalid', 'Leave this phase by closing the incident: use `/incident close`.');
-  if (i.phase === pb.reviewPhase) return fail('invalid', 'This phase ends when the review is recorded: use `/incident review`.');
+  if (i.phase === pb.closurePhase)
+    return fail('invalid', 'Leave this phase by closing the incident: use `/incident close`.');
+  if (i.phase === pb.reviewPhase)
+    return fail('invalid', 'This phase ends when the review is recorded: use `/incident review`.');
   const r = moveForward(pb, i, c.to, c.confirmed, ctx.actor.id, iso(ctx.now));
   if (!r.ok) return r;
   return ok(r.incident, [
@@ -402,12 +430,22 @@ const close: Handler<'close'> = (i, c, ctx) => {
   }
   const missing = closure.exitCriteria.filter((k) => !c.confirmed.includes(k.id));
   if (missing.length) {
-    return fail('criteria_unconfirmed', `Confirm every closure criterion first: ${missing.map((m) => m.text).join('; ')}.`);
+    return fail(
+      'criteria_unconfirmed',
+      `Confirm every closure criterion first: ${missing.map((m) => m.text).join('; ')}.`,
+    );
   }
   const now = iso(ctx.now);
   let through = i;
   if (i.phase !== pb.closurePhase) {
-    const r = moveForward(pb, i, pb.closurePhase, findPhase(pb, i.phase)!.exitCriteria.map((k) => k.id), ctx.actor.id, now);
+    const r = moveForward(
+      pb,
+      i,
+      pb.closurePhase,
+      findPhase(pb, i.phase)!.exitCriteria.map((k) => k.id),
+      ctx.actor.id,
+      now,
+    );
     if (!r.ok) return r;
     through = r.incident;
   }
@@ -428,11 +466,26 @@ const close: Handler<'close'> = (i, c, ctx) => {
 
 const recordReview: Handler<'record_review'> = (i, c, ctx) => {
   const pb = ctx.playbook;
-  if (i.phase !== pb.reviewPhase) return fail('invalid', 'The review is recorded after the incident is closed.');
+  if (i.phase !== pb.reviewPhase)
+    return fail('invalid', 'The review is recorded after the incident is closed.');
   if (!c.summary.trim()) return fail('invalid', 'The review needs a summary.');
-  const r = moveForward(pb, i, undefined, findPhase(pb, i.phase)!.exitCriteria.map((k) => k.id), ctx.actor.id, iso(ctx.now));
+  const r = moveForward(
+    pb,
+    i,
+    undefined,
+    findPhase(pb, i.phase)!.exitCriteria.map((k) => k.id),
+    ctx.actor.id,
+    iso(ctx.now),
+  );
   if (!r.ok) return r;
-  const review = { at: iso(ctx.now), by: ctx.actor.id, summary: c.summary, whys: c.whys, factors: c.factors, lessons: c.lessons };
+  const review = {
+    at: iso(ctx.now),
+    by: ctx.actor.id,
+    summary: c.summary,
+    whys: c.whys,
+    factors: c.factors,
+    lessons: c.lessons,
+  };
   return ok({ ...r.incident, review, reviewedAt: review.at }, [
     log('review', { summary: c.summary, whys: c.whys, factors: c.factors, lessons: c.lessons }),
     log('phase', { from: i.phase, to: r.incident.phase, move: 'forward' }),
@@ -444,7 +497,8 @@ const recordReview: Handler<'record_review'> = (i, c, ctx) => {
 // ---------------------------------------------------------------- the record
 
 function sourceRef(i: Incident, s: MessageSource | undefined): DomainError | null {
-  if (s && i.loggedMessages.includes(s.messageId)) return { code: 'already_logged', message: 'That message is already in the log.' };
+  if (s && i.loggedMessages.includes(s.messageId))
+    return { code: 'already_logged', message: 'That message is already in the log.' };
   return null;
 }
 function withSource(i: Incident, s: MessageSource | undefined): Incident {
@@ -452,19 +506,28 @@ function withSource(i: Incident, s: MessageSource | undefined): Incident {
 }
 function sourcePayload(s: MessageSource | undefined): Record<string, unknown> {
   return s
-    ? { messageId: s.messageId, author: s.author ?? null, writtenAt: s.writtenAt ?? null, files: s.files ?? [] }
+    ? {
+        messageId: s.messageId,
+        author: s.author ?? null,
+        writtenAt: s.writtenAt ?? null,
+        files: s.files ?? [],
+      }
     : {};
 }
 
 const logNote: Handler<'log'> = (i, c, ctx) => {
   const dup = sourceRef(i, c.source);
   if (dup) return { ok: false, error: dup };
-  if (!c.text.trim() && !c.source?.files?.length) return fail('invalid', 'Nothing to log: the text is empty.');
+  if (!c.text.trim() && !c.source?.files?.length)
+    return fail('invalid', 'Nothing to log: the text is empty.');
   const extra: Partial<LogEffect> = {};
   if (c.source?.permalink) extra.source = c.source.permalink;
   if (c.source?.writtenAt) extra.at = c.source.writtenAt;
-  const effects: Effect[] = [log('note', { text: c.text, note: c.note ?? null, ...sourcePayload(c.source) }, extra)];
-  for (const f of c.source?.files ?? []) effects.push(log('evidence', { name: f.name, link: f.permalink }, { source: f.permalink }));
+  const effects: Effect[] = [
+    log('note', { text: c.text, note: c.note ?? null, ...sourcePayload(c.source) }, extra),
+  ];
+  for (const f of c.source?.files ?? [])
+    effects.push(log('evidence', { name: f.name, link: f.permalink }, { source: f.permalink }));
   effects.push(notice('Added to the incident log.'));
   void ctx;
   return ok(withSource(i, c.source), effects);
@@ -509,7 +572,12 @@ const roomCreated: Handler<'room_created'> = (i, c, ctx) => {
   for (const item of allChecklistItems(ctx.playbook)) {
     if (item.completedBy === 'room_created') checklist[item.id] = { state: 'done', by: ctx.actor.id, at };
   }
-  const room = { platform: c.platform as Incident['platform'], id: c.roomId, name: c.name, ...(c.link ? { link: c.link } : {}) };
+  const room = {
+    platform: c.platform as Incident['platform'],
+    id: c.roomId,
+    name: c.name,
+    ...(c.link ? { link: c.link } : {}),
+  };
   return ok({ ...i, room, checklist }, [
     log('room', { platform: c.platform, roomId: c.roomId, name: c.name, link: c.link ?? null }),
     view('summary'),
@@ -519,7 +587,9 @@ const roomCreated: Handler<'room_created'> = (i, c, ctx) => {
 };
 
 const roomFailed: Handler<'room_failed'> = (i, c) => {
-  const effects: Effect[] = [log('room', { failed: true, reason: c.reason, fallbackRoomId: c.fallbackRoomId ?? null })];
+  const effects: Effect[] = [
+    log('room', { failed: true, reason: c.reason, fallbackRoomId: c.fallbackRoomId ?? null }),
+  ];
   if (!c.fallbackRoomId) return ok(i, effects);
   const room = { platform: i.platform, id: c.fallbackRoomId, name: '', fallback: true };
   return ok({ ...i, room }, [
@@ -555,7 +625,14 @@ const addFollowup: Handler<'add_followup'> = (i, c, ctx) => {
     doneAt: null,
   };
   return ok({ ...i, followups: [...i.followups, f] }, [
-    log('followup', { id: c.id, what: c.what, owner: c.owner, due: c.due, objective: c.objective, state: 'open' }),
+    log('followup', {
+      id: c.id,
+      what: c.what,
+      owner: c.owner,
+      due: c.due,
+      objective: c.objective,
+      state: 'open',
+    }),
     post(`followup:${c.id}`, ROOM, 'followup', { id: c.id, state: 'open' }),
   ]);
 };

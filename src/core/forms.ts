@@ -12,7 +12,6 @@ export const LIMITS = {
 
 /** Control characters other than newline and tab are dropped; surrounding space trimmed. */
 export function cleanText(s: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFD]/g, '').trim();
 }
 
@@ -64,7 +63,9 @@ function buildTemplateSchema(def: TemplateDef) {
   for (const f of def.fields) {
     let s: z.ZodType<string | undefined>;
     if (f.kind === 'select' && f.options && f.options.length > 0) {
-      const e = z.enum(f.options as [string, ...string[]], { message: `${f.label}: choose one of ${f.options.join(', ')}` });
+      const e = z.enum(f.options as [string, ...string[]], {
+        message: `${f.label}: choose one of ${f.options.join(', ')}`,
+      });
       s = f.required ? e : e.optional();
     } else {
       const base = z

@@ -23,25 +23,54 @@ export interface NudgeView {
 }
 
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const s = (v: unknown): string => (typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v));
+const s = (v: unknown): string =>
+  typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
 
 export function describeNudge(n: NudgePayload): NudgeView {
   const d = n.data ?? {};
-  const late = n.lateBy && n.lateBy > 0 ? ` (this reminder is ${n.lateBy} min late: the bot was down or busy)` : '';
-  const roleOpen = d.roleOpenName ? ` The ${s(d.roleOpenName)} role is open: claim it from the pinned summary.` : '';
+  const late =
+    n.lateBy && n.lateBy > 0 ? ` (this reminder is ${n.lateBy} min late: the bot was down or busy)` : '';
+  const roleOpen = d.roleOpenName
+    ? ` The ${s(d.roleOpenName)} role is open: claim it from the pinned summary.`
+    : '';
   const mention = list(d.mention).map(s).filter(Boolean);
-  const base = { mention, snoozeKind: s(d.snoozeKind) || 'status_update', escalation: Boolean(d.escalation), lines: [] as string[] };
+  const base = {
+    mention,
+    snoozeKind: s(d.snoozeKind) || 'status_update',
+    escalation: Boolean(d.escalation),
+    lines: [] as string[],
+  };
   switch (n.kind) {
     case 'status-update':
-      return { ...base, headline: `A status update is due.${roleOpen}${late}`, actions: ['status_update', 'snooze'] };
+      return {
+        ...base,
+        headline: `A status update is due.${roleOpen}${late}`,
+        actions: ['status_update', 'snooze'],
+      };
     case 'status-escalate':
-      return { ...base, headline: `The status update is overdue and nobody posted it: incident commander, please see that it goes out.${roleOpen}${late}`, actions: ['status_update', 'snooze'] };
+      return {
+        ...base,
+        headline: `The status update is overdue and nobody posted it: incident commander, please see that it goes out.${roleOpen}${late}`,
+        actions: ['status_update', 'snooze'],
+      };
     case 'status-overdue':
-      return { ...base, headline: `Stakeholder update overdue for this incident: the team has been reminded.${late}`, actions: [] };
+      return {
+        ...base,
+        headline: `Stakeholder update overdue for this incident: the team has been reminded.${late}`,
+        actions: [],
+      };
     case 'initial-alert':
-      return { ...base, headline: `The initial stakeholder alert is due within ${s(d.minutesLeft) || '5'} minutes (handbook: 15 minutes after activation).${roleOpen}${late}`, actions: ['initial_alert', 'snooze'] };
+      return {
+        ...base,
+        headline: `The initial stakeholder alert is due within ${s(d.minutesLeft) || '5'} minutes (handbook: 15 minutes after activation).${roleOpen}${late}`,
+        actions: ['initial_alert', 'snooze'],
+      };
     case 'initial-alert-overdue':
-      return { ...base, headline: `The initial stakeholder alert is overdue (due 15 minutes after activation).${late}`, actions: ['initial_alert', 'snooze'] };
+      return {
+        ...base,
+        headline: `The initial stakeholder alert is overdue (due 15 minutes after activation).${late}`,
+        actions: ['initial_alert', 'snooze'],
+      };
     case 'golden-hour-warning':
     case 'golden-hour': {
       const items = list(d.items).map((x) => {
@@ -49,21 +78,44 @@ export function describeNudge(n: NudgePayload): NudgeView {
         const owners = list(it.owners).map(s);
         return `${s(it.text)} (owner: ${s(it.ownerRoleName)}${owners.length ? `, ${owners.map((o) => `@${o}`).join(' ')}` : ', unassigned'})`;
       });
-      const head = n.kind === 'golden-hour' ? 'The golden hour is over and these checklist items are still open:' : `${s(d.minutesLeft) || '15'} minutes of the golden hour left; still open:`;
+      const head =
+        n.kind === 'golden-hour'
+          ? 'The golden hour is over and these checklist items are still open:'
+          : `${s(d.minutesLeft) || '15'} minutes of the golden hour left; still open:`;
       return { ...base, headline: `${head}${late}`, lines: items, actions: ['snooze'] };
     }
     case 'roles-unfilled': {
       const roles = list(d.roles).map((r) => s((r as Record<string, unknown>).name));
-      return { ...base, headline: `Required roles are still open: ${roles.join(', ')}. Claim them from the pinned summary.${late}`, actions: ['snooze'] };
+      return {
+        ...base,
+        headline: `Required roles are still open: ${roles.join(', ')}. Claim them from the pinned summary.${late}`,
+        actions: ['snooze'],
+      };
     }
     case 'review-due':
-      return { ...base, headline: `The post-incident review is due ${d.when === 'today' ? 'today' : `on ${s(d.reviewDueOn)}`}: record it with /incident review.${late}`, actions: ['review', 'snooze'] };
+      return {
+        ...base,
+        headline: `The post-incident review is due ${d.when === 'today' ? 'today' : `on ${s(d.reviewDueOn)}`}: record it with /incident review.${late}`,
+        actions: ['review', 'snooze'],
+      };
     case 'review-overdue':
-      return { ...base, headline: `The post-incident review (due ${s(d.reviewDueOn)}) is overdue: record it with /incident review.${late}`, actions: ['review', 'snooze'] };
+      return {
+        ...base,
+        headline: `The post-incident review (due ${s(d.reviewDueOn)}) is overdue: record it with /incident review.${late}`,
+        actions: ['review', 'snooze'],
+      };
     case 'followup-due':
-      return { ...base, headline: `Follow-up due today: ${s(d.what)} (${s(d.objective)}).${late}`, actions: ['snooze'] };
+      return {
+        ...base,
+        headline: `Follow-up due today: ${s(d.what)} (${s(d.objective)}).${late}`,
+        actions: ['snooze'],
+      };
     case 'followup-overdue':
-      return { ...base, headline: `Follow-up overdue since ${s(d.due)}: ${s(d.what)}.${late}`, actions: ['snooze'] };
+      return {
+        ...base,
+        headline: `Follow-up overdue since ${s(d.due)}: ${s(d.what)}.${late}`,
+        actions: ['snooze'],
+      };
     default:
       return { ...base, headline: `Reminder: ${s(n.kind)}.${late}`, actions: [] };
   }

@@ -6,8 +6,17 @@ import { findPhase } from './playbook.js';
 
 type Moved = { ok: true; incident: Incident } | { ok: false; error: DomainError };
 
-function enter(i: Incident, to: string, by: string, at: string, move: 'forward' | 'back', reason?: string): Incident {
-  const phases = i.phases.map((s, n) => (n === i.phases.length - 1 && s.leftAt === null ? { ...s, leftAt: at } : s));
+function enter(
+  i: Incident,
+  to: string,
+  by: string,
+  at: string,
+  move: 'forward' | 'back',
+  reason?: string,
+): Incident {
+  const phases = i.phases.map((s, n) =>
+    n === i.phases.length - 1 && s.leftAt === null ? { ...s, leftAt: at } : s,
+  );
   const span = { phase: to, enteredAt: at, leftAt: null, by, move, ...(reason ? { reason } : {}) };
   return { ...i, phase: to, phases: [...phases, span] };
 }
@@ -22,14 +31,19 @@ export function moveForward(
   at: string,
 ): Moved {
   const current = findPhase(pb, i.phase);
-  if (!current) return fail('invalid', `The incident is in phase "${i.phase}", which this playbook does not know.`);
-  if (current.terminal || current.next.length === 0) return fail('illegal_transition', `${current.name} is the last phase.`);
+  if (!current)
+    return fail('invalid', `The incident is in phase "${i.phase}", which this playbook does not know.`);
+  if (current.terminal || current.next.length === 0)
+    return fail('illegal_transition', `${current.name} is the last phase.`);
   const target = to ?? current.next[0]!;
   const next = findPhase(pb, target);
   if (!next) return fail('illegal_transition', `There is no phase "${target}".`);
   if (!current.next.includes(target)) {
     const allowed = current.next.map((p) => findPhase(pb, p)?.name ?? p).join(' or ');
-    return fail('illegal_transition', `From ${current.name} the incident can only move on to ${allowed}, not ${next.name}.`);
+    return fail(
+      'illegal_transition',
+      `From ${current.name} the incident can only move on to ${allowed}, not ${next.name}.`,
+    );
   }
   const missing = current.exitCriteria.filter((c) => !confirmed.includes(c.id));
   if (missing.length) {
@@ -42,9 +56,17 @@ export function moveForward(
 }
 
 /** Moves back along `back` (e.g. mitigation failed); needs a reason, which is logged. */
-export function moveBack(pb: Playbook, i: Incident, to: string, reason: string, by: string, at: string): Moved {
+export function moveBack(
+  pb: Playbook,
+  i: Incident,
+  to: string,
+  reason: string,
+  by: string,
+  at: string,
+): Moved {
   const current = findPhase(pb, i.phase);
-  if (!current) return fail('invalid', `The incident is in phase "${i.phase}", which this playbook does not know.`);
+  if (!current)
+    return fail('invalid', `The incident is in phase "${i.phase}", which this playbook does not know.`);
   const target = findPhase(pb, to);
   if (!target) return fail('illegal_transition', `There is no phase "${to}".`);
   if (!current.back.includes(to)) {

@@ -149,7 +149,12 @@ function snoozed(i: Incident, kind: string, now: number): boolean {
  * The earliest instant after `now` at which this incident could owe a new reminder, or null when it never
  * will without a change of state. The pass stores it, so a pass only looks at incidents with something due.
  */
-export function nextReminderCheck(i: Incident, pb: Playbook, now: Date, opts: ReminderOptions = {}): string | null {
+export function nextReminderCheck(
+  i: Incident,
+  pb: Playbook,
+  now: Date,
+  opts: ReminderOptions = {},
+): string | null {
   const t = now.getTime();
   const wake: number[] = [];
   for (const f of families(i, pb, t, opts, wake)) for (const c of f.candidates) wake.push(c.at);
@@ -160,7 +165,13 @@ export function nextReminderCheck(i: Incident, pb: Playbook, now: Date, opts: Re
 }
 
 /** `wake` collects the next instants of the periodic reminders (the candidates hold only the latest due). */
-function families(i: Incident, pb: Playbook, now: number, opts: ReminderOptions, wake: number[] = []): Family[] {
+function families(
+  i: Incident,
+  pb: Playbook,
+  now: number,
+  opts: ReminderOptions,
+  wake: number[] = [],
+): Family[] {
   const out: Family[] = [];
   const open = i.closedAt === null;
   const inReview = i.phase === pb.reviewPhase;

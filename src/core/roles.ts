@@ -18,7 +18,10 @@ type Changed = { ok: true; incident: Incident; change: RoleChange } | { ok: fals
 export function applyRoleChange(i: Incident, pb: Playbook, r: RoleRequest): Changed {
   const def = findRole(pb, r.role);
   if (!def) {
-    return fail('unknown_role', `There is no role "${r.role}". Roles: ${pb.roles.map((x) => x.id).join(', ')}.`);
+    return fail(
+      'unknown_role',
+      `There is no role "${r.role}". Roles: ${pb.roles.map((x) => x.id).join(', ')}.`,
+    );
   }
   const current = holders(i, r.role);
   let next: string[];
@@ -27,22 +30,31 @@ export function applyRoleChange(i: Incident, pb: Playbook, r: RoleRequest): Chan
   switch (r.kind) {
     case 'claim':
     case 'assign':
-      if (current.includes(r.user)) return fail('invalid', `<@${r.user}> already holds the ${def.name} role.`);
+      if (current.includes(r.user))
+        return fail('invalid', `<@${r.user}> already holds the ${def.name} role.`);
       if (!def.multiple && current.length > 0) {
-        return fail('role_taken', `<@${current[0]}> already holds the ${def.name} role; ask the incident commander to hand it over.`);
+        return fail(
+          'role_taken',
+          `<@${current[0]}> already holds the ${def.name} role; ask the incident commander to hand it over.`,
+        );
       }
       next = [...current, r.user];
       break;
     case 'handover':
-      if (current.includes(r.user)) return fail('invalid', `<@${r.user}> already holds the ${def.name} role.`);
+      if (current.includes(r.user))
+        return fail('invalid', `<@${r.user}> already holds the ${def.name} role.`);
       // A multi-holder role is handed over by the actor when they hold it, otherwise by its first holder.
       from = current.includes(r.by) ? r.by : (current[0] ?? null);
       next = [...current.filter((u) => u !== from), r.user];
       break;
     case 'release':
-      if (!current.includes(r.user)) return fail('not_holder', `<@${r.user}> does not hold the ${def.name} role.`);
+      if (!current.includes(r.user))
+        return fail('not_holder', `<@${r.user}> does not hold the ${def.name} role.`);
       if (r.role === pb.commanderRole) {
-        return fail('invalid', 'The incident always has a commander: hand the role over instead of releasing it.');
+        return fail(
+          'invalid',
+          'The incident always has a commander: hand the role over instead of releasing it.',
+        );
       }
       next = current.filter((u) => u !== r.user);
       from = r.user;

@@ -7,7 +7,6 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from '../logger.js';
 
 declare global {
-  // biome-ignore lint/style/noNamespace: augmenting express's global Request type
   namespace Express {
     interface Request {
       /** The request's child logger (reqId, route, and Slack retry / timestamp headers when present). */

@@ -1,10 +1,11 @@
 // Handles one command against the store with the playbook the incident runs under.
+
+import type { CommandOutcome, IncidentStore } from '../adapters/sqlite/incident-store.js';
+import { ConflictError } from '../adapters/sqlite/incident-store.js';
 import type { Command } from '../core/commands.js';
 import { decide } from '../core/decide.js';
 import type { Actor, Incident } from '../core/incident.js';
 import type { Playbook, PlaybookRef } from '../core/playbook.js';
-import type { CommandOutcome, IncidentStore } from '../adapters/sqlite/incident-store.js';
-import { ConflictError } from '../adapters/sqlite/incident-store.js';
 
 export interface HandleRequest {
   key: string;

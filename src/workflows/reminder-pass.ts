@@ -9,8 +9,8 @@ import type { Incident } from '../core/incident.js';
 import type { Playbook } from '../core/playbook.js';
 import {
   dueReminders,
-  nextReminderCheck,
   type IncidentWithPlaybook,
+  nextReminderCheck,
   type Reminder,
   type ReminderOptions,
 } from '../core/reminders.js';

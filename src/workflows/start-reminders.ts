@@ -29,21 +29,28 @@ export function startReminders(o: StartRemindersOptions): { stop(): void } {
     run: async () => {
       const now = o.clock ? o.clock() : new Date();
       // A large catch-up is claimed in slices, yielding between them so acks are never held up long.
-      let r = runReminderPass({ store: o.store, service: o.service, now, maxIncidents: MAX_INCIDENTS_PER_SLICE });
+      let r = runReminderPass({
+        store: o.store,
+        service: o.service,
+        now,
+        maxIncidents: MAX_INCIDENTS_PER_SLICE,
+      });
       let slices = 1;
       let claimed = r.claimed;
       while (r.more && slices < 10_000) {
         o.dispatcher.kick();
         await new Promise((ok) => setImmediate(ok));
-        r = runReminderPass({ store: o.store, service: o.service, now, maxIncidents: MAX_INCIDENTS_PER_SLICE });
+        r = runReminderPass({
+          store: o.store,
+          service: o.service,
+          now,
+          maxIncidents: MAX_INCIDENTS_PER_SLICE,
+        });
         claimed += r.claimed;
         slices++;
       }
       if (claimed > 0) {
-        o.logger?.info(
-          { claimed, slices, lastSlice: r.reminders.map((x) => x.key) },
-          'reminders queued',
-        );
+        o.logger?.info({ claimed, slices, lastSlice: r.reminders.map((x) => x.key) }, 'reminders queued');
       }
       return r;
     },

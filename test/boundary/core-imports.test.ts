@@ -3,7 +3,17 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const FORBIDDEN = [/^@slack\//, /^@microsoft\//, /^better-sqlite3$/, /^pino/, /^(node:)?https?$/, /^(node:)?fs(\/promises)?$/, /^(node:)?net$/, /^node-cron$/, /^express$/];
+const FORBIDDEN = [
+  /^@slack\//,
+  /^@microsoft\//,
+  /^better-sqlite3$/,
+  /^pino/,
+  /^(node:)?https?$/,
+  /^(node:)?fs(\/promises)?$/,
+  /^(node:)?net$/,
+  /^node-cron$/,
+  /^express$/,
+];
 const CORE = path.resolve('src/core');
 
 function files(dir: string): string[] {
@@ -13,8 +23,9 @@ function files(dir: string): string[] {
   });
 }
 
-export function importsOf(source: string): string[] {
-  const re = /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
+function importsOf(source: string): string[] {
+  const re =
+    /(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\s*\(\s*['"]([^'"]+)['"]\s*\)|require\(\s*['"]([^'"]+)['"]\s*\)|^\s*import\s*['"]([^'"]+)['"]/gm;
   const out: string[] = [];
   for (const m of source.matchAll(re)) out.push((m[1] ?? m[2] ?? m[3] ?? m[4])!);
   return out;
@@ -29,7 +40,8 @@ describe('the core boundary', () => {
     const offenders: string[] = [];
     for (const f of files(CORE)) {
       for (const spec of importsOf(readFileSync(f, 'utf8'))) {
-        if (FORBIDDEN.some((re) => re.test(spec))) offenders.push(`${path.relative(process.cwd(), f)} imports ${spec}`);
+        if (FORBIDDEN.some((re) => re.test(spec)))
+          offenders.push(`${path.relative(process.cwd(), f)} imports ${spec}`);
         if (spec.startsWith('.') && !path.resolve(path.dirname(f), spec).startsWith(CORE)) {
           offenders.push(`${path.relative(process.cwd(), f)} reaches outside the core: ${spec}`);
         }
@@ -39,7 +51,13 @@ describe('the core boundary', () => {
   });
 
   it('the checker itself catches a forbidden import', () => {
-    const specs = importsOf("import { App } from '@slack/bolt';\nimport Database from 'better-sqlite3';\nconst x = await import('pino');");
-    expect(specs.filter((s) => FORBIDDEN.some((re) => re.test(s)))).toEqual(['@slack/bolt', 'better-sqlite3', 'pino']);
+    const specs = importsOf(
+      "import { App } from '@slack/bolt';\nimport Database from 'better-sqlite3';\nconst x = await import('pino');",
+    );
+    expect(specs.filter((s) => FORBIDDEN.some((re) => re.test(s)))).toEqual([
+      '@slack/bolt',
+      'better-sqlite3',
+      'pino',
+    ]);
   });
 });

@@ -45,19 +45,43 @@ describe('declare', () => {
   it('uses the named IC and logs the declaration and the room to create', () => {
     const r = decide(
       null,
-      { type: 'declare', key: 'INC-2026-0002', title: 't', triggerClass: 'data_integrity', impact: 'x', severeImpact: true, drill: true, commander: 'U_BOB' },
+      {
+        type: 'declare',
+        key: 'INC-2026-0002',
+        title: 't',
+        triggerClass: 'data_integrity',
+        impact: 'x',
+        severeImpact: true,
+        drill: true,
+        commander: 'U_BOB',
+      },
       ctx(alice, T0),
     );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.incident.roles.commander).toEqual(['U_BOB']);
     expect(r.incident.roleHistory[0]).toMatchObject({ kind: 'assign', to: 'U_BOB', by: 'U_ALICE' });
-    expect(r.effects.filter((e) => e.type === 'log').map((e) => e.type === 'log' && e.kind)).toEqual(['declared', 'role']);
+    expect(r.effects.filter((e) => e.type === 'log').map((e) => e.type === 'log' && e.kind)).toEqual([
+      'declared',
+      'role',
+    ]);
     expect(r.effects.some((e) => e.type === 'message' && e.body.kind === 'create_room')).toBe(true);
   });
 
   it('refuses an unknown trigger class', () => {
-    const r = decide(null, { type: 'declare', key: 'K', title: 't', triggerClass: 'nope', impact: 'x', severeImpact: false, drill: false }, ctx(ic, T0));
+    const r = decide(
+      null,
+      {
+        type: 'declare',
+        key: 'K',
+        title: 't',
+        triggerClass: 'nope',
+        impact: 'x',
+        severeImpact: false,
+        drill: false,
+      },
+      ctx(ic, T0),
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'unknown_trigger' } });
   });
 });
@@ -76,7 +100,11 @@ describe('phases (every legal and illegal move)', () => {
   });
 
   it.each(forward)('%s -> %s is refused while a criterion is unconfirmed', (from, to) => {
-    const r = decide(inPhase(from), { type: 'advance_phase', to, confirmed: criteria(from).slice(1) }, ctx(ic, at(5)));
+    const r = decide(
+      inPhase(from),
+      { type: 'advance_phase', to, confirmed: criteria(from).slice(1) },
+      ctx(ic, at(5)),
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'criteria_unconfirmed' } });
   });
 
@@ -86,7 +114,11 @@ describe('phases (every legal and illegal move)', () => {
     for (const to of all) {
       if (legalForward.has(`${from}>${to}`)) continue;
       it(`${from} -> ${to} forward is illegal`, () => {
-        const r = decide(inPhase(from), { type: 'advance_phase', to, confirmed: criteria(from) }, ctx(ic, at(5)));
+        const r = decide(
+          inPhase(from),
+          { type: 'advance_phase', to, confirmed: criteria(from) },
+          ctx(ic, at(5)),
+        );
         expect(r.ok).toBe(false);
         if (!r.ok) expect(r.error.code).toBe('illegal_transition');
       });
@@ -98,7 +130,11 @@ describe('phases (every legal and illegal move)', () => {
     ['mitigation', 'containment'],
     ['closure', 'mitigation'],
   ])('%s -> %s back is legal with a reason, and logged', (from, to) => {
-    const r = decide(inPhase(from), { type: 'revert_phase', to, reason: 'mitigation failed' }, ctx(ic, at(9)));
+    const r = decide(
+      inPhase(from),
+      { type: 'revert_phase', to, reason: 'mitigation failed' },
+      ctx(ic, at(9)),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.incident.phase).toBe(to);
@@ -107,13 +143,23 @@ describe('phases (every legal and illegal move)', () => {
   });
 
   it('moving back needs a reason and a legal target', () => {
-    expect(decide(inPhase('mitigation'), { type: 'revert_phase', to: 'containment', reason: ' ' }, ctx(ic, at(9)))).toMatchObject({ ok: false, error: { code: 'invalid' } });
-    expect(decide(inPhase('mitigation'), { type: 'revert_phase', to: 'detection', reason: 'x' }, ctx(ic, at(9)))).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
-    expect(decide(inPhase('detection'), { type: 'revert_phase', to: 'detection', reason: 'x' }, ctx(ic, at(9)))).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
+    expect(
+      decide(inPhase('mitigation'), { type: 'revert_phase', to: 'containment', reason: ' ' }, ctx(ic, at(9))),
+    ).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(
+      decide(inPhase('mitigation'), { type: 'revert_phase', to: 'detection', reason: 'x' }, ctx(ic, at(9))),
+    ).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
+    expect(
+      decide(inPhase('detection'), { type: 'revert_phase', to: 'detection', reason: 'x' }, ctx(ic, at(9))),
+    ).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
   });
 
   it('the closure phase is left by closing, not by advancing', () => {
-    const r = decide(inPhase('closure'), { type: 'advance_phase', confirmed: criteria('closure') }, ctx(ic, at(9)));
+    const r = decide(
+      inPhase('closure'),
+      { type: 'advance_phase', confirmed: criteria('closure') },
+      ctx(ic, at(9)),
+    );
     expect(r).toMatchObject({ ok: false, error: { code: 'invalid' } });
   });
 
@@ -127,7 +173,9 @@ describe('phases (every legal and illegal move)', () => {
       const r = decide(i, cmd, ctx(alice, at(3)));
       expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } });
       if (!r.ok) expect(r.error.message).toMatch(/Only the incident commander/);
-      expect(decide(i, cmd, ctx(alice, at(3), { admins: ['U_ALICE'] })).ok || cmd.type === 'close').toBe(true);
+      expect(decide(i, cmd, ctx(alice, at(3), { admins: ['U_ALICE'] })).ok || cmd.type === 'close').toBe(
+        true,
+      );
     }
   });
 });
@@ -144,23 +192,57 @@ describe('roles', () => {
     i = must(i, { type: 'release_role', role: 'technical_lead' }, ctx(bob, at(4)));
     expect(i.roles.technical_lead).toBeUndefined();
     expect(i.roleHistory.slice(1)).toEqual([
-      { at: at(1).toISOString(), role: 'technical_lead', kind: 'claim', from: null, to: 'U_ALICE', by: 'U_ALICE' },
-      { at: at(3).toISOString(), role: 'technical_lead', kind: 'handover', from: 'U_ALICE', to: 'U_BOB', by: 'U_ALICE' },
-      { at: at(4).toISOString(), role: 'technical_lead', kind: 'release', from: 'U_BOB', to: null, by: 'U_BOB' },
+      {
+        at: at(1).toISOString(),
+        role: 'technical_lead',
+        kind: 'claim',
+        from: null,
+        to: 'U_ALICE',
+        by: 'U_ALICE',
+      },
+      {
+        at: at(3).toISOString(),
+        role: 'technical_lead',
+        kind: 'handover',
+        from: 'U_ALICE',
+        to: 'U_BOB',
+        by: 'U_ALICE',
+      },
+      {
+        at: at(4).toISOString(),
+        role: 'technical_lead',
+        kind: 'release',
+        from: 'U_BOB',
+        to: null,
+        by: 'U_BOB',
+      },
     ]);
   });
 
   it('a hand-over posts one line in the room; a claim does not', () => {
     const i = must(declared(), { type: 'claim_role', role: 'scribe' }, ctx(alice, at(1)));
     const claimPosts = decide(declared(), { type: 'claim_role', role: 'scribe' }, ctx(alice, at(1)));
-    expect(claimPosts.ok && claimPosts.effects.filter((e) => e.type === 'message' && e.target.to === 'room' && e.body.kind === 'post')).toEqual([]);
+    expect(
+      claimPosts.ok &&
+        claimPosts.effects.filter(
+          (e) => e.type === 'message' && e.target.to === 'room' && e.body.kind === 'post',
+        ),
+    ).toEqual([]);
     const r = decide(i, { type: 'assign_role', role: 'scribe', user: 'U_BOB' }, ctx(ic, at(2)));
-    expect(r.ok && r.effects.filter((e) => e.type === 'message' && e.body.kind === 'post' && e.body.template === 'role_change')).toHaveLength(1);
+    expect(
+      r.ok &&
+        r.effects.filter(
+          (e) => e.type === 'message' && e.body.kind === 'post' && e.body.template === 'role_change',
+        ),
+    ).toHaveLength(1);
   });
 
   it('someone else may not hand over a role they do not hold', () => {
     const i = must(declared(), { type: 'claim_role', role: 'scribe' }, ctx(alice, at(1)));
-    expect(decide(i, { type: 'assign_role', role: 'scribe', user: 'U_X' }, ctx(bob, at(2)))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(decide(i, { type: 'assign_role', role: 'scribe', user: 'U_X' }, ctx(bob, at(2)))).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
   });
 
   it('domain specialists: several at once', () => {
@@ -173,14 +255,19 @@ describe('roles', () => {
     const r = decide(declared(), { type: 'claim_role', role: 'comms_lead' }, ctx(ic, at(1)));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.effects).toContainEqual(expect.objectContaining({ type: 'notice', level: 'warning', user: 'U_IC' }));
+    expect(r.effects).toContainEqual(
+      expect.objectContaining({ type: 'notice', level: 'warning', user: 'U_IC' }),
+    );
     expect(r.effects).toContainEqual(expect.objectContaining({ type: 'log', kind: 'overload' }));
     const plain = decide(declared(), { type: 'claim_role', role: 'comms_lead' }, ctx(alice, at(1)));
     expect(plain.ok && plain.effects.some((e) => e.type === 'notice' && e.level === 'warning')).toBe(false);
   });
 
   it('the IC cannot be released, only handed over; unknown roles are named', () => {
-    expect(decide(declared(), { type: 'release_role', role: 'commander' }, ctx(ic, at(1)))).toMatchObject({ ok: false, error: { code: 'invalid' } });
+    expect(decide(declared(), { type: 'release_role', role: 'commander' }, ctx(ic, at(1)))).toMatchObject({
+      ok: false,
+      error: { code: 'invalid' },
+    });
     const r = decide(declared(), { type: 'claim_role', role: 'wizard' }, ctx(ic, at(1)));
     expect(r).toMatchObject({ ok: false, error: { code: 'unknown_role' } });
   });
@@ -188,7 +275,9 @@ describe('roles', () => {
   it('the IC hands over command', () => {
     const i = must(declared(), { type: 'assign_role', role: 'commander', user: 'U_BOB' }, ctx(ic, at(1)));
     expect(i.roles.commander).toEqual(['U_BOB']);
-    expect(decide(i, { type: 'advance_phase', confirmed: criteria('detection') }, ctx(ic, at(2)))).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    expect(
+      decide(i, { type: 'advance_phase', confirmed: criteria('detection') }, ctx(ic, at(2))),
+    ).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 });
 
@@ -196,23 +285,47 @@ describe('golden-hour checklist', () => {
   it('deadlines are relative to activation: alert 15 min, the rest 60', () => {
     const items = playbook.checklist.flatMap((g) => g.items);
     expect(items.find((x) => x.id === 'communicate.initial_alert')!.deadlineMinutes).toBe(15);
-    expect(items.filter((x) => x.id !== 'communicate.initial_alert').every((x) => x.deadlineMinutes === 60)).toBe(true);
+    expect(
+      items.filter((x) => x.id !== 'communicate.initial_alert').every((x) => x.deadlineMinutes === 60),
+    ).toBe(true);
   });
 
   it('an item is checked by a named person at a time; not applicable needs a reason', () => {
     let i = must(declared(), { type: 'check_item', item: 'stabilize.freeze_deploys' }, ctx(alice, at(7)));
-    expect(i.checklist['stabilize.freeze_deploys']).toEqual({ state: 'done', by: 'U_ALICE', at: at(7).toISOString() });
-    expect(decide(i, { type: 'item_not_applicable', item: 'stabilize.switch_off', reason: '' }, ctx(alice, at(8))).ok).toBe(false);
-    i = must(i, { type: 'item_not_applicable', item: 'stabilize.switch_off', reason: 'no safety limit breached' }, ctx(alice, at(8)));
-    expect(i.checklist['stabilize.switch_off']).toMatchObject({ state: 'na', reason: 'no safety limit breached' });
-    expect(decide(i, { type: 'check_item', item: 'nope' }, ctx(alice, at(8)))).toMatchObject({ ok: false, error: { code: 'unknown_item' } });
+    expect(i.checklist['stabilize.freeze_deploys']).toEqual({
+      state: 'done',
+      by: 'U_ALICE',
+      at: at(7).toISOString(),
+    });
+    expect(
+      decide(i, { type: 'item_not_applicable', item: 'stabilize.switch_off', reason: '' }, ctx(alice, at(8)))
+        .ok,
+    ).toBe(false);
+    i = must(
+      i,
+      { type: 'item_not_applicable', item: 'stabilize.switch_off', reason: 'no safety limit breached' },
+      ctx(alice, at(8)),
+    );
+    expect(i.checklist['stabilize.switch_off']).toMatchObject({
+      state: 'na',
+      reason: 'no safety limit breached',
+    });
+    expect(decide(i, { type: 'check_item', item: 'nope' }, ctx(alice, at(8)))).toMatchObject({
+      ok: false,
+      error: { code: 'unknown_item' },
+    });
   });
 
   it('the initial-alert item is ticked by sending the alert, not by hand', () => {
     const i = declared();
-    expect(decide(i, { type: 'check_item', item: 'communicate.initial_alert' }, ctx(alice, at(2))).ok).toBe(false);
+    expect(decide(i, { type: 'check_item', item: 'communicate.initial_alert' }, ctx(alice, at(2))).ok).toBe(
+      false,
+    );
     const sent = must(i, { type: 'send_initial_alert', fields: alertFields }, ctx(alice, at(9)));
-    expect(sent.checklist['communicate.initial_alert']).toMatchObject({ state: 'done', at: at(9).toISOString() });
+    expect(sent.checklist['communicate.initial_alert']).toMatchObject({
+      state: 'done',
+      at: at(9).toISOString(),
+    });
     expect(sent.initialAlertAt).toBe(at(9).toISOString());
     expect(sent.lastStatusUpdateAt).toBe(at(9).toISOString());
   });
@@ -224,14 +337,24 @@ describe('communications', () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.incident.lastStatusUpdateAt).toBe(at(30).toISOString());
-    const targets = r.effects.flatMap((e) => (e.type === 'message' && e.body.kind === 'post' ? [e.target.to] : []));
+    const targets = r.effects.flatMap((e) =>
+      e.type === 'message' && e.body.kind === 'post' ? [e.target.to] : [],
+    );
     expect(targets).toEqual(['room', 'stakeholders']);
   });
 
   it('template fields are validated: a bad status value or a missing field is refused', () => {
-    expect(decide(declared(), { type: 'post_status_update', fields: { ...updateFields, status: 'on fire' } }, ctx(alice, at(30))).ok).toBe(false);
+    expect(
+      decide(
+        declared(),
+        { type: 'post_status_update', fields: { ...updateFields, status: 'on fire' } },
+        ctx(alice, at(30)),
+      ).ok,
+    ).toBe(false);
     const { developments: _, ...missing } = updateFields;
-    expect(decide(declared(), { type: 'post_status_update', fields: missing }, ctx(alice, at(30))).ok).toBe(false);
+    expect(decide(declared(), { type: 'post_status_update', fields: missing }, ctx(alice, at(30))).ok).toBe(
+      false,
+    );
   });
 });
 
@@ -246,9 +369,25 @@ describe('closure and review', () => {
   });
 
   it('closing from detection is refused; from mitigation it passes through closure', () => {
-    expect(decide(inPhase('detection'), { type: 'close', confirmed: criteria('closure'), fields: closureFields }, ctx(ic, at(120)))).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
-    const i = must(inPhase('mitigation'), { type: 'close', confirmed: criteria('closure'), fields: closureFields }, ctx(ic, at(120)));
-    expect(i.phases.map((p) => p.phase)).toEqual(['detection', 'containment', 'mitigation', 'closure', 'review']);
+    expect(
+      decide(
+        inPhase('detection'),
+        { type: 'close', confirmed: criteria('closure'), fields: closureFields },
+        ctx(ic, at(120)),
+      ),
+    ).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
+    const i = must(
+      inPhase('mitigation'),
+      { type: 'close', confirmed: criteria('closure'), fields: closureFields },
+      ctx(ic, at(120)),
+    );
+    expect(i.phases.map((p) => p.phase)).toEqual([
+      'detection',
+      'containment',
+      'mitigation',
+      'closure',
+      'review',
+    ]);
   });
 
   it('the review is due two business days after closure, across a weekend', () => {
@@ -256,36 +395,78 @@ describe('closure and review', () => {
     expect(businessDaysAfter(new Date('2026-11-26T23:30:00Z'), 2)).toBe('2026-11-30');
     expect(businessDaysAfter(new Date('2026-11-27T08:00:00Z'), 2)).toBe('2026-12-01');
     expect(businessDaysAfter(new Date('2026-11-28T08:00:00Z'), 2)).toBe('2026-12-01');
-    const closed = must(inPhase('closure'), { type: 'close', confirmed: criteria('closure'), fields: closureFields, facilitator: 'U_BOB' }, ctx(ic, new Date('2026-11-27T16:00:00Z')));
-    expect(closed).toMatchObject({ reviewDueOn: '2026-12-01', reviewFacilitator: 'U_BOB', phase: 'review', closedAt: '2026-11-27T16:00:00.000Z' });
-    expect(decide(closed, { type: 'post_status_update', fields: updateFields }, ctx(ic, at(200)))).toMatchObject({ ok: false, error: { code: 'closed' } });
-    const done = must(closed, { type: 'record_review', summary: 's', whys: ['a', 'b', 'c', 'd', 'e'], factors: 'f', lessons: 'l' }, ctx(bob, at(3000)));
+    const closed = must(
+      inPhase('closure'),
+      { type: 'close', confirmed: criteria('closure'), fields: closureFields, facilitator: 'U_BOB' },
+      ctx(ic, new Date('2026-11-27T16:00:00Z')),
+    );
+    expect(closed).toMatchObject({
+      reviewDueOn: '2026-12-01',
+      reviewFacilitator: 'U_BOB',
+      phase: 'review',
+      closedAt: '2026-11-27T16:00:00.000Z',
+    });
+    expect(
+      decide(closed, { type: 'post_status_update', fields: updateFields }, ctx(ic, at(200))),
+    ).toMatchObject({ ok: false, error: { code: 'closed' } });
+    const done = must(
+      closed,
+      { type: 'record_review', summary: 's', whys: ['a', 'b', 'c', 'd', 'e'], factors: 'f', lessons: 'l' },
+      ctx(bob, at(3000)),
+    );
     expect(done.phase).toBe('done');
   });
 });
 
 describe('reclassify, log, records', () => {
   it('re-classification (and downgrade) is logged with a reason', () => {
-    const r = decide(declared(), { type: 'reclassify', triggerClass: 'security_exposure', severeImpact: true, reason: 'creds in logs' }, ctx(ic, at(4)));
+    const r = decide(
+      declared(),
+      { type: 'reclassify', triggerClass: 'security_exposure', severeImpact: true, reason: 'creds in logs' },
+      ctx(ic, at(4)),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.incident).toMatchObject({ triggerClass: 'security_exposure', severeImpact: true });
     expect(r.effects).toContainEqual(expect.objectContaining({ type: 'log', kind: 'reclassified' }));
-    expect(decide(declared(), { type: 'reclassify', triggerClass: 'service_outage', reason: 'same' }, ctx(ic, at(4))).ok).toBe(false);
+    expect(
+      decide(
+        declared(),
+        { type: 'reclassify', triggerClass: 'service_outage', reason: 'same' },
+        ctx(ic, at(4)),
+      ).ok,
+    ).toBe(false);
   });
 
   it('a message is logged once, at its original time', () => {
-    const source = { messageId: 'C1:1.000', permalink: 'https://x/p1', author: 'U_BOB', writtenAt: '2026-11-26T09:58:00.000Z' };
+    const source = {
+      messageId: 'C1:1.000',
+      permalink: 'https://x/p1',
+      author: 'U_BOB',
+      writtenAt: '2026-11-26T09:58:00.000Z',
+    };
     const r = decide(declared(), { type: 'log', text: 'restarted broker', source }, ctx(alice, at(5)));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.effects[0]).toMatchObject({ type: 'log', kind: 'note', at: '2026-11-26T09:58:00.000Z', source: 'https://x/p1' });
-    expect(decide(r.incident, { type: 'log', text: 'again', source }, ctx(alice, at(6)))).toMatchObject({ ok: false, error: { code: 'already_logged' } });
+    expect(r.effects[0]).toMatchObject({
+      type: 'log',
+      kind: 'note',
+      at: '2026-11-26T09:58:00.000Z',
+      source: 'https://x/p1',
+    });
+    expect(decide(r.incident, { type: 'log', text: 'again', source }, ctx(alice, at(6)))).toMatchObject({
+      ok: false,
+      error: { code: 'already_logged' },
+    });
   });
 
   it('every accepted command bumps the version and yields at least one log entry', () => {
     const i = declared();
-    const r = decide(i, { type: 'decision', text: 'fail over', rationale: 'primary is corrupt' }, ctx(alice, at(5)));
+    const r = decide(
+      i,
+      { type: 'decision', text: 'fail over', rationale: 'primary is corrupt' },
+      ctx(alice, at(5)),
+    );
     expect(r.ok && r.incident.version).toBe(i.version + 1);
     expect(r.ok && r.effects.filter((e) => e.type === 'log').length).toBeGreaterThan(0);
   });

@@ -17,7 +17,15 @@ async function declared(): Promise<string> {
   const r = bot.service.handle({
     key: 'doubt-declare',
     incidentKey: null,
-    command: { type: 'declare', key: '', title: 'x', triggerClass: 'service_outage', impact: 'y', severeImpact: false, drill: false },
+    command: {
+      type: 'declare',
+      key: '',
+      title: 'x',
+      triggerClass: 'service_outage',
+      impact: 'y',
+      severeImpact: false,
+      drill: false,
+    },
     actor: { platform: 'slack', id: 'U0IC' },
   });
   if (!r.ok) throw new Error(r.error.message);
@@ -28,18 +36,32 @@ async function declared(): Promise<string> {
 function postsWithKey(channel: string, key: string) {
   return bot.fake
     .messagesIn(channel)
-    .filter((m) => (m as { metadata?: { event_payload?: { outbox_key?: string } } }).metadata?.event_payload?.outbox_key === key);
+    .filter(
+      (m) =>
+        (m as { metadata?: { event_payload?: { outbox_key?: string } } }).metadata?.event_payload
+          ?.outbox_key === key,
+    );
 }
 
 describe('in-doubt deliveries', () => {
   it('a post accepted by Slack but never marked sent (crash) is found on restart and not posted again', async () => {
     const key = await declared();
-    bot.service.handle({ key: 'doubt-update', incidentKey: key, command: { type: 'post_status_update', fields }, actor: { platform: 'slack', id: 'U0IC' } });
+    bot.service.handle({
+      key: 'doubt-update',
+      incidentKey: key,
+      command: { type: 'post_status_update', fields },
+      actor: { platform: 'slack', id: 'U0IC' },
+    });
     const row = bot.outbox.pending().find((r) => r.lane.endsWith(':stakeholders'))!;
     expect(row.body.kind).toBe('post');
     // The delivery starts, Slack accepts the post, and the process dies before the row is marked sent.
     bot.outbox.markInFlight(row.id, new Date());
-    const sender = new SlackSender({ client: bot.slack.app.client, outbox: bot.outbox, service: bot.service, stakeholderChannel: STAKEHOLDER_CHANNEL });
+    const sender = new SlackSender({
+      client: bot.slack.app.client,
+      outbox: bot.outbox,
+      service: bot.service,
+      stakeholderChannel: STAKEHOLDER_CHANNEL,
+    });
     const first = await sender.send(bot.outbox.pending().find((r) => r.id === row.id)!, bot.store.get(key)!);
     expect(first.status).toBe('sent');
     expect(postsWithKey(STAKEHOLDER_CHANNEL, row.key)).toHaveLength(1);
@@ -49,13 +71,20 @@ describe('in-doubt deliveries', () => {
     expect(await bot.dispatcher.drain(5000)).toBe(true);
     expect(postsWithKey(STAKEHOLDER_CHANNEL, row.key)).toHaveLength(1);
     expect(bot.fake.callsTo('conversations.history').length).toBeGreaterThan(0);
-    const stored = bot.store.db.prepare('SELECT result FROM outbox WHERE id = ?').get(row.id) as { result: string };
+    const stored = bot.store.db.prepare('SELECT result FROM outbox WHERE id = ?').get(row.id) as {
+      result: string;
+    };
     expect(JSON.parse(stored.result)).toMatchObject({ foundAfterCrash: true });
   });
 
   it('an in-doubt post that Slack never got is posted once', async () => {
     const key = await declared();
-    bot.service.handle({ key: 'doubt-update-2', incidentKey: key, command: { type: 'post_status_update', fields }, actor: { platform: 'slack', id: 'U0IC' } });
+    bot.service.handle({
+      key: 'doubt-update-2',
+      incidentKey: key,
+      command: { type: 'post_status_update', fields },
+      actor: { platform: 'slack', id: 'U0IC' },
+    });
     const row = bot.outbox.pending().find((r) => r.lane.endsWith(':stakeholders'))!;
     bot.outbox.markInFlight(row.id, new Date()); // died before the request left
     expect(await bot.dispatcher.drain(5000)).toBe(true);
@@ -64,7 +93,12 @@ describe('in-doubt deliveries', () => {
 
   it('ordinary deliveries never read the history', async () => {
     const key = await declared();
-    bot.service.handle({ key: 'plain-update', incidentKey: key, command: { type: 'post_status_update', fields }, actor: { platform: 'slack', id: 'U0IC' } });
+    bot.service.handle({
+      key: 'plain-update',
+      incidentKey: key,
+      command: { type: 'post_status_update', fields },
+      actor: { platform: 'slack', id: 'U0IC' },
+    });
     expect(await bot.dispatcher.drain(5000)).toBe(true);
     expect(bot.fake.callsTo('conversations.history')).toHaveLength(0);
     const posts = bot.fake.callsTo('chat.postMessage').filter((c) => c.ok && c.args.metadata);

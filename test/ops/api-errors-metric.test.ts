@@ -23,7 +23,10 @@ describe('chat API errors metric', () => {
       OUTBOX_PACE_MS: '0',
       LOG_LEVEL: 'silent',
     });
-    bot = await startBot(config, createLogger({ level: 'silent' }), { scheduler: false, dispatchIntervalMs: 50 });
+    bot = await startBot(config, createLogger({ level: 'silent' }), {
+      scheduler: false,
+      dispatchIntervalMs: 50,
+    });
   });
   afterAll(async () => {
     await bot?.shutdown(1);
@@ -35,7 +38,15 @@ describe('chat API errors metric', () => {
     const r = bot.service.handle({
       key: 'metric-1',
       incidentKey: null,
-      command: { type: 'declare', key: '', title: 'x', triggerClass: 'service_outage', impact: 'y', severeImpact: false, drill: false },
+      command: {
+        type: 'declare',
+        key: '',
+        title: 'x',
+        triggerClass: 'service_outage',
+        impact: 'y',
+        severeImpact: false,
+        drill: false,
+      },
       actor: { platform: 'slack', id: 'U0IC' },
     });
     expect(r.ok).toBe(true);
@@ -43,7 +54,10 @@ describe('chat API errors metric', () => {
     const text = await (await fetch(`${bot.url}/metrics`)).text();
     const line = text
       .split('\n')
-      .find((l) => l.startsWith('incident_bot_chat_api_errors_total{') && l.includes('method="conversations.create"'));
+      .find(
+        (l) =>
+          l.startsWith('incident_bot_chat_api_errors_total{') && l.includes('method="conversations.create"'),
+      );
     expect(line).toBeDefined();
     expect(line).toContain('code="restricted_action"');
     expect(line).toContain('platform="slack"');

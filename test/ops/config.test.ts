@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig, SETTINGS, slackEnabled, teamsEnabled } from '../../src/config.js';
+import { ConfigError, readConfig, SETTINGS, settingDocs, slackEnabled, teamsEnabled } from '../../src/config.js';
 
 describe('configuration', () => {
   it('defaults work with nothing set, and nothing is enabled', () => {
@@ -27,18 +27,29 @@ describe('configuration', () => {
   });
 
   it('refuses unauthenticated Teams in production', () => {
-    expect(() => readConfig({ NODE_ENV: 'production', TEAMS_ALLOW_UNAUTHENTICATED: 'true' })).toThrow(/refused when NODE_ENV=production/);
+    expect(() => readConfig({ NODE_ENV: 'production', TEAMS_ALLOW_UNAUTHENTICATED: 'true' })).toThrow(
+      /refused when NODE_ENV=production/,
+    );
     expect(readConfig({ TEAMS_ALLOW_UNAUTHENTICATED: 'true' }).TEAMS_ALLOW_UNAUTHENTICATED).toBe(true);
   });
 
   it('.env.example documents every setting, and nothing else', () => {
-    const names = [...readFileSync('.env.example', 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    const names = [...readFileSync('.env.example', 'utf8').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map(
+      (m) => m[1],
+    );
     expect(new Set(names)).toEqual(new Set(Object.keys(SETTINGS)));
   });
 
   it("the README's configuration table agrees with the schema", () => {
     const readme = readFileSync('README.md', 'utf8');
-    const rows = [...readme.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    const rows = [...readme.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]);
+    // ...and each row says what the schema says: required, default, purpose.
+    for (const doc of settingDocs()) {
+      const line = readme.split('\n').find((l) => new RegExp(`^\\|\\s*\`${doc.name}\`\\s*\\|`).test(l));
+      const cells = line!.split(/(?<!\\)\|/).map((c) => c.trim());
+      expect([cells[2], cells[3]?.replace(/^`|`$/g, '')], doc.name).toEqual([doc.required, doc.default]);
+      expect(cells[4], doc.name).toBe(doc.purpose.replace(/\|/g, '\\|'));
+    }
     expect(new Set(rows)).toEqual(new Set(Object.keys(SETTINGS)));
   });
 });

@@ -45,7 +45,11 @@ export class SlackDriver implements Driver {
     return JSON.stringify({ k: this.key, c: this.room });
   }
 
-  private async submit(callbackId: string, by: ScenarioUser, values: Record<string, Record<string, unknown>>) {
+  private async submit(
+    callbackId: string,
+    by: ScenarioUser,
+    values: Record<string, Record<string, unknown>>,
+  ) {
     const res = await this.bot.sim.viewSubmission({
       callbackId,
       userId: USERS[by],
@@ -53,20 +57,26 @@ export class SlackDriver implements Driver {
       privateMetadata: this.meta(),
       viewId: `VSCEN${++this.viewN}`,
     });
-    if (res.status !== 200 || res.body !== '') this.problems.push(`${callbackId}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200 || res.body !== '')
+      this.problems.push(`${callbackId}: ${res.status} ${JSON.stringify(res.body)}`);
   }
 
   private fields(fields: Record<string, string>): Record<string, Record<string, unknown>> {
     const values: Record<string, Record<string, unknown>> = {};
     for (const [id, v] of Object.entries(fields)) {
-      values[`field:${id}`] = { value: id === 'status' ? stateValue.staticSelect(v) : stateValue.plainText(v) };
+      values[`field:${id}`] = {
+        value: id === 'status' ? stateValue.staticSelect(v) : stateValue.plainText(v),
+      };
     }
     return values;
   }
 
   async declare(form: DeclareInput, by: ScenarioUser): Promise<string> {
     const before = new Set(this.bot.store.listOpen().map((i) => i.key));
-    const opened = await this.bot.sim.slash(`declare ${form.title}`, { userId: USERS[by], channelId: 'C0GENERAL' });
+    const opened = await this.bot.sim.slash(`declare ${form.title}`, {
+      userId: USERS[by],
+      channelId: 'C0GENERAL',
+    });
     if (opened.status !== 200) this.problems.push(`slash declare: ${opened.status}`);
     await this.bot.fake.waitForCalls('views.open', 1);
     const res = await this.bot.sim.viewSubmission({
@@ -101,7 +111,10 @@ export class SlackDriver implements Driver {
     });
     if (res.status !== 200) this.problems.push(`claim ${role}: ${res.status}`);
     // Claiming a role one already holds (the declarer as IC) is refused ephemerally and changes nothing.
-    await waitFor(() => this.bot.store.get(this.key)!.roles[role]?.includes(USERS[user]), `${user} holds ${role}`);
+    await waitFor(
+      () => this.bot.store.get(this.key)!.roles[role]?.includes(USERS[user]),
+      `${user} holds ${role}`,
+    );
   }
 
   async alert(fields: Record<string, string>, by: ScenarioUser): Promise<void> {

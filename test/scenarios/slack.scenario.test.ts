@@ -31,7 +31,9 @@ describe('the incident scenario on Slack (the whole path through the real endpoi
     const updates = bot.fake.callsTo('chat.update').filter((c) => c.ok);
     expect(updates.length).toBeGreaterThan(5);
     expect(updates.filter((c) => c.args.ts === summaryRef?.ref).length).toBeGreaterThan(3);
-    const stake = bot.fake.callsTo('chat.postMessage').filter((c) => c.ok && c.args.channel === STAKEHOLDER_CHANNEL);
+    const stake = bot.fake
+      .callsTo('chat.postMessage')
+      .filter((c) => c.ok && c.args.channel === STAKEHOLDER_CHANNEL);
     expect(stake).toHaveLength(4); // announcement + initial alert + status update + closure notice
     // the latest summary says CLOSED
     const summary = bot.fake.message(room, summaryRef!.ref)!;

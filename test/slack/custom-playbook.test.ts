@@ -59,7 +59,13 @@ describe('a custom playbook through Slack', () => {
     expect(pb.phases.map((p) => p.id)).toContain('stabilisation');
     const d = new SlackDriver(bot);
     const key = await d.declare(
-      { title: 'Fat-finger protection disabled', triggerClass: 'safety_regulatory', impact: 'Orders unchecked', severeImpact: true, drill: false },
+      {
+        title: 'Fat-finger protection disabled',
+        triggerClass: 'safety_regulatory',
+        impact: 'Orders unchecked',
+        severeImpact: true,
+        drill: false,
+      },
       'ic',
     );
     const room = bot.store.get(key)!.room!.id;
@@ -68,7 +74,12 @@ describe('a custom playbook through Slack', () => {
     await d.claim('liaison', 'comms');
     await d.advancePhase(['alert_validated', 'false_positives_ruled_out']);
     await d.advancePhase(['damage_contained', 'containment_measures']);
-    await d.advancePhase(['runbooks_executed', 'service_restored', 'telemetry_stable', 'evidence_documented']);
+    await d.advancePhase([
+      'runbooks_executed',
+      'service_restored',
+      'telemetry_stable',
+      'evidence_documented',
+    ]);
     expect(bot.store.get(key)!.phase).toBe('stabilisation');
     await d.close(['impact_ceased', 'monitoring_stable', 'stakeholders_informed'], {
       resolved_at: '2026-11-26 16:00 UTC',
@@ -80,7 +91,14 @@ describe('a custom playbook through Slack', () => {
     expect(d.problems).toEqual([]);
     const i = bot.store.get(key)!;
     expect(i.roles.liaison).toEqual(['U0COMMS']);
-    expect(i.phases.map((p) => p.phase)).toEqual(['detection', 'containment', 'mitigation', 'stabilisation', 'closure', 'review']);
+    expect(i.phases.map((p) => p.phase)).toEqual([
+      'detection',
+      'containment',
+      'mitigation',
+      'stabilisation',
+      'closure',
+      'review',
+    ]);
     expect(i.playbook).toEqual(bot.service.current.ref);
     const declared = JSON.parse(bot.store.logEntries(key)[0]!.payload);
     expect(declared.playbook.version).toBe('7.1.0-firm');

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { verifyChain, type VerifyRow } from '../../src/adapters/sqlite/hash-chain.js';
-import { migrate, MigrationError } from '../../src/adapters/sqlite/migrate.js';
+import { type VerifyRow, verifyChain } from '../../src/adapters/sqlite/hash-chain.js';
+import { MigrationError, migrate } from '../../src/adapters/sqlite/migrate.js';
 import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
 import { alice, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
@@ -14,7 +14,15 @@ function declare(s: ReturnType<typeof openStack>, key = 'slack:T1:trigger-1') {
   const r = s.service.handle({
     key,
     incidentKey: null,
-    command: { type: 'declare', key: '', title: 'Ingest down', triggerClass: 'service_outage', impact: 'stale prices', severeImpact: false, drill: false },
+    command: {
+      type: 'declare',
+      key: '',
+      title: 'Ingest down',
+      triggerClass: 'service_outage',
+      impact: 'stale prices',
+      severeImpact: false,
+      drill: false,
+    },
     actor: ic,
     now: T0,
   });
@@ -58,12 +66,22 @@ describe('IncidentStore on a real SQLite file', () => {
     const before = counts(s);
     explode = true;
     expect(() =>
-      s.service.handle({ key: 'k-claim', incidentKey: inc.key, command: { type: 'claim_role', role: 'scribe' }, actor: alice }),
+      s.service.handle({
+        key: 'k-claim',
+        incidentKey: inc.key,
+        command: { type: 'claim_role', role: 'scribe' },
+        actor: alice,
+      }),
     ).toThrow('disk on fire');
     expect(counts(s)).toEqual(before);
     expect(s.store.get(inc.key)!.roles.scribe).toBeUndefined();
     explode = false;
-    const ok = s.service.handle({ key: 'k-claim', incidentKey: inc.key, command: { type: 'claim_role', role: 'scribe' }, actor: alice });
+    const ok = s.service.handle({
+      key: 'k-claim',
+      incidentKey: inc.key,
+      command: { type: 'claim_role', role: 'scribe' },
+      actor: alice,
+    });
     expect(ok.ok).toBe(true);
     s.close();
   });
@@ -72,7 +90,12 @@ describe('IncidentStore on a real SQLite file', () => {
     const file = tempDb();
     const s = openStack(file);
     const inc = declare(s);
-    s.service.handle({ key: 'c1', incidentKey: inc.key, command: { type: 'claim_role', role: 'scribe' }, actor: alice });
+    s.service.handle({
+      key: 'c1',
+      incidentKey: inc.key,
+      command: { type: 'claim_role', role: 'scribe' },
+      actor: alice,
+    });
     const before = { incident: s.store.get(inc.key), log: s.store.logEntries(inc.key) };
     s.close();
     const again = openStack(file);
@@ -84,7 +107,12 @@ describe('IncidentStore on a real SQLite file', () => {
   it('the same idempotency key twice gives one log entry, one outbox row and the same answer', () => {
     const s = openStack(tempDb());
     const inc = declare(s);
-    const req = { key: 'slack:action:1', incidentKey: inc.key, command: { type: 'claim_role' as const, role: 'scribe' }, actor: alice };
+    const req = {
+      key: 'slack:action:1',
+      incidentKey: inc.key,
+      command: { type: 'claim_role' as const, role: 'scribe' },
+      actor: alice,
+    };
     const first = s.service.handle(req);
     const mid = counts(s);
     const second = s.service.handle(req);
@@ -93,7 +121,12 @@ describe('IncidentStore on a real SQLite file', () => {
     expect(second.replay).toBe(true);
     expect(second.ok && second.notices).toEqual(first.ok && first.notices);
     // A refused command replayed gets the same refusal and changes nothing.
-    const bad = { key: 'slack:action:2', incidentKey: inc.key, command: { type: 'claim_role' as const, role: 'scribe' }, actor: ic };
+    const bad = {
+      key: 'slack:action:2',
+      incidentKey: inc.key,
+      command: { type: 'claim_role' as const, role: 'scribe' },
+      actor: ic,
+    };
     const r1 = s.service.handle(bad);
     const r2 = s.service.handle(bad);
     expect(r1).toMatchObject({ ok: false, error: { code: 'role_taken' } });
@@ -107,7 +140,15 @@ describe('IncidentStore on a real SQLite file', () => {
     const r = s.service.handle({
       key: 'same',
       incidentKey: null,
-      command: { type: 'declare', key: '', title: 'x', triggerClass: 'service_outage', impact: 'y', severeImpact: false, drill: false },
+      command: {
+        type: 'declare',
+        key: '',
+        title: 'x',
+        triggerClass: 'service_outage',
+        impact: 'y',
+        severeImpact: false,
+        drill: false,
+      },
       actor: ic,
     });
     expect(r.replay).toBe(true);
@@ -125,7 +166,9 @@ describe('IncidentStore on a real SQLite file', () => {
     const worker = new URL('./concurrency-worker.ts', import.meta.url).pathname;
     const outs = await Promise.all(
       ['U_A', 'U_B', 'U_C'].map((who) =>
-        run(process.execPath, ['--import', 'tsx', worker, file, inc.key, who, String(per)], { cwd: process.cwd() }),
+        run(process.execPath, ['--import', 'tsx', worker, file, inc.key, who, String(per)], {
+          cwd: process.cwd(),
+        }),
       ),
     );
     expect(outs.map((o) => Number(o.stdout))).toEqual([per, per, per]);
@@ -134,7 +177,9 @@ describe('IncidentStore on a real SQLite file', () => {
     expect(after.version).toBe(logBefore + 3 * per);
     const notes = again.store.logEntries(inc.key).filter((e) => e.kind === 'note');
     expect(notes).toHaveLength(3 * per);
-    const rows = again.db.prepare('SELECT * FROM decision_log ORDER BY incident_key, seq').all() as (VerifyRow & { actor: string; payload: string })[];
+    const rows = again.db
+      .prepare('SELECT * FROM decision_log ORDER BY incident_key, seq')
+      .all() as (VerifyRow & { actor: string; payload: string })[];
     const parsed = rows.map((r) => ({ ...r, actor: JSON.parse(r.actor), payload: JSON.parse(r.payload) }));
     expect(verifyChain(parsed).ok).toBe(true);
     again.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../../src/adapters/sqlite/outbox-store.js';
-import { Dispatcher, type SendResult, type Sender } from '../../src/workflows/dispatcher.js';
+import { Dispatcher, type Sender, type SendResult } from '../../src/workflows/dispatcher.js';
 import { alertFields, alice, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 
@@ -19,7 +19,15 @@ function setup() {
   const r = s.service.handle({
     key: 'd1',
     incidentKey: null,
-    command: { type: 'declare', key: '', title: 'x', triggerClass: 'service_outage', impact: 'y', severeImpact: false, drill: false },
+    command: {
+      type: 'declare',
+      key: '',
+      title: 'x',
+      triggerClass: 'service_outage',
+      impact: 'y',
+      severeImpact: false,
+      drill: false,
+    },
     actor: ic,
     now: T0,
   });
@@ -32,18 +40,32 @@ describe('Dispatcher', () => {
     const s = setup();
     const sender = new ScriptedSender();
     const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender } });
-    s.service.handle({ key: 'r', incidentKey: s.key, command: { type: 'room_created', platform: 'slack', roomId: 'C1', name: 'inc' }, actor: ic });
-    s.service.handle({ key: 'a', incidentKey: s.key, command: { type: 'send_initial_alert', fields: alertFields }, actor: alice });
+    s.service.handle({
+      key: 'r',
+      incidentKey: s.key,
+      command: { type: 'room_created', platform: 'slack', roomId: 'C1', name: 'inc' },
+      actor: ic,
+    });
+    s.service.handle({
+      key: 'a',
+      incidentKey: s.key,
+      command: { type: 'send_initial_alert', fields: alertFields },
+      actor: alice,
+    });
     expect(await d.drain(2000)).toBe(true);
     const keys = sender.sent.filter((r) => r.lane.endsWith(':room')).map((r) => r.key);
     // The first summary/checklist refreshes are superseded by the later ones queued behind them (one API call each).
     expect(keys).toEqual(['d1:room', 'a:comm:0:room', 'a:view:summary', 'a:view:checklist']);
-    const superseded = s.db.prepare("SELECT key FROM outbox WHERE result LIKE '%superseded%' ORDER BY id").all();
+    const superseded = s.db
+      .prepare("SELECT key FROM outbox WHERE result LIKE '%superseded%' ORDER BY id")
+      .all();
     expect(superseded).toEqual([{ key: 'r:view:summary' }, { key: 'r:view:checklist' }]);
     expect(new Set(sender.sent.map((r) => r.key)).size).toBe(sender.sent.length);
     expect(await d.runOnce()).toBe(0);
     const sentLog = s.store.logEntries(s.key).filter((e) => e.kind === 'message_sent');
-    expect(sentLog.map((e) => JSON.parse(e.payload).outboxKey)).toEqual(expect.arrayContaining(['a:comm:0:room', 'a:comm:0:stakeholders', 'r:announce']));
+    expect(sentLog.map((e) => JSON.parse(e.payload).outboxKey)).toEqual(
+      expect.arrayContaining(['a:comm:0:room', 'a:comm:0:stakeholders', 'r:announce']),
+    );
     s.close();
   });
 
@@ -51,13 +73,24 @@ describe('Dispatcher', () => {
     const s = setup();
     const sender = new ScriptedSender();
     let now = T0.getTime();
-    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender }, now: () => new Date(now) });
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      incidents: s.store,
+      senders: { slack: sender },
+      now: () => new Date(now),
+    });
     sender.script = [{ status: 'retry', error: 'ratelimited', afterMs: 30_000 }];
     expect(await d.runOnce()).toBe(0);
     expect(await d.runOnce()).toBe(0); // not due yet: the row waits 30 s and nothing behind it jumps the queue
     now += 30_000;
     expect(await d.runOnce()).toBe(1);
-    s.service.handle({ key: 'x', incidentKey: s.key, command: { type: 'claim_role', role: 'scribe' }, actor: alice, now: new Date(now) });
+    s.service.handle({
+      key: 'x',
+      incidentKey: s.key,
+      command: { type: 'claim_role', role: 'scribe' },
+      actor: alice,
+      now: new Date(now),
+    });
     sender.script = [{ status: 'failed', error: 'channel_not_found' }];
     await d.runOnce();
     const failed = s.db.prepare('SELECT key, last_error FROM outbox WHERE failed_at IS NOT NULL').all();
@@ -70,8 +103,20 @@ describe('Dispatcher', () => {
     const s = setup();
     const sender = new ScriptedSender();
     let now = T0.getTime();
-    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender }, now: () => new Date(now), paceMs: 1000 });
-    s.service.handle({ key: 'r', incidentKey: s.key, command: { type: 'room_created', platform: 'slack', roomId: 'C1', name: 'inc' }, actor: ic, now: T0 });
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      incidents: s.store,
+      senders: { slack: sender },
+      now: () => new Date(now),
+      paceMs: 1000,
+    });
+    s.service.handle({
+      key: 'r',
+      incidentKey: s.key,
+      command: { type: 'room_created', platform: 'slack', roomId: 'C1', name: 'inc' },
+      actor: ic,
+      now: T0,
+    });
     expect(await d.runOnce()).toBe(2); // the room lane's first row and the stakeholder lane's
     expect(await d.runOnce()).toBe(0); // the room lane waits a second
     now += 1000;

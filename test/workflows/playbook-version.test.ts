@@ -25,7 +25,15 @@ describe('playbook versions', () => {
     const declared = v1.service.handle({
       key: 'd1',
       incidentKey: null,
-      command: { type: 'declare', key: '', title: 'x', triggerClass: 'service_outage', impact: 'y', severeImpact: false, drill: false },
+      command: {
+        type: 'declare',
+        key: '',
+        title: 'x',
+        triggerClass: 'service_outage',
+        impact: 'y',
+        severeImpact: false,
+        drill: false,
+      },
       actor: ic,
       now: T0,
     });
@@ -52,11 +60,19 @@ describe('playbook versions', () => {
     writeFileSync(pbFile, text.replace(/^ {2}- id: closure$/m, `${extraPhase}  - id: closure`));
     const v2 = boot(dbFile, pbFile);
     expect(v2.ref.version).toBe('2.0.0');
-    expect(v2.service.current.playbook.phases.find((p) => p.id === 'mitigation')!.next).toEqual(['stabilisation']);
+    expect(v2.service.current.playbook.phases.find((p) => p.id === 'mitigation')!.next).toEqual([
+      'stabilisation',
+    ]);
     expect(v2.ref.sha256).not.toBe(v1.ref.sha256);
 
     const step = (n: number, command: Parameters<typeof v2.service.handle>[0]['command']) => {
-      const r = v2.service.handle({ key: `s${n}`, incidentKey: key, command, actor: ic, now: new Date(T0.getTime() + n * 60_000) });
+      const r = v2.service.handle({
+        key: `s${n}`,
+        incidentKey: key,
+        command,
+        actor: ic,
+        now: new Date(T0.getTime() + n * 60_000),
+      });
       if (!r.ok) throw new Error(r.error.message);
       return r.incident;
     };
@@ -64,14 +80,28 @@ describe('playbook versions', () => {
     step(2, { type: 'advance_phase', confirmed: criteria('containment') });
     // Under v1, mitigation goes straight to closure; v2's stabilisation phase does not exist for this incident.
     const closed = step(3, { type: 'close', confirmed: criteria('closure'), fields: closureFields });
-    expect(closed.phases.map((p) => p.phase)).toEqual(['detection', 'containment', 'mitigation', 'closure', 'review']);
+    expect(closed.phases.map((p) => p.phase)).toEqual([
+      'detection',
+      'containment',
+      'mitigation',
+      'closure',
+      'review',
+    ]);
     expect(closed.playbook).toEqual(v1.ref);
 
     // A new incident runs under v2.
     const fresh = v2.service.handle({
       key: 'd2',
       incidentKey: null,
-      command: { type: 'declare', key: '', title: 'x', triggerClass: 'service_outage', impact: 'y', severeImpact: false, drill: false },
+      command: {
+        type: 'declare',
+        key: '',
+        title: 'x',
+        triggerClass: 'service_outage',
+        impact: 'y',
+        severeImpact: false,
+        drill: false,
+      },
       actor: ic,
       now: T0,
     });

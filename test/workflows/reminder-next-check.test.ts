@@ -12,7 +12,15 @@ function declareMany(s: ReturnType<typeof openStack>, n: number): string[] {
     const r = s.service.handle({
       key: `d${k}`,
       incidentKey: null,
-      command: { type: 'declare', key: '', title: `t${k}`, triggerClass: 'service_outage', impact: 'x', severeImpact: false, drill: false },
+      command: {
+        type: 'declare',
+        key: '',
+        title: `t${k}`,
+        triggerClass: 'service_outage',
+        impact: 'x',
+        severeImpact: false,
+        drill: false,
+      },
       actor: ic,
       now: T0,
     });
@@ -23,7 +31,11 @@ function declareMany(s: ReturnType<typeof openStack>, n: number): string[] {
 }
 
 const nextCheck = (s: ReturnType<typeof openStack>, key: string) =>
-  (s.db.prepare('SELECT next_check_at FROM incidents WHERE key = ?').get(key) as { next_check_at: string | null }).next_check_at;
+  (
+    s.db.prepare('SELECT next_check_at FROM incidents WHERE key = ?').get(key) as {
+      next_check_at: string | null;
+    }
+  ).next_check_at;
 
 describe('next_check_at', () => {
   it('an idle pass looks at no incident; a change of state makes it look again', () => {
@@ -35,7 +47,13 @@ describe('next_check_at', () => {
     // nothing is due before the required-roles nudge at 10 minutes
     expect(nextCheck(s, first!)).toBe(at(10).toISOString());
     expect(runReminderPass({ store: s.store, service: s.service, now: at(2) }).candidates).toBe(0);
-    s.service.handle({ key: 'c', incidentKey: first!, command: { type: 'claim_role', role: 'scribe' }, actor: ic, now: at(3) });
+    s.service.handle({
+      key: 'c',
+      incidentKey: first!,
+      command: { type: 'claim_role', role: 'scribe' },
+      actor: ic,
+      now: at(3),
+    });
     expect(nextCheck(s, first!)).toBeNull();
     expect(runReminderPass({ store: s.store, service: s.service, now: at(4) }).candidates).toBe(1);
     // at 10 minutes every incident is looked at again, and owes its nudges

@@ -1,7 +1,8 @@
 // The Slack side of the bot as one PlatformAdapter: the Bolt app (inbound) on the shared express
 // server or Socket Mode, and the outbox sender (outbound) on the same WebClient.
-import type { AdapterDeps, PlatformAdapter } from '../../bot.js';
+
 import { WebClient } from '@slack/web-api';
+import type { AdapterDeps, PlatformAdapter } from '../../bot.js';
 import { observeRequest, recordApiError } from '../../ops/metrics.js';
 import { createSlackApp } from './create-slack-app.js';
 import { SlackSender } from './slack-sender.js';
@@ -71,7 +72,11 @@ function countApiErrors(): void {
       return await apiCall.call(this, method, options);
     } catch (e) {
       const err = e as { code?: string; data?: { error?: string }; statusCode?: number };
-      recordApiError('slack', method, err.data?.error ?? (err.statusCode ? `http_${err.statusCode}` : (err.code ?? 'error')));
+      recordApiError(
+        'slack',
+        method,
+        err.data?.error ?? (err.statusCode ? `http_${err.statusCode}` : (err.code ?? 'error')),
+      );
       throw e;
     }
   };

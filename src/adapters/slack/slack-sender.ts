@@ -288,7 +288,11 @@ export class SlackSender implements Sender {
 
   // ---------------------------------------------------------------- live views
 
-  private async view(which: 'summary' | 'checklist', incident: Incident, row: OutboxRow): Promise<SendResult> {
+  private async view(
+    which: 'summary' | 'checklist',
+    incident: Incident,
+    row: OutboxRow,
+  ): Promise<SendResult> {
     const room = incident.room;
     if (!room) return { status: 'failed', error: 'incident has no room' };
     const pb = this.playbook(incident);
@@ -350,15 +354,24 @@ export class SlackSender implements Sender {
     }
     const res = await this.postTo(channel, msg, row);
     if ('status' in res) return res;
-    return { status: 'sent', result: { channel: res.channel, ts: res.ts, ...(res.found ? { foundAfterCrash: true } : {}) } };
+    return {
+      status: 'sent',
+      result: { channel: res.channel, ts: res.ts, ...(res.found ? { foundAfterCrash: true } : {}) },
+    };
   }
 
   /** The ts of a message this bot already posted for `row`, found by its metadata, or null. */
   private async findPosted(channel: string, row: OutboxRow): Promise<string | null> {
     const oldest = (Date.parse(row.createdAt) / 1000 - 60).toFixed(6);
-    const r = await this.o.client.conversations.history({ channel, oldest, limit: 200, include_all_metadata: true });
+    const r = await this.o.client.conversations.history({
+      channel,
+      oldest,
+      limit: 200,
+      include_all_metadata: true,
+    });
     const hit = (r.messages ?? []).find((m) => {
-      const md = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+      const md = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } })
+        .metadata;
       return md?.event_type === OUTBOX_EVENT_TYPE && md.event_payload?.outbox_key === row.key;
     });
     return hit?.ts ?? null;
@@ -369,7 +382,9 @@ export class SlackSender implements Sender {
     channel: string,
     msg: SlackMessage,
     row?: OutboxRow,
-  ): Promise<{ channel: string; ts: string; found?: boolean } | Extract<SendResult, { status: 'retry' | 'failed' }>> {
+  ): Promise<
+    { channel: string; ts: string; found?: boolean } | Extract<SendResult, { status: 'retry' | 'failed' }>
+  > {
     // Each post carries its outbox key as message metadata. A row "in doubt" (the process died while
     // sending it) is first looked up in the channel, so a post Slack already accepted is not sent twice.
     if (row?.inDoubt && !channel.startsWith('U') && !channel.startsWith('W')) {

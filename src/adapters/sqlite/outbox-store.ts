@@ -102,11 +102,7 @@ export class OutboxStore {
   markFailed(id: number, now: Date, error: string): void {
     this.stmt(
       'UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ?, in_flight_since = NULL WHERE id = ?',
-    ).run(
-      now.toISOString(),
-      error.slice(0, 500),
-      id,
-    );
+    ).run(now.toISOString(), error.slice(0, 500), id);
   }
 
   /** Rows waiting, and the age in seconds of the oldest. */

@@ -12,8 +12,10 @@
  *   root), or a person's 1:1 chat with the bot when known (otherwise marked sent with a note).
  * - 429/412/500/502/503/504 and network errors are retried (Retry-After honoured); other 4xx fail.
  */
+
 import type { App } from '@microsoft/teams.apps';
 import type { Incident } from '../../core/incident.js';
+import { recordApiError } from '../../ops/metrics.js';
 import type { Sender, SendResult } from '../../workflows/dispatcher.js';
 import type { IncidentService } from '../../workflows/incident-service.js';
 import type { OutboxRow, OutboxStore } from '../sqlite/outbox-store.js';
@@ -97,7 +99,10 @@ export class TeamsSender implements Sender {
           return await this.post(row, incident);
       }
     } catch (e) {
-      return classifyError(e);
+      const c = classifyError(e);
+      const status = (e as { response?: { status?: number } })?.response?.status;
+      recordApiError('teams', `outbox.${row.body.kind}`, status ? `http_${status}` : 'network');
+      return c;
     }
   }
 
@@ -156,6 +161,8 @@ export class TeamsSender implements Sender {
         };
       } catch (e) {
         const c = classifyError(e);
+        const status = (e as { response?: { status?: number } })?.response?.status;
+        recordApiError('teams', 'conversations.create', status ? `http_${status}` : 'network');
         if (c.status === 'retry' && row.attempts < 3) return c;
         this.o.logger?.warn(
           { incident: incident.key, error: c.error },

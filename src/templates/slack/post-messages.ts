@@ -175,13 +175,34 @@ export function renderNudge(i: Incident, _pb: Playbook, d: Data): SlackMessage {
   const v = describeNudge(d as unknown as NudgePayload);
   const who = v.mention.length ? `${v.mention.map((u) => mention(u)).join(' ')} ` : '';
   const lines = v.lines.map((l) => `• ${escapeMrkdwn(l).replace(/@(U[A-Z0-9]+)/g, '<@$1>')}`);
-  const body = truncate(`:bell: ${who}${escapeMrkdwn(v.headline)}${lines.length ? `\n${lines.join('\n')}` : ''}`, 2900);
+  const body = truncate(
+    `:bell: ${who}${escapeMrkdwn(v.headline)}${lines.length ? `\n${lines.join('\n')}` : ''}`,
+    2900,
+  );
   const buttons = [];
-  if (v.actions.includes('status_update')) buttons.push(button({ text: 'Post status update', actionId: ACTION.openUpdate, value: i.key, style: 'primary' }));
-  if (v.actions.includes('initial_alert')) buttons.push(button({ text: 'Send initial alert', actionId: ACTION.openAlert, value: i.key, style: 'primary' }));
+  if (v.actions.includes('status_update'))
+    buttons.push(
+      button({ text: 'Post status update', actionId: ACTION.openUpdate, value: i.key, style: 'primary' }),
+    );
+  if (v.actions.includes('initial_alert'))
+    buttons.push(
+      button({ text: 'Send initial alert', actionId: ACTION.openAlert, value: i.key, style: 'primary' }),
+    );
   if (v.actions.includes('snooze')) {
-    buttons.push(button({ text: 'Snooze 15 min', actionId: `${ACTION.snooze}:15`, value: snoozeValue(v.snoozeKind, 15) }));
-    buttons.push(button({ text: 'Snooze 30 min', actionId: `${ACTION.snooze}:30`, value: snoozeValue(v.snoozeKind, 30) }));
+    buttons.push(
+      button({
+        text: 'Snooze 15 min',
+        actionId: `${ACTION.snooze}:15`,
+        value: snoozeValue(v.snoozeKind, 15),
+      }),
+    );
+    buttons.push(
+      button({
+        text: 'Snooze 30 min',
+        actionId: `${ACTION.snooze}:30`,
+        value: snoozeValue(v.snoozeKind, 30),
+      }),
+    );
   }
   const kind = String(d.kind ?? 'reminder');
   const extra = buttons.length ? [actions(bid(i, `nudge_actions:${kind}`), buttons)] : [];
