@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, readConfig, SETTINGS, settingDocs, slackEnabled, teamsEnabled } from '../../src/config.js';
+import {
+  ConfigError,
+  readConfig,
+  SETTINGS,
+  settingDocs,
+  slackEnabled,
+  teamsEnabled,
+} from '../../src/config.js';
 
 describe('configuration', () => {
   it('defaults work with nothing set, and nothing is enabled', () => {
