@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +10,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 type Json = any;
 const manifest: Json = JSON.parse(readFileSync(join(ROOT, 'slack', 'manifest.json'), 'utf8'));
 const schema: Json = JSON.parse(
-  readFileSync(join(ROOT, '..', 'shared', 'schemas', 'slack-app-manifest.schema.json'), 'utf8'),
+  readFileSync(
+    [
+      join(ROOT, '..', 'shared', 'schemas', 'slack-app-manifest.schema.json'),
+      join(ROOT, 'test', 'fixtures', 'schemas', 'slack-app-manifest.schema.json'),
+    ].find((f) => existsSync(f))!,
+    'utf8',
+  ),
 );
 
 /** A small JSON Schema validator for the keywords the Slack manifest schema uses. */

@@ -4,7 +4,7 @@
  * token override. Nothing leaves 127.0.0.1.
  */
 import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
@@ -44,7 +44,11 @@ export function fakeOutboundToken(): string {
   return `${header}.${payload}.fake`;
 }
 
-export const FIXTURES = new URL('../../../shared/fixtures/teams/', import.meta.url);
+// The real payloads in ../shared/fixtures/teams (beside the repository), else the copy in test/fixtures/teams.
+const SHARED_FIXTURES = new URL('../../../shared/fixtures/teams/', import.meta.url);
+export const FIXTURES = existsSync(SHARED_FIXTURES)
+  ? SHARED_FIXTURES
+  : new URL('../fixtures/teams/', import.meta.url);
 
 export function fixture(name: string): WireJson {
   const file = JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as { payload: unknown };
