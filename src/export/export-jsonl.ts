@@ -1,22 +1,11 @@
 // The decision log as JSON Lines: one entry per line with every hashed field, prev_hash and hash,
 // so `incident-bot audit verify --file` can check the chain offline. Only hashed fields are written (no
 // row id), so every byte of a line is covered by its hash.
+import { chainFields } from '../adapters/sqlite/hash-chain.js';
 import type { RecordEntry } from './incident-record.js';
 
 export function entryLine(e: RecordEntry): string {
-  return JSON.stringify({
-    incident_key: e.incident_key,
-    seq: e.seq,
-    at: e.at,
-    recorded_at: e.recorded_at,
-    actor: e.actor,
-    kind: e.kind,
-    payload: e.payload,
-    source: e.source,
-    command_key: e.command_key,
-    prev_hash: e.prev_hash,
-    hash: e.hash,
-  });
+  return JSON.stringify({ ...chainFields(e), prev_hash: e.prev_hash, hash: e.hash });
 }
 
 /** One line per entry, in chain order, each ending with "\n". */

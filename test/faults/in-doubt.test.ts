@@ -1,6 +1,7 @@
 // A post Slack accepted just before the process died is found by its outbox key, not sent twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OUTBOX_EVENT_TYPE, SlackSender } from '../../src/adapters/slack/slack-sender.js';
+import { declareRequest } from '../helpers/scenario.js';
 import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
 
 let bot: SlackBot;
@@ -14,20 +15,7 @@ afterEach(async () => {
 const fields = { status: 'investigating', developments: 'd', risks: 'r', help: 'h', next_update: 'n' };
 
 async function declared(): Promise<string> {
-  const r = bot.service.handle({
-    key: 'doubt-declare',
-    incidentKey: null,
-    command: {
-      type: 'declare',
-      key: '',
-      title: 'x',
-      triggerClass: 'service_outage',
-      impact: 'y',
-      severeImpact: false,
-      drill: false,
-    },
-    actor: { platform: 'slack', id: 'U0IC' },
-  });
+  const r = bot.service.handle(declareRequest('doubt-declare', { actor: { platform: 'slack', id: 'U0IC' } }));
   if (!r.ok) throw new Error(r.error.message);
   expect(await bot.dispatcher.drain(5000)).toBe(true);
   return r.incident.key;

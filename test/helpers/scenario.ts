@@ -69,3 +69,27 @@ export function declared(over: Partial<Extract<Command, { type: 'declare' }>> = 
 export function criteria(phase: string): string[] {
   return playbook.phases.find((p) => p.id === phase)!.exitCriteria.map((c) => c.id);
 }
+
+type DeclareCommand = Extract<Command, { type: 'declare' }>;
+
+/** A service request declaring an incident (the store allocates the key). */
+export function declareRequest(
+  key: string,
+  o: { title?: string; triggerClass?: string; impact?: string; actor?: Actor; now?: Date } = {},
+): { key: string; incidentKey: null; command: DeclareCommand; actor: Actor; now?: Date } {
+  return {
+    key,
+    incidentKey: null,
+    command: {
+      type: 'declare',
+      key: '',
+      title: o.title ?? 'x',
+      triggerClass: o.triggerClass ?? 'service_outage',
+      impact: o.impact ?? 'y',
+      severeImpact: false,
+      drill: false,
+    },
+    actor: o.actor ?? ic,
+    ...(o.now ? { now: o.now } : {}),
+  };
+}

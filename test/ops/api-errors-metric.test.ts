@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bot, startBot } from '../../src/bot.js';
 import { readConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { declareRequest } from '../helpers/scenario.js';
 import { type FakeSlack, startFakeSlackApi } from '../support/fake-slack-api.js';
 import { tempDb } from '../support/temp-db.js';
 
@@ -35,20 +36,7 @@ describe('chat API errors metric', () => {
 
   it('counts a refused conversations.create under its method and code', async () => {
     fake.failNext('conversations.create', { error: 'restricted_action' });
-    const r = bot.service.handle({
-      key: 'metric-1',
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
-        title: 'x',
-        triggerClass: 'service_outage',
-        impact: 'y',
-        severeImpact: false,
-        drill: false,
-      },
-      actor: { platform: 'slack', id: 'U0IC' },
-    });
+    const r = bot.service.handle(declareRequest('metric-1', { actor: { platform: 'slack', id: 'U0IC' } }));
     expect(r.ok).toBe(true);
     await bot.dispatcher.drain(5000);
     const text = await (await fetch(`${bot.url}/metrics`)).text();

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type VerifyRow, verifyChain } from '../../src/adapters/sqlite/hash-chain.js';
 import { MigrationError, migrate } from '../../src/adapters/sqlite/migrate.js';
 import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import { alice, ic, T0 } from '../helpers/scenario.js';
+import { alice, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 
 const run = promisify(execFile);
@@ -137,20 +137,7 @@ describe('IncidentStore on a real SQLite file', () => {
   it('a declaration replayed creates one incident', () => {
     const s = openStack(tempDb());
     declare(s, 'same');
-    const r = s.service.handle({
-      key: 'same',
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
-        title: 'x',
-        triggerClass: 'service_outage',
-        impact: 'y',
-        severeImpact: false,
-        drill: false,
-      },
-      actor: ic,
-    });
+    const r = s.service.handle(declareRequest('same'));
     expect(r.replay).toBe(true);
     expect(counts(s).incidents).toBe(1);
     s.close();

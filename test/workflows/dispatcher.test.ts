@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../../src/adapters/sqlite/outbox-store.js';
 import { Dispatcher, type Sender, type SendResult } from '../../src/workflows/dispatcher.js';
-import { alertFields, alice, ic, T0 } from '../helpers/scenario.js';
+import { alertFields, alice, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 
 class ScriptedSender implements Sender {
@@ -16,21 +16,7 @@ class ScriptedSender implements Sender {
 
 function setup() {
   const s = openStack(tempDb());
-  const r = s.service.handle({
-    key: 'd1',
-    incidentKey: null,
-    command: {
-      type: 'declare',
-      key: '',
-      title: 'x',
-      triggerClass: 'service_outage',
-      impact: 'y',
-      severeImpact: false,
-      drill: false,
-    },
-    actor: ic,
-    now: T0,
-  });
+  const r = s.service.handle(declareRequest('d1', { now: T0 }));
   if (!r.ok) throw new Error('declare failed');
   return { ...s, key: r.incident.key };
 }

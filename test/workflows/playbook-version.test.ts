@@ -6,7 +6,7 @@ import { IncidentStore } from '../../src/adapters/sqlite/incident-store.js';
 import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
 import { DEFAULT_PLAYBOOK_PATH, loadPlaybook } from '../../src/playbook/load-playbook.js';
 import { IncidentService } from '../../src/workflows/incident-service.js';
-import { closureFields, criteria, ic, T0 } from '../helpers/scenario.js';
+import { closureFields, criteria, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { tempDb } from '../helpers/store.js';
 
 function boot(dbFile: string, playbookFile: string) {
@@ -22,21 +22,7 @@ describe('playbook versions', () => {
     const pbFile = path.join(path.dirname(dbFile), 'playbook.yaml');
     copyFileSync(DEFAULT_PLAYBOOK_PATH, pbFile);
     const v1 = boot(dbFile, pbFile);
-    const declared = v1.service.handle({
-      key: 'd1',
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
-        title: 'x',
-        triggerClass: 'service_outage',
-        impact: 'y',
-        severeImpact: false,
-        drill: false,
-      },
-      actor: ic,
-      now: T0,
-    });
+    const declared = v1.service.handle(declareRequest('d1', { now: T0 }));
     if (!declared.ok) throw new Error(declared.error.message);
     const key = declared.incident.key;
     const first = v1.service.store.logEntries(key)[0]!;
@@ -90,21 +76,7 @@ describe('playbook versions', () => {
     expect(closed.playbook).toEqual(v1.ref);
 
     // A new incident runs under v2.
-    const fresh = v2.service.handle({
-      key: 'd2',
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
-        title: 'x',
-        triggerClass: 'service_outage',
-        impact: 'y',
-        severeImpact: false,
-        drill: false,
-      },
-      actor: ic,
-      now: T0,
-    });
+    const fresh = v2.service.handle(declareRequest('d2', { now: T0 }));
     expect(fresh.ok && fresh.incident.playbook).toEqual(v2.ref);
     v2.db.close();
   });

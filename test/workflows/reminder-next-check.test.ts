@@ -1,7 +1,7 @@
 // A pass costs what is due, not what is open: each incident records when it next needs a look.
 import { describe, expect, it } from 'vitest';
 import { runReminderPass } from '../../src/workflows/reminder-pass.js';
-import { ic, T0 } from '../helpers/scenario.js';
+import { declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
@@ -9,21 +9,7 @@ const at = (min: number) => new Date(T0.getTime() + min * 60_000);
 function declareMany(s: ReturnType<typeof openStack>, n: number): string[] {
   const keys: string[] = [];
   for (let k = 0; k < n; k++) {
-    const r = s.service.handle({
-      key: `d${k}`,
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
-        title: `t${k}`,
-        triggerClass: 'service_outage',
-        impact: 'x',
-        severeImpact: false,
-        drill: false,
-      },
-      actor: ic,
-      now: T0,
-    });
+    const r = s.service.handle(declareRequest(`d${k}`, { title: `t${k}`, impact: 'x', now: T0 }));
     if (!r.ok) throw new Error(r.error.message);
     keys.push(r.incident.key);
   }

@@ -17,8 +17,9 @@ export interface ChainEntry {
   command_key: string | null;
 }
 
-export function entryHash(prevHash: string, e: ChainEntry): string {
-  const canonical = canonicalJson({
+/** The fields the hash covers, in one place (the store, the verifier and the JSONL export use it). */
+export function chainFields(e: ChainEntry): ChainEntry {
+  return {
     incident_key: e.incident_key,
     seq: e.seq,
     at: e.at,
@@ -28,8 +29,14 @@ export function entryHash(prevHash: string, e: ChainEntry): string {
     payload: e.payload,
     source: e.source,
     command_key: e.command_key,
-  });
-  return createHash('sha256').update(prevHash).update(canonical).digest('hex');
+  };
+}
+
+export function entryHash(prevHash: string, e: ChainEntry): string {
+  return createHash('sha256')
+    .update(prevHash)
+    .update(canonicalJson(chainFields(e)))
+    .digest('hex');
 }
 
 export interface VerifyRow extends ChainEntry {
