@@ -14,12 +14,14 @@ export interface StartRemindersOptions {
   service: { playbookFor(incident: Incident | null): Playbook };
   dispatcher: { kick(): void };
   clock?: (() => Date) | undefined;
+  /** When given, each tick also forgets inbound-request ids older than two days (de-duplication window). */
+  outbox?: { forgetSightingsBefore(before: Date): number };
   // Accepted for the caller's convenience; the pass works through `store`.
   db?: unknown;
-  outbox?: unknown;
 }
 
 const MAX_INCIDENTS_PER_SLICE = 200;
+const SIGHTING_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
 
 export function startReminders(o: StartRemindersOptions): { stop(): void } {
   const sched = startReminderScheduler({
@@ -28,6 +30,7 @@ export function startReminders(o: StartRemindersOptions): { stop(): void } {
     name: 'incident-bot-reminders',
     run: async () => {
       const now = o.clock ? o.clock() : new Date();
+      o.outbox?.forgetSightingsBefore(new Date(now.getTime() - SIGHTING_RETENTION_MS));
       // A large catch-up is claimed in slices, yielding between them so acks are never held up long.
       let r = runReminderPass({
         store: o.store,

@@ -70,3 +70,15 @@ describe('next_check_at', () => {
     t.close();
   });
 });
+
+describe('inbound de-duplication window', () => {
+  it('forgets ids older than the cut-off, keeps newer ones', () => {
+    const s = openStack(tempDb());
+    expect(s.outbox.firstSighting('slack:event:old', at(0))).toBe(true);
+    expect(s.outbox.firstSighting('slack:event:new', at(60))).toBe(true);
+    expect(s.outbox.forgetSightingsBefore(at(30))).toBe(1);
+    expect(s.outbox.firstSighting('slack:event:new', at(61))).toBe(false);
+    expect(s.outbox.firstSighting('slack:event:old', at(61))).toBe(true);
+    s.close();
+  });
+});

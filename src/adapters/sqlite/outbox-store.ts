@@ -142,4 +142,9 @@ export class OutboxStore {
         .changes === 1
     );
   }
+
+  /** Inbound ids older than this are forgotten (platforms retry within minutes; the table must not grow forever). */
+  forgetSightingsBefore(before: Date): number {
+    return this.stmt('DELETE FROM processed_events WHERE at < ?').run(before.toISOString()).changes;
+  }
 }
