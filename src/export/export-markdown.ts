@@ -350,6 +350,7 @@ function communicationsWithDelivery(
       if (!e) parts.push(`to ${label}: no delivery recorded`);
       else if (e.payload.failed)
         parts.push(`to ${label}: delivery failed (${String(e.payload.error ?? '')})`);
+      else if (e.payload.skipped) parts.push(`to ${label}: not sent (${String(e.payload.skipped)})`);
       else parts.push(`to ${label}: delivered ${utc(e.at)}`);
     }
     return { c, n, delivered: `Delivery: ${mdEscape(parts.join('; '))}.` };

@@ -149,9 +149,9 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
     case 'nudge':
       return `Reminder sent: ${str(p.kind)} (due ${str(p.dueAt)})`;
     case 'message_sent':
-      return p.failed
-        ? `Message ${str(p.outboxKey)} could not be delivered: ${str(p.error)}`
-        : `Message delivered: ${str(p.template)} (${str(p.outboxKey)})`;
+      if (p.failed) return `Message ${str(p.outboxKey)} could not be delivered: ${str(p.error)}`;
+      if (p.skipped) return `Message not sent: ${str(p.template)} (${str(p.outboxKey)}): ${str(p.skipped)}`;
+      return `Message delivered: ${str(p.template)} (${str(p.outboxKey)})`;
     default:
       return `${e.kind}: ${canonicalish(p)}`;
   }

@@ -37,6 +37,12 @@ export interface DispatcherOptions {
   onResult?: (row: OutboxRow, result: SendResult, ms: number) => void;
 }
 
+/** The reason a sender gave for settling a row without sending it (`{ skipped: why }`), if any. */
+function skippedReason(result: unknown): string | undefined {
+  const why = (result as { skipped?: unknown } | null | undefined)?.skipped;
+  return typeof why === 'string' && why !== '' ? why : undefined;
+}
+
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
@@ -99,9 +105,16 @@ export class Dispatcher {
       this.again = true;
       return;
     }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
+    // A pass never rejects (deliver() catches its own errors); this catch is the last guard, so a database
+    // error (SQLITE_BUSY, disk full) costs one pass, logged, never the process (an unhandled rejection).
+    this.running = this.loop()
+      .catch((e: unknown) => {
+        this.o.logger?.error({ err: e }, 'outbox pass failed; next pass on the timer');
+        return 0;
+      })
+      .finally(() => {
+        this.running = null;
+      });
   }
 
   private async loop(): Promise<number> {
@@ -130,8 +143,21 @@ export class Dispatcher {
     const rows = this.o.outbox
       .due(now, this.o.batch ?? 50)
       .filter((r) => now.getTime() - (this.lastSent.get(r.lane) ?? 0) >= pace);
-    const settled = await Promise.all(rows.map((r) => this.deliver(r)));
+    const settled = await Promise.all(rows.map((r) => this.deliverSafely(r)));
     return settled.filter(Boolean).length;
+  }
+
+  /**
+   * deliver() with its database errors contained: the row stays as the database last saw it (queued, or in
+   * flight and so looked up before it is posted again) and is tried on a later pass.
+   */
+  private async deliverSafely(row: OutboxRow): Promise<boolean> {
+    try {
+      return await this.deliver(row);
+    } catch (e) {
+      this.o.logger?.error({ err: e, outboxKey: row.key }, 'outbox delivery not recorded; will try again');
+      return false;
+    }
   }
 
   private async deliver(row: OutboxRow): Promise<boolean> {
@@ -179,6 +205,9 @@ export class Dispatcher {
                 template: body.template,
                 target: row.target,
                 attempts: row.attempts + 1,
+                // A sender may settle a row without posting (no stakeholder channel configured, no room):
+                // the record says so instead of claiming a delivery.
+                ...(skippedReason(result.result) ? { skipped: skippedReason(result.result) } : {}),
               },
             },
           ],

@@ -504,6 +504,11 @@ describe('communications and checklist', () => {
       message: { blocks: [block] },
     });
     await waitFor(() => bot.store.get(incident.key)!.checklist['stabilize.freeze_deploys'], 'both ticked');
+    // The message as refreshed after the first click: both shown ticked (initial_options); Bob unticks one.
+    const refreshed = {
+      ...block,
+      elements: [{ ...block.elements[0], initial_options: block.elements[0]!.options }],
+    };
     await bot.sim.blockAction({
       actionId: ACTION.checkItem,
       blockId: block.block_id,
@@ -511,7 +516,7 @@ describe('communications and checklist', () => {
       selectedOptions: [{ value: 'stabilize.freeze_deploys' }],
       userId: BOB,
       channelId: room,
-      message: { blocks: [block] },
+      message: { blocks: [refreshed] },
     });
     await waitFor(
       () => !bot.store.get(incident.key)!.checklist['stabilize.switch_off'],
@@ -520,6 +525,50 @@ describe('communications and checklist', () => {
     expect(bot.store.get(incident.key)!.checklist['stabilize.freeze_deploys']?.state).toBe('done');
     await bot.dispatcher.drain(5000);
     noBlockKitProblems();
+  });
+
+  it('a click on a stale checklist message changes only the item clicked, never unticks the others', async () => {
+    const incident = await declare({});
+    const room = incident.room!.id;
+    const options = [
+      { text: { type: 'mrkdwn', text: 'a' }, value: 'stabilize.switch_off' },
+      { text: { type: 'mrkdwn', text: 'b' }, value: 'stabilize.freeze_deploys' },
+    ];
+    const stale = {
+      type: 'actions',
+      block_id: 'checklist:stabilize:v3',
+      elements: [{ type: 'checkboxes', action_id: ACTION.checkItem, options }],
+    };
+    // Alice ticks switch_off; Bob's client still shows the message from before (nothing ticked) and he
+    // ticks freeze_deploys: his payload's selection lacks switch_off.
+    await bot.sim.blockAction({
+      actionId: ACTION.checkItem,
+      blockId: stale.block_id,
+      type: 'checkboxes',
+      selectedOptions: [{ value: 'stabilize.switch_off' }],
+      userId: IC,
+      channelId: room,
+      message: { blocks: [stale] },
+    });
+    await waitFor(() => bot.store.get(incident.key)!.checklist['stabilize.switch_off'], 'alice ticked');
+    await bot.sim.blockAction({
+      actionId: ACTION.checkItem,
+      blockId: stale.block_id,
+      type: 'checkboxes',
+      selectedOptions: [{ value: 'stabilize.freeze_deploys' }],
+      userId: BOB,
+      channelId: room,
+      message: { blocks: [stale] },
+    });
+    await waitFor(() => bot.store.get(incident.key)!.checklist['stabilize.freeze_deploys'], 'bob ticked');
+    await bot.dispatcher.drain(5000);
+    const list = bot.store.get(incident.key)!.checklist;
+    expect(list['stabilize.switch_off']?.state).toBe('done');
+    expect(list['stabilize.freeze_deploys']?.state).toBe('done');
+    const unticks = bot.store
+      .logEntries(incident.key)
+      .filter((e) => e.kind === 'checklist' && JSON.parse(e.payload).state === 'open');
+    expect(unticks).toEqual([]);
   });
 
   it('reclassify by the IC; a decision by anyone', async () => {

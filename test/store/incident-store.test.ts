@@ -172,6 +172,39 @@ describe('IncidentStore on a real SQLite file', () => {
     again.close();
   }, 60_000);
 
+  it('a lone UTF-16 surrogate in a source, a timestamp or a key still verifies (hash what SQLite stores)', () => {
+    const s = openStack(tempDb());
+    const inc = declare(s);
+    const r = s.service.handle({
+      key: 'slack:T1:msg-\uD800',
+      incidentKey: inc.key,
+      command: {
+        type: 'evidence',
+        name: 'dump \uDC00 file',
+        source: {
+          messageId: 'C1:1.2',
+          permalink: 'https://x.slack.com/p1\uD83D',
+          writtenAt: '2026-11-26T10:00:00\uDFFFZ',
+        },
+      },
+      actor: alice,
+      now: T0,
+    });
+    expect(r.ok).toBe(true);
+    const rows = s.db.prepare('SELECT * FROM decision_log ORDER BY incident_key, seq').all() as (VerifyRow & {
+      actor: string;
+      payload: string;
+    })[];
+    expect(rows.some((row) => row.source?.includes('\uFFFD'))).toBe(true);
+    const parsed = rows.map((row) => ({
+      ...row,
+      actor: JSON.parse(row.actor),
+      payload: JSON.parse(row.payload),
+    }));
+    expect(verifyChain(parsed)).toMatchObject({ ok: true });
+    s.close();
+  });
+
   it('the decision log refuses UPDATE and DELETE', () => {
     const s = openStack(tempDb());
     declare(s);

@@ -110,4 +110,79 @@ describe('Dispatcher', () => {
     expect(await d.runOnce()).toBe(0);
     s.close();
   });
+
+  it('survives a database error while recording a delivery: logged, the row is looked up as in doubt next pass', async () => {
+    const s = setup();
+    const sender = new ScriptedSender();
+    const errors: string[] = [];
+    const logger = { info() {}, warn() {}, error: (_o: object, msg?: string) => errors.push(String(msg)) };
+    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender }, logger });
+    const markSent = s.outbox.markSent.bind(s.outbox);
+    let failures = 1;
+    s.outbox.markSent = (...args: Parameters<typeof markSent>) => {
+      if (failures-- > 0) throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      return markSent(...args);
+    };
+    const seen: boolean[] = [];
+    const send = sender.send.bind(sender);
+    sender.send = async (row) => {
+      seen.push(row.inDoubt);
+      return send(row);
+    };
+    d.kick(); // the kick path: a rejection here would be unhandled and end the process
+    await d.idle();
+    expect(errors).toContain('outbox delivery not recorded; will try again');
+    expect(await d.drain(2000)).toBe(true);
+    // The row whose "sent" was not recorded stayed in flight, so its retry is flagged for the in-doubt lookup.
+    expect(seen.filter(Boolean)).toHaveLength(1);
+    expect(s.outbox.pending()).toHaveLength(0);
+    s.close();
+  });
+
+  it('a pass whose outbox read fails is logged and costs nothing else', async () => {
+    const s = setup();
+    const errors: string[] = [];
+    const logger = { info() {}, warn() {}, error: (_o: object, msg?: string) => errors.push(String(msg)) };
+    const sender = new ScriptedSender();
+    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender }, logger });
+    const due = s.outbox.due.bind(s.outbox);
+    s.outbox.due = () => {
+      throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
+    };
+    d.kick();
+    await d.idle();
+    expect(errors).toEqual(['outbox pass failed; next pass on the timer']);
+    s.outbox.due = due;
+    expect(await d.drain(2000)).toBe(true);
+    expect(sender.sent.length).toBeGreaterThan(0);
+    s.close();
+  });
+
+  it('a row settled without sending (no stakeholder channel) is logged as skipped, not delivered', async () => {
+    const s = setup();
+    const sender: Sender = {
+      async send(row) {
+        return row.target.to === 'stakeholders'
+          ? { status: 'sent', result: { skipped: 'no stakeholder channel configured' } }
+          : { status: 'sent' };
+      },
+    };
+    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender } });
+    s.service.handle({
+      key: 'a',
+      incidentKey: s.key,
+      command: { type: 'send_initial_alert', fields: alertFields },
+      actor: alice,
+    });
+    expect(await d.drain(2000)).toBe(true);
+    const payloads = s.store
+      .logEntries(s.key)
+      .filter((e) => e.kind === 'message_sent')
+      .map((e) => JSON.parse(e.payload));
+    const stakeholders = payloads.find((p) => p.outboxKey === 'a:comm:0:stakeholders');
+    const room = payloads.find((p) => p.outboxKey === 'a:comm:0:room');
+    expect(stakeholders.skipped).toBe('no stakeholder channel configured');
+    expect(room.skipped).toBeUndefined();
+    s.close();
+  });
 });

@@ -66,6 +66,11 @@ export interface StoreHooks {
   beforeCommit?: (req: CommandRequest) => void;
 }
 
+/** The string as SQLite's UTF-8 stores it: each lone UTF-16 surrogate replaced by U+FFFD. */
+export function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 export function laneFor(incidentKey: string, platform: string, target: Target): string {
   const t = target.to === 'user' ? `user:${target.user}` : target.to;
   return `${platform}:${incidentKey}:${t}`;
@@ -229,16 +234,19 @@ export class IncidentStore {
     );
     for (const e of entries) {
       seq++;
+      // Text columns are stored as UTF-8, where a lone UTF-16 surrogate (possible in a platform-supplied
+      // permalink or timestamp) becomes U+FFFD: hash exactly what is stored, or the chain would not verify.
+      // JSON columns (actor, payload) escape lone surrogates and read back unchanged.
       const entry = {
         incident_key: incidentKey,
         seq,
-        at: e.at ?? recordedAt,
+        at: wellFormed(e.at ?? recordedAt),
         recorded_at: recordedAt,
         actor,
         kind: e.kind,
         payload: e.payload,
-        source: e.source ?? null,
-        command_key: commandKey,
+        source: e.source == null ? null : wellFormed(e.source),
+        command_key: commandKey == null ? null : wellFormed(commandKey),
       };
       const hash = entryHash(prev, entry);
       insert.run(
@@ -250,7 +258,7 @@ export class IncidentStore {
         e.kind,
         JSON.stringify(e.payload),
         entry.source,
-        commandKey,
+        entry.command_key,
         prev,
         hash,
       );
