@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
+import { declaredInKey } from '../../src/adapters/slack/slack-sender.js';
 import type { Incident } from '../../src/core/incident.js';
 import { checkAllRecorded, checkView } from '../support/blockkit-limits.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
@@ -150,13 +151,20 @@ describe('declare', () => {
   });
 
   it('declares: incident stored, channel created, summary posted and pinned, declaring channel recorded', async () => {
+    // The declaring channel (the fallback room) is recorded before the declaration commits: the dispatcher
+    // may need it as soon as the incident exists.
+    const run = bot.store.run.bind(bot.store);
+    const atCommit: unknown[] = [];
+    bot.store.run = ((...args: Parameters<typeof run>) => {
+      const req = args[0];
+      if (req.command.type === 'declare')
+        atCommit.push(bot.outbox.getMessageRef(declaredInKey(req.key), 'slack', 'declared_in'));
+      return run(...args);
+    }) as typeof run;
     const incident = await declare({});
     expect(incident.title).toBe('Ingest pipeline hard down');
     expect(incident.roles.commander).toEqual([IC]);
-    expect(bot.outbox.getMessageRef(incident.key, 'slack', 'declared_in')).toEqual({
-      channel: 'C0GENERAL',
-      ref: '',
-    });
+    expect(atCommit).toEqual([{ channel: 'C0GENERAL', ref: '' }]);
     expect(incident.room?.id).toBeTruthy();
     const channel = bot.fake.channels.get(incident.room!.id)!;
     expect(channel.name).toMatch(/^inc-/);

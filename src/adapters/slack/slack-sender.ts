@@ -15,6 +15,9 @@ import type { IncidentService } from '../../workflows/incident-service.js';
 import type { OutboxRow, OutboxStore } from '../sqlite/outbox-store.js';
 import { incidentChannelName, withSuffix } from './channel-name.js';
 
+/** message_refs key of the channel a declaration came from, recorded before the declaration commits. */
+export const declaredInKey = (declareCommandKey: string): string => `declare:${declareCommandKey}`;
+
 type WebClient = webApi.WebClient;
 type KnownBlock = types.KnownBlock;
 
@@ -245,7 +248,11 @@ export class SlackSender implements Sender {
   }
 
   private async fallback(row: OutboxRow, incident: Incident, reason: string): Promise<SendResult> {
-    const declaredIn = this.o.outbox.getMessageRef(incident.key, 'slack', REF.declaredIn);
+    // Recorded under the declaration's command key (the room row is `${commandKey}:room`) before it committed.
+    const commandKey = row.key.endsWith(':room') ? row.key.slice(0, -':room'.length) : row.key;
+    const declaredIn =
+      this.o.outbox.getMessageRef(incident.key, 'slack', REF.declaredIn) ??
+      this.o.outbox.getMessageRef(declaredInKey(commandKey), 'slack', REF.declaredIn);
     const outcome = this.o.service.handle({
       key: `${row.key}:failed`,
       incidentKey: incident.key,

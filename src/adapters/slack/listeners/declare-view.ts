@@ -3,6 +3,7 @@ import { declareFormSchema, zodFieldErrors } from '../../../core/forms.js';
 import { declareModal, readDeclareValues } from '../../../templates/slack/modals/declare-modal.js';
 import { decodeMeta, type StateValues } from '../../../templates/slack/modals/kit.js';
 import { VIEW } from '../ids.js';
+import { declaredInKey } from '../slack-sender.js';
 import {
   actorOf,
   answer,
@@ -48,8 +49,19 @@ export const declareView: SlackFeature = {
       }
       const meta = decodeMeta(view.private_metadata);
       const actor = actorOf(ctx, body.user.id, body.user.name);
+      const key = viewKey(view);
+      if (meta.c) {
+        // Where to fall back to when the incident channel cannot be created. Recorded under the declaration's
+        // command key BEFORE the declaration commits: the dispatcher may try the channel (and need the
+        // fallback) as soon as the commit is visible.
+        try {
+          ctx.outbox.setMessageRef(declaredInKey(key), 'slack', 'declared_in', meta.c, '');
+        } catch (e) {
+          ctx.log.warn({ err: e }, 'could not record the declaring channel');
+        }
+      }
       const outcome = runCommand(ctx, {
-        key: viewKey(view),
+        key,
         incidentKey: null,
         command: { type: 'declare', key: '', ...parsed.data },
         actor,
@@ -60,14 +72,6 @@ export const declareView: SlackFeature = {
         return;
       }
       await ack();
-      if (!outcome.replay && meta.c) {
-        // The sender posts here when the incident channel cannot be created.
-        try {
-          ctx.outbox.setMessageRef(outcome.incident.key, 'slack', 'declared_in', meta.c, '');
-        } catch (e) {
-          ctx.log.error({ err: e, incident: outcome.incident.key }, 'could not record the declaring channel');
-        }
-      }
       ctx.dispatcher.kick();
       await answer(ctx, client, outcome, actor.id, meta.c);
     });
