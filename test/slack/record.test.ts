@@ -335,6 +335,36 @@ describe('message events', () => {
     await settle();
   });
 
+  it('an event whose handling failed is processed when Slack retries it', async () => {
+    const incident = await declare();
+    const room = incident.room!.id;
+    const event = {
+      type: 'message',
+      subtype: 'file_share',
+      channel: room,
+      user: CAROL,
+      ts: '1714570500.000600',
+      text: 'logs',
+      files: [{ id: 'F10', name: 'gc.log', permalink: 'https://example.slack.com/files/U0CAROL/F10/gc.log' }],
+    };
+    const run = bot.store.run.bind(bot.store);
+    let failures = 1;
+    bot.store.run = ((...args: Parameters<typeof run>) => {
+      if (args[0].command.type === 'evidence' && failures-- > 0) throw new Error('disk I/O error');
+      return run(...args);
+    }) as typeof run;
+    await bot.sim.event(event, { eventId: 'EvFILE10' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(entries(incident.key, 'evidence')).toHaveLength(0);
+    await bot.sim.event(event, { eventId: 'EvFILE10', retryNum: 1, retryReason: 'http_error' });
+    await waitFor(() => entries(incident.key, 'evidence').length === 1, 'the evidence entry after the retry');
+    await bot.sim.event(event, { eventId: 'EvFILE10', retryNum: 2 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(entries(incident.key, 'evidence')).toHaveLength(1);
+    bot.errors.length = 0; // the first delivery's failure was logged, as it should be
+    await settle();
+  });
+
   it('edits and deletions of a logged message append corrections; other messages are ignored', async () => {
     const incident = await declare();
     const room = incident.room!.id;

@@ -3,8 +3,8 @@
 //    evidence entry (name, permalink, who shared it, when); contents are never downloaded;
 //  - message_changed / message_deleted of a logged message: a correction entry referencing it (messages not
 //    in the log are ignored, and so is the core's not_found).
-// Slack retries events: each event_id is processed once (outbox.firstSighting), and every command's key
-// derives from it.
+// Slack retries events: every command's key derives from the event_id, so a redelivery is a replay (and a
+// delivery whose handling failed is processed again).
 import type { Command } from '../../../core/commands.js';
 import type { Incident } from '../../../core/incident.js';
 import { actorOf, incidentInChannel, runCommand, type SlackContext, type SlackFeature } from './common.js';
@@ -108,7 +108,8 @@ export const messageEvents: SlackFeature = {
       if (!eventId) return;
       const plan = planMessageEvent(incident, e, eventId);
       if (plan.length === 0) return;
-      if (!ctx.outbox.firstSighting(eventKey(eventId), ctx.service.now())) return;
+      // No separate "seen" mark: a mark committed before the commands would drop a retry of an event whose
+      // handling failed. Each command's key is derived from the event id, so a redelivery is a replay.
       for (const p of plan) {
         const outcome = runCommand(ctx, {
           key: p.key,
