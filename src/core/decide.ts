@@ -9,7 +9,7 @@ import type { Actor, Incident } from './incident.js';
 import { holders, isClosed } from './incident.js';
 import { moveBack, moveForward } from './phases.js';
 import type { Playbook } from './playbook.js';
-import { allChecklistItems, findPhase, findTrigger } from './playbook.js';
+import { allChecklistItems, closureCriteria, findPhase, findTrigger } from './playbook.js';
 import { applyRoleChange, overloadWarnings } from './roles.js';
 
 export interface DecideContext {
@@ -428,7 +428,8 @@ const close: Handler<'close'> = (i, c, ctx) => {
       `An incident in ${current.name} cannot be closed yet; move it on to ${closure.name} first.`,
     );
   }
-  const missing = closure.exitCriteria.filter((k) => !c.confirmed.includes(k.id));
+  // Closing straight from the phase before closure confirms that phase's exit criteria too.
+  const missing = closureCriteria(pb, i.phase).filter((k) => !c.confirmed.includes(k.id));
   if (missing.length) {
     return fail(
       'criteria_unconfirmed',
@@ -437,17 +438,15 @@ const close: Handler<'close'> = (i, c, ctx) => {
   }
   const now = iso(ctx.now);
   let through = i;
+  const passedThrough: Effect[] = [];
   if (i.phase !== pb.closurePhase) {
-    const r = moveForward(
-      pb,
-      i,
-      pb.closurePhase,
-      findPhase(pb, i.phase)!.exitCriteria.map((k) => k.id),
-      ctx.actor.id,
-      now,
-    );
+    const confirmedBefore = current.exitCriteria.map((k) => k.id);
+    const r = moveForward(pb, i, pb.closurePhase, confirmedBefore, ctx.actor.id, now);
     if (!r.ok) return r;
     through = r.incident;
+    passedThrough.push(
+      log('phase', { from: i.phase, to: pb.closurePhase, move: 'forward', confirmed: confirmedBefore }),
+    );
   }
   const moved = moveForward(pb, through, pb.reviewPhase, c.confirmed, ctx.actor.id, now);
   if (!moved.ok) return moved;
@@ -457,7 +456,13 @@ const close: Handler<'close'> = (i, c, ctx) => {
   const facilitator = c.facilitator ?? ctx.actor.id;
   return ok({ ...comm.incident, closedAt: now, reviewDueOn, reviewFacilitator: facilitator }, [
     log('closed', { from: i.phase, confirmed: c.confirmed, reviewDueOn, facilitator }),
-    log('phase', { from: i.phase, to: pb.reviewPhase, move: 'forward', confirmed: c.confirmed }),
+    ...passedThrough,
+    log('phase', {
+      from: pb.closurePhase,
+      to: pb.reviewPhase,
+      move: 'forward',
+      confirmed: closure.exitCriteria.map((k) => k.id),
+    }),
     ...comm.effects,
     post('closed', ROOM, 'closed', { reviewDueOn, facilitator }),
     view('checklist'),

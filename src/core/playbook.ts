@@ -149,6 +149,15 @@ export function allChecklistItems(pb: Playbook): ChecklistItemDef[] {
   return pb.checklist.flatMap((g) => g.items);
 }
 
-export function closureCriteria(pb: Playbook): Criterion[] {
-  return findPhase(pb, pb.closurePhase)?.exitCriteria ?? [];
+/**
+ * What closing confirms. From the closure phase: its exit criteria. From the phase before it (closing
+ * straight out of mitigation & recovery), that phase's exit criteria first: the close passes through it, and
+ * an auditor must see "normal service restored" confirmed by someone, not assumed.
+ */
+export function closureCriteria(pb: Playbook, fromPhase: string = pb.closurePhase): Criterion[] {
+  const closure = findPhase(pb, pb.closurePhase)?.exitCriteria ?? [];
+  if (fromPhase === pb.closurePhase) return closure;
+  const seen = new Set(closure.map((k) => k.id));
+  const before = (findPhase(pb, fromPhase)?.exitCriteria ?? []).filter((k) => !seen.has(k.id));
+  return [...before, ...closure];
 }

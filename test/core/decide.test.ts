@@ -376,11 +376,32 @@ describe('closure and review', () => {
         ctx(ic, at(120)),
       ),
     ).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
-    const i = must(
+    // Closing from mitigation confirms mitigation's exit criteria too: none is assumed.
+    const refused = decide(
       inPhase('mitigation'),
       { type: 'close', confirmed: criteria('closure'), fields: closureFields },
       ctx(ic, at(120)),
     );
+    expect(refused).toMatchObject({ ok: false, error: { code: 'criteria_unconfirmed' } });
+    expect(!refused.ok && refused.error.message).toMatch(/Normal service restored/);
+    const r = decide(
+      inPhase('mitigation'),
+      {
+        type: 'close',
+        confirmed: [...criteria('mitigation'), ...criteria('closure')],
+        fields: closureFields,
+      },
+      ctx(ic, at(120)),
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    const i = r.incident;
+    const phaseLogs = r.effects
+      .filter((e) => e.type === 'log' && e.kind === 'phase')
+      .map((e) => e.type === 'log' && e.payload);
+    expect(phaseLogs).toEqual([
+      { from: 'mitigation', to: 'closure', move: 'forward', confirmed: criteria('mitigation') },
+      { from: 'closure', to: 'review', move: 'forward', confirmed: criteria('closure') },
+    ]);
     expect(i.phases.map((p) => p.phase)).toEqual([
       'detection',
       'containment',

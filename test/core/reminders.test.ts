@@ -39,7 +39,11 @@ function closedAt(now: Date, over: Partial<Parameters<typeof declared>[0]> = {})
   const c = ctx(ic, now);
   i = must(i, { type: 'advance_phase', confirmed: criteria('detection') }, c);
   i = must(i, { type: 'advance_phase', confirmed: criteria('containment') }, c);
-  i = must(i, { type: 'close', confirmed: criteria('closure'), fields: closureFields }, c);
+  i = must(
+    i,
+    { type: 'close', confirmed: [...criteria('mitigation'), ...criteria('closure')], fields: closureFields },
+    c,
+  );
   return i;
 }
 

@@ -97,7 +97,16 @@ export const STEPS: readonly Step[] = [
   },
   {
     kind: 'close',
-    confirmed: ['impact_ceased', 'monitoring_stable', 'stakeholders_informed'],
+    // closing from mitigation: its exit criteria are confirmed with closure's
+    confirmed: [
+      'runbooks_executed',
+      'service_restored',
+      'telemetry_stable',
+      'evidence_documented',
+      'impact_ceased',
+      'monitoring_stable',
+      'stakeholders_informed',
+    ],
     fields: {
       resolved_at: '2026-01-05 10:00 UTC',
       impact_summary: 'Stale prices for two hours',
@@ -184,7 +193,7 @@ export function assertScenarioOutcome(
     expect(kinds, `log has a ${k} entry`).toContain(k);
   }
   expect(kinds.filter((k) => k === 'communication')).toHaveLength(3);
-  expect(kinds.filter((k) => k === 'phase')).toHaveLength(3); // two advances + close
+  expect(kinds.filter((k) => k === 'phase')).toHaveLength(4); // two advances, mitigation -> closure and closure -> review by the close
   const note = log.find((e) => e.kind === 'note');
   expect(note?.at).toBe(LOGGED_AT);
   expect(JSON.parse(note?.payload ?? '{}').text).toBe('Restarted broker-3, lag is dropping');

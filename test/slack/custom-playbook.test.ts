@@ -81,7 +81,7 @@ describe('a custom playbook through Slack', () => {
       'evidence_documented',
     ]);
     expect(bot.store.get(key)!.phase).toBe('stabilisation');
-    await d.close(['impact_ceased', 'monitoring_stable', 'stakeholders_informed'], {
+    await d.close(['session_clean', 'impact_ceased', 'monitoring_stable', 'stakeholders_informed'], {
       resolved_at: '2026-11-26 16:00 UTC',
       impact_summary: 'No orders went out unchecked',
       followups: 'none',

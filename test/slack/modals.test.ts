@@ -67,6 +67,22 @@ describe('modals stay inside Block Kit limits with long inputs', () => {
     }
   });
 
+  it("the close modal lists mitigation's exit criteria too when closing straight from mitigation", () => {
+    const values = (phase: string) => {
+      const ctx = { incident: incident({ phase }), now, names: () => 'ivy', channelId: 'C1', userId: 'U1' };
+      const v = closeModal(pb, ctx) as unknown as {
+        blocks: { block_id?: string; element?: { options?: { value: string }[] } }[];
+      };
+      return v.blocks
+        .filter((b) => b.block_id?.startsWith('criteria'))
+        .flatMap((b) => (b.element?.options ?? []).map((o) => o.value));
+    };
+    const closure = pb.phases.find((p) => p.id === 'closure')!.exitCriteria.map((k) => k.id);
+    const mitigation = pb.phases.find((p) => p.id === 'mitigation')!.exitCriteria.map((k) => k.id);
+    expect(values('closure')).toEqual(closure);
+    expect(values('mitigation')).toEqual([...mitigation, ...closure]);
+  });
+
   it('prefills from what the bot knows', () => {
     const p = prefill(pb, 'status_update', { incident: incident(), now, names: () => 'ivy' });
     expect(p.status).toBe('mitigated');

@@ -102,9 +102,10 @@ function closeForReview(incident: Incident): Incident {
     handle({ type: 'advance_phase', to: phase.next[0], confirmed: phase.exitCriteria.map((c) => c.id) });
   }
   const closure = pb.phases.find((p) => p.id === pb.closurePhase)!;
+  const from = pb.phases.find((p) => p.id === bot.store.get(incident.key)!.phase)!;
   handle({
     type: 'close',
-    confirmed: closure.exitCriteria.map((c) => c.id),
+    confirmed: [...from.exitCriteria, ...closure.exitCriteria].map((c) => c.id),
     fields: {
       resolved_at: '2024-05-01 14:30 UTC',
       impact_summary: 'EU clients saw no prices for 40 minutes',

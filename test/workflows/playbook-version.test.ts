@@ -65,7 +65,11 @@ describe('playbook versions', () => {
     step(1, { type: 'advance_phase', confirmed: criteria('detection') });
     step(2, { type: 'advance_phase', confirmed: criteria('containment') });
     // Under v1, mitigation goes straight to closure; v2's stabilisation phase does not exist for this incident.
-    const closed = step(3, { type: 'close', confirmed: criteria('closure'), fields: closureFields });
+    const closed = step(3, {
+      type: 'close',
+      confirmed: [...criteria('mitigation'), ...criteria('closure')],
+      fields: closureFields,
+    });
     expect(closed.phases.map((p) => p.phase)).toEqual([
       'detection',
       'containment',

@@ -84,5 +84,9 @@ export function closeIncident(s: Scenario): Incident {
   const crit = (id: string) => pb.phases.find((p) => p.id === id)!.exitCriteria.map((c) => c.id);
   s.run({ type: 'advance_phase', confirmed: crit('detection') });
   s.run({ type: 'advance_phase', confirmed: crit('containment') });
-  return s.run({ type: 'close', confirmed: crit('closure'), fields: closureFields }, IC, at(90));
+  return s.run(
+    { type: 'close', confirmed: [...crit('mitigation'), ...crit('closure')], fields: closureFields },
+    IC,
+    at(90),
+  );
 }

@@ -143,7 +143,7 @@ export function communicationModal(
 export function closeModal(pb: Playbook, ctx: PrefillContext & { channelId: string; userId: string }): Block {
   const def = findTemplate(pb, 'closure_notice');
   const due = businessDaysAfter(ctx.now, pb.clocks.reviewBusinessDays);
-  const criteria = closureCriteria(pb).map((c) => option(c.text, c.id));
+  const criteria = closureCriteria(pb, ctx.incident.phase).map((c) => option(c.text, c.id));
   const t = TITLES.closure_notice;
   return modal({
     callbackId: t.callbackId,
