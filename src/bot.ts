@@ -154,11 +154,19 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
       await inflight.settle(Math.min(left(), 5000));
       for (const a of adapters) await a.stop().catch(() => undefined);
       dispatcher.stop();
-      let drained = await dispatcher.drain(left());
+      // A database error while draining must not keep the database open: what is left stays queued.
+      const drain = () =>
+        dispatcher.drain(left()).catch((e: unknown) => {
+          logger.error({ err: e }, 'outbox drain failed during shutdown; undelivered rows stay queued');
+          return false;
+        });
+      let drained = await drain();
       // A handler that was still running may have queued more: one more quiet period, one more drain.
       if (!(await inflight.settle(Math.min(left(), 1000))) || outbox.pending().length > 0)
-        drained = await dispatcher.drain(left());
-      await Promise.race([serverClosed, new Promise((r) => setTimeout(r, 1000))]);
+        drained = await drain();
+      let grace: NodeJS.Timeout | undefined;
+      await Promise.race([serverClosed, new Promise((r) => (grace = setTimeout(r, 1000)))]);
+      clearTimeout(grace);
       server.closeAllConnections?.();
       await dispatcher.idle();
       if (activeMetrics() === metrics) setActiveMetrics(null);

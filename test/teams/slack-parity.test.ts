@@ -451,6 +451,11 @@ describe('Slack features on Teams', () => {
     await bot.settle();
     const close = findAction(summaryCard().card, (a) => a.data?.dialog === 'close');
     const closed = await dialog(close, BOB, {
+      // closing from mitigation confirms its exit criteria too (the form lists them first)
+      crit_runbooks_executed: 'true',
+      crit_service_restored: 'true',
+      crit_telemetry_stable: 'true',
+      crit_evidence_documented: 'true',
       crit_impact_ceased: 'true',
       crit_monitoring_stable: 'true',
       crit_stakeholders_informed: 'true',
@@ -459,6 +464,15 @@ describe('Slack features on Teams', () => {
       followups: 'fu-1',
       review: '2026-11-30, Alice',
     });
+    expect(inputIds(closed.form).filter((id) => id.startsWith('crit_'))).toEqual([
+      'crit_runbooks_executed',
+      'crit_service_restored',
+      'crit_telemetry_stable',
+      'crit_evidence_documented',
+      'crit_impact_ceased',
+      'crit_monitoring_stable',
+      'crit_stakeholders_informed',
+    ]);
     expect(closed.res.task.type).toBe('message');
     expect(incident().phase).toBe('review');
     await bot.settle();

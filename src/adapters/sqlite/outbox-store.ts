@@ -147,4 +147,9 @@ export class OutboxStore {
   forgetSightingsBefore(before: Date): number {
     return this.stmt('DELETE FROM processed_events WHERE at < ?').run(before.toISOString()).changes;
   }
+
+  /** Forgets one inbound id (its handling failed before it committed), so a redelivery is processed. */
+  forgetSighting(id: string): void {
+    this.stmt('DELETE FROM processed_events WHERE id = ?').run(id);
+  }
 }

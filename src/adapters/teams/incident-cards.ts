@@ -309,8 +309,20 @@ export function naReasonId(item: string): string {
 export type FormMode = 'inline' | 'dialog';
 export type FormValues = Record<string, unknown>;
 
-function submitAction(mode: FormMode, form: FormName, label: string, incidentKey?: string): El {
-  const data = { form, ...(incidentKey ? { incidentKey } : {}) };
+/**
+ * A form's submit button. `nonce` (values.nonce, set by the handlers when they render the form) is a random
+ * id of this rendering: two submits of the same form (a double click, a retried dialog submit) carry it and
+ * are one command.
+ */
+function submitAction(
+  mode: FormMode,
+  form: FormName,
+  label: string,
+  values: FormValues,
+  incidentKey?: string,
+): El {
+  const nonce = str(values.nonce);
+  const data = { form, ...(incidentKey ? { incidentKey } : {}), ...(nonce ? { nonce } : {}) };
   return mode === 'inline'
     ? execute(VERB.formSubmit, label, data, 'positive')
     : { type: 'Action.Submit', title: label, style: 'positive', data: { ...data, action: VERB.formSubmit } };
@@ -453,7 +465,7 @@ export function declareFormCard(
       { isSubtle: true, size: 'Small', spacing: 'None' },
     ),
   );
-  return card(body, [submitAction(mode, 'declare', 'Declare')]);
+  return card(body, [submitAction(mode, 'declare', 'Declare', values)]);
 }
 
 function templateInputs(
@@ -538,11 +550,12 @@ export function communicationFormCard(
   if (errors._) body.push(errorBlock(errors._));
   if (form === 'close') {
     body.push(text('**Closure criteria** (confirm each)'));
-    criteriaToggles(closureCriteria(pb), values, errors, body);
+    // closing straight out of the phase before closure confirms that phase's exit criteria too
+    criteriaToggles(closureCriteria(pb, i.phase), values, errors, body);
     body.push(text(`**${cardText(def.name, 100)}**`, { spacing: 'Medium' }));
   }
   templateInputs(def, values, errors, body);
-  return card(body, [submitAction(mode, form, form === 'close' ? 'Close incident' : 'Send', i.key)]);
+  return card(body, [submitAction(mode, form, form === 'close' ? 'Close incident' : 'Send', values, i.key)]);
 }
 
 export interface PhaseMove {
@@ -629,7 +642,7 @@ export function phaseFormCard(
     },
     errors,
   );
-  return card(body, [submitAction(mode, 'phase', 'Move', i.key)]);
+  return card(body, [submitAction(mode, 'phase', 'Move', values, i.key)]);
 }
 
 /** Re-classify: trigger class, severe impact, and why (incident commander). */
@@ -687,7 +700,7 @@ export function reclassifyFormCard(
     },
     errors,
   );
-  return card(body, [submitAction(mode, 'reclassify', 'Re-classify', i.key)]);
+  return card(body, [submitAction(mode, 'reclassify', 'Re-classify', values, i.key)]);
 }
 
 /** `YYYY-MM-DD` of `d` plus `days`, in UTC. */
@@ -753,7 +766,7 @@ export function followupFormCard(
     },
     errors,
   );
-  return card(body, [submitAction(mode, 'followup', 'Add', i.key)]);
+  return card(body, [submitAction(mode, 'followup', 'Add', values, i.key)]);
 }
 
 /** Post-incident review: summary, five whys, contributing factors per control objective, lessons. */
@@ -798,7 +811,7 @@ export function reviewFormCard(
   for (const obj of OBJECTIVES)
     textInput(`factor_${obj}`, `${OBJECTIVE_NAMES[obj]} factors`, 1000, { isMultiline: true });
   textInput('lessons', 'Lessons learned', 3000, { isMultiline: true });
-  return card(body, [submitAction(mode, 'review', 'Record review', i.key)]);
+  return card(body, [submitAction(mode, 'review', 'Record review', values, i.key)]);
 }
 
 /** The follow-ups, open first, each open one with "Mark done". */

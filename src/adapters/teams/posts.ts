@@ -174,6 +174,9 @@ export function renderPost(
         actions.push(openDialog('update', 'Post status update', i.key));
       if (v.actions.includes('initial_alert')) actions.push(openDialog('alert', 'Send initial alert', i.key));
       if (v.actions.includes('review')) actions.push(openDialog('review', 'Record review', i.key));
+      // `due`: the instant this reminder fell due, so a click on an old reminder's button is recognised
+      // (the handler answers "already snoozed" instead of snoozing again)
+      const due = s(data.dueAt);
       if (v.actions.includes('snooze'))
         for (const minutes of SNOOZE_MINUTES)
           actions.push(
@@ -181,6 +184,7 @@ export function renderPost(
               incidentKey: i.key,
               snoozeKind: v.snoozeKind,
               minutes,
+              ...(due ? { due } : {}),
             }),
           );
       return make(

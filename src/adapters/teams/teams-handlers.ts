@@ -5,7 +5,7 @@
  * dispatcher, and answers the person: a reply in the conversation (Teams has no ephemeral messages), the
  * refreshed card as the invoke response, or the dialog's next step.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { App } from '@microsoft/teams.apps';
 import { z } from 'zod';
 import { helpText, notInIncidentChannel, unknownVerb, usage } from '../../commands/help-text.js';
@@ -191,22 +191,76 @@ const reviewSchema = z.object({
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
+/** A form rendering's nonce as submitted (a random id the bot put in the submit data), if well-formed. */
+const NONCE = /^[A-Za-z0-9_-]{16,64}$/;
+export function formNonce(data: Json): string | undefined {
+  const n = data?.nonce;
+  return typeof n === 'string' && NONCE.test(n) ? n : undefined;
+}
+
+/** Form values with the rendering's nonce: the one submitted (a form re-shown with errors), else a new one. */
+function withNonce(values: FormValues): FormValues {
+  return { ...values, nonce: formNonce(values) ?? randomUUID() };
+}
+
+/** Form values without the nonce: re-shown after a refusal, the form is a new request (a new nonce). */
+function withoutNonce(values: FormValues): FormValues {
+  const { nonce: _, ...rest } = values;
+  return rest;
+}
+
+/**
+ * The idempotency key of a form submit. A declare form is one declaration per rendering (its nonce),
+ * whoever submits it and however often; a dialog is one command per rendering and person (each
+ * task/submit is a new activity, so the activity id cannot be the key). Forms rendered before the nonce
+ * existed keep the key they had.
+ */
+export function formSubmitKey(
+  form: FormName,
+  mode: FormMode,
+  data: Json,
+  actor: Actor,
+  fallback: string,
+): string {
+  const nonce = formNonce(data);
+  if (!nonce) return fallback;
+  if (form === 'declare') return `teams:declare:${nonce}`;
+  return mode === 'dialog' ? `teams:form:${form}:${nonce}:${actor.id}` : fallback;
+}
+
+/** An ISO instant from a date-time that may be missing or malformed, else null (never throws). */
+export function isoOrNull(v: unknown): string | null {
+  if (typeof v !== 'string' && typeof v !== 'number' && !(v instanceof Date)) return null;
+  const t = typeof v === 'string' ? Date.parse(v) : typeof v === 'number' ? v : v.getTime();
+  if (!Number.isFinite(t)) return null;
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
 export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
   const now = () => d.service.now();
   const nameOf = (id: string | null | undefined) => (id ? d.refs.nameOf(id) : undefined);
   const human = (t: string) => humaniseNotice(t, (id) => nameOf(id)).replace(/`\/incident /g, '`incident ');
 
-  function run(req: {
-    key: string;
-    incidentKey: string | null;
-    command: Command;
-    actor: Actor;
-  }): CommandOutcome | { ok: false; error: DomainError; replay: false; incident: null } {
+  /**
+   * Runs a command. A failure (an exception: nothing was stored) is answered as "something went wrong"
+   * and noted in `scope`, so the caller can let a redelivery of the same request be handled.
+   */
+  function run(
+    req: {
+      key: string;
+      incidentKey: string | null;
+      command: Command;
+      actor: Actor;
+    },
+    scope?: { failed: boolean },
+  ): CommandOutcome | { ok: false; error: DomainError; replay: false; incident: null } {
     try {
       const o = d.service.handle(req);
       if (o.ok && !o.replay) d.dispatcher.kick();
       return o;
     } catch (e) {
+      if (scope) scope.failed = true;
       d.logger?.error(
         { err: e instanceof Error ? e.message : String(e), key: req.key, command: req.command.type },
         'teams command failed',
@@ -258,6 +312,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     errors: FieldErrors = {},
   ) {
     const pb = d.service.playbookFor(incident);
+    values = withNonce(values);
     if (form === 'declare' || !incident)
       return declareFormCard(pb, mode, values, errors, peopleFor(null, values.commander));
     switch (form) {
@@ -339,11 +394,13 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
 
   function submitForm(
     form: FormName,
+    mode: FormMode,
     data: Json,
     actor: Actor,
     conversationId: string,
-    key: string,
+    requestKey: string,
   ): FormResult {
+    const key = formSubmitKey(form, mode, data, actor, requestKey);
     const values: FormValues = { ...data };
     delete values.action;
     delete values.msteams;
@@ -366,8 +423,20 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       if (!parsed.success || Object.keys(errors).length) return { ok: false, values, errors, incident: null };
       d.refs.setDeclaredIn(key, conversationId);
       const o = run({ key, incidentKey: null, actor, command: { type: 'declare', key: '', ...parsed.data } });
-      if (!o.ok) return { ok: false, values, errors: { _: human(o.error.message) }, incident: null };
+      if (!o.ok)
+        return {
+          ok: false,
+          values: withoutNonce(values),
+          errors: { _: human(o.error.message) },
+          incident: null,
+        };
       d.refs.setDeclaredIn(o.incident.key, conversationId);
+      if (o.replay)
+        // the same rendered form submitted again (double click, retried dialog submit): one incident
+        return {
+          ok: true,
+          text: `${o.incident.drill ? 'DRILL: ' : ''}${o.incident.key} was already declared from this form: ${o.incident.title}.`,
+        };
       return {
         ok: true,
         text: `${o.incident.drill ? 'DRILL: ' : ''}${o.incident.key} declared: ${o.incident.title}. ${noticeText(o, actor)}`,
@@ -458,7 +527,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       const field = form === 'followup' && /due/i.test(o.error.message) ? 'due' : '_';
       return {
         ok: false,
-        values,
+        values: withoutNonce(values),
         errors: { [field]: human(o.error.message) },
         incident: o.incident ?? incident,
       };
@@ -520,6 +589,17 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
 
   // ------------------------------------------------------------------ @bot incident <verb>
 
+  function forgetSighting(id: string): void {
+    try {
+      d.outbox.forgetSighting(id);
+    } catch (e) {
+      d.logger?.warn(
+        { err: e instanceof Error ? e.message : String(e), id },
+        'teams: could not forget an inbound id; its redelivery will be dropped',
+      );
+    }
+  }
+
   app.on('message', async (ctx) => {
     const a = ctx.activity as Json;
     if (a.value && !a.text) {
@@ -529,149 +609,166 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         await ctx.send(cardMessage(card.value as never));
       return;
     }
-    if (a.id && !d.outbox.firstSighting(`teams:msg:${a.id}`, now())) return; // a redelivered message
-    const actor = actorOf(a);
-    const conversationId: string = a.conversation.id;
-    const { text, mentions } = commandTextWithMentions(a);
-    const rest = text.replace(/^incident\b\s*/i, '');
-    const intent = parseIncidentCommand(rest);
-    const send = async (activity: Parameters<typeof ctx.send>[0]) => {
-      try {
-        await ctx.send(activity);
-      } catch (e) {
-        // the command itself is stored; only the answer was lost (the outbox carries everything else)
-        d.logger?.warn(
-          { err: e instanceof Error ? e.message : String(e) },
-          'teams: could not answer in the conversation',
-        );
-      }
-    };
-    const reply = (t: string) => send({ type: 'message', text: activityText(t, 4000) });
-    const key = `teams:${a.id}`;
-    const pb = d.service.playbookFor(null);
+    // Inbound de-duplication: a redelivered message is dropped. The sighting is recorded before the
+    // command commits, so it is forgotten again when handling fails (an exception, or a command that
+    // could not be stored): the redelivery is then handled (commands are idempotent by key anyway).
+    const sighting = a.id ? `teams:msg:${a.id}` : null;
+    if (sighting && !d.outbox.firstSighting(sighting, now())) return; // a redelivered message
+    const scope = { failed: false };
+    try {
+      const actor = actorOf(a);
+      const conversationId: string = a.conversation.id;
+      const { text, mentions } = commandTextWithMentions(a);
+      const rest = text.replace(/^incident\b\s*/i, '');
+      const intent = parseIncidentCommand(rest);
+      const send = async (activity: Parameters<typeof ctx.send>[0]) => {
+        try {
+          await ctx.send(activity);
+        } catch (e) {
+          // the command itself is stored; only the answer was lost (the outbox carries everything else)
+          d.logger?.warn(
+            { err: e instanceof Error ? e.message : String(e) },
+            'teams: could not answer in the conversation',
+          );
+        }
+      };
+      const reply = (t: string) => send({ type: 'message', text: activityText(t, 4000) });
+      const key = `teams:${a.id}`;
+      const pb = d.service.playbookFor(null);
 
-    if (intent.verb === 'help') {
-      await send(cardMessage(helpCard(), 'Incident bot commands'));
-      return;
-    }
-    if (intent.verb === 'unknown') {
-      await reply(teamsText(unknownVerb(intent.word, COMMAND_PREFIX)));
-      return;
-    }
-    if (intent.verb === 'usage') {
-      await reply(`${intent.problem} Usage: ${teamsText(usage(intent.of, COMMAND_PREFIX))}`);
-      return;
-    }
-    if (intent.verb === 'list') {
-      const open = d.store.listOpen();
-      const lines = open.map((i) => {
-        const ipb = d.service.playbookFor(i);
-        const ic = i.roles[ipb.commanderRole]?.[0];
-        return `${i.drill ? 'DRILL ' : ''}**${i.key}** ${cardText(i.title, 150)}: ${findPhase(ipb, i.phase)?.name ?? i.phase}, IC ${cardText(nameOf(ic) ?? 'unknown', 80)}, declared ${utcStamp(i.declaredAt)}`;
-      });
-      await send(
-        cardMessage(
-          textCard('Open incidents', lines.length ? lines : ['No open incidents.']),
-          `${open.length} open incidents`,
-        ),
-      );
-      return;
-    }
-    if (intent.verb === 'declare') {
-      // "incident declare <title> @person": the mentioned person is proposed as incident commander
-      let title = intent.title;
-      const values: FormValues = {};
-      const mentioned = /<@(UMENTION\d+)>/.exec(title);
-      if (mentioned) {
-        const m = mentions.get(mentioned[1]!);
-        if (m) values.commander = await resolveUser(m, conversationId, ctx);
-        title = title
-          .replace(/<@UMENTION\d+>/g, ' ')
-          .replace(/\s+/g, ' ')
-          .trim();
-      }
-      if (title) values.title = title;
-      await send(
-        cardMessage(
-          declareFormCard(pb, 'inline', values, {}, peopleFor(null, values.commander)),
-          'Declare an incident',
-        ),
-      );
-      return;
-    }
-    const incident = incidentFor(conversationId);
-    if (!incident) {
-      await reply(
-        teamsText(
-          notInIncidentChannel(intent.verb === 'reclassify' ? 'reclassify' : intent.verb, COMMAND_PREFIX),
-        ),
-      );
-      return;
-    }
-    const ipb = d.service.playbookFor(incident);
-    switch (intent.verb) {
-      case 'status':
-        await send(cardMessage(summaryCard(incident, ipb, nameOf), `${incident.key} status`));
+      if (intent.verb === 'help') {
+        await send(cardMessage(helpCard(), 'Incident bot commands'));
         return;
-      case 'alert':
-      case 'update':
-      case 'phase':
-      case 'close':
-      case 'reclassify':
-      case 'followup':
-      case 'review': {
-        const form: FormName = intent.verb === 'alert' && incident.initialAlertAt ? 'update' : intent.verb;
-        const refusal = formRefusal(form, incident, actor);
-        if (refusal) {
-          await reply(refusal);
-          return;
-        }
+      }
+      if (intent.verb === 'unknown') {
+        await reply(teamsText(unknownVerb(intent.word, COMMAND_PREFIX)));
+        return;
+      }
+      if (intent.verb === 'usage') {
+        await reply(`${intent.problem} Usage: ${teamsText(usage(intent.of, COMMAND_PREFIX))}`);
+        return;
+      }
+      if (intent.verb === 'list') {
+        const open = d.store.listOpen();
+        const lines = open.map((i) => {
+          const ipb = d.service.playbookFor(i);
+          const ic = i.roles[ipb.commanderRole]?.[0];
+          return `${i.drill ? 'DRILL ' : ''}**${i.key}** ${cardText(i.title, 150)}: ${findPhase(ipb, i.phase)?.name ?? i.phase}, IC ${cardText(nameOf(ic) ?? 'unknown', 80)}, declared ${utcStamp(i.declaredAt)}`;
+        });
         await send(
-          cardMessage(formCard(form, incident, 'inline', formDefaults(form, incident)), FORM_TITLES[form]),
+          cardMessage(
+            textCard('Open incidents', lines.length ? lines : ['No open incidents.']),
+            `${open.length} open incidents`,
+          ),
         );
         return;
       }
-      case 'followups':
-        await send(cardMessage(followupListCard(incident, nameOf), `${incident.key} follow-ups`));
-        return;
-      case 'evidence': {
-        const o = run({ key, incidentKey: incident.key, actor, command: evidenceCommand(intent.text) });
-        await reply(noticeText(o, actor) || 'Done.');
+      if (intent.verb === 'declare') {
+        // "incident declare <title> @person": the mentioned person is proposed as incident commander
+        let title = intent.title;
+        const values: FormValues = {};
+        const mentioned = /<@(UMENTION\d+)>/.exec(title);
+        if (mentioned) {
+          const m = mentions.get(mentioned[1]!);
+          if (m) values.commander = await resolveUser(m, conversationId, ctx);
+          title = title
+            .replace(/<@UMENTION\d+>/g, ' ')
+            .replace(/\s+/g, ' ')
+            .trim();
+        }
+        if (title) values.title = title;
+        await send(
+          cardMessage(
+            declareFormCard(pb, 'inline', withNonce(values), {}, peopleFor(null, values.commander)),
+            'Declare an incident',
+          ),
+        );
         return;
       }
-      case 'export':
-        await send(exportMessage(incident, actor, key));
+      const incident = incidentFor(conversationId);
+      if (!incident) {
+        await reply(
+          teamsText(
+            notInIncidentChannel(intent.verb === 'reclassify' ? 'reclassify' : intent.verb, COMMAND_PREFIX),
+          ),
+        );
         return;
-      case 'role': {
-        const role = resolveRole(ipb, intent.role);
-        if (!role) {
-          await reply(`There is no role "${intent.role}". Roles: ${ipb.roles.map((r) => r.id).join(', ')}.`);
+      }
+      const ipb = d.service.playbookFor(incident);
+      switch (intent.verb) {
+        case 'status':
+          await send(cardMessage(summaryCard(incident, ipb, nameOf), `${incident.key} status`));
+          return;
+        case 'alert':
+        case 'update':
+        case 'phase':
+        case 'close':
+        case 'reclassify':
+        case 'followup':
+        case 'review': {
+          const form: FormName = intent.verb === 'alert' && incident.initialAlertAt ? 'update' : intent.verb;
+          const refusal = formRefusal(form, incident, actor);
+          if (refusal) {
+            await reply(refusal);
+            return;
+          }
+          await send(
+            cardMessage(formCard(form, incident, 'inline', formDefaults(form, incident)), FORM_TITLES[form]),
+          );
           return;
         }
-        let command: Command = { type: 'claim_role', role };
-        if (intent.user) {
-          const m = mentions.get(intent.user);
-          const user = m ? await resolveUser(m, conversationId, ctx) : intent.user;
-          if (user !== actor.id) command = { type: 'assign_role', role, user };
+        case 'followups':
+          await send(cardMessage(followupListCard(incident, nameOf), `${incident.key} follow-ups`));
+          return;
+        case 'evidence': {
+          const o = run(
+            { key, incidentKey: incident.key, actor, command: evidenceCommand(intent.text) },
+            scope,
+          );
+          await reply(noticeText(o, actor) || 'Done.');
+          return;
         }
-        const o = run({ key, incidentKey: incident.key, actor, command });
-        await reply(noticeText(o, actor) || 'Done.');
-        return;
+        case 'export':
+          await send(exportMessage(incident, actor, key, scope));
+          return;
+        case 'role': {
+          const role = resolveRole(ipb, intent.role);
+          if (!role) {
+            await reply(
+              `There is no role "${intent.role}". Roles: ${ipb.roles.map((r) => r.id).join(', ')}.`,
+            );
+            return;
+          }
+          let command: Command = { type: 'claim_role', role };
+          if (intent.user) {
+            const m = mentions.get(intent.user);
+            const user = m ? await resolveUser(m, conversationId, ctx) : intent.user;
+            if (user !== actor.id) command = { type: 'assign_role', role, user };
+          }
+          const o = run({ key, incidentKey: incident.key, actor, command }, scope);
+          await reply(noticeText(o, actor) || 'Done.');
+          return;
+        }
+        case 'log':
+        case 'decision': {
+          const command: Command =
+            intent.verb === 'decision'
+              ? {
+                  type: 'decision',
+                  text: intent.text,
+                  ...(intent.rationale ? { rationale: intent.rationale } : {}),
+                }
+              : { type: 'log', text: intent.text };
+          const o = run({ key, incidentKey: incident.key, actor, command }, scope);
+          await reply(noticeText(o, actor) || 'Done.');
+          return;
+        }
       }
-      case 'log':
-      case 'decision': {
-        const command: Command =
-          intent.verb === 'decision'
-            ? {
-                type: 'decision',
-                text: intent.text,
-                ...(intent.rationale ? { rationale: intent.rationale } : {}),
-              }
-            : { type: 'log', text: intent.text };
-        const o = run({ key, incidentKey: incident.key, actor, command });
-        await reply(noticeText(o, actor) || 'Done.');
-        return;
-      }
+    } catch (e) {
+      scope.failed = true;
+      throw e; // answered 500: the Bot Connector may deliver the message again
+    } finally {
+      if (scope.failed && sighting) forgetSighting(sighting);
     }
   });
 
@@ -680,7 +777,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
    * summarised in a card. A bot cannot upload a file to a channel through the Bot Connector (that needs
    * Microsoft Graph / OneDrive), so the card says where the full document comes from; the export is logged.
    */
-  function exportMessage(incident: Incident, actor: Actor, key: string) {
+  function exportMessage(incident: Incident, actor: Actor, key: string, scope?: { failed: boolean }) {
     const at = now().toISOString();
     let files: ReturnType<typeof exportFilesFor>;
     try {
@@ -700,7 +797,10 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       };
     }
     if (!files) return { type: 'message' as const, text: 'This incident no longer exists.' };
-    const o = run({ key, incidentKey: incident.key, actor, command: { type: 'export', format: 'md' } });
+    const o = run(
+      { key, incidentKey: incident.key, actor, command: { type: 'export', format: 'md' } },
+      scope,
+    );
     if (!o.ok) return { type: 'message' as const, text: activityText(human(o.error.message), 1000) };
     const i = d.store.get(incident.key) ?? incident;
     const open = i.followups.filter((f) => f.state === 'open').length;
@@ -748,7 +848,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     if (verb === VERB.formSubmit) {
       const form = String(data.form ?? '') as FormName;
       if (!(form in FORM_TITLES)) return cardActionErrorResponse(400, 'BadRequest', 'unknown form');
-      const r = submitForm(form, data, actor, conversationId, key);
+      const r = submitForm(form, 'inline', data, actor, conversationId, key);
       if (r.ok) return cardActionCardResponse(doneCard(cardText(r.text, 1000)));
       return cardActionCardResponse(formCard(form, r.incident, 'inline', r.values, r.errors));
     }
@@ -810,9 +910,28 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         const kind = str(data.snoozeKind) ?? '';
         if (!kind || !Number.isInteger(minutes) || minutes <= 0 || minutes > 24 * 60)
           return cardActionErrorResponse(400, 'BadRequest', 'I could not read that snooze button.');
+        // `due`: when the reminder carrying this button fell due (buttons rendered before it existed have none)
+        const due = isoOrNull(data.due);
+        const already = (until: string | undefined) =>
+          cardActionCardResponse(
+            doneCard(
+              `🔕 ${incident.drill ? 'DRILL: ' : ''}${incident.key}: this reminder was already snoozed${until ? `, until ${utcStamp(until)}` : ''}. Nothing changed; newer reminders have their own buttons.`,
+            ),
+          );
+        // A snooze of this family set since this reminder fell due answers it: an old button (clicked
+        // again, by someone else, or the other duration) does not snooze again.
+        const current = incident.snoozes[kind];
+        if (due && current && Date.parse(current) > Date.parse(due)) return already(current);
         const until = new Date(now().getTime() + minutes * 60_000).toISOString();
-        const o = run({ key, incidentKey: incident.key, actor, command: { type: 'snooze', kind, until } });
+        const o = run({
+          // one snooze per reminder, whoever clicks which of its buttons (concurrent clicks: one command)
+          key: due ? `teams:snooze:${incident.key}:${kind}:${due}` : key,
+          incidentKey: incident.key,
+          actor,
+          command: { type: 'snooze', kind, until },
+        });
         if (!o.ok) return cardActionCardResponse(doneCard(cardText(human(o.error.message), 500)));
+        if (o.replay && due) return already(o.incident.snoozes[kind]);
         const snoozedUntil = o.incident.snoozes[kind] ?? until;
         return cardActionCardResponse(
           doneCard(
@@ -878,7 +997,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const data = (a.value?.data ?? {}) as Json;
     const form = String(data.form ?? '') as FormName;
     if (!(form in FORM_TITLES)) return dialogMessage('Unknown form.');
-    const r = submitForm(form, data, actorOf(a), a.conversation?.id, `teams:${a.id}`);
+    const r = submitForm(form, 'dialog', data, actorOf(a), a.conversation?.id, `teams:${a.id}`);
     if (r.ok) return dialogMessage(r.text);
     return dialogContinue(FORM_TITLES[form], formCard(form, r.incident, 'dialog', r.values, r.errors));
   });
@@ -942,12 +1061,17 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       return messageExtensionMessage(
         "This message is not in an incident's thread, so I can't tell which incident to add it to.",
       );
-    const text = htmlToText(p.body?.content ?? '');
+    const text = htmlToText(typeof p.body?.content === 'string' ? p.body.content : '');
+    // when the message was written; a missing or malformed createdDateTime falls back to the activity's
+    // timestamp (when the action was used), else now: never a throw (RangeError: Invalid time value)
+    const writtenAt = isoOrNull(p.createdDateTime) ?? isoOrNull(a.timestamp) ?? now().toISOString();
     const source: MessageSource = {
       messageId: `${channel}:${p.id}`,
-      ...(p.linkToMessage ? { permalink: p.linkToMessage } : {}),
-      ...(p.from?.user?.displayName ? { author: p.from.user.displayName } : {}),
-      ...(p.createdDateTime ? { writtenAt: new Date(p.createdDateTime).toISOString() } : {}),
+      ...(typeof p.linkToMessage === 'string' && p.linkToMessage ? { permalink: p.linkToMessage } : {}),
+      ...(typeof p.from?.user?.displayName === 'string' && p.from.user.displayName
+        ? { author: p.from.user.displayName }
+        : {}),
+      writtenAt,
     };
     const kind = data.kind === 'decision' ? 'decision' : 'log';
     const note = typeof data.note === 'string' && data.note.trim() ? data.note.trim() : undefined;

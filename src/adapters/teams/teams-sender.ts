@@ -5,7 +5,9 @@
  * - create_room: a new thread in TEAMS_INCIDENTS_CHANNEL whose root is the summary card
  *   (`createChannelThread`), reported back with `room_created`; without an incidents channel (or when
  *   the thread cannot be created) the conversation where the incident was declared becomes the room
- *   (`room_failed` with `fallbackRoomId`).
+ *   (`room_failed` with `fallbackRoomId`). The thread is kept (in memory, then message_refs `room`) the
+ *   moment the connector answers, before anything else: a retry after a later failure (recording it,
+ *   `room_created`) adopts that thread instead of posting a second one.
  * - view (summary / checklist): posted once, its activity id kept in message_refs, then updated in
  *   place (PUT) from the incident's current state.
  * - post: to the room, the stakeholder channel (TEAMS_STAKEHOLDER_CHANNEL, a new post at the channel
@@ -73,7 +75,18 @@ function retryAfterMs(headers: Record<string, unknown> | undefined): number | un
   return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
+/** message_refs name of the incident's thread (channel = its conversation id, ref = its root activity id). */
+export const ROOM_REF = 'room';
+
+interface Thread {
+  conversationId: string;
+  activityId: string;
+}
+
 export class TeamsSender implements Sender {
+  /** Threads posted whose recording has not finished yet (a retry adopts them, even if the database failed). */
+  private readonly posted = new Map<string, Thread>();
+
   constructor(private readonly o: TeamsSenderOptions) {}
 
   readonly nameOf: NameOf = (id) => (id ? this.o.refs.nameOf(id) : undefined);
@@ -114,51 +127,51 @@ export class TeamsSender implements Sender {
     );
   }
 
+  /**
+   * The incident's thread, when an earlier attempt already posted it: kept in memory the moment the
+   * connector answered, and in message_refs (`room`, or the `summary` root of a thread in the incidents
+   * channel, as stored before the `room` ref existed). Adopted instead of posting a second thread.
+   */
+  private existingThread(incidentKey: string, channel: string): Thread | null {
+    const posted = this.posted.get(incidentKey);
+    if (posted) return posted;
+    const room = this.o.outbox.getMessageRef(incidentKey, 'teams', ROOM_REF);
+    if (room?.channel && room.ref) return { conversationId: room.channel, activityId: room.ref };
+    const summary = this.o.outbox.getMessageRef(incidentKey, 'teams', 'summary');
+    if (
+      summary?.channel.includes(';messageid=') &&
+      channelOf(summary.channel) === channelOf(channel) &&
+      summary.ref
+    )
+      return { conversationId: summary.channel, activityId: summary.ref };
+    return null;
+  }
+
   private async createRoom(row: OutboxRow, incident: Incident): Promise<SendResult> {
     if (incident.room && !incident.room.fallback) return { status: 'sent', result: { note: 'room exists' } };
     const channel = this.o.incidentsChannel;
-    if (channel) {
-      const base = this.refFor(channel);
+    if (!channel)
+      return this.fallback(row, incident, 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)');
+    const base = this.refFor(channel);
+    let thread = this.existingThread(incident.key, channel);
+    const adopted = thread !== null;
+    if (!thread) {
+      if (row.inDoubt)
+        // The Bot Connector cannot list a channel's threads: a thread posted by an attempt that died before
+        // the connector's answer was stored cannot be found, so it is posted again (at-least-once).
+        this.o.logger?.warn(
+          { incident: incident.key },
+          'teams: an earlier attempt to create the incident thread did not finish; posting it again',
+        );
+      // Only the post itself is in this try: a failure after the connector accepted it must never post again.
       try {
-        const thread = await createChannelThread(this.o.app, {
+        const t = await createChannelThread(this.o.app, {
           serviceUrl: base.serviceUrl,
           channelId: channelOf(channel),
           ...(base.tenantId ? { tenantId: base.tenantId } : {}),
           activity: this.summary(incident),
         });
-        this.o.refs.remember(
-          {
-            ...base,
-            conversationId: thread.conversationId,
-            channelId: channelOf(channel),
-            conversationType: 'channel',
-          },
-          new Date(),
-        );
-        this.o.outbox.setMessageRef(
-          incident.key,
-          'teams',
-          'summary',
-          thread.conversationId,
-          thread.activityId,
-        );
-        const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(channelOf(channel))}/${encodeURIComponent(thread.activityId)}`;
-        const r = this.o.service.handle({
-          key: `teams:room:${incident.key}`,
-          incidentKey: incident.key,
-          command: {
-            type: 'room_created',
-            platform: 'teams',
-            roomId: thread.conversationId,
-            name: `${incident.key}: ${incident.title}`.slice(0, 200),
-            link,
-          },
-          actor: BOT_ACTOR,
-        });
-        return {
-          status: 'sent',
-          result: { conversationId: thread.conversationId, activityId: thread.activityId, ok: r.ok },
-        };
+        thread = { conversationId: t.conversationId, activityId: t.activityId };
       } catch (e) {
         const c = classifyError(e);
         const status = (e as { response?: { status?: number } })?.response?.status;
@@ -170,8 +183,81 @@ export class TeamsSender implements Sender {
         );
         return this.fallback(row, incident, `the incident thread could not be created (${c.error})`);
       }
+      this.posted.set(incident.key, thread);
     }
-    return this.fallback(row, incident, 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)');
+    try {
+      // Stored before anything else: from here on a retry (or a restart) adopts this thread.
+      if (!adopted || !this.o.outbox.getMessageRef(incident.key, 'teams', ROOM_REF))
+        this.o.outbox.setMessageRef(
+          incident.key,
+          'teams',
+          ROOM_REF,
+          thread.conversationId,
+          thread.activityId,
+        );
+      return this.roomPosted(incident, channel, base, thread, adopted);
+    } catch (e) {
+      // The thread exists; what failed is recording it. Retried: the next attempt adopts the thread.
+      const error = `the incident thread was posted but not recorded yet: ${e instanceof Error ? e.message : String(e)}`;
+      this.o.logger?.warn(
+        { incident: incident.key, error },
+        'teams: incident thread not recorded; will retry',
+      );
+      return { status: 'retry', error: error.slice(0, 400) };
+    }
+  }
+
+  /** Records a posted (or adopted) incident thread: its references, then `room_created`. */
+  private roomPosted(
+    incident: Incident,
+    channel: string,
+    base: StoredRef,
+    thread: Thread,
+    adopted: boolean,
+  ): SendResult {
+    const summary = this.o.outbox.getMessageRef(incident.key, 'teams', 'summary');
+    if (summary?.channel !== thread.conversationId)
+      this.o.outbox.setMessageRef(incident.key, 'teams', 'summary', thread.conversationId, thread.activityId);
+    try {
+      this.o.refs.remember(
+        {
+          ...base,
+          conversationId: thread.conversationId,
+          channelId: channelOf(channel),
+          conversationType: 'channel',
+        },
+        new Date(),
+      );
+    } catch (e) {
+      // refFor() resolves a thread through its channel anyway: not worth a retry
+      this.o.logger?.warn(
+        { incident: incident.key, err: e instanceof Error ? e.message : String(e) },
+        'teams: could not store the incident thread reference',
+      );
+    }
+    const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(channelOf(channel))}/${encodeURIComponent(thread.activityId)}`;
+    const r = this.o.service.handle({
+      key: `teams:room:${incident.key}`,
+      incidentKey: incident.key,
+      command: {
+        type: 'room_created',
+        platform: 'teams',
+        roomId: thread.conversationId,
+        name: `${incident.key}: ${incident.title}`.slice(0, 200),
+        link,
+      },
+      actor: BOT_ACTOR,
+    });
+    this.posted.delete(incident.key);
+    return {
+      status: 'sent',
+      result: {
+        conversationId: thread.conversationId,
+        activityId: thread.activityId,
+        ok: r.ok,
+        ...(adopted ? { adopted: true } : {}),
+      },
+    };
   }
 
   private fallback(row: OutboxRow, incident: Incident, reason: string): SendResult {
