@@ -65,6 +65,31 @@ describe('in-doubt deliveries', () => {
     expect(JSON.parse(stored.result)).toMatchObject({ foundAfterCrash: true });
   });
 
+  it('a DM (role brief) accepted before a crash is found in the DM channel and not sent again', async () => {
+    const key = await declared();
+    bot.service.handle({
+      key: 'doubt-claim',
+      incidentKey: key,
+      command: { type: 'claim_role', role: 'scribe' },
+      actor: { platform: 'slack', id: 'U0SCRIBE' },
+    });
+    const row = bot.outbox.pending().find((r) => r.target.to === 'user')!;
+    expect(row.body).toMatchObject({ kind: 'post', template: 'role_brief' });
+    bot.outbox.markInFlight(row.id, new Date());
+    const sender = new SlackSender({
+      client: bot.slack.app.client,
+      outbox: bot.outbox,
+      service: bot.service,
+    });
+    expect(
+      (await sender.send(bot.outbox.pending().find((r) => r.id === row.id)!, bot.store.get(key)!)).status,
+    ).toBe('sent');
+    expect(postsWithKey('D0SCRIBE', row.key)).toHaveLength(1);
+    expect(await bot.dispatcher.drain(5000)).toBe(true);
+    expect(postsWithKey('D0SCRIBE', row.key)).toHaveLength(1);
+    expect(bot.fake.callsTo('conversations.open').map((c) => c.args.users)).toContain('U0SCRIBE');
+  });
+
   it('an in-doubt post that Slack never got is posted once', async () => {
     const key = await declared();
     bot.service.handle({

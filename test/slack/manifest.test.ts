@@ -140,6 +140,8 @@ describe('slack/manifest.json', () => {
         'files:write',
         'channels:history',
         'groups:history',
+        'im:history',
+        'im:write',
       ]),
     );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);

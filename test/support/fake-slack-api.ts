@@ -683,6 +683,11 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
       members: [...knownChannel(args.channel).members],
       response_metadata: { next_cursor: '' },
     }),
+    'conversations.open': (args) => {
+      const users = str(args.users) ?? '';
+      if (!/^[UW][A-Z0-9]+$/.test(users)) fail('user_not_found');
+      return { channel: { id: `D${users.slice(1)}` } };
+    },
     'conversations.history': (args) => {
       const channel = resolveChannel(args.channel);
       const list = (messages.get(channel) ?? []).filter(

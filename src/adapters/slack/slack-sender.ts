@@ -384,6 +384,12 @@ export class SlackSender implements Sender {
     return hit?.ts ?? null;
   }
 
+  /** The DM channel id with a user (conversations.open; needs im:write). */
+  private async dmChannel(user: string): Promise<string | null> {
+    const r = await this.o.client.conversations.open({ users: user });
+    return r.channel?.id ?? null;
+  }
+
   /** chat.postMessage; on `not_in_channel` joins once and tries again. */
   private async postTo(
     channel: string,
@@ -394,10 +400,12 @@ export class SlackSender implements Sender {
   > {
     // Each post carries its outbox key as message metadata. A row "in doubt" (the process died while
     // sending it) is first looked up in the channel, so a post Slack already accepted is not sent twice.
-    if (row?.inDoubt && !channel.startsWith('U') && !channel.startsWith('W')) {
+    // A DM (channel = a user id) is looked up in the DM channel, which conversations.open names.
+    if (row?.inDoubt) {
       try {
-        const ts = await this.findPosted(channel, row);
-        if (ts) return { channel, ts, found: true };
+        const where = /^[UW]/.test(channel) ? await this.dmChannel(channel) : channel;
+        const ts = where ? await this.findPosted(where, row) : null;
+        if (ts && where) return { channel: where, ts, found: true };
       } catch (e) {
         const verdict = classifySlackError(e);
         if (verdict.status === 'retry') return verdict;
