@@ -8,25 +8,14 @@ import type { Incident } from '../../src/core/incident.js';
 import type { SlackBot } from '../support/boot-slack-bot.js';
 import type { FakeSlack } from '../support/fake-slack-api.js';
 import { stateValue } from '../support/slack-request.js';
+import { waitFor } from '../support/wait-for.js';
+
+export { waitFor };
 
 export const IC = 'U0IC';
 export const BOB = 'U0BOB';
 export const CAROL = 'U0CAROL';
 export const DAVE = 'U0DAVE';
-
-export async function waitFor<T>(
-  fn: () => T | null | undefined | false,
-  what: string,
-  timeoutMs = 3000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 15));
-  }
-}
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

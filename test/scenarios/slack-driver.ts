@@ -5,22 +5,13 @@
 import { ACTION, SHORTCUT, VIEW } from '../../src/adapters/slack/ids.js';
 import type { SlackBot } from '../support/boot-slack-bot.js';
 import { stateValue } from '../support/slack-request.js';
+import { waitFor } from '../support/wait-for.js';
 import type { DeclareInput, Driver, LoggedMessage, ScenarioUser } from './steps.js';
 
 const USERS: Record<ScenarioUser, string> = { ic: 'U0IC', comms: 'U0COMMS' };
 
 export function slackActorIds(): Record<ScenarioUser, string> {
   return { ...USERS };
-}
-
-async function waitFor<T>(fn: () => T | null | undefined | false, what: string, ms = 5000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 export class SlackDriver implements Driver {

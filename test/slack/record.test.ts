@@ -7,6 +7,7 @@ import { renderNudge } from '../../src/templates/slack/post-messages.js';
 import { checkAllRecorded, checkView } from '../support/blockkit-limits.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import { stateValue } from '../support/slack-request.js';
+import { waitFor } from '../support/wait-for.js';
 
 const IC = 'U0IC';
 const BOB = 'U0BOB';
@@ -21,20 +22,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await bot.close();
 });
-
-async function waitFor<T>(
-  fn: () => T | null | undefined | false,
-  what: string,
-  timeoutMs = 3000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function declare(o: { title?: string; drill?: boolean } = {}): Promise<Incident> {
   const before = new Set(bot.store.listOpen().map((i) => i.key));

@@ -10,6 +10,7 @@ import { type FakeSlack, startFakeSlackApi } from '../support/fake-slack-api.js'
 import { type FakeSocketMode, startFakeSocketMode } from '../support/fake-socket-mode.js';
 import { SlackClientSim, stateValue, UNSET_RESPONSE_URL } from '../support/slack-request.js';
 import { type TempDb, tempDb } from '../support/temp-db.js';
+import { waitFor } from '../support/wait-for.js';
 
 const IC = 'U0IC';
 
@@ -61,20 +62,6 @@ afterEach(async () => {
     2000,
   );
 });
-
-async function waitFor<T>(
-  fn: () => T | null | undefined | false,
-  what: string,
-  timeoutMs = 3000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('Slack over Socket Mode', () => {
   it('connects with the app token: apps.connections.open, then the WebSocket, hello', async () => {
