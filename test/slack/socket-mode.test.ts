@@ -134,7 +134,25 @@ describe('Slack over Socket Mode', () => {
     const first = await sm.waitForConnection();
     sm.disconnect('refresh_requested');
     await waitFor(() => first.closed, 'the first connection to close');
-    // The client reconnects only after clientPingTimeout (5 s) × failures: too slow for this suite.
     expect(first.closeCode).toBe(1000);
   });
+
+  it('reconnects after Slack sends `disconnect` and keeps answering commands', async () => {
+    const first = await sm.waitForConnection();
+    sm.disconnect('refresh_requested');
+    await waitFor(() => first.closed, 'the first connection to close');
+    // @slack/socket-mode waits clientPingTimeout (5 s) before it reconnects: slash commands in that gap fail.
+    const second = await waitFor(
+      () => sm.openConnections().find((c) => c !== first),
+      'a second connection',
+      15_000,
+    );
+    expect(fake.callsTo('apps.connections.open')).toHaveLength(2);
+    const ack = await sm.request(
+      'slash_commands',
+      sim.slashForm('help', { userId: IC, channelId: 'C0GENERAL', responseUrl: UNSET_RESPONSE_URL }),
+      { connection: second },
+    );
+    expect(ack.payload.text).toContain('declare');
+  }, 20_000);
 });
