@@ -162,8 +162,14 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
         });
       let drained = await drain();
       // A handler that was still running may have queued more: one more quiet period, one more drain.
-      if (!(await inflight.settle(Math.min(left(), 1000))) || outbox.pending().length > 0)
-        drained = await drain();
+      const owed = () => {
+        try {
+          return outbox.pending().length > 0;
+        } catch {
+          return true; // unknown: try the drain (it logs its own failure)
+        }
+      };
+      if (!(await inflight.settle(Math.min(left(), 1000))) || owed()) drained = await drain();
       let grace: NodeJS.Timeout | undefined;
       await Promise.race([serverClosed, new Promise((r) => (grace = setTimeout(r, 1000)))]);
       clearTimeout(grace);

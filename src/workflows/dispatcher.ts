@@ -52,6 +52,8 @@ export class Dispatcher {
   private readonly lastSent = new Map<string, number>();
   private stopped = false;
   private draining = 0;
+  /** Sends the platform accepted whose recording failed: recorded on the next pass, never sent again. */
+  private readonly unrecorded = new Map<number, SendResult>();
 
   /** Runs `fn` in one transaction when outbox and incidents share a database (one commit, not two). */
   private readonly together: (fn: () => void) => void;
@@ -179,13 +181,32 @@ export class Dispatcher {
     }
     const started = Date.now();
     let result: SendResult;
-    this.o.outbox.markInFlight(row.id, this.now());
-    try {
-      result = await sender.send(row, incident);
-    } catch (e) {
-      result = { status: 'retry', error: e instanceof Error ? e.message : String(e) };
+    const earlier = this.unrecorded.get(row.id);
+    if (earlier) {
+      this.unrecorded.delete(row.id);
+      result = earlier;
+    } else {
+      this.o.outbox.markInFlight(row.id, this.now());
+      try {
+        result = await sender.send(row, incident);
+      } catch (e) {
+        result = { status: 'retry', error: e instanceof Error ? e.message : String(e) };
+      }
+      this.o.onResult?.(row, result, Date.now() - started);
     }
-    this.o.onResult?.(row, result, Date.now() - started);
+    try {
+      return this.record(row, result);
+    } catch (e) {
+      // A send the platform accepted but whose recording failed is kept (in memory) and only recorded on a
+      // later pass, never sent again (Teams has no lookup for an in-doubt post). After a restart the row is
+      // in doubt and the sender's lookup, where there is one, decides.
+      if (result.status === 'sent') this.unrecorded.set(row.id, result);
+      throw e;
+    }
+  }
+
+  /** Records the outcome of one delivery: sent, given up, or to be retried. */
+  private record(row: OutboxRow, result: SendResult): boolean {
     const now = this.now();
     if (result.status === 'sent') {
       this.lastSent.set(row.lane, now.getTime());
@@ -219,22 +240,20 @@ export class Dispatcher {
     }
     const max = this.o.maxAttempts ?? 12;
     if (result.status === 'failed' || row.attempts + 1 >= max) {
-      this.o.outbox.markFailed(row.id, now, result.error);
+      const error = result.error;
+      // The row given up and its "could not be delivered" log entry: one commit.
+      this.together(() => {
+        this.o.outbox.markFailed(row.id, now, error);
+        this.o.incidents.appendSystemLog(
+          row.incidentKey,
+          [{ type: 'log', kind: 'message_sent', payload: { outboxKey: row.key, failed: true, error } }],
+          now,
+          row.key,
+        );
+      });
       this.o.logger?.error(
-        { outboxKey: row.key, error: result.error, attempts: row.attempts + 1 },
+        { outboxKey: row.key, error, attempts: row.attempts + 1 },
         'outbox delivery failed',
-      );
-      this.o.incidents.appendSystemLog(
-        row.incidentKey,
-        [
-          {
-            type: 'log',
-            kind: 'message_sent',
-            payload: { outboxKey: row.key, failed: true, error: result.error },
-          },
-        ],
-        now,
-        row.key,
       );
       return true;
     }

@@ -111,7 +111,7 @@ describe('Dispatcher', () => {
     s.close();
   });
 
-  it('survives a database error while recording a delivery: logged, the row is looked up as in doubt next pass', async () => {
+  it('survives a database error while recording a delivery: logged, recorded next pass, not sent again', async () => {
     const s = setup();
     const sender = new ScriptedSender();
     const errors: string[] = [];
@@ -133,9 +133,12 @@ describe('Dispatcher', () => {
     await d.idle();
     expect(errors).toContain('outbox delivery not recorded; will try again');
     expect(await d.drain(2000)).toBe(true);
-    // The row whose "sent" was not recorded stayed in flight, so its retry is flagged for the in-doubt lookup.
-    expect(seen.filter(Boolean)).toHaveLength(1);
+    // The post the platform accepted is recorded on the next pass, not sent a second time.
+    expect(seen.filter(Boolean)).toHaveLength(0);
+    expect(new Set(sender.sent.map((r) => r.key)).size).toBe(sender.sent.length);
     expect(s.outbox.pending()).toHaveLength(0);
+    const logged = s.store.logEntries(s.key).filter((e) => e.kind === 'message_sent');
+    expect(new Set(logged.map((e) => JSON.parse(e.payload).outboxKey)).size).toBe(logged.length);
     s.close();
   });
 
@@ -183,6 +186,37 @@ describe('Dispatcher', () => {
     const room = payloads.find((p) => p.outboxKey === 'a:comm:0:room');
     expect(stakeholders.skipped).toBe('no stakeholder channel configured');
     expect(room.skipped).toBeUndefined();
+    s.close();
+  });
+
+  it('a row given up and its "could not be delivered" entry are one commit', async () => {
+    const s = setup();
+    const sender = new ScriptedSender();
+    const logger = { info() {}, warn() {}, error() {} };
+    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender }, logger });
+    const append = s.store.appendSystemLog.bind(s.store);
+    let failures = 1;
+    s.store.appendSystemLog = (...args: Parameters<typeof append>) => {
+      const failedEntry = args[1].some((e) => (e.payload as { failed?: boolean }).failed);
+      if (failedEntry && failures-- > 0)
+        throw Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' });
+      return append(...args);
+    };
+    sender.script = [{ status: 'failed', error: 'channel_not_found' }];
+    await d.runOnce();
+    // the failure could not be logged: the row is not marked failed either, so the next pass settles both
+    const failedRows = () =>
+      s.db.prepare('SELECT key FROM outbox WHERE failed_at IS NOT NULL').all() as { key: string }[];
+    expect(failedRows()).toEqual([]);
+    sender.script = [{ status: 'failed', error: 'channel_not_found' }];
+    await d.runOnce();
+    const [row] = failedRows();
+    expect(row).toBeDefined();
+    const failedLog = s.store
+      .logEntries(s.key)
+      .filter((e) => e.kind === 'message_sent' && JSON.parse(e.payload).failed)
+      .map((e) => JSON.parse(e.payload).outboxKey);
+    expect(failedLog).toEqual([row!.key]);
     s.close();
   });
 });

@@ -918,10 +918,13 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
               `🔕 ${incident.drill ? 'DRILL: ' : ''}${incident.key}: this reminder was already snoozed${until ? `, until ${utcStamp(until)}` : ''}. Nothing changed; newer reminders have their own buttons.`,
             ),
           );
-        // A snooze of this family set since this reminder fell due answers it: an old button (clicked
-        // again, by someone else, or the other duration) does not snooze again.
+        // A snooze of this family set since this reminder fell due, and still running, answers it: an old
+        // button (clicked again, by someone else, or the other duration) does not snooze again. Once that
+        // snooze has run out, the reminder that follows it (whose due time may be earlier than the snooze's
+        // end) can be snoozed again.
         const current = incident.snoozes[kind];
-        if (due && current && Date.parse(current) > Date.parse(due)) return already(current);
+        if (due && current && Date.parse(current) > Date.parse(due) && Date.parse(current) > now().getTime())
+          return already(current);
         const until = new Date(now().getTime() + minutes * 60_000).toISOString();
         const o = run({
           // one snooze per reminder, whoever clicks which of its buttons (concurrent clicks: one command)
@@ -1062,16 +1065,16 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         "This message is not in an incident's thread, so I can't tell which incident to add it to.",
       );
     const text = htmlToText(typeof p.body?.content === 'string' ? p.body.content : '');
-    // when the message was written; a missing or malformed createdDateTime falls back to the activity's
-    // timestamp (when the action was used), else now: never a throw (RangeError: Invalid time value)
-    const writtenAt = isoOrNull(p.createdDateTime) ?? isoOrNull(a.timestamp) ?? now().toISOString();
+    // when the message was written; a missing or malformed createdDateTime leaves it unknown (the entry is
+    // then dated when it was logged), never a made-up time and never a throw (RangeError: Invalid time value)
+    const writtenAt = isoOrNull(p.createdDateTime);
     const source: MessageSource = {
       messageId: `${channel}:${p.id}`,
       ...(typeof p.linkToMessage === 'string' && p.linkToMessage ? { permalink: p.linkToMessage } : {}),
       ...(typeof p.from?.user?.displayName === 'string' && p.from.user.displayName
         ? { author: p.from.user.displayName }
         : {}),
-      writtenAt,
+      ...(writtenAt ? { writtenAt } : {}),
     };
     const kind = data.kind === 'decision' ? 'decision' : 'log';
     const note = typeof data.note === 'string' && data.note.trim() ? data.note.trim() : undefined;

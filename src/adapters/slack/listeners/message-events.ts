@@ -3,11 +3,19 @@
 //    evidence entry (name, permalink, who shared it, when); contents are never downloaded;
 //  - message_changed / message_deleted of a logged message: a correction entry referencing it (messages not
 //    in the log are ignored, and so is the core's not_found).
-// Slack retries events: every command's key derives from the event_id, so a redelivery is a replay (and a
-// delivery whose handling failed is processed again).
+// Slack retries events it got no ack for: every command's key derives from the event_id, so a redelivery is a
+// replay. A command the database refused is retried in process (Bolt acked already; Slack will not resend).
 import type { Command } from '../../../core/commands.js';
 import type { Incident } from '../../../core/incident.js';
-import { actorOf, incidentInChannel, runCommand, type SlackContext, type SlackFeature } from './common.js';
+import { escapeMrkdwn } from '../../../templates/slack/escape.js';
+import {
+  actorOf,
+  incidentInChannel,
+  runCommand,
+  type SlackContext,
+  type SlackFeature,
+  tell,
+} from './common.js';
 import { fileLinks, messageIdOf, tsToIso } from './log-shortcut.js';
 
 interface MessageEvent {
@@ -97,10 +105,13 @@ export function planMessageEvent(incident: Incident, e: MessageEvent, eventId: s
   }
 }
 
+/** Waits before each in-process retry of a command the database refused. */
+const RETRY_MS = [200, 1000, 3000];
+
 export const messageEvents: SlackFeature = {
   name: 'message-events',
   register(app, ctx: SlackContext) {
-    app.event('message', async ({ event, body }) => {
+    app.event('message', async ({ event, body, client }) => {
       const e = event as unknown as MessageEvent;
       const incident = incidentInChannel(ctx, e.channel);
       if (!incident) return;
@@ -108,21 +119,33 @@ export const messageEvents: SlackFeature = {
       if (!eventId) return;
       const plan = planMessageEvent(incident, e, eventId);
       if (plan.length === 0) return;
-      // No separate "seen" mark: a mark committed before the commands would drop a retry of an event whose
-      // handling failed. Each command's key is derived from the event id, so a redelivery is a replay.
+      // Bolt acks an event before this runs, so Slack does not redeliver one whose handling failed: a
+      // command the database refused (busy, I/O) is tried again here, and if it still fails the person who
+      // shared the file is told. Each command's key derives from the event id: a redelivery is a replay.
       for (const p of plan) {
-        const outcome = runCommand(ctx, {
+        const req = {
           key: p.key,
           incidentKey: incident.key,
           command: p.command,
           actor: actorOf(ctx, p.userId),
-        });
-        if (!outcome.ok && !['not_found', 'already_logged'].includes(outcome.error.code)) {
-          ctx.log.warn(
-            { err: outcome.error, eventId, command: p.command.type },
-            'message event not recorded',
-          );
+        };
+        let outcome = runCommand(ctx, req);
+        for (const ms of RETRY_MS) {
+          if (outcome.ok || !('internal' in outcome)) break;
+          await new Promise((r) => setTimeout(r, ms));
+          outcome = runCommand(ctx, req);
         }
+        if (outcome.ok || ['not_found', 'already_logged'].includes(outcome.error.code)) continue;
+        ctx.log.error({ err: outcome.error, eventId, command: p.command.type }, 'message event not recorded');
+        if (p.command.type === 'evidence')
+          await tell(
+            ctx,
+            client,
+            e.channel,
+            p.userId,
+            `I could not add ${escapeMrkdwn(p.command.name)} to the incident's evidence (${outcome.error.message}). ` +
+              'Please add it with `/incident evidence <link>`.',
+          );
       }
     });
   },
