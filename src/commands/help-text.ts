@@ -46,6 +46,12 @@ export const VERBS: readonly VerbInfo[] = [
     summary: 'Close the incident with the closure notice (incident commander).',
     scope: 'incident',
   },
+  {
+    verb: 'standdown',
+    args: '<reason>',
+    summary: 'Stand a false alarm down during triage, with the reason (incident commander).',
+    scope: 'incident',
+  },
   { verb: 'log', args: '<text>', summary: 'Add a note to the decision log.', scope: 'incident' },
   {
     verb: 'decision',

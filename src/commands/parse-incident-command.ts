@@ -13,6 +13,7 @@ export type IncidentIntent =
   | { verb: 'phase' }
   | { verb: 'reclassify' }
   | { verb: 'close' }
+  | { verb: 'standdown'; reason: string }
   | { verb: 'log'; text: string }
   | { verb: 'decision'; text: string; rationale?: string }
   | { verb: 'evidence'; text: string }
@@ -37,6 +38,8 @@ const ALIASES: Record<string, string> = {
   roles: 'role',
   'follow-up': 'followup',
   'follow-ups': 'followups',
+  'stand-down': 'standdown',
+  'false-alarm': 'standdown',
 };
 
 /** A Slack user mention as it arrives in command text: `<@U123>` or `<@U123|name>`. */
@@ -88,6 +91,10 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
       }
       return { verb, text: rest };
     }
+    case 'standdown':
+      return rest
+        ? { verb: 'standdown', reason: rest }
+        : { verb: 'usage', of: 'standdown', problem: 'Say why it is a false alarm.' };
     case 'role': {
       const parts = rest.split(/\s+/).filter(Boolean);
       if (parts.length === 0) return { verb: 'usage', of: 'role', problem: 'Name the role.' };

@@ -39,6 +39,7 @@ export type Command =
       fields: Record<string, string>;
       facilitator?: string;
     }
+  | { type: 'stand_down'; reason: string }
   | { type: 'record_review'; summary: string; whys: string[]; factors: string; lessons: string }
   | { type: 'log'; text: string; source?: MessageSource; note?: string }
   | { type: 'decision'; text: string; rationale?: string; source?: MessageSource }

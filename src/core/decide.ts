@@ -7,7 +7,7 @@ import { type DomainError, fail } from './errors.js';
 import { validateTemplateFields } from './forms.js';
 import type { Actor, Incident } from './incident.js';
 import { holders, isClosed } from './incident.js';
-import { moveBack, moveForward } from './phases.js';
+import { enter, moveBack, moveForward } from './phases.js';
 import type { Playbook } from './playbook.js';
 import { allChecklistItems, closureCriteria, findPhase, findTrigger } from './playbook.js';
 import { applyRoleChange, overloadWarnings } from './roles.js';
@@ -44,6 +44,7 @@ export const PERMISSIONS: Record<Command['type'], 'anyone' | 'commander'> = {
   revert_phase: 'commander',
   reclassify: 'commander',
   close: 'commander',
+  stand_down: 'commander',
   record_review: 'anyone',
   log: 'anyone',
   decision: 'anyone',
@@ -62,6 +63,7 @@ const VERB: Partial<Record<Command['type'], string>> = {
   revert_phase: 'change the phase',
   reclassify: 're-classify the incident',
   close: 'close the incident',
+  stand_down: 'stand the incident down',
 };
 
 /** Commands that still make sense once the incident is closed (the record keeps growing). */
@@ -423,9 +425,12 @@ const close: Handler<'close'> = (i, c, ctx) => {
   const current = findPhase(pb, i.phase);
   if (!closure || !current) return fail('invalid', 'The playbook has no closure phase.');
   if (i.phase !== pb.closurePhase && !current.next.includes(pb.closurePhase)) {
+    const standDown = pb.standDown?.fromPhases.includes(i.phase)
+      ? ' If it was a false alarm, stand it down instead: `/incident standdown <reason>`.'
+      : '';
     return fail(
       'illegal_transition',
-      `An incident in ${current.name} cannot be closed yet; move it on to ${closure.name} first.`,
+      `An incident in ${current.name} cannot be closed yet; move it on to ${closure.name} first.${standDown}`,
     );
   }
   // Closing straight from the phase before closure confirms that phase's exit criteria too.
@@ -466,6 +471,46 @@ const close: Handler<'close'> = (i, c, ctx) => {
     ...comm.effects,
     post('closed', ROOM, 'closed', { reviewDueOn, facilitator }),
     view('checklist'),
+  ]);
+};
+
+const standDown: Handler<'stand_down'> = (i, c, ctx) => {
+  const pb = ctx.playbook;
+  const sd = pb.standDown;
+  if (!sd) return fail('invalid', 'This playbook has no stand-down: move the incident on and close it.');
+  const reason = c.reason.trim();
+  if (!reason)
+    return fail(
+      'invalid',
+      'Say why the incident is stood down (e.g. "false alarm: the feed was in maintenance").',
+    );
+  const current = findPhase(pb, i.phase);
+  if (!sd.fromPhases.includes(i.phase)) {
+    const during = sd.fromPhases.map((id) => findPhase(pb, id)?.name ?? id).join(' or ');
+    return fail(
+      'illegal_transition',
+      `An incident is stood down during ${during} only; in ${current?.name ?? i.phase}, close it: \`/incident close\`.`,
+    );
+  }
+  const at = iso(ctx.now);
+  const moved = enter(i, sd.toPhase, ctx.actor.id, at, 'stand_down', reason);
+  const review =
+    sd.toPhase === pb.reviewPhase
+      ? {
+          reviewDueOn: businessDaysAfter(ctx.now, pb.clocks.reviewBusinessDays),
+          reviewFacilitator: ctx.actor.id,
+        }
+      : {};
+  const data = { from: i.phase, to: sd.toPhase, reason, ...review };
+  return ok({ ...moved, closedAt: at, standDown: { at, by: ctx.actor.id, reason }, ...review }, [
+    log('stood_down', data),
+    log('phase', { from: i.phase, to: sd.toPhase, move: 'stand_down', reason }),
+    post('stood_down:room', ROOM, 'stood_down', data),
+    // Stakeholders saw the announcement (and maybe the initial alert): they hear the all-clear too.
+    post('stood_down:stakeholders', STAKEHOLDERS, 'stood_down', data),
+    view('summary'),
+    view('checklist'),
+    notice('Stood down as a false alarm; the room and the stakeholders are told.'),
   ]);
 };
 
@@ -672,6 +717,7 @@ const HANDLERS: { [K in Exclude<Command['type'], 'declare'>]: Handler<K> } = {
   revert_phase: revertPhase,
   reclassify,
   close,
+  stand_down: standDown,
   record_review: recordReview,
   log: logNote,
   decision: logDecision,

@@ -31,7 +31,7 @@ export interface PhaseSpan {
   leftAt: string | null;
   by: string;
   /** Why we came here: "forward" with confirmed criteria, "back" with a reason. */
-  move: 'start' | 'forward' | 'back';
+  move: 'start' | 'forward' | 'back' | 'stand_down';
   reason?: string;
 }
 
@@ -76,6 +76,8 @@ export interface Incident {
   loggedMessages: string[];
   followups: FollowUp[];
   review: Review | null;
+  /** Set when the incident was stood down as a false alarm instead of closed (older incidents lack it). */
+  standDown?: { at: string; by: string; reason: string } | null;
 }
 
 export interface Room {

@@ -6,12 +6,12 @@ import { findPhase } from './playbook.js';
 
 type Moved = { ok: true; incident: Incident } | { ok: false; error: DomainError };
 
-function enter(
+export function enter(
   i: Incident,
   to: string,
   by: string,
   at: string,
-  move: 'forward' | 'back',
+  move: 'forward' | 'back' | 'stand_down',
   reason?: string,
 ): Incident {
   const phases = i.phases.map((s, n) =>

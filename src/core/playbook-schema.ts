@@ -114,6 +114,9 @@ export const playbookSchema = z.strictObject({
   initialPhase: id,
   closurePhase: id,
   reviewPhase: id,
+  standDown: z
+    .strictObject({ fromPhases: z.array(id).min(1, 'name at least one phase'), toPhase: id })
+    .optional(),
   templates: z.array(templateSchema),
   clocks: clocksSchema,
   links: z.record(z.string().min(1), linkSchema),
@@ -292,6 +295,23 @@ function semanticIssues(pb: Playbook): PlaybookIssue[] {
       ['closurePhase'],
       `phase "${pb.closurePhase}" is terminal; the closure phase must be left by closing`,
     );
+  if (pb.standDown) {
+    const sd = pb.standDown;
+    sd.fromPhases.forEach((f, fi) => {
+      if (!phaseRef(['standDown', 'fromPhases', fi], f)) return;
+      if (phaseById.get(f)?.terminal || f === pb.closurePhase || f === pb.reviewPhase)
+        add(
+          ['standDown', 'fromPhases', fi],
+          `phase "${f}" is closed or closing; stand-down is for the phases before it`,
+        );
+    });
+    if (
+      phaseRef(['standDown', 'toPhase'], sd.toPhase) &&
+      !phaseById.get(sd.toPhase)?.terminal &&
+      sd.toPhase !== pb.reviewPhase
+    )
+      add(['standDown', 'toPhase'], `phase "${sd.toPhase}" must be a terminal phase or the review phase`);
+  }
   if (reviewOk && phaseById.get(pb.reviewPhase)?.terminal)
     add(
       ['reviewPhase'],

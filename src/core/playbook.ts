@@ -117,6 +117,12 @@ export interface Playbook {
   closurePhase: string;
   /** The phase in which the post-incident review is held; recording the review leaves it. */
   reviewPhase: string;
+  /**
+   * A false alarm is stood down (the handbook: "err on the side of activating the procedures and downgrading
+   * later during triage"): from these phases, by the commander, with a reason, straight to `toPhase` (a
+   * terminal phase: no review; or the review phase: the review is scheduled as on close). Absent: no stand-down.
+   */
+  standDown?: { fromPhases: string[]; toPhase: string };
   templates: TemplateDef[];
   clocks: Clocks;
   links: Record<string, Link>;

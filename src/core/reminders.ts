@@ -2,8 +2,10 @@
 // The scheduler only decides WHEN to look; this decides WHAT is owed. Each reminder's key names its
 // due instant, so claiming the key (reminders table, primary key) makes it sent once, whatever the
 // number of passes or processes. After downtime each family of reminders yields at most ONE catch-up:
-// the one with the latest due instant, with `lateBy` saying how late it is; older instants of the
-// same family are superseded and never sent.
+// the one with the latest due instant, with `lateBy` saying how late the bot is; older instants of the
+// same family are superseded and never sent. Lateness counts from when the reminder became owed (`owedAt`),
+// not from its due instant: a snooze or a change of the incident (a re-classification to severe impact
+// moves the status clock back) can make a reminder owed only after its due instant, and that is no delay.
 import type { Target } from './effects.js';
 import type { Incident } from './incident.js';
 import { holders } from './incident.js';
@@ -39,9 +41,14 @@ export interface Reminder {
   key: string;
   incidentKey: string;
   kind: ReminderKind;
-  /** The due instant, ISO UTC. */
+  /** The due instant, ISO UTC (the one the key names). */
   dueAt: string;
-  /** Whole minutes between the due instant and `now` (more than 0 for a catch-up after downtime). */
+  /**
+   * When the reminder became owed, ISO UTC: the latest of the due instant, the end of the snooze that held
+   * it back, and the incident's last change (IncidentWithPlaybook.changedAt). Not after `now`.
+   */
+  owedAt: string;
+  /** Whole minutes between `owedAt` and `now`: how late the bot is (more than 0 for a catch-up after downtime). */
   lateBy: number;
   target: Target;
   data: Record<string, unknown>;
@@ -54,13 +61,19 @@ export interface ReminderOptions {
   dayHourUtc?: number;
   /** The role nudged for communications. Default `comms_lead`. */
   commsRole?: string;
-  /** Catch-ups later than this many minutes are dropped. Default: never dropped. */
+  /** Catch-ups later than this many minutes (lateBy) are dropped. Default: never dropped. */
   maxLateMinutes?: number;
 }
 
 export interface IncidentWithPlaybook {
   incident: Incident;
   playbook: Playbook;
+  /**
+   * When the incident's state last changed (the store's updated_at), when known. A reminder due before it
+   * counts as owed from then: the change may be what made it owed (a re-classification, a released role,
+   * an unticked item), and the bot was up at that moment, so the time before it is no delay of the bot's.
+   */
+  changedAt?: string;
 }
 
 export type Claimed = Set<string> | ((key: string) => boolean);
@@ -85,11 +98,12 @@ export function dueReminders(
   const isClaimed = typeof claimed === 'function' ? claimed : (k: string) => claimed.has(k);
   const out: Reminder[] = [];
   const t = now.getTime();
-  for (const { incident, playbook } of incidents) {
+  for (const { incident, playbook, changedAt } of incidents) {
     for (const family of families(incident, playbook, t, opts)) {
       const pick = latest(family.candidates, t);
       if (!pick) continue;
-      const lateBy = Math.floor((t - pick.at) / MIN);
+      const owed = owedSince(incident, family, pick.at, changedAt, t);
+      const lateBy = Math.floor((t - owed) / MIN);
       if (opts.maxLateMinutes !== undefined && lateBy > opts.maxLateMinutes) continue;
       const dueAt = new Date(pick.at).toISOString();
       const key = [pick.kind, incident.key, ...(family.id ? [family.id] : []), dueAt].join(':');
@@ -99,6 +113,7 @@ export function dueReminders(
         incidentKey: incident.key,
         kind: pick.kind,
         dueAt,
+        owedAt: new Date(owed).toISOString(),
         lateBy,
         target: pick.target,
         data: {
@@ -113,6 +128,25 @@ export function dueReminders(
     }
   }
   return out.sort((a, b) => (a.dueAt < b.dueAt ? -1 : a.dueAt > b.dueAt ? 1 : a.key < b.key ? -1 : 1));
+}
+
+/**
+ * When a reminder due at `due` became owed: the latest of `due`, the end of a snooze of its family (it was
+ * held back until then) and the incident's last change, each counted only when not after `now`.
+ */
+function owedSince(
+  i: Incident,
+  family: Family,
+  due: number,
+  changedAt: string | undefined,
+  now: number,
+): number {
+  const keys = [family.snooze, ...(family.id ? [`${family.snooze}:${family.id}`] : [])];
+  const instants = [...keys.map((k) => i.snoozes?.[k]), changedAt]
+    .filter((x): x is string => x !== undefined)
+    .map((x) => Date.parse(x))
+    .filter((x) => !Number.isNaN(x) && x <= now);
+  return Math.max(due, ...instants);
 }
 
 /** The candidate with the latest instant not after `now`; on a tie the later (more severe) one in the list. */

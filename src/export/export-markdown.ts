@@ -94,7 +94,9 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
           'Resolved',
           cell(
             i.closedAt
-              ? `${utc(i.closedAt)} (${duration(i.declaredAt, i.closedAt)} after declaration)`
+              ? `${utc(i.closedAt)} (${duration(i.declaredAt, i.closedAt)} after declaration)${
+                  i.standDown ? `, stood down as a false alarm: ${i.standDown.reason}` : ''
+                }`
               : 'Not yet',
           ),
         ],
@@ -159,7 +161,13 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
     const end = s.leftAt ? utc(s.leftAt) : def?.terminal ? '-' : 'ongoing';
     const dur = s.leftAt ? duration(s.enteredAt, s.leftAt) : def?.terminal ? '-' : 'ongoing';
     const how =
-      s.move === 'back' ? `moved back: ${s.reason ?? ''}` : s.move === 'start' ? 'declared' : 'forward';
+      s.move === 'back'
+        ? `moved back: ${s.reason ?? ''}`
+        : s.move === 'stand_down'
+          ? `stood down (false alarm): ${s.reason ?? ''}`
+          : s.move === 'start'
+            ? 'declared'
+            : 'forward';
     return [cell(phaseName(pb, s.phase)), utc(s.enteredAt), end, dur, cell(who(s.by)), cell(how)];
   });
   section('Phase timeline', [

@@ -104,6 +104,7 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
       const from = phaseName(pb, str(p.from));
       const to = phaseName(pb, str(p.to));
       if (p.move === 'back') return `Phase moved back: ${from} -> ${to}; reason: ${str(p.reason)}`;
+      if (p.move === 'stand_down') return `Phase: ${from} -> ${to} (stood down as a false alarm)`;
       const confirmed = list(p.confirmed);
       return confirmed.length
         ? `Phase: ${from} -> ${to}; confirmed: ${criteriaText(pb, str(p.from), confirmed)}`
@@ -118,6 +119,8 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
     }
     case 'closed':
       return `Incident closed; review due on ${str(p.reviewDueOn)}, facilitator ${str(p.facilitator)}`;
+    case 'stood_down':
+      return `Stood down (false alarm) from ${str(p.from)}: ${str(p.reason)}`;
     case 'review':
       return `Post-incident review recorded: ${str(p.summary)}`;
     case 'note': {

@@ -45,7 +45,7 @@ export interface ReminderPassResult {
 
 /** Incidents that can owe a reminder: not done (open, or closed awaiting review), or with open follow-ups. */
 const CANDIDATES_SQL = `
-  SELECT state FROM incidents
+  SELECT state, updated_at FROM incidents
   WHERE (next_check_at IS NULL OR next_check_at <= ?)
     AND (phase != 'done'
      OR (closed_at IS NOT NULL AND EXISTS (
@@ -63,10 +63,14 @@ export function loadReminderCandidates(
   now: Date,
   limit = -1,
 ): IncidentWithPlaybook[] {
-  const rows = store.db.prepare(CANDIDATES_SQL).all(now.toISOString(), limit) as { state: string }[];
+  const rows = store.db.prepare(CANDIDATES_SQL).all(now.toISOString(), limit) as {
+    state: string;
+    updated_at: string;
+  }[];
   return rows.map((r) => {
     const incident = JSON.parse(r.state) as Incident;
-    return { incident, playbook: service.playbookFor(incident) };
+    // updated_at: when the incident last changed; lateness of a reminder counts from no earlier than that.
+    return { incident, playbook: service.playbookFor(incident), changedAt: r.updated_at };
   });
 }
 

@@ -1,6 +1,7 @@
 // dueReminders over scripted incidents and times: no timers, no database.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/core/incident.js';
+import { describeNudge } from '../../src/core/nudge-text.js';
 import { dueReminders, type Reminder } from '../../src/core/reminders.js';
 import {
   alertFields,
@@ -149,7 +150,10 @@ describe('status updates', () => {
     i = must(i, { type: 'snooze', kind: 'status_update', until: at(65).toISOString() }, ctx(ic, at(20)));
     expect(ofKind(everyMinute(i, 20, 64), ...STATUS)).toEqual([]);
     const r = ofKind(pass(i, at(65)), ...STATUS);
-    expect(r.map((x) => [x.kind, x.dueAt, x.lateBy])).toEqual([['status-update', at(60).toISOString(), 5]]);
+    // Owed from the end of the snooze, not from its due instant: the bot is not late.
+    expect(r.map((x) => [x.kind, x.dueAt, x.owedAt, x.lateBy])).toEqual([
+      ['status-update', at(60).toISOString(), at(65).toISOString(), 0],
+    ]);
   });
 
   it('drill incidents get the same nudges, marked drill', () => {
@@ -371,5 +375,87 @@ describe('ordering and purity', () => {
     const dues = rs.map((r) => r.dueAt);
     expect([...dues].sort()).toEqual(dues);
     expect(T0.toISOString()).toBe('2026-11-26T10:00:00.000Z');
+  });
+});
+
+describe('the "late" note on nudges', () => {
+  /** The headline the nudge posts, as the outbox carries it ({...reminder}). */
+  const headline = (r: Reminder | undefined) => describeNudge({ ...must1(r) }).headline;
+  const must1 = (r: Reminder | undefined): Reminder => {
+    if (!r) throw new Error('no reminder owed');
+    return r;
+  };
+  const LATE = /min late: the bot was down or busy/;
+
+  it('a reminder after a snooze carries no "late" note', () => {
+    let i = declared();
+    // Snoozed at 10:20 until 11:05: the 10:30 and 11:00 updates are held back until then.
+    i = must(i, { type: 'snooze', kind: 'status_update', until: at(65).toISOString() }, ctx(ic, at(20)));
+    const [r] = ofKind(pass(i, at(65)), 'status-update');
+    expect(r).toMatchObject({ dueAt: at(60).toISOString(), owedAt: at(65).toISOString(), lateBy: 0 });
+    expect(headline(r)).toBe(
+      'A status update is due. The Communications lead role is open: claim it from the pinned summary.',
+    );
+    expect(headline(r)).not.toMatch(LATE);
+    // Lateness still counts from the end of the snooze when the bot really is late after it.
+    const [r2] = ofKind(pass(i, at(72)), 'status-update');
+    expect(r2?.lateBy).toBe(7);
+    expect(headline(r2)).toMatch(/\(this reminder is 7 min late: the bot was down or busy\)/);
+  });
+
+  it('a follow-up reminder after its own snooze carries no "late" note', () => {
+    let i = closedAt(at(120));
+    i = must(
+      i,
+      {
+        type: 'add_followup',
+        id: 'F1',
+        what: 'Add lag alert',
+        owner: 'U_BOB',
+        due: '2026-12-03',
+        objective: 'resilience',
+      },
+      ctx(ic, at(130)),
+    );
+    i = must(
+      i,
+      { type: 'snooze', kind: 'followup:F1', until: '2026-12-03T15:00:00.000Z' },
+      ctx(bob, at(140)),
+    );
+    const [r] = ofKind(pass(i, new Date('2026-12-03T15:00:00Z')), 'followup-due');
+    expect(r).toMatchObject({ dueAt: '2026-12-03T09:00:00.000Z', lateBy: 0 });
+    expect(headline(r)).not.toMatch(LATE);
+  });
+
+  it('a reminder claimed long after its due time with no snooze says how late it is', () => {
+    const i = declared();
+    const rs = pass(i, at(5 + 180)); // the bot was down from 10:05 to 13:05
+    const [alert] = ofKind(rs, 'initial-alert-overdue');
+    expect(alert).toMatchObject({ dueAt: at(15).toISOString(), owedAt: at(15).toISOString(), lateBy: 170 });
+    expect(headline(alert)).toContain('(this reminder is 170 min late: the bot was down or busy)');
+    const [status] = ofKind(rs, 'status-update');
+    expect(status?.lateBy).toBe(5);
+    expect(headline(status)).toMatch(/\(this reminder is 5 min late: the bot was down or busy\)/);
+  });
+
+  it('a re-classification that moves the status clock back is no lateness when the change time is known', () => {
+    let i = declared();
+    // 10:22: severe impact -> updates every 15 min, so one was "due" at 10:15, before anyone could know.
+    i = must(i, { type: 'reclassify', severeImpact: true, reason: 'customers affected' }, ctx(ic, at(22)));
+    const changed = [{ incident: i, playbook, changedAt: at(22).toISOString() }];
+    const [r] = ofKind(dueReminders(changed, new Set(), at(22)), ...STATUS);
+    expect(r).toMatchObject({
+      kind: 'status-update',
+      dueAt: at(15).toISOString(),
+      owedAt: at(22).toISOString(),
+      lateBy: 0,
+    });
+    expect(headline(r)).not.toMatch(LATE);
+    // The change time only moves lateness forward: a change before the due instant leaves it alone.
+    const early = [{ incident: i, playbook, changedAt: at(1).toISOString() }];
+    expect(ofKind(dueReminders(early, new Set(), at(24)), ...STATUS)[0]).toMatchObject({
+      kind: 'status-update',
+      lateBy: 9,
+    });
   });
 });

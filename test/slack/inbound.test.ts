@@ -3,7 +3,7 @@ import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
 import { declaredInKey } from '../../src/adapters/slack/slack-sender.js';
 import type { Incident } from '../../src/core/incident.js';
 import { checkAllRecorded, checkView } from '../support/blockkit-limits.js';
-import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
+import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
 import { stateValue } from '../support/slack-request.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -185,7 +185,7 @@ describe('declare', () => {
     expect(status.body.text).toContain('&lt;!channel&gt;');
     expect(status.body.text).toMatch(/Golden-hour checklist: 1\/8 done/);
     expect(status.body.text).toMatch(/Next status update due: <!date\^\d+\^/);
-    expect(status.body.text).toMatch(/Playbook: .* v1\.0\.0 \(sha256 [0-9a-f]{12}\)/);
+    expect(status.body.text).toMatch(/Playbook: .* v1\.1\.0 \(sha256 [0-9a-f]{12}\)/);
     noBlockKitProblems();
   });
 });
@@ -354,6 +354,19 @@ describe('IC-only commands', () => {
   it('the IC opens the close modal (criteria, prefilled notice, facilitator) and a button opens it too', async () => {
     const incident = await declare({});
     const room = incident.room!.id;
+    // during triage there is nothing to close: the answer says so and names the stand-down, no form opens
+    const early = await bot.sim.slash('close', { userId: IC, channelId: room });
+    expect(early.body.text).toMatch(/cannot be closed yet.*false alarm.*standdown/);
+    for (const phase of ['detection', 'containment']) {
+      const confirmed = bot.service.playbookFor(incident).phases.find((p) => p.id === phase)!.exitCriteria;
+      const o = bot.service.handle({
+        key: `test:advance:${phase}`,
+        incidentKey: incident.key,
+        command: { type: 'advance_phase', confirmed: confirmed.map((c) => c.id) },
+        actor: { platform: 'slack', id: IC },
+      });
+      expect(o.ok).toBe(true);
+    }
     await bot.sim.slash('close', { userId: IC, channelId: room });
     const [call] = await bot.fake.waitForCalls('views.open', 1);
     const view = call!.args.view;
@@ -564,6 +577,42 @@ describe('communications and checklist', () => {
       .logEntries(incident.key)
       .filter((e) => e.kind === 'checklist' && JSON.parse(e.payload).state === 'open');
     expect(unticks).toEqual([]);
+  });
+
+  it('a false alarm is stood down by the IC with `/incident standdown <reason>`: room and stakeholders told', async () => {
+    const incident = await declare({});
+    const room = incident.room!.id;
+    const usage = await bot.sim.slash('standdown', { userId: IC, channelId: room });
+    expect(usage.body.text).toBe('Say why it is a false alarm. Usage: `/incident standdown &lt;reason&gt;`');
+    const bob = await bot.sim.slash('standdown feed maintenance', { userId: BOB, channelId: room });
+    expect(bob.body.text).toBe('Only the incident commander can stand the incident down.');
+    const r = await bot.sim.slash('false-alarm Feed was in planned maintenance <!channel>', {
+      userId: IC,
+      channelId: room,
+    });
+    expect(r.body.text).toBe('Stood down as a false alarm; the room and the stakeholders are told.');
+    const after = bot.store.get(incident.key)!;
+    expect(after).toMatchObject({
+      phase: 'done',
+      standDown: { by: IC, reason: 'Feed was in planned maintenance <!channel>' },
+    });
+    expect(after.closedAt).not.toBeNull();
+    await bot.dispatcher.drain(5000);
+    const stake = bot.fake.messagesIn(STAKEHOLDER_CHANNEL).map((m) => JSON.stringify(m.blocks));
+    const notice = stake.find((b) => b.includes('stood down: false alarm'));
+    expect(notice).toBeDefined();
+    expect(notice).toContain('Feed was in planned maintenance');
+    expect(notice).not.toContain('<!channel>');
+    expect(
+      bot.fake.messagesIn(room).some((m) => JSON.stringify(m.blocks).includes('stood down: false alarm')),
+    ).toBe(true);
+    const summaryRef = bot.outbox.getMessageRef(incident.key, 'slack', 'summary')!;
+    expect(JSON.stringify(bot.fake.message(room, summaryRef.ref))).toContain('Stood down (false alarm)');
+    // no further process: a phase move is refused as closed
+    const phase = await bot.sim.slash('phase', { userId: IC, channelId: room });
+    expect(phase.body.text).toMatch(/closed/i);
+    noBlockKitProblems();
+    expect(bot.errors).toEqual([]);
   });
 
   it('reclassify by the IC; a decision by anyone', async () => {

@@ -12,7 +12,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { SOMETHING_WENT_WRONG } from '../../src/adapters/teams/teams-handlers.js';
 import type { HandleRequest } from '../../src/workflows/incident-service.js';
 import { runReminderPass } from '../../src/workflows/reminder-pass.js';
-import { type BootedTeamsBot, bootTeamsBot, INCIDENTS_CHANNEL } from '../support/boot-teams-bot.js';
+import {
+  type BootedTeamsBot,
+  bootTeamsBot,
+  INCIDENTS_CHANNEL,
+  STAKEHOLDER_CHANNEL,
+} from '../support/boot-teams-bot.js';
 import {
   ALICE,
   addToLogAction,
@@ -376,5 +381,27 @@ describe('incident room for findings 3-5', () => {
     expect(logged()).toHaveLength(1);
     await post(msg);
     expect(logged()).toHaveLength(1);
+  });
+});
+
+describe('stand down (false alarm) on Teams', () => {
+  it('`@bot incident standdown <reason>`: the IC only; room and stakeholders get the all-clear', async () => {
+    const { key, room } = await declare('False alarm: feed maintenance');
+    const before = bot.connector.activities.length;
+    await post(mentionMessage('incident standdown planned feed maintenance', where(BOB, room)));
+    await post(mentionMessage('incident standdown planned feed maintenance', where(ALICE, room)));
+    await bot.settle();
+    const i = bot.store.get(key)!;
+    expect(i).toMatchObject({ phase: 'done', standDown: { reason: 'planned feed maintenance' } });
+    const sent = bot.connector.activities.slice(before).filter((x) => x.op === 'send');
+    const texts = sent.map((x) => `${x.conversationId} ${x.body.text ?? ''}`);
+    expect(texts.some((t) => t.includes('Only the incident commander can stand the incident down.'))).toBe(
+      true,
+    );
+    expect(texts.some((t) => t.includes('Stood down as a false alarm'))).toBe(true);
+    const allClear = sent.filter((x) => String(x.body.text ?? '').includes('stood down: false alarm'));
+    expect(new Set(allClear.map((x) => (x.conversationId ?? '').split(';')[0]))).toEqual(
+      new Set([room.split(';')[0], STAKEHOLDER_CHANNEL]),
+    );
   });
 });

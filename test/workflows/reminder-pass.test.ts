@@ -215,6 +215,35 @@ describe('runReminderPass', () => {
     expect(status[0]?.data.overdueMinutes).toBe(186);
   });
 
+  it('a re-classification that moves the status clock back owes the update without a "late" note', () => {
+    const s = open(tempDbPath());
+    const inc = declare(s);
+    const before = runReminderPass({ store: s.store, service: s.service, now: at(20) }).reminders;
+    expect(before.filter((x) => x.kind.startsWith('status'))).toEqual([]);
+    // 10:22: severe impact -> the 15-minute clock says an update was due at 10:15.
+    const o = s.service.handle({
+      key: 'k-reclassify',
+      incidentKey: inc.key,
+      command: { type: 'reclassify', severeImpact: true, reason: 'customers affected' },
+      actor: ic,
+      now: at(22),
+    });
+    expect(o.ok).toBe(true);
+    const r = runReminderPass({ store: s.store, service: s.service, now: at(22) });
+    const status = r.reminders.filter((x) => x.kind.startsWith('status'));
+    expect(status.map((x) => [x.kind, x.dueAt, x.owedAt, x.lateBy])).toEqual([
+      ['status-update', at(15).toISOString(), at(22).toISOString(), 0],
+    ]);
+    const body = JSON.parse(
+      (
+        s.db.prepare("SELECT body FROM outbox WHERE key LIKE 'reminder:status-update:%'").get() as {
+          body: string;
+        }
+      ).body,
+    );
+    expect(body.data).toMatchObject({ lateBy: 0, data: { lateBy: 0 } });
+  });
+
   it('loads only incidents that can owe something', () => {
     const s = open(tempDbPath());
     const inc = declare(s);

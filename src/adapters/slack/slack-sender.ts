@@ -303,10 +303,7 @@ export class SlackSender implements Sender {
     const room = incident.room;
     if (!room) return { status: 'failed', error: 'incident has no room' };
     const pb = this.playbook(incident);
-    const msg =
-      which === 'summary'
-        ? renderSummary(incident, pb, this.now())
-        : renderChecklist(incident, pb, this.now());
+    const msg = which === 'summary' ? renderSummary(incident, pb) : renderChecklist(incident, pb);
     const ref = this.o.outbox.getMessageRef(incident.key, 'slack', which);
     if (ref && ref.channel === room.id) {
       try {

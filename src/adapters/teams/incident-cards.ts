@@ -170,7 +170,16 @@ export function summaryCard(
           value: i.initialAlertAt ? `sent ${utcStamp(i.initialAlertAt)}` : 'not sent yet',
         },
         { title: 'Last update', value: i.lastStatusUpdateAt ? utcStamp(i.lastStatusUpdateAt) : 'none yet' },
-        ...(closed ? [{ title: 'Closed', value: utcStamp(i.closedAt) }] : []),
+        ...(closed
+          ? [
+              i.standDown
+                ? {
+                    title: 'Stood down',
+                    value: `false alarm, ${utcStamp(i.closedAt)}: ${cardText(i.standDown.reason, 300)}`,
+                  }
+                : { title: 'Closed', value: utcStamp(i.closedAt) },
+            ]
+          : []),
         ...(i.reviewDueOn ? [{ title: 'Review due', value: i.reviewDueOn }] : []),
       ],
     }),

@@ -126,6 +126,19 @@ export function renderPost(
         ],
         'closed',
       );
+    case 'stood_down':
+      return make(
+        `${head} stood down: false alarm`,
+        [
+          `Incident: ${cardText(i.title, 300)}`,
+          `Why: ${cardText(s(data.reason), 1000)}`,
+          i.standDown?.by ? `Stood down by ${name(i.standDown.by)}, ${utcStamp(i.standDown.at)}.` : '',
+          data.reviewDueOn
+            ? `Post-incident review due on ${cardText(s(data.reviewDueOn), 40)}.`
+            : 'No post-incident review is owed; the record stays in the log.',
+        ].filter(Boolean),
+        'stood down: false alarm',
+      );
     case 'review_recorded':
       return make(
         `${head}: review recorded`,

@@ -292,7 +292,8 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       playbook: d.service.playbookFor(incident),
       admins: d.admins,
     });
-    if (!r.ok && (r.error.code === 'forbidden' || r.error.code === 'closed')) return r.error;
+    // illegal_transition: e.g. closing during triage, where no form can help (the answer names the way).
+    if (!r.ok && ['forbidden', 'closed', 'illegal_transition'].includes(r.error.code)) return r.error;
     return null;
   }
 
@@ -745,6 +746,12 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
             const user = m ? await resolveUser(m, conversationId, ctx) : intent.user;
             if (user !== actor.id) command = { type: 'assign_role', role, user };
           }
+          const o = run({ key, incidentKey: incident.key, actor, command }, scope);
+          await reply(noticeText(o, actor) || 'Done.');
+          return;
+        }
+        case 'standdown': {
+          const command: Command = { type: 'stand_down', reason: intent.reason };
           const o = run({ key, incidentKey: incident.key, actor, command }, scope);
           await reply(noticeText(o, actor) || 'Done.');
           return;

@@ -19,7 +19,7 @@ import {
 } from './blocks.js';
 import { bid, drillNote, drillPrefix, roleName } from './common.js';
 import { escapeMrkdwn, link, mention, truncate } from './escape.js';
-import { addMinutes, relative, slackDate, slackTime } from './time.js';
+import { addMinutes, slackDate, slackTime } from './time.js';
 
 /** block_id of a group's checkboxes: `checklist:{groupId}:v{version}`. */
 export function checklistBlockId(groupId: string, version: number): string {
@@ -57,7 +57,7 @@ export function checklistChanges(
 
 const OPTION_TEXT = 75;
 
-function itemLine(i: Incident, pb: Playbook, item: ChecklistItemDef, now: Date): string {
+function itemLine(i: Incident, pb: Playbook, item: ChecklistItemDef): string {
   const mark = i.checklist[item.id];
   const text = escapeMrkdwn(item.text);
   const owner = roleName(pb, item.ownerRole);
@@ -67,9 +67,8 @@ function itemLine(i: Incident, pb: Playbook, item: ChecklistItemDef, now: Date):
     return `:white_check_mark: ~${text}~ (${mention(mark.by)}, ${slackDate(mark.at)})`;
   if (mark?.state === 'na')
     return `:heavy_minus_sign: ~${text}~ _N/A: ${escapeMrkdwn(mark.reason ?? 'no reason given')}_ (${mention(mark.by)})`;
-  const late = due.getTime() < now.getTime();
   const alert = item.completedBy === 'initial_alert_sent' ? '\n      _Sent via `/incident alert`_' : '';
-  return `${late ? ':alarm_clock:' : ':white_square:'} ${text}\n      _${owner}_ · due ${slackDate(due)} (${relative(due, now)})${alert}${links}`;
+  return `:white_square: ${text}\n      _${owner}_ · due ${slackDate(due)}${alert}${links}`;
 }
 
 function option(i: Incident, pb: Playbook, item: ChecklistItemDef): CheckboxOption {
@@ -84,7 +83,12 @@ function option(i: Incident, pb: Playbook, item: ChecklistItemDef): CheckboxOpti
   return { text: mark?.state === 'na' ? `~${short}~` : short, value: item.id, description };
 }
 
-export function renderChecklist(i: Incident, pb: Playbook, now: Date = new Date()): SlackMessage {
+/**
+ * The checklist. Like the summary it is re-rendered only when the incident changes, so nothing in it depends
+ * on when it was rendered: deadlines are Slack date tokens, with no "in N min" and no overdue marker (the
+ * golden-hour nudges say what is overdue).
+ */
+export function renderChecklist(i: Incident, pb: Playbook): SlackMessage {
   const closed = isClosed(i);
   const items = allChecklistItems(pb);
   const done = items.filter((x) => i.checklist[x.id]).length;
@@ -96,7 +100,7 @@ export function renderChecklist(i: Incident, pb: Playbook, now: Date = new Date(
   blocks.push(
     context(
       [
-        `${done}/${items.length} done · complete within the first ${pb.clocks.goldenHourMinutes} minutes, by ${slackDate(goldenHourEnds)} (${relative(goldenHourEnds, now)})`,
+        `${done}/${items.length} done · complete within the first ${pb.clocks.goldenHourMinutes} minutes, by ${slackDate(goldenHourEnds)}`,
       ],
       bid(i, 'checklist_progress'),
     ),
@@ -104,12 +108,9 @@ export function renderChecklist(i: Incident, pb: Playbook, now: Date = new Date(
   for (const group of pb.checklist) {
     blocks.push(divider());
     blocks.push(
-      section(
-        `*${escapeMrkdwn(group.name)}*\n${group.items.map((it) => itemLine(i, pb, it, now)).join('\n')}`,
-        {
-          blockId: bid(i, `checklist_group:${group.id}`),
-        },
-      ),
+      section(`*${escapeMrkdwn(group.name)}*\n${group.items.map((it) => itemLine(i, pb, it)).join('\n')}`, {
+        blockId: bid(i, `checklist_group:${group.id}`),
+      }),
     );
     if (closed) continue;
     // Items ticked by an event (room created, alert sent) are not ticked by hand.

@@ -118,6 +118,22 @@ export function renderClosed(i: Incident, _pb: Playbook, d: Data): SlackMessage 
   return simple(i, 'closed', `${i.key} is closed`, body);
 }
 
+/** The all-clear for a false alarm: to the room and to the stakeholders who saw the announcement. */
+export function renderStoodDown(i: Incident, _pb: Playbook, d: Data): SlackMessage {
+  const reason = str(d.reason) ?? i.standDown?.reason ?? '';
+  const by = i.standDown?.by;
+  const due = str(d.reviewDueOn);
+  const body = [
+    `:large_green_circle: *${escapeMrkdwn(i.key)} is stood down: false alarm*${i.closedAt ? ` (${slackDate(i.closedAt)})` : ''}${by ? ` by ${mention(by)}` : ''}.`,
+    `*Incident*: ${userText(i.title, 300)}`,
+    `*Why*: ${userText(reason, 1000)}`,
+    due
+      ? `Post-incident review due by *${escapeMrkdwn(due)}*.`
+      : 'No post-incident review is owed; the record stays in the log (`/incident export`).',
+  ].join('\n');
+  return simple(i, 'stood_down', `${i.key} is stood down: false alarm`, body);
+}
+
 export function renderReviewRecorded(i: Incident, _pb: Playbook, _d: Data): SlackMessage {
   const r = i.review;
   const body = r
@@ -243,6 +259,8 @@ export function renderPost(
       return renderReclassified(incident, playbook, data);
     case 'closed':
       return renderClosed(incident, playbook, data);
+    case 'stood_down':
+      return renderStoodDown(incident, playbook, data);
     case 'review_recorded':
       return renderReviewRecorded(incident, playbook, data);
     case 'room_fallback':

@@ -28,7 +28,7 @@ import {
   triggerName,
 } from './common.js';
 import { escapeMrkdwn, link, mention, truncate, userText } from './escape.js';
-import { relative, slackDate } from './time.js';
+import { slackDate } from './time.js';
 
 /** block_id of a role's actions: `role:{roleId}:v{version}`. The hand-over select carries the role only here. */
 export function roleBlockId(roleId: string, version: number): string {
@@ -91,7 +91,12 @@ function linkLines(i: Incident, pb: Playbook): string[] {
   return lines;
 }
 
-export function renderSummary(i: Incident, pb: Playbook, now: Date = new Date()): SlackMessage {
+/**
+ * The pinned summary. It is re-rendered only when the incident changes, so it shows nothing that depends on
+ * when it was rendered: due times are Slack date tokens, never "in N min" (that would go stale in a quiet
+ * incident; the nudges say when something is overdue).
+ */
+export function renderSummary(i: Incident, pb: Playbook): SlackMessage {
   const closed = isClosed(i);
   const ic = holders(i, pb.commanderRole);
   const title = truncate(escapeMrkdwn(i.title), 3000);
@@ -108,7 +113,12 @@ export function renderSummary(i: Incident, pb: Playbook, now: Date = new Date())
     `*Declared*\n${slackDate(i.declaredAt)} by ${mention(i.declaredBy)}`,
     `*Playbook*\n${escapeMrkdwn(pb.title)} v${escapeMrkdwn(i.playbook.version)}`,
   ];
-  if (closed && i.closedAt) fields.push(`*Closed*\n${slackDate(i.closedAt)}`);
+  if (closed && i.closedAt)
+    fields.push(
+      i.standDown
+        ? `*Stood down (false alarm)*\n${slackDate(i.closedAt)} by ${mention(i.standDown.by)}: ${userText(i.standDown.reason, 300)}`
+        : `*Closed*\n${slackDate(i.closedAt)}`,
+    );
   if (i.reviewDueOn && !i.reviewedAt) fields.push(`*Review due*\n${escapeMrkdwn(i.reviewDueOn)}`);
   blocks.push(section(`*${title}*`, { blockId: bid(i, 'summary_title') }));
   blocks.push(section('', { blockId: bid(i, 'summary_fields'), fields }));
@@ -134,12 +144,7 @@ export function renderSummary(i: Incident, pb: Playbook, now: Date = new Date())
     const alert = i.initialAlertAt
       ? `Initial alert sent ${slackDate(i.initialAlertAt)}`
       : ':warning: Initial stakeholder alert not sent yet';
-    blocks.push(
-      context(
-        [`Next status update due ${slackDate(due)} (${relative(due, now)})`, alert],
-        bid(i, 'summary_due'),
-      ),
-    );
+    blocks.push(context([`Next status update due ${slackDate(due)}`, alert], bid(i, 'summary_due')));
   } else {
     blocks.push(
       context(

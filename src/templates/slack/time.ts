@@ -30,7 +30,10 @@ export function addMinutes(d: DateInput, minutes: number): Date {
   return new Date(toDate(d).getTime() + minutes * 60_000);
 }
 
-/** "in 12 min", "in 1 h 5 min", "5 min overdue", "now". */
+/**
+ * "in 12 min", "in 1 h 5 min", "5 min overdue", "now". Only for text read once, when it is sent: never in a
+ * message kept in place (summary, checklist), where it would go stale between updates.
+ */
 export function relative(target: DateInput, now: DateInput): string {
   const ms = toDate(target).getTime() - toDate(now).getTime();
   const mins = Math.round(Math.abs(ms) / 60_000);

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { ACTION } from '../../../src/adapters/slack/ids.js';
 import type { PostTemplate } from '../../../src/core/effects.js';
 import type { Incident } from '../../../src/core/incident.js';
@@ -73,7 +73,7 @@ describe('summary message', () => {
   const pb = s.playbook;
 
   it('fits Block Kit and shows key, title, trigger, severity, phase, IC, playbook version', () => {
-    const m = renderSummary(i, pb, at(2));
+    const m = renderSummary(i, pb);
     valid(m);
     const j = json(m);
     expect(m.blocks[0]!.type).toBe('header');
@@ -90,7 +90,7 @@ describe('summary message', () => {
   });
 
   it('has claim buttons for open roles, release + hand-over for held ones, and marks required roles', () => {
-    const m = renderSummary(i, pb, at(2));
+    const m = renderSummary(i, pb);
     const roleBlocks = m.blocks.filter((b) => roleFromBlockId(b.block_id));
     const byRole = new Map(
       roleBlocks.map((b) => [roleFromBlockId(b.block_id)!, b.elements as Record<string, unknown>[]]),
@@ -112,7 +112,7 @@ describe('summary message', () => {
   });
 
   it('has the action row and the next status update due as a date token', () => {
-    const m = renderSummary(i, pb, at(2));
+    const m = renderSummary(i, pb);
     const ids = allElements(m.blocks).map((e) => e.action_id);
     expect(ids).toEqual(
       expect.arrayContaining([ACTION.openAlert, ACTION.openUpdate, ACTION.openPhase, ACTION.openClose]),
@@ -126,7 +126,7 @@ describe('summary message', () => {
     s2.declare({ severeImpact: true });
     s2.run({ type: 'room_created', platform: 'slack', roomId: 'C0ROOM2', name: 'inc-y' });
     const sent = s2.run({ type: 'send_initial_alert', fields: alertFields }, IC, at(5));
-    const m = renderSummary(sent, s2.playbook, at(6));
+    const m = renderSummary(sent, s2.playbook);
     valid(m);
     expect(json(m)).toContain(`<!date^${Math.floor(at(5 + 15).getTime() / 1000)}^`);
     expect(json(m)).toContain('Severe customer impact');
@@ -134,9 +134,9 @@ describe('summary message', () => {
   });
 
   it('changes every block_id between versions', () => {
-    const a = renderSummary(i, pb, at(2));
+    const a = renderSummary(i, pb);
     const next = s.run({ type: 'claim_role', role: 'technical_lead' }, ALICE);
-    const b = renderSummary(next, pb, at(2));
+    const b = renderSummary(next, pb);
     const idsA = new Set(a.blocks.map((x) => x.block_id).filter(Boolean));
     for (const x of b.blocks) if (x.block_id) expect(idsA.has(x.block_id)).toBe(false);
   });
@@ -162,8 +162,8 @@ describe('hostile and extreme input', () => {
   });
   const pb = s.playbook;
   const messages: [string, SlackMessage][] = [
-    ['summary', renderSummary(i, pb, at(2))],
-    ['checklist', renderChecklist(i, pb, at(2))],
+    ['summary', renderSummary(i, pb)],
+    ['checklist', renderChecklist(i, pb)],
     ['announcement', renderAnnouncement(i, pb)],
     ...everyPost(i).map(([t, d]) => [t, renderPost(t, d, i, pb)] as [string, SlackMessage]),
   ];
@@ -175,7 +175,7 @@ describe('hostile and extreme input', () => {
   });
 
   it('escapes the title and truncates it visibly', () => {
-    const m = renderSummary(i, pb, at(2));
+    const m = renderSummary(i, pb);
     expect(m.blocks[0]!.text.text.length).toBeLessThanOrEqual(150);
     expect(m.blocks[0]!.text.text).toContain('&lt;!channel&gt;');
     expect(json(m)).toContain('…(truncated)');
@@ -239,7 +239,7 @@ describe('checklist message', () => {
     reason: 'no safety limit hit',
   });
   const pb = s.playbook;
-  const m = renderChecklist(i, pb, at(20));
+  const m = renderChecklist(i, pb);
 
   it('fits Block Kit, one checkboxes element per group with manual items', () => {
     valid(m);
@@ -276,6 +276,45 @@ describe('checklist message', () => {
       uncheck: [],
     });
     expect(checklistChanges(i, pb, assessId, [])).toEqual({ check: [], uncheck: ['assess.data_quality'] });
+  });
+});
+
+describe('pinned views in a quiet incident', () => {
+  // The summary and the checklist are re-rendered only when the incident changes: whatever the clock says
+  // when one is rendered, it must read the same (due times as date tokens, no "in N min", no overdue mark).
+  const s = scenario();
+  s.declare();
+  s.run({ type: 'room_created', platform: 'slack', roomId: 'C0ROOM', name: 'inc-quiet' });
+  const i = s.stack.service.get(s.key)!;
+  const pb = s.playbook;
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const renderedAt = (clock: Date) => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(clock);
+    return { summary: json(renderSummary(i, pb)), checklist: json(renderChecklist(i, pb)) };
+  };
+
+  it('shows the next status update as a date token only, never a countdown that goes stale', () => {
+    const early = renderedAt(at(5));
+    const overdue = renderedAt(at(45));
+    const due = Math.floor(at(30).getTime() / 1000);
+    expect(early.summary).toContain(`Next status update due <!date^${due}^{date_short_pretty} {time}|`);
+    expect(early.summary).not.toMatch(/\(in \d|min overdue|\(now\)/);
+    expect(overdue.summary).toBe(early.summary);
+  });
+
+  it('shows checklist deadlines as date tokens with no countdown and no render-time overdue marker', () => {
+    const early = renderedAt(at(5));
+    const late = renderedAt(at(90)); // every item and the golden hour past due
+    expect(early.checklist).toContain(`<!date^${Math.floor(at(15).getTime() / 1000)}^`);
+    expect(early.checklist).toContain(`<!date^${Math.floor(at(60).getTime() / 1000)}^`);
+    for (const j of [early.checklist, late.checklist]) {
+      expect(j).not.toMatch(/\(in \d|min overdue|\(now\)/);
+      expect(j).not.toContain(':alarm_clock:');
+    }
+    expect(late.checklist).toBe(early.checklist);
   });
 });
 

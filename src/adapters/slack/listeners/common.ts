@@ -135,7 +135,8 @@ export function runCommand(
 
 /**
  * Asks the core, without storing anything, whether the actor may issue this command at all (used before
- * opening a modal, so a non-IC is told at once). Returns the refusal for permission/closed errors only.
+ * opening a modal, so a non-IC is told at once). Returns the refusal for permission, closed and illegal-move
+ * errors only (form input errors are for the form).
  */
 export function precheck(
   ctx: SlackContext,
@@ -149,7 +150,8 @@ export function precheck(
     playbook: ctx.service.playbookFor(incident),
     admins: ctx.admins ?? [],
   });
-  if (!r.ok && (r.error.code === 'forbidden' || r.error.code === 'closed')) return r.error;
+  // illegal_transition: e.g. closing during triage, where no form can help (the answer names the way).
+  if (!r.ok && ['forbidden', 'closed', 'illegal_transition'].includes(r.error.code)) return r.error;
   return null;
 }
 

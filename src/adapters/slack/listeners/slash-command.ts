@@ -164,9 +164,15 @@ async function runVerb(
       };
     }
     case 'role':
+    case 'standdown':
     case 'log': {
       let command: Command;
-      if (intent.verb === 'role') {
+      if (intent.verb === 'standdown') {
+        const reason = cleanText(intent.reason);
+        if (reason.length > MAX_LOG_TEXT)
+          return { text: `That reason is too long (${reason.length} characters; at most ${MAX_LOG_TEXT}).` };
+        command = { type: 'stand_down', reason };
+      } else if (intent.verb === 'role') {
         const role = resolveRole(pb, intent.role);
         if (!role) {
           const names = pb.roles.map((r) => `\`${r.id}\` (${escapeText(r.name)})`).join(', ');
