@@ -10,7 +10,7 @@ import { holders, isClosed } from './incident.js';
 import { enter, moveBack, moveForward } from './phases.js';
 import type { Playbook } from './playbook.js';
 import { allChecklistItems, closureCriteria, findPhase, findTrigger } from './playbook.js';
-import { applyRoleChange, overloadWarnings } from './roles.js';
+import { applyRoleChange, overloadWarnings, requiredRoles } from './roles.js';
 
 export interface DecideContext {
   actor: Actor;
@@ -187,7 +187,7 @@ function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
       drill: c.drill,
       commander,
       phase: pb.initialPhase,
-      requiredRoles: trigger.initialOwners,
+      requiredRoles: requiredRoles(pb, trigger.id),
       playbook: ctx.playbookRef ?? { version: pb.version, sha256: '' },
     }),
     log('role', { role: pb.commanderRole, kind: incident.roleHistory[0]!.kind, from: null, to: commander }),

@@ -109,6 +109,7 @@ export const playbookSchema = z.strictObject({
   triggers: z.array(triggerSchema).min(1, 'needs at least one trigger'),
   roles: z.array(roleSchema).min(1, 'needs at least one role'),
   commanderRole: id,
+  activationRoles: z.array(id).optional(),
   checklist: z.array(checklistGroupSchema),
   phases: z.array(phaseSchema).min(1, 'needs at least one phase'),
   initialPhase: id,
@@ -240,6 +241,9 @@ function semanticIssues(pb: Playbook): PlaybookIssue[] {
     g.items.forEach((item, ii) => {
       roleRef(['checklist', gi, 'items', ii, 'ownerRole'], item.ownerRole);
     });
+  });
+  (pb.activationRoles ?? []).forEach((r, ri) => {
+    if (!pb.roles.some((x) => x.id === r)) add(['activationRoles', ri], `unknown role "${r}"`);
   });
   const commander = pb.roles.find((r) => r.id === pb.commanderRole);
   if (commander?.multiple)

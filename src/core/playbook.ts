@@ -109,6 +109,11 @@ export interface Playbook {
   roles: RoleDef[];
   /** The role that commands the incident; has the authority to move phases and close. */
   commanderRole: string;
+  /**
+   * Roles every incident needs from activation (the handbook: "Assign the following roles at activation
+   * time"), on top of the trigger class's initial owners. Absent: only the initial owners are required.
+   */
+  activationRoles?: string[];
   checklist: ChecklistGroupDef[];
   phases: PhaseDef[];
   /** The first phase of a new incident. */

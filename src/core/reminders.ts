@@ -331,6 +331,8 @@ function families(
     if (missing.length > 0 && !snoozed(i, 'required_roles', now)) {
       out.push({
         snooze: 'required_roles',
+        // A different set of open roles (a re-classification adds an owner) is a new reminder.
+        id: [...missing].sort().join('+'),
         candidates: [
           {
             kind: 'roles-unfilled',

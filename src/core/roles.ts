@@ -92,8 +92,13 @@ export function overloadWarnings(i: Incident, pb: Playbook, user: string): Overl
   return [];
 }
 
-/** Roles the trigger class requires at activation that nobody holds yet. */
+/** Roles the incident needs: the playbook's activation roles, then its trigger class's initial owners. */
+export function requiredRoles(pb: Playbook, triggerClass: string): string[] {
+  const trigger = pb.triggers.find((t) => t.id === triggerClass);
+  return [...new Set([...(pb.activationRoles ?? []), ...(trigger?.initialOwners ?? [])])];
+}
+
+/** Required roles (activation roles and the trigger class's owners) that nobody holds yet. */
 export function openRequiredRoles(i: Incident, pb: Playbook): string[] {
-  const trigger = pb.triggers.find((t) => t.id === i.triggerClass);
-  return (trigger?.initialOwners ?? []).filter((r) => holders(i, r).length === 0);
+  return requiredRoles(pb, i.triggerClass).filter((r) => holders(i, r).length === 0);
 }

@@ -5,6 +5,7 @@ import { verifyChain } from '../adapters/sqlite/hash-chain.js';
 import { renderSubject, renderTemplateLines } from '../core/forms.js';
 import type { Communication, Incident } from '../core/incident.js';
 import type { TemplateId } from '../core/playbook.js';
+import { requiredRoles } from '../core/roles.js';
 import {
   actorLabel,
   byTime,
@@ -131,10 +132,10 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
   ]);
 
   // ---------------------------------------------------------------- roles
-  const trigger = pb.triggers.find((t) => t.id === i.triggerClass);
+  const required = requiredRoles(pb, i.triggerClass);
   const roleIds = [...new Set([...pb.roles.map((r) => r.id), ...Object.keys(i.roles)])];
   const holderRows = roleIds
-    .filter((r) => (i.roles[r] ?? []).length || trigger?.initialOwners.includes(r))
+    .filter((r) => (i.roles[r] ?? []).length || required.includes(r))
     .map((r) => {
       const h = i.roles[r] ?? [];
       return [cell(roleName(pb, r)), h.length ? cell(h.map(who).join(', ')) : '_unfilled (required)_'];

@@ -34,10 +34,13 @@ describe('declare', () => {
     ['service_outage', 'technical_lead'],
     ['data_integrity', 'data_steward'],
     ['security_exposure', 'security_lead'],
-  ])('%s: IC assigned, %s required', (trigger, owner) => {
+  ])('%s: IC assigned; the activation roles and %s required', (trigger, owner) => {
     const i = declared({ triggerClass: trigger });
     expect(i.roles.commander).toEqual(['U_IC']);
-    expect(openRequiredRoles(i, playbook)).toEqual([owner]);
+    // "Assign the following roles at activation time" + the trigger's initial owner
+    expect(openRequiredRoles(i, playbook)).toEqual([
+      ...new Set(['technical_lead', 'comms_lead', 'scribe', owner]),
+    ]);
     expect(i.phase).toBe('detection');
     expect(i.playbook.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

@@ -219,13 +219,27 @@ describe('initial alert, golden hour, required roles', () => {
     expect(ofKind(everyMinute(i, 0, 70), 'golden-hour-warning', 'golden-hour')).toEqual([]);
   });
 
-  it('nudges about required roles still unfilled, once', () => {
+  it('nudges about required roles still unfilled, once per set of open roles', () => {
     let i = declared();
-    const rs = ofKind(everyMinute(i, 0, 30), 'roles-unfilled');
+    const claimed = new Set<string>();
+    const rs = ofKind(everyMinute(i, 0, 30, claimed), 'roles-unfilled');
     expect(rs).toHaveLength(1);
-    expect(rs[0]).toMatchObject({ dueAt: at(10).toISOString(), data: { roles: [{ id: 'technical_lead' }] } });
-    i = must(i, { type: 'claim_role', role: 'technical_lead' }, ctx(bob, at(5)));
+    expect(rs[0]).toMatchObject({
+      dueAt: at(10).toISOString(),
+      data: { roles: [{ id: 'technical_lead' }, { id: 'comms_lead' }, { id: 'scribe' }] },
+    });
+    for (const role of ['technical_lead', 'comms_lead', 'scribe'])
+      i = must(i, { type: 'claim_role', role }, ctx(bob, at(5)));
     expect(ofKind(pass(i, at(10)), 'roles-unfilled')).toEqual([]);
+    // a re-classification to safety/regulatory adds the compliance lead: a new nudge, not the one sent
+    i = must(
+      i,
+      { type: 'reclassify', triggerClass: 'safety_regulatory', reason: 'fat-finger limits were off' },
+      ctx(ic, at(31)),
+    );
+    const after = ofKind(pass(i, at(32), claimed), 'roles-unfilled');
+    expect(after).toHaveLength(1);
+    expect(after[0]!.data.roles).toEqual([{ id: 'compliance_lead', name: expect.any(String) }]);
   });
 });
 

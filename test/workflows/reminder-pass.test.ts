@@ -189,13 +189,14 @@ describe('runReminderPass', () => {
       actor: ic,
       now: at(2),
     });
-    s1.service.handle({
-      key: 'k-tl',
-      incidentKey: inc.key,
-      command: { type: 'assign_role', role: 'technical_lead', user: 'U_BOB' },
-      actor: ic,
-      now: at(3),
-    });
+    for (const role of ['technical_lead', 'comms_lead', 'scribe'])
+      s1.service.handle({
+        key: `k-${role}`,
+        incidentKey: inc.key,
+        command: { type: 'assign_role', role, user: 'U_BOB' },
+        actor: ic,
+        now: at(3),
+      });
     expect(runReminderPass({ store: s1.store, service: s1.service, now: at(5) }).claimed).toBe(0);
     s1.close(); // down from 10:05 ...
 

@@ -22,6 +22,7 @@ import {
   findTemplate,
   findTrigger,
 } from '../../core/playbook.js';
+import { requiredRoles } from '../../core/roles.js';
 import { cardText, truncate, utcStamp } from './escape.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Adaptive Card JSON is free-form
@@ -188,7 +189,7 @@ export function summaryCard(
   if (o.note) body.push(o.noteIsError ? errorBlock(o.note) : text(cardText(o.note, 500), { isSubtle: true }));
 
   body.push(text('**Roles**', { spacing: 'Medium', separator: true }));
-  const required = new Set(trigger?.initialOwners ?? []);
+  const required = new Set(requiredRoles(pb, i.triggerClass));
   for (const role of pb.roles) {
     const held = i.roles[role.id] ?? [];
     const who = held.length

@@ -4,6 +4,7 @@ import type { Incident } from '../../core/incident.js';
 import { holders, isClosed } from '../../core/incident.js';
 import type { Playbook } from '../../core/playbook.js';
 import { findTrigger } from '../../core/playbook.js';
+import { requiredRoles } from '../../core/roles.js';
 import {
   actions,
   type Block,
@@ -42,7 +43,7 @@ export function roleFromBlockId(blockId: string | undefined): string | null {
 }
 
 function roleBlocks(i: Incident, pb: Playbook): Block[] {
-  const required = new Set(findTrigger(pb, i.triggerClass)?.initialOwners ?? [pb.commanderRole]);
+  const required = new Set(requiredRoles(pb, i.triggerClass));
   const closed = isClosed(i);
   const out: Block[] = [section('*Roles*', { blockId: bid(i, 'summary_roles') })];
   for (const role of pb.roles) {

@@ -107,7 +107,10 @@ describe('summary message', () => {
     const texts = m.blocks.map((b) => b.text?.text ?? '').join('\n');
     expect(texts).toMatch(/\*Technical lead\* \(required\)/);
     expect(texts).toMatch(/\*Incident commander\* \(required\)/);
-    expect(texts).not.toMatch(/\*Scribe\* \(required\)/);
+    // the handbook's activation roles are required; the trigger's other owners and specialists are not
+    expect(texts).toMatch(/\*Scribe\* \(required\)/);
+    expect(texts).not.toMatch(/\*Compliance lead\* \(required\)/);
+    expect(texts).not.toMatch(/\*Domain specialist[^*]*\* \(required\)/);
     expect(texts).toContain('<@U0ALICE>');
   });
 
