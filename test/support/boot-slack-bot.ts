@@ -24,6 +24,8 @@ export const STAKEHOLDER_CHANNEL = 'C0STAKE';
 
 export interface BootOptions {
   fake?: FakeSlackOptions;
+  /** false: SLACK_STAKEHOLDER_CHANNEL unset (stakeholder posts are skipped, people are told). */
+  stakeholderChannel?: boolean;
   admins?: string[];
   /** Start the dispatcher's timer (default false: tests call `dispatcher.drain()`). */
   startDispatcher?: boolean;
@@ -108,7 +110,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
       service,
       outbox,
       dispatcher,
-      stakeholderChannel: STAKEHOLDER_CHANNEL,
+      ...(opts.stakeholderChannel === false ? {} : { stakeholderChannel: STAKEHOLDER_CHANNEL }),
       ...(opts.admins ? { admins: opts.admins } : {}),
     },
   });
@@ -116,7 +118,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
     client: slack.app.client,
     outbox,
     service,
-    stakeholderChannel: STAKEHOLDER_CHANNEL,
+    ...(opts.stakeholderChannel === false ? {} : { stakeholderChannel: STAKEHOLDER_CHANNEL }),
   });
   await slack.start();
   const server: Server = await new Promise((ok) => {

@@ -28,6 +28,11 @@ export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAda
       admins: config.ADMIN_USERS,
     },
   });
+  if (!config.SLACK_STAKEHOLDER_CHANNEL)
+    log.warn(
+      { setting: 'SLACK_STAKEHOLDER_CHANNEL' },
+      'SLACK_STAKEHOLDER_CHANNEL is not set: announcements, stakeholder alerts, updates and closure notices go to the incident channel only',
+    );
   // Handler time per request kind, from Bolt's global middleware (the listener's work, after the ack too).
   slack.app.use(async ({ body, next }) => {
     const started = performance.now();

@@ -38,6 +38,11 @@ export async function createTeamsAdapter(
       '!!! TEAMS AUTHENTICATION IS OFF: /api/messages accepts UNAUTHENTICATED requests. Anyone who can reach this server can act as any Teams user. Local testing only. !!!',
     );
   }
+  if (!c.TEAMS_STAKEHOLDER_CHANNEL)
+    deps.logger.warn(
+      { setting: 'TEAMS_STAKEHOLDER_CHANNEL' },
+      'TEAMS_STAKEHOLDER_CHANNEL is not set: stakeholder alerts, updates and closure notices reach the incident thread only',
+    );
   const app = await createTeamsApp({
     expressApp: deps.express,
     allowUnauthenticated,

@@ -3,9 +3,21 @@ import type { TemplateId } from '../../../core/playbook.js';
 import { fieldBlock, readTemplateFields } from '../../../templates/slack/modals/communication-modal.js';
 import type { StateValues } from '../../../templates/slack/modals/kit.js';
 import { ACTION, VIEW } from '../ids.js';
-import { actorOf, answer, runCommand, type SlackContext, type SlackFeature, viewKey } from './common.js';
+import {
+  actorOf,
+  answer,
+  runCommand,
+  type SlackContext,
+  type SlackFeature,
+  tell,
+  viewKey,
+} from './common.js';
 import { registerOpenButton } from './open-modal.js';
 import { firstInputBlock, incidentFromMeta, refuse } from './view-helpers.js';
+
+/** Said after a communication when SLACK_STAKEHOLDER_CHANNEL is unset: nobody outside the room got it. */
+export const NOT_TO_STAKEHOLDERS =
+  ':warning: This went to the incident channel only: no stakeholder channel is configured (SLACK_STAKEHOLDER_CHANNEL). Forward it to the stakeholders yourself.';
 
 function registerSubmission(
   app: Parameters<SlackFeature['register']>[0],
@@ -36,6 +48,8 @@ function registerSubmission(
     if (!outcome.ok) return refuse(ack, first, outcome.error);
     await ack();
     await answer(ctx, client, outcome, actor.id, meta.c ?? incident.room?.id);
+    if (!ctx.stakeholderChannel && !outcome.replay)
+      await tell(ctx, client, meta.c ?? incident.room?.id, actor.id, NOT_TO_STAKEHOLDERS);
   });
 }
 

@@ -37,6 +37,7 @@ export function buildModal(ctx: SlackContext, r: OpenRequest): { view: Block } |
   const pb = ctx.service.playbookFor(i);
   const now = ctx.service.now();
   const names = (id: string) => ctx.names.get(id);
+  const stakeholders = Boolean(ctx.stakeholderChannel);
   switch (r.kind) {
     case 'alert':
       if (i.initialAlertAt)
@@ -45,14 +46,35 @@ export function buildModal(ctx: SlackContext, r: OpenRequest): { view: Block } |
             'The initial stakeholder alert was already sent; use `/incident update` for a status update.',
         };
       return {
-        view: communicationModal(pb, 'initial_alert', { incident: i, now, names, channelId: r.channelId }),
+        view: communicationModal(pb, 'initial_alert', {
+          incident: i,
+          now,
+          names,
+          channelId: r.channelId,
+          stakeholders,
+        }),
       };
     case 'update':
       return {
-        view: communicationModal(pb, 'status_update', { incident: i, now, names, channelId: r.channelId }),
+        view: communicationModal(pb, 'status_update', {
+          incident: i,
+          now,
+          names,
+          channelId: r.channelId,
+          stakeholders,
+        }),
       };
     case 'close':
-      return { view: closeModal(pb, { incident: i, now, names, channelId: r.channelId, userId: r.userId }) };
+      return {
+        view: closeModal(pb, {
+          incident: i,
+          now,
+          names,
+          channelId: r.channelId,
+          userId: r.userId,
+          stakeholders,
+        }),
+      };
     case 'reclassify':
       return { view: reclassifyModal(pb, i, { channelId: r.channelId }) };
     case 'phase': {

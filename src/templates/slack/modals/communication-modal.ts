@@ -35,6 +35,8 @@ export interface PrefillContext {
   now: Date;
   /** Display names the adapter has seen (user id -> name), to prefill "Incident commander". */
   names?: (userId: string) => string | undefined;
+  /** False when no stakeholder channel is configured: the form says the post goes to the room only. */
+  stakeholders?: boolean;
 }
 
 /** "2024-05-01 14:30 UTC": what a person types into a datetime field. */
@@ -113,10 +115,12 @@ const TITLES: Record<TemplateId, { title: string; submit: string; callbackId: st
   closure_notice: { title: 'Close incident', submit: 'Close incident', callbackId: VIEW.close },
 };
 
-function header(i: Incident, def: TemplateDef): Block {
-  const audience = def.audiences.includes('stakeholders')
-    ? ' Posted in the incident channel and to stakeholders.'
-    : '';
+function header(i: Incident, def: TemplateDef, stakeholders = true): Block {
+  const audience = !def.audiences.includes('stakeholders')
+    ? ''
+    : stakeholders
+      ? ' Posted in the incident channel and to stakeholders.'
+      : ' :warning: Posted in the incident channel ONLY: no stakeholder channel is configured (SLACK_STAKEHOLDER_CHANNEL); forward it to stakeholders yourself.';
   return context(
     `${i.drill ? '*DRILL* ' : ''}*${escapeText(i.key)}* ${escapeText(i.title)}: ${escapeText(def.name)}.${audience}`,
   );
@@ -134,7 +138,10 @@ export function communicationModal(
     callbackId: t.callbackId,
     title: t.title,
     submit: t.submit,
-    blocks: [header(ctx.incident, def), ...fieldBlocks(def, prefill(pb, template, ctx))],
+    blocks: [
+      header(ctx.incident, def, ctx.stakeholders !== false),
+      ...fieldBlocks(def, prefill(pb, template, ctx)),
+    ],
     privateMetadata: encodeMeta({ k: ctx.incident.key, c: ctx.channelId }),
   });
 }
@@ -150,7 +157,7 @@ export function closeModal(pb: Playbook, ctx: PrefillContext & { channelId: stri
     title: t.title,
     submit: t.submit,
     blocks: [
-      header(ctx.incident, def),
+      header(ctx.incident, def, ctx.stakeholders !== false),
       ...checkboxInputs(CLOSE_BLOCK.criteria, 'Closure criteria (confirm each)', criteria),
       ...fieldBlocks(def, prefill(pb, 'closure_notice', ctx)),
       input(CLOSE_BLOCK.facilitator, 'Review facilitator', usersSelect(ctx.userId), {
