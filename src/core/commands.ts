@@ -40,7 +40,18 @@ export type Command =
       facilitator?: string;
     }
   | { type: 'stand_down'; reason: string }
-  | { type: 'record_review'; summary: string; whys: string[]; factors: string; lessons: string }
+  | {
+      type: 'record_review';
+      summary: string;
+      whys: string[];
+      factors: string;
+      lessons: string;
+      correctiveActions: string;
+      /** How we will know the fixes work. */
+      verificationPlan: string;
+      /** No follow-up tasks are needed (say why in the corrective actions); else the incident needs some. */
+      noFollowups?: boolean;
+    }
   | { type: 'log'; text: string; source?: MessageSource; note?: string }
   | { type: 'decision'; text: string; rationale?: string; source?: MessageSource }
   | { type: 'evidence'; name: string; link?: string; source?: MessageSource }

@@ -92,7 +92,18 @@ export function decide(incident: Incident | null, command: Command, ctx: DecideC
   }
   if (!incident) return fail('not_found', 'There is no such incident.');
   if (PERMISSIONS[command.type] === 'commander' && !isCommander(incident, ctx.actor.id, ctx)) {
-    return fail('forbidden', `Only the incident commander can ${VERB[command.type] ?? 'do that'}.`);
+    const ic = holders(incident, ctx.playbook.commanderRole)[0];
+    const hint = ic
+      ? `The incident commander is <@${ic}>: ask them, or ask them to hand the role to you (\`/incident role commander @you\`).`
+      : 'Nobody holds the incident commander role: take it with `/incident role commander`.';
+    return {
+      ok: false,
+      error: {
+        code: 'forbidden',
+        message: `Only the incident commander can ${VERB[command.type] ?? 'do that'}.`,
+        hint,
+      },
+    };
   }
   if (isClosed(incident) && !AFTER_CLOSE.has(command.type)) {
     return fail('closed', `${incident.key} is closed; it can no longer be changed that way.`);
@@ -518,7 +529,26 @@ const recordReview: Handler<'record_review'> = (i, c, ctx) => {
   const pb = ctx.playbook;
   if (i.phase !== pb.reviewPhase)
     return fail('invalid', 'The review is recorded after the incident is closed.');
-  if (!c.summary.trim()) return fail('invalid', 'The review needs a summary.');
+  if (!c.summary.trim()) return fail('invalid', 'The review needs a summary.', 'summary');
+  const correctiveActions = (c.correctiveActions ?? '').trim();
+  if (!correctiveActions)
+    return fail('invalid', 'The review needs the corrective actions.', 'correctiveActions');
+  const verificationPlan = (c.verificationPlan ?? '').trim();
+  if (!verificationPlan)
+    return fail(
+      'invalid',
+      'The review needs the verification plans: how you will know the fixes work.',
+      'verificationPlan',
+    );
+  // Recording the review confirms "follow-up tasks filed in the reliability backlog": some must be,
+  // unless the review says none are needed.
+  const noFollowups = c.noFollowups === true;
+  if (i.followups.length === 0 && !noFollowups)
+    return fail(
+      'invalid',
+      'File the follow-up tasks first with `/incident followup`, or tick "no follow-up tasks" and say why in the corrective actions.',
+      'noFollowups',
+    );
   const r = moveForward(
     pb,
     i,
@@ -535,9 +565,21 @@ const recordReview: Handler<'record_review'> = (i, c, ctx) => {
     whys: c.whys,
     factors: c.factors,
     lessons: c.lessons,
+    correctiveActions,
+    verificationPlan,
+    ...(noFollowups ? { noFollowups } : {}),
   };
   return ok({ ...r.incident, review, reviewedAt: review.at }, [
-    log('review', { summary: c.summary, whys: c.whys, factors: c.factors, lessons: c.lessons }),
+    log('review', {
+      summary: c.summary,
+      whys: c.whys,
+      factors: c.factors,
+      lessons: c.lessons,
+      correctiveActions,
+      verificationPlan,
+      noFollowups,
+      followups: i.followups.map((f) => f.id),
+    }),
     log('phase', { from: i.phase, to: r.incident.phase, move: 'forward' }),
     post('review', ROOM, 'review_recorded', {}),
     view('summary'),

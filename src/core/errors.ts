@@ -19,8 +19,12 @@ export type ErrorCode =
 export interface DomainError {
   code: ErrorCode;
   message: string;
+  /** What the person can do about it, for answers in chat (not for form field errors); may mention <@id>. */
+  hint?: string;
+  /** The command field the error is about, when it is about one (a form shows it next to that input). */
+  field?: string;
 }
 
-export function fail(code: ErrorCode, message: string): { ok: false; error: DomainError } {
-  return { ok: false, error: { code, message } };
+export function fail(code: ErrorCode, message: string, field?: string): { ok: false; error: DomainError } {
+  return { ok: false, error: field ? { code, message, field } : { code, message } };
 }

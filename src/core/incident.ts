@@ -108,6 +108,12 @@ export interface Review {
   whys: string[];
   factors: string;
   lessons: string;
+  /** Corrective actions (reviews recorded before they were asked for lack them). */
+  correctiveActions?: string;
+  /** Verification plans: how we will know the fixes work (absent on older reviews). */
+  verificationPlan?: string;
+  /** True when the review said no follow-up tasks are needed (the corrective actions say why). */
+  noFollowups?: boolean;
 }
 
 export function isClosed(i: Incident): boolean {

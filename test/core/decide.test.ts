@@ -435,10 +435,118 @@ describe('closure and review', () => {
     ).toMatchObject({ ok: false, error: { code: 'closed' } });
     const done = must(
       closed,
-      { type: 'record_review', summary: 's', whys: ['a', 'b', 'c', 'd', 'e'], factors: 'f', lessons: 'l' },
+      {
+        type: 'record_review',
+        summary: 's',
+        whys: ['a', 'b', 'c', 'd', 'e'],
+        factors: 'f',
+        lessons: 'l',
+        correctiveActions: 'c',
+        verificationPlan: 'v',
+        noFollowups: true,
+      },
       ctx(bob, at(3000)),
     );
     expect(done.phase).toBe('done');
+  });
+});
+
+describe('post-incident review (corrective actions, verification plans, follow-ups first)', () => {
+  const closed = () =>
+    must(
+      inPhase('closure'),
+      { type: 'close', confirmed: criteria('closure'), fields: closureFields },
+      ctx(ic, at(120)),
+    );
+  const withFollowup = () =>
+    must(
+      closed(),
+      {
+        type: 'add_followup',
+        id: 'FU-1',
+        what: 'Alert on broker disk usage',
+        owner: 'U_BOB',
+        due: '2026-12-10',
+        objective: 'resilience',
+      },
+      ctx(ic, at(130)),
+    );
+  const review = {
+    type: 'record_review' as const,
+    summary: 'Broker disk filled up',
+    whys: ['Retention too long'],
+    factors: 'Resilience: single broker',
+    lessons: 'Alert on disk',
+    correctiveActions: 'Alert on broker disk usage (FU-1)',
+    verificationPlan: 'Fill a staging disk to 85% and see the page',
+  };
+
+  it.each([
+    ['correctiveActions', 'The review needs the corrective actions.'],
+    ['verificationPlan', 'The review needs the verification plans: how you will know the fixes work.'],
+  ] as const)('refuses an empty %s, naming the field', (field, message) => {
+    for (const empty of ['', '   ']) {
+      const r = decide(withFollowup(), { ...review, [field]: empty }, ctx(ic, at(200)));
+      expect(r).toEqual({ ok: false, error: { code: 'invalid', message, field } });
+    }
+  });
+
+  it('refuses a review of an incident without follow-ups unless it says none are needed', () => {
+    const r = decide(closed(), review, ctx(ic, at(200)));
+    expect(r).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid',
+        message:
+          'File the follow-up tasks first with `/incident followup`, or tick "no follow-up tasks" and say why in the corrective actions.',
+        field: 'noFollowups',
+      },
+    });
+    expect(decide(closed(), { ...review, noFollowups: false }, ctx(ic, at(200))).ok).toBe(false);
+    const done = must(
+      closed(),
+      { ...review, correctiveActions: 'None: the retention change was reverted', noFollowups: true },
+      ctx(ic, at(200)),
+    );
+    expect(done.phase).toBe('done');
+    expect(done.review).toMatchObject({
+      correctiveActions: 'None: the retention change was reverted',
+      verificationPlan: 'Fill a staging disk to 85% and see the page',
+      noFollowups: true,
+    });
+  });
+
+  it('with follow-ups filed: recorded; the log payload carries corrective actions and verification plans', () => {
+    const r = decide(
+      withFollowup(),
+      { ...review, correctiveActions: '  Alert on broker disk usage (FU-1) ' },
+      ctx(ic, at(200)),
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    expect(r.incident.phase).toBe('done');
+    expect(r.incident.review).toEqual({
+      at: at(200).toISOString(),
+      by: 'U_IC',
+      summary: 'Broker disk filled up',
+      whys: ['Retention too long'],
+      factors: 'Resilience: single broker',
+      lessons: 'Alert on disk',
+      correctiveActions: 'Alert on broker disk usage (FU-1)',
+      verificationPlan: 'Fill a staging disk to 85% and see the page',
+    });
+    const payload = r.effects.find((e) => e.type === 'log' && e.kind === 'review');
+    expect(payload).toMatchObject({
+      payload: {
+        summary: 'Broker disk filled up',
+        whys: ['Retention too long'],
+        factors: 'Resilience: single broker',
+        lessons: 'Alert on disk',
+        correctiveActions: 'Alert on broker disk usage (FU-1)',
+        verificationPlan: 'Fill a staging disk to 85% and see the page',
+        noFollowups: false,
+        followups: ['FU-1'],
+      },
+    });
   });
 });
 

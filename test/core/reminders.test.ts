@@ -284,7 +284,16 @@ describe('post-incident review', () => {
     let i = closedAt(at(120));
     i = must(
       i,
-      { type: 'record_review', summary: 's', whys: ['w'], factors: 'f', lessons: 'l' },
+      {
+        type: 'record_review',
+        summary: 's',
+        whys: ['w'],
+        factors: 'f',
+        lessons: 'l',
+        correctiveActions: 'c',
+        verificationPlan: 'v',
+        noFollowups: true,
+      },
       ctx(ic, new Date('2026-11-27T08:00:00Z')),
     );
     expect(reviewRun(i, '2026-11-26T12:00:00Z', 8)).toEqual([]);

@@ -135,6 +135,30 @@ describe('Markdown review document', () => {
     expect(drill.markdown.content).toContain('Exported at 2026-12-02 08:00:00 from the decision log.');
     expect(drill.svg.content).toContain('DRILL INC-2026-0001');
   });
+
+  it('review section: corrective actions and verification plans; older reviews without them say so', () => {
+    const db = openDb();
+    const record = loadIncidentRecord(db, s.key)!;
+    db.close();
+    const review = (md: string) => md.split('## Five whys')[1]!.split('## Follow-up actions')[0]!;
+    const now = review(renderExportFiles(record).markdown.content);
+    expect(now).toContain('**Corrective actions**\n\n> Alert on broker disk usage above 80% (FU-1)');
+    expect(now).toContain('**Verification plans**\n\n> Fill a staging broker disk to 85%');
+    expect(now).not.toContain('no follow-up tasks needed');
+    const { correctiveActions: _c, verificationPlan: _v, ...older } = record.incident.review!;
+    const old = review(
+      renderExportFiles({ ...record, incident: { ...record.incident, review: older } }).markdown.content,
+    );
+    expect(old).toContain('**Corrective actions**\n\n_No corrective actions recorded._');
+    expect(old).toContain('**Verification plans**\n\n_No verification plans recorded._');
+    const none = review(
+      renderExportFiles({
+        ...record,
+        incident: { ...record.incident, review: { ...record.incident.review!, noFollowups: true } },
+      }).markdown.content,
+    );
+    expect(none).toContain('_The review found no follow-up tasks needed._');
+  });
 });
 
 function openDb() {

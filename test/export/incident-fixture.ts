@@ -183,6 +183,10 @@ export function scriptIncident(): ScriptedIncident {
     ],
     factors: 'No alert on broker disk usage; failover runbook out of date.',
     lessons: 'Temporary config changes need an owner and an expiry.',
+    correctiveActions:
+      'Alert on broker disk usage above 80% (FU-1); rewrite the cluster failover runbook (FU-2).\nTemporary config changes get an owner and an expiry in the promotion gate.',
+    verificationPlan:
+      'Fill a staging broker disk to 85% and confirm the alert pages the on-call within 5 minutes; run the failover runbook in the next DR drill.',
   });
   run(alice, new Date('2026-12-01T09:00:00.000Z'), { type: 'complete_followup', id: 'FU-1' });
 

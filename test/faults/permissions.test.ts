@@ -187,7 +187,9 @@ describe('a sample of the table through Slack', () => {
       'Only the incident commander can change the phase.',
     );
     const slashByHolder = await bot.sim.slash('phase', { userId: 'U0TECH', channelId: room });
-    expect(slashByHolder.body.text).toBe('Only the incident commander can change the phase.');
+    expect(slashByHolder.body.text).toMatch(
+      /^Only the incident commander can change the phase\. The incident commander is <@U0IC>: ask them/,
+    );
     const byAdmin = await bot.sim.viewSubmission({
       callbackId: VIEW.phase,
       userId: 'U0ADMIN',

@@ -327,7 +327,9 @@ describe('IC-only commands', () => {
     const res = await bot.sim.slash('close', { userId: BOB, channelId: room });
     expect(res.status).toBe(200);
     expect(res.body.response_type).toBe('ephemeral');
-    expect(res.body.text).toBe('Only the incident commander can close the incident.');
+    expect(res.body.text).toBe(
+      'Only the incident commander can close the incident. The incident commander is <@U0IC>: ask them, or ask them to hand the role to you (`/incident role commander @you`).',
+    );
     expect(bot.fake.callsTo('views.open')).toHaveLength(0);
 
     // and a submitted close form from a non-IC is refused inside the form
@@ -391,7 +393,9 @@ describe('IC-only commands', () => {
       channelId: room,
     });
     const refusal = await waitFor(() => bot.fake.ephemerals.find((e) => e.user === BOB), 'refusal');
-    expect(refusal.text).toBe('Only the incident commander can close the incident.');
+    expect(refusal.text).toMatch(
+      /^Only the incident commander can close the incident\. The incident commander is <@U0IC>/,
+    );
   });
 
   it('phase: the IC moves on with confirmed criteria; missing criteria show in the form', async () => {
@@ -585,7 +589,9 @@ describe('communications and checklist', () => {
     const usage = await bot.sim.slash('standdown', { userId: IC, channelId: room });
     expect(usage.body.text).toBe('Say why it is a false alarm. Usage: `/incident standdown &lt;reason&gt;`');
     const bob = await bot.sim.slash('standdown feed maintenance', { userId: BOB, channelId: room });
-    expect(bob.body.text).toBe('Only the incident commander can stand the incident down.');
+    expect(bob.body.text).toMatch(
+      /^Only the incident commander can stand the incident down\. The incident commander is <@U0IC>/,
+    );
     const r = await bot.sim.slash('false-alarm Feed was in planned maintenance <!channel>', {
       userId: IC,
       channelId: room,
@@ -633,7 +639,9 @@ describe('communications and checklist', () => {
     const d = await bot.sim.slash('decision Fail over to the DR site', { userId: BOB, channelId: room });
     expect(d.body.text).toBe('Decision recorded.');
     const r = await bot.sim.slash('reclassify', { userId: BOB, channelId: room });
-    expect(r.body.text).toBe('Only the incident commander can re-classify the incident.');
+    expect(r.body.text).toMatch(
+      /^Only the incident commander can re-classify the incident\. The incident commander is <@U0IC>/,
+    );
     await bot.dispatcher.drain(5000);
     noBlockKitProblems();
     expect(bot.errors).toEqual([]);

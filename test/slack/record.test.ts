@@ -552,20 +552,57 @@ describe('review and export', () => {
     });
     expect(empty.body.response_action).toBe('errors');
     expect(empty.body.errors.summary).toMatch(/summary/);
+    expect(empty.body.errors.corrective_actions).toBe('The review needs the corrective actions.');
+    expect(empty.body.errors.verification_plan).toBe(
+      'The review needs the verification plans: how you will know the fixes work.',
+    );
+    // the modal asks for corrective actions, verification plans and (none filed yet) says so
+    const blockIds = view.blocks.map((b: { block_id?: string }) => b.block_id);
+    expect(blockIds).toEqual(
+      expect.arrayContaining(['corrective_actions', 'verification_plan', 'no_followups']),
+    );
+    const noneBlock = view.blocks.find((b: { block_id?: string }) => b.block_id === 'no_followups');
+    expect(noneBlock.element.options[0].text.text).toBe('No follow-up tasks are needed');
+    expect(noneBlock.hint.text).toMatch(/No follow-up tasks are filed yet/);
+    const values = (noFollowups: string[]) => ({
+      summary: { value: stateValue.plainText('Consumer group stalled after a bad deploy') },
+      why_1: { value: stateValue.plainText('The consumer crashed on a malformed message') },
+      why_2: { value: stateValue.plainText('Schema validation was off') },
+      why_3: { value: stateValue.plainText(null) },
+      factor_resilience: { value: stateValue.plainText('No dead-letter queue') },
+      factor_compliance: { value: stateValue.plainText(null) },
+      corrective_actions: {
+        value: stateValue.plainText(
+          '  Schema validation turned back on; no new tasks: it shipped in the fix  ',
+        ),
+      },
+      verification_plan: { value: stateValue.plainText('Replay the malformed message in staging') },
+      lessons: { value: stateValue.plainText('Validate at the edge') },
+      no_followups: { value: stateValue.checkboxes(noFollowups) },
+    });
+    // no follow-ups filed and "none needed" not ticked: refused on the checkbox, nothing recorded
+    const refused = await bot.sim.viewSubmission({
+      callbackId: VIEW.review,
+      userId: IC,
+      viewId: 'VREVIEW1',
+      privateMetadata: view.private_metadata,
+      values: values([]),
+    });
+    expect(refused.body).toEqual({
+      response_action: 'errors',
+      errors: {
+        no_followups:
+          'File the follow-up tasks first with `/incident followup`, or tick "no follow-up tasks" and say why in the corrective actions.',
+      },
+    });
+    expect(bot.store.get(incident.key)!.phase).toBe('review');
+    expect(entries(incident.key, 'review')).toEqual([]);
     const res = await bot.sim.viewSubmission({
       callbackId: VIEW.review,
       userId: IC,
       viewId: 'VREVIEW1',
       privateMetadata: view.private_metadata,
-      values: {
-        summary: { value: stateValue.plainText('Consumer group stalled after a bad deploy') },
-        why_1: { value: stateValue.plainText('The consumer crashed on a malformed message') },
-        why_2: { value: stateValue.plainText('Schema validation was off') },
-        why_3: { value: stateValue.plainText(null) },
-        factor_resilience: { value: stateValue.plainText('No dead-letter queue') },
-        factor_compliance: { value: stateValue.plainText(null) },
-        lessons: { value: stateValue.plainText('Validate at the edge') },
-      },
+      values: values(['none']),
     });
     expect(res.body).toBe('');
     const done = bot.store.get(incident.key)!;
@@ -575,8 +612,79 @@ describe('review and export', () => {
       whys: ['The consumer crashed on a malformed message', 'Schema validation was off'],
       factors: 'Resilience: No dead-letter queue',
       lessons: 'Validate at the edge',
+      correctiveActions: 'Schema validation turned back on; no new tasks: it shipped in the fix',
+      verificationPlan: 'Replay the malformed message in staging',
+      noFollowups: true,
     });
+    expect(entries(incident.key, 'review').map((e) => e.payload)).toEqual([
+      expect.objectContaining({
+        correctiveActions: 'Schema validation turned back on; no new tasks: it shipped in the fix',
+        verificationPlan: 'Replay the malformed message in staging',
+        noFollowups: true,
+        followups: [],
+      }),
+    ]);
     await ephemeralTo(IC, 'Review recorded');
+    await settle();
+    // the "review recorded" post in the room carries them
+    const post = bot.fake
+      .okCallsTo('chat.postMessage')
+      .map((c) => JSON.stringify(c.args.blocks ?? []))
+      .find((b) => b.includes('Post-incident review recorded'));
+    expect(post).toContain('*Corrective actions*: Schema validation turned back on');
+    expect(post).toContain('*Verification plans*: Replay the malformed message in staging');
+    expect(post).toContain('No follow-up tasks are needed');
+  });
+
+  it('the review is recorded without "none needed" once a follow-up is filed', async () => {
+    const incident = await declare();
+    const room = incident.room!.id;
+    closeForReview(incident);
+    const filed = bot.service.handle({
+      key: `test:setup:${incident.key}:followup`,
+      incidentKey: incident.key,
+      command: {
+        type: 'add_followup',
+        id: 'FU-1',
+        what: 'Turn schema validation on for every consumer',
+        owner: BOB,
+        due: '2099-01-10',
+        objective: 'resilience',
+      },
+      actor: { platform: 'slack', id: IC },
+    });
+    expect(filed.ok).toBe(true);
+    await bot.dispatcher.drain(5000);
+    await bot.sim.slash('review', { userId: IC, channelId: room });
+    const [call] = await bot.fake.waitForCalls('views.open', 1);
+    const view = call!.args.view;
+    const noneBlock = view.blocks.find((b: { block_id?: string }) => b.block_id === 'no_followups');
+    expect(noneBlock.hint.text).toBe('1 follow-up task is filed.');
+    const res = await bot.sim.viewSubmission({
+      callbackId: VIEW.review,
+      userId: IC,
+      viewId: 'VREVIEW2',
+      privateMetadata: view.private_metadata,
+      values: {
+        summary: { value: stateValue.plainText('Consumer group stalled') },
+        why_1: { value: stateValue.plainText('Malformed message') },
+        corrective_actions: { value: stateValue.plainText('Validate schemas in every consumer (FU-1)') },
+        verification_plan: { value: stateValue.plainText('A malformed message lands in the DLQ in staging') },
+        no_followups: { value: stateValue.checkboxes([]) },
+      },
+    });
+    expect(res.body).toBe('');
+    const done = bot.store.get(incident.key)!;
+    expect(done.phase).toBe('done');
+    expect(done.review).toMatchObject({
+      correctiveActions: 'Validate schemas in every consumer (FU-1)',
+      verificationPlan: 'A malformed message lands in the DLQ in staging',
+    });
+    expect(done.review?.noFollowups).toBeUndefined();
+    expect(entries(incident.key, 'review')[0]?.payload).toMatchObject({
+      noFollowups: false,
+      followups: ['FU-1'],
+    });
     await settle();
   });
 

@@ -214,7 +214,9 @@ describe('Slack features on Teams', () => {
 
   it('re-classify (incident commander only): trigger class, severe impact, reason -> reclassify', async () => {
     const refused = await say('incident reclassify', ALICE, room);
-    expect(refused.body.text).toBe('Only the incident commander can re-classify the incident.');
+    expect(refused.body.text).toMatch(
+      /^Only the incident commander can re-classify the incident\. The incident commander is [^<@]+: ask them, or ask them to hand the role to you \(`incident role commander @you`\)\.$/,
+    );
     const formMsg = await say('incident reclassify', BOB, room);
     const form = cardOf(formMsg.body);
     expect(inputIds(form)).toEqual(['triggerClass', 'severeImpact', 'reason']);
@@ -489,14 +491,24 @@ describe('Slack features on Teams', () => {
       'factor_risk',
       'factor_compliance',
       'factor_resilience',
+      'corrective_actions',
+      'verification_plan',
       'lessons',
+      'no_followups',
     ]);
+    expect(cardTexts(form)).toContain('**Follow-up tasks**: 1 filed.');
     // also offered on the summary card once closed
     findAction(summaryCard().card, (a) => a.data?.dialog === 'review');
     const submit = findAction(form, (a) => a.data?.form === 'review');
     const w = where(CAROL, room, formMsg.responseId);
-    const bad = await post(executeClick(submit, { summary: ' ' }, w));
-    expect(errorsOf(bad.value)).toEqual(['The review needs a summary', 'Give at least the first why']);
+    const bad = await post(executeClick(submit, { summary: ' ', corrective_actions: '  ' }, w));
+    expect(errorsOf(bad.value)).toEqual([
+      'The review needs a summary',
+      'Give at least the first why',
+      'The review needs the corrective actions',
+      'The review needs the verification plans: how you will know the fixes work',
+    ]);
+    expect(incident().phase).toBe('review');
     const ok = await post(
       executeClick(
         submit,
@@ -505,7 +517,10 @@ describe('Slack features on Teams', () => {
           why_1: 'Retention too long',
           why_2: 'No alert on disk',
           factor_resilience: 'Single broker',
+          corrective_actions: 'Alert on broker disk usage',
+          verification_plan: 'Fill a staging disk to 85% and see the page',
           lessons: 'Alert on disk usage',
+          no_followups: 'false',
         },
         w,
       ),
@@ -516,9 +531,24 @@ describe('Slack features on Teams', () => {
       whys: ['Retention too long', 'No alert on disk'],
       factors: 'Resilience: Single broker',
       lessons: 'Alert on disk usage',
+      correctiveActions: 'Alert on broker disk usage',
+      verificationPlan: 'Fill a staging disk to 85% and see the page',
     });
     expect(incident().phase).toBe('done');
+    const reviewEntry = bot.store.logEntries(key).find((e) => e.kind === 'review')!;
+    expect(JSON.parse(reviewEntry.payload)).toMatchObject({
+      correctiveActions: 'Alert on broker disk usage',
+      verificationPlan: 'Fill a staging disk to 85% and see the page',
+      noFollowups: false,
+    });
     await bot.settle();
+    // the "review recorded" post in the incident conversation carries them
+    const recorded = bot.connector.activities
+      .filter((x) => x.op === 'send' && x.conversationId === room)
+      .map((x) => cardTexts(cardOf(x.body)))
+      .find((t) => t.includes('review recorded'));
+    expect(recorded).toContain('**Corrective actions:** Alert on broker disk usage');
+    expect(recorded).toContain('**Verification plans:** Fill a staging disk to 85% and see the page');
 
     const exp = await say('incident export', CAROL, room);
     const texts = cardTexts(cardOf(exp.body));
@@ -526,6 +556,106 @@ describe('Slack features on Teams', () => {
     expect(texts).toContain(`incident-bot export ${key} --format md`);
     expect(texts).toContain(`${key}.md`);
     expect(logKinds()).toContain('export');
+  });
+
+  it('review with no follow-ups filed: refused until "No follow-up tasks are needed" is ticked', async () => {
+    const thread = `${GENERAL_CHANNEL};messageid=1760000077777`;
+    const declareMsg = await say('incident declare Quote feed stale', ALICE, thread);
+    const declareForm = cardOf(declareMsg.body);
+    const declareSubmit = findAction(
+      declareForm,
+      (x) => x.type === 'Action.Execute' && x.data.form === 'declare',
+    );
+    await post(
+      executeClick(
+        declareSubmit,
+        {
+          title: 'Quote feed stale',
+          triggerClass: 'service_outage',
+          impact: 'Stale quotes',
+          severeImpact: 'false',
+          drill: 'true',
+          commander: 'me',
+        },
+        where(ALICE, thread, declareMsg.responseId),
+      ),
+    );
+    const other = bot.store.listOpen().find((i) => i.title === 'Quote feed stale')!;
+    await bot.settle();
+    const otherRoom = bot.store.get(other.key)!.room!.id;
+    // closed through the service: setup, not under test
+    const pb = bot.service.playbookFor(other);
+    const actor = { platform: 'teams' as const, id: ALICE.aadObjectId };
+    let n = 0;
+    const handle = (command: Parameters<typeof bot.service.handle>[0]['command']) =>
+      expect(
+        bot.service.handle({ key: `test:setup:${other.key}:${n++}`, incidentKey: other.key, command, actor })
+          .ok,
+      ).toBe(true);
+    for (;;) {
+      const phase = pb.phases.find((p) => p.id === bot.store.get(other.key)!.phase)!;
+      if (phase.next.includes(pb.closurePhase)) break;
+      handle({ type: 'advance_phase', to: phase.next[0], confirmed: phase.exitCriteria.map((c) => c.id) });
+    }
+    const from = pb.phases.find((p) => p.id === bot.store.get(other.key)!.phase)!;
+    const closure = pb.phases.find((p) => p.id === pb.closurePhase)!;
+    handle({
+      type: 'close',
+      confirmed: [...from.exitCriteria, ...closure.exitCriteria].map((c) => c.id),
+      fields: {
+        resolved_at: '2026-11-26 11:00 UTC',
+        impact_summary: 'Stale quotes for 10 minutes',
+        followups: 'none',
+        review: 'Monday, Alice',
+      },
+    });
+    await bot.settle();
+
+    const formMsg = await say('incident review', ALICE, otherRoom);
+    const form = cardOf(formMsg.body);
+    expect(cardTexts(form)).toContain('none are filed yet');
+    const toggle = form.body.find((e: Json) => e.id === 'no_followups');
+    expect(toggle).toMatchObject({
+      type: 'Input.Toggle',
+      title: 'No follow-up tasks are needed',
+      value: 'false',
+    });
+    const submit = findAction(form, (a) => a.data?.form === 'review');
+    const w = where(ALICE, otherRoom, formMsg.responseId);
+    const values = {
+      summary: 'Quote feed stalled on a stuck consumer',
+      why_1: 'The consumer was not restarted after a deploy',
+      corrective_actions: 'None beyond the restart: the deploy hook now restarts it (shipped)',
+      verification_plan: 'Watch the quote freshness alert over the next three deploys',
+    };
+    const refused = await post(executeClick(submit, { ...values, no_followups: 'false' }, w));
+    expect(errorsOf(refused.value)).toEqual([
+      // (Markdown-escaped in the card)
+      'File the follow-up tasks first with \\`incident followup\\`, or tick "no follow-up tasks" and say why in the corrective actions.',
+    ]);
+    // re-shown with what was typed, the error under the toggle
+    const again = refused.value;
+    const ids = (again.body as Json[]).map((e) => e.id ?? (e.color === 'Attention' ? 'ERROR' : undefined));
+    expect(ids.slice(ids.indexOf('no_followups'))).toEqual(['no_followups', 'ERROR']);
+    expect(again.body.find((e: Json) => e.id === 'corrective_actions').value).toBe(values.corrective_actions);
+    expect(bot.store.get(other.key)!.phase).toBe('review');
+
+    const resubmit = findAction(again, (a) => a.data?.form === 'review');
+    const ok = await post(executeClick(resubmit, { ...values, no_followups: 'true' }, w));
+    expect(cardTexts(ok.value)).toMatch(/Review recorded/);
+    const done = bot.store.get(other.key)!;
+    expect(done.phase).toBe('done');
+    expect(done.review).toMatchObject({
+      correctiveActions: values.corrective_actions,
+      verificationPlan: values.verification_plan,
+      noFollowups: true,
+    });
+    await bot.settle();
+    const recorded = bot.connector.activities
+      .filter((x) => x.op === 'send' && x.conversationId === otherRoom)
+      .map((x) => cardTexts(cardOf(x.body)))
+      .find((t) => t.includes('review recorded'));
+    expect(recorded).toContain('No follow-up tasks are needed.');
   });
 });
 

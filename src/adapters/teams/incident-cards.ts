@@ -779,7 +779,10 @@ export function followupFormCard(
   return card(body, [submitAction(mode, 'followup', 'Add', values, i.key)]);
 }
 
-/** Post-incident review: summary, five whys, contributing factors per control objective, lessons. */
+/**
+ * Post-incident review: summary, five whys, contributing factors per control objective, corrective
+ * actions, verification plans, lessons; and "no follow-up tasks are needed" when none were filed.
+ */
 export function reviewFormCard(
   i: Incident,
   mode: FormMode,
@@ -820,7 +823,39 @@ export function reviewFormCard(
   body.push(text('**Contributing factors**, by the control objective they touch.', { spacing: 'Medium' }));
   for (const obj of OBJECTIVES)
     textInput(`factor_${obj}`, `${OBJECTIVE_NAMES[obj]} factors`, 1000, { isMultiline: true });
+  textInput('corrective_actions', 'Corrective actions', 3000, {
+    isMultiline: true,
+    isRequired: true,
+    errorMessage: 'The review needs the corrective actions',
+  });
+  textInput('verification_plan', 'Verification plans', 3000, {
+    isMultiline: true,
+    isRequired: true,
+    placeholder: 'How we will know the fixes work',
+    errorMessage: 'The review needs the verification plans',
+  });
   textInput('lessons', 'Lessons learned', 3000, { isMultiline: true });
+  const filed = i.followups.length;
+  body.push(
+    text(
+      filed === 0
+        ? '**Follow-up tasks**: none are filed yet. File them first with "incident followup", or tick this and say why in the corrective actions.'
+        : `**Follow-up tasks**: ${filed} filed.`,
+      { spacing: 'Medium' },
+    ),
+  );
+  inputWithError(
+    body,
+    {
+      type: 'Input.Toggle',
+      id: 'no_followups',
+      title: 'No follow-up tasks are needed',
+      valueOn: 'true',
+      valueOff: 'false',
+      value: toggled(values.no_followups) ? 'true' : 'false',
+    },
+    errors,
+  );
   return card(body, [submitAction(mode, 'review', 'Record review', values, i.key)]);
 }
 

@@ -139,12 +139,19 @@ export function renderPost(
         ].filter(Boolean),
         'stood down: false alarm',
       );
-    case 'review_recorded':
+    case 'review_recorded': {
+      const r = i.review;
       return make(
         `${head}: review recorded`,
-        ['The post-incident review is in the record.'],
+        [
+          'The post-incident review is in the record.',
+          ...(r?.correctiveActions ? [`**Corrective actions:** ${cardText(r.correctiveActions, 1500)}`] : []),
+          ...(r?.verificationPlan ? [`**Verification plans:** ${cardText(r.verificationPlan, 1500)}`] : []),
+          ...(r?.noFollowups && i.followups.length === 0 ? ['No follow-up tasks are needed.'] : []),
+        ],
         'review recorded',
       );
+    }
     case 'room_fallback':
       return make(
         `${head}: working here`,

@@ -186,8 +186,21 @@ const reviewSchema = z.object({
   why_1: trimmed(500, 'Give at least the first why'),
   ...Object.fromEntries(Array.from({ length: WHYS - 1 }, (_, n) => [`why_${n + 2}`, trimmed(500)])),
   ...Object.fromEntries(OBJECTIVES.map((o) => [`factor_${o}`, trimmed(1000)])),
+  corrective_actions: trimmed(3000, 'The review needs the corrective actions'),
+  verification_plan: trimmed(
+    3000,
+    'The review needs the verification plans: how you will know the fixes work',
+  ),
   lessons: trimmed(3000),
 });
+
+/** The review command's fields -> the review form's inputs (where a refusal about that field is shown). */
+const REVIEW_FIELD_INPUT: Record<string, string> = {
+  summary: 'summary',
+  correctiveActions: 'corrective_actions',
+  verificationPlan: 'verification_plan',
+  noFollowups: 'no_followups',
+};
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -276,7 +289,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
 
   /** The actor's notices as one sentence (others' warnings are not shown: Teams has no ephemeral messages). */
   function noticeText(o: ReturnType<typeof run>, actor: Actor): string {
-    if (!o.ok) return human(o.error.message);
+    if (!o.ok) return human(o.error.hint ? `${o.error.message} ${o.error.hint}` : o.error.message);
     return human(
       o.notices
         .filter((n) => !n.user || n.user === actor.id)
@@ -356,7 +369,19 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     if (i.reviewedAt || i.review) return `The review of ${i.key} was already recorded.`;
     if (i.phase !== pb.reviewPhase)
       return 'The post-incident review is recorded after the incident is closed ("incident close").';
-    const r = precheck(i, { type: 'record_review', summary: '', whys: [], factors: '', lessons: '' }, actor);
+    const r = precheck(
+      i,
+      {
+        type: 'record_review',
+        summary: '',
+        whys: [],
+        factors: '',
+        lessons: '',
+        correctiveActions: '',
+        verificationPlan: '',
+      },
+      actor,
+    );
     return r ? human(r.message) : null;
   }
 
@@ -367,7 +392,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       return `${incident.key} cannot change phase from here${incident.closedAt ? ' (it is closed)' : ''}.`;
     const probe = probeCommand(form);
     const refusal = probe ? precheck(incident, probe, actor) : null;
-    return refusal ? human(refusal.message) : null;
+    return refusal ? human(refusal.hint ? `${refusal.message} ${refusal.hint}` : refusal.message) : null;
   }
 
   function formDefaults(form: FormName, incident: Incident | null): FormValues {
@@ -506,7 +531,16 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       const factors = OBJECTIVES.filter((o) => v[`factor_${o}`])
         .map((o) => `${OBJECTIVE_NAMES[o]}: ${v[`factor_${o}`]}`)
         .join('\n');
-      command = { type: 'record_review', summary: v.summary!, whys, factors, lessons: v.lessons ?? '' };
+      command = {
+        type: 'record_review',
+        summary: v.summary!,
+        whys,
+        factors,
+        lessons: v.lessons ?? '',
+        correctiveActions: v.corrective_actions!,
+        verificationPlan: v.verification_plan!,
+        noFollowups: data.no_followups === true || data.no_followups === 'true',
+      };
       what = `Review recorded; ${incident.key} is done. "incident export" shows the review document.`;
     } else {
       const template = FORM_TEMPLATE[form]!;
@@ -525,7 +559,12 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     }
     const o = run({ key, incidentKey: incident.key, actor, command });
     if (!o.ok) {
-      const field = form === 'followup' && /due/i.test(o.error.message) ? 'due' : '_';
+      const field =
+        form === 'followup' && /due/i.test(o.error.message)
+          ? 'due'
+          : form === 'review' && o.error.field
+            ? (REVIEW_FIELD_INPUT[o.error.field] ?? '_')
+            : '_';
       return {
         ok: false,
         values: withoutNonce(values),

@@ -149,7 +149,18 @@ export function renderReviewRecorded(i: Incident, _pb: Playbook, _d: Data): Slac
         .filter(Boolean)
         .join('\n')
     : ':memo: *Post-incident review recorded.*';
-  return simple(i, 'review_recorded', `Post-incident review recorded for ${i.key}`, body);
+  // Corrective actions and verification plans in a section of their own (each section holds 3000 chars).
+  const actionsBody = r
+    ? [
+        r.correctiveActions ? `*Corrective actions*: ${userText(r.correctiveActions, 1200)}` : '',
+        r.verificationPlan ? `*Verification plans*: ${userText(r.verificationPlan, 1200)}` : '',
+        r.noFollowups && i.followups.length === 0 ? '_No follow-up tasks are needed._' : '',
+      ]
+        .filter(Boolean)
+        .join('\n')
+    : '';
+  const extra = actionsBody ? [section(actionsBody, { blockId: bid(i, 'review_recorded_actions') })] : [];
+  return simple(i, 'review_recorded', `Post-incident review recorded for ${i.key}`, body, extra);
 }
 
 export function renderRoomFallback(i: Incident, _pb: Playbook, d: Data): SlackMessage {

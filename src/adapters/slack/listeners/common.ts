@@ -196,6 +196,11 @@ export function errorCode(e: unknown): string {
  * Splits an outcome's notices: the text for the actor (returned), and warnings for other people
  * (e.g. an overload warning for whoever was given a role), sent ephemerally here.
  */
+/** An error as an answer in chat: the sentence, then what the person can do about it. */
+export function withHint(e: DomainError): string {
+  return e.hint ? `${e.message} ${e.hint}` : e.message;
+}
+
 export async function noticesFor(
   ctx: SlackContext,
   client: SlackClient,
@@ -203,7 +208,7 @@ export async function noticesFor(
   actorId: string,
   channel: string | undefined,
 ): Promise<string> {
-  if (!outcome.ok) return outcome.error.message;
+  if (!outcome.ok) return withHint(outcome.error);
   const mine: string[] = [];
   const others = new Map<string, string[]>();
   for (const n of outcome.notices) {

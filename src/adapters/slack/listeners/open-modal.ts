@@ -7,7 +7,15 @@ import { closeModal, communicationModal } from '../../../templates/slack/modals/
 import type { Block } from '../../../templates/slack/modals/kit.js';
 import { phaseModal, phaseMoves } from '../../../templates/slack/modals/phase-modal.js';
 import { reclassifyModal } from '../../../templates/slack/modals/reclassify-modal.js';
-import { actorOf, errorCode, precheck, type SlackClient, type SlackContext, tell } from './common.js';
+import {
+  actorOf,
+  errorCode,
+  precheck,
+  type SlackClient,
+  type SlackContext,
+  tell,
+  withHint,
+} from './common.js';
 
 export type ModalKind = 'alert' | 'update' | 'phase' | 'close' | 'reclassify';
 
@@ -33,7 +41,7 @@ export function buildModal(ctx: SlackContext, r: OpenRequest): { view: Block } |
   const i = r.incident;
   const actor = actorOf(ctx, r.userId, r.userName);
   const refusal = precheck(ctx, i, PROBE[r.kind], actor);
-  if (refusal) return { refusal: refusal.message };
+  if (refusal) return { refusal: withHint(refusal) };
   const pb = ctx.service.playbookFor(i);
   const now = ctx.service.now();
   const names = (id: string) => ctx.names.get(id);

@@ -2,7 +2,12 @@
 // which moves the incident to its final phase.
 import type { Incident } from '../../../core/incident.js';
 import type { StateValues } from '../../../templates/slack/modals/kit.js';
-import { REVIEW_BLOCK, readReview, reviewModal } from '../../../templates/slack/modals/review-modal.js';
+import {
+  REVIEW_BLOCK,
+  REVIEW_FIELD_BLOCK,
+  readReview,
+  reviewModal,
+} from '../../../templates/slack/modals/review-modal.js';
 import { VIEW } from '../ids.js';
 import {
   actorOf,
@@ -33,7 +38,15 @@ export function reviewRefusal(
   const refusal = precheck(
     ctx,
     i,
-    { type: 'record_review', summary: '', whys: [], factors: '', lessons: '' },
+    {
+      type: 'record_review',
+      summary: '',
+      whys: [],
+      factors: '',
+      lessons: '',
+      correctiveActions: '',
+      verificationPlan: '',
+    },
     actorOf(ctx, userId, userName),
   );
   return refusal?.message ?? null;
@@ -69,7 +82,12 @@ export const reviewView: SlackFeature = {
         command: { type: 'record_review', ...read.value },
         actor,
       });
-      if (!outcome.ok) return refuse(ack, REVIEW_BLOCK.summary, outcome.error);
+      if (!outcome.ok) {
+        // shown next to the field the refusal is about (e.g. "no follow-up tasks"), else on the summary
+        const block =
+          (outcome.error.field && REVIEW_FIELD_BLOCK[outcome.error.field]) || REVIEW_BLOCK.summary;
+        return refuse(ack, block, outcome.error);
+      }
       await ack();
       if (outcome.replay) return;
       const channel = meta.c ?? incident.room?.id;

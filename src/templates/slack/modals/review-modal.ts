@@ -1,16 +1,20 @@
-// Post-incident review: summary, five whys, contributing factors per control objective, lessons learned.
+// Post-incident review: summary, five whys, contributing factors per control objective, corrective actions,
+// verification plans, lessons learned; and "no follow-up tasks are needed" when none were filed.
 import { z } from 'zod';
 import { VIEW } from '../../../adapters/slack/ids.js';
 import type { Incident } from '../../../core/incident.js';
 import { OBJECTIVE_NAMES, OBJECTIVES, type Objective } from './followup-modal.js';
 import {
   type Block,
+  checkboxes,
   context,
   cut,
   encodeMeta,
   escapeText,
   input,
   modal,
+  option,
+  readChecked,
   readText,
   type StateValues,
   section,
@@ -21,8 +25,19 @@ export const REVIEW_BLOCK = {
   summary: 'summary',
   why: (n: number) => `why_${n}`,
   factor: (o: Objective) => `factor_${o}`,
+  correctiveActions: 'corrective_actions',
+  verificationPlan: 'verification_plan',
   lessons: 'lessons',
+  noFollowups: 'no_followups',
 } as const;
+
+/** The review command's fields -> the modal's blocks (where a refusal about that field is shown). */
+export const REVIEW_FIELD_BLOCK: Record<string, string> = {
+  summary: REVIEW_BLOCK.summary,
+  correctiveActions: REVIEW_BLOCK.correctiveActions,
+  verificationPlan: REVIEW_BLOCK.verificationPlan,
+  noFollowups: REVIEW_BLOCK.noFollowups,
+};
 
 export const WHYS = 5;
 
@@ -51,9 +66,21 @@ export function reviewModal(i: Incident, o: { channelId: string }): Block {
     );
   }
   blocks.push(
+    input(REVIEW_BLOCK.correctiveActions, 'Corrective actions', textInput({ multiline: true, max: 3000 })),
+    input(
+      REVIEW_BLOCK.verificationPlan,
+      'Verification plans',
+      textInput({ multiline: true, max: 3000, placeholder: 'How we will know the fixes work' }),
+    ),
     input(REVIEW_BLOCK.lessons, 'Lessons learned', textInput({ multiline: true, max: 3000 }), {
       optional: true,
     }),
+    input(
+      REVIEW_BLOCK.noFollowups,
+      'Follow-up tasks',
+      checkboxes([option('No follow-up tasks are needed', 'none')]),
+      { optional: true, hint: followupsHint(i) },
+    ),
   );
   return modal({
     callbackId: VIEW.review,
@@ -64,19 +91,34 @@ export function reviewModal(i: Incident, o: { channelId: string }): Block {
   });
 }
 
+function followupsHint(i: Incident): string {
+  const n = i.followups.length;
+  return n === 0
+    ? 'No follow-up tasks are filed yet: file them first with /incident followup, or tick this and say why in the corrective actions.'
+    : `${n} follow-up task${n === 1 ? ' is' : 's are'} filed.`;
+}
+
 const trimmed = (max: number) =>
   z
     .string()
     .max(max)
     .transform((s) => s.trim());
 
-const reviewSchema = z.object({
-  summary: z
-    .string({ message: 'The review needs a summary.' })
+const required = (max: number, message: string) =>
+  z
+    .string({ message })
     .transform((s) => s.trim())
-    .pipe(z.string().min(1, 'The review needs a summary.').max(3000)),
+    .pipe(z.string().min(1, message).max(max));
+
+const reviewSchema = z.object({
+  summary: required(3000, 'The review needs a summary.'),
   whys: z.array(trimmed(500)),
   factors: z.partialRecord(z.enum(OBJECTIVES), trimmed(1000)),
+  correctiveActions: required(3000, 'The review needs the corrective actions.'),
+  verificationPlan: required(
+    3000,
+    'The review needs the verification plans: how you will know the fixes work.',
+  ),
   lessons: trimmed(3000).optional(),
 });
 
@@ -86,6 +128,9 @@ export interface ReviewForm {
   /** One line per control objective with factors: `Risk: ...`. */
   factors: string;
   lessons: string;
+  correctiveActions: string;
+  verificationPlan: string;
+  noFollowups: boolean;
 }
 
 export function readReview(
@@ -100,6 +145,8 @@ export function readReview(
     summary: readText(values, REVIEW_BLOCK.summary),
     whys: Array.from({ length: WHYS }, (_, n) => readText(values, REVIEW_BLOCK.why(n + 1)) ?? ''),
     factors,
+    correctiveActions: readText(values, REVIEW_BLOCK.correctiveActions),
+    verificationPlan: readText(values, REVIEW_BLOCK.verificationPlan),
     lessons: readText(values, REVIEW_BLOCK.lessons) ?? undefined,
   });
   if (!r.success) {
@@ -111,7 +158,7 @@ export function readReview(
           ? REVIEW_BLOCK.why(sub + 1)
           : field === 'factors' && typeof sub === 'string'
             ? REVIEW_BLOCK.factor(sub as Objective)
-            : String(field ?? REVIEW_BLOCK.summary);
+            : (REVIEW_FIELD_BLOCK[String(field)] ?? String(field ?? REVIEW_BLOCK.summary));
       errors[block] ??= issue.message;
     }
     return { ok: false, errors };
@@ -124,6 +171,14 @@ export function readReview(
   );
   return {
     ok: true,
-    value: { summary: r.data.summary, whys, factors: lines.join('\n'), lessons: r.data.lessons ?? '' },
+    value: {
+      summary: r.data.summary,
+      whys,
+      factors: lines.join('\n'),
+      lessons: r.data.lessons ?? '',
+      correctiveActions: r.data.correctiveActions,
+      verificationPlan: r.data.verificationPlan,
+      noFollowups: readChecked(values, REVIEW_BLOCK.noFollowups).includes('none'),
+    },
   };
 }
