@@ -269,23 +269,30 @@ function families(
     }
 
     // ---- initial stakeholder alert
-    if (i.initialAlertAt === null && !snoozed(i, 'initial_alert', now)) {
+    // A snooze holds the reminder back, never the handbook's deadline: the escalation to the IC at
+    // initialAlertMinutes ("within 15 minutes of activation") fires even while the reminder is snoozed.
+    if (i.initialAlertAt === null) {
+      const held = snoozed(i, 'initial_alert', now);
       const deadline = declared + pb.clocks.initialAlertMinutes * MIN;
       const common = { alertDueAt: new Date(deadline).toISOString() };
       out.push({
         snooze: 'initial_alert',
         candidates: [
-          {
-            kind: 'initial-alert',
-            at: declared + pb.clocks.initialAlertNudgeMinutes * MIN,
-            target: ROOM,
-            data: {
-              ...common,
-              mention: unique([...comms, ...(ic ? [ic] : [])]),
-              ...roleOpen,
-              minutesLeft: pb.clocks.initialAlertMinutes - pb.clocks.initialAlertNudgeMinutes,
-            },
-          },
+          ...(held
+            ? []
+            : [
+                {
+                  kind: 'initial-alert' as const,
+                  at: declared + pb.clocks.initialAlertNudgeMinutes * MIN,
+                  target: ROOM,
+                  data: {
+                    ...common,
+                    mention: unique([...comms, ...(ic ? [ic] : [])]),
+                    ...roleOpen,
+                    minutesLeft: pb.clocks.initialAlertMinutes - pb.clocks.initialAlertNudgeMinutes,
+                  },
+                },
+              ]),
           {
             kind: 'initial-alert-overdue',
             at: deadline,

@@ -184,6 +184,19 @@ describe('initial alert, golden hour, required roles', () => {
     expect(rs[0]?.data).toMatchObject({ mention: ['U_BOB', 'U_IC'], minutesLeft: 5 });
   });
 
+  it('a snooze holds the 10-minute nudge back, never the 15-minute escalation to the IC', () => {
+    let i = declared();
+    const claimed = new Set<string>();
+    expect(ofKind(everyMinute(i, 0, 10, claimed), 'initial-alert')).toHaveLength(1);
+    i = must(i, { type: 'snooze', kind: 'initial_alert', until: at(40).toISOString() }, ctx(bob, at(10)));
+    // owed at minute 15, while the snooze still runs (not when it ends at 40)
+    const rs = ofKind(everyMinute(i, 11, 15, claimed), 'initial-alert', 'initial-alert-overdue');
+    expect(rs.map((r) => [r.kind, r.dueAt, r.lateBy])).toEqual([
+      ['initial-alert-overdue', at(15).toISOString(), 0],
+    ]);
+    expect(ofKind(everyMinute(i, 16, 45, claimed), 'initial-alert', 'initial-alert-overdue')).toEqual([]);
+  });
+
   it('owes nothing once the alert is sent', () => {
     let i = declared();
     i = must(i, { type: 'send_initial_alert', fields: alertFields }, ctx(ic, at(5)));
