@@ -71,3 +71,14 @@ export type Command =
   | { type: 'export'; format: string };
 
 export type CommandType = Command['type'];
+
+/** An empty review: asks the core whether a person may record the review at all (before a form opens). */
+export const REVIEW_PROBE: Extract<Command, { type: 'record_review' }> = {
+  type: 'record_review',
+  summary: '',
+  whys: [],
+  factors: '',
+  lessons: '',
+  correctiveActions: '',
+  verificationPlan: '',
+};

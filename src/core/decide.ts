@@ -558,28 +558,22 @@ const recordReview: Handler<'record_review'> = (i, c, ctx) => {
     iso(ctx.now),
   );
   if (!r.ok) return r;
-  const review = {
-    at: iso(ctx.now),
-    by: ctx.actor.id,
+  const recorded = {
     summary: c.summary,
     whys: c.whys,
     factors: c.factors,
     lessons: c.lessons,
     correctiveActions,
     verificationPlan,
+  };
+  const review = {
+    at: iso(ctx.now),
+    by: ctx.actor.id,
+    ...recorded,
     ...(noFollowups ? { noFollowups } : {}),
   };
   return ok({ ...r.incident, review, reviewedAt: review.at }, [
-    log('review', {
-      summary: c.summary,
-      whys: c.whys,
-      factors: c.factors,
-      lessons: c.lessons,
-      correctiveActions,
-      verificationPlan,
-      noFollowups,
-      followups: i.followups.map((f) => f.id),
-    }),
+    log('review', { ...recorded, noFollowups, followups: i.followups.map((f) => f.id) }),
     log('phase', { from: i.phase, to: r.incident.phase, move: 'forward' }),
     post('review', ROOM, 'review_recorded', {}),
     view('summary'),

@@ -10,7 +10,7 @@ import type { App } from '@microsoft/teams.apps';
 import { z } from 'zod';
 import { helpText, notInIncidentChannel, unknownVerb, usage } from '../../commands/help-text.js';
 import { parseIncidentCommand, resolveRole } from '../../commands/parse-incident-command.js';
-import type { Command, MessageSource } from '../../core/commands.js';
+import { type Command, type MessageSource, REVIEW_PROBE } from '../../core/commands.js';
 import { decide } from '../../core/decide.js';
 import type { DomainError } from '../../core/errors.js';
 import {
@@ -369,19 +369,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     if (i.reviewedAt || i.review) return `The review of ${i.key} was already recorded.`;
     if (i.phase !== pb.reviewPhase)
       return 'The post-incident review is recorded after the incident is closed ("incident close").';
-    const r = precheck(
-      i,
-      {
-        type: 'record_review',
-        summary: '',
-        whys: [],
-        factors: '',
-        lessons: '',
-        correctiveActions: '',
-        verificationPlan: '',
-      },
-      actor,
-    );
+    const r = precheck(i, REVIEW_PROBE, actor);
     return r ? human(r.message) : null;
   }
 

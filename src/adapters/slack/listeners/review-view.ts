@@ -1,5 +1,6 @@
 // Post-incident review: `/incident review` opens the modal (once the incident is closed) -> record_review,
 // which moves the incident to its final phase.
+import { REVIEW_PROBE } from '../../../core/commands.js';
 import type { Incident } from '../../../core/incident.js';
 import type { StateValues } from '../../../templates/slack/modals/kit.js';
 import {
@@ -35,20 +36,7 @@ export function reviewRefusal(
   if (i.phase !== pb.reviewPhase) {
     return 'The post-incident review is recorded after the incident is closed (`/incident close`).';
   }
-  const refusal = precheck(
-    ctx,
-    i,
-    {
-      type: 'record_review',
-      summary: '',
-      whys: [],
-      factors: '',
-      lessons: '',
-      correctiveActions: '',
-      verificationPlan: '',
-    },
-    actorOf(ctx, userId, userName),
-  );
+  const refusal = precheck(ctx, i, REVIEW_PROBE, actorOf(ctx, userId, userName));
   return refusal?.message ?? null;
 }
 
