@@ -437,7 +437,7 @@ const close: Handler<'close'> = (i, c, ctx) => {
   if (!closure || !current) return fail('invalid', 'The playbook has no closure phase.');
   if (i.phase !== pb.closurePhase && !current.next.includes(pb.closurePhase)) {
     const standDown = pb.standDown?.fromPhases.includes(i.phase)
-      ? ' If it was a false alarm, stand it down instead: `/incident standdown <reason>`.'
+      ? ' If it was a false alarm, stand it down instead: `/incident standdown` followed by the reason.'
       : '';
     return fail(
       'illegal_transition',
@@ -521,7 +521,7 @@ const standDown: Handler<'stand_down'> = (i, c, ctx) => {
     post('stood_down:stakeholders', STAKEHOLDERS, 'stood_down', data),
     view('summary'),
     view('checklist'),
-    notice('Stood down as a false alarm; the room and the stakeholders are told.'),
+    notice('Stood down as a false alarm; the all-clear goes to the room and to the stakeholder channel.'),
   ]);
 };
 

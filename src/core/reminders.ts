@@ -338,8 +338,8 @@ function families(
     if (missing.length > 0 && !snoozed(i, 'required_roles', now)) {
       out.push({
         snooze: 'required_roles',
-        // A different set of open roles (a re-classification adds an owner) is a new reminder.
-        id: [...missing].sort().join('+'),
+        // A re-classification (other initial owners) is a new reminder; claiming roles is not.
+        id: i.triggerClass,
         candidates: [
           {
             kind: 'roles-unfilled',

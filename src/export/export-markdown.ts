@@ -80,7 +80,9 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
     ? `Recorded ${utc(i.reviewedAt)} (due on ${i.reviewDueOn ?? '?'}${facilitator})`
     : i.reviewDueOn
       ? `Due on ${i.reviewDueOn}${facilitator}`
-      : 'Not yet scheduled';
+      : i.standDown
+        ? 'Not required (stood down as a false alarm)'
+        : 'Not yet scheduled';
   L.push(
     ...table(
       ['Field', 'Value'],
@@ -295,7 +297,9 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
           '**Corrective actions**',
           '',
           ...(r.correctiveActions?.trim() ? quote(r.correctiveActions) : none('corrective actions')),
-          ...(r.noFollowups ? ['', '_The review found no follow-up tasks needed._'] : []),
+          ...(r.noFollowups && i.followups.length === 0
+            ? ['', '_The review found no follow-up tasks needed._']
+            : []),
           '',
           '**Verification plans**',
           '',
@@ -305,9 +309,11 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
           '',
           ...(r.lessons.trim() ? quote(r.lessons) : none('lessons')),
         ]
-      : [
-          `_The post-incident review has not been recorded yet${i.reviewDueOn ? ` (due on ${i.reviewDueOn})` : ''}._`,
-        ],
+      : i.standDown && !i.reviewDueOn
+        ? ['_No post-incident review is required: the incident was stood down as a false alarm._']
+        : [
+            `_The post-incident review has not been recorded yet${i.reviewDueOn ? ` (due on ${i.reviewDueOn})` : ''}._`,
+          ],
   );
 
   // ---------------------------------------------------------------- follow-ups

@@ -120,7 +120,7 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
     case 'closed':
       return `Incident closed; review due on ${str(p.reviewDueOn)}, facilitator ${str(p.facilitator)}`;
     case 'stood_down':
-      return `Stood down (false alarm) from ${str(p.from)}: ${str(p.reason)}`;
+      return `Stood down (false alarm) from ${phaseName(pb, str(p.from))}: ${str(p.reason)}`;
     case 'review':
       return `Post-incident review recorded: ${str(p.summary)}`;
     case 'note': {

@@ -241,9 +241,12 @@ describe('initial alert, golden hour, required roles', () => {
       dueAt: at(10).toISOString(),
       data: { roles: [{ id: 'technical_lead' }, { id: 'comms_lead' }, { id: 'scribe' }] },
     });
-    for (const role of ['technical_lead', 'comms_lead', 'scribe'])
-      i = must(i, { type: 'claim_role', role }, ctx(bob, at(5)));
-    expect(ofKind(pass(i, at(10)), 'roles-unfilled')).toEqual([]);
+    // claiming roles after the nudge does not nudge again (the IC is busy answering the first one)
+    i = must(i, { type: 'claim_role', role: 'scribe' }, ctx(bob, at(12)));
+    expect(ofKind(everyMinute(i, 12, 14, claimed), 'roles-unfilled')).toEqual([]);
+    for (const role of ['technical_lead', 'comms_lead'])
+      i = must(i, { type: 'claim_role', role }, ctx(bob, at(15)));
+    expect(ofKind(pass(i, at(16), claimed), 'roles-unfilled')).toEqual([]);
     // a re-classification to safety/regulatory adds the compliance lead: a new nudge, not the one sent
     i = must(
       i,

@@ -57,7 +57,7 @@ describe('stand down', () => {
   it('closing from detection is refused with a pointer to the stand-down', () => {
     const r = decide(declared(), { type: 'close', confirmed: [], fields: {} }, ctx(ic, at(10)));
     expect(r).toMatchObject({ ok: false, error: { code: 'illegal_transition' } });
-    expect(!r.ok && r.error.message).toMatch(/false alarm.*\/incident standdown <reason>/);
+    expect(!r.ok && r.error.message).toMatch(/false alarm.*`\/incident standdown` followed by the reason/);
   });
 
   it('a playbook whose stand-down ends in the review phase schedules the review', () => {

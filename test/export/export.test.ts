@@ -154,10 +154,38 @@ describe('Markdown review document', () => {
     const none = review(
       renderExportFiles({
         ...record,
-        incident: { ...record.incident, review: { ...record.incident.review!, noFollowups: true } },
+        incident: {
+          ...record.incident,
+          followups: [],
+          review: { ...record.incident.review!, noFollowups: true },
+        },
       }).markdown.content,
     );
     expect(none).toContain('_The review found no follow-up tasks needed._');
+  });
+
+  it('a stood-down incident owes no review, and the document says so (not "not yet recorded")', () => {
+    const db = openDb();
+    const record = loadIncidentRecord(db, s.key)!;
+    db.close();
+    const md = renderExportFiles({
+      ...record,
+      incident: {
+        ...record.incident,
+        phase: 'done',
+        review: null,
+        reviewedAt: null,
+        reviewDueOn: null,
+        reviewFacilitator: null,
+        standDown: { at: record.incident.closedAt!, by: 'U_IC', reason: 'feed maintenance' },
+      },
+    }).markdown.content;
+    expect(md).toMatch(/\| Review +\| Not required \(stood down as a false alarm\)/);
+    expect(md).toMatch(/\| Resolved +\| .*stood down as a false alarm: feed maintenance/);
+    expect(md).toContain(
+      '_No post-incident review is required: the incident was stood down as a false alarm._',
+    );
+    expect(md).not.toContain('has not been recorded yet');
   });
 });
 

@@ -359,6 +359,7 @@ describe('IC-only commands', () => {
     // during triage there is nothing to close: the answer says so and names the stand-down, no form opens
     const early = await bot.sim.slash('close', { userId: IC, channelId: room });
     expect(early.body.text).toMatch(/cannot be closed yet.*false alarm.*standdown/);
+    expect(early.body.text).not.toContain('<reason>'); // Slack would read it as a link token
     for (const phase of ['detection', 'containment']) {
       const confirmed = bot.service.playbookFor(incident).phases.find((p) => p.id === phase)!.exitCriteria;
       const o = bot.service.handle({
@@ -596,7 +597,9 @@ describe('communications and checklist', () => {
       userId: IC,
       channelId: room,
     });
-    expect(r.body.text).toBe('Stood down as a false alarm; the room and the stakeholders are told.');
+    expect(r.body.text).toBe(
+      'Stood down as a false alarm; the all-clear goes to the room and to the stakeholder channel.',
+    );
     const after = bot.store.get(incident.key)!;
     expect(after).toMatchObject({
       phase: 'done',

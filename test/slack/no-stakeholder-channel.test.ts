@@ -43,4 +43,13 @@ describe('no stakeholder channel configured', () => {
     expect(stakeholderCopy).toMatchObject({ skipped: 'no stakeholder channel configured' });
     expect(sent.find((p) => String(p.outboxKey).endsWith(':comm:0:room'))?.skipped).toBeUndefined();
   });
+
+  it('a stand-down says the all-clear reached the incident channel only', async () => {
+    const incident = await declare(bot);
+    const r = await bot.sim.slash('standdown planned feed maintenance', {
+      userId: IC,
+      channelId: incident.room!.id,
+    });
+    expect(r.body.text).toContain(NOT_TO_STAKEHOLDERS);
+  });
 });

@@ -62,6 +62,7 @@ export async function createTeamsAdapter(
     dispatcher: deps.dispatcher,
     refs,
     admins: c.ADMIN_USERS,
+    stakeholders: Boolean(c.TEAMS_STAKEHOLDER_CHANNEL),
     logger: deps.logger,
   });
   const sender = new TeamsSender({

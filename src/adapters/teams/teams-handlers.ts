@@ -79,6 +79,8 @@ export interface TeamsHandlerDeps {
   dispatcher: { kick(): void };
   refs: TeamsRefStore;
   admins: string[];
+  /** False when TEAMS_STAKEHOLDER_CHANNEL is unset: people are told their post reached the room only. */
+  stakeholders?: boolean;
   logger?: { warn(obj: object, msg?: string): void; error(obj: object, msg?: string): void };
 }
 
@@ -367,6 +369,8 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
   function reviewRefusal(i: Incident, actor: Actor): string | null {
     const pb = d.service.playbookFor(i);
     if (i.reviewedAt || i.review) return `The review of ${i.key} was already recorded.`;
+    if (i.standDown && i.phase !== pb.reviewPhase)
+      return `No post-incident review is owed: ${i.key} was stood down as a false alarm.`;
     if (i.phase !== pb.reviewPhase)
       return 'The post-incident review is recorded after the incident is closed ("incident close").';
     const r = precheck(i, REVIEW_PROBE, actor);
@@ -780,7 +784,11 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         case 'standdown': {
           const command: Command = { type: 'stand_down', reason: intent.reason };
           const o = run({ key, incidentKey: incident.key, actor, command }, scope);
-          await reply(noticeText(o, actor) || 'Done.');
+          const roomOnly =
+            o.ok && !o.replay && d.stakeholders === false
+              ? '\n⚠️ No stakeholder channel is configured (TEAMS_STAKEHOLDER_CHANNEL): the all-clear reached this thread only. Forward it to the stakeholders yourself.'
+              : '';
+          await reply((noticeText(o, actor) || 'Done.') + roomOnly);
           return;
         }
         case 'log':

@@ -57,6 +57,7 @@ function everyPost(i: Incident): [PostTemplate, Record<string, unknown>][] {
       },
     ],
     ['closed', { reviewDueOn: '2026-11-30', facilitator: 'U0IC' }],
+    ['stood_down', { from: 'detection', to: 'done', reason: 'feed <!channel> maintenance '.repeat(120) }],
     ['review_recorded', {}],
     ['room_fallback', { reason: 'restricted_action' }],
     ['followup', { id: i.followups[0]?.id ?? 'F1', state: 'open' }],

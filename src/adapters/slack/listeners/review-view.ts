@@ -33,6 +33,8 @@ export function reviewRefusal(
 ): string | null {
   const pb = ctx.service.playbookFor(i);
   if (i.reviewedAt || i.review) return `The review of ${i.key} was already recorded.`;
+  if (i.standDown && i.phase !== pb.reviewPhase)
+    return `No post-incident review is owed: ${i.key} was stood down as a false alarm.`;
   if (i.phase !== pb.reviewPhase) {
     return 'The post-incident review is recorded after the incident is closed (`/incident close`).';
   }

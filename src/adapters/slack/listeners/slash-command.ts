@@ -29,6 +29,7 @@ import {
   slashKey,
   tell,
 } from './common.js';
+import { NOT_TO_STAKEHOLDERS } from './communication-views.js';
 import { openDeclareModal } from './declare-view.js';
 import { buildModal, type ModalKind, openView } from './open-modal.js';
 import { isRecordIntent, recordVerb } from './record-commands.js';
@@ -197,7 +198,9 @@ async function runVerb(
         command,
         actor,
       });
-      const text = await noticesFor(ctx, client, outcome, actor.id, c.channel_id);
+      let text = await noticesFor(ctx, client, outcome, actor.id, c.channel_id);
+      if (command.type === 'stand_down' && outcome.ok && !outcome.replay && !ctx.stakeholderChannel)
+        text = `${text}\n${NOT_TO_STAKEHOLDERS}`;
       return { text: text || (outcome.ok ? 'Done.' : SOMETHING_WENT_WRONG) };
     }
   }
