@@ -145,6 +145,11 @@ export class Dispatcher {
     const rows = this.o.outbox
       .due(now, this.o.batch ?? 50)
       .filter((r) => now.getTime() - (this.lastSent.get(r.lane) ?? 0) >= pace);
+    // Every row of the pass is marked "in flight" in one commit (not one per row) before any is sent.
+    if (rows.length > 0)
+      this.together(() => {
+        for (const r of rows) if (!this.unrecorded.has(r.id)) this.o.outbox.markInFlight(r.id, now);
+      });
     const settled = await Promise.all(rows.map((r) => this.deliverSafely(r)));
     return settled.filter(Boolean).length;
   }
@@ -186,7 +191,6 @@ export class Dispatcher {
       this.unrecorded.delete(row.id);
       result = earlier;
     } else {
-      this.o.outbox.markInFlight(row.id, this.now());
       try {
         result = await sender.send(row, incident);
       } catch (e) {
