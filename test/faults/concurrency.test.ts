@@ -172,4 +172,29 @@ describe('database locked', () => {
     checkChains(bot.store.db);
     expect(bot.errors.filter((e) => e.msg === 'slack listener error')).toEqual([]);
   });
+
+  it('a full disk (SQLite cannot grow the file): "cannot be written, tell the operator", nothing changed', async () => {
+    const incident = await declare(bot);
+    const room = incident.room!.id;
+    const pages = bot.store.db.pragma('page_count', { simple: true }) as number;
+    bot.store.db.pragma(`max_page_count = ${pages}`); // what a full disk looks like to SQLite: SQLITE_FULL
+    try {
+      const before = snapshot();
+      let answer = '';
+      for (let n = 0; n < 20 && !answer.includes('cannot be written'); n++) {
+        const r = await bot.sim.slash(`log ${'filler '.repeat(400)} ${n}`, { userId: BOB, channelId: room });
+        answer = r.body.text;
+      }
+      expect(answer).toMatch(
+        /cannot be written \(disk full or I\/O error\)\. Nothing was changed\. Tell the bot's operator/,
+      );
+      expect(snapshot().log).toBeGreaterThanOrEqual(before.log); // earlier fillers may have fitted
+      checkChains(bot.store.db);
+    } finally {
+      bot.store.db.pragma('max_page_count = 1073741823');
+    }
+    const again = await bot.sim.slash('log Disk is back', { userId: BOB, channelId: room });
+    expect(again.body.text).toContain('Added to the incident log');
+    bot.errors.length = 0; // the failures were logged as errors, as they should be
+  });
 });

@@ -66,6 +66,23 @@ export function isDatabaseBusy(e: unknown): boolean {
   return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
 }
 
+/** The answer when SQLite cannot write at all (disk full, I/O error, read-only file). */
+export const DATABASE_UNWRITABLE =
+  "I could not save that: the incident database cannot be written (disk full or I/O error). Nothing was changed. Tell the bot's operator, and keep notes elsewhere until it is fixed.";
+
+/** SQLITE_FULL / SQLITE_IOERR / SQLITE_READONLY (and their extended codes). */
+export function isDatabaseUnwritable(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code);
+}
+
+/** The sentence for a command that failed with an exception (nothing was stored). */
+export function failureAnswer(e: unknown): string {
+  if (isDatabaseBusy(e)) return DATABASE_BUSY;
+  if (isDatabaseUnwritable(e)) return DATABASE_UNWRITABLE;
+  return SOMETHING_WENT_WRONG;
+}
+
 // ------------------------------------------------------------------ idempotency keys
 
 /** Slash command: one trigger_id per invocation; a retry carries the same one. */
@@ -125,7 +142,7 @@ export function runCommand(
     else ctx.log.error({ err: e, key: req.key, command: req.command.type }, 'slack command failed');
     return {
       ok: false,
-      error: { code: 'conflict', message: busy ? DATABASE_BUSY : SOMETHING_WENT_WRONG },
+      error: { code: 'conflict', message: failureAnswer(e) },
       replay: false,
       incident: null,
       internal: true,

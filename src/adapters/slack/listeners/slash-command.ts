@@ -16,7 +16,7 @@ import { SLASH_COMMAND } from '../ids.js';
 import {
   actorOf,
   age,
-  DATABASE_BUSY,
+  failureAnswer,
   incidentInChannel,
   isDatabaseBusy,
   noticesFor,
@@ -223,7 +223,7 @@ export const slashCommand: SlackFeature = {
         // Never leave Slack without an ack (it would show "dispatch_failed"): say what happened.
         const busy = isDatabaseBusy(e);
         ctx.log[busy ? 'warn' : 'error']({ err: e }, 'slash command not recorded');
-        await ack({ response_type: 'ephemeral', text: busy ? DATABASE_BUSY : SOMETHING_WENT_WRONG });
+        await ack({ response_type: 'ephemeral', text: failureAnswer(e) });
         return;
       }
       if (!first) {
