@@ -9,7 +9,7 @@ import type { Actor, Incident } from './incident.js';
 import { holders, isClosed } from './incident.js';
 import { enter, moveBack, moveForward } from './phases.js';
 import type { Playbook } from './playbook.js';
-import { allChecklistItems, closureCriteria, findPhase, findTrigger } from './playbook.js';
+import { allChecklistItems, closureCriteria, findPhase, findTemplate, findTrigger } from './playbook.js';
 import { applyRoleChange, overloadWarnings, requiredRoles } from './roles.js';
 
 export interface DecideContext {
@@ -349,12 +349,17 @@ function communicate(
   const at = iso(ctx.now);
   const comm = { template, at, by: ctx.actor.id, fields: v.fields };
   const n = i.communications.length;
+  // The template's audiences (playbook data) decide where it goes: the incident room, the stakeholders.
+  const audiences = findTemplate(ctx.playbook, template).audiences;
+  const data = { template, fields: v.fields, index: n };
   return {
     incident: { ...i, communications: [...i.communications, comm], lastStatusUpdateAt: at },
     effects: [
-      log('communication', { template, fields: v.fields, audiences: ['incident', 'stakeholders'] }),
-      post(`comm:${n}:room`, ROOM, 'communication', { template, fields: v.fields, index: n }),
-      post(`comm:${n}:stakeholders`, STAKEHOLDERS, 'communication', { template, fields: v.fields, index: n }),
+      log('communication', { template, fields: v.fields, audiences }),
+      ...(audiences.includes('incident') ? [post(`comm:${n}:room`, ROOM, 'communication', data)] : []),
+      ...(audiences.includes('stakeholders')
+        ? [post(`comm:${n}:stakeholders`, STAKEHOLDERS, 'communication', data)]
+        : []),
       view('summary'),
     ],
   };

@@ -109,6 +109,7 @@ export const playbookSchema = z.strictObject({
   triggers: z.array(triggerSchema).min(1, 'needs at least one trigger'),
   roles: z.array(roleSchema).min(1, 'needs at least one role'),
   commanderRole: id,
+  communicationsRole: id.optional(),
   activationRoles: z.array(id).optional(),
   checklist: z.array(checklistGroupSchema),
   phases: z.array(phaseSchema).min(1, 'needs at least one phase'),
@@ -242,6 +243,8 @@ function semanticIssues(pb: Playbook): PlaybookIssue[] {
       roleRef(['checklist', gi, 'items', ii, 'ownerRole'], item.ownerRole);
     });
   });
+  if (pb.communicationsRole && !pb.roles.some((x) => x.id === pb.communicationsRole))
+    add(['communicationsRole'], `unknown role "${pb.communicationsRole}"`);
   (pb.activationRoles ?? []).forEach((r, ri) => {
     if (!pb.roles.some((x) => x.id === r)) add(['activationRoles', ri], `unknown role "${r}"`);
   });

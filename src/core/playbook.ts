@@ -109,6 +109,8 @@ export interface Playbook {
   roles: RoleDef[];
   /** The role that commands the incident; has the authority to move phases and close. */
   commanderRole: string;
+  /** The role nudged for stakeholder communications (alert, status updates). Absent: `comms_lead`. */
+  communicationsRole?: string;
   /**
    * Roles every incident needs from activation (the handbook: "Assign the following roles at activation
    * time"), on top of the trigger class's initial owners. Absent: only the initial owners are required.

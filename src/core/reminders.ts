@@ -59,7 +59,7 @@ export interface ReminderOptions {
   graceMinutes?: number;
   /** The hour (UTC) at which day-based reminders (review, follow-ups) fall due. Default 9. */
   dayHourUtc?: number;
-  /** The role nudged for communications. Default `comms_lead`. */
+  /** The role nudged for communications. Default: the playbook's `communicationsRole`, else `comms_lead`. */
   commsRole?: string;
   /** Catch-ups later than this many minutes (lateBy) are dropped. Default: never dropped. */
   maxLateMinutes?: number;
@@ -210,7 +210,7 @@ function families(
   const open = i.closedAt === null;
   const inReview = i.phase === pb.reviewPhase;
   const terminal = pb.phases.find((p) => p.id === i.phase)?.terminal ?? false;
-  const commsRole = opts.commsRole ?? 'comms_lead';
+  const commsRole = opts.commsRole ?? pb.communicationsRole ?? 'comms_lead';
   const grace = (opts.graceMinutes ?? pb.clocks.nudgeGraceMinutes) * MIN;
   const declared = Date.parse(i.declaredAt);
   const ic = holders(i, pb.commanderRole)[0];

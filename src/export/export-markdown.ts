@@ -366,10 +366,14 @@ function communicationsWithDelivery(
   return i.communications.map((c, n) => {
     const ck = commEntries[n]?.command_key;
     const parts: string[] = [];
+    // Only the audiences the communication had (the playbook template's, logged with it).
+    const logged = commEntries[n]?.payload.audiences;
+    const audiences = Array.isArray(logged) ? logged : ['incident', 'stakeholders'];
     for (const [target, label] of [
       ['room', 'the incident room'],
       ['stakeholders', 'stakeholders'],
     ] as const) {
+      if (!audiences.includes(target === 'room' ? 'incident' : 'stakeholders')) continue;
       const e = ck ? sent.get(`${ck}:comm:${n}:${target}`) : undefined;
       if (!e) parts.push(`to ${label}: no delivery recorded`);
       else if (e.payload.failed)

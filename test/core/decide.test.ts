@@ -361,6 +361,35 @@ describe('communications', () => {
   });
 });
 
+describe('communication audiences come from the playbook template', () => {
+  it('a status update whose template is for the incident only is not posted to the stakeholders', () => {
+    const pb = {
+      ...playbook,
+      templates: playbook.templates.map((t) =>
+        t.id === 'status_update' ? { ...t, audiences: ['incident' as const] } : t,
+      ),
+    };
+    const r = decide(
+      declared(),
+      { type: 'post_status_update', fields: updateFields },
+      ctx(ic, at(20), { playbook: pb }),
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    const targets = r.effects.flatMap((e) =>
+      e.type === 'message' && e.body.kind === 'post' ? [e.target.to] : [],
+    );
+    expect(targets).toEqual(['room']);
+    const logged = r.effects.find((e) => e.type === 'log' && e.kind === 'communication');
+    expect(logged?.type === 'log' && logged.payload.audiences).toEqual(['incident']);
+    // the shipped playbook sends to both
+    const both = decide(declared(), { type: 'post_status_update', fields: updateFields }, ctx(ic, at(20)));
+    expect(
+      both.ok &&
+        both.effects.flatMap((e) => (e.type === 'message' && e.body.kind === 'post' ? [e.target.to] : [])),
+    ).toEqual(['room', 'stakeholders']);
+  });
+});
+
 describe('closure and review', () => {
   it('closure is refused while any closure criterion is unconfirmed', () => {
     const i = inPhase('closure');

@@ -2,9 +2,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/core/incident.js';
 import { describeNudge } from '../../src/core/nudge-text.js';
+import { validatePlaybook } from '../../src/core/playbook-schema.js';
 import { dueReminders, type Reminder } from '../../src/core/reminders.js';
 import {
   alertFields,
+  alice,
   at,
   bob,
   closureFields,
@@ -195,6 +197,19 @@ describe('initial alert, golden hour, required roles', () => {
       ['initial-alert-overdue', at(15).toISOString(), 0],
     ]);
     expect(ofKind(everyMinute(i, 16, 45, claimed), 'initial-alert', 'initial-alert-overdue')).toEqual([]);
+  });
+
+  it("nudges the playbook's communications role (not a hard-coded one)", () => {
+    const pb = { ...playbook, communicationsRole: 'scribe' };
+    let i = declared();
+    i = must(i, { type: 'claim_role', role: 'scribe' }, ctx(alice, at(1)));
+    i = must(i, { type: 'claim_role', role: 'comms_lead' }, ctx(bob, at(1)));
+    const rs = ofKind(dueReminders([{ incident: i, playbook: pb }], new Set(), at(10)), 'initial-alert');
+    expect(rs[0]?.data.mention).toEqual(['U_ALICE', 'U_IC']);
+    expect(validatePlaybook({ ...playbook, communicationsRole: 'nobody' })).toMatchObject({
+      ok: false,
+      errors: [expect.stringMatching(/^communicationsRole: unknown role "nobody"/)],
+    });
   });
 
   it('owes nothing once the alert is sent', () => {
