@@ -96,4 +96,47 @@ describe('startup', () => {
     expect(got.file).toBe(join(ROOT, 'playbooks', 'emergency-procedures.yaml'));
     expect(got.version).toBeTruthy();
   }, 30_000);
+
+  it('an invalid playbook stops start-up, naming the file and the problem, no stack trace', async () => {
+    const bad = join(cwd, 'bad-playbook.yaml');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const text = readFileSync(join(ROOT, 'playbooks', 'emergency-procedures.yaml'), 'utf8');
+    writeFileSync(bad, text.replace('initialPhase: detection', 'initialPhase: triage'));
+    const r = await run([MAIN], {
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      PLAYBOOK_PATH: bad,
+      DATABASE_PATH: join(cwd, 'bot.db'),
+      PORT: '0',
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('bad-playbook.yaml');
+    expect(r.stderr).toMatch(/initialPhase.*unknown phase "triage"/);
+    expect(r.stderr).not.toContain('    at ');
+  }, 30_000);
+
+  it('/readyz: 200 with database, migrations and dispatcher checked; 503 once the dispatcher stops', async () => {
+    const { startBot } = await import('../../src/bot.js');
+    const { readConfig } = await import('../../src/config.js');
+    const { createLogger } = await import('../../src/logger.js');
+    const bot = await startBot(
+      readConfig({ PORT: '0', HOST: '127.0.0.1', DATABASE_PATH: join(cwd, 'ready.db'), LOG_LEVEL: 'silent' }),
+      createLogger({ level: 'silent' }),
+      { scheduler: false },
+    );
+    try {
+      const ok = await fetch(`${bot.url}/readyz`);
+      expect(ok.status).toBe(200);
+      expect(await ok.json()).toEqual({
+        ok: true,
+        checks: { database: true, migrations: true, dispatcher: true },
+      });
+      bot.dispatcher.stop();
+      const down = await fetch(`${bot.url}/readyz`);
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { checks: { dispatcher: boolean } }).checks.dispatcher).toBe(false);
+    } finally {
+      await bot.shutdown(1);
+    }
+  });
 });
