@@ -84,6 +84,19 @@ export function describeNudge(n: NudgePayload): NudgeView {
           : `${s(d.minutesLeft) || '15'} minutes of the golden hour left; still open:`;
       return { ...base, headline: `${head}${late}`, lines: items, actions: ['snooze'] };
     }
+    case 'regulatory-clock':
+      return {
+        ...base,
+        headline: `Regulatory clock: ${s(d.label)} by ${s(d.deadline).slice(0, 16).replace('T', ' ')} UTC (counted from activation).${late}`,
+        // a legal deadline is not snoozed
+        actions: [],
+      };
+    case 'regulatory-clock-due':
+      return {
+        ...base,
+        headline: `Regulatory deadline now: ${s(d.label)} was due by ${s(d.deadline).slice(0, 16).replace('T', ' ')} UTC. Incident commander, confirm it was done and log it (\`/incident decision\`).${late}`,
+        actions: [],
+      };
     case 'roles-unfilled': {
       const roles = list(d.roles).map((r) => s((r as Record<string, unknown>).name));
       return {

@@ -10,7 +10,7 @@ import type { Target } from './effects.js';
 import type { Incident } from './incident.js';
 import { holders } from './incident.js';
 import type { Playbook } from './playbook.js';
-import { allChecklistItems, findRole } from './playbook.js';
+import { allChecklistItems, findRole, findTrigger } from './playbook.js';
 import { openRequiredRoles } from './roles.js';
 
 export type ReminderKind =
@@ -25,7 +25,9 @@ export type ReminderKind =
   | 'review-due'
   | 'review-overdue'
   | 'followup-due'
-  | 'followup-overdue';
+  | 'followup-overdue'
+  | 'regulatory-clock'
+  | 'regulatory-clock-due';
 
 /** The keys of `incident.snoozes` that silence each family ("snooze {kind, until}"). */
 export type SnoozeKind =
@@ -34,7 +36,8 @@ export type SnoozeKind =
   | 'golden_hour'
   | 'required_roles'
   | 'review'
-  | 'followup';
+  | 'followup'
+  | 'regulatory';
 
 export interface Reminder {
   /** `{kind}:{incidentKey}:{dueAt}` (follow-ups: `{kind}:{incidentKey}:{followupId}:{dueAt}`). */
@@ -225,6 +228,30 @@ function families(
     comms.length === 0
       ? { roleOpen: commsRole, roleOpenName: findRole(pb, commsRole)?.name ?? commsRole }
       : {};
+
+  // ---- regulatory clock of the trigger class (e.g. "notify the regulator within N hours"): the IC is
+  // reminded an hour before (or half-way, for short clocks) and at the deadline, counted from activation.
+  const reg = findTrigger(pb, i.triggerClass)?.regulatoryClock;
+  // It runs after closure too (a notification owed does not end with the incident), not for a false alarm.
+  if (reg && !i.standDown && !snoozed(i, 'regulatory', now)) {
+    const deadline = declared + reg.hours * 60 * MIN;
+    const warnBefore = Math.min(60 * MIN, (reg.hours * 60 * MIN) / 2);
+    const common = { label: reg.label, deadline: new Date(deadline).toISOString(), mention: ic ? [ic] : [] };
+    out.push({
+      snooze: 'regulatory',
+      // a re-classification to another trigger class brings its own clock
+      id: i.triggerClass,
+      candidates: [
+        { kind: 'regulatory-clock', at: deadline - warnBefore, target: toIc, data: common },
+        {
+          kind: 'regulatory-clock-due',
+          at: deadline,
+          target: toIc,
+          data: { ...common, escalation: true, overdue: true },
+        },
+      ],
+    });
+  }
 
   if (open && !inReview && !terminal) {
     // ---- status updates

@@ -43,14 +43,14 @@ export interface ReminderPassResult {
   more: boolean;
 }
 
-/** Incidents that can owe a reminder: not done (open, or closed awaiting review), or with open follow-ups. */
+/**
+ * Incidents that can owe a reminder: changed since they were last looked at (next_check_at NULL), or whose
+ * next check is due. A finished incident is looked at once after its last change and then parked at a far
+ * future check when nothing more can fall due (follow-ups and regulatory clocks can outlive the incident).
+ */
 const CANDIDATES_SQL = `
   SELECT state, updated_at FROM incidents
-  WHERE (next_check_at IS NULL OR next_check_at <= ?)
-    AND (phase != 'done'
-     OR (closed_at IS NOT NULL AND EXISTS (
-          SELECT 1 FROM json_each(incidents.state, '$.followups') f
-          WHERE json_extract(f.value, '$.state') = 'open')))
+  WHERE next_check_at IS NULL OR next_check_at <= ?
   ORDER BY next_check_at IS NOT NULL, next_check_at, declared_at
   LIMIT ?`;
 

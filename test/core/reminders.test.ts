@@ -513,3 +513,60 @@ describe('the "late" note on nudges', () => {
     });
   });
 });
+
+describe('regulatory clock of the trigger class', () => {
+  const pb = {
+    ...playbook,
+    triggers: playbook.triggers.map((t) =>
+      t.id === 'safety_regulatory'
+        ? { ...t, regulatoryClock: { label: 'Notify the regulator', hours: 4 } }
+        : t,
+    ),
+  };
+  const run = (i: Incident, from: number, to: number, claimed: Set<string>) => {
+    const out: Reminder[] = [];
+    for (let m = from; m <= to; m++)
+      for (const r of dueReminders([{ incident: i, playbook: pb }], claimed, at(m))) {
+        if (!r.kind.startsWith('regulatory')) continue;
+        claimed.add(r.key);
+        out.push(r);
+      }
+    return out;
+  };
+
+  it('reminds the IC an hour before and at the deadline, counted from activation, also after closure', () => {
+    let i = declared({ triggerClass: 'safety_regulatory' });
+    const claimed = new Set<string>();
+    expect(run(i, 0, 60, claimed)).toEqual([]);
+    i = must(i, { type: 'advance_phase', confirmed: criteria('detection') }, ctx(ic, at(61)));
+    i = must(i, { type: 'advance_phase', confirmed: criteria('containment') }, ctx(ic, at(62)));
+    i = must(
+      i,
+      {
+        type: 'close',
+        confirmed: [...criteria('mitigation'), ...criteria('closure')],
+        fields: closureFields,
+      },
+      ctx(ic, at(63), { playbook: pb }),
+    );
+    const rs = run(i, 63, 300, claimed);
+    expect(rs.map((r) => [r.kind, r.dueAt])).toEqual([
+      ['regulatory-clock', at(180).toISOString()],
+      ['regulatory-clock-due', at(240).toISOString()],
+    ]);
+    expect(rs[0]!.data).toMatchObject({ label: 'Notify the regulator', mention: ['U_IC'] });
+    expect(describeNudge(rs[1]!).headline).toMatch(
+      /^Regulatory deadline now: Notify the regulator was due by/,
+    );
+  });
+
+  it('has no clock for other trigger classes, nor for a false alarm', () => {
+    expect(run(declared({ triggerClass: 'service_outage' }), 0, 300, new Set())).toEqual([]);
+    const stood = must(
+      declared({ triggerClass: 'safety_regulatory' }),
+      { type: 'stand_down', reason: 'test feed' },
+      ctx(ic, at(5), { playbook: pb }),
+    );
+    expect(run(stood, 5, 300, new Set())).toEqual([]);
+  });
+});

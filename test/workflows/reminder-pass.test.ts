@@ -245,10 +245,10 @@ describe('runReminderPass', () => {
     expect(body.data).toMatchObject({ lateBy: 0, data: { lateBy: 0 } });
   });
 
-  it('loads only incidents that can owe something', () => {
+  it('a finished incident is looked at once after its last change, then parked until something can fall due', () => {
     const s = open(tempDbPath());
     const inc = declare(s);
-    // A finished incident (done, no open follow-ups) is not even looked at.
+    // A finished incident (done, no open follow-ups) is looked at once, then no more.
     const done = {
       ...inc,
       key: 'INC-2026-0999',
@@ -269,10 +269,14 @@ describe('runReminderPass', () => {
         JSON.stringify(done),
         done.declaredAt,
       );
-    expect(
-      runReminderPass({ store: s.store, service: s.service, now: at(30), dryRun: true }).candidates,
-    ).toBe(1);
-    // ... unless it has an open follow-up.
+    expect(runReminderPass({ store: s.store, service: s.service, now: at(30) }).candidates).toBe(2);
+    // next pass: neither is due (the open incident's next check is later, the finished one is parked)
+    expect(runReminderPass({ store: s.store, service: s.service, now: at(31) }).candidates).toBe(0);
+    const parked = s.db.prepare('SELECT next_check_at FROM incidents WHERE key = ?').get(done.key) as {
+      next_check_at: string;
+    };
+    expect(parked.next_check_at).toBe('9999-12-31T00:00:00.000Z');
+    // ... until it changes (the store resets next_check_at on every save): here, an open follow-up.
     const withFollowup = {
       ...done,
       followups: [
@@ -289,7 +293,9 @@ describe('runReminderPass', () => {
         },
       ],
     };
-    s.db.prepare('UPDATE incidents SET state = ? WHERE key = ?').run(JSON.stringify(withFollowup), done.key);
+    s.db
+      .prepare('UPDATE incidents SET state = ?, next_check_at = NULL WHERE key = ?')
+      .run(JSON.stringify(withFollowup), done.key);
     const r = runReminderPass({
       store: s.store,
       service: s.service,
