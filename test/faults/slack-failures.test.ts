@@ -234,6 +234,43 @@ describe('the incident channel cannot be created', () => {
     });
   }
 
+  it('name_taken once: the channel is created with the -2 suffix, becomes the room, and is the only one', async () => {
+    bot = await bootSlackBot();
+    const b = bot;
+    b.fake.failNext('conversations.create', { error: 'name_taken', times: 1 });
+    const incident = await submitDeclare(b, { title: 'Ingest pipeline hard down', channel: 'C0GENERAL' });
+    expect(await b.dispatcher.drain(5000)).toBe(true);
+    const attempts = b.fake.callsTo('conversations.create');
+    expect(attempts.map((c) => [c.ok, c.error ?? null])).toEqual([
+      [false, 'name_taken'],
+      [true, null],
+    ]);
+    const base = String(attempts[0]!.args.name);
+    expect(base).toMatch(/^inc-\d{4}-\d{2}-\d{2}-ingest-pipeline-hard-down$/);
+    const name = `${base}-2`;
+    expect(attempts[1]!.args.name).toBe(name);
+    const [created] = b.fake.okCallsTo('conversations.create');
+    expect(b.fake.okCallsTo('conversations.create')).toHaveLength(1);
+    const channel = b.fake.channelByName(name);
+    expect(channel, `channel ${name}`).toBeTruthy();
+    expect(b.fake.channelByName(base)).toBeUndefined();
+    expect([...b.fake.channels.values()].filter((c) => c.name.startsWith('inc-'))).toHaveLength(1);
+    expect(created!.args.name).toBe(name);
+
+    const i = b.store.get(incident.key)!;
+    expect(i.room).toMatchObject({ id: channel!.id });
+    expect(i.room!.fallback).toBeFalsy();
+    const roomLog = b.store.logEntries(i.key).filter((e) => e.kind === 'room');
+    expect(roomLog).toHaveLength(1);
+    expect(JSON.stringify(JSON.parse(roomLog[0]!.payload))).toContain(name);
+    expect(JSON.parse(roomLog[0]!.payload).failed).toBeFalsy();
+    // the incident's messages went to that channel, not the declaring one
+    expect(b.fake.messagesIn(channel!.id).length).toBeGreaterThan(0);
+    checkDeliveredExactlyOnce(b.store.db, b.fake, [channel!.id, STAKEHOLDER_CHANNEL]);
+    checkChains(b.store.db);
+    expect(b.errors).toEqual([]);
+  });
+
   it('the channel was created but the answer was lost (or the bot died before storing it): adopted, not duplicated', async () => {
     bot = await bootSlackBot();
     const b = bot;

@@ -3,7 +3,9 @@
  * as signed Slack requests (modal submissions, buttons, the message shortcut), against the fake Web API.
  */
 import { ACTION, SHORTCUT, VIEW } from '../../src/adapters/slack/ids.js';
+import { REF } from '../../src/adapters/slack/slack-sender.js';
 import type { SlackBot } from '../support/boot-slack-bot.js';
+import type { Json } from '../support/fake-slack-api.js';
 import { stateValue } from '../support/slack-request.js';
 import { waitFor } from '../support/wait-for.js';
 import type { DeclareInput, Driver, LoggedMessage, ScenarioUser } from './steps.js';
@@ -114,6 +116,35 @@ export class SlackDriver implements Driver {
 
   async update(fields: Record<string, string>, by: ScenarioUser): Promise<void> {
     await this.submit(VIEW.statusUpdate, by, this.fields(fields));
+  }
+
+  /**
+   * Ticks `item` in the checklist message the bot posted in the room (as Slack holds it now): the click
+   * carries that message, the checkbox element's options and what was ticked before plus this item.
+   */
+  async tickItem(item: string, by: ScenarioUser): Promise<void> {
+    const ref = this.bot.outbox.getMessageRef(this.key, 'slack', REF.checklist);
+    if (!ref) throw new Error('no checklist message');
+    const message = this.bot.fake.message(ref.channel, ref.ref);
+    if (!message) throw new Error('the checklist message is not in Slack');
+    const blocks: Json[] = message.blocks ?? [];
+    const hasItem = (e: Json) => e.type === 'checkboxes' && e.options?.some((o: Json) => o.value === item);
+    const block = blocks.find((b) => b.elements?.some(hasItem));
+    if (!block) throw new Error(`no checkbox for ${item} in the checklist message`);
+    const el = block.elements.find(hasItem);
+    const before = ((el.initial_options ?? []) as { value: string }[]).map((o) => o.value);
+    const res = await this.bot.sim.blockAction({
+      actionId: el.action_id,
+      blockId: block.block_id,
+      type: 'checkboxes',
+      selectedOptions: [...before, item].map((value) => ({ value })),
+      userId: USERS[by],
+      channelId: ref.channel,
+      messageTs: ref.ref,
+      message: { ts: ref.ref, text: message.text, blocks },
+    });
+    if (res.status !== 200) this.problems.push(`tick ${item}: ${res.status}`);
+    await waitFor(() => this.bot.store.get(this.key)!.checklist[item]?.state === 'done', `${item} ticked`);
   }
 
   async advancePhase(confirmed: string[]): Promise<void> {

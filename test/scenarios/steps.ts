@@ -30,6 +30,8 @@ export interface Driver {
   claim(role: string, user: ScenarioUser): Promise<void>;
   alert(fields: Record<string, string>, by: ScenarioUser): Promise<void>;
   update(fields: Record<string, string>, by: ScenarioUser): Promise<void>;
+  /** Ticks a golden-hour checklist item by hand on the room's checklist message / card, as `by`. */
+  tickItem(item: string, by: ScenarioUser): Promise<void>;
   /** Moves to the next phase, confirming these exit criteria (the commander acts). */
   advancePhase(confirmed: string[]): Promise<void>;
   /** Adds a message written in the incident room to the log (Slack shortcut / Teams message action). */
@@ -44,11 +46,15 @@ export type Step =
   | { kind: 'claim'; role: string; user: ScenarioUser }
   | { kind: 'alert'; by: ScenarioUser; fields: Record<string, string> }
   | { kind: 'update'; by: ScenarioUser; fields: Record<string, string> }
+  | { kind: 'tick'; item: string; by: ScenarioUser }
   | { kind: 'phase'; confirmed: string[] }
   | { kind: 'log'; message: LoggedMessage }
   | { kind: 'close'; confirmed: string[]; fields: Record<string, string> };
 
 export const LOGGED_AT = '2026-01-05T08:00:00.000Z';
+
+/** The checklist item the scenario ticks by hand (owned by the commander; not ticked by an event). */
+export const TICKED_ITEM = 'stabilize.switch_off';
 
 export const STEPS: readonly Step[] = [
   {
@@ -89,6 +95,7 @@ export const STEPS: readonly Step[] = [
       next_update: '2026-01-05 09:00 UTC',
     },
   },
+  { kind: 'tick', item: TICKED_ITEM, by: 'ic' },
   { kind: 'phase', confirmed: ['alert_validated', 'false_positives_ruled_out'] },
   { kind: 'phase', confirmed: ['damage_contained', 'containment_measures'] },
   {
@@ -132,6 +139,9 @@ export async function runScenario(driver: Driver, steps: readonly Step[] = STEPS
         break;
       case 'update':
         await driver.update(s.fields, s.by);
+        break;
+      case 'tick':
+        await driver.tickItem(s.item, s.by);
         break;
       case 'phase':
         await driver.advancePhase(s.confirmed);
@@ -185,6 +195,8 @@ export function assertScenarioOutcome(
   expect(i.initialAlertAt).not.toBeNull();
   expect(i.checklist['communicate.initial_alert']?.state).toBe('done');
   expect(i.checklist['communicate.channel']?.state).toBe('done');
+  // ticked by hand, by the commander
+  expect(i.checklist[TICKED_ITEM]).toMatchObject({ state: 'done', by: users.ic });
   expect(i.room).not.toBeNull();
   // the decision log
   const log = store.logEntries(key);
@@ -194,6 +206,10 @@ export function assertScenarioOutcome(
   }
   expect(kinds.filter((k) => k === 'communication')).toHaveLength(3);
   expect(kinds.filter((k) => k === 'phase')).toHaveLength(4); // two advances, mitigation -> closure and closure -> review by the close
+  const ticked = log.filter((e) => e.kind === 'checklist' && JSON.parse(e.payload).item === TICKED_ITEM);
+  expect(ticked.map((e) => [JSON.parse(e.payload).state, JSON.parse(e.actor).id])).toEqual([
+    ['done', users.ic],
+  ]);
   const note = log.find((e) => e.kind === 'note');
   expect(note?.at).toBe(LOGGED_AT);
   expect(JSON.parse(note?.payload ?? '{}').text).toBe('Restarted broker-3, lag is dropping');

@@ -1,5 +1,6 @@
 /** The scenario Driver for Teams: everything through POST /api/messages, as people would click it. */
 import { expect } from 'vitest';
+import { VERB } from '../../src/adapters/teams/incident-cards.js';
 import type { BootedTeamsBot } from '../support/boot-teams-bot.js';
 import {
   ALICE,
@@ -101,6 +102,21 @@ export class TeamsDriver implements Driver {
 
   update(fields: Record<string, string>, by: ScenarioUser): Promise<void> {
     return this.dialog('update', by, fields);
+  }
+
+  /** Clicks the item's "Tick" button (Action.Execute) on the checklist card in the room. */
+  async tickItem(item: string, by: ScenarioUser): Promise<void> {
+    const ref = this.bot.outbox.getMessageRef(this.key, 'teams', 'checklist');
+    if (!ref) throw new Error('no checklist card');
+    const card = cardOf(this.bot.connector.activityById(ref.ref));
+    const tick = findAction(
+      card,
+      (a) => a.type === 'Action.Execute' && a.verb === VERB.checkItem && a.data?.item === item,
+    );
+    expect(tick.data.state).toBe('check');
+    const res = await this.post(executeClick(tick, {}, { ...this.where(by, this.room), replyToId: ref.ref }));
+    const errors = (cardOf(res.value)?.body ?? []).filter((e: Json) => e.color === 'Attention');
+    expect(errors).toEqual([]);
   }
 
   advancePhase(confirmed: string[]): Promise<void> {

@@ -17,7 +17,7 @@ describe('the incident scenario on Teams', () => {
     guard?.restore();
   });
 
-  it('declare, claim IC and comms, alert, update, two phases, log a message, close', async () => {
+  it('declare, claim IC and comms, alert, update, tick a checklist item, two phases, log a message, close', async () => {
     const key = await runScenario(new TeamsDriver(bot));
     assertScenarioOutcome(bot.store, key, teamsActorIds());
     // everything the bot sent fits Teams' card limits, and only loopback was contacted

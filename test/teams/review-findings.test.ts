@@ -6,12 +6,14 @@
  * 2. a declare dialog submitted twice declares once (the form's nonce is the key);
  * 3. an old snooze button clicked again does not snooze again;
  * 4. "Add to incident log" on a message with a missing / malformed createdDateTime never throws;
- * 5. a message whose handling failed is handled when it is delivered again.
+ * 5. a message whose handling failed is handled when it is delivered again, and the answer tells a
+ *    database that cannot be written (or is busy) from other failures.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SOMETHING_WENT_WRONG } from '../../src/adapters/teams/teams-handlers.js';
 import type { HandleRequest } from '../../src/workflows/incident-service.js';
 import { runReminderPass } from '../../src/workflows/reminder-pass.js';
+import { DATABASE_BUSY, DATABASE_UNWRITABLE } from '../../src/workflows/storage-failure.js';
 import {
   type BootedTeamsBot,
   bootTeamsBot,
@@ -104,14 +106,21 @@ async function declare(title: string): Promise<{ key: string; room: string }> {
   return { key: i!.key, room: i!.room!.id };
 }
 
-/** Makes `service.handle` throw once for the first request matching `when`. */
-function failOnce(when: (req: HandleRequest) => boolean, message = 'SQLITE_BUSY: database is locked') {
+/**
+ * Makes `service.handle` throw once for the first request matching `when`; `code` is the SQLite error
+ * code better-sqlite3 puts on its errors (none: an error the bot cannot classify).
+ */
+function failOnce(
+  when: (req: HandleRequest) => boolean,
+  message = 'SQLITE_BUSY: database is locked',
+  code?: string,
+) {
   const original = bot.service.handle.bind(bot.service);
   let failed = false;
   return vi.spyOn(bot.service, 'handle').mockImplementation((req) => {
     if (!failed && when(req)) {
       failed = true;
-      throw new Error(message);
+      throw Object.assign(new Error(message), code ? { code } : {});
     }
     return original(req);
   });
@@ -356,6 +365,39 @@ describe('incident room for findings 3-5', () => {
     expect(logged()).toHaveLength(1);
     await post(msg); // and once more: handled already
     expect(logged()).toHaveLength(1);
+  });
+
+  it('5c. a command the database could not store is answered by the SQLite code: cannot be written, busy', async () => {
+    const ask = async (text: string): Promise<string> => {
+      const before = bot.connector.activities.length;
+      await post(mentionMessage(`incident log ${text}`, where(CAROL, room)));
+      const [answer] = (await bot.connector.waitForActivities(before + 1)).slice(before);
+      return String(answer?.body.text ?? '');
+    };
+    const logged = (text: string) =>
+      bot.store.logEntries(key).filter((e) => e.kind === 'note' && JSON.parse(e.payload).text === text);
+
+    const full = 'broker 10 logs rotated';
+    failOnce(
+      (req) => req.command.type === 'log' && req.command.text === full,
+      'SQLITE_FULL: database or disk is full',
+      'SQLITE_FULL',
+    );
+    const unwritable = await ask(full);
+    expect(unwritable).toBe(DATABASE_UNWRITABLE);
+    expect(unwritable).toMatch(/database cannot be written/);
+    expect(unwritable).not.toBe(SOMETHING_WENT_WRONG);
+    expect(logged(full)).toHaveLength(0);
+    vi.restoreAllMocks();
+
+    const busy = 'broker 11 logs rotated';
+    failOnce(
+      (req) => req.command.type === 'log' && req.command.text === busy,
+      'SQLITE_BUSY: database is locked',
+      'SQLITE_BUSY',
+    );
+    expect(await ask(busy)).toBe(DATABASE_BUSY);
+    expect(logged(busy)).toHaveLength(0);
   });
 
   it('5b. a message whose handling threw is processed when it is delivered again', async () => {

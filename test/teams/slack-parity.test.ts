@@ -1,12 +1,12 @@
 /**
  * The Slack features that were missing on Teams, each through the real POST /api/messages (Bot Framework
  * auth ON) and the fake Bot Connector: declare with a chosen incident commander, nudges with snooze and
- * form buttons, re-classify, phase back with a reason, checklist "not applicable", the scribe's record
+ * form buttons, re-classify, phase back with a reason, checklist tick / untick and "not applicable", the scribe's record
  * (evidence, follow-ups, review, export) and corrections of logged messages (messageUpdate/messageDelete).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { naReasonId } from '../../src/adapters/teams/incident-cards.js';
+import { naReasonId, VERB } from '../../src/adapters/teams/incident-cards.js';
 import { parseIncidentCommand } from '../../src/commands/parse-incident-command.js';
 import { describeNudge } from '../../src/core/nudge-text.js';
 import { runReminderPass } from '../../src/workflows/reminder-pass.js';
@@ -343,6 +343,53 @@ describe('Slack features on Teams', () => {
     });
     await bot.settle();
     expect(cardTexts(checklistCard().card)).toContain('not applicable');
+  });
+
+  it('checklist: "Tick" -> check_item done by the clicker; someone else\'s old Tick is refused; "Untick" -> uncheck_item', async () => {
+    const { card, activityId } = checklistCard();
+    const item = 'assess.confirm_systems';
+    const toggle = (c: Json, title: string) =>
+      findAction(
+        c,
+        (a) =>
+          a.type === 'Action.Execute' &&
+          a.verb === VERB.checkItem &&
+          a.data?.item === item &&
+          a.title === title,
+      );
+    const checklistLog = () =>
+      bot.store
+        .logEntries(key)
+        .filter((e) => e.kind === 'checklist' && JSON.parse(e.payload).item === item)
+        .map((e) => JSON.parse(e.payload).state);
+    expect(incident().checklist[item]).toBeUndefined();
+    const tick = toggle(card, 'Tick');
+    expect(tick.data).toMatchObject({ incidentKey: key, item, state: 'check' });
+
+    const ticked = await post(executeClick(tick, {}, where(CAROL, room, activityId)));
+    expect(incident().checklist[item]).toMatchObject({ state: 'done', by: CAROL.aadObjectId });
+    expect(cardTexts(ticked.value)).toContain('(done by Carol Example)');
+    expect(checklistLog()).toEqual(['done']);
+
+    // the same (now stale) Tick button clicked by someone else: refused, still Carol's
+    const again = await post(executeClick(tick, {}, where(ALICE, room, activityId)));
+    expect(errorsOf(again.value).join(' ')).toContain('Already done by Carol Example');
+    expect(incident().checklist[item]).toMatchObject({ state: 'done', by: CAROL.aadObjectId });
+    expect(checklistLog()).toEqual(['done']);
+    await bot.settle();
+    expect(cardTexts(checklistCard().card)).toContain('(done by Carol Example)');
+
+    // the refreshed card offers Untick instead of Tick
+    expect(() => toggle(ticked.value, 'Tick')).toThrow(/no such action/);
+    const untick = toggle(ticked.value, 'Untick');
+    expect(untick.data).toMatchObject({ item, state: 'uncheck' });
+    const unticked = await post(executeClick(untick, {}, where(CAROL, room, activityId)));
+    expect(incident().checklist[item]).toBeUndefined();
+    expect(cardTexts(unticked.value)).not.toContain('(done by Carol Example)');
+    expect(toggle(unticked.value, 'Tick').data).toMatchObject({ item, state: 'check' });
+    expect(checklistLog()).toEqual(['done', 'open']);
+    await bot.settle();
+    expect(cardTexts(checklistCard().card)).not.toContain('(done by Carol Example)');
   });
 
   it('evidence and corrections of logged messages (messageUpdate / messageDelete)', async () => {

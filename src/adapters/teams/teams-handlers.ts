@@ -24,6 +24,7 @@ import type { Actor, Incident } from '../../core/incident.js';
 import { findPhase, findTemplate, findTrigger } from '../../core/playbook.js';
 import { exportFilesFor } from '../../export/export-files.js';
 import type { IncidentService } from '../../workflows/incident-service.js';
+import { failureAnswer, isDatabaseBusy } from '../../workflows/storage-failure.js';
 import type { CommandOutcome, IncidentStore } from '../sqlite/incident-store.js';
 import type { OutboxStore } from '../sqlite/outbox-store.js';
 import {
@@ -69,8 +70,7 @@ import { conversationRefFrom } from './proactive.js';
 import { channelOf, type TeamsRefStore } from './refs-store.js';
 
 export const MESSAGE_ACTION_ADD_TO_LOG = 'addToIncidentLog';
-export const SOMETHING_WENT_WRONG =
-  'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
+export { SOMETHING_WENT_WRONG } from '../../workflows/storage-failure.js';
 
 export interface TeamsHandlerDeps {
   service: IncidentService;
@@ -258,8 +258,9 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
   const human = (t: string) => humaniseNotice(t, (id) => nameOf(id)).replace(/`\/incident /g, '`incident ');
 
   /**
-   * Runs a command. A failure (an exception: nothing was stored) is answered as "something went wrong"
-   * and noted in `scope`, so the caller can let a redelivery of the same request be handled.
+   * Runs a command. A failure (an exception: nothing was stored) is answered as the database being busy,
+   * the database not being writable, or "something went wrong" (by the SQLite error code), and noted in
+   * `scope`, so the caller can let a redelivery of the same request be handled.
    */
   function run(
     req: {
@@ -276,13 +277,16 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       return o;
     } catch (e) {
       if (scope) scope.failed = true;
-      d.logger?.error(
-        { err: e instanceof Error ? e.message : String(e), key: req.key, command: req.command.type },
-        'teams command failed',
-      );
+      const log = {
+        err: e instanceof Error ? e.message : String(e),
+        key: req.key,
+        command: req.command.type,
+      };
+      if (isDatabaseBusy(e)) d.logger?.warn(log, 'database busy; teams command not saved');
+      else d.logger?.error(log, 'teams command failed');
       return {
         ok: false,
-        error: { code: 'conflict', message: SOMETHING_WENT_WRONG },
+        error: { code: 'conflict', message: failureAnswer(e) },
         replay: false,
         incident: null,
       };

@@ -7,6 +7,7 @@ import { decide } from '../../../core/decide.js';
 import type { DomainError } from '../../../core/errors.js';
 import type { Actor, Incident } from '../../../core/incident.js';
 import type { IncidentService } from '../../../workflows/incident-service.js';
+import { failureAnswer, isDatabaseBusy } from '../../../workflows/storage-failure.js';
 import type { CommandOutcome } from '../../sqlite/incident-store.js';
 import type { OutboxStore } from '../../sqlite/outbox-store.js';
 
@@ -53,35 +54,15 @@ export interface SlackFeature {
   register(app: App, ctx: SlackContext): void;
 }
 
-export const SOMETHING_WENT_WRONG =
-  'Sorry, something went wrong on my side and nothing was changed. Please try again in a moment.';
-
-/** The answer when SQLite could not take the write lock in time (another writer held it too long). */
-export const DATABASE_BUSY =
-  'I could not save that: the incident database is busy. Nothing was changed; please try again in a moment.';
-
-/** SQLITE_BUSY / SQLITE_LOCKED (and their extended codes) from better-sqlite3. */
-export function isDatabaseBusy(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^SQLITE_(BUSY|LOCKED)/.test(code);
-}
-
-/** The answer when SQLite cannot write at all (disk full, I/O error, read-only file). */
-export const DATABASE_UNWRITABLE =
-  "I could not save that: the incident database cannot be written (disk full or I/O error). Nothing was changed. Tell the bot's operator, and keep notes elsewhere until it is fixed.";
-
-/** SQLITE_FULL / SQLITE_IOERR / SQLITE_READONLY (and their extended codes). */
-export function isDatabaseUnwritable(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && /^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code);
-}
-
-/** The sentence for a command that failed with an exception (nothing was stored). */
-export function failureAnswer(e: unknown): string {
-  if (isDatabaseBusy(e)) return DATABASE_BUSY;
-  if (isDatabaseUnwritable(e)) return DATABASE_UNWRITABLE;
-  return SOMETHING_WENT_WRONG;
-}
+// The answers for a command that failed with an exception are platform-neutral (shared with Teams).
+export {
+  DATABASE_BUSY,
+  DATABASE_UNWRITABLE,
+  failureAnswer,
+  isDatabaseBusy,
+  isDatabaseUnwritable,
+  SOMETHING_WENT_WRONG,
+} from '../../../workflows/storage-failure.js';
 
 // ------------------------------------------------------------------ idempotency keys
 
