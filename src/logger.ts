@@ -1,6 +1,7 @@
 // The pino logger, created in the outer layer only. Tokens, secrets, passwords and Authorization
 // headers are redacted wherever they appear in a logged object.
 import pino, { type DestinationStream, type Logger } from 'pino';
+import { requestFields } from './ops/request-log.js';
 
 export const REDACT_PATHS = [
   'token',
@@ -47,6 +48,8 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
   return pino(
     {
       level: opts.level ?? 'info',
+      // reqId and incident of the request being handled, if any (src/ops/request-log.ts)
+      mixin: () => requestFields(),
       redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
       hooks: {
         logMethod(args, method) {

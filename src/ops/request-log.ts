@@ -1,6 +1,7 @@
-// One child logger per inbound request, with the request id bound (`req.log`), plus an
-// AsyncLocalStorage so code deep in a handler (Bolt listeners, the Teams app) can log with the
-// request's bindings without being handed the request: `requestLog(fallback)`.
+// One child logger per inbound request (`req.log`), and an AsyncLocalStorage request context: every log
+// line written while a request is handled (Bolt listeners and the Teams app included, after the ack too)
+// carries its `reqId` and, once a handler knows it, the `incident` key (`bindIncident`), through the
+// root logger's pino `mixin` (`requestFields`).
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
@@ -16,11 +17,24 @@ declare global {
   }
 }
 
-const storage = new AsyncLocalStorage<Logger>();
+interface RequestContext {
+  reqId: string;
+  incident?: string;
+}
 
-/** The current request's logger, or `fallback` outside a request. */
-export function requestLog(fallback: Logger): Logger {
-  return storage.getStore() ?? fallback;
+const storage = new AsyncLocalStorage<RequestContext>();
+
+/** The fields every log line of the current request carries (the root logger's mixin); {} outside one. */
+export function requestFields(): Record<string, string> {
+  const c = storage.getStore();
+  if (!c) return {};
+  return c.incident ? { reqId: c.reqId, incident: c.incident } : { reqId: c.reqId };
+}
+
+/** Binds the incident a request is about: its later log lines carry `incident`. No-op outside a request. */
+export function bindIncident(key: string | null | undefined): void {
+  const c = storage.getStore();
+  if (c && key) c.incident = key;
 }
 
 const REQ_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
@@ -29,7 +43,8 @@ export function requestLogger(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction): void => {
     const incoming = req.get('x-request-id');
     const reqId = incoming && REQ_ID_RE.test(incoming) ? incoming : randomUUID();
-    const bindings: Record<string, string | number> = { reqId, route: req.path };
+    // reqId comes from the request context (mixin), not a child binding: one key, not two.
+    const bindings: Record<string, string | number> = { route: req.path };
     const slackTs = req.get('x-slack-request-timestamp');
     if (slackTs) bindings.slackTs = slackTs;
     const retryNum = req.get('x-slack-retry-num');
@@ -59,6 +74,6 @@ export function requestLogger(logger: Logger) {
         'request',
       );
     });
-    storage.run(log, () => next());
+    storage.run({ reqId }, () => next());
   };
 }

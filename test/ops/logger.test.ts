@@ -33,3 +33,42 @@ describe('logger redaction', () => {
     expect(out).toContain('[Redacted]');
   });
 });
+
+describe('request context in every log line', () => {
+  it('a line logged while a request is handled (after an await too) carries its reqId and, once bound, the incident', async () => {
+    const { lines, logger } = capture();
+    const express = (await import('express')).default;
+    const { bindIncident, requestLogger } = await import('../../src/ops/request-log.js');
+    const app = express();
+    app.use(requestLogger(logger));
+    app.post('/slack/events', async (_req, res) => {
+      logger.info('before the incident is known');
+      await new Promise((r) => setTimeout(r, 5));
+      bindIncident('INC-2026-0042');
+      res.json({ ok: true }); // the ack ...
+      await new Promise((r) => setTimeout(r, 5));
+      logger.warn('after the ack'); // ... and work after it, still with the request's fields
+    });
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as { port: number };
+    const res = await fetch(`http://127.0.0.1:${port}/slack/events`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'req-abc' },
+    });
+    expect(res.headers.get('x-request-id')).toBe('req-abc');
+    await new Promise((r) => setTimeout(r, 30));
+    server.close();
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const before = parsed.find((l) => l.msg === 'before the incident is known')!;
+    const after = parsed.find((l) => l.msg === 'after the ack')!;
+    expect(before).toMatchObject({ reqId: 'req-abc' });
+    expect(before.incident).toBeUndefined();
+    expect(after).toMatchObject({ reqId: 'req-abc', incident: 'INC-2026-0042' });
+    // outside a request: neither
+    logger.info('idle');
+    const idle = JSON.parse(lines.at(-1)!) as Record<string, unknown>;
+    expect(idle.reqId).toBeUndefined();
+    expect(idle.incident).toBeUndefined();
+  });
+});

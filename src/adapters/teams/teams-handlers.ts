@@ -23,6 +23,7 @@ import {
 import type { Actor, Incident } from '../../core/incident.js';
 import { findPhase, findTemplate, findTrigger } from '../../core/playbook.js';
 import { exportFilesFor } from '../../export/export-files.js';
+import { bindIncident } from '../../ops/request-log.js';
 import type { IncidentService } from '../../workflows/incident-service.js';
 import { failureAnswer, isDatabaseBusy } from '../../workflows/storage-failure.js';
 import type { CommandOutcome, IncidentStore } from '../sqlite/incident-store.js';
@@ -271,8 +272,10 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     },
     scope?: { failed: boolean },
   ): CommandOutcome | { ok: false; error: DomainError; replay: false; incident: null } {
+    bindIncident(req.incidentKey);
     try {
       const o = d.service.handle(req);
+      if (o.ok) bindIncident(o.incident.key);
       if (o.ok && !o.replay) d.dispatcher.kick();
       return o;
     } catch (e) {

@@ -6,6 +6,7 @@ import type { Command } from '../../../core/commands.js';
 import { decide } from '../../../core/decide.js';
 import type { DomainError } from '../../../core/errors.js';
 import type { Actor, Incident } from '../../../core/incident.js';
+import { bindIncident } from '../../../ops/request-log.js';
 import type { IncidentService } from '../../../workflows/incident-service.js';
 import { failureAnswer, isDatabaseBusy } from '../../../workflows/storage-failure.js';
 import type { CommandOutcome } from '../../sqlite/incident-store.js';
@@ -111,8 +112,10 @@ export function runCommand(
   ctx: SlackContext,
   req: { key: string; incidentKey: string | null; command: Command; actor: Actor },
 ): Outcome {
+  bindIncident(req.incidentKey);
   try {
     const outcome = ctx.service.handle(req);
+    if (outcome.ok) bindIncident(outcome.incident.key);
     if (outcome.ok && !outcome.replay) ctx.dispatcher.kick();
     return outcome;
   } catch (e) {
