@@ -53,6 +53,10 @@ export interface BootedTeamsBot {
   db: Db;
   playbook: Playbook;
   clientId: string;
+  /** What the bot logged at warn or above (pino records: level 40 warn, 50 error, 60 fatal). */
+  logs: { level: number; msg?: string; [k: string]: unknown }[];
+  /** What the Teams SDK logged as an error (e.g. a handler that threw: "Error processing activity"). */
+  sdkErrors: unknown[][];
   /** POSTs an activity to /api/messages with a valid Bot Framework token (or `auth: 'none'` / a raw header). */
   sendActivity(
     activity: Json,
@@ -121,7 +125,21 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     OUTBOX_PACE_MS: '0',
     LOG_LEVEL: 'silent',
   });
-  const logger = createLogger({ level: 'silent' });
+  const logs: BootedTeamsBot['logs'] = [];
+  const logger = createLogger({
+    level: 'warn',
+    destination: {
+      write: (line: string) => {
+        logs.push(JSON.parse(line));
+      },
+    },
+  });
+  const sdkErrors: unknown[][] = [];
+  const sdkLogger = silentTeamsLogger();
+  sdkLogger.error = (...m: unknown[]) => {
+    sdkErrors.push(m);
+  };
+  sdkLogger.child = () => sdkLogger;
   const service = new IncidentService(store, { playbook, ref }, { admins: config.ADMIN_USERS });
   const senders: Record<string, Sender> = {};
   const dispatcher = new Dispatcher({
@@ -152,7 +170,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const adapter = await createTeamsAdapter(deps, {
     token: () => outboundToken(),
     cloud: withOverrides(PUBLIC, { openIdMetadataUrl: `${jwksUrl}/v1/.well-known/openidconfiguration` }),
-    sdkLogger: silentTeamsLogger(),
+    sdkLogger,
   });
   senders.teams = adapter.sender;
   const server = http.createServer(app);
@@ -186,6 +204,8 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     db,
     playbook,
     clientId: TEAMS_CLIENT_ID,
+    logs,
+    sdkErrors,
     async sendActivity(activity, opts = {}) {
       const auth = opts.auth ?? 'valid';
       const headers: Record<string, string> = { 'content-type': 'application/json' };

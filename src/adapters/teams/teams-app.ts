@@ -37,7 +37,7 @@
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import type { ILogger, LogLevel } from '@microsoft/teams.common';
-import type express from 'express';
+import express from 'express';
 
 export type TeamsTokenFactory = (scope: string | string[], tenantId?: string) => string | Promise<string>;
 
@@ -68,6 +68,31 @@ export interface CreateTeamsAppOptions {
 /** Builds and initializes the Teams app; `POST <messagingEndpoint>` is live on `expressApp` on return. */
 export async function createTeamsApp(opts: CreateTeamsAppOptions): Promise<App> {
   const logger = opts.logger;
+  const endpoint = opts.messagingEndpoint ?? '/api/messages';
+  // Registered before the SDK's route (app.initialize()), so it runs first; the body it parses is not
+  // parsed again (same limit as the SDK's own express.json()).
+  // - A body that is not JSON, not an object/array, or too large is answered with a plain JSON 4xx: the
+  //   SDK's parser left it to express's default error page (the stack trace, outside production).
+  // - The SDK's router reads `activity.value.<field>` of some invokes unguarded
+  //   (composeExtension/submitAction, fileConsent/invoke, message/submitAction): an invoke whose value is
+  //   missing or not an object threw there, before any handler, and was answered 500 (a redelivery of the
+  //   same bad input). Such a value carries nothing: it reaches the handlers as an empty object.
+  const parseJson = express.json();
+  opts.expressApp.post(endpoint, (req, res, next) => {
+    parseJson(req, res, (err?: unknown) => {
+      if (err) {
+        const status = Number((err as { status?: unknown }).status);
+        logger?.warn(`rejected a malformed request body: ${(err as Error).message ?? err}`);
+        res.status(status >= 400 && status < 500 ? status : 400).json({ error: 'Malformed request body' });
+        return;
+      }
+      const body = req.body as { type?: unknown; value?: unknown } | undefined;
+      if (body && typeof body === 'object' && body.type === 'invoke') {
+        if (!body.value || typeof body.value !== 'object') body.value = {};
+      }
+      next();
+    });
+  });
   const app = new App({
     httpServerAdapter: new ExpressAdapter(opts.expressApp, logger ? { logger } : undefined),
     clientId: opts.clientId,
@@ -76,7 +101,7 @@ export async function createTeamsApp(opts: CreateTeamsAppOptions): Promise<App> 
     tenantId: opts.tenantId,
     token: opts.token,
     dangerouslyAllowUnauthenticatedRequests: opts.allowUnauthenticated,
-    messagingEndpoint: opts.messagingEndpoint ?? '/api/messages',
+    messagingEndpoint: endpoint,
     ...(logger ? { logger } : {}),
     ...(opts.serviceUrl ? { serviceUrl: opts.serviceUrl } : {}),
     ...(opts.cloud ? { cloud: opts.cloud } : {}),

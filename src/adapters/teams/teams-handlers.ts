@@ -37,7 +37,7 @@ import {
   messageExtensionMessage,
 } from './cards.js';
 import { htmlToText } from './demo-handlers.js';
-import { activityText, cardText, humaniseNotice, utcStamp } from './escape.js';
+import { activityText, cardText, humaniseNotice, neutraliseMentions, utcStamp } from './escape.js';
 import {
   COMMANDER_ME,
   checklistCard,
@@ -97,11 +97,12 @@ const COMMAND_PREFIX = '@Incident Bot incident';
 
 /** The command text with the bot's mention removed and other mentions as `<@UMENTIONn>` placeholders. */
 export function commandTextWithMentions(a: Json): { text: string; mentions: Map<string, Mention> } {
-  let text: string = a.text ?? '';
+  // a text or entities of the wrong type (a number, an object) is no command text / no mentions
+  let text: string = typeof a.text === 'string' ? a.text : '';
   const mentions = new Map<string, Mention>();
   const botId = a.recipient?.id;
   let n = 0;
-  for (const e of (a.entities ?? []) as Json[]) {
+  for (const e of (Array.isArray(a.entities) ? a.entities : []) as Json[]) {
     if (e?.type !== 'mention' || typeof e.text !== 'string') continue;
     if (e.mentioned?.id === botId) {
       text = text.replace(e.text, ' ');
@@ -161,6 +162,11 @@ export function evidenceCommand(text: string): Extract<Command, { type: 'evidenc
 
 /** An id a person picker may submit: a known person's id, or an AAD object id from the people search. */
 const AAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A mention of a person (a Teams user id or an AAD object id), not of a channel, tag, team or bot. */
+export function isPersonMention(m: { id: string }): boolean {
+  return /^(29:|8:orgid:)\S+$/.test(m.id) || AAD_ID.test(m.id);
+}
 
 const trimmed = (max: number, required?: string) =>
   required
@@ -656,7 +662,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const scope = { failed: false };
     try {
       const actor = actorOf(a);
-      const conversationId: string = a.conversation.id;
+      const conversationId: string = a.conversation?.id; // a malformed activity may have none
       const { text, mentions } = commandTextWithMentions(a);
       const rest = text.replace(/^incident\b\s*/i, '');
       const intent = parseIncidentCommand(rest);
@@ -709,7 +715,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
         const mentioned = /<@(UMENTION\d+)>/.exec(title);
         if (mentioned) {
           const m = mentions.get(mentioned[1]!);
-          if (m) values.commander = await resolveUser(m, conversationId, ctx);
+          if (m && isPersonMention(m)) values.commander = await resolveUser(m, conversationId, ctx);
           title = title
             .replace(/<@UMENTION\d+>/g, ' ')
             .replace(/\s+/g, ' ')
@@ -780,8 +786,14 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
           }
           let command: Command = { type: 'claim_role', role };
           if (intent.user) {
+            // only a person @mentioned through Teams (not a channel, tag or bot mention, nor a typed
+            // `<@id>`: that would make any string a role holder)
             const m = mentions.get(intent.user);
-            const user = m ? await resolveUser(m, conversationId, ctx) : intent.user;
+            if (!m || !isPersonMention(m)) {
+              await reply('A role goes to a person: @mention them (pick them from the list Teams offers).');
+              return;
+            }
+            const user = await resolveUser(m, conversationId, ctx);
             if (user !== actor.id) command = { type: 'assign_role', role, user };
           }
           const o = run({ key, incidentKey: incident.key, actor, command }, scope);
@@ -896,7 +908,8 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
 
     if (verb === VERB.formSubmit) {
       const form = String(data.form ?? '') as FormName;
-      if (!(form in FORM_TITLES)) return cardActionErrorResponse(400, 'BadRequest', 'unknown form');
+      if (!Object.hasOwn(FORM_TITLES, form))
+        return cardActionErrorResponse(400, 'BadRequest', 'unknown form');
       const r = submitForm(form, 'inline', data, actor, conversationId, key);
       if (r.ok) return cardActionCardResponse(doneCard(cardText(r.text, 1000)));
       return cardActionCardResponse(formCard(form, r.incident, 'inline', r.values, r.errors));
@@ -1031,7 +1044,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const a = ctx.activity as Json;
     const data = (a.value?.data ?? {}) as Json;
     const form = String(data.dialog ?? 'declare') as FormName;
-    if (!(form in FORM_TITLES)) return dialogMessage('Unknown form.');
+    if (!Object.hasOwn(FORM_TITLES, form)) return dialogMessage('Unknown form.');
     const actor = actorOf(a);
     if (form === 'declare') return dialogContinue(FORM_TITLES.declare, formCard('declare', null, 'dialog'));
     const incident = incidentFor(a.conversation?.id, data.incidentKey);
@@ -1048,9 +1061,10 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
     const a = ctx.activity as Json;
     const data = (a.value?.data ?? {}) as Json;
     const form = String(data.form ?? '') as FormName;
-    if (!(form in FORM_TITLES)) return dialogMessage('Unknown form.');
+    if (!Object.hasOwn(FORM_TITLES, form)) return dialogMessage('Unknown form.');
     const r = submitForm(form, 'dialog', data, actorOf(a), a.conversation?.id, `teams:${a.id}`);
-    if (r.ok) return dialogMessage(r.text);
+    // the answer may quote user text (a title): shown as text, never as a mention
+    if (r.ok) return dialogMessage(neutraliseMentions(r.text));
     return dialogContinue(FORM_TITLES[form], formCard(form, r.incident, 'dialog', r.values, r.errors));
   });
 
