@@ -28,3 +28,8 @@ export interface DomainError {
 export function fail(code: ErrorCode, message: string, field?: string): { ok: false; error: DomainError } {
   return { ok: false, error: field ? { code, message, field } : { code, message } };
 }
+
+/** An error as an answer in chat: the sentence, then what the person can do about it (its hint). */
+export function withHint(e: DomainError): string {
+  return e.hint ? `${e.message} ${e.hint}` : e.message;
+}

@@ -12,7 +12,7 @@ import { helpText, notInIncidentChannel, unknownVerb, usage } from '../../comman
 import { parseIncidentCommand, resolveRole } from '../../commands/parse-incident-command.js';
 import { type Command, type MessageSource, REVIEW_PROBE } from '../../core/commands.js';
 import { decide } from '../../core/decide.js';
-import type { DomainError } from '../../core/errors.js';
+import { type DomainError, withHint } from '../../core/errors.js';
 import {
   declareFormSchema,
   type FieldErrors,
@@ -304,7 +304,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
 
   /** The actor's notices as one sentence (others' warnings are not shown: Teams has no ephemeral messages). */
   function noticeText(o: ReturnType<typeof run>, actor: Actor): string {
-    if (!o.ok) return human(o.error.hint ? `${o.error.message} ${o.error.hint}` : o.error.message);
+    if (!o.ok) return human(withHint(o.error));
     return human(
       o.notices
         .filter((n) => !n.user || n.user === actor.id)
@@ -397,7 +397,7 @@ export function registerIncidentHandlers(app: App, d: TeamsHandlerDeps): void {
       return `${incident.key} cannot change phase from here${incident.closedAt ? ' (it is closed)' : ''}.`;
     const probe = probeCommand(form);
     const refusal = probe ? precheck(incident, probe, actor) : null;
-    return refusal ? human(refusal.hint ? `${refusal.message} ${refusal.hint}` : refusal.message) : null;
+    return refusal ? human(withHint(refusal)) : null;
   }
 
   function formDefaults(form: FormName, incident: Incident | null): FormValues {

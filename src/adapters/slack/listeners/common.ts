@@ -5,6 +5,7 @@ import type { AllMiddlewareArgs, App } from '@slack/bolt';
 import type { Command } from '../../../core/commands.js';
 import { decide } from '../../../core/decide.js';
 import type { DomainError } from '../../../core/errors.js';
+import { withHint } from '../../../core/errors.js';
 import type { Actor, Incident } from '../../../core/incident.js';
 import { bindIncident } from '../../../ops/request-log.js';
 import type { IncidentService } from '../../../workflows/incident-service.js';
@@ -193,15 +194,12 @@ export function errorCode(e: unknown): string {
   return data?.error ?? (e instanceof Error ? e.message : String(e));
 }
 
+export { withHint } from '../../../core/errors.js';
+
 /**
  * Splits an outcome's notices: the text for the actor (returned), and warnings for other people
  * (e.g. an overload warning for whoever was given a role), sent ephemerally here.
  */
-/** An error as an answer in chat: the sentence, then what the person can do about it. */
-export function withHint(e: DomainError): string {
-  return e.hint ? `${e.message} ${e.hint}` : e.message;
-}
-
 export async function noticesFor(
   ctx: SlackContext,
   client: SlackClient,
