@@ -5,13 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { IncidentStore } from '../src/adapters/sqlite/incident-store.js';
-import { openDatabase } from '../src/adapters/sqlite/open-database.js';
-import { decide } from '../src/core/decide.js';
-import type { Incident } from '../src/core/incident.js';
-import { loadPlaybook } from '../src/playbook/load-playbook.js';
-import { IncidentService } from '../src/workflows/incident-service.js';
-import { runReminderPass } from '../src/workflows/reminder-pass.js';
+import { IncidentService } from '../src/app/incident-service.js';
+import { runReminderPass } from '../src/app/reminder-pass.js';
+import { decide } from '../src/domain/decide.js';
+import type { Incident } from '../src/domain/incident.js';
+import { loadPlaybook } from '../src/storage/playbook-file.js';
+import { IncidentStore } from '../src/storage/sqlite/incident-store.js';
+import { openDatabase } from '../src/storage/sqlite/open-database.js';
 
 export interface ReminderBenchResult {
   ms: number;

@@ -13,15 +13,15 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import express from 'express';
-import { IncidentStore } from '../src/adapters/sqlite/incident-store.js';
-import { openDatabase } from '../src/adapters/sqlite/open-database.js';
+import { IncidentService } from '../src/app/incident-service.js';
 import { type Bot, startBot } from '../src/bot.js';
 import { readConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
-import { loadPlaybook } from '../src/playbook/load-playbook.js';
-import { fieldBlock } from '../src/templates/slack/modals/communication-modal.js';
-import { encodeMeta } from '../src/templates/slack/modals/kit.js';
-import { IncidentService } from '../src/workflows/incident-service.js';
+import { fieldBlock } from '../src/platforms/slack/render/modals/communication-modal.js';
+import { encodeMeta } from '../src/platforms/slack/render/modals/kit.js';
+import { loadPlaybook } from '../src/storage/playbook-file.js';
+import { IncidentStore } from '../src/storage/sqlite/incident-store.js';
+import { openDatabase } from '../src/storage/sqlite/open-database.js';
 import { SlackClientSim, stateValue } from '../test/support/slack-request.js';
 import type { LoadRequest, LoadResult } from './load-child.js';
 import { type Kind, updateValues } from './payloads.js';
@@ -446,7 +446,7 @@ async function otherRows(bot: Bot, fake: FakeProc, rows: string[][]): Promise<vo
     await fill(bot, 10_000);
     bot.store.listOpen();
     await fetch(`${bot.url}/metrics`).then((r) => r.text());
-    const { runReminderPass } = await import('../src/workflows/reminder-pass.js');
+    const { runReminderPass } = await import('../src/app/reminder-pass.js');
     runReminderPass({ store: bot.store, service: bot.service, now: new Date(), dryRun: true });
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     rows.push([
@@ -459,11 +459,6 @@ async function otherRows(bot: Bot, fake: FakeProc, rows: string[][]): Promise<vo
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(join(ROOT, 'src', 'adapters', 'slack', 'slack-adapter.ts'))) {
-    console.error('bench: src/adapters/slack/slack-adapter.ts is missing; the bot cannot serve Slack yet.');
-    process.exitCode = 1;
-    return;
-  }
   const machine = {
     cpus: cpus().length,
     model: cpus()[0]?.model.trim() ?? 'unknown',

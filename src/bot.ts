@@ -3,18 +3,18 @@
 // main.ts calls startBot; tests call it too, with fakes on loopback.
 import type { Server } from 'node:http';
 import express from 'express';
-import { IncidentStore } from './adapters/sqlite/incident-store.js';
-import { latestVersion, schemaVersion } from './adapters/sqlite/migrate.js';
-import { type Db, openDatabase } from './adapters/sqlite/open-database.js';
-import { OutboxStore } from './adapters/sqlite/outbox-store.js';
+import { Dispatcher, type Sender } from './app/dispatcher.js';
+import { IncidentService } from './app/incident-service.js';
 import { type Config, slackEnabled, teamsEnabled } from './config.js';
 import type { Logger } from './logger.js';
 import { InflightTracker } from './ops/inflight.js';
 import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
 import { requestLogger } from './ops/request-log.js';
-import { loadPlaybook } from './playbook/load-playbook.js';
-import { Dispatcher, type Sender } from './workflows/dispatcher.js';
-import { IncidentService } from './workflows/incident-service.js';
+import { loadPlaybook } from './storage/playbook-file.js';
+import { IncidentStore } from './storage/sqlite/incident-store.js';
+import { latestVersion, schemaVersion } from './storage/sqlite/migrate.js';
+import { type Db, openDatabase } from './storage/sqlite/open-database.js';
+import { OutboxStore } from './storage/sqlite/outbox-store.js';
 
 export interface PlatformAdapter {
   name: 'slack' | 'teams';
@@ -106,11 +106,11 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   const adapters: PlatformAdapter[] = [];
   const deps = { config, logger, service, store, outbox, dispatcher, express: app, clock: opts.clock };
   if (slackEnabled(config)) {
-    const { createSlackAdapter } = await import('./adapters/slack/slack-adapter.js');
+    const { createSlackAdapter } = await import('./platforms/slack/slack-adapter.js');
     adapters.push(await createSlackAdapter(deps));
   }
   if (teamsEnabled(config)) {
-    const { createTeamsAdapter } = await import('./adapters/teams/teams-adapter.js');
+    const { createTeamsAdapter } = await import('./platforms/teams/teams-adapter.js');
     adapters.push(await createTeamsAdapter(deps));
   }
   for (const a of adapters) senders[a.name] = a.sender;
@@ -127,7 +127,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
 
   let scheduler: { stop(): void } | null = null;
   if (opts.scheduler !== false) {
-    const { startReminders } = await import('./workflows/start-reminders.js');
+    const { startReminders } = await import('./ops/start-reminders.js');
     scheduler = startReminders({ config, logger, db, store, outbox, service, dispatcher, clock: opts.clock });
   }
   logger.info(

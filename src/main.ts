@@ -1,6 +1,5 @@
 // Wires things: configuration, logger, the bot, signals. Nothing else lives here.
 
-import { MigrationError } from './adapters/sqlite/migrate.js';
 import { startBot } from './bot.js';
 import {
   ConfigError,
@@ -11,7 +10,8 @@ import {
   teamsEnabled,
 } from './config.js';
 import { createLogger } from './logger.js';
-import { PlaybookError } from './playbook/load-playbook.js';
+import { PlaybookError } from './storage/playbook-file.js';
+import { MigrationError } from './storage/sqlite/migrate.js';
 
 async function main(): Promise<number> {
   loadDotEnv();

@@ -1,7 +1,7 @@
 // The timeline as CSV (RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote or line
 // break, quotes doubled). Cells that a spreadsheet would run as a formula (= + - @ at the start) get a
 // leading apostrophe.
-import type { Playbook } from '../core/playbook.js';
+import type { Playbook } from '../domain/playbook.js';
 import { actorLabel, byTime, summaryLine } from './format.js';
 import type { RecordEntry } from './incident-record.js';
 

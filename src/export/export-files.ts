@@ -1,7 +1,8 @@
 // What the Slack `/incident export` listener (and the CLI) need: the review document and its phase
 // timeline, rendered as strings with their file names, for one incident key.
-import type { Db } from '../adapters/sqlite/open-database.js';
-import type { Playbook } from '../core/playbook.js';
+
+import type { Playbook } from '../domain/playbook.js';
+import type { Db } from '../storage/sqlite/open-database.js';
 import { renderCsv } from './export-csv.js';
 import { renderJsonl } from './export-jsonl.js';
 import { renderMarkdown } from './export-markdown.js';

@@ -1,11 +1,12 @@
 // The post-incident review document in Markdown (ready to paste into Confluence): everything is taken
 // from the incident state and its decision log. Deterministic: the same record renders the same bytes
 // (no "generated at" unless `generatedAt` is passed), so a test can compare it with a checked-in file.
-import { verifyChain } from '../adapters/sqlite/hash-chain.js';
-import { renderSubject, renderTemplateLines } from '../core/forms.js';
-import type { Communication, Incident } from '../core/incident.js';
-import type { TemplateId } from '../core/playbook.js';
-import { requiredRoles } from '../core/roles.js';
+
+import { renderSubject, renderTemplateLines } from '../domain/forms.js';
+import type { Communication, Incident } from '../domain/incident.js';
+import type { TemplateId } from '../domain/playbook.js';
+import { requiredRoles } from '../domain/roles.js';
+import { verifyChain } from '../storage/sqlite/hash-chain.js';
 import {
   actorLabel,
   byTime,

@@ -2,8 +2,8 @@
 // <rect class="phase"> per phase span, markers for communications (class="update") and role changes
 // (class="role"), and a UTC time axis. Deterministic: the right edge is the last recorded instant
 // unless `end` is given (e.g. "now" for an incident still open).
-import type { Incident } from '../core/incident.js';
-import type { Playbook } from '../core/playbook.js';
+import type { Incident } from '../domain/incident.js';
+import type { Playbook } from '../domain/playbook.js';
 import { phaseName, roleName, templateName, utc } from './format.js';
 
 export interface SvgOptions {

@@ -1,7 +1,7 @@
 // Shared by the renderers: UTC times, durations, names from the playbook, and a one-line summary
 // of each decision-log entry (used by the Markdown timeline and the CSV).
-import type { Incident } from '../core/incident.js';
-import type { Playbook, TemplateId } from '../core/playbook.js';
+import type { Incident } from '../domain/incident.js';
+import type { Playbook, TemplateId } from '../domain/playbook.js';
 import type { EntryActor, RecordEntry } from './incident-record.js';
 
 /** `2026-11-26 10:05:00` (UTC, no zone suffix: the documents say once that times are UTC). */

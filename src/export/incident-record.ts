@@ -1,9 +1,10 @@
 // Loads what an export needs from the database: the incident, the playbook it ran under, and its
 // decision-log rows parsed (actor and payload as objects). Read-only: exporting changes nothing.
-import type { LogRow } from '../adapters/sqlite/incident-store.js';
-import type { Db } from '../adapters/sqlite/open-database.js';
-import type { Incident } from '../core/incident.js';
-import type { Playbook } from '../core/playbook.js';
+
+import type { Incident } from '../domain/incident.js';
+import type { Playbook } from '../domain/playbook.js';
+import type { LogRow } from '../storage/sqlite/incident-store.js';
+import type { Db } from '../storage/sqlite/open-database.js';
 
 export interface EntryActor {
   platform: string;

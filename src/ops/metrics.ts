@@ -5,13 +5,13 @@
 // (recordApiError / observeRequest, module-level so an adapter needs no handle on the bot).
 import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { CommandOutcome } from '../adapters/sqlite/incident-store.js';
-import type { Db } from '../adapters/sqlite/open-database.js';
-import type { OutboxRow, OutboxStore } from '../adapters/sqlite/outbox-store.js';
-import type { Incident } from '../core/incident.js';
-import type { Playbook } from '../core/playbook.js';
-import type { SendResult } from '../workflows/dispatcher.js';
-import type { HandleRequest } from '../workflows/incident-service.js';
+import type { SendResult } from '../app/dispatcher.js';
+import type { HandleRequest } from '../app/incident-service.js';
+import type { Incident } from '../domain/incident.js';
+import type { Playbook } from '../domain/playbook.js';
+import type { CommandOutcome } from '../storage/sqlite/incident-store.js';
+import type { Db } from '../storage/sqlite/open-database.js';
+import type { OutboxRow, OutboxStore } from '../storage/sqlite/outbox-store.js';
 
 export const PREFIX = 'incident_bot_';
 

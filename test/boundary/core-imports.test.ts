@@ -1,4 +1,4 @@
-// src/core is platform-neutral and pure: no SDK, no database driver, no logger, no I/O.
+// src/domain is platform-neutral and pure: no SDK, no database driver, no logger, no I/O.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ const FORBIDDEN = [
   /^node-cron$/,
   /^express$/,
 ];
-const CORE = path.resolve('src/core');
+const CORE = path.resolve('src/domain');
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
@@ -36,7 +36,7 @@ describe('the core boundary', () => {
     expect(files(CORE).length).toBeGreaterThan(5);
   });
 
-  it('nothing under src/core imports an SDK, a database driver, a logger, http or fs', () => {
+  it('nothing under src/domain imports an SDK, a database driver, a logger, http or fs', () => {
     const offenders: string[] = [];
     for (const f of files(CORE)) {
       for (const spec of importsOf(readFileSync(f, 'utf8'))) {

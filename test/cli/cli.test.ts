@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../src/cli.js';
+import { runCli } from '../../src/cli/main.js';
 import { type ScriptedIncident, scriptIncident } from '../export/incident-fixture.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -158,7 +158,7 @@ describe('incident-bot CLI (in process)', () => {
 
 describe('incident-bot CLI (child process)', () => {
   const cli = (...args: string[]) =>
-    spawnSync('npx', ['tsx', 'src/cli.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+    spawnSync('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
 
   it('audit verify exits 0 on a sound database and 1 on a tampered one, without a stack trace', () => {
     const ok = cli('audit', 'verify', '--db', s.file);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { businessDaysAfter } from '../../src/core/business-days.js';
-import { decide } from '../../src/core/decide.js';
-import type { Incident } from '../../src/core/incident.js';
-import { openRequiredRoles } from '../../src/core/roles.js';
+import { businessDaysAfter } from '../../src/domain/business-days.js';
+import { decide } from '../../src/domain/decide.js';
+import type { Incident } from '../../src/domain/incident.js';
+import { openRequiredRoles } from '../../src/domain/roles.js';
 import {
   alertFields,
   alice,

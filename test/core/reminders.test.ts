@@ -1,9 +1,9 @@
 // dueReminders over scripted incidents and times: no timers, no database.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Incident } from '../../src/core/incident.js';
-import { describeNudge } from '../../src/core/nudge-text.js';
-import { validatePlaybook } from '../../src/core/playbook-schema.js';
-import { dueReminders, type Reminder } from '../../src/core/reminders.js';
+import type { Incident } from '../../src/domain/incident.js';
+import { describeNudge } from '../../src/domain/nudge-text.js';
+import { validatePlaybook } from '../../src/domain/playbook-schema.js';
+import { dueReminders, type Reminder } from '../../src/domain/reminders.js';
 import {
   alertFields,
   alice,

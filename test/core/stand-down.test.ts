@@ -1,11 +1,11 @@
 // A false alarm is stood down during triage (the handbook: "err on the side of activating the procedures and
 // downgrading later during triage"): by the IC, with a reason, from the phases the playbook names.
 import { describe, expect, it } from 'vitest';
-import { decide } from '../../src/core/decide.js';
-import type { Incident } from '../../src/core/incident.js';
-import type { Playbook } from '../../src/core/playbook.js';
-import { validatePlaybook } from '../../src/core/playbook-schema.js';
-import { dueReminders } from '../../src/core/reminders.js';
+import { decide } from '../../src/domain/decide.js';
+import type { Incident } from '../../src/domain/incident.js';
+import type { Playbook } from '../../src/domain/playbook.js';
+import { validatePlaybook } from '../../src/domain/playbook-schema.js';
+import { dueReminders } from '../../src/domain/reminders.js';
 import { alice, at, criteria, ctx, declared, ic, must, playbook } from '../helpers/scenario.js';
 
 const standDown = (i: Incident, who = ic, reason = 'false alarm: the feed was in maintenance', m = 20) =>

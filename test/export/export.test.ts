@@ -12,13 +12,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import { auditVerify } from '../../src/commands/audit-verify.js';
-import { exportIncident } from '../../src/commands/export-incident.js';
+import { auditVerify } from '../../src/cli/audit-verify.js';
+import { exportIncident } from '../../src/cli/export-incident.js';
 import { parseCsv } from '../../src/export/export-csv.js';
 import { exportFilesFor, renderExportFiles } from '../../src/export/export-files.js';
 import { renderPhaseSvg } from '../../src/export/export-svg.js';
 import { loadIncidentRecord } from '../../src/export/incident-record.js';
+import { openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { type ScriptedIncident, scriptIncident } from './incident-fixture.js';
 import { hasClass, walkXml } from './xml-check.js';
 

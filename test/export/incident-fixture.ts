@@ -5,12 +5,12 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { IncidentStore } from '../../src/adapters/sqlite/incident-store.js';
-import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import type { Command } from '../../src/core/commands.js';
-import type { Actor, Incident } from '../../src/core/incident.js';
-import { loadPlaybook } from '../../src/playbook/load-playbook.js';
-import { IncidentService } from '../../src/workflows/incident-service.js';
+import { IncidentService } from '../../src/app/incident-service.js';
+import type { Command } from '../../src/domain/commands.js';
+import type { Actor, Incident } from '../../src/domain/incident.js';
+import { loadPlaybook } from '../../src/storage/playbook-file.js';
+import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
+import { openDatabase } from '../../src/storage/sqlite/open-database.js';
 
 export const loaded = loadPlaybook();
 export const playbook = loaded.playbook;

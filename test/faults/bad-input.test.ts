@@ -7,10 +7,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VIEW } from '../../src/adapters/slack/ids.js';
-import { declareFormSchema, validateTemplateFields } from '../../src/core/forms.js';
-import type { TemplateId } from '../../src/core/playbook.js';
-import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import { declareFormSchema, validateTemplateFields } from '../../src/domain/forms.js';
+import type { TemplateId } from '../../src/domain/playbook.js';
+import { VIEW } from '../../src/platforms/slack/ids.js';
+import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { bootSlackBot, SIGNING_SECRET, type SlackBot } from '../support/boot-slack-bot.js';
 import { type SendOptions, signSlack } from '../support/slack-request.js';
 import {

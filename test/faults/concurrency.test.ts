@@ -2,7 +2,7 @@
 // moves, and a command while another connection holds the write lock.
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
+import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import {
   BOB,

@@ -1,6 +1,6 @@
 // A post Slack accepted just before the process died is found by its outbox key, not sent twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OUTBOX_EVENT_TYPE, SlackSender } from '../../src/adapters/slack/slack-sender.js';
+import { OUTBOX_EVENT_TYPE, SlackSender } from '../../src/platforms/slack/slack-sender.js';
 import { declareRequest } from '../helpers/scenario.js';
 import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
 

@@ -7,11 +7,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { VIEW } from '../../src/adapters/slack/ids.js';
-import { IncidentStore } from '../../src/adapters/sqlite/incident-store.js';
-import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import { loadPlaybook } from '../../src/playbook/load-playbook.js';
-import { IncidentService } from '../../src/workflows/incident-service.js';
+import { IncidentService } from '../../src/app/incident-service.js';
+import { VIEW } from '../../src/platforms/slack/ids.js';
+import { loadPlaybook } from '../../src/storage/playbook-file.js';
+import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
+import { openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { type FakeSlack, startFakeSlackApi } from '../support/fake-slack-api.js';
 import { freePort, SlackClientSim } from '../support/slack-request.js';
 import { type TempDb, tempDb } from '../support/temp-db.js';
@@ -242,7 +242,7 @@ describe('kill -9 and restart', () => {
     const claims = (db: Database.Database) =>
       (db.prepare('SELECT COUNT(*) n FROM reminders').get() as { n: number }).n;
     // Kill the CLI as soon as its first batch is committed (a pass claims in batches of 200).
-    const cli = run(['src/cli.ts', 'reminders', 'run', '--db', tmp.path], {});
+    const cli = run(['src/cli/main.ts', 'reminders', 'run', '--db', tmp.path], {});
     await until(tmp.path, (db) => claims(db) > 0 || cli.exitCode !== null, 'first claims', 15_000);
     await killHard(cli);
     killed.cli++;
@@ -254,7 +254,7 @@ describe('kill -9 and restart', () => {
     })();
     // Run it again to completion, twice: the second run claims nothing.
     for (const expectNone of [false, true]) {
-      const again = run(['src/cli.ts', 'reminders', 'run', '--db', tmp.path], {});
+      const again = run(['src/cli/main.ts', 'reminders', 'run', '--db', tmp.path], {});
       let out = '';
       again.stdout?.on('data', (d) => {
         out += String(d);

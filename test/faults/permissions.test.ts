@@ -1,10 +1,10 @@
 // Who may do what: the core's PERMISSIONS table (plus the refinements in the handlers) as a table test,
 // a sample of it through Slack, and no token or secret in any log line.
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
-import type { Command } from '../../src/core/commands.js';
-import { decide, PERMISSIONS } from '../../src/core/decide.js';
-import type { Actor, Incident } from '../../src/core/incident.js';
+import type { Command } from '../../src/domain/commands.js';
+import { decide, PERMISSIONS } from '../../src/domain/decide.js';
+import type { Actor, Incident } from '../../src/domain/incident.js';
+import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
 import { at, closureFields, criteria, ctx, declared, ic, must } from '../helpers/scenario.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import { declare, declareValues, freshViewId, IC, phaseValues, waitFor } from './fault-helpers.js';

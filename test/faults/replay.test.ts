@@ -1,7 +1,7 @@
 // Every request delivered twice (Slack retries with X-Slack-Retry-Num; a double-clicked or replayed
 // block action): one incident, one channel, one log entry, one post per effect.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
+import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
 import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
 import {
   alertValues,

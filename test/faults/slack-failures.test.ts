@@ -1,7 +1,7 @@
 // Slack failing under the bot: random 429 / 500 through a whole incident, pacing per channel, and
 // channel creation refused. Asserts the database (outbox, decision log) and what Slack received.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
+import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
 import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
 import {
   alertValues,

@@ -1,9 +1,9 @@
 // Shared helpers for core and store tests: the default playbook and a scripted incident.
-import type { Command } from '../../src/core/commands.js';
-import { type DecideContext, decide } from '../../src/core/decide.js';
-import type { Actor, Incident } from '../../src/core/incident.js';
-import type { Playbook } from '../../src/core/playbook.js';
-import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import type { Command } from '../../src/domain/commands.js';
+import { type DecideContext, decide } from '../../src/domain/decide.js';
+import type { Actor, Incident } from '../../src/domain/incident.js';
+import type { Playbook } from '../../src/domain/playbook.js';
+import { loadPlaybook } from '../../src/storage/playbook-file.js';
 
 const loaded = loadPlaybook();
 export const playbook: Playbook = loaded.playbook;

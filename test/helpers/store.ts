@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { IncidentStore, type StoreHooks } from '../../src/adapters/sqlite/incident-store.js';
-import { type Db, openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import { OutboxStore } from '../../src/adapters/sqlite/outbox-store.js';
-import { IncidentService } from '../../src/workflows/incident-service.js';
+import { IncidentService } from '../../src/app/incident-service.js';
+import { IncidentStore, type StoreHooks } from '../../src/storage/sqlite/incident-store.js';
+import { type Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 import { playbook, playbookRef } from './scenario.js';
 
 export function tempDb(): string {

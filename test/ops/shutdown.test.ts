@@ -1,12 +1,12 @@
 // SIGTERM under load, against the real entry point in a child process: exit 0, every request that was
 // answered 200 is in the database, and the outbox is delivered (the fake Slack API recorded the posts).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
+import { openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { openStack } from '../helpers/store.js';
 import { type FakeSlack, startFakeSlackApi } from '../support/fake-slack-api.js';
 import { freePort, SlackClientSim } from '../support/slack-request.js';
@@ -14,7 +14,6 @@ import { freePort, SlackClientSim } from '../support/slack-request.js';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'main.ts');
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-const ADAPTER_READY = existsSync(join(ROOT, 'src', 'adapters', 'slack', 'slack-adapter.ts'));
 const SECRET = 'shutdown-test-signing-secret';
 const ROOM = 'C0ROOM';
 const IC = 'U0IC';
@@ -71,7 +70,7 @@ interface Sent {
   text: string;
 }
 
-describe.skipIf(!ADAPTER_READY)('graceful shutdown (child process)', () => {
+describe('graceful shutdown (child process)', () => {
   it('SIGTERM mid-load: exit 0, every 200 is stored, the outbox is delivered', async () => {
     fake = await startFakeSlackApi({
       botUserId: 'U0BOT',

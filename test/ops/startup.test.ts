@@ -87,7 +87,7 @@ describe('startup', () => {
   }, 30_000);
 
   it('the default PLAYBOOK_PATH resolves from any working directory (it is found from the package, not the cwd)', async () => {
-    const loader = pathToFileURL(join(ROOT, 'src', 'playbook', 'load-playbook.ts')).href;
+    const loader = pathToFileURL(join(ROOT, 'src', 'storage', 'playbook-file.ts')).href;
     const script = `const m = await import(${JSON.stringify(loader)}); const p = m.loadPlaybook(); console.log(JSON.stringify({ file: m.DEFAULT_PLAYBOOK_PATH, version: p.ref.version }));`;
     const r = await run(['--input-type=module', '-e', script], {});
     expect(r.stderr).toBe('');

@@ -5,8 +5,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { Link, Playbook, TemplateId } from '../../src/core/playbook.js';
-import { DEFAULT_PLAYBOOK_PATH, loadPlaybook } from '../../src/playbook/load-playbook.js';
+import type { Link, Playbook, TemplateId } from '../../src/domain/playbook.js';
+import { DEFAULT_PLAYBOOK_PATH, loadPlaybook } from '../../src/storage/playbook-file.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const sharedHandbook = path.resolve(repoRoot, '../shared/handbook/emergency-procedures-handbook.md');

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { Playbook } from '../../src/core/playbook.js';
-import { formatPath, validatePlaybook } from '../../src/core/playbook-schema.js';
-import { playbookCheck } from '../../src/playbook/check-command.js';
-import { DEFAULT_PLAYBOOK_PATH, loadPlaybook, PlaybookError } from '../../src/playbook/load-playbook.js';
+import { playbookCheck } from '../../src/cli/playbook-check.js';
+import type { Playbook } from '../../src/domain/playbook.js';
+import { formatPath, validatePlaybook } from '../../src/domain/playbook-schema.js';
+import { DEFAULT_PLAYBOOK_PATH, loadPlaybook, PlaybookError } from '../../src/storage/playbook-file.js';
 
 const defaultText = readFileSync(DEFAULT_PLAYBOOK_PATH, 'utf8');
 /** A fresh, mutable copy of the default playbook as parsed from YAML. */

@@ -2,8 +2,8 @@
  * The Slack driver of the platform-neutral scenario: every step goes through Bolt's real HTTP endpoint
  * as signed Slack requests (modal submissions, buttons, the message shortcut), against the fake Web API.
  */
-import { ACTION, SHORTCUT, VIEW } from '../../src/adapters/slack/ids.js';
-import { REF } from '../../src/adapters/slack/slack-sender.js';
+import { ACTION, SHORTCUT, VIEW } from '../../src/platforms/slack/ids.js';
+import { REF } from '../../src/platforms/slack/slack-sender.js';
 import type { SlackBot } from '../support/boot-slack-bot.js';
 import type { Json } from '../support/fake-slack-api.js';
 import { stateValue } from '../support/slack-request.js';

@@ -4,7 +4,7 @@
  * every platform must satisfy (`assertScenarioOutcome`).
  */
 import { expect } from 'vitest';
-import type { IncidentStore } from '../../src/adapters/sqlite/incident-store.js';
+import type { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 
 /** People in the scenario, by part; each driver maps them to platform users. */
 export type ScenarioUser = 'ic' | 'comms';

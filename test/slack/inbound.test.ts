@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION, VIEW } from '../../src/adapters/slack/ids.js';
-import { declaredInKey } from '../../src/adapters/slack/slack-sender.js';
-import type { Incident } from '../../src/core/incident.js';
+import type { Incident } from '../../src/domain/incident.js';
+import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
+import { declaredInKey } from '../../src/platforms/slack/slack-sender.js';
 import { checkAllRecorded, checkView } from '../support/blockkit-limits.js';
 import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
 import { stateValue } from '../support/slack-request.js';

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { Incident } from '../../src/core/incident.js';
-import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import type { Incident } from '../../src/domain/incident.js';
 import {
   closeModal,
   communicationModal,
   prefill,
-} from '../../src/templates/slack/modals/communication-modal.js';
-import { declareModal } from '../../src/templates/slack/modals/declare-modal.js';
-import { cut, option } from '../../src/templates/slack/modals/kit.js';
-import { phaseModal, phaseMoves } from '../../src/templates/slack/modals/phase-modal.js';
-import { reclassifyModal } from '../../src/templates/slack/modals/reclassify-modal.js';
+} from '../../src/platforms/slack/render/modals/communication-modal.js';
+import { declareModal } from '../../src/platforms/slack/render/modals/declare-modal.js';
+import { cut, option } from '../../src/platforms/slack/render/modals/kit.js';
+import { phaseModal, phaseMoves } from '../../src/platforms/slack/render/modals/phase-modal.js';
+import { reclassifyModal } from '../../src/platforms/slack/render/modals/reclassify-modal.js';
+import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { checkView } from '../support/blockkit-limits.js';
 
 const pb = loadPlaybook().playbook;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { helpText, notInIncidentChannel, VERBS } from '../../src/commands/help-text.js';
-import { parseIncidentCommand, resolveRole, scopeOf } from '../../src/commands/parse-incident-command.js';
-import { loadPlaybook } from '../../src/playbook/load-playbook.js';
+import { parseIncidentCommand, resolveRole, scopeOf } from '../../src/app/intents.js';
+import { helpText, notInIncidentChannel, VERBS } from '../../src/app/verbs.js';
+import { loadPlaybook } from '../../src/storage/playbook-file.js';
 
 const pb = loadPlaybook().playbook;
 

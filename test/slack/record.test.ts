@@ -1,9 +1,9 @@
 // The scribe's record through the real Slack endpoint (Bolt + fake Web API): the "Add to incident log"
 // shortcut, decisions, evidence, file shares, corrections, follow-ups, the review, export and snooze.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACTION, SHORTCUT, VIEW } from '../../src/adapters/slack/ids.js';
-import type { Incident } from '../../src/core/incident.js';
-import { renderNudge } from '../../src/templates/slack/post-messages.js';
+import type { Incident } from '../../src/domain/incident.js';
+import { ACTION, SHORTCUT, VIEW } from '../../src/platforms/slack/ids.js';
+import { renderNudge } from '../../src/platforms/slack/render/post-messages.js';
 import { checkAllRecorded, checkView } from '../support/blockkit-limits.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import { stateValue } from '../support/slack-request.js';

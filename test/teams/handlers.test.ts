@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DECLARE_DIALOG_ID } from '../../src/adapters/teams/cards.js';
+import { DECLARE_DIALOG_ID } from '../../src/platforms/teams/cards.js';
 import {
   type DeclareInput,
   HELP_TEXT,
   registerDemoHandlers,
-} from '../../src/adapters/teams/demo-handlers.js';
-import { commandTextFrom } from '../../src/adapters/teams/mentions.js';
+} from '../../src/platforms/teams/demo-handlers.js';
+import { commandTextFrom } from '../../src/platforms/teams/mentions.js';
 import {
   conversationRefFrom,
   createChannelThread,
   sendToConversation,
   updateActivity,
-} from '../../src/adapters/teams/proactive.js';
+} from '../../src/platforms/teams/proactive.js';
 import { fixture, type Harness, startHarness } from './harness.js';
 import { guardLoopback } from './loopback-guard.js';
 

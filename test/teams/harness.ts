@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import type { App } from '@microsoft/teams.apps';
 import express from 'express';
-import { createTeamsApp, silentTeamsLogger } from '../../src/adapters/teams/teams-app.js';
+import { createTeamsApp, silentTeamsLogger } from '../../src/platforms/teams/teams-app.js';
 import { type FakeConnector, startFakeConnector, type WireJson } from './fake-connector.js';
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');

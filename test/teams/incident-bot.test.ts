@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyError } from '../../src/adapters/teams/teams-sender.js';
+import { classifyError } from '../../src/platforms/teams/teams-sender.js';
 import { checkAdaptiveCard } from '../support/blockkit-limits.js';
 import {
   type BootedTeamsBot,

@@ -10,10 +10,10 @@
  *    database that cannot be written (or is busy) from other failures.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SOMETHING_WENT_WRONG } from '../../src/adapters/teams/teams-handlers.js';
-import type { HandleRequest } from '../../src/workflows/incident-service.js';
-import { runReminderPass } from '../../src/workflows/reminder-pass.js';
-import { DATABASE_BUSY, DATABASE_UNWRITABLE } from '../../src/workflows/storage-failure.js';
+import type { HandleRequest } from '../../src/app/incident-service.js';
+import { runReminderPass } from '../../src/app/reminder-pass.js';
+import { DATABASE_BUSY, DATABASE_UNWRITABLE } from '../../src/app/storage-failure.js';
+import { SOMETHING_WENT_WRONG } from '../../src/platforms/teams/teams-handlers.js';
 import {
   type BootedTeamsBot,
   bootTeamsBot,

@@ -6,10 +6,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { naReasonId, VERB } from '../../src/adapters/teams/incident-cards.js';
-import { parseIncidentCommand } from '../../src/commands/parse-incident-command.js';
-import { describeNudge } from '../../src/core/nudge-text.js';
-import { runReminderPass } from '../../src/workflows/reminder-pass.js';
+import { parseIncidentCommand } from '../../src/app/intents.js';
+import { runReminderPass } from '../../src/app/reminder-pass.js';
+import { describeNudge } from '../../src/domain/nudge-text.js';
+import { naReasonId, VERB } from '../../src/platforms/teams/incident-cards.js';
 import { checkAdaptiveCard } from '../support/blockkit-limits.js';
 import { type BootedTeamsBot, bootTeamsBot } from '../support/boot-teams-bot.js';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { OutboxRow } from '../../src/adapters/sqlite/outbox-store.js';
-import { Dispatcher, type Sender, type SendResult } from '../../src/workflows/dispatcher.js';
+import { Dispatcher, type Sender, type SendResult } from '../../src/app/dispatcher.js';
+import type { OutboxRow } from '../../src/storage/sqlite/outbox-store.js';
 import { alertFields, alice, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 

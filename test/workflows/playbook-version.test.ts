@@ -2,10 +2,10 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IncidentStore } from '../../src/adapters/sqlite/incident-store.js';
-import { openDatabase } from '../../src/adapters/sqlite/open-database.js';
-import { DEFAULT_PLAYBOOK_PATH, loadPlaybook } from '../../src/playbook/load-playbook.js';
-import { IncidentService } from '../../src/workflows/incident-service.js';
+import { IncidentService } from '../../src/app/incident-service.js';
+import { DEFAULT_PLAYBOOK_PATH, loadPlaybook } from '../../src/storage/playbook-file.js';
+import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
+import { openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { closureFields, criteria, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { tempDb } from '../helpers/store.js';
 

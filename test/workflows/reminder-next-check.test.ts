@@ -1,6 +1,6 @@
 // A pass costs what is due, not what is open: each incident records when it next needs a look.
 import { describe, expect, it } from 'vitest';
-import { runReminderPass } from '../../src/workflows/reminder-pass.js';
+import { runReminderPass } from '../../src/app/reminder-pass.js';
 import { declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 

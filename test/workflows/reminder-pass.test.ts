@@ -1,12 +1,12 @@
 // The reminder pass on a real temp-file SQLite: claims are single across passes, connections,
 // crashes and restarts; node-cron only says when to look.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { OutboxRow } from '../../src/adapters/sqlite/outbox-store.js';
-import { remindersRun } from '../../src/commands/reminders-run.js';
-import type { Incident } from '../../src/core/incident.js';
-import { Dispatcher, type Sender } from '../../src/workflows/dispatcher.js';
-import { runReminderPass } from '../../src/workflows/reminder-pass.js';
-import { startReminderScheduler } from '../../src/workflows/reminder-scheduler.js';
+import { Dispatcher, type Sender } from '../../src/app/dispatcher.js';
+import { runReminderPass } from '../../src/app/reminder-pass.js';
+import { remindersRun } from '../../src/cli/reminders-run.js';
+import type { Incident } from '../../src/domain/incident.js';
+import { startReminderScheduler } from '../../src/ops/reminder-scheduler.js';
+import type { OutboxRow } from '../../src/storage/sqlite/outbox-store.js';
 import { at, ic, playbook, playbookRef } from '../helpers/scenario.js';
 import { openStack, type Stack } from '../helpers/store.js';
 import { cleanupTempDbs, tempDbPath } from '../support/temp-db.js';

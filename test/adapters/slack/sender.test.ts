@@ -3,10 +3,10 @@
 // (retries: 0, rejectRateLimitedCalls: true): the dispatcher owns retries.
 import { webApi } from '@slack/bolt';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { incidentChannelName, withSuffix } from '../../../src/adapters/slack/channel-name.js';
-import { classifySlackError, REF, SlackSender } from '../../../src/adapters/slack/slack-sender.js';
-import type { Incident } from '../../../src/core/incident.js';
-import { Dispatcher } from '../../../src/workflows/dispatcher.js';
+import { Dispatcher } from '../../../src/app/dispatcher.js';
+import type { Incident } from '../../../src/domain/incident.js';
+import { incidentChannelName, withSuffix } from '../../../src/platforms/slack/channel-name.js';
+import { classifySlackError, REF, SlackSender } from '../../../src/platforms/slack/slack-sender.js';
 import { openStack, type Stack } from '../../helpers/store.js';
 import { checkAllRecorded } from '../../support/blockkit-limits.js';
 import { type FakeSlack, startFakeSlackApi } from '../../support/fake-slack-api.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { incidentChannelName, withSuffix } from '../../../src/adapters/slack/channel-name.js';
-import { blockTextLength, finalize, section } from '../../../src/templates/slack/blocks.js';
-import { escapeMrkdwn, link, mention, truncate } from '../../../src/templates/slack/escape.js';
-import { relative, slackDate } from '../../../src/templates/slack/time.js';
+import { incidentChannelName, withSuffix } from '../../../src/platforms/slack/channel-name.js';
+import { blockTextLength, finalize, section } from '../../../src/platforms/slack/render/blocks.js';
+import { escapeMrkdwn, link, mention, truncate } from '../../../src/platforms/slack/render/escape.js';
+import { relative, slackDate } from '../../../src/platforms/slack/render/time.js';
 
 const VALID = /^[a-z0-9_-]{1,80}$/;
 const day = new Date('2026-11-26T23:59:00Z');

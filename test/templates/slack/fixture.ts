@@ -1,6 +1,6 @@
 // Incidents for the Slack renderer tests, built through IncidentService.handle with the real playbook.
-import type { Command } from '../../../src/core/commands.js';
-import type { Actor, Incident } from '../../../src/core/incident.js';
+import type { Command } from '../../../src/domain/commands.js';
+import type { Actor, Incident } from '../../../src/domain/incident.js';
 import { openStack, type Stack } from '../../helpers/store.js';
 import { tempDbPath } from '../../support/temp-db.js';
 

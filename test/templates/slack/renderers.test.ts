@@ -1,17 +1,21 @@
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { ACTION } from '../../../src/adapters/slack/ids.js';
-import type { PostTemplate } from '../../../src/core/effects.js';
-import type { Incident } from '../../../src/core/incident.js';
-import { renderAnnouncement } from '../../../src/templates/slack/announcement-message.js';
-import type { Block, SlackMessage } from '../../../src/templates/slack/blocks.js';
+import type { PostTemplate } from '../../../src/domain/effects.js';
+import type { Incident } from '../../../src/domain/incident.js';
+import { ACTION } from '../../../src/platforms/slack/ids.js';
+import { renderAnnouncement } from '../../../src/platforms/slack/render/announcement-message.js';
+import type { Block, SlackMessage } from '../../../src/platforms/slack/render/blocks.js';
 import {
   checklistChanges,
   groupFromBlockId,
   renderChecklist,
-} from '../../../src/templates/slack/checklist-message.js';
-import { renderCommunication } from '../../../src/templates/slack/communication-message.js';
-import { parseSnoozeValue, renderPost, snoozeValue } from '../../../src/templates/slack/post-messages.js';
-import { renderSummary, roleFromBlockId } from '../../../src/templates/slack/summary-message.js';
+} from '../../../src/platforms/slack/render/checklist-message.js';
+import { renderCommunication } from '../../../src/platforms/slack/render/communication-message.js';
+import {
+  parseSnoozeValue,
+  renderPost,
+  snoozeValue,
+} from '../../../src/platforms/slack/render/post-messages.js';
+import { renderSummary, roleFromBlockId } from '../../../src/platforms/slack/render/summary-message.js';
 import { checkMessage } from '../../support/blockkit-limits.js';
 import { cleanupTempDbs } from '../../support/temp-db.js';
 import { ALICE, alertFields, at, closeIncident, IC, Scenario, T0 } from './fixture.js';

@@ -1,0 +1,72 @@
+// Handles one command against the store with the playbook the incident runs under.
+
+import type { Command } from '../domain/commands.js';
+import { decide } from '../domain/decide.js';
+import type { Actor, Incident } from '../domain/incident.js';
+import type { Playbook, PlaybookRef } from '../domain/playbook.js';
+import type { CommandOutcome, IncidentStore } from '../storage/sqlite/incident-store.js';
+import { ConflictError } from '../storage/sqlite/incident-store.js';
+
+export interface HandleRequest {
+  key: string;
+  incidentKey: string | null;
+  command: Command;
+  actor: Actor;
+  now?: Date;
+}
+
+export class IncidentService {
+  private readonly listeners: ((o: CommandOutcome, r: HandleRequest) => void)[] = [];
+
+  constructor(
+    readonly store: IncidentStore,
+    readonly current: { playbook: Playbook; ref: PlaybookRef },
+    private readonly opts: { admins?: string[]; clock?: () => Date } = {},
+  ) {
+    store.savePlaybook(current.playbook, current.ref.sha256, this.now());
+  }
+
+  now(): Date {
+    return this.opts.clock ? this.opts.clock() : new Date();
+  }
+
+  /** Called after every command that changed something (the dispatcher is kicked from here). */
+  onChange(fn: (o: CommandOutcome, r: HandleRequest) => void): void {
+    this.listeners.push(fn);
+  }
+
+  /** The playbook an incident runs under: the version it was declared with, even after the file changed. */
+  playbookFor(incident: Incident | null): Playbook {
+    if (!incident || incident.playbook.sha256 === this.current.ref.sha256) return this.current.playbook;
+    return this.store.playbookBySha(incident.playbook.sha256) ?? this.current.playbook;
+  }
+
+  handle(req: HandleRequest): CommandOutcome {
+    const now = req.now ?? this.now();
+    const run = () =>
+      this.store.run({ ...req, now }, (incident, nextKey) => {
+        const command = req.command.type === 'declare' ? { ...req.command, key: nextKey() } : req.command;
+        return decide(incident, command, {
+          actor: req.actor,
+          now,
+          playbook: this.playbookFor(incident),
+          playbookRef: this.current.ref,
+          admins: this.opts.admins ?? [],
+        });
+      });
+    let outcome: CommandOutcome;
+    try {
+      outcome = run();
+    } catch (e) {
+      // A concurrent writer changed the incident between our read and write: decide again on the new state.
+      if (e instanceof ConflictError) outcome = run();
+      else throw e;
+    }
+    if (outcome.ok && !outcome.replay) for (const l of this.listeners) l(outcome, req);
+    return outcome;
+  }
+
+  get(key: string): Incident | null {
+    return this.store.get(key);
+  }
+}

@@ -1,0 +1,151 @@
+// Parses the text after `/incident` into an intent. Pure: no Slack, no I/O.
+import type { Playbook } from '../domain/playbook.js';
+import { VERBS, type VerbScope } from './verbs.js';
+
+export type IncidentIntent =
+  | { verb: 'help' }
+  | { verb: 'declare'; title: string }
+  | { verb: 'list' }
+  | { verb: 'status' }
+  | { verb: 'alert' }
+  | { verb: 'update' }
+  | { verb: 'role'; role: string; user: string | null }
+  | { verb: 'phase' }
+  | { verb: 'reclassify' }
+  | { verb: 'close' }
+  | { verb: 'standdown'; reason: string }
+  | { verb: 'log'; text: string }
+  | { verb: 'decision'; text: string; rationale?: string }
+  | { verb: 'evidence'; text: string }
+  | { verb: 'followup' }
+  | { verb: 'followups' }
+  | { verb: 'review' }
+  | { verb: 'export' }
+  | { verb: 'usage'; of: string; problem: string }
+  | { verb: 'unknown'; word: string };
+
+const ALIASES: Record<string, string> = {
+  '': 'help',
+  '?': 'help',
+  new: 'declare',
+  start: 'declare',
+  ls: 'list',
+  info: 'status',
+  'initial-alert': 'alert',
+  'status-update': 'update',
+  note: 'log',
+  decide: 'decision',
+  roles: 'role',
+  'follow-up': 'followup',
+  'follow-ups': 'followups',
+  'stand-down': 'standdown',
+  'false-alarm': 'standdown',
+};
+
+/** A Slack user mention as it arrives in command text: `<@U123>` or `<@U123|name>`. */
+const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+
+export function parseIncidentCommand(raw: string): IncidentIntent {
+  const text = raw.trim();
+  const m = /^(\S*)\s*([\s\S]*)$/.exec(text);
+  const word = (m?.[1] ?? '').toLowerCase();
+  const rest = (m?.[2] ?? '').trim();
+  const verb = ALIASES[word] ?? word;
+  switch (verb) {
+    case 'help':
+      return { verb: 'help' };
+    case 'declare':
+      return { verb: 'declare', title: rest };
+    case 'list':
+    case 'status':
+    case 'alert':
+    case 'update':
+    case 'phase':
+    case 'reclassify':
+    case 'close':
+    case 'followup':
+    case 'followups':
+    case 'review':
+    case 'export':
+      return { verb };
+    case 'log':
+    case 'decision':
+    case 'evidence': {
+      if (!rest)
+        return {
+          verb: 'usage',
+          of: verb,
+          problem:
+            verb === 'log'
+              ? 'Say what to log.'
+              : verb === 'decision'
+                ? 'Say what was decided.'
+                : 'Give a link or describe the evidence.',
+        };
+      if (verb !== 'decision') return { verb, text: rest };
+      // "<decision> because <rationale>": the first " because " splits them.
+      const because = /\s+because\s+/i.exec(rest);
+      if (because && because.index > 0) {
+        const rationale = rest.slice(because.index + because[0].length).trim();
+        if (rationale) return { verb, text: rest.slice(0, because.index).trim(), rationale };
+      }
+      return { verb, text: rest };
+    }
+    case 'standdown':
+      return rest
+        ? { verb: 'standdown', reason: rest }
+        : { verb: 'usage', of: 'standdown', problem: 'Say why it is a false alarm.' };
+    case 'role': {
+      const parts = rest.split(/\s+/).filter(Boolean);
+      if (parts.length === 0) return { verb: 'usage', of: 'role', problem: 'Name the role.' };
+      const last = parts[parts.length - 1]!;
+      const mention = USER_MENTION.exec(last);
+      if (mention) {
+        if (parts.length < 2)
+          return { verb: 'usage', of: 'role', problem: 'Name the role before the person.' };
+        return { verb: 'role', role: parts.slice(0, -1).join(' '), user: mention[1]! };
+      }
+      if (last.startsWith('@')) {
+        return {
+          verb: 'usage',
+          of: 'role',
+          problem: `I can't tell who ${last} is: pick the person from Slack's @-mention list.`,
+        };
+      }
+      return { verb: 'role', role: parts.join(' '), user: null };
+    }
+    default:
+      return { verb: 'unknown', word };
+  }
+}
+
+export function scopeOf(verb: string): VerbScope | null {
+  return VERBS.find((v) => v.verb === verb)?.scope ?? null;
+}
+
+const ROLE_ALIASES: Record<string, string> = {
+  tl: 'technical_lead',
+  tech: 'technical_lead',
+  comms: 'comms_lead',
+};
+
+const norm = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+
+/** Finds a role by id, name or a common abbreviation ("ic", "tl", "comms"); null when unknown. */
+export function resolveRole(pb: Playbook, text: string): string | null {
+  const t = norm(text);
+  if (!t) return null;
+  const lower = text.toLowerCase().trim();
+  if (lower === 'ic' || lower === 'commander' || lower === 'incident-commander') return pb.commanderRole;
+  const alias = ROLE_ALIASES[lower];
+  if (alias && pb.roles.some((r) => r.id === alias)) return alias;
+  const hit =
+    pb.roles.find((r) => norm(r.id) === t) ??
+    pb.roles.find((r) => norm(r.name) === t) ??
+    pb.roles.find((r) => norm(r.name).startsWith(t) || norm(r.id).startsWith(t));
+  return hit?.id ?? null;
+}

@@ -1,0 +1,94 @@
+// `incident-bot export <INC-KEY> --format md|json|csv [--out FILE]`: the incident record, read-only.
+//  md   the review document, with the phase timeline SVG written next to it (FILE defaults to KEY.md)
+//  json the decision log as JSON Lines (verifiable with `audit verify --file`)
+//  csv  the timeline
+// Without --out, json and csv are printed (output); md always writes files.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Playbook } from '../domain/playbook.js';
+import { renderCsvFile, renderExportFiles, renderJsonlFile } from '../export/export-files.js';
+import { loadIncidentRecord, RecordError } from '../export/incident-record.js';
+import { type Db, openDatabase } from '../storage/sqlite/open-database.js';
+
+export type ExportFormat = 'md' | 'json' | 'csv';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['md', 'json', 'csv'];
+
+export interface ExportIncidentInput {
+  dbPath: string;
+  key: string;
+  format: ExportFormat;
+  out?: string;
+  /** Printed in the Markdown when given (omit for reproducible output). */
+  generatedAt?: string;
+  /** Used only when the playbook version the incident ran under is missing from the database. */
+  fallbackPlaybook?: () => Playbook;
+  /** Where relative paths are resolved (default: process.cwd()). */
+  cwd?: string;
+}
+
+export interface ExportIncidentResult {
+  code: number;
+  output: string;
+  /** Files written (absolute paths). */
+  files: string[];
+}
+
+export function exportIncident(input: ExportIncidentInput): ExportIncidentResult {
+  const key = input.key.trim().toUpperCase();
+  if (!EXPORT_FORMATS.includes(input.format)) {
+    return { code: 2, output: `Unknown format "${input.format}": use md, json or csv.`, files: [] };
+  }
+  if (!existsSync(input.dbPath))
+    return { code: 2, output: `There is no database at ${input.dbPath}.`, files: [] };
+  let db: Db;
+  try {
+    db = openDatabase(input.dbPath, { readonly: true });
+  } catch (e) {
+    return {
+      code: 2,
+      output: `Cannot open the database ${input.dbPath}: ${(e as Error).message}.`,
+      files: [],
+    };
+  }
+  try {
+    const record = loadIncidentRecord(db, key, input.fallbackPlaybook);
+    if (!record) return { code: 1, output: `There is no incident ${key} in ${input.dbPath}.`, files: [] };
+    const cwd = input.cwd ?? process.cwd();
+    const write = (file: string, content: string): string => {
+      const abs = path.resolve(cwd, file);
+      mkdirSync(path.dirname(abs), { recursive: true });
+      writeFileSync(abs, content);
+      return abs;
+    };
+
+    if (input.format === 'md') {
+      const mdPath = path.resolve(cwd, input.out ?? `${key}.md`);
+      const base = path.basename(mdPath).replace(/\.(md|markdown)$/i, '');
+      const files = renderExportFiles(record, {
+        baseName: base,
+        ...(input.generatedAt ? { generatedAt: input.generatedAt } : {}),
+      });
+      const written = [
+        write(mdPath, files.markdown.content),
+        write(path.join(path.dirname(mdPath), files.svg.name), files.svg.content),
+      ];
+      return { code: 0, output: `Wrote ${written.join(' and ')}.`, files: written };
+    }
+
+    const file = input.format === 'json' ? renderJsonlFile(record) : renderCsvFile(record);
+    if (!input.out) return { code: 0, output: file.content, files: [] };
+    const written = write(input.out, file.content);
+    return {
+      code: 0,
+      output: `Wrote ${written} (${record.entries.length} decision-log entries).`,
+      files: [written],
+    };
+  } catch (e) {
+    if (e instanceof RecordError) return { code: 1, output: e.message, files: [] };
+    const err = e as NodeJS.ErrnoException;
+    if (err.code && err.path) return { code: 1, output: `Cannot write ${err.path}: ${err.code}.`, files: [] };
+    throw e;
+  } finally {
+    db.close();
+  }
+}

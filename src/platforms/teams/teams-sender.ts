@@ -1,0 +1,321 @@
+/**
+ * Delivers outbox rows to Teams through the Bot Connector, using stored conversation references
+ * (serviceUrl + conversation id + tenant) so proactive sends reach the right regional endpoint.
+ *
+ * - create_room: a new thread in TEAMS_INCIDENTS_CHANNEL whose root is the summary card
+ *   (`createChannelThread`), reported back with `room_created`; without an incidents channel (or when
+ *   the thread cannot be created) the conversation where the incident was declared becomes the room
+ *   (`room_failed` with `fallbackRoomId`). The thread is kept (in memory, then message_refs `room`) the
+ *   moment the connector answers, before anything else: a retry after a later failure (recording it,
+ *   `room_created`) adopts that thread instead of posting a second one.
+ * - view (summary / checklist): posted once, its activity id kept in message_refs, then updated in
+ *   place (PUT) from the incident's current state.
+ * - post: to the room, the stakeholder channel (TEAMS_STAKEHOLDER_CHANNEL, a new post at the channel
+ *   root), or a person's 1:1 chat with the bot when known (otherwise marked sent with a note).
+ * - 429/412/500/502/503/504 and network errors are retried (Retry-After honoured); other 4xx fail.
+ */
+
+import type { App } from '@microsoft/teams.apps';
+import type { Sender, SendResult } from '../../app/dispatcher.js';
+import type { IncidentService } from '../../app/incident-service.js';
+import type { Incident } from '../../domain/incident.js';
+import { recordApiError } from '../../ops/metrics.js';
+import type { OutboxRow, OutboxStore } from '../../storage/sqlite/outbox-store.js';
+import { cardMessage } from './cards.js';
+import { activityText } from './escape.js';
+import { checklistCard, type NameOf, summaryCard } from './incident-cards.js';
+import { renderPost } from './posts.js';
+import { createChannelThread, sendToConversation, updateActivity } from './proactive.js';
+import { channelOf, type StoredRef, type TeamsRefStore } from './refs-store.js';
+
+export interface TeamsSenderOptions {
+  app: App;
+  refs: TeamsRefStore;
+  service: IncidentService;
+  outbox: OutboxStore;
+  incidentsChannel?: string | undefined;
+  stakeholderChannel?: string | undefined;
+  /** Used when no reference was ever stored for a conversation. */
+  defaultServiceUrl: string;
+  tenantId?: string | undefined;
+  logger?: { warn(obj: object, msg?: string): void };
+}
+
+export const BOT_ACTOR = { platform: 'teams' as const, id: 'incident-bot', name: 'Incident bot' };
+
+/** Maps a Bot Connector failure to the dispatcher's retry / failed answer. */
+export function classifyError(e: unknown): Exclude<SendResult, { status: 'sent' }> {
+  const err = e as {
+    response?: { status?: number; headers?: Record<string, unknown> & { get?: (k: string) => unknown } };
+    code?: string;
+    message?: string;
+  };
+  const status = err?.response?.status;
+  const message = `${status ? `HTTP ${status}: ` : ''}${err?.message ?? String(e)}`.slice(0, 400);
+  if (status === undefined) return { status: 'retry', error: message };
+  if ([408, 412, 429, 500, 502, 503, 504].includes(status)) {
+    const afterMs = retryAfterMs(err.response?.headers);
+    return afterMs !== undefined
+      ? { status: 'retry', error: message, afterMs }
+      : { status: 'retry', error: message };
+  }
+  return { status: 'failed', error: message };
+}
+
+function retryAfterMs(headers: Record<string, unknown> | undefined): number | undefined {
+  if (!headers) return undefined;
+  const raw =
+    typeof (headers as { get?: unknown }).get === 'function'
+      ? (headers as { get(k: string): unknown }).get('retry-after')
+      : (headers['retry-after'] ?? headers['Retry-After']);
+  if (raw === undefined || raw === null || raw === '') return undefined;
+  const n = Number(raw);
+  if (Number.isFinite(n)) return Math.max(0, n * 1000);
+  const at = Date.parse(String(raw));
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** message_refs name of the incident's thread (channel = its conversation id, ref = its root activity id). */
+export const ROOM_REF = 'room';
+
+interface Thread {
+  conversationId: string;
+  activityId: string;
+}
+
+export class TeamsSender implements Sender {
+  /** Threads posted whose recording has not finished yet (a retry adopts them, even if the database failed). */
+  private readonly posted = new Map<string, Thread>();
+
+  constructor(private readonly o: TeamsSenderOptions) {}
+
+  readonly nameOf: NameOf = (id) => (id ? this.o.refs.nameOf(id) : undefined);
+
+  private refFor(conversationId: string): StoredRef {
+    return (
+      this.o.refs.resolve(conversationId) ?? {
+        conversationId,
+        serviceUrl: this.o.refs.latest()?.serviceUrl ?? this.o.defaultServiceUrl,
+        ...(this.o.tenantId ? { tenantId: this.o.tenantId } : {}),
+      }
+    );
+  }
+
+  async send(row: OutboxRow, incident: Incident): Promise<SendResult> {
+    try {
+      switch (row.body.kind) {
+        case 'create_room':
+          return await this.createRoom(row, incident);
+        case 'view':
+          return await this.view(row.body.view, incident);
+        case 'post':
+          return await this.post(row, incident);
+      }
+    } catch (e) {
+      const c = classifyError(e);
+      const status = (e as { response?: { status?: number } })?.response?.status;
+      recordApiError('teams', `outbox.${row.body.kind}`, status ? `http_${status}` : 'network');
+      return c;
+    }
+  }
+
+  private summary(incident: Incident) {
+    const pb = this.o.service.playbookFor(incident);
+    return cardMessage(
+      summaryCard(incident, pb, this.nameOf),
+      activityText(`${incident.drill ? 'DRILL: ' : ''}${incident.key}: ${incident.title}`, 500),
+    );
+  }
+
+  /**
+   * The incident's thread, when an earlier attempt already posted it: kept in memory the moment the
+   * connector answered, and in message_refs (`room`, or the `summary` root of a thread in the incidents
+   * channel, as stored before the `room` ref existed). Adopted instead of posting a second thread.
+   */
+  private existingThread(incidentKey: string, channel: string): Thread | null {
+    const posted = this.posted.get(incidentKey);
+    if (posted) return posted;
+    const room = this.o.outbox.getMessageRef(incidentKey, 'teams', ROOM_REF);
+    if (room?.channel && room.ref) return { conversationId: room.channel, activityId: room.ref };
+    const summary = this.o.outbox.getMessageRef(incidentKey, 'teams', 'summary');
+    if (
+      summary?.channel.includes(';messageid=') &&
+      channelOf(summary.channel) === channelOf(channel) &&
+      summary.ref
+    )
+      return { conversationId: summary.channel, activityId: summary.ref };
+    return null;
+  }
+
+  private async createRoom(row: OutboxRow, incident: Incident): Promise<SendResult> {
+    if (incident.room && !incident.room.fallback) return { status: 'sent', result: { note: 'room exists' } };
+    const channel = this.o.incidentsChannel;
+    if (!channel)
+      return this.fallback(row, incident, 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)');
+    const base = this.refFor(channel);
+    let thread = this.existingThread(incident.key, channel);
+    const adopted = thread !== null;
+    if (!thread) {
+      if (row.inDoubt)
+        // The Bot Connector cannot list a channel's threads: a thread posted by an attempt that died before
+        // the connector's answer was stored cannot be found, so it is posted again (at-least-once).
+        this.o.logger?.warn(
+          { incident: incident.key },
+          'teams: an earlier attempt to create the incident thread did not finish; posting it again',
+        );
+      // Only the post itself is in this try: a failure after the connector accepted it must never post again.
+      try {
+        const t = await createChannelThread(this.o.app, {
+          serviceUrl: base.serviceUrl,
+          channelId: channelOf(channel),
+          ...(base.tenantId ? { tenantId: base.tenantId } : {}),
+          activity: this.summary(incident),
+        });
+        thread = { conversationId: t.conversationId, activityId: t.activityId };
+      } catch (e) {
+        const c = classifyError(e);
+        const status = (e as { response?: { status?: number } })?.response?.status;
+        recordApiError('teams', 'conversations.create', status ? `http_${status}` : 'network');
+        if (c.status === 'retry' && row.attempts < 3) return c;
+        this.o.logger?.warn(
+          { incident: incident.key, error: c.error },
+          'teams: could not create the incident thread; falling back',
+        );
+        return this.fallback(row, incident, `the incident thread could not be created (${c.error})`);
+      }
+      this.posted.set(incident.key, thread);
+    }
+    try {
+      // Stored before anything else: from here on a retry (or a restart) adopts this thread.
+      if (!adopted || !this.o.outbox.getMessageRef(incident.key, 'teams', ROOM_REF))
+        this.o.outbox.setMessageRef(
+          incident.key,
+          'teams',
+          ROOM_REF,
+          thread.conversationId,
+          thread.activityId,
+        );
+      return this.roomPosted(incident, channel, base, thread, adopted);
+    } catch (e) {
+      // The thread exists; what failed is recording it. Retried: the next attempt adopts the thread.
+      const error = `the incident thread was posted but not recorded yet: ${e instanceof Error ? e.message : String(e)}`;
+      this.o.logger?.warn(
+        { incident: incident.key, error },
+        'teams: incident thread not recorded; will retry',
+      );
+      return { status: 'retry', error: error.slice(0, 400) };
+    }
+  }
+
+  /** Records a posted (or adopted) incident thread: its references, then `room_created`. */
+  private roomPosted(
+    incident: Incident,
+    channel: string,
+    base: StoredRef,
+    thread: Thread,
+    adopted: boolean,
+  ): SendResult {
+    const summary = this.o.outbox.getMessageRef(incident.key, 'teams', 'summary');
+    if (summary?.channel !== thread.conversationId)
+      this.o.outbox.setMessageRef(incident.key, 'teams', 'summary', thread.conversationId, thread.activityId);
+    try {
+      this.o.refs.remember(
+        {
+          ...base,
+          conversationId: thread.conversationId,
+          channelId: channelOf(channel),
+          conversationType: 'channel',
+        },
+        new Date(),
+      );
+    } catch (e) {
+      // refFor() resolves a thread through its channel anyway: not worth a retry
+      this.o.logger?.warn(
+        { incident: incident.key, err: e instanceof Error ? e.message : String(e) },
+        'teams: could not store the incident thread reference',
+      );
+    }
+    const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(channelOf(channel))}/${encodeURIComponent(thread.activityId)}`;
+    const r = this.o.service.handle({
+      key: `teams:room:${incident.key}`,
+      incidentKey: incident.key,
+      command: {
+        type: 'room_created',
+        platform: 'teams',
+        roomId: thread.conversationId,
+        name: `${incident.key}: ${incident.title}`.slice(0, 200),
+        link,
+      },
+      actor: BOT_ACTOR,
+    });
+    this.posted.delete(incident.key);
+    return {
+      status: 'sent',
+      result: {
+        conversationId: thread.conversationId,
+        activityId: thread.activityId,
+        ok: r.ok,
+        ...(adopted ? { adopted: true } : {}),
+      },
+    };
+  }
+
+  private fallback(row: OutboxRow, incident: Incident, reason: string): SendResult {
+    const commandKey = row.key.endsWith(':room') ? row.key.slice(0, -':room'.length) : row.key;
+    const declaredIn = this.o.refs.declaredIn(incident.key) ?? this.o.refs.declaredIn(commandKey);
+    if (!declaredIn && row.attempts < 3)
+      return { status: 'retry', error: 'declaring conversation not recorded yet', afterMs: 100 };
+    const r = this.o.service.handle({
+      key: `teams:room-failed:${incident.key}`,
+      incidentKey: incident.key,
+      command: { type: 'room_failed', reason, ...(declaredIn ? { fallbackRoomId: declaredIn } : {}) },
+      actor: BOT_ACTOR,
+    });
+    return { status: 'sent', result: { fallbackRoomId: declaredIn, ok: r.ok } };
+  }
+
+  private async view(view: 'summary' | 'checklist', incident: Incident): Promise<SendResult> {
+    const room = incident.room?.id;
+    if (!room) return { status: 'sent', result: { skipped: 'the incident has no room' } };
+    const pb = this.o.service.playbookFor(incident);
+    const activity =
+      view === 'summary'
+        ? this.summary(incident)
+        : cardMessage(checklistCard(incident, pb, this.nameOf), activityText(`${incident.key} checklist`));
+    const ref = this.refFor(room);
+    const existing = this.o.outbox.getMessageRef(incident.key, 'teams', view);
+    if (existing && existing.channel === room) {
+      await updateActivity(this.o.app, ref, existing.ref, activity);
+      return { status: 'sent', result: { updated: existing.ref } };
+    }
+    const sent = await sendToConversation(this.o.app, ref, activity);
+    this.o.outbox.setMessageRef(incident.key, 'teams', view, room, sent.id);
+    return { status: 'sent', result: { id: sent.id } };
+  }
+
+  private async post(row: OutboxRow, incident: Incident): Promise<SendResult> {
+    if (row.body.kind !== 'post') return { status: 'failed', error: 'not a post' };
+    let conversationId: string | undefined;
+    const t = row.target;
+    if (t.to === 'room') conversationId = incident.room?.id;
+    else if (t.to === 'stakeholders') conversationId = this.o.stakeholderChannel;
+    else conversationId = this.o.refs.user(t.user)?.personalConversationId;
+    if (!conversationId) {
+      const why =
+        t.to === 'user'
+          ? 'no 1:1 conversation with this person is known (they have not messaged the bot)'
+          : t.to === 'stakeholders'
+            ? 'no stakeholder channel is configured (TEAMS_STAKEHOLDER_CHANNEL)'
+            : 'the incident has no room';
+      return { status: 'sent', result: { skipped: why } };
+    }
+    const pb = this.o.service.playbookFor(incident);
+    const p = renderPost(row.body.template, row.body.data, incident, pb, this.nameOf);
+    const sent = await sendToConversation(
+      this.o.app,
+      this.refFor(conversationId),
+      cardMessage(p.card, p.text),
+    );
+    return { status: 'sent', result: { id: sent.id, conversationId } };
+  }
+}

@@ -1,0 +1,335 @@
+// The store: one SQLite transaction per command. Loads the incident, lets the core decide, saves it
+// (optimistic version check), appends the decision-log entries to the hash chain, writes the outbox
+// rows for every message owed, and records the command's idempotency key. If anything throws,
+// nothing of it is stored.
+import type { Command } from '../../domain/commands.js';
+import type { Decision } from '../../domain/decide.js';
+import type { LogEffect, MessageEffect, NoticeEffect, Target } from '../../domain/effects.js';
+import type { DomainError } from '../../domain/errors.js';
+import type { Actor, Incident } from '../../domain/incident.js';
+import type { Playbook } from '../../domain/playbook.js';
+import { entryHash, GENESIS } from './hash-chain.js';
+import type { Db } from './open-database.js';
+import { type Statement, statementCache } from './statement-cache.js';
+
+export class ConflictError extends Error {
+  constructor(key: string) {
+    super(`incident ${key} was changed concurrently`);
+  }
+}
+
+export interface CommandRequest {
+  /** Idempotency key: the same key twice yields one effect and the same answer. */
+  key: string;
+  /** The incident it is about; null for a declaration (the store allocates the key). */
+  incidentKey: string | null;
+  command: Command;
+  actor: Actor;
+  now: Date;
+}
+
+export type CommandOutcome =
+  | {
+      ok: true;
+      incident: Incident;
+      notices: NoticeEffect[];
+      replay: boolean;
+      logEntries: number;
+      outbox: number;
+    }
+  | { ok: false; error: DomainError; replay: boolean; incident: Incident | null };
+
+interface StoredResult {
+  ok: boolean;
+  incidentKey: string | null;
+  error?: DomainError;
+  notices?: NoticeEffect[];
+}
+
+export interface LogRow {
+  id: number;
+  incident_key: string;
+  seq: number;
+  at: string;
+  recorded_at: string;
+  actor: string;
+  kind: string;
+  payload: string;
+  source: string | null;
+  command_key: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface StoreHooks {
+  /** Called inside the transaction before it commits (tests use it to throw half-way). */
+  beforeCommit?: (req: CommandRequest) => void;
+}
+
+/** The string as SQLite's UTF-8 stores it: each lone UTF-16 surrogate replaced by U+FFFD. */
+export function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+export function laneFor(incidentKey: string, platform: string, target: Target): string {
+  const t = target.to === 'user' ? `user:${target.user}` : target.to;
+  return `${platform}:${incidentKey}:${t}`;
+}
+
+export class IncidentStore {
+  /** Statements are prepared once per SQL text (see statement-cache.ts). */
+  private readonly stmt: (sql: string) => Statement;
+
+  constructor(
+    readonly db: Db,
+    private readonly hooks: StoreHooks = {},
+  ) {
+    this.stmt = statementCache(db);
+  }
+
+  get(key: string): Incident | null {
+    const row = this.stmt('SELECT state FROM incidents WHERE key = ?').get(key) as
+      | { state: string }
+      | undefined;
+    return row ? (JSON.parse(row.state) as Incident) : null;
+  }
+
+  findByRoom(platform: string, roomId: string): Incident | null {
+    const row = this.stmt(
+      'SELECT state FROM incidents WHERE platform = ? AND room_id = ? ORDER BY declared_at DESC LIMIT 1',
+    ).get(platform, roomId) as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as Incident) : null;
+  }
+
+  /** Incidents not yet done (open, or closed and awaiting review), oldest first. */
+  listActive(): Incident[] {
+    return (
+      this.stmt("SELECT state FROM incidents WHERE phase != 'done' ORDER BY declared_at").all() as {
+        state: string;
+      }[]
+    ).map((r) => JSON.parse(r.state) as Incident);
+  }
+
+  listOpen(): Incident[] {
+    return (
+      this.stmt('SELECT state FROM incidents WHERE closed_at IS NULL ORDER BY declared_at').all() as {
+        state: string;
+      }[]
+    ).map((r) => JSON.parse(r.state) as Incident);
+  }
+
+  savePlaybook(pb: Playbook, sha256: string, now: Date): void {
+    this.stmt('INSERT OR IGNORE INTO playbooks (sha256, version, body, loaded_at) VALUES (?, ?, ?, ?)').run(
+      sha256,
+      pb.version,
+      JSON.stringify(pb),
+      now.toISOString(),
+    );
+  }
+
+  playbookBySha(sha256: string): Playbook | null {
+    const row = this.stmt('SELECT body FROM playbooks WHERE sha256 = ?').get(sha256) as
+      | { body: string }
+      | undefined;
+    return row ? (JSON.parse(row.body) as Playbook) : null;
+  }
+
+  logEntries(incidentKey: string): LogRow[] {
+    return this.stmt('SELECT * FROM decision_log WHERE incident_key = ? ORDER BY seq').all(
+      incidentKey,
+    ) as LogRow[];
+  }
+
+  /** Runs one command in one transaction. `decideFn` is the core's decide bound to the incident's playbook. */
+  run(
+    req: CommandRequest,
+    decideFn: (incident: Incident | null, nextKey: () => string) => Decision,
+  ): CommandOutcome {
+    const tx = this.db.transaction((): CommandOutcome => {
+      const seen = this.stmt('SELECT result FROM commands WHERE key = ?').get(req.key) as
+        | { result: string }
+        | undefined;
+      if (seen) {
+        const r = JSON.parse(seen.result) as StoredResult;
+        const incident = r.incidentKey ? this.get(r.incidentKey) : null;
+        if (r.ok && incident) {
+          return { ok: true, incident, notices: r.notices ?? [], replay: true, logEntries: 0, outbox: 0 };
+        }
+        return {
+          ok: false,
+          error: r.error ?? { code: 'conflict', message: 'Already handled.' },
+          replay: true,
+          incident,
+        };
+      }
+      const before = req.incidentKey ? this.get(req.incidentKey) : null;
+      const decision = decideFn(before, () => this.allocateKey(req.now));
+      const at = req.now.toISOString();
+      if (!decision.ok) {
+        // Refusals are answered, and the same request replayed gets the same answer; nothing else changes.
+        this.recordCommand(req.key, req.incidentKey, at, {
+          ok: false,
+          incidentKey: req.incidentKey,
+          error: decision.error,
+        });
+        return { ok: false, error: decision.error, replay: false, incident: before };
+      }
+      const incident = decision.incident;
+      this.save(before, incident, at);
+      const logs = decision.effects.filter((e): e is LogEffect => e.type === 'log');
+      const messages = decision.effects.filter((e): e is MessageEffect => e.type === 'message');
+      const notices = decision.effects.filter((e): e is NoticeEffect => e.type === 'notice');
+      this.appendLog(incident.key, req, logs);
+      let outbox = 0;
+      for (const m of messages) outbox += this.enqueue(incident, m, req.key, at);
+      this.recordCommand(req.key, incident.key, at, { ok: true, incidentKey: incident.key, notices });
+      this.hooks.beforeCommit?.(req);
+      return { ok: true, incident, notices, replay: false, logEntries: logs.length, outbox };
+    });
+    // IMMEDIATE takes the write lock up front: two processes never both read, then fight to write.
+    return tx.immediate();
+  }
+
+  /** Appends entries to an incident's chain outside a command (e.g. "message sent" from the dispatcher). */
+  appendSystemLog(
+    incidentKey: string,
+    entries: LogEffect[],
+    now: Date,
+    commandKey: string | null = null,
+  ): void {
+    this.db
+      .transaction(() => {
+        this.appendLog(
+          incidentKey,
+          { key: commandKey ?? '', actor: { platform: 'cli', id: 'incident-bot' }, now },
+          entries,
+          commandKey,
+        );
+      })
+      .immediate();
+  }
+
+  private appendLog(
+    incidentKey: string,
+    req: Pick<CommandRequest, 'key' | 'actor' | 'now'>,
+    entries: LogEffect[],
+    commandKey: string | null = req.key,
+  ): void {
+    if (entries.length === 0) return;
+    const head = this.stmt('SELECT log_count, log_head FROM incidents WHERE key = ?').get(incidentKey) as
+      | { log_count: number; log_head: string }
+      | undefined;
+    if (!head) throw new Error(`no incident ${incidentKey}`);
+    let seq = head.log_count;
+    let prev = head.log_head || GENESIS;
+    const recordedAt = req.now.toISOString();
+    const actor = {
+      platform: req.actor.platform,
+      id: req.actor.id,
+      ...(req.actor.name ? { name: req.actor.name } : {}),
+    };
+    const insert = this.stmt(
+      `INSERT INTO decision_log (incident_key, seq, at, recorded_at, actor, kind, payload, source, command_key, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const e of entries) {
+      seq++;
+      // Text columns are stored as UTF-8, where a lone UTF-16 surrogate (possible in a platform-supplied
+      // permalink or timestamp) becomes U+FFFD: hash exactly what is stored, or the chain would not verify.
+      // JSON columns (actor, payload) escape lone surrogates and read back unchanged.
+      const entry = {
+        incident_key: incidentKey,
+        seq,
+        at: wellFormed(e.at ?? recordedAt),
+        recorded_at: recordedAt,
+        actor,
+        kind: e.kind,
+        payload: e.payload,
+        source: e.source == null ? null : wellFormed(e.source),
+        command_key: commandKey == null ? null : wellFormed(commandKey),
+      };
+      const hash = entryHash(prev, entry);
+      insert.run(
+        incidentKey,
+        seq,
+        entry.at,
+        recordedAt,
+        JSON.stringify(actor),
+        e.kind,
+        JSON.stringify(e.payload),
+        entry.source,
+        entry.command_key,
+        prev,
+        hash,
+      );
+      prev = hash;
+    }
+    this.stmt('UPDATE incidents SET log_count = ?, log_head = ? WHERE key = ?').run(seq, prev, incidentKey);
+  }
+
+  private enqueue(incident: Incident, m: MessageEffect, commandKey: string, at: string): number {
+    const key = m.once ? `${incident.key}:${m.key}` : `${commandKey}:${m.key}`;
+    const r = this.stmt(
+      `INSERT OR IGNORE INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      key,
+      incident.key,
+      incident.platform,
+      laneFor(incident.key, incident.platform, m.target),
+      JSON.stringify(m.target),
+      JSON.stringify(m.body),
+      at,
+      at,
+    );
+    return r.changes;
+  }
+
+  private save(before: Incident | null, after: Incident, at: string): void {
+    const cols = [
+      after.version,
+      after.platform,
+      after.phase,
+      after.triggerClass,
+      after.drill ? 1 : 0,
+      after.declaredAt,
+      after.closedAt,
+      after.room?.id ?? null,
+      after.playbook.sha256,
+      JSON.stringify(after),
+      at,
+    ];
+    if (!before) {
+      this.stmt(
+        `INSERT INTO incidents (version, platform, phase, trigger_class, drill, declared_at, closed_at, room_id,
+             playbook_sha, state, updated_at, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(...cols, after.key);
+      return;
+    }
+    const r = this.stmt(
+      `UPDATE incidents SET version = ?, platform = ?, phase = ?, trigger_class = ?, drill = ?, declared_at = ?,
+           closed_at = ?, room_id = ?, playbook_sha = ?, state = ?, updated_at = ?, next_check_at = NULL
+         WHERE key = ? AND version = ?`,
+    ).run(...cols, after.key, before.version);
+    if (r.changes !== 1) throw new ConflictError(after.key);
+  }
+
+  private recordCommand(key: string, incidentKey: string | null, at: string, result: StoredResult): void {
+    this.stmt('INSERT INTO commands (key, incident_key, at, result) VALUES (?, ?, ?, ?)').run(
+      key,
+      incidentKey,
+      at,
+      JSON.stringify(result),
+    );
+  }
+
+  /** INC-YYYY-NNNN, per year, never reused (the counter only grows, even if a declaration is refused). */
+  private allocateKey(now: Date): string {
+    const year = now.getUTCFullYear();
+    this.stmt(
+      'INSERT INTO incident_keys (year, last) VALUES (?, 1) ON CONFLICT(year) DO UPDATE SET last = last + 1',
+    ).run(year);
+    const { last } = this.stmt('SELECT last FROM incident_keys WHERE year = ?').get(year) as { last: number };
+    return `INC-${year}-${String(last).padStart(4, '0')}`;
+  }
+}
