@@ -4,7 +4,7 @@
 // Message out: { id, lat: number[] (ms, sorted), errors, lagMs } where lagMs is how late the last send went
 // out against its schedule (the generator keeping up is a precondition for the numbers to mean anything).
 import { performance } from 'node:perf_hooks';
-import { encodeMeta } from '../src/platforms/slack/render/modals/kit.js';
+import { encodeMeta } from '../src/platforms/slack/render/modal-kit.js';
 import { SlackClientSim } from '../test/support/slack-request.js';
 import { type Kind, updateValues } from './payloads.js';
 

@@ -1,5 +1,5 @@
 // Payload pieces shared by the bench's parent process and its load child.
-import { fieldBlock } from '../src/platforms/slack/render/modals/communication-modal.js';
+import { fieldId as fieldBlock } from '../src/app/forms/communication.js';
 import { stateValue } from '../test/support/slack-request.js';
 
 export type Kind = 'slash' | 'button' | 'view';

@@ -3,25 +3,25 @@
 // main.ts calls startBot; tests call it too, with fakes on loopback.
 import type { Server } from 'node:http';
 import express from 'express';
-import { Dispatcher, type Sender } from './app/dispatcher.js';
+import { Dispatcher } from './app/dispatcher.js';
+import { IncidentApp } from './app/incident-app.js';
 import { IncidentService } from './app/incident-service.js';
+import type { Sender } from './app/ports.js';
 import { type Config, slackEnabled, teamsEnabled } from './config.js';
 import type { Logger } from './logger.js';
 import { InflightTracker } from './ops/inflight.js';
 import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
-import { requestLogger } from './ops/request-log.js';
+import { bindIncident, requestLogger } from './ops/request-log.js';
+import type { PlatformAdapter } from './platforms/platform.js';
+import type { TeamsSettings } from './platforms/teams/teams-adapter.js';
 import { loadPlaybook } from './storage/playbook-file.js';
+import { classifyStorageError } from './storage/sqlite/errors.js';
 import { IncidentStore } from './storage/sqlite/incident-store.js';
 import { latestVersion, schemaVersion } from './storage/sqlite/migrate.js';
-import { type Db, openDatabase } from './storage/sqlite/open-database.js';
+import { atomically, type Db, openDatabase } from './storage/sqlite/open-database.js';
 import { OutboxStore } from './storage/sqlite/outbox-store.js';
-
-export interface PlatformAdapter {
-  name: 'slack' | 'teams';
-  sender: Sender;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+import { loadIncidentRecord } from './storage/sqlite/record-reader.js';
+import { TeamsRefStore } from './storage/sqlite/teams-refs-store.js';
 
 export interface Bot {
   config: Config;
@@ -29,6 +29,7 @@ export interface Bot {
   store: IncidentStore;
   outbox: OutboxStore;
   service: IncidentService;
+  app: IncidentApp;
   dispatcher: Dispatcher;
   express: express.Express;
   server: Server;
@@ -72,6 +73,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   const inflight = new InflightTracker();
   const dispatcher = new Dispatcher({
     outbox,
+    atomically: atomically(outbox.db),
     incidents: store,
     senders,
     logger,
@@ -103,15 +105,37 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   });
   app.get('/metrics', metrics.handler);
 
+  const incidents = new IncidentApp({
+    service,
+    dispatcher,
+    dedupe: outbox,
+    refs: outbox,
+    loadRecord: (key, fallback) => loadIncidentRecord(db, key, fallback),
+    classifyFailure: classifyStorageError,
+    logger,
+    onIncident: bindIncident,
+  });
   const adapters: PlatformAdapter[] = [];
-  const deps = { config, logger, service, store, outbox, dispatcher, express: app, clock: opts.clock };
+  const deps = { app: incidents, refs: outbox, express: app, logger };
   if (slackEnabled(config)) {
     const { createSlackAdapter } = await import('./platforms/slack/slack-adapter.js');
-    adapters.push(await createSlackAdapter(deps));
+    adapters.push(
+      await createSlackAdapter(deps, {
+        botToken: config.SLACK_BOT_TOKEN!,
+        ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
+        ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
+        ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
+        ...(config.SLACK_BOT_ID ? { botId: config.SLACK_BOT_ID } : {}),
+        ...(config.SLACK_BOT_USER_ID ? { botUserId: config.SLACK_BOT_USER_ID } : {}),
+        ...(config.SLACK_STAKEHOLDER_CHANNEL ? { stakeholderChannel: config.SLACK_STAKEHOLDER_CHANNEL } : {}),
+      }),
+    );
   }
   if (teamsEnabled(config)) {
     const { createTeamsAdapter } = await import('./platforms/teams/teams-adapter.js');
-    adapters.push(await createTeamsAdapter(deps));
+    adapters.push(
+      await createTeamsAdapter({ ...deps, teamsRefs: new TeamsRefStore(db) }, teamsSettings(config)),
+    );
   }
   for (const a of adapters) senders[a.name] = a.sender;
   opts.beforeListen?.(app);
@@ -189,6 +213,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     store,
     outbox,
     service,
+    app: incidents,
     dispatcher,
     express: app,
     server,
@@ -221,13 +246,15 @@ export function readiness(
   return { ok: Object.values(checks).every((v) => v === true), checks };
 }
 
-export type AdapterDeps = {
-  config: Config;
-  logger: Logger;
-  service: IncidentService;
-  store: IncidentStore;
-  outbox: OutboxStore;
-  dispatcher: Dispatcher;
-  express: express.Express;
-  clock: (() => Date) | undefined;
-};
+/** The Teams settings from the configuration. */
+export function teamsSettings(c: Config): TeamsSettings {
+  return {
+    allowUnauthenticated: c.TEAMS_ALLOW_UNAUTHENTICATED === true,
+    ...(c.TEAMS_CLIENT_ID ? { clientId: c.TEAMS_CLIENT_ID } : {}),
+    ...(c.TEAMS_CLIENT_SECRET ? { clientSecret: c.TEAMS_CLIENT_SECRET } : {}),
+    ...(c.TEAMS_TENANT_ID ? { tenantId: c.TEAMS_TENANT_ID } : {}),
+    ...(c.TEAMS_SERVICE_URL ? { serviceUrl: c.TEAMS_SERVICE_URL } : {}),
+    ...(c.TEAMS_INCIDENTS_CHANNEL ? { incidentsChannel: c.TEAMS_INCIDENTS_CHANNEL } : {}),
+    ...(c.TEAMS_STAKEHOLDER_CHANNEL ? { stakeholderChannel: c.TEAMS_STAKEHOLDER_CHANNEL } : {}),
+  };
+}

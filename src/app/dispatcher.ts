@@ -2,18 +2,9 @@
 // A row is marked sent only after the platform accepted it; a crash in between re-sends it once
 // on restart (at-least-once), never loses it.
 
-import type { Incident } from '../domain/incident.js';
-import type { IncidentStore } from '../storage/sqlite/incident-store.js';
-import type { OutboxRow, OutboxStore } from '../storage/sqlite/outbox-store.js';
+import type { Atomically, IncidentRepo, OutboxQueue, OutboxRow, Sender, SendResult } from './ports.js';
 
-export type SendResult =
-  | { status: 'sent'; result?: unknown }
-  | { status: 'retry'; error: string; afterMs?: number }
-  | { status: 'failed'; error: string };
-
-export interface Sender {
-  send(row: OutboxRow, incident: Incident): Promise<SendResult>;
-}
+export type { Sender, SendResult } from './ports.js';
 
 export interface DispatcherLogger {
   info(obj: object, msg?: string): void;
@@ -22,8 +13,10 @@ export interface DispatcherLogger {
 }
 
 export interface DispatcherOptions {
-  outbox: OutboxStore;
-  incidents: IncidentStore;
+  outbox: OutboxQueue;
+  incidents: Pick<IncidentRepo, 'get' | 'appendSystemLog'>;
+  /** One commit for a row's status and its log entry (storage's transaction); default: none. */
+  atomically?: Atomically;
   senders: Partial<Record<string, Sender>>;
   now?: () => Date;
   logger?: DispatcherLogger;
@@ -55,15 +48,11 @@ export class Dispatcher {
   /** Sends the platform accepted whose recording failed: recorded on the next pass, never sent again. */
   private readonly unrecorded = new Map<number, SendResult>();
 
-  /** Runs `fn` in one transaction when outbox and incidents share a database (one commit, not two). */
-  private readonly together: (fn: () => void) => void;
+  /** Runs `fn` in one transaction (one commit, not two), when storage offers one. */
+  private readonly together: Atomically;
 
   constructor(private readonly o: DispatcherOptions) {
-    const db = o.outbox.db;
-    if (db && db === o.incidents.db) {
-      const tx = db.transaction((fn: () => void) => fn());
-      this.together = (fn) => tx.immediate(fn);
-    } else this.together = (fn) => fn();
+    this.together = o.atomically ?? ((fn) => fn());
   }
 
   private now(): Date {
@@ -138,8 +127,20 @@ export class Dispatcher {
     }
   }
 
+  /** Passes run one at a time, whoever asks (a kick, a drain, a test): never two over the same rows. */
+  private serial: Promise<unknown> = Promise.resolve();
+
   /** One pass: every lane's next due row, lanes in parallel. Returns rows settled (sent or failed). */
-  async runOnce(): Promise<number> {
+  runOnce(): Promise<number> {
+    const pass = this.serial.then(
+      () => this.pass(),
+      () => this.pass(),
+    );
+    this.serial = pass.catch(() => undefined);
+    return pass;
+  }
+
+  private async pass(): Promise<number> {
     const now = this.now();
     const pace = this.o.paceMs ?? 0;
     const rows = this.o.outbox

@@ -1,11 +1,10 @@
-// Handles one command against the store with the playbook the incident runs under.
+// Handles one command against the store with the playbook the incident runs under (pinned at declaration).
 
 import type { Command } from '../domain/commands.js';
-import { decide } from '../domain/decide.js';
+import { type DecideContext, decide } from '../domain/decide.js';
 import type { Actor, Incident } from '../domain/incident.js';
 import type { Playbook, PlaybookRef } from '../domain/playbook.js';
-import type { CommandOutcome, IncidentStore } from '../storage/sqlite/incident-store.js';
-import { ConflictError } from '../storage/sqlite/incident-store.js';
+import { type CommandOutcome, ConflictError, type IncidentRepo } from './ports.js';
 
 export interface HandleRequest {
   key: string;
@@ -19,7 +18,7 @@ export class IncidentService {
   private readonly listeners: ((o: CommandOutcome, r: HandleRequest) => void)[] = [];
 
   constructor(
-    readonly store: IncidentStore,
+    readonly store: IncidentRepo,
     readonly current: { playbook: Playbook; ref: PlaybookRef },
     private readonly opts: { admins?: string[]; clock?: () => Date } = {},
   ) {
@@ -68,5 +67,10 @@ export class IncidentService {
 
   get(key: string): Incident | null {
     return this.store.get(key);
+  }
+
+  /** What decide is given for this actor and incident now (the incident's pinned playbook, the admins). */
+  contextFor(incident: Incident | null, actor: Actor): DecideContext {
+    return { actor, now: this.now(), playbook: this.playbookFor(incident), admins: this.opts.admins ?? [] };
   }
 }

@@ -1,6 +1,8 @@
-// Parses the text after `/incident` into an intent. Pure: no Slack, no I/O.
+// Parses the words after the incident command into an intent. Platforms hand in neutral text: people
+// @mentioned are mention tokens (src/domain/text.ts), whatever the platform's own syntax was.
 import type { Playbook } from '../domain/playbook.js';
-import { VERBS, type VerbScope } from './verbs.js';
+import { userText } from '../domain/text.js';
+import { VERBS, type VerbScope } from '../views/help.js';
 
 export type IncidentIntent =
   | { verb: 'help' }
@@ -42,8 +44,8 @@ const ALIASES: Record<string, string> = {
   'false-alarm': 'standdown',
 };
 
-/** A Slack user mention as it arrives in command text: `<@U123>` or `<@U123|name>`. */
-const USER_MENTION = /^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$/;
+/** A mention token as the platforms write it into neutral text. */
+const USER_MENTION = /^\u0002@([^\u0002\u0003]+)\u0003$/;
 
 export function parseIncidentCommand(raw: string): IncidentIntent {
   const text = raw.trim();
@@ -105,11 +107,11 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
           return { verb: 'usage', of: 'role', problem: 'Name the role before the person.' };
         return { verb: 'role', role: parts.slice(0, -1).join(' '), user: mention[1]! };
       }
-      if (last.startsWith('@')) {
+      if (last.startsWith('@') || last.startsWith('<@')) {
         return {
           verb: 'usage',
           of: 'role',
-          problem: `I can't tell who ${last} is: pick the person from Slack's @-mention list.`,
+          problem: `I can't tell who ${userText(last)} is. A role goes to a person: @mention them, picked from the list your chat app offers.`,
         };
       }
       return { verb: 'role', role: parts.join(' '), user: null };

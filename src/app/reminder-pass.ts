@@ -13,7 +13,8 @@ import {
   type Reminder,
   type ReminderOptions,
 } from '../domain/reminders.js';
-import { type IncidentStore, laneFor } from '../storage/sqlite/incident-store.js';
+import type { IncidentStore } from '../storage/sqlite/incident-store.js';
+import { laneFor } from './ports.js';
 
 export interface ReminderPassOptions {
   store: IncidentStore;

@@ -7,8 +7,9 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Playbook } from '../domain/playbook.js';
 import { renderCsvFile, renderExportFiles, renderJsonlFile } from '../export/export-files.js';
-import { loadIncidentRecord, RecordError } from '../export/incident-record.js';
+import { RecordError } from '../export/incident-record.js';
 import { type Db, openDatabase } from '../storage/sqlite/open-database.js';
+import { loadIncidentRecord } from '../storage/sqlite/record-reader.js';
 
 export type ExportFormat = 'md' | 'json' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['md', 'json', 'csv'];

@@ -21,6 +21,8 @@ export type Command =
       severeImpact: boolean;
       drill: boolean;
       commander?: string;
+      /** The room (channel, conversation) it was declared in: the fallback room if its own cannot be made. */
+      declaredIn?: string;
     }
   | { type: 'claim_role'; role: string }
   | { type: 'release_role'; role: string; user?: string }

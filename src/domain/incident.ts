@@ -55,6 +55,8 @@ export interface Incident {
   playbook: { version: string; sha256: string };
   declaredAt: string;
   declaredBy: string;
+  /** The room it was declared in, on its platform (older incidents and declarations from nowhere lack it). */
+  declaredIn?: string;
   phase: string;
   phases: PhaseSpan[];
   /** role id -> user ids holding it (in the order they took it). */
@@ -89,12 +91,21 @@ export interface Room {
   fallback?: boolean;
 }
 
+/** The control objectives a follow-up or a contributing factor maps to. */
+export const OBJECTIVES = ['risk', 'compliance', 'resilience'] as const;
+export type Objective = (typeof OBJECTIVES)[number];
+export const OBJECTIVE_NAMES: Record<Objective, string> = {
+  risk: 'Risk',
+  compliance: 'Compliance',
+  resilience: 'Resilience',
+};
+
 export interface FollowUp {
   id: string;
   what: string;
   owner: string;
   due: string;
-  objective: 'risk' | 'compliance' | 'resilience';
+  objective: Objective;
   state: 'open' | 'done';
   createdAt: string;
   createdBy: string;

@@ -1,8 +1,10 @@
 // Phase moves, read from the playbook's phase table (data, not nested ifs).
+
 import { type DomainError, fail } from './errors.js';
 import type { Incident } from './incident.js';
 import type { Playbook } from './playbook.js';
 import { findPhase } from './playbook.js';
+import { userText } from './text.js';
 
 type Moved = { ok: true; incident: Incident } | { ok: false; error: DomainError };
 
@@ -37,7 +39,7 @@ export function moveForward(
     return fail('illegal_transition', `${current.name} is the last phase.`);
   const target = to ?? current.next[0]!;
   const next = findPhase(pb, target);
-  if (!next) return fail('illegal_transition', `There is no phase "${target}".`);
+  if (!next) return fail('illegal_transition', `There is no phase "${userText(target)}".`);
   if (!current.next.includes(target)) {
     const allowed = current.next.map((p) => findPhase(pb, p)?.name ?? p).join(' or ');
     return fail(
@@ -68,15 +70,32 @@ export function moveBack(
   if (!current)
     return fail('invalid', `The incident is in phase "${i.phase}", which this playbook does not know.`);
   const target = findPhase(pb, to);
-  if (!target) return fail('illegal_transition', `There is no phase "${to}".`);
+  if (!target) return fail('illegal_transition', `There is no phase "${userText(to)}".`);
   if (!current.back.includes(to)) {
     return fail('illegal_transition', `From ${current.name} the incident cannot go back to ${target.name}.`);
   }
   return { ok: true, incident: enter(i, to, by, at, 'back', reason) };
 }
 
-/** The phases one may move to from here, forward and back. */
-export function legalMoves(pb: Playbook, phase: string): { forward: string[]; back: string[] } {
-  const p = findPhase(pb, phase);
-  return { forward: p?.next ?? [], back: p?.back ?? [] };
+export interface PhaseMove {
+  dir: 'forward' | 'back';
+  to: string;
+}
+
+/**
+ * The moves a phase form offers: forward along `next`, except into the review phase (closing does that),
+ * and none out of the closure or review phase (closing and recording the review leave them); back along
+ * `back`, with a reason. A terminal phase offers nothing.
+ */
+export function availableMoves(pb: Playbook, i: Pick<Incident, 'phase'>): PhaseMove[] {
+  const p = findPhase(pb, i.phase);
+  if (!p || p.terminal) return [];
+  const forward =
+    i.phase === pb.closurePhase || i.phase === pb.reviewPhase
+      ? []
+      : p.next.filter((to) => to !== pb.reviewPhase);
+  return [
+    ...forward.map((to) => ({ dir: 'forward' as const, to })),
+    ...p.back.map((to) => ({ dir: 'back' as const, to })),
+  ];
 }

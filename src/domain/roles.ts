@@ -4,6 +4,7 @@ import type { Incident, RoleChange } from './incident.js';
 import { holders, rolesOf } from './incident.js';
 import type { Playbook } from './playbook.js';
 import { findRole } from './playbook.js';
+import { mention, userText } from './text.js';
 
 export interface RoleRequest {
   role: string;
@@ -20,7 +21,7 @@ export function applyRoleChange(i: Incident, pb: Playbook, r: RoleRequest): Chan
   if (!def) {
     return fail(
       'unknown_role',
-      `There is no role "${r.role}". Roles: ${pb.roles.map((x) => x.id).join(', ')}.`,
+      `There is no role "${userText(r.role)}". Roles: ${pb.roles.map((x) => x.id).join(', ')}.`,
     );
   }
   const current = holders(i, r.role);
@@ -31,25 +32,25 @@ export function applyRoleChange(i: Incident, pb: Playbook, r: RoleRequest): Chan
     case 'claim':
     case 'assign':
       if (current.includes(r.user))
-        return fail('invalid', `<@${r.user}> already holds the ${def.name} role.`);
+        return fail('invalid', `${mention(r.user)} already holds the ${def.name} role.`);
       if (!def.multiple && current.length > 0) {
         return fail(
           'role_taken',
-          `<@${current[0]}> already holds the ${def.name} role; ask the incident commander to hand it over.`,
+          `${mention(current[0]!)} already holds the ${def.name} role; ask the incident commander to hand it over.`,
         );
       }
       next = [...current, r.user];
       break;
     case 'handover':
       if (current.includes(r.user))
-        return fail('invalid', `<@${r.user}> already holds the ${def.name} role.`);
+        return fail('invalid', `${mention(r.user)} already holds the ${def.name} role.`);
       // A multi-holder role is handed over by the actor when they hold it, otherwise by its first holder.
       from = current.includes(r.by) ? r.by : (current[0] ?? null);
       next = [...current.filter((u) => u !== from), r.user];
       break;
     case 'release':
       if (!current.includes(r.user))
-        return fail('not_holder', `<@${r.user}> does not hold the ${def.name} role.`);
+        return fail('not_holder', `${mention(r.user)} does not hold the ${def.name} role.`);
       if (r.role === pb.commanderRole) {
         return fail(
           'invalid',

@@ -1,13 +1,13 @@
 // What the Slack `/incident export` listener (and the CLI) need: the review document and its phase
 // timeline, rendered as strings with their file names, for one incident key.
 
+import type { RecordLoader } from '../app/ports.js';
 import type { Playbook } from '../domain/playbook.js';
-import type { Db } from '../storage/sqlite/open-database.js';
 import { renderCsv } from './export-csv.js';
 import { renderJsonl } from './export-jsonl.js';
 import { renderMarkdown } from './export-markdown.js';
 import { renderPhaseSvg } from './export-svg.js';
-import { type IncidentRecord, loadIncidentRecord } from './incident-record.js';
+import type { IncidentRecord } from './incident-record.js';
 
 export interface ExportFile {
   name: string;
@@ -50,13 +50,13 @@ export function renderExportFiles(record: IncidentRecord, opts: ExportFilesOptio
   };
 }
 
-/** Loads the incident from the database and renders its Markdown + SVG; null when there is no such incident. */
+/** Loads the incident's record and renders its Markdown + SVG; null when there is no such incident. */
 export function exportFilesFor(
-  db: Db,
+  load: RecordLoader,
   key: string,
   opts: ExportFilesOptions & { fallbackPlaybook?: () => Playbook } = {},
 ): ExportFiles | null {
-  const record = loadIncidentRecord(db, key, opts.fallbackPlaybook);
+  const record = load(key, opts.fallbackPlaybook);
   return record ? renderExportFiles(record, opts) : null;
 }
 

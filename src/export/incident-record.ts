@@ -1,10 +1,9 @@
-// Loads what an export needs from the database: the incident, the playbook it ran under, and its
-// decision-log rows parsed (actor and payload as objects). Read-only: exporting changes nothing.
+// What an export needs: the incident, the playbook it ran under, and its decision-log rows parsed (actor
+// and payload as objects). Storage loads it (src/storage/sqlite/record-reader.ts); exporting changes nothing.
 
+import type { LogRow } from '../app/ports.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
-import type { LogRow } from '../storage/sqlite/incident-store.js';
-import type { Db } from '../storage/sqlite/open-database.js';
 
 export interface EntryActor {
   platform: string;
@@ -63,43 +62,5 @@ export function parseLogRow(row: LogRow): RecordEntry {
     command_key: row.command_key,
     prev_hash: row.prev_hash,
     hash: row.hash,
-  };
-}
-
-/**
- * Loads an incident's record. The playbook is the exact version the incident ran under (stored in the
- * `playbooks` table by its sha256); `fallback` is used only when that version is missing.
- * Returns null when there is no such incident.
- */
-export function loadIncidentRecord(db: Db, key: string, fallback?: () => Playbook): IncidentRecord | null {
-  const row = db.prepare('SELECT state, log_count, log_head FROM incidents WHERE key = ?').get(key) as
-    | { state: string; log_count: number; log_head: string }
-    | undefined;
-  if (!row) return null;
-  let incident: Incident;
-  try {
-    incident = JSON.parse(row.state) as Incident;
-  } catch {
-    throw new RecordError(`The stored state of incident ${key} is not valid JSON.`);
-  }
-  const pbRow = db.prepare('SELECT body FROM playbooks WHERE sha256 = ?').get(incident.playbook.sha256) as
-    | { body: string }
-    | undefined;
-  let playbook: Playbook;
-  if (pbRow) playbook = JSON.parse(pbRow.body) as Playbook;
-  else if (fallback) playbook = fallback();
-  else {
-    throw new RecordError(
-      `The playbook version ${incident.playbook.version} (sha256 ${incident.playbook.sha256}) that ${key} ran under is not in the database.`,
-    );
-  }
-  const rows = db
-    .prepare('SELECT * FROM decision_log WHERE incident_key = ? ORDER BY seq')
-    .all(key) as LogRow[];
-  return {
-    incident,
-    playbook,
-    entries: rows.map(parseLogRow),
-    stored: { count: row.log_count, head: row.log_head },
   };
 }

@@ -7,11 +7,11 @@ import type { NextFunction, Request, Response } from 'express';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { SendResult } from '../app/dispatcher.js';
 import type { HandleRequest } from '../app/incident-service.js';
+import type { CommandOutcome, OutboxRow } from '../app/ports.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
-import type { CommandOutcome } from '../storage/sqlite/incident-store.js';
 import type { Db } from '../storage/sqlite/open-database.js';
-import type { OutboxRow, OutboxStore } from '../storage/sqlite/outbox-store.js';
+import type { OutboxStore } from '../storage/sqlite/outbox-store.js';
 
 export const PREFIX = 'incident_bot_';
 

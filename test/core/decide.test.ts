@@ -3,6 +3,7 @@ import { businessDaysAfter } from '../../src/domain/business-days.js';
 import { decide } from '../../src/domain/decide.js';
 import type { Incident } from '../../src/domain/incident.js';
 import { openRequiredRoles } from '../../src/domain/roles.js';
+import { command, mention } from '../../src/domain/text.js';
 import {
   alertFields,
   alice,
@@ -189,7 +190,7 @@ describe('roles', () => {
     i = must(i, { type: 'claim_role', role: 'technical_lead' }, ctx(alice, at(1)));
     const taken = decide(i, { type: 'claim_role', role: 'technical_lead' }, ctx(bob, at(2)));
     expect(taken).toMatchObject({ ok: false, error: { code: 'role_taken' } });
-    if (!taken.ok) expect(taken.error.message).toContain('<@U_ALICE>');
+    if (!taken.ok) expect(taken.error.message).toContain(mention('U_ALICE'));
     i = must(i, { type: 'assign_role', role: 'technical_lead', user: 'U_BOB' }, ctx(alice, at(3)));
     expect(i.roles.technical_lead).toEqual(['U_BOB']);
     i = must(i, { type: 'release_role', role: 'technical_lead' }, ctx(bob, at(4)));
@@ -526,8 +527,7 @@ describe('post-incident review (corrective actions, verification plans, follow-u
       ok: false,
       error: {
         code: 'invalid',
-        message:
-          'File the follow-up tasks first with `/incident followup`, or tick "no follow-up tasks" and say why in the corrective actions.',
+        message: `File the follow-up tasks first with ${command('followup')}, or tick "no follow-up tasks" and say why in the corrective actions.`,
         field: 'noFollowups',
       },
     });

@@ -1,9 +1,9 @@
 // dueReminders over scripted incidents and times: no timers, no database.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.js';
-import { describeNudge } from '../../src/domain/nudge-text.js';
 import { validatePlaybook } from '../../src/domain/playbook-schema.js';
 import { dueReminders, type Reminder } from '../../src/domain/reminders.js';
+import { describeNudge } from '../../src/views/nudge.js';
 import {
   alertFields,
   alice,

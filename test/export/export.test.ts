@@ -17,8 +17,8 @@ import { exportIncident } from '../../src/cli/export-incident.js';
 import { parseCsv } from '../../src/export/export-csv.js';
 import { exportFilesFor, renderExportFiles } from '../../src/export/export-files.js';
 import { renderPhaseSvg } from '../../src/export/export-svg.js';
-import { loadIncidentRecord } from '../../src/export/incident-record.js';
 import { openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { loadIncidentRecord } from '../../src/storage/sqlite/record-reader.js';
 import { type ScriptedIncident, scriptIncident } from './incident-fixture.js';
 import { hasClass, walkXml } from './xml-check.js';
 
@@ -196,7 +196,7 @@ function openDb() {
 function filesFor() {
   const db = openDb();
   try {
-    return exportFilesFor(db, s.key)!;
+    return exportFilesFor((key, f) => loadIncidentRecord(db, key, f), s.key)!;
   } finally {
     db.close();
   }

@@ -46,8 +46,8 @@ describe('in-doubt deliveries', () => {
     bot.outbox.markInFlight(row.id, new Date());
     const sender = new SlackSender({
       client: bot.slack.app.client,
-      outbox: bot.outbox,
-      service: bot.service,
+      refs: bot.outbox,
+      app: bot.app,
       stakeholderChannel: STAKEHOLDER_CHANNEL,
     });
     const first = await sender.send(bot.outbox.pending().find((r) => r.id === row.id)!, bot.store.get(key)!);
@@ -78,8 +78,8 @@ describe('in-doubt deliveries', () => {
     bot.outbox.markInFlight(row.id, new Date());
     const sender = new SlackSender({
       client: bot.slack.app.client,
-      outbox: bot.outbox,
-      service: bot.service,
+      refs: bot.outbox,
+      app: bot.app,
     });
     expect(
       (await sender.send(bot.outbox.pending().find((r) => r.id === row.id)!, bot.store.get(key)!)).status,

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../src/domain/commands.js';
 import { decide, PERMISSIONS } from '../../src/domain/decide.js';
 import type { Actor, Incident } from '../../src/domain/incident.js';
+import { plainText } from '../../src/domain/text.js';
 import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
 import { at, closureFields, criteria, ctx, declared, ic, must } from '../helpers/scenario.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
@@ -158,7 +159,7 @@ describe('permission table through the core decide()', () => {
         expect(r.ok).toBe(false);
         if (!r.ok) {
           expect(['forbidden', 'role_taken', 'closed']).toContain(r.error.code);
-          expect(r.error.message).toMatch(/^[A-Z<]/); // a sentence for a person
+          expect(plainText(r.error.message)).toMatch(/^[A-Z@]/); // a sentence for a person
         }
       });
   }

@@ -8,7 +8,7 @@
 // and message texts.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VERB } from '../../src/platforms/teams/incident-cards.js';
+import { VERB } from '../../src/platforms/teams/render/card-kit.js';
 import { type BootedTeamsBot, bootTeamsBot } from '../support/boot-teams-bot.js';
 import {
   ALICE,

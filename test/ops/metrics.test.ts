@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { OutboxRow } from '../../src/app/ports.js';
 import type { Command } from '../../src/domain/commands.js';
 import {
   BotMetrics,
@@ -9,7 +10,6 @@ import {
   requestKind,
   setActiveMetrics,
 } from '../../src/ops/metrics.js';
-import type { OutboxRow } from '../../src/storage/sqlite/outbox-store.js';
 import { alertFields, at, closureFields, criteria, ic, playbook, updateFields } from '../helpers/scenario.js';
 import { openStack, type Stack, tempDb } from '../helpers/store.js';
 

@@ -1,6 +1,6 @@
 /** The scenario Driver for Teams: everything through POST /api/messages, as people would click it. */
 import { expect } from 'vitest';
-import { VERB } from '../../src/platforms/teams/incident-cards.js';
+import { VERB } from '../../src/platforms/teams/render/card-kit.js';
 import type { BootedTeamsBot } from '../support/boot-teams-bot.js';
 import {
   ALICE,

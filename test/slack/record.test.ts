@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../src/domain/incident.js';
 import { ACTION, SHORTCUT, VIEW } from '../../src/platforms/slack/ids.js';
-import { renderNudge } from '../../src/platforms/slack/render/post-messages.js';
+import { renderPostView } from '../../src/platforms/slack/render/post.js';
+import { postView } from '../../src/views/posts.js';
 import { checkAllRecorded, checkView } from '../support/blockkit-limits.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import { stateValue } from '../support/slack-request.js';
@@ -718,10 +719,13 @@ describe('snooze buttons on nudges', () => {
     const incident = await declare();
     const room = incident.room!.id;
     const pb = bot.service.playbookFor(incident);
-    const nudge = renderNudge(incident, pb, { kind: 'status-update', data: { snoozeKind: 'status_update' } });
+    const nudge = renderPostView(
+      postView('nudge', { kind: 'status-update', data: { snoozeKind: 'status_update' } }, incident, pb),
+      incident.key,
+    );
     const buttons = nudge.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
     const snooze30 = buttons.find((b: { action_id: string }) => b.action_id === `${ACTION.snooze}:30`);
-    expect(snooze30.value).toBe('status_update:30');
+    expect(JSON.parse(snooze30.value)).toEqual({ k: 'status_update', m: 30, i: incident.key });
     const before = Date.now();
     await bot.sim.blockAction({
       actionId: snooze30.action_id,
@@ -734,7 +738,8 @@ describe('snooze buttons on nudges', () => {
     const until = Date.parse(bot.store.get(incident.key)!.snoozes.status_update!);
     expect(until).toBeGreaterThanOrEqual(before + 30 * 60_000 - 1000);
     expect(until).toBeLessThanOrEqual(Date.now() + 30 * 60_000 + 1000);
-    // from a DM: the incident is the one the nudge names
+    // from a DM, a button of an older nudge (`{kind}:{minutes}`, no incident key): the incident is the one
+    // the nudge names
     const snooze15 = buttons.find((b: { action_id: string }) => b.action_id === `${ACTION.snooze}:15`);
     await bot.sim.blockAction({
       actionId: snooze15.action_id,

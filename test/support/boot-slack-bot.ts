@@ -7,15 +7,17 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { Dispatcher } from '../../src/app/dispatcher.js';
+import type { IncidentApp } from '../../src/app/incident-app.js';
 import { IncidentService } from '../../src/app/incident-service.js';
+import type { SlackLogger } from '../../src/platforms/slack/context.js';
 import { createSlackApp, type SlackApp } from '../../src/platforms/slack/create-slack-app.js';
-import type { SlackLogger } from '../../src/platforms/slack/listeners/common.js';
 import { SlackSender } from '../../src/platforms/slack/slack-sender.js';
 import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
-import { openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { atomically, openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlackApi } from './fake-slack-api.js';
+import { incidentApp } from './incident-app.js';
 import { type ResponseUrlCatcher, SlackClientSim, startResponseUrlCatcher } from './slack-request.js';
 import { tempDb } from './temp-db.js';
 
@@ -40,6 +42,7 @@ export interface SlackBot {
   fake: FakeSlack;
   catcher: ResponseUrlCatcher;
   service: IncidentService;
+  app: IncidentApp;
   store: IncidentStore;
   outbox: OutboxStore;
   dispatcher: Dispatcher;
@@ -84,6 +87,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
   const senderRef: { current: SlackSender | null } = { current: null };
   const dispatcher = new Dispatcher({
     outbox,
+    atomically: atomically(outbox.db),
     incidents: store,
     senders: {
       slack: {
@@ -97,6 +101,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
     maxDelayMs: 50,
     logger,
   });
+  const incidents = incidentApp({ db, service, outbox, dispatcher, logger });
   const expressApp = express();
   const slack = createSlackApp({
     botToken: 'xoxb-test-token',
@@ -107,17 +112,14 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
     botId: 'B0BOT',
     botUserId: 'U0BOT',
     deps: {
-      service,
-      outbox,
-      dispatcher,
+      app: incidents,
       ...(opts.stakeholderChannel === false ? {} : { stakeholderChannel: STAKEHOLDER_CHANNEL }),
-      ...(opts.admins ? { admins: opts.admins } : {}),
     },
   });
   senderRef.current = new SlackSender({
     client: slack.app.client,
-    outbox,
-    service,
+    refs: outbox,
+    app: incidents,
     ...(opts.stakeholderChannel === false ? {} : { stakeholderChannel: STAKEHOLDER_CHANNEL }),
   });
   await slack.start();
@@ -132,6 +134,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
     fake,
     catcher,
     service,
+    app: incidents,
     store,
     outbox,
     dispatcher,

@@ -11,7 +11,7 @@ import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import express from 'express';
 import { Dispatcher, type Sender } from '../../src/app/dispatcher.js';
 import { IncidentService } from '../../src/app/incident-service.js';
-import type { AdapterDeps } from '../../src/bot.js';
+import { teamsSettings } from '../../src/bot.js';
 import { readConfig } from '../../src/config.js';
 import type { Playbook } from '../../src/domain/playbook.js';
 import { createLogger } from '../../src/logger.js';
@@ -19,9 +19,11 @@ import { createTeamsAdapter, type TeamsAdapter } from '../../src/platforms/teams
 import { silentTeamsLogger } from '../../src/platforms/teams/teams-app.js';
 import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
-import { type Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { atomically, type Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
+import { TeamsRefStore } from '../../src/storage/sqlite/teams-refs-store.js';
 import { type FakeBotConnector, startFakeBotConnector } from './fake-bot-connector.js';
+import { incidentApp } from './incident-app.js';
 import { tempDb } from './temp-db.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: activities are free-form JSON
@@ -144,6 +146,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const senders: Record<string, Sender> = {};
   const dispatcher = new Dispatcher({
     outbox,
+    atomically: atomically(outbox.db),
     incidents: store,
     senders,
     logger,
@@ -157,21 +160,16 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  const deps: AdapterDeps = {
-    config,
-    logger,
-    service,
-    store,
-    outbox,
-    dispatcher,
-    express: app,
-    clock: undefined,
-  };
-  const adapter = await createTeamsAdapter(deps, {
-    token: () => outboundToken(),
-    cloud: withOverrides(PUBLIC, { openIdMetadataUrl: `${jwksUrl}/v1/.well-known/openidconfiguration` }),
-    sdkLogger,
-  });
+  const incidents = incidentApp({ db, service, outbox, dispatcher, logger });
+  const adapter = await createTeamsAdapter(
+    { app: incidents, refs: outbox, express: app, logger, teamsRefs: new TeamsRefStore(db) },
+    {
+      ...teamsSettings(config),
+      token: () => outboundToken(),
+      cloud: withOverrides(PUBLIC, { openIdMetadataUrl: `${jwksUrl}/v1/.well-known/openidconfiguration` }),
+      sdkLogger,
+    },
+  );
   senders.teams = adapter.sender;
   const server = http.createServer(app);
   const url = await listen(server);

@@ -159,14 +159,14 @@ describe('Teams incident bot through POST /api/messages', () => {
     const inRoom = bot.connector.activities.filter((x) => x.conversationId === room);
     expect(inRoom.some((x) => x.op === 'update' && x.activityId === conv.activityId)).toBe(true);
     expect(inRoom.filter((x) => x.op === 'send').map((x) => cardTexts(cardOf(x.body)))).toEqual([
-      expect.stringContaining('golden hour checklist'),
+      expect.stringContaining('Golden hour checklist'),
     ]);
     // stakeholder announcement
     const toStakeholders = bot.connector.activities.filter((x) => x.conversationId === STAKEHOLDER_CHANNEL);
     expect(toStakeholders).toHaveLength(1);
-    expect(cardTexts(cardOf(toStakeholders[0]?.body))).toContain(
-      `${declaredKey} declared: Ingest pipeline hard down`,
-    );
+    const announced = cardTexts(cardOf(toStakeholders[0]?.body));
+    expect(announced).toContain(`New incident ${declaredKey}`);
+    expect(announced).toContain('**Ingest pipeline hard down**');
     expect(toStakeholders[0]?.authorization).toMatch(/^Bearer /);
   });
 
@@ -211,7 +211,8 @@ describe('Teams incident bot through POST /api/messages', () => {
       'next_update',
       'commander',
     ]);
-    expect(form.body.find((e: Json) => e.id === 'commander').value).toBe('Alice Example');
+    // prefilled like on every platform: "@" and the IC's name
+    expect(form.body.find((e: Json) => e.id === 'commander').value).toBe('@Alice Example');
     const submitData = findAction(form, (x) => x.type === 'Action.Submit').data;
 
     const bad = await post(
@@ -244,9 +245,9 @@ describe('Teams incident bot through POST /api/messages', () => {
     const alert = sent.find((x) => x.conversationId === STAKEHOLDER_CHANNEL)!;
     expect(alert.path.startsWith('/v3/conversations/')).toBe(true);
     // markdown is escaped in cards: `\[` renders as `[`
-    expect(cardTexts(cardOf(alert.body)).replace(/\\/g, '')).toContain(
-      `${declaredKey}: [EMERGENCY] Ingest incident activated`,
-    );
+    const alerted = cardTexts(cardOf(alert.body)).replace(/\\/g, '');
+    expect(alerted).toContain(`Initial stakeholder alert: ${declaredKey}`);
+    expect(alerted).toContain('**[EMERGENCY] Ingest incident activated**');
     expect(bot.store.get(declaredKey)?.initialAlertAt).not.toBeNull();
   });
 

@@ -10,10 +10,9 @@
  *    database that cannot be written (or is busy) from other failures.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DATABASE_BUSY, DATABASE_UNWRITABLE, SOMETHING_WENT_WRONG } from '../../src/app/answers.js';
 import type { HandleRequest } from '../../src/app/incident-service.js';
 import { runReminderPass } from '../../src/app/reminder-pass.js';
-import { DATABASE_BUSY, DATABASE_UNWRITABLE } from '../../src/app/storage-failure.js';
-import { SOMETHING_WENT_WRONG } from '../../src/platforms/teams/teams-handlers.js';
 import {
   type BootedTeamsBot,
   bootTeamsBot,
@@ -318,7 +317,7 @@ describe('incident room for findings 3-5', () => {
     );
     const res = await bot.sendActivity(malformed);
     expect(res.status).toBe(200);
-    expect(res.body.task).toEqual({ type: 'message', value: `${key}: Added to the incident log.` });
+    expect(res.body.task).toEqual({ type: 'message', value: `${key}: 📝 Added to the incident log.` });
     // the write time is unknown: recorded as such (no made-up time), the entry dated when it was logged
     const broker5 = notes().find((n) => n.text === 'Broker 5 restarted');
     expect(broker5?.source?.writtenAt ?? broker5?.writtenAt ?? null).toBeNull();

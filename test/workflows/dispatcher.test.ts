@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Dispatcher, type Sender, type SendResult } from '../../src/app/dispatcher.js';
-import type { OutboxRow } from '../../src/storage/sqlite/outbox-store.js';
+import type { OutboxRow } from '../../src/app/ports.js';
+import { atomically } from '../../src/storage/sqlite/open-database.js';
 import { alertFields, alice, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 
@@ -25,7 +26,12 @@ describe('Dispatcher', () => {
   it('delivers every row once, in order per lane, and logs posts as sent', async () => {
     const s = setup();
     const sender = new ScriptedSender();
-    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender } });
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: sender },
+    });
     s.service.handle({
       key: 'r',
       incidentKey: s.key,
@@ -61,6 +67,7 @@ describe('Dispatcher', () => {
     let now = T0.getTime();
     const d = new Dispatcher({
       outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
       incidents: s.store,
       senders: { slack: sender },
       now: () => new Date(now),
@@ -91,6 +98,7 @@ describe('Dispatcher', () => {
     let now = T0.getTime();
     const d = new Dispatcher({
       outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
       incidents: s.store,
       senders: { slack: sender },
       now: () => new Date(now),
@@ -116,7 +124,13 @@ describe('Dispatcher', () => {
     const sender = new ScriptedSender();
     const errors: string[] = [];
     const logger = { info() {}, warn() {}, error: (_o: object, msg?: string) => errors.push(String(msg)) };
-    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender }, logger });
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: sender },
+      logger,
+    });
     const markSent = s.outbox.markSent.bind(s.outbox);
     let failures = 1;
     s.outbox.markSent = (...args: Parameters<typeof markSent>) => {
@@ -147,7 +161,13 @@ describe('Dispatcher', () => {
     const errors: string[] = [];
     const logger = { info() {}, warn() {}, error: (_o: object, msg?: string) => errors.push(String(msg)) };
     const sender = new ScriptedSender();
-    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender }, logger });
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: sender },
+      logger,
+    });
     const due = s.outbox.due.bind(s.outbox);
     s.outbox.due = () => {
       throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
@@ -170,7 +190,12 @@ describe('Dispatcher', () => {
           : { status: 'sent' };
       },
     };
-    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender } });
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: sender },
+    });
     s.service.handle({
       key: 'a',
       incidentKey: s.key,
@@ -193,7 +218,13 @@ describe('Dispatcher', () => {
     const s = setup();
     const sender = new ScriptedSender();
     const logger = { info() {}, warn() {}, error() {} };
-    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender }, logger });
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: sender },
+      logger,
+    });
     const append = s.store.appendSystemLog.bind(s.store);
     let failures = 1;
     s.store.appendSystemLog = (...args: Parameters<typeof append>) => {

@@ -2,11 +2,12 @@
 // crashes and restarts; node-cron only says when to look.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher, type Sender } from '../../src/app/dispatcher.js';
+import type { OutboxRow } from '../../src/app/ports.js';
 import { runReminderPass } from '../../src/app/reminder-pass.js';
 import { remindersRun } from '../../src/cli/reminders-run.js';
 import type { Incident } from '../../src/domain/incident.js';
 import { startReminderScheduler } from '../../src/ops/reminder-scheduler.js';
-import type { OutboxRow } from '../../src/storage/sqlite/outbox-store.js';
+import { atomically } from '../../src/storage/sqlite/open-database.js';
 import { at, ic, playbook, playbookRef } from '../helpers/scenario.js';
 import { openStack, type Stack } from '../helpers/store.js';
 import { cleanupTempDbs, tempDbPath } from '../support/temp-db.js';
@@ -155,6 +156,7 @@ describe('runReminderPass', () => {
     const sender = recordingSender();
     const d = new Dispatcher({
       outbox: s2.outbox,
+      atomically: atomically(s2.outbox.db),
       incidents: s2.store,
       senders: { slack: sender },
       now: () => at(31),

@@ -2,7 +2,7 @@
 // The Web API client never retries (the outbox dispatcher owns retries) and rejects rate-limited calls.
 import { App, ExpressReceiver, type Logger, LogLevel } from '@slack/bolt';
 import express, { type Express } from 'express';
-import type { SlackLogger } from './listeners/common.js';
+import type { SlackLogger } from './context.js';
 import { registerSlack, type SlackDeps } from './register.js';
 import { slackRequestGuard } from './request-guard.js';
 

@@ -28,6 +28,9 @@ export const ACTION = {
   openUpdate: 'open_status_update',
   openPhase: 'open_phase',
   openClose: 'open_close',
+  openReclassify: 'open_reclassify',
+  openFollowup: 'open_followup',
+  openReview: 'open_review',
   snooze: 'nudge_snooze',
   followupDone: 'followup_done',
 } as const;

@@ -1,37 +1,21 @@
 // Wires every Slack feature's listeners onto one Bolt app.
 import type { App } from '@slack/bolt';
-import { checklistActions } from './listeners/checklist-actions.js';
-import { closeView } from './listeners/close-view.js';
-import { type SlackContext, type SlackDeps, type SlackFeature, slackContext } from './listeners/common.js';
-import { communicationViews } from './listeners/communication-views.js';
-import { declareView } from './listeners/declare-view.js';
-import { followupActions } from './listeners/followup-actions.js';
+import { type SlackContext, type SlackDeps, type SlackFeature, slackContext } from './context.js';
+import { buttons } from './listeners/buttons.js';
+import { formListeners } from './listeners/forms.js';
 import { registerGuard } from './listeners/guard.js';
 import { logShortcut } from './listeners/log-shortcut.js';
 import { messageEvents } from './listeners/message-events.js';
-import { phaseView } from './listeners/phase-view.js';
-import { reclassifyView } from './listeners/reclassify-view.js';
-import { reviewView } from './listeners/review-view.js';
-import { roleActions } from './listeners/role-actions.js';
 import { slashCommand } from './listeners/slash-command.js';
-import { snoozeActions } from './listeners/snooze-actions.js';
 
-export type { SlackDeps } from './listeners/common.js';
+export type { SlackDeps } from './context.js';
 
 export const FEATURES: readonly SlackFeature[] = [
   slashCommand,
-  declareView,
-  communicationViews,
-  phaseView,
-  closeView,
-  reclassifyView,
-  roleActions,
-  checklistActions,
+  formListeners,
+  buttons,
   logShortcut,
   messageEvents,
-  followupActions,
-  reviewView,
-  snoozeActions,
 ];
 
 /**

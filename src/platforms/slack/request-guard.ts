@@ -10,7 +10,7 @@
 // handed on as `req.rawBody`, which Bolt's receiver uses instead of reading the stream again.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { SlackLogger } from './listeners/common.js';
+import type { SlackLogger } from './context.js';
 
 const MAX_BODY = 1024 * 1024;
 const KNOWN_PAYLOADS = new Set([

@@ -2,33 +2,43 @@
 // server or Socket Mode, and the outbox sender (outbound) on the same WebClient.
 
 import { WebClient } from '@slack/web-api';
-import type { AdapterDeps, PlatformAdapter } from '../../bot.js';
 import { observeRequest, recordApiError } from '../../ops/metrics.js';
+import type { PlatformAdapter, PlatformDeps } from '../platform.js';
 import { createSlackApp } from './create-slack-app.js';
 import { SlackSender } from './slack-sender.js';
 
-export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAdapter> {
-  const { config, logger } = deps;
-  const log = logger.child({ platform: 'slack' });
+export interface SlackSettings {
+  botToken: string;
+  signingSecret?: string;
+  /** xapp- token: Socket Mode. */
+  appToken?: string;
+  apiUrl?: string;
+  botId?: string;
+  botUserId?: string;
+  stakeholderChannel?: string;
+}
+
+export async function createSlackAdapter(
+  deps: PlatformDeps,
+  settings: SlackSettings,
+): Promise<PlatformAdapter> {
+  const log = deps.logger.child({ platform: 'slack' });
   countApiErrors();
   const slack = createSlackApp({
-    botToken: config.SLACK_BOT_TOKEN!,
-    signingSecret: config.SLACK_SIGNING_SECRET ?? '',
-    ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
-    ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
-    ...(config.SLACK_BOT_ID ? { botId: config.SLACK_BOT_ID } : {}),
-    ...(config.SLACK_BOT_USER_ID ? { botUserId: config.SLACK_BOT_USER_ID } : {}),
+    botToken: settings.botToken,
+    signingSecret: settings.signingSecret ?? '',
+    ...(settings.appToken ? { appToken: settings.appToken } : {}),
+    ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
+    ...(settings.botId ? { botId: settings.botId } : {}),
+    ...(settings.botUserId ? { botUserId: settings.botUserId } : {}),
     expressApp: deps.express,
     logger: log,
     deps: {
-      service: deps.service,
-      outbox: deps.outbox,
-      dispatcher: deps.dispatcher,
-      ...(config.SLACK_STAKEHOLDER_CHANNEL ? { stakeholderChannel: config.SLACK_STAKEHOLDER_CHANNEL } : {}),
-      admins: config.ADMIN_USERS,
+      app: deps.app,
+      ...(settings.stakeholderChannel ? { stakeholderChannel: settings.stakeholderChannel } : {}),
     },
   });
-  if (!config.SLACK_STAKEHOLDER_CHANNEL)
+  if (!settings.stakeholderChannel)
     log.warn(
       { setting: 'SLACK_STAKEHOLDER_CHANNEL' },
       'SLACK_STAKEHOLDER_CHANNEL is not set: announcements, stakeholder alerts, updates and closure notices go to the incident channel only',
@@ -50,16 +60,11 @@ export async function createSlackAdapter(deps: AdapterDeps): Promise<PlatformAda
   });
   const sender = new SlackSender({
     client: slack.app.client,
-    outbox: deps.outbox,
-    service: deps.service,
-    ...(config.SLACK_STAKEHOLDER_CHANNEL ? { stakeholderChannel: config.SLACK_STAKEHOLDER_CHANNEL } : {}),
+    refs: deps.refs,
+    app: deps.app,
+    ...(settings.stakeholderChannel ? { stakeholderChannel: settings.stakeholderChannel } : {}),
   });
-  return {
-    name: 'slack',
-    sender,
-    start: () => slack.start(),
-    stop: () => slack.stop(),
-  };
+  return { name: 'slack', sender, start: () => slack.start(), stop: () => slack.stop() };
 }
 
 /**

@@ -3,25 +3,24 @@
 // WebClient with `retryConfig: { retries: 0 }` and `rejectRateLimitedCalls: true`, and this sender maps
 // rate limits, 5xx and network errors to `retry` (honouring Retry-After) and the rest to `failed`.
 import type { types, webApi } from '@slack/bolt';
-import type { Sender, SendResult } from '../../app/dispatcher.js';
-import type { IncidentService } from '../../app/incident-service.js';
+import { botActor, type IncidentApp } from '../../app/incident-app.js';
+import type { MessageRefs, OutboxRow, Sender, SendResult } from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
 import { holders } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
-import type { OutboxRow, OutboxStore } from '../../storage/sqlite/outbox-store.js';
+import { checklistView } from '../../views/checklist.js';
+import { postView } from '../../views/posts.js';
+import { summaryView } from '../../views/summary.js';
 import { incidentChannelName, withSuffix } from './channel-name.js';
 import type { SlackMessage } from './render/blocks.js';
-import { renderChecklist } from './render/checklist-message.js';
-import { renderPost } from './render/post-messages.js';
-import { renderSummary } from './render/summary-message.js';
-
-/** message_refs key of the channel a declaration came from, recorded before the declaration commits. */
-export const declaredInKey = (declareCommandKey: string): string => `declare:${declareCommandKey}`;
+import { renderChecklist } from './render/checklist.js';
+import { renderPostView } from './render/post.js';
+import { renderSummary } from './render/summary.js';
 
 type WebClient = webApi.WebClient;
 type KnownBlock = types.KnownBlock;
 
-export const BOT_ACTOR = { platform: 'slack' as const, id: 'incident-bot' };
+const BOT = botActor('slack');
 
 /** Message-ref names used in outbox.message_refs (platform 'slack'). */
 export const REF = {
@@ -29,20 +28,17 @@ export const REF = {
   room: 'room',
   /** The channel name being created (set before conversations.create; see createRoom). */
   roomPending: 'room_pending',
-  /** The channel where the incident was declared (set by the inbound side): the fallback room. */
-  declaredIn: 'declared_in',
   summary: 'summary',
   checklist: 'checklist',
 } as const;
 
 export interface SlackSenderOptions {
   client: WebClient;
-  outbox: OutboxStore;
-  service: IncidentService;
+  refs: MessageRefs;
+  app: IncidentApp;
   /** Channel id for announcements and stakeholder communications; unset = not sent (logged as skipped). */
   stakeholderChannel?: string;
   playbookFor?: (incident: Incident) => Playbook;
-  now?: () => Date;
   /** How many `-N` suffixes to try when the channel name is taken (default 20). */
   maxNameSuffix?: number;
   /** Create private channels (needs groups:write). Default false. */
@@ -113,12 +109,8 @@ export const OUTBOX_EVENT_TYPE = 'incident_bot_outbox';
 export class SlackSender implements Sender {
   constructor(private readonly o: SlackSenderOptions) {}
 
-  private now(): Date {
-    return this.o.now ? this.o.now() : new Date();
-  }
-
   private playbook(i: Incident): Playbook {
-    return this.o.playbookFor ? this.o.playbookFor(i) : this.o.service.playbookFor(i);
+    return this.o.playbookFor ? this.o.playbookFor(i) : this.o.app.playbookFor(i);
   }
 
   async send(row: OutboxRow, incident: Incident): Promise<SendResult> {
@@ -129,7 +121,10 @@ export class SlackSender implements Sender {
         case 'view':
           return await this.view(row.body.view, incident, row);
         case 'post': {
-          const msg = renderPost(row.body.template, row.body.data, incident, this.playbook(incident));
+          const msg = renderPostView(
+            postView(row.body.template, row.body.data, incident, this.playbook(incident)),
+            incident.key,
+          );
           return await this.post(row, incident, msg);
         }
         default:
@@ -145,7 +140,7 @@ export class SlackSender implements Sender {
   private async createRoom(row: OutboxRow, incident: Incident): Promise<SendResult> {
     if (incident.room && !incident.room.fallback)
       return { status: 'sent', result: { channel: incident.room.id, existing: true } };
-    const { client, outbox } = this.o;
+    const { client, refs: outbox } = this.o;
     let ref = outbox.getMessageRef(incident.key, 'slack', REF.room);
     if (!ref) {
       const base = incidentChannelName(incident, new Date(incident.declaredAt));
@@ -187,12 +182,11 @@ export class SlackSender implements Sender {
     }
     await this.invite(ref.channel, incident);
     const link = `https://slack.com/app_redirect?channel=${ref.channel}`;
-    const outcome = this.o.service.handle({
+    const outcome = this.o.app.runForDelivery({
       key: `${row.key}:created`,
       incidentKey: incident.key,
       command: { type: 'room_created', platform: 'slack', roomId: ref.channel, name: ref.ref, link },
-      actor: BOT_ACTOR,
-      now: this.now(),
+      actor: BOT,
     });
     if (!outcome.ok && outcome.error.code !== 'invalid')
       return { status: 'failed', error: `room_created refused: ${outcome.error.code}` };
@@ -248,19 +242,14 @@ export class SlackSender implements Sender {
   }
 
   private async fallback(row: OutboxRow, incident: Incident, reason: string): Promise<SendResult> {
-    // Recorded under the declaration's command key (the room row is `${commandKey}:room`) before it committed.
-    const commandKey = row.key.endsWith(':room') ? row.key.slice(0, -':room'.length) : row.key;
-    const declaredIn =
-      this.o.outbox.getMessageRef(incident.key, 'slack', REF.declaredIn) ??
-      this.o.outbox.getMessageRef(declaredInKey(commandKey), 'slack', REF.declaredIn);
-    const outcome = this.o.service.handle({
+    const declaredIn = incident.declaredIn;
+    const outcome = this.o.app.runForDelivery({
       key: `${row.key}:failed`,
       incidentKey: incident.key,
       command: declaredIn
-        ? { type: 'room_failed', reason, fallbackRoomId: declaredIn.channel }
+        ? { type: 'room_failed', reason, fallbackRoomId: declaredIn }
         : { type: 'room_failed', reason },
-      actor: BOT_ACTOR,
-      now: this.now(),
+      actor: BOT,
     });
     if (!declaredIn) {
       // Nowhere to fall back to (declared from a global shortcut): at least tell the declarer, once.
@@ -269,17 +258,17 @@ export class SlackSender implements Sender {
       return { status: 'failed', error: `channel not created (${reason}) and no declaring channel known` };
     }
     if (!outcome.ok) return { status: 'failed', error: `room_failed refused: ${outcome.error.code}` };
-    return { status: 'sent', result: { fallback: true, channel: declaredIn.channel, reason } };
+    return { status: 'sent', result: { fallback: true, channel: declaredIn, reason } };
   }
 
   /** DMs the declarer that no channel exists; a retry verdict when Slack should be asked again. */
   private async tellDeclarer(incident: Incident, reason: string): Promise<SendResult | null> {
-    if (this.o.outbox.getMessageRef(incident.key, 'slack', 'room_failed_notice')) return null;
+    if (this.o.refs.getMessageRef(incident.key, 'slack', 'room_failed_notice')) return null;
     const drill = incident.drill ? '[DRILL] ' : '';
     const text = `:warning: ${drill}I could not create a channel for ${incident.key} (\`${reason.replace(/[<>&`]/g, '')}\`) and I do not know where it was declared, so it has no channel yet. The incident and its log are recorded; declare from a channel (or ask a Slack admin to allow channel creation) to get a room.`;
     try {
       const r = await this.o.client.chat.postMessage({ channel: incident.declaredBy, text });
-      this.o.outbox.setMessageRef(
+      this.o.refs.setMessageRef(
         incident.key,
         'slack',
         'room_failed_notice',
@@ -303,8 +292,11 @@ export class SlackSender implements Sender {
     const room = incident.room;
     if (!room) return { status: 'failed', error: 'incident has no room' };
     const pb = this.playbook(incident);
-    const msg = which === 'summary' ? renderSummary(incident, pb) : renderChecklist(incident, pb);
-    const ref = this.o.outbox.getMessageRef(incident.key, 'slack', which);
+    const msg =
+      which === 'summary'
+        ? renderSummary(summaryView(incident, pb))
+        : renderChecklist(checklistView(incident, pb));
+    const ref = this.o.refs.getMessageRef(incident.key, 'slack', which);
     if (ref && ref.channel === room.id) {
       try {
         await this.o.client.chat.update({
@@ -322,7 +314,7 @@ export class SlackSender implements Sender {
     }
     const res = await this.postTo(room.id, msg, row);
     if ('status' in res) return res;
-    this.o.outbox.setMessageRef(incident.key, 'slack', which, res.channel, res.ts);
+    this.o.refs.setMessageRef(incident.key, 'slack', which, res.channel, res.ts);
     let pinned: string | true = true;
     if (which === 'summary') {
       try {

@@ -16,23 +16,27 @@
  */
 
 import type { App } from '@microsoft/teams.apps';
-import type { Sender, SendResult } from '../../app/dispatcher.js';
-import type { IncidentService } from '../../app/incident-service.js';
+import { botActor, type IncidentApp } from '../../app/incident-app.js';
+import type { MessageRefs, OutboxRow, Sender, SendResult } from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
 import { recordApiError } from '../../ops/metrics.js';
-import type { OutboxRow, OutboxStore } from '../../storage/sqlite/outbox-store.js';
-import { cardMessage } from './cards.js';
-import { activityText } from './escape.js';
-import { checklistCard, type NameOf, summaryCard } from './incident-cards.js';
-import { renderPost } from './posts.js';
+import { checklistView } from '../../views/checklist.js';
+import { postView } from '../../views/posts.js';
+import { summaryView } from '../../views/summary.js';
+import { peopleFor, type TeamsContext } from './context.js';
 import { createChannelThread, sendToConversation, updateActivity } from './proactive.js';
-import { channelOf, type StoredRef, type TeamsRefStore } from './refs-store.js';
+import { channelOf, type StoredRef, type TeamsRefs } from './refs.js';
+import { cardMessage } from './render/card-kit.js';
+import { checklistCard } from './render/checklist.js';
+import { renderPostView } from './render/post.js';
+import { summaryCard } from './render/summary.js';
+import { activityOf } from './render/text.js';
 
 export interface TeamsSenderOptions {
   app: App;
-  refs: TeamsRefStore;
-  service: IncidentService;
-  outbox: OutboxStore;
+  ctx: TeamsContext;
+  refs: TeamsRefs;
+  messageRefs: MessageRefs;
   incidentsChannel?: string | undefined;
   stakeholderChannel?: string | undefined;
   /** Used when no reference was ever stored for a conversation. */
@@ -41,7 +45,7 @@ export interface TeamsSenderOptions {
   logger?: { warn(obj: object, msg?: string): void };
 }
 
-export const BOT_ACTOR = { platform: 'teams' as const, id: 'incident-bot', name: 'Incident bot' };
+const BOT = botActor('teams');
 
 /** Maps a Bot Connector failure to the dispatcher's retry / failed answer. */
 export function classifyError(e: unknown): Exclude<SendResult, { status: 'sent' }> {
@@ -89,7 +93,9 @@ export class TeamsSender implements Sender {
 
   constructor(private readonly o: TeamsSenderOptions) {}
 
-  readonly nameOf: NameOf = (id) => (id ? this.o.refs.nameOf(id) : undefined);
+  private get incidents(): IncidentApp {
+    return this.o.ctx.app;
+  }
 
   private refFor(conversationId: string): StoredRef {
     return (
@@ -120,10 +126,11 @@ export class TeamsSender implements Sender {
   }
 
   private summary(incident: Incident) {
-    const pb = this.o.service.playbookFor(incident);
+    const v = summaryView(incident, this.incidents.playbookFor(incident));
+    const { ctx } = this.o;
     return cardMessage(
-      summaryCard(incident, pb, this.nameOf),
-      activityText(`${incident.drill ? 'DRILL: ' : ''}${incident.key}: ${incident.title}`, 500),
+      summaryCard(v, ctx.nameOf, peopleFor(ctx, incident)),
+      activityOf(v.fallback, ctx.nameOf, 500),
     );
   }
 
@@ -135,9 +142,9 @@ export class TeamsSender implements Sender {
   private existingThread(incidentKey: string, channel: string): Thread | null {
     const posted = this.posted.get(incidentKey);
     if (posted) return posted;
-    const room = this.o.outbox.getMessageRef(incidentKey, 'teams', ROOM_REF);
+    const room = this.o.messageRefs.getMessageRef(incidentKey, 'teams', ROOM_REF);
     if (room?.channel && room.ref) return { conversationId: room.channel, activityId: room.ref };
-    const summary = this.o.outbox.getMessageRef(incidentKey, 'teams', 'summary');
+    const summary = this.o.messageRefs.getMessageRef(incidentKey, 'teams', 'summary');
     if (
       summary?.channel.includes(';messageid=') &&
       channelOf(summary.channel) === channelOf(channel) &&
@@ -151,7 +158,7 @@ export class TeamsSender implements Sender {
     if (incident.room && !incident.room.fallback) return { status: 'sent', result: { note: 'room exists' } };
     const channel = this.o.incidentsChannel;
     if (!channel)
-      return this.fallback(row, incident, 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)');
+      return this.fallback(incident, 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)');
     const base = this.refFor(channel);
     let thread = this.existingThread(incident.key, channel);
     const adopted = thread !== null;
@@ -181,14 +188,14 @@ export class TeamsSender implements Sender {
           { incident: incident.key, error: c.error },
           'teams: could not create the incident thread; falling back',
         );
-        return this.fallback(row, incident, `the incident thread could not be created (${c.error})`);
+        return this.fallback(incident, `the incident thread could not be created (${c.error})`);
       }
       this.posted.set(incident.key, thread);
     }
     try {
       // Stored before anything else: from here on a retry (or a restart) adopts this thread.
-      if (!adopted || !this.o.outbox.getMessageRef(incident.key, 'teams', ROOM_REF))
-        this.o.outbox.setMessageRef(
+      if (!adopted || !this.o.messageRefs.getMessageRef(incident.key, 'teams', ROOM_REF))
+        this.o.messageRefs.setMessageRef(
           incident.key,
           'teams',
           ROOM_REF,
@@ -215,9 +222,15 @@ export class TeamsSender implements Sender {
     thread: Thread,
     adopted: boolean,
   ): SendResult {
-    const summary = this.o.outbox.getMessageRef(incident.key, 'teams', 'summary');
+    const summary = this.o.messageRefs.getMessageRef(incident.key, 'teams', 'summary');
     if (summary?.channel !== thread.conversationId)
-      this.o.outbox.setMessageRef(incident.key, 'teams', 'summary', thread.conversationId, thread.activityId);
+      this.o.messageRefs.setMessageRef(
+        incident.key,
+        'teams',
+        'summary',
+        thread.conversationId,
+        thread.activityId,
+      );
     try {
       this.o.refs.remember(
         {
@@ -236,7 +249,7 @@ export class TeamsSender implements Sender {
       );
     }
     const link = `https://teams.microsoft.com/l/message/${encodeURIComponent(channelOf(channel))}/${encodeURIComponent(thread.activityId)}`;
-    const r = this.o.service.handle({
+    const r = this.incidents.runForDelivery({
       key: `teams:room:${incident.key}`,
       incidentKey: incident.key,
       command: {
@@ -246,7 +259,7 @@ export class TeamsSender implements Sender {
         name: `${incident.key}: ${incident.title}`.slice(0, 200),
         link,
       },
-      actor: BOT_ACTOR,
+      actor: BOT,
     });
     this.posted.delete(incident.key);
     return {
@@ -260,36 +273,38 @@ export class TeamsSender implements Sender {
     };
   }
 
-  private fallback(row: OutboxRow, incident: Incident, reason: string): SendResult {
-    const commandKey = row.key.endsWith(':room') ? row.key.slice(0, -':room'.length) : row.key;
-    const declaredIn = this.o.refs.declaredIn(incident.key) ?? this.o.refs.declaredIn(commandKey);
-    if (!declaredIn && row.attempts < 3)
-      return { status: 'retry', error: 'declaring conversation not recorded yet', afterMs: 100 };
-    const r = this.o.service.handle({
+  private fallback(incident: Incident, reason: string): SendResult {
+    const declaredIn = incident.declaredIn;
+    const r = this.incidents.runForDelivery({
       key: `teams:room-failed:${incident.key}`,
       incidentKey: incident.key,
       command: { type: 'room_failed', reason, ...(declaredIn ? { fallbackRoomId: declaredIn } : {}) },
-      actor: BOT_ACTOR,
+      actor: BOT,
     });
-    return { status: 'sent', result: { fallbackRoomId: declaredIn, ok: r.ok } };
+    return { status: 'sent', result: { fallbackRoomId: declaredIn ?? null, ok: r.ok } };
   }
 
   private async view(view: 'summary' | 'checklist', incident: Incident): Promise<SendResult> {
     const room = incident.room?.id;
     if (!room) return { status: 'sent', result: { skipped: 'the incident has no room' } };
-    const pb = this.o.service.playbookFor(incident);
     const activity =
       view === 'summary'
         ? this.summary(incident)
-        : cardMessage(checklistCard(incident, pb, this.nameOf), activityText(`${incident.key} checklist`));
+        : (() => {
+            const v = checklistView(incident, this.incidents.playbookFor(incident));
+            return cardMessage(
+              checklistCard(v, this.o.ctx.nameOf),
+              activityOf(v.fallback, this.o.ctx.nameOf, 500),
+            );
+          })();
     const ref = this.refFor(room);
-    const existing = this.o.outbox.getMessageRef(incident.key, 'teams', view);
+    const existing = this.o.messageRefs.getMessageRef(incident.key, 'teams', view);
     if (existing && existing.channel === room) {
       await updateActivity(this.o.app, ref, existing.ref, activity);
       return { status: 'sent', result: { updated: existing.ref } };
     }
     const sent = await sendToConversation(this.o.app, ref, activity);
-    this.o.outbox.setMessageRef(incident.key, 'teams', view, room, sent.id);
+    this.o.messageRefs.setMessageRef(incident.key, 'teams', view, room, sent.id);
     return { status: 'sent', result: { id: sent.id } };
   }
 
@@ -309,8 +324,12 @@ export class TeamsSender implements Sender {
             : 'the incident has no room';
       return { status: 'sent', result: { skipped: why } };
     }
-    const pb = this.o.service.playbookFor(incident);
-    const p = renderPost(row.body.template, row.body.data, incident, pb, this.nameOf);
+    const pb = this.incidents.playbookFor(incident);
+    const p = renderPostView(
+      postView(row.body.template, row.body.data, incident, pb),
+      incident.key,
+      this.o.ctx.nameOf,
+    );
     const sent = await sendToConversation(
       this.o.app,
       this.refFor(conversationId),

@@ -2,63 +2,29 @@
 // (optimistic version check), appends the decision-log entries to the hash chain, writes the outbox
 // rows for every message owed, and records the command's idempotency key. If anything throws,
 // nothing of it is stored.
-import type { Command } from '../../domain/commands.js';
+
+import {
+  type CommandOutcome,
+  type CommandRequest,
+  ConflictError,
+  type IncidentRepo,
+  type LogRow,
+  laneFor,
+} from '../../app/ports.js';
 import type { Decision } from '../../domain/decide.js';
-import type { LogEffect, MessageEffect, NoticeEffect, Target } from '../../domain/effects.js';
+import type { LogEffect, MessageEffect, NoticeEffect } from '../../domain/effects.js';
 import type { DomainError } from '../../domain/errors.js';
-import type { Actor, Incident } from '../../domain/incident.js';
+import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
 import { entryHash, GENESIS } from './hash-chain.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
-
-export class ConflictError extends Error {
-  constructor(key: string) {
-    super(`incident ${key} was changed concurrently`);
-  }
-}
-
-export interface CommandRequest {
-  /** Idempotency key: the same key twice yields one effect and the same answer. */
-  key: string;
-  /** The incident it is about; null for a declaration (the store allocates the key). */
-  incidentKey: string | null;
-  command: Command;
-  actor: Actor;
-  now: Date;
-}
-
-export type CommandOutcome =
-  | {
-      ok: true;
-      incident: Incident;
-      notices: NoticeEffect[];
-      replay: boolean;
-      logEntries: number;
-      outbox: number;
-    }
-  | { ok: false; error: DomainError; replay: boolean; incident: Incident | null };
 
 interface StoredResult {
   ok: boolean;
   incidentKey: string | null;
   error?: DomainError;
   notices?: NoticeEffect[];
-}
-
-export interface LogRow {
-  id: number;
-  incident_key: string;
-  seq: number;
-  at: string;
-  recorded_at: string;
-  actor: string;
-  kind: string;
-  payload: string;
-  source: string | null;
-  command_key: string | null;
-  prev_hash: string;
-  hash: string;
 }
 
 export interface StoreHooks {
@@ -71,12 +37,7 @@ export function wellFormed(s: string): string {
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
-export function laneFor(incidentKey: string, platform: string, target: Target): string {
-  const t = target.to === 'user' ? `user:${target.user}` : target.to;
-  return `${platform}:${incidentKey}:${t}`;
-}
-
-export class IncidentStore {
+export class IncidentStore implements IncidentRepo {
   /** Statements are prepared once per SQL text (see statement-cache.ts). */
   private readonly stmt: (sql: string) => Statement;
 

@@ -25,3 +25,9 @@ export function openDatabase(file: string, opts: { migrate?: boolean; readonly?:
   }
   return db;
 }
+
+/** Runs `fn` in one IMMEDIATE transaction (one commit; a nested call is a savepoint). */
+export function atomically(db: Db): (fn: () => void) => void {
+  const tx = db.transaction((fn: () => void) => fn());
+  return (fn) => tx.immediate(fn);
+}

@@ -1,21 +1,8 @@
 // The outbox's rows: what is owed, what was delivered, what failed and why.
+import type { InboundDedupe, MessageRefs, OutboxQueue, OutboxRow } from '../../app/ports.js';
 import type { Outgoing, Target } from '../../domain/effects.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
-
-export interface OutboxRow {
-  id: number;
-  key: string;
-  incidentKey: string;
-  platform: string;
-  lane: string;
-  target: Target;
-  body: Outgoing;
-  createdAt: string;
-  attempts: number;
-  /** A delivery was started and never finished (the process died): the platform may already have it. */
-  inDoubt: boolean;
-}
 
 interface RawRow {
   id: number;
@@ -43,7 +30,7 @@ const toRow = (r: RawRow): OutboxRow => ({
   inDoubt: r.in_flight_since !== null,
 });
 
-export class OutboxStore {
+export class OutboxStore implements OutboxQueue, MessageRefs, InboundDedupe {
   /** Statements are prepared once per SQL text (see statement-cache.ts). */
   private readonly stmt: (sql: string) => Statement;
 

@@ -7,9 +7,11 @@ import { Dispatcher } from '../../../src/app/dispatcher.js';
 import type { Incident } from '../../../src/domain/incident.js';
 import { incidentChannelName, withSuffix } from '../../../src/platforms/slack/channel-name.js';
 import { classifySlackError, REF, SlackSender } from '../../../src/platforms/slack/slack-sender.js';
+import { atomically } from '../../../src/storage/sqlite/open-database.js';
 import { openStack, type Stack } from '../../helpers/store.js';
 import { checkAllRecorded } from '../../support/blockkit-limits.js';
 import { type FakeSlack, startFakeSlackApi } from '../../support/fake-slack-api.js';
+import { incidentApp } from '../../support/incident-app.js';
 import { cleanupTempDbs, tempDbPath } from '../../support/temp-db.js';
 
 const IC = { platform: 'slack' as const, id: 'U0IC' };
@@ -47,14 +49,16 @@ beforeEach(() => {
     rejectRateLimitedCalls: true,
     logLevel: webApi.LogLevel.ERROR,
   });
+  const late = { kick: () => dispatcher.kick() };
   const sender = new SlackSender({
     client,
-    outbox: stack.outbox,
-    service: stack.service,
+    refs: stack.outbox,
+    app: incidentApp({ db: stack.db, service: stack.service, outbox: stack.outbox, dispatcher: late }),
     stakeholderChannel: STAKEHOLDERS,
   });
   dispatcher = new Dispatcher({
     outbox: stack.outbox,
+    atomically: atomically(stack.outbox.db),
     incidents: stack.store,
     senders: { slack: sender },
     baseDelayMs: 1,
@@ -78,12 +82,11 @@ function declare(title = 'Ingest pipeline hard down', drill = false): Incident {
       impact: 'No data',
       severeImpact: false,
       drill,
+      declaredIn: DECLARED_IN,
     },
     actor: IC,
   });
   if (!r.ok) throw new Error(r.error.message);
-  // what the inbound side records at declare time
-  stack.outbox.setMessageRef(r.incident.key, 'slack', REF.declaredIn, DECLARED_IN, '');
   return r.incident;
 }
 

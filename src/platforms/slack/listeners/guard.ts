@@ -7,8 +7,8 @@
 // 2. Ids no listener answers (a button from an older message, a slash command renamed in the manifest,
 //    a modal of an older version): acknowledged at once with a sentence, instead of a silent 3 s timeout.
 import type { AnyMiddlewareArgs, App, Middleware } from '@slack/bolt';
+import { type SlackClient, type SlackContext, type SlackFeature, tell } from '../context.js';
 import { SLASH_COMMAND } from '../ids.js';
-import { type SlackClient, type SlackContext, type SlackFeature, tell } from './common.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: Slack bodies are free-form JSON
 type Body = any;

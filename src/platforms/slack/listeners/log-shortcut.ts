@@ -1,35 +1,28 @@
 // Message shortcut "Add to incident log": in an incident's channel the message is logged at once (with its
-// author, original time, permalink and files) and marked with :memo:; elsewhere a small modal asks which
-// open incident it belongs to. A message is logged once: "already in the log" is answered, never a 2nd entry.
+// author, original time, permalink and files) and marked with :memo:; elsewhere a modal asks which open
+// incident it belongs to. A message is logged once: "already in the log" is answered, never a 2nd entry.
 import type { MessageShortcut } from '@slack/bolt';
-import type { Command, MessageSource } from '../../../domain/commands.js';
+import { logPickForm, readLogPick } from '../../../app/forms/log-pick.js';
+import { ALREADY_LOGGED, logMessage, type MessageToLog } from '../../../app/record.js';
+import type { MessageSource } from '../../../domain/commands.js';
 import type { Incident } from '../../../domain/incident.js';
-import { SHORTCUT, VIEW } from '../ids.js';
-import type { StateValues } from '../render/modals/kit.js';
-import {
-  decodeLogPickMeta,
-  LOG_PICK_BLOCK,
-  type LogPickMeta,
-  logPickModal,
-  readLogPick,
-} from '../render/modals/log-pick-modal.js';
 import {
   actorOf,
   errorCode,
-  incidentInChannel,
-  noticesFor,
-  type Outcome,
-  runCommand,
+  othersTold,
   type SlackClient,
   type SlackContext,
   type SlackFeature,
   tell,
   viewKey,
-} from './common.js';
-import { openView } from './open-modal.js';
-import { refuse } from './view-helpers.js';
-
-export const ALREADY_LOGGED = 'That message is already in the incident log.';
+} from '../context.js';
+import { SHORTCUT, VIEW } from '../ids.js';
+import { readForm } from '../parse/form-values.js';
+import { decodeLogPickMeta, encodeLogPickMeta, type LogPickMeta } from '../parse/message-meta.js';
+import { formModal } from '../render/form.js';
+import type { StateValues } from '../render/modal-kit.js';
+import { mrkdwnOf } from '../render/text.js';
+import { blockErrors, openModal } from './forms.js';
 
 /** Slack message ts (seconds.micro) -> ISO UTC. */
 export function tsToIso(ts: string): string {
@@ -80,61 +73,40 @@ async function react(ctx: SlackContext, client: SlackClient, channel: string, ts
   }
 }
 
-export function sourceOf(m: LogPickMeta, permalink: string | undefined): MessageSource {
-  return {
+export function messageOf(m: LogPickMeta, permalink: string | undefined): MessageToLog {
+  const source: MessageSource = {
     messageId: messageIdOf(m.c, m.ts),
     ...(permalink ? { permalink } : {}),
     ...(m.a ? { author: m.a } : {}),
     writtenAt: tsToIso(m.ts),
     files: (m.f ?? []).map((f) => ({ name: f.n, permalink: f.p })),
   };
+  return { source, text: m.t };
 }
 
-/** What to log: a note, or a decision (the note is then its rationale). */
-export function logCommand(
-  m: LogPickMeta,
-  source: MessageSource,
-  o: { decision?: boolean; note?: string } = {},
-): Command {
-  const note = o.note?.trim();
-  if (o.decision) {
-    return {
-      type: 'decision',
-      text: m.t.trim() || '(no text)',
-      ...(note ? { rationale: note } : {}),
-      source,
-    };
-  }
-  return { type: 'log', text: m.t, ...(note ? { note } : {}), source };
-}
-
-/** Runs the log command and tells the person; on success the message gets a :memo: reaction. */
+/** Logs the message and tells the person; on success the message gets a :memo: reaction. */
 async function logAndAnswer(
   ctx: SlackContext,
   client: SlackClient,
   o: {
     key: string;
     incident: Incident;
-    command: Command;
     userId: string;
     userName?: string;
     m: LogPickMeta;
-    answerIn: string;
+    decision?: boolean;
+    note?: string;
   },
-): Promise<Outcome> {
+): Promise<void> {
   const actor = actorOf(ctx, o.userId, o.userName);
-  const outcome = runCommand(ctx, { key: o.key, incidentKey: o.incident.key, command: o.command, actor });
-  if (outcome.replay) return outcome;
-  if (!outcome.ok) {
-    const text = outcome.error.code === 'already_logged' ? ALREADY_LOGGED : outcome.error.message;
-    await tell(ctx, client, o.answerIn, actor.id, text);
-    return outcome;
-  }
-  const text = await noticesFor(ctx, client, outcome, actor.id, o.answerIn);
-  const where = o.incident.room?.id === o.m.c ? '' : ` (${o.incident.key})`;
-  await tell(ctx, client, o.answerIn, actor.id, `:memo: ${text || 'Added to the incident log.'}${where}`);
-  await react(ctx, client, o.m.c, o.m.ts);
-  return outcome;
+  const permalink = await permalinkOf(ctx, client, o.m.c, o.m.ts);
+  const r = logMessage(ctx.app, { actor, key: o.key, roomId: o.m.c }, o.incident, messageOf(o.m, permalink), {
+    ...(o.decision ? { decision: true } : {}),
+    ...(o.note ? { note: o.note } : {}),
+  });
+  if (r.answer.replay) return;
+  await tell(ctx, client, o.m.c, actor.id, await othersTold(ctx, client, r.answer, o.m.c));
+  if (r.answer.ok) await react(ctx, client, o.m.c, o.m.ts);
 }
 
 export const logShortcut: SlackFeature = {
@@ -164,68 +136,79 @@ export const logShortcut: SlackFeature = {
         ...(author ? { a: author } : {}),
         ...(files.length ? { f: files.map((f) => ({ n: f.name, p: f.permalink })) } : {}),
       };
-      const incident = incidentInChannel(ctx, channel);
+      const incident = ctx.app.incidentInRoom('slack', channel);
       if (!incident) {
         // The trigger id expires after 3 s: open the modal first.
-        const open = ctx.service.store.listOpen();
+        const open = ctx.app.openIncidents();
         if (open.length === 0) {
           await tell(ctx, client, channel, s.user.id, 'There is no open incident to add this message to.');
           return;
         }
-        const refusal = await openView(ctx, client, s.trigger_id, logPickModal(open, m));
+        const form = logPickForm(open, {
+          ...(m.a ? { author: m.a } : {}),
+          text: m.t,
+          files: files.map((f) => f.name),
+        });
+        const refusal = await openModal(
+          ctx,
+          client,
+          s.trigger_id,
+          formModal(form, { extra: encodeLogPickMeta(m) }),
+        );
         if (refusal) await tell(ctx, client, channel, s.user.id, refusal);
         return;
       }
       if (incident.loggedMessages.includes(messageIdOf(channel, ts))) {
-        await tell(ctx, client, channel, s.user.id, ALREADY_LOGGED);
+        await tell(ctx, client, channel, s.user.id, mrkdwnOf(ALREADY_LOGGED));
         return;
       }
-      const permalink = await permalinkOf(ctx, client, channel, ts);
-      const source: MessageSource = { ...sourceOf(m, permalink), files };
       await logAndAnswer(ctx, client, {
         key: `slack:shortcut:${s.team?.id ?? ''}:${s.trigger_id}`,
         incident,
-        command: logCommand(m, source),
         userId: s.user.id,
         ...(s.user.name ? { userName: s.user.name } : {}),
         m,
-        answerIn: channel,
       });
     });
 
     app.view(VIEW.logPick, async ({ ack, body, view, client }) => {
       const m = decodeLogPickMeta(view.private_metadata);
-      if (!m)
-        return refuse(
-          ack,
-          LOG_PICK_BLOCK.incident,
-          'This form lost track of the message; run the shortcut again.',
-        );
-      const read = readLogPick(view.state.values as StateValues);
-      if (!read.ok) {
-        await ack({ response_action: 'errors', errors: read.errors });
+      const form = logPickForm(ctx.app.openIncidents(), { text: m?.t ?? '', files: [] });
+      if (!m) {
+        await ack({
+          response_action: 'errors',
+          errors: blockErrors(ctx, form, {
+            incident: 'This form lost track of the message; run the shortcut again.',
+          }),
+        });
         return;
       }
-      const incident = ctx.service.get(read.value.incident);
-      if (!incident) return refuse(ack, LOG_PICK_BLOCK.incident, 'That incident no longer exists.');
-      if (incident.loggedMessages.includes(messageIdOf(m.c, m.ts))) {
-        await ack();
-        await tell(ctx, client, m.c, body.user.id, ALREADY_LOGGED);
+      const read = readLogPick(readForm(form, view.state.values as StateValues).values);
+      if (!read.ok) {
+        await ack({ response_action: 'errors', errors: blockErrors(ctx, form, read.errors) });
+        return;
+      }
+      const incident = ctx.app.incident(read.incident);
+      if (!incident) {
+        await ack({
+          response_action: 'errors',
+          errors: blockErrors(ctx, form, { incident: 'That incident no longer exists.' }),
+        });
         return;
       }
       await ack();
-      const permalink = await permalinkOf(ctx, client, m.c, m.ts);
+      if (incident.loggedMessages.includes(messageIdOf(m.c, m.ts))) {
+        await tell(ctx, client, m.c, body.user.id, mrkdwnOf(ALREADY_LOGGED));
+        return;
+      }
       await logAndAnswer(ctx, client, {
         key: viewKey(view),
         incident,
-        command: logCommand(m, sourceOf(m, permalink), {
-          decision: read.value.decision,
-          ...(read.value.note ? { note: read.value.note } : {}),
-        }),
         userId: body.user.id,
         ...(body.user.name ? { userName: body.user.name } : {}),
         m,
-        answerIn: m.c,
+        decision: read.decision,
+        ...(read.note ? { note: read.note } : {}),
       });
     });
   },

@@ -5,17 +5,13 @@
 //    in the log are ignored, and so is the core's not_found).
 // Slack retries events it got no ack for: every command's key derives from the event_id, so a redelivery is a
 // replay. A command the database refused is retried in process (Bolt acked already; Slack will not resend).
+import { runWithRetries } from '../../../app/record.js';
 import type { Command } from '../../../domain/commands.js';
 import type { Incident } from '../../../domain/incident.js';
+import { command } from '../../../domain/text.js';
+import { actorOf, type SlackContext, type SlackFeature, tell } from '../context.js';
 import { escapeMrkdwn } from '../render/escape.js';
-import {
-  actorOf,
-  incidentInChannel,
-  runCommand,
-  type SlackContext,
-  type SlackFeature,
-  tell,
-} from './common.js';
+import { mrkdwnOf } from '../render/text.js';
 import { fileLinks, messageIdOf, tsToIso } from './log-shortcut.js';
 
 interface MessageEvent {
@@ -105,36 +101,25 @@ export function planMessageEvent(incident: Incident, e: MessageEvent, eventId: s
   }
 }
 
-/** Waits before each in-process retry of a command the database refused. */
-const RETRY_MS = [200, 1000, 3000];
-
 export const messageEvents: SlackFeature = {
   name: 'message-events',
   register(app, ctx: SlackContext) {
     app.event('message', async ({ event, body, client }) => {
       const e = event as unknown as MessageEvent;
-      const incident = incidentInChannel(ctx, e.channel);
+      const incident = ctx.app.incidentInRoom('slack', e.channel);
       if (!incident) return;
       const eventId = (body as { event_id?: string }).event_id;
       if (!eventId) return;
       const plan = planMessageEvent(incident, e, eventId);
-      if (plan.length === 0) return;
-      // Bolt acks an event before this runs, so Slack does not redeliver one whose handling failed: a
-      // command the database refused (busy, I/O) is tried again here, and if it still fails the person who
-      // shared the file is told. Each command's key derives from the event id: a redelivery is a replay.
+      // Bolt acks an event before this runs, so Slack does not redeliver one whose handling failed: a command
+      // the database refused is retried in process, and if it still fails the person who shared the file is told.
       for (const p of plan) {
-        const req = {
+        const outcome = await runWithRetries(ctx.app, {
           key: p.key,
           incidentKey: incident.key,
           command: p.command,
           actor: actorOf(ctx, p.userId),
-        };
-        let outcome = runCommand(ctx, req);
-        for (const ms of RETRY_MS) {
-          if (outcome.ok || !('internal' in outcome)) break;
-          await new Promise((r) => setTimeout(r, ms));
-          outcome = runCommand(ctx, req);
-        }
+        });
         if (outcome.ok || ['not_found', 'already_logged'].includes(outcome.error.code)) continue;
         ctx.log.error({ err: outcome.error, eventId, command: p.command.type }, 'message event not recorded');
         if (p.command.type === 'evidence')
@@ -143,8 +128,8 @@ export const messageEvents: SlackFeature = {
             client,
             e.channel,
             p.userId,
-            `I could not add ${escapeMrkdwn(p.command.name)} to the incident's evidence (${outcome.error.message}). ` +
-              'Please add it with `/incident evidence <link>`.',
+            `I could not add ${escapeMrkdwn(p.command.name)} to the incident's evidence (${mrkdwnOf(outcome.error.message)}). ` +
+              `Please add it with ${mrkdwnOf(command('evidence <link>'))}.`,
           );
       }
     });

@@ -1,0 +1,158 @@
+// Opening and submitting a form, the same for every platform: before it opens, the core is asked whether
+// the person may do it at all (a non-IC asking to close is told at once); a submission is read with the
+// form's one schema, run as one command, and answered (field errors keyed by field id, or what was done).
+import type { Command } from '../domain/commands.js';
+import { withHint } from '../domain/errors.js';
+import type { Actor, Incident } from '../domain/incident.js';
+import { findTemplate, type Playbook } from '../domain/playbook.js';
+import type { Text } from '../domain/text.js';
+import type { FieldErrors, FormName, FormValues, FormView } from '../views/form.js';
+import { type Answer, notToStakeholders, type Outcome } from './answers.js';
+import { alertForm, closeForm, updateForm } from './forms/communication.js';
+import { declareForm } from './forms/declare.js';
+import { followupForm } from './forms/followup.js';
+import type { FormContext, FormDef } from './forms/form-kit.js';
+import { phaseForm } from './forms/phase.js';
+import { reclassifyForm } from './forms/reclassify.js';
+import { reviewForm } from './forms/review.js';
+import type { IncidentApp, Request, Surface } from './incident-app.js';
+
+export type IncidentFormName = Exclude<FormName, 'log_pick'>;
+
+export const FORMS: Record<IncidentFormName, FormDef> = {
+  declare: declareForm,
+  alert: alertForm,
+  update: updateForm,
+  close: closeForm,
+  phase: phaseForm,
+  reclassify: reclassifyForm,
+  followup: followupForm,
+  review: reviewForm,
+};
+
+export function isFormName(v: unknown): v is IncidentFormName {
+  return typeof v === 'string' && Object.hasOwn(FORMS, v);
+}
+
+export const NO_SUCH_INCIDENT: Text = 'This incident no longer exists.';
+
+function contextFor(app: IncidentApp, s: Surface, incident: Incident | null, actor: Actor): FormContext {
+  return {
+    incident,
+    playbook: app.playbookFor(incident),
+    now: app.now(),
+    actor,
+    nameOf: (id) => s.nameOf(id),
+    stakeholders: s.stakeholders,
+  };
+}
+
+/** The form as it was shown (to read a submission back), without asking whether it may open. */
+export function shownForm(
+  app: IncidentApp,
+  s: Surface,
+  name: IncidentFormName,
+  incident: Incident | null,
+  actor: Actor,
+): FormView {
+  return FORMS[name].build(contextFor(app, s, incident, actor));
+}
+
+export type Opened = { ok: true; form: FormView } | { ok: false; refusal: Text };
+
+/** The form to show, or why this person cannot use it now. */
+export function openForm(
+  app: IncidentApp,
+  s: Surface,
+  name: IncidentFormName,
+  incident: Incident | null,
+  actor: Actor,
+  prefill: FormValues = {},
+): Opened {
+  const def = FORMS[name];
+  if (name !== 'declare' && !incident) return { ok: false, refusal: NO_SUCH_INCIDENT };
+  const ctx = contextFor(app, s, incident, actor);
+  if (incident && name !== 'declare') {
+    const refused = def.probe ? app.refusal(incident, def.probe, actor) : null;
+    if (refused) return { ok: false, refusal: withHint(refused) };
+    const own = def.refusal?.({ ...ctx, incident });
+    if (own) return { ok: false, refusal: own };
+  }
+  return { ok: true, form: def.build(ctx, prefill) };
+}
+
+export type Submitted =
+  /** Shown again: the form with the values as submitted and what is wrong. */
+  | { ok: false; form: FormView; errors: FieldErrors; outcome?: Outcome }
+  | { ok: true; outcome: Extract<Outcome, { ok: true }>; answer: Answer; done: Text; confirm: boolean };
+
+/** Whether a command posts to the stakeholder channel (the playbook's template audiences say so). */
+export function postsToStakeholders(c: Command, pb: Playbook): boolean {
+  const template =
+    c.type === 'send_initial_alert'
+      ? 'initial_alert'
+      : c.type === 'post_status_update'
+        ? 'status_update'
+        : c.type === 'close'
+          ? 'closure_notice'
+          : null;
+  if (c.type === 'stand_down') return true;
+  return template ? findTemplate(pb, template).audiences.includes('stakeholders') : false;
+}
+
+/** Adds the "not sent to stakeholders" warning when the command posts to them and no channel is configured. */
+export function withStakeholderWarning(answer: Answer, c: Command, pb: Playbook, s: Surface): Answer {
+  if (!answer.ok || answer.replay || s.stakeholders.configured || !postsToStakeholders(c, pb)) return answer;
+  const warning = notToStakeholders(s.stakeholders.setting);
+  return { ...answer, text: answer.text ? `${answer.text}\n${warning}` : warning };
+}
+
+/**
+ * Reads and runs a submission. `readErrors` are what the platform could not read (a person it does not
+ * know); they are shown with the schema's errors, and nothing runs.
+ */
+export function submitForm(
+  app: IncidentApp,
+  s: Surface,
+  name: IncidentFormName,
+  req: Request,
+  incident: Incident | null,
+  values: FormValues,
+  readErrors: FieldErrors = {},
+): Submitted {
+  const def = FORMS[name];
+  const ctx = contextFor(app, s, incident, req.actor);
+  if (name !== 'declare' && !incident)
+    return { ok: false, form: def.build(ctx, values), errors: { _: NO_SUCH_INCIDENT } };
+  const read = def.read(ctx, values, req.key);
+  const errors = { ...('errors' in read ? read.errors : {}), ...readErrors };
+  if (!('command' in read) || Object.keys(errors).length > 0)
+    return { ok: false, form: def.build(ctx, values), errors };
+  const command: Command =
+    read.command.type === 'declare' && req.roomId
+      ? { ...read.command, declaredIn: req.roomId }
+      : read.command;
+  const { outcome, answer } = app.act({
+    key: req.key,
+    incidentKey: incident?.key ?? null,
+    command,
+    actor: req.actor,
+  });
+  if (!outcome.ok) {
+    const field =
+      'internal' in outcome ? '_' : (def.errorField?.(outcome.error) ?? outcome.error.field ?? '_');
+    return { ok: false, form: def.build(ctx, values), errors: { [field]: outcome.error.message }, outcome };
+  }
+  const i = outcome.incident;
+  const done =
+    outcome.replay && name === 'declare'
+      ? `${i.drill ? 'DRILL: ' : ''}${i.key} was already declared from this form: ${i.title}.`
+      : (def.done?.(i, command, { ...ctx, playbook: app.playbookFor(i) }) ?? '');
+  return {
+    ok: true,
+    outcome,
+    answer: withStakeholderWarning(answer, command, app.playbookFor(i), s),
+    done,
+    confirm: def.confirm === true,
+  };
+}

@@ -1,0 +1,87 @@
+// A follow-up action: what, owner, due date, control objective. Its id derives from the submission's
+// idempotency key: one submission, one follow-up, however often it is delivered.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { OBJECTIVE_NAMES, OBJECTIVES } from '../../domain/incident.js';
+import { code } from '../../domain/text.js';
+import type { FormView } from '../../views/form.js';
+import { type FormDef, incidentLine, isoDay, parse, requiredText, str } from './form-kit.js';
+
+export function followupIdFor(requestKey: string): string {
+  return `fu-${createHash('sha256').update(requestKey).digest('hex').slice(0, 8)}`;
+}
+
+const schema = z.object({
+  what: requiredText(1000, 'Say what needs doing.'),
+  owner: z.string({ message: 'Choose the owner.' }).min(1, 'Choose the owner.').max(64, 'Choose the owner.'),
+  due: z
+    .string({ message: 'Pick the due date.' })
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick the due date.')
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'Pick the due date.'),
+  objective: z.enum(OBJECTIVES, { message: 'Choose a control objective.' }),
+});
+
+export const followupForm: FormDef = {
+  probe: { type: 'add_followup', id: '', what: '', owner: '', due: '', objective: 'risk' },
+  build(ctx, prefilled = {}): FormView {
+    const i = ctx.incident!;
+    return {
+      name: 'followup',
+      title: 'Follow-up action',
+      submit: 'Add',
+      incidentKey: i.key,
+      intro: [incidentLine(i)],
+      fields: [
+        {
+          kind: 'text',
+          id: 'what',
+          label: 'What needs doing',
+          required: true,
+          multiline: true,
+          maxLength: 1000,
+          ...(str(prefilled.what) ? { value: str(prefilled.what) } : {}),
+        },
+        {
+          kind: 'person',
+          id: 'owner',
+          label: 'Owner',
+          required: true,
+          placeholder: 'Who owns it',
+          value: str(prefilled.owner) ?? ctx.actor.id,
+        },
+        {
+          kind: 'date',
+          id: 'due',
+          label: 'Due',
+          required: true,
+          value: str(prefilled.due) ?? isoDay(ctx.now, 14),
+        },
+        {
+          kind: 'choice',
+          id: 'objective',
+          label: 'Control objective',
+          required: true,
+          placeholder: 'Which control objective it serves',
+          options: OBJECTIVES.map((o) => ({ value: o, label: OBJECTIVE_NAMES[o] })),
+          ...(str(prefilled.objective) ? { value: str(prefilled.objective) } : {}),
+        },
+      ],
+    };
+  },
+  read(_ctx, values, key) {
+    const r = parse(schema, {
+      what: str(values.what),
+      owner: str(values.owner),
+      due: str(values.due),
+      objective: str(values.objective),
+    });
+    if (!r.ok) return { errors: r.errors };
+    return { command: { type: 'add_followup', id: followupIdFor(key), ...r.data } };
+  },
+  confirm: true,
+  errorField: (e) => (/due/i.test(e.message) ? 'due' : 'what'),
+  done(i, c) {
+    if (c.type !== 'add_followup') return '';
+    return `📌 Follow-up ${code(c.id)} added to ${i.key}: ${c.what} (due ${c.due}, ${OBJECTIVE_NAMES[c.objective]}).`;
+  },
+};

@@ -1,0 +1,155 @@
+// What the application layer needs from the world, as interfaces: storage implements them
+// (src/storage/sqlite), platforms implement Sender, the composition root (src/bot.ts) connects them.
+import type { Command } from '../domain/commands.js';
+import type { Decision } from '../domain/decide.js';
+import type { LogEffect, NoticeEffect, Outgoing, Target } from '../domain/effects.js';
+import type { DomainError } from '../domain/errors.js';
+import type { Actor, Incident } from '../domain/incident.js';
+import type { Playbook } from '../domain/playbook.js';
+import type { IncidentRecord } from '../export/incident-record.js';
+
+export type Clock = () => Date;
+
+export interface CommandRequest {
+  /** Idempotency key: the same key twice yields one effect and the same answer. */
+  key: string;
+  /** The incident it is about; null for a declaration (the store allocates the key). */
+  incidentKey: string | null;
+  command: Command;
+  actor: Actor;
+  now: Date;
+}
+
+export type CommandOutcome =
+  | {
+      ok: true;
+      incident: Incident;
+      notices: NoticeEffect[];
+      replay: boolean;
+      logEntries: number;
+      outbox: number;
+    }
+  | { ok: false; error: DomainError; replay: boolean; incident: Incident | null };
+
+/** A concurrent writer changed the incident between read and write: decide again on the new state. */
+export class ConflictError extends Error {
+  constructor(key: string) {
+    super(`incident ${key} was changed concurrently`);
+  }
+}
+
+/** A decision-log row as stored. */
+export interface LogRow {
+  id: number;
+  incident_key: string;
+  seq: number;
+  at: string;
+  recorded_at: string;
+  actor: string;
+  kind: string;
+  payload: string;
+  source: string | null;
+  command_key: string | null;
+  prev_hash: string;
+  hash: string;
+}
+
+/** Incidents, their playbooks and their decision log: one transaction per command. */
+export interface IncidentRepo {
+  get(key: string): Incident | null;
+  /** The incident worked in a room (its own, or the fallback room), newest first. */
+  findByRoom(platform: string, roomId: string): Incident | null;
+  /** Incidents not closed, oldest first. */
+  listOpen(): Incident[];
+  /** Incidents not done (open, or closed and awaiting review), oldest first. */
+  listActive(): Incident[];
+  logEntries(incidentKey: string): LogRow[];
+  savePlaybook(pb: Playbook, sha256: string, now: Date): void;
+  playbookBySha(sha256: string): Playbook | null;
+  /** Runs one command in one transaction: state, log entries, outbox rows, idempotency record. */
+  run(
+    req: CommandRequest,
+    decide: (incident: Incident | null, nextKey: () => string) => Decision,
+  ): CommandOutcome;
+  /** Appends entries to an incident's chain outside a command (e.g. "message sent"). */
+  appendSystemLog(incidentKey: string, entries: LogEffect[], now: Date, commandKey?: string | null): void;
+}
+
+/** Loads one incident's record for an export (the playbook it ran under; `fallback` when that is missing). */
+export type RecordLoader = (key: string, fallback?: () => Playbook) => IncidentRecord | null;
+
+/** One owed message in the outbox. */
+export interface OutboxRow {
+  id: number;
+  key: string;
+  incidentKey: string;
+  platform: string;
+  /** One channel: delivery is in order per lane. */
+  lane: string;
+  target: Target;
+  body: Outgoing;
+  createdAt: string;
+  attempts: number;
+  /** A delivery was started and never finished (the process died): the platform may already have it. */
+  inDoubt: boolean;
+}
+
+export interface OutboxQueue {
+  /** The first undelivered row of each lane, due by `now`. */
+  due(now: Date, limit?: number): OutboxRow[];
+  pending(): OutboxRow[];
+  /** True when a later undelivered refresh of the same live view waits in the row's lane. */
+  hasLaterView(row: OutboxRow): boolean;
+  markInFlight(id: number, now: Date): void;
+  markSent(id: number, now: Date, result: unknown): void;
+  markRetry(id: number, nextAt: Date, error: string): void;
+  markFailed(id: number, now: Date, error: string): void;
+  backlog(now: Date): { count: number; oldestSeconds: number };
+}
+
+/** Where a platform keeps ids of what it posted (the summary message, the room, the declaring channel). */
+export interface MessageRefs {
+  getMessageRef(incidentKey: string, platform: string, name: string): { channel: string; ref: string } | null;
+  setMessageRef(incidentKey: string, platform: string, name: string, channel: string, ref: string): void;
+}
+
+/** Inbound de-duplication of platform deliveries (retries, redeliveries). */
+export interface InboundDedupe {
+  /** True the first time an id is seen. */
+  firstSighting(id: string, now: Date): boolean;
+  /** Forgets one id (its handling failed before it committed), so a redelivery is processed. */
+  forgetSighting(id: string): void;
+  forgetSightingsBefore(before: Date): number;
+}
+
+/** Runs `fn` in one commit with everything it writes through the ports (or just runs it). */
+export type Atomically = (fn: () => void) => void;
+
+export type SendResult =
+  | { status: 'sent'; result?: unknown }
+  | { status: 'retry'; error: string; afterMs?: number }
+  | { status: 'failed'; error: string };
+
+/** Delivers outbox rows to one platform (implemented in src/platforms/<name>). */
+export interface Sender {
+  send(row: OutboxRow, incident: Incident): Promise<SendResult>;
+}
+
+/** A storage failure as people are told about it (see answers.ts). */
+export type StorageFailure = 'busy' | 'unwritable' | 'other';
+
+/** Structural view of a logger (pino satisfies it). */
+export interface AppLogger {
+  debug?(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export const silentLogger: AppLogger = { info() {}, warn() {}, error() {} };
+
+/** The outbox lane of a message: one per platform, incident and target (a channel, or a person). */
+export function laneFor(incidentKey: string, platform: string, target: Target): string {
+  const t = target.to === 'user' ? `user:${target.user}` : target.to;
+  return `${platform}:${incidentKey}:${t}`;
+}

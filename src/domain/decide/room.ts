@@ -1,0 +1,41 @@
+import type { Effect } from '../effects.js';
+import { fail } from '../errors.js';
+import type { Incident } from '../incident.js';
+import { allChecklistItems } from '../playbook.js';
+import { type Handler, iso, log, ok, post, ROOM, STAKEHOLDERS, view } from './context.js';
+
+export const roomCreated: Handler<'room_created'> = (i, c, ctx) => {
+  if (i.room && !i.room.fallback) return fail('invalid', 'The incident already has a room.');
+  const at = iso(ctx.now);
+  const checklist = { ...i.checklist };
+  for (const item of allChecklistItems(ctx.playbook)) {
+    if (item.completedBy === 'room_created') checklist[item.id] = { state: 'done', by: ctx.actor.id, at };
+  }
+  const room = {
+    platform: c.platform as Incident['platform'],
+    id: c.roomId,
+    name: c.name,
+    ...(c.link ? { link: c.link } : {}),
+  };
+  return ok({ ...i, room, checklist }, [
+    log('room', { platform: c.platform, roomId: c.roomId, name: c.name, link: c.link ?? null }),
+    view('summary'),
+    view('checklist'),
+    post('announce', STAKEHOLDERS, 'announcement', {}),
+  ]);
+};
+
+export const roomFailed: Handler<'room_failed'> = (i, c) => {
+  const effects: Effect[] = [
+    log('room', { failed: true, reason: c.reason, fallbackRoomId: c.fallbackRoomId ?? null }),
+  ];
+  if (!c.fallbackRoomId) return ok(i, effects);
+  const room = { platform: i.platform, id: c.fallbackRoomId, name: '', fallback: true };
+  return ok({ ...i, room }, [
+    ...effects,
+    post('fallback', ROOM, 'room_fallback', { reason: c.reason }),
+    view('summary'),
+    view('checklist'),
+    post('announce', STAKEHOLDERS, 'announcement', {}),
+  ]);
+};

@@ -1,0 +1,27 @@
+// What the composition root (src/bot.ts) knows of a platform: its name, the sender that delivers the
+// outbox to it, and its lifecycle. Everything else a platform does goes through the application layer.
+import type { Express } from 'express';
+import type { IncidentApp } from '../app/incident-app.js';
+import type { AppLogger, MessageRefs, Sender } from '../app/ports.js';
+import type { Platform } from '../domain/incident.js';
+
+export interface PlatformAdapter {
+  name: Exclude<Platform, 'cli'>;
+  sender: Sender;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** A logger that can make children (pino). */
+export interface PlatformLogger extends AppLogger {
+  child(bindings: Record<string, unknown>): PlatformLogger;
+}
+
+/** What every platform adapter is built from. */
+export interface PlatformDeps {
+  app: IncidentApp;
+  refs: MessageRefs;
+  /** The shared HTTP server's express app (inbound routes are mounted on it). */
+  express: Express;
+  logger: PlatformLogger;
+}

@@ -1,0 +1,68 @@
+// What every Teams handler shares: the application layer, the conversation references and people, the
+// actor of an activity, and the people a picker offers.
+import type { IncidentApp, Surface } from '../../app/incident-app.js';
+import type { AppLogger } from '../../app/ports.js';
+import type { Actor, Incident } from '../../domain/incident.js';
+import type { TeamsRefs } from './refs.js';
+import type { PersonChoice } from './render/people.js';
+import type { NameOf } from './render/text.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: inbound activities are loosely typed JSON
+export type Json = any;
+
+export interface TeamsContext {
+  app: IncidentApp;
+  surface: Surface;
+  refs: TeamsRefs;
+  log: AppLogger;
+  nameOf: NameOf;
+}
+
+export function teamsContext(o: {
+  app: IncidentApp;
+  refs: TeamsRefs;
+  logger: AppLogger;
+  stakeholders: boolean;
+}): TeamsContext {
+  const nameOf: NameOf = (id) => (id ? o.refs.nameOf(id) : undefined);
+  return {
+    app: o.app,
+    refs: o.refs,
+    log: o.logger,
+    nameOf,
+    surface: {
+      platform: 'teams',
+      stakeholders: { configured: o.stakeholders, setting: 'TEAMS_STAKEHOLDER_CHANNEL' },
+      nameOf: (id) => nameOf(id),
+    },
+  };
+}
+
+export function actorOf(a: Json): Actor {
+  const id = String(a.from?.aadObjectId ?? a.from?.id ?? 'unknown');
+  return a.from?.name ? { platform: 'teams', id, name: String(a.from.name) } : { platform: 'teams', id };
+}
+
+/** People for a picker: a pre-selected person, the incident's role holders, then people seen recently. */
+export function peopleFor(ctx: TeamsContext, incident: Incident | null, selected?: unknown): PersonChoice[] {
+  const out: PersonChoice[] = [];
+  const add = (id: string | undefined) => {
+    if (!id || out.some((p) => p.userId === id)) return;
+    const name = ctx.nameOf(id);
+    if (name) out.push({ userId: id, name });
+  };
+  if (typeof selected === 'string') add(selected);
+  for (const held of Object.values(incident?.roles ?? {})) for (const id of held) add(id);
+  for (const p of ctx.refs.people(20)) add(p.userId);
+  return out;
+}
+
+/** The incident a request is about: the key its card carries, else the conversation's. */
+export function incidentFor(
+  ctx: TeamsContext,
+  conversationId: string | undefined,
+  incidentKey?: unknown,
+): Incident | null {
+  if (typeof incidentKey === 'string' && incidentKey) return ctx.app.incident(incidentKey);
+  return ctx.app.incidentInRoom('teams', conversationId);
+}

@@ -1,0 +1,69 @@
+// The incident's summary (SummaryView) as an Adaptive Card: facts, impact, roles with claim / release /
+// hand over (a people picker in a ShowCard), runbook links, status lines and the form buttons. `note` is
+// shown to whoever clicked (in an invoke response).
+import type { CardElementArray, IAdaptiveCard } from '@microsoft/teams.cards';
+import { mention } from '../../../domain/text.js';
+import type { SummaryView } from '../../../views/summary.js';
+import { cardAction } from './actions.js';
+import { card, DRILL_BANNER, type El, el, errorBlock, execute, text, VERB } from './card-kit.js';
+import { truncate } from './escape.js';
+import { type PersonChoice, peoplePicker } from './people.js';
+import { cardOf, type NameOf } from './text.js';
+
+export interface CardNote {
+  note?: string;
+  noteIsError?: boolean;
+}
+
+export function noteBlock(o: CardNote): CardElementArray {
+  if (!o.note) return [];
+  return [o.noteIsError ? errorBlock(o.note) : text(o.note, { isSubtle: true })];
+}
+
+export function summaryCard(
+  v: SummaryView,
+  nameOf: NameOf,
+  people: PersonChoice[],
+  o: CardNote = {},
+): IAdaptiveCard {
+  const t = (x: string, max = 2000) => cardOf(x, nameOf, max);
+  const body: CardElementArray = [];
+  if (v.drill) body.push(DRILL_BANNER);
+  body.push(text(t(v.heading, 300), { size: 'Large', weight: 'Bolder' }));
+  body.push(el({ type: 'FactSet', facts: v.facts.map((f) => ({ title: f.label, value: t(f.value, 500) })) }));
+  body.push(text(`**Impact:** ${t(v.impact, 1500)}`));
+  body.push(...noteBlock(o));
+  body.push(text('**Roles**', { spacing: 'Medium', separator: true }));
+  for (const r of v.roles) {
+    const who = r.holders.length
+      ? r.holders.map((h) => t(mention(h), 80)).join(', ')
+      : r.required
+        ? '**open (required)**'
+        : 'open';
+    body.push(text(`${t(r.name, 100)}: ${who}`, { spacing: 'Small' }));
+    if (v.closed) continue;
+    const data = { incidentKey: v.key, role: r.id, v: v.version };
+    const buttons: El[] = [];
+    if (r.holders.length === 0 || r.multiple)
+      buttons.push(execute(VERB.claimRole, `Claim ${truncate(r.name, 40)}`, data));
+    if (r.holders.length > 0 && !r.commander) buttons.push(execute(VERB.releaseRole, 'Release', data));
+    if (r.holders.length > 0)
+      buttons.push({
+        type: 'Action.ShowCard',
+        title: 'Hand over',
+        card: {
+          type: 'AdaptiveCard',
+          version: '1.5',
+          body: [peoplePicker(`handover_${r.id}`, `New ${r.name}`, people, { required: true })],
+          actions: [execute(VERB.handoverRole, 'Hand over', data)],
+        },
+      });
+    body.push(el({ type: 'ActionSet', actions: buttons, spacing: 'None' }));
+  }
+  for (const l of v.links) body.push(text(t(l, 1000), { spacing: 'Small' }));
+  for (const s of v.status) body.push(text(t(s, 300), { isSubtle: true, spacing: 'Small' }));
+  return card(
+    body,
+    v.actions.map((a) => cardAction(a, v.key)),
+  );
+}

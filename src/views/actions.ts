@@ -1,0 +1,12 @@
+// Buttons a view offers, as data; each platform encodes them in its own ids and payloads.
+import type { FormName } from './form.js';
+
+export type Action =
+  /** Opens one of the incident's forms. */
+  | { kind: 'open_form'; form: FormName; label: string; style?: 'primary' | 'danger' }
+  /** Silences a family of reminders for `minutes`; `dueAt` is when the reminder carrying it fell due. */
+  | { kind: 'snooze'; snoozeKind: string; minutes: number; dueAt?: string; label: string }
+  | { kind: 'followup_done'; id: string; label: string };
+
+/** Snooze buttons on reminders, in minutes. */
+export const SNOOZE_MINUTES = [15, 30] as const;

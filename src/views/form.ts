@@ -1,0 +1,80 @@
+// A form as data: what it asks, in which order, with what limits and initial values. Every platform renders
+// the same FormView (a Slack modal, a Teams card or dialog, an HTML form) and reads a submission back into
+// FormValues keyed by field id; the application layer validates those (src/app/forms) with one schema.
+import type { Text } from '../domain/text.js';
+
+export type FormName =
+  | 'declare'
+  | 'alert'
+  | 'update'
+  | 'close'
+  | 'phase'
+  | 'reclassify'
+  | 'followup'
+  | 'review'
+  | 'log_pick';
+
+export interface Option {
+  value: string;
+  label: string;
+  /** A second line (Slack shows it under the option; Teams appends it). */
+  description?: string;
+}
+
+interface FieldBase {
+  /** Unique within the form; errors and submitted values are keyed by it. */
+  id: string;
+  label: string;
+  required: boolean;
+  hint?: string;
+}
+
+export type Field =
+  | (FieldBase & {
+      kind: 'text';
+      multiline?: boolean;
+      maxLength: number;
+      placeholder?: string;
+      value?: string;
+    })
+  | (FieldBase & {
+      kind: 'choice';
+      options: Option[];
+      value?: string;
+      expanded?: boolean;
+      placeholder?: string;
+    })
+  /** Several boxes, any number ticked (e.g. exit criteria to confirm). */
+  | (FieldBase & { kind: 'checks'; options: Option[]; values: string[] })
+  /** Yes or no. `yesLabel` set: shown as a No/Yes choice; else as one box, its text `box` (or `label`). */
+  | (FieldBase & { kind: 'toggle'; value: boolean; yesLabel?: string; box?: string })
+  /** A person; `value` a user id. `me`: the platform may offer "me" (whoever submits) as a choice. */
+  | (FieldBase & { kind: 'person'; value?: string; me?: boolean; placeholder?: string })
+  /** A calendar day, YYYY-MM-DD. */
+  | (FieldBase & { kind: 'date'; value?: string });
+
+export interface FormView {
+  name: FormName;
+  /** Short: a Slack modal title holds 24 characters. */
+  title: string;
+  submit: string;
+  /** The incident it is about (absent for a declaration). */
+  incidentKey?: string;
+  /** Lines shown above the inputs. */
+  intro: Text[];
+  /** Fields in order; a `note` between fields is a line of text. */
+  fields: (Field | { kind: 'note'; id: string; text: Text })[];
+}
+
+/** What a platform read from a submission: strings, lists of ticked options, booleans, by field id. */
+export type FormValues = Record<string, string | string[] | boolean | undefined>;
+
+/** Problems by field id; `_` for the form as a whole. */
+export type FieldErrors = Record<string, string>;
+
+export function inputs(form: FormView): Field[] {
+  return form.fields.filter((f): f is Field => f.kind !== 'note');
+}
+
+/** The value of a person field meaning "whoever submits" (the declare form's commander). */
+export const ME = 'me';

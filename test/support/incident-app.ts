@@ -1,0 +1,26 @@
+// The application layer over a test's SQLite stack, wired as src/bot.ts wires it.
+import { IncidentApp } from '../../src/app/incident-app.js';
+import type { IncidentService } from '../../src/app/incident-service.js';
+import type { AppLogger } from '../../src/app/ports.js';
+import { classifyStorageError } from '../../src/storage/sqlite/errors.js';
+import type { Db } from '../../src/storage/sqlite/open-database.js';
+import type { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
+import { loadIncidentRecord } from '../../src/storage/sqlite/record-reader.js';
+
+export function incidentApp(o: {
+  db: Db;
+  service: IncidentService;
+  outbox: OutboxStore;
+  dispatcher: { kick(): void };
+  logger?: AppLogger;
+}): IncidentApp {
+  return new IncidentApp({
+    service: o.service,
+    dispatcher: o.dispatcher,
+    dedupe: o.outbox,
+    refs: o.outbox,
+    loadRecord: (key, fallback) => loadIncidentRecord(o.db, key, fallback),
+    classifyFailure: classifyStorageError,
+    ...(o.logger ? { logger: o.logger } : {}),
+  });
+}
