@@ -12,6 +12,7 @@ import type { Incident } from '../src/domain/incident.js';
 import { loadPlaybook } from '../src/storage/playbook-file.js';
 import { IncidentStore } from '../src/storage/sqlite/incident-store.js';
 import { openDatabase } from '../src/storage/sqlite/open-database.js';
+import { reminderStoreOf } from '../src/storage/sqlite/reminder-store.js';
 
 export interface ReminderBenchResult {
   ms: number;
@@ -90,10 +91,10 @@ export function benchReminderPass(
       }
     })();
     const t0 = performance.now();
-    const r = runReminderPass({ store, service, now });
+    const r = runReminderPass({ reminders: reminderStoreOf(store), service, now });
     const ms = performance.now() - t0;
     const t1 = performance.now();
-    runReminderPass({ store, service, now });
+    runReminderPass({ reminders: reminderStoreOf(store), service, now });
     const idleMs = performance.now() - t1;
     return { ms, due: r.claimed, openIncidents, candidates: r.candidates, idleMs };
   } finally {

@@ -22,6 +22,7 @@ import { encodeMeta } from '../src/platforms/slack/render/modal-kit.js';
 import { loadPlaybook } from '../src/storage/playbook-file.js';
 import { IncidentStore } from '../src/storage/sqlite/incident-store.js';
 import { openDatabase } from '../src/storage/sqlite/open-database.js';
+import { reminderStoreOf } from '../src/storage/sqlite/reminder-store.js';
 import { SlackClientSim, stateValue } from '../test/support/slack-request.js';
 import type { LoadRequest, LoadResult } from './load-child.js';
 import { type Kind, updateValues } from './payloads.js';
@@ -447,7 +448,12 @@ async function otherRows(bot: Bot, fake: FakeProc, rows: string[][]): Promise<vo
     bot.store.listOpen();
     await fetch(`${bot.url}/metrics`).then((r) => r.text());
     const { runReminderPass } = await import('../src/app/reminder-pass.js');
-    runReminderPass({ store: bot.store, service: bot.service, now: new Date(), dryRun: true });
+    runReminderPass({
+      reminders: reminderStoreOf(bot.store),
+      service: bot.service,
+      now: new Date(),
+      dryRun: true,
+    });
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     rows.push([
       'peak RSS, 10,000 incidents in the database (bot process, with the bare app)',

@@ -152,7 +152,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   let scheduler: { stop(): void } | null = null;
   if (opts.scheduler !== false) {
     const { startReminders } = await import('./ops/start-reminders.js');
-    scheduler = startReminders({ config, logger, db, store, outbox, service, dispatcher, clock: opts.clock });
+    scheduler = startReminders({ config, logger, store, outbox, service, dispatcher, clock: opts.clock });
   }
   logger.info(
     {

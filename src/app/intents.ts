@@ -107,7 +107,7 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
           return { verb: 'usage', of: 'role', problem: 'Name the role before the person.' };
         return { verb: 'role', role: parts.slice(0, -1).join(' '), user: mention[1]! };
       }
-      if (last.startsWith('@') || last.startsWith('<@')) {
+      if (last.includes('@')) {
         return {
           verb: 'usage',
           of: 'role',

@@ -8,8 +8,6 @@ import type { Actor, Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentRecord } from '../export/incident-record.js';
 
-export type Clock = () => Date;
-
 export interface CommandRequest {
   /** Idempotency key: the same key twice yields one effect and the same answer. */
   key: string;
@@ -120,6 +118,58 @@ export interface InboundDedupe {
   /** Forgets one id (its handling failed before it committed), so a redelivery is processed. */
   forgetSighting(id: string): void;
   forgetSightingsBefore(before: Date): number;
+}
+
+/** A reminder claimed with the message it owes and its decision-log entry (one all-or-nothing write). */
+export interface ReminderClaim {
+  key: string;
+  incidentKey: string;
+  kind: string;
+  dueAt: string;
+  outbox: { key: string; platform: string; lane: string; target: Target; body: Outgoing };
+  log: LogEffect;
+}
+
+/** What the reminder pass reads and claims. */
+export interface ReminderStore {
+  /**
+   * Incidents that can owe a reminder: changed since they were last looked at, or whose next check is due;
+   * `changedAt` is when each last changed. At most `limit` (-1: all).
+   */
+  candidates(now: Date, limit: number): { incident: Incident; changedAt: string }[];
+  /** Which of these reminder keys are already claimed (one query, whatever their number). */
+  claimedAmong(keys: string[]): Set<string>;
+  /**
+   * Claims reminders in batches of `batch` per transaction; each claim with its outbox row and log entry
+   * is all-or-nothing. `before` runs before each claim (a test seam: then one transaction per claim).
+   * Returns the keys this call claimed (a key claimed by someone else meanwhile is skipped).
+   */
+  claim(
+    claims: ReminderClaim[],
+    now: Date,
+    o?: { batch?: number; before?: (c: ReminderClaim) => void },
+  ): string[];
+  /** When to look at each incident next (unless it changed since it was read: `version`). */
+  setNextChecks(checks: { key: string; version: number; next: string }[]): void;
+}
+
+/** What a platform keeps to reach a conversation later (Teams: the serviceUrl it last heard from there). */
+export interface ConversationRef {
+  serviceUrl: string;
+  conversationId: string;
+  tenantId?: string;
+  /** The channel a thread belongs to (a thread inherits its channel's reference). */
+  channelId?: string;
+  teamId?: string;
+  conversationType?: string;
+}
+
+/** A person a platform has seen: the id actors carry, a name, their platform id, their 1:1 chat with the bot. */
+export interface KnownPerson {
+  userId: string;
+  name?: string;
+  platformId?: string;
+  personalConversationId?: string;
 }
 
 /** Runs `fn` in one commit with everything it writes through the ports (or just runs it). */

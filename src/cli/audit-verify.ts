@@ -5,7 +5,7 @@
 // Exit code 0: the chain holds; 1: it is broken (the first bad entry is named); 2: nothing to check.
 import { existsSync, readFileSync } from 'node:fs';
 import type { LogRow } from '../app/ports.js';
-import { type VerifyRow, verifyChain } from '../storage/sqlite/hash-chain.js';
+import { type VerifyRow, verifyChain } from '../domain/hash-chain.js';
 import { type Db, openDatabase } from '../storage/sqlite/open-database.js';
 
 export type AuditVerifyInput = { dbPath: string } | { file: string; expectHead?: string };

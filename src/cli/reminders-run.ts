@@ -14,6 +14,7 @@ import {
 } from '../storage/playbook-file.js';
 import { IncidentStore } from '../storage/sqlite/incident-store.js';
 import { openDatabase } from '../storage/sqlite/open-database.js';
+import { reminderStoreOf } from '../storage/sqlite/reminder-store.js';
 
 export interface RemindersRunOptions {
   dbPath: string;
@@ -51,7 +52,7 @@ export function remindersRun(o: RemindersRunOptions): { code: number; output: st
         return store.playbookBySha(incident.playbook.sha256) ?? current.playbook;
       },
     };
-    const r = runReminderPass({ store, service, now, dryRun: o.dryRun ?? false });
+    const r = runReminderPass({ reminders: reminderStoreOf(store), service, now, dryRun: o.dryRun ?? false });
     const head = o.dryRun
       ? `Dry run at ${now.toISOString()}: ${r.due} reminder(s) would be sent (${r.candidates} incident(s) looked at).`
       : `Reminder pass at ${now.toISOString()}: ${r.claimed} reminder(s) queued for delivery, ${r.due - r.claimed} already claimed elsewhere (${r.candidates} incident(s) looked at).`;

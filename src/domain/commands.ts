@@ -72,8 +72,6 @@ export type Command =
   | { type: 'complete_followup'; id: string }
   | { type: 'export'; format: string };
 
-export type CommandType = Command['type'];
-
 /** An empty review: asks the core whether a person may record the review at all (before a form opens). */
 export const REVIEW_PROBE: Extract<Command, { type: 'record_review' }> = {
   type: 'record_review',

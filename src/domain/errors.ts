@@ -19,7 +19,7 @@ export type ErrorCode =
 export interface DomainError {
   code: ErrorCode;
   message: string;
-  /** What the person can do about it, for answers in chat (not for form field errors); may mention <@id>. */
+  /** What the person can do about it, for answers in chat (not for form field errors); may hold tokens. */
   hint?: string;
   /** The command field the error is about, when it is about one (a form shows it next to that input). */
   field?: string;

@@ -5,7 +5,7 @@ import { REVIEW_PROBE } from './commands.js';
 import type { DecideContext } from './decide/context.js';
 import { decide } from './decide.js';
 import type { DomainError } from './errors.js';
-import type { Incident } from './incident.js';
+import { holders, type Incident } from './incident.js';
 import type { Playbook } from './playbook.js';
 import { command, type Text } from './text.js';
 
@@ -36,4 +36,9 @@ export function nextStatusUpdateDue(i: Incident, pb: Playbook): Date {
   const from = i.lastStatusUpdateAt ?? i.declaredAt;
   const minutes = i.severeImpact ? pb.clocks.severeStatusUpdateMinutes : pb.clocks.statusUpdateMinutes;
   return new Date(Date.parse(from) + minutes * 60_000);
+}
+
+/** Who is invited to a new incident room: whoever declared it and its commander. */
+export function initialMembers(i: Incident, pb: Playbook): string[] {
+  return [...new Set([i.declaredBy, ...holders(i, pb.commanderRole)])];
 }

@@ -1,7 +1,7 @@
 // The decision log as JSON Lines: one entry per line with every hashed field, prev_hash and hash,
 // so `incident-bot audit verify --file` can check the chain offline. Only hashed fields are written (no
 // row id), so every byte of a line is covered by its hash.
-import { chainFields } from '../storage/sqlite/hash-chain.js';
+import { chainFields } from '../domain/hash-chain.js';
 import type { RecordEntry } from './incident-record.js';
 
 export function entryLine(e: RecordEntry): string {

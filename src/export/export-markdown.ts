@@ -2,11 +2,11 @@
 // from the incident state and its decision log. Deterministic: the same record renders the same bytes
 // (no "generated at" unless `generatedAt` is passed), so a test can compare it with a checked-in file.
 
+import { verifyChain } from '../domain/hash-chain.js';
 import type { Communication, Incident } from '../domain/incident.js';
 import type { TemplateId } from '../domain/playbook.js';
 import { requiredRoles } from '../domain/roles.js';
 import { renderSubject, renderTemplateLines } from '../domain/template-fields.js';
-import { verifyChain } from '../storage/sqlite/hash-chain.js';
 import {
   actorLabel,
   byTime,

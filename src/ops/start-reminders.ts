@@ -6,6 +6,7 @@ import { runReminderPass } from '../app/reminder-pass.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentStore } from '../storage/sqlite/incident-store.js';
+import { reminderStoreOf } from '../storage/sqlite/reminder-store.js';
 import { startReminderScheduler } from './reminder-scheduler.js';
 
 export interface StartRemindersOptions {
@@ -17,8 +18,6 @@ export interface StartRemindersOptions {
   clock?: (() => Date) | undefined;
   /** When given, each tick also forgets inbound-request ids older than two days (de-duplication window). */
   outbox?: { forgetSightingsBefore(before: Date): number };
-  // Accepted for the caller's convenience; the pass works through `store`.
-  db?: unknown;
 }
 
 const MAX_INCIDENTS_PER_SLICE = 200;
@@ -34,7 +33,7 @@ export function startReminders(o: StartRemindersOptions): { stop(): void } {
       o.outbox?.forgetSightingsBefore(new Date(now.getTime() - SIGHTING_RETENTION_MS));
       // A large catch-up is claimed in slices, yielding between them so acks are never held up long.
       let r = runReminderPass({
-        store: o.store,
+        reminders: reminderStoreOf(o.store),
         service: o.service,
         now,
         maxIncidents: MAX_INCIDENTS_PER_SLICE,
@@ -45,7 +44,7 @@ export function startReminders(o: StartRemindersOptions): { stop(): void } {
         o.dispatcher.kick();
         await new Promise((ok) => setImmediate(ok));
         r = runReminderPass({
-          store: o.store,
+          reminders: reminderStoreOf(o.store),
           service: o.service,
           now,
           maxIncidents: MAX_INCIDENTS_PER_SLICE,

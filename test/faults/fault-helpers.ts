@@ -1,9 +1,9 @@
 // Shared by the fault and bad-input suite: declaring through the real endpoint, waiting, and the
 // invariants every fault test checks (nothing lost, nothing twice, no mention leaks, chain intact).
 import { expect } from 'vitest';
+import { type VerifyRow, verifyChain } from '../../src/domain/hash-chain.js';
 import type { Incident } from '../../src/domain/incident.js';
 import { VIEW } from '../../src/platforms/slack/ids.js';
-import { type VerifyRow, verifyChain } from '../../src/storage/sqlite/hash-chain.js';
 import type { Db } from '../../src/storage/sqlite/open-database.js';
 import type { SlackBot } from '../support/boot-slack-bot.js';
 import type { FakeSlack } from '../support/fake-slack-api.js';

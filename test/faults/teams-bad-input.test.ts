@@ -25,8 +25,8 @@ import {
   type Person,
   taskFetch,
   taskSubmit,
-} from '../teams/activities.js';
-import { guardLoopback } from '../teams/loopback-guard.js';
+} from '../platforms/teams/activities.js';
+import { guardLoopback } from '../platforms/teams/loopback-guard.js';
 import { checkChains } from './fault-helpers.js';
 
 let bot: BootedTeamsBot;

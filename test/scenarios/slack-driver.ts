@@ -3,7 +3,7 @@
  * as signed Slack requests (modal submissions, buttons, the message shortcut), against the fake Web API.
  */
 import { ACTION, SHORTCUT, VIEW } from '../../src/platforms/slack/ids.js';
-import { REF } from '../../src/platforms/slack/slack-sender.js';
+import { REF } from '../../src/platforms/slack/room-creator.js';
 import type { SlackBot } from '../support/boot-slack-bot.js';
 import type { Json } from '../support/fake-slack-api.js';
 import { stateValue } from '../support/slack-request.js';

@@ -15,7 +15,7 @@ import {
   type Person,
   taskFetch,
   taskSubmit,
-} from '../teams/activities.js';
+} from '../platforms/teams/activities.js';
 import type { DeclareInput, Driver, LoggedMessage, ScenarioUser } from './steps.js';
 
 export const TEAMS_USERS: Record<ScenarioUser, Person> = { ic: ALICE, comms: BOB };

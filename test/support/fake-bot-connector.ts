@@ -1,6 +1,8 @@
 /**
- * A fake Bot Framework connector (the `serviceUrl` of Teams activities) on loopback.
- * Point test activities' `serviceUrl` at `connector.serviceUrl` and read what the bot sent from `activities`.
+ * A fake Bot Framework connector (the `serviceUrl` of Teams activities) on loopback. Point test activities'
+ * `serviceUrl` at `connector.serviceUrl` (a regional prefix such as `/amer/<tenant>/` before `/v3/` is
+ * fine) and read what the bot sent from `activities` (or every POST/PUT from `sent()`). With `jwks`, it also
+ * serves the Bot Framework OpenID metadata and signing keys, for tests of inbound authentication.
  */
 import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -22,7 +24,11 @@ export type ConnectorOp =
 export interface ConnectorRequest {
   op: ConnectorOp;
   method: string;
+  /** The path from `/v3/` on, decoded (the whole path when there is no `/v3/`). */
   path: string;
+  /** The request path as sent (regional prefix included, percent-encoding untouched). */
+  rawPath: string;
+  headers: IncomingMessage['headers'];
   query: Record<string, string>;
   conversationId?: string;
   /** replyToId (reply) or activityId (update/delete). */
@@ -58,6 +64,11 @@ export interface FakeMember {
 export interface FakeBotConnector {
   /** `http://127.0.0.1:PORT/` (with trailing slash, as Teams sends it). */
   serviceUrl: string;
+  /** `http://127.0.0.1:PORT` (no trailing slash), to build regional service URLs from. */
+  url: string;
+  /** POST and PUT requests under /v3/ (what the bot sent, conversations created included). */
+  sent(): ConnectorRequest[];
+  waitForSent(count: number, timeoutMs?: number): Promise<ConnectorRequest[]>;
   /** Every request, in arrival order. */
   requests: ConnectorRequest[];
   /** Activities the bot sent, replied, or updated (send | reply | update), in arrival order. */
@@ -120,7 +131,7 @@ const DEFAULT_MEMBERS: FakeMember[] = [
 ];
 
 export async function startFakeBotConnector(
-  opts: { members?: FakeMember[] } = {},
+  opts: { members?: FakeMember[]; jwks?: { keys: object[] } } = {},
 ): Promise<FakeBotConnector> {
   const requests: ConnectorRequest[] = [];
   const activities: ConnectorRequest[] = [];
@@ -161,10 +172,18 @@ export async function startFakeBotConnector(
     // clients build `${serviceUrl}/v3/...`; with a trailing-slash serviceUrl that is `//v3/...`
     // (which `new URL` would read as a protocol-relative URL), so collapse slashes first
     const url = new URL((req.url ?? '/').replace(/\/{2,}/g, '/'), 'http://127.0.0.1');
-    const path = url.pathname;
     const method = req.method ?? 'GET';
     const body = await readJson(req);
-    const segs = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const all = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    // a regional prefix (`/amer/<tenant>/`) may come before `/v3/`
+    const v3 = all.indexOf('v3');
+    const segs = v3 > 0 ? all.slice(v3) : all;
+    const path = v3 >= 0 ? `/${segs.join('/')}` : url.pathname;
+    if (opts.jwks && method === 'GET' && /\/\.well-known\//.test(url.pathname)) {
+      if (url.pathname.endsWith('/keys')) send(res, 200, opts.jwks);
+      else send(res, 200, { issuer: 'https://api.botframework.com', jwks_uri: `${base}/v1/.well-known/keys` });
+      return;
+    }
     let op: ConnectorOp = 'other';
     let conversationId: string | undefined;
     let activityId: string | undefined;
@@ -191,6 +210,8 @@ export async function startFakeBotConnector(
       op,
       method,
       path,
+      rawPath: req.url ?? '/',
+      headers: req.headers,
       query: Object.fromEntries(url.searchParams),
       conversationId,
       activityId,
@@ -250,13 +271,16 @@ export async function startFakeBotConnector(
         break;
       }
       case 'createConversation': {
+        // a new thread in a channel is `<channel id>;messageid=<its root activity id>`, as Teams answers
+        const firstActivityId: string | undefined = body?.activity ? nextId() : undefined;
         counter += 1;
-        const id = `19:fake-conversation-${counter}@thread.tacv2;messageid=${Date.now()}${counter}`;
-        let firstActivityId: string | undefined;
-        if (body?.activity) {
-          firstActivityId = nextId();
+        const channel = body?.channelData?.channel?.id;
+        const id =
+          typeof channel === 'string' && firstActivityId
+            ? `${channel};messageid=${firstActivityId}`
+            : `19:fake-conversation-${counter}@thread.tacv2;messageid=${Date.now()}${counter}`;
+        if (firstActivityId)
           byId.set(firstActivityId, { conversationId: id, activity: body.activity, deleted: false });
-        }
         conversations.push({ id, params: body, activityId: firstActivityId });
         send(res, 201, { id, activityId: firstActivityId, serviceUrl: serviceUrlValue });
         break;
@@ -295,10 +319,31 @@ export async function startFakeBotConnector(
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const serviceUrlValue = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const serviceUrlValue = `${base}/`;
+  const sent = () => requests.filter((r) => (r.method === 'POST' || r.method === 'PUT') && r.path.startsWith('/v3/'));
 
   return {
     serviceUrl: serviceUrlValue,
+    url: base,
+    sent,
+    waitForSent(count, timeoutMs = 3000) {
+      return new Promise((resolve, reject) => {
+        if (sent().length >= count) return resolve(sent());
+        const on = () => {
+          if (sent().length >= count) {
+            clearTimeout(timer);
+            emitter.off('request', on);
+            resolve(sent());
+          }
+        };
+        const timer = setTimeout(() => {
+          emitter.off('request', on);
+          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} requests; got ${sent().length}`));
+        }, timeoutMs);
+        emitter.on('request', on);
+      });
+    },
     requests,
     activities,
     activityById: (id) => {

@@ -1,26 +1,11 @@
 // What the Teams platform keeps about conversations and people (storage implements it: a bot can only
 // reach a conversation proactively through the serviceUrl it last heard from there, and Teams gives
 // names only in inbound activities).
+import type { ConversationRef, KnownPerson } from '../../app/ports.js';
 
-/** What to persist per conversation to reach it later. */
-export interface StoredRef {
-  serviceUrl: string;
-  conversationId: string;
-  tenantId?: string;
-  /** Channel (`19:…@thread.tacv2`) when the conversation is a channel or a channel thread. */
-  channelId?: string;
-  teamId?: string;
-  conversationType?: string;
-}
-
-export interface TeamsUser {
-  /** The id actors carry: the AAD object id when known, else the Teams user id. */
-  userId: string;
-  name?: string;
-  teamsId?: string;
-  /** The 1:1 chat with the bot, once the person has written to it. */
-  personalConversationId?: string;
-}
+/** What the Teams platform keeps per conversation, and per person (platformId: their Teams user id). */
+export type StoredRef = ConversationRef;
+export type TeamsUser = KnownPerson;
 
 export interface TeamsRefs {
   remember(ref: StoredRef, now: Date): void;

@@ -14,9 +14,9 @@ import {
 import type { Decision } from '../../domain/decide.js';
 import type { LogEffect, MessageEffect, NoticeEffect } from '../../domain/effects.js';
 import type { DomainError } from '../../domain/errors.js';
+import { entryHash, GENESIS } from '../../domain/hash-chain.js';
 import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
-import { entryHash, GENESIS } from './hash-chain.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
 

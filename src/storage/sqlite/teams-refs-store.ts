@@ -1,25 +1,8 @@
 // Teams conversation references and people, kept in SQLite (migrations/002_teams.sql) so proactive sends
 // survive restarts: every inbound activity refreshes the reference of its conversation (serviceUrl,
 // tenant, channel, team) and the name of its sender. The Teams platform sees it as its TeamsRefs port.
+import type { KnownPerson, ConversationRef as StoredRef } from '../../app/ports.js';
 import type { Db } from './open-database.js';
-
-/** What to persist per conversation to reach it later. */
-export interface StoredRef {
-  serviceUrl: string;
-  conversationId: string;
-  tenantId?: string;
-  /** Channel (`19:…@thread.tacv2`) when the conversation is a channel or a channel thread. */
-  channelId?: string;
-  teamId?: string;
-  conversationType?: string;
-}
-
-export interface TeamsUser {
-  userId: string;
-  name?: string;
-  teamsId?: string;
-  personalConversationId?: string;
-}
 
 interface RefRow {
   conversation_id: string;
@@ -99,7 +82,7 @@ export class TeamsRefStore {
     return row ? toRef(row) : null;
   }
 
-  rememberUser(u: TeamsUser, now: Date): void {
+  rememberUser(u: KnownPerson, now: Date): void {
     this.db
       .prepare(
         `INSERT INTO teams_users (user_id, name, teams_id, personal_conversation_id, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -107,10 +90,16 @@ export class TeamsRefStore {
            personal_conversation_id = COALESCE(excluded.personal_conversation_id, personal_conversation_id),
            updated_at = excluded.updated_at`,
       )
-      .run(u.userId, u.name ?? null, u.teamsId ?? null, u.personalConversationId ?? null, now.toISOString());
+      .run(
+        u.userId,
+        u.name ?? null,
+        u.platformId ?? null,
+        u.personalConversationId ?? null,
+        now.toISOString(),
+      );
   }
 
-  user(userId: string): TeamsUser | null {
+  user(userId: string): KnownPerson | null {
     const r = this.db
       .prepare('SELECT * FROM teams_users WHERE user_id = ? OR teams_id = ?')
       .get(userId, userId) as
@@ -125,7 +114,7 @@ export class TeamsRefStore {
     return {
       userId: r.user_id,
       ...(r.name ? { name: r.name } : {}),
-      ...(r.teams_id ? { teamsId: r.teams_id } : {}),
+      ...(r.teams_id ? { platformId: r.teams_id } : {}),
       ...(r.personal_conversation_id ? { personalConversationId: r.personal_conversation_id } : {}),
     };
   }

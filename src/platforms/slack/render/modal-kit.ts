@@ -1,6 +1,5 @@
 // Small Block Kit helpers for the modals: every text is cut to its Block Kit limit, visibly.
 // biome-ignore-all lint/suspicious/noExplicitAny: Block Kit JSON is free-form
-import { escapeMrkdwn } from './escape.js';
 
 export type Block = Record<string, any>;
 
@@ -12,9 +11,6 @@ export function cut(s: string, max: number): string {
   if (max > TRUNCATED.length * 3) return s.slice(0, max - TRUNCATED.length) + TRUNCATED;
   return `${s.slice(0, max - 1)}…`;
 }
-
-/** Escapes user text for mrkdwn: `&`, `<`, `>` only (so `<!channel>` never pings). */
-export const escapeText: (s: string) => string = escapeMrkdwn;
 
 export function plain(text: string, max = 3000): Block {
   return { type: 'plain_text', text: cut(text || ' ', max), emoji: true };

@@ -28,10 +28,10 @@ async function resolveUser(
   try {
     const member = await c.api.conversations.members(channelOf(conversationId ?? '')).getById(m.id);
     const id = member?.aadObjectId ?? m.id;
-    ctx.refs.rememberUser({ userId: id, name: member?.name ?? m.name, teamsId: m.id }, now);
+    ctx.refs.rememberUser({ userId: id, name: member?.name ?? m.name, platformId: m.id }, now);
     return id;
   } catch {
-    ctx.refs.rememberUser({ userId: m.id, name: m.name, teamsId: m.id }, now);
+    ctx.refs.rememberUser({ userId: m.id, name: m.name, platformId: m.id }, now);
     return m.id;
   }
 }

@@ -24,7 +24,7 @@ export function registerRemember(teams: App, ctx: TeamsContext): void {
           {
             userId,
             ...(a.from.name ? { name: a.from.name } : {}),
-            ...(a.from.id ? { teamsId: a.from.id } : {}),
+            ...(a.from.id ? { platformId: a.from.id } : {}),
             ...(personal ? { personalConversationId: personal } : {}),
           },
           at,

@@ -45,11 +45,3 @@ export function utcStamp(iso: string | null | undefined): string {
   const s = d.toISOString();
   return `${s.slice(0, 10)} ${s.slice(11, 16)} UTC`;
 }
-
-/**
- * Core notices name people as `<@id>` (Slack style). In Teams, replace each with the person's display
- * name (or a neutral "someone"), so no raw ids or markup reach people.
- */
-export function humaniseNotice(text: string, nameOf: (id: string) => string | undefined): string {
-  return text.replace(/<@([^>|]+)(?:\|[^>]*)?>/g, (_, id: string) => nameOf(id) ?? 'someone');
-}

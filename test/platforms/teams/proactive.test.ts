@@ -6,7 +6,7 @@ import {
   createChannelThread,
   sendToConversation,
   updateActivity,
-} from '../../src/platforms/teams/proactive.js';
+} from '../../../src/platforms/teams/proactive.js';
 import { fixture, type Harness, startHarness } from './harness.js';
 import { guardLoopback } from './loopback-guard.js';
 
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
-  h.connector.clear();
+  h.connector.reset();
 });
 
 /** Channel message fixture, bot mentioned, pointed at the fake connector. */

@@ -2,11 +2,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PLAYBOOK_PATH } from '../../src/storage/playbook-file.js';
-import { SlackDriver } from '../scenarios/slack-driver.js';
-import { checkAllRecorded } from '../support/blockkit-limits.js';
-import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
-import { tempDb } from '../support/temp-db.js';
+import { DEFAULT_PLAYBOOK_PATH } from '../../../src/storage/playbook-file.js';
+import { SlackDriver } from '../../scenarios/slack-driver.js';
+import { checkAllRecorded } from '../../support/blockkit-limits.js';
+import { bootSlackBot, type SlackBot } from '../../support/boot-slack-bot.js';
+import { tempDb } from '../../support/temp-db.js';
 
 function customPlaybook(): string {
   const dir = path.dirname(tempDb().path);

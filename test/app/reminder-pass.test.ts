@@ -8,6 +8,7 @@ import { remindersRun } from '../../src/cli/reminders-run.js';
 import type { Incident } from '../../src/domain/incident.js';
 import { startReminderScheduler } from '../../src/ops/reminder-scheduler.js';
 import { atomically } from '../../src/storage/sqlite/open-database.js';
+import { reminderStoreOf } from '../../src/storage/sqlite/reminder-store.js';
 import { at, ic, playbook, playbookRef } from '../helpers/scenario.js';
 import { openStack, type Stack } from '../helpers/store.js';
 import { cleanupTempDbs, tempDbPath } from '../support/temp-db.js';
@@ -65,7 +66,7 @@ describe('runReminderPass', () => {
   it('claims once when run twice at the same instant; each claim has its outbox row and a nudge log entry', () => {
     const s = open(tempDbPath());
     const inc = declare(s);
-    const first = runReminderPass({ store: s.store, service: s.service, now: at(30) });
+    const first = runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(30) });
     expect(first.claimed).toBeGreaterThan(0);
     expect(first.claimed).toBe(first.due);
     expect(first.reminders.map((r) => r.kind).sort()).toEqual([
@@ -73,7 +74,7 @@ describe('runReminderPass', () => {
       'roles-unfilled',
       'status-update',
     ]);
-    const second = runReminderPass({ store: s.store, service: s.service, now: at(30) });
+    const second = runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(30) });
     expect(second).toMatchObject({ due: 0, claimed: 0, reminders: [] });
     expect(claims(s)).toBe(first.claimed);
     expect(reminderOutbox(s)).toBe(first.claimed);
@@ -102,7 +103,12 @@ describe('runReminderPass', () => {
   it('a dry run reports what is owed and claims nothing', () => {
     const s = open(tempDbPath());
     declare(s);
-    const dry = runReminderPass({ store: s.store, service: s.service, now: at(30), dryRun: true });
+    const dry = runReminderPass({
+      reminders: reminderStoreOf(s.store),
+      service: s.service,
+      now: at(30),
+      dryRun: true,
+    });
     expect(dry.due).toBe(3);
     expect(dry.claimed).toBe(0);
     expect(claims(s) + reminderOutbox(s) + nudgeLogs(s)).toBe(0);
@@ -117,12 +123,13 @@ describe('runReminderPass', () => {
     let calls = 0;
     let inner: ReturnType<typeof runReminderPass> | null = null;
     const outer = runReminderPass({
-      store: a.store,
+      reminders: reminderStoreOf(a.store),
       service: a.service,
       now: at(30),
       beforeClaim: () => {
         // After A has computed what is owed and claimed its first reminder, B runs a whole pass.
-        if (++calls === 2) inner = runReminderPass({ store: b.store, service: b.service, now: at(30) });
+        if (++calls === 2)
+          inner = runReminderPass({ reminders: reminderStoreOf(b.store), service: b.service, now: at(30) });
       },
     });
     expect(inner).not.toBeNull();
@@ -146,11 +153,17 @@ describe('runReminderPass', () => {
     const file = tempDbPath();
     const s1 = open(file);
     declare(s1);
-    const claimed = runReminderPass({ store: s1.store, service: s1.service, now: at(30) });
+    const claimed = runReminderPass({
+      reminders: reminderStoreOf(s1.store),
+      service: s1.service,
+      now: at(30),
+    });
     s1.close(); // the process dies here: nothing was sent
 
     const s2 = open(file);
-    expect(runReminderPass({ store: s2.store, service: s2.service, now: at(31) }).claimed).toBe(0);
+    expect(
+      runReminderPass({ reminders: reminderStoreOf(s2.store), service: s2.service, now: at(31) }).claimed,
+    ).toBe(0);
     const pendingReminders = s2.outbox.pending().filter((r) => r.key.startsWith('reminder:'));
     expect(pendingReminders).toHaveLength(claimed.claimed);
     const sender = recordingSender();
@@ -165,7 +178,9 @@ describe('runReminderPass', () => {
     const sent = sender.rows.filter((r) => r.key.startsWith('reminder:'));
     expect(sent.map((r) => r.key).sort()).toEqual(claimed.reminders.map((r) => `reminder:${r.key}`).sort());
     // Delivered once; a later pass owes nothing more at that instant.
-    expect(runReminderPass({ store: s2.store, service: s2.service, now: at(31) }).claimed).toBe(0);
+    expect(
+      runReminderPass({ reminders: reminderStoreOf(s2.store), service: s2.service, now: at(31) }).claimed,
+    ).toBe(0);
     expect(s2.outbox.pending()).toEqual([]);
   });
 
@@ -199,18 +214,26 @@ describe('runReminderPass', () => {
         actor: ic,
         now: at(3),
       });
-    expect(runReminderPass({ store: s1.store, service: s1.service, now: at(5) }).claimed).toBe(0);
+    expect(
+      runReminderPass({ reminders: reminderStoreOf(s1.store), service: s1.service, now: at(5) }).claimed,
+    ).toBe(0);
     s1.close(); // down from 10:05 ...
 
     const s2 = open(file); // ... to 10:37 (the initial alert at 10:02 started the update clock: due 10:32)
-    const r = runReminderPass({ store: s2.store, service: s2.service, now: at(37) });
+    const r = runReminderPass({ reminders: reminderStoreOf(s2.store), service: s2.service, now: at(37) });
     expect(r.reminders.map((x) => [x.kind, x.dueAt, x.lateBy])).toEqual([
       ['status-update', at(32).toISOString(), 5],
     ]);
-    expect(runReminderPass({ store: s2.store, service: s2.service, now: at(38) }).claimed).toBe(0);
+    expect(
+      runReminderPass({ reminders: reminderStoreOf(s2.store), service: s2.service, now: at(38) }).claimed,
+    ).toBe(0);
 
     // A longer outage: down from 10:38 to 13:38 -> still one status reminder, the latest instant.
-    const later = runReminderPass({ store: s2.store, service: s2.service, now: at(218) });
+    const later = runReminderPass({
+      reminders: reminderStoreOf(s2.store),
+      service: s2.service,
+      now: at(218),
+    });
     const status = later.reminders.filter((x) => x.kind.startsWith('status'));
     expect(status.map((x) => [x.kind, x.dueAt, x.lateBy])).toEqual([
       ['status-update', at(212).toISOString(), 6],
@@ -221,7 +244,11 @@ describe('runReminderPass', () => {
   it('a re-classification that moves the status clock back owes the update without a "late" note', () => {
     const s = open(tempDbPath());
     const inc = declare(s);
-    const before = runReminderPass({ store: s.store, service: s.service, now: at(20) }).reminders;
+    const before = runReminderPass({
+      reminders: reminderStoreOf(s.store),
+      service: s.service,
+      now: at(20),
+    }).reminders;
     expect(before.filter((x) => x.kind.startsWith('status'))).toEqual([]);
     // 10:22: severe impact -> the 15-minute clock says an update was due at 10:15.
     const o = s.service.handle({
@@ -232,7 +259,7 @@ describe('runReminderPass', () => {
       now: at(22),
     });
     expect(o.ok).toBe(true);
-    const r = runReminderPass({ store: s.store, service: s.service, now: at(22) });
+    const r = runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(22) });
     const status = r.reminders.filter((x) => x.kind.startsWith('status'));
     expect(status.map((x) => [x.kind, x.dueAt, x.owedAt, x.lateBy])).toEqual([
       ['status-update', at(15).toISOString(), at(22).toISOString(), 0],
@@ -271,9 +298,13 @@ describe('runReminderPass', () => {
         JSON.stringify(done),
         done.declaredAt,
       );
-    expect(runReminderPass({ store: s.store, service: s.service, now: at(30) }).candidates).toBe(2);
+    expect(
+      runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(30) }).candidates,
+    ).toBe(2);
     // next pass: neither is due (the open incident's next check is later, the finished one is parked)
-    expect(runReminderPass({ store: s.store, service: s.service, now: at(31) }).candidates).toBe(0);
+    expect(
+      runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(31) }).candidates,
+    ).toBe(0);
     const parked = s.db.prepare('SELECT next_check_at FROM incidents WHERE key = ?').get(done.key) as {
       next_check_at: string;
     };
@@ -299,7 +330,7 @@ describe('runReminderPass', () => {
       .prepare('UPDATE incidents SET state = ?, next_check_at = NULL WHERE key = ?')
       .run(JSON.stringify(withFollowup), done.key);
     const r = runReminderPass({
-      store: s.store,
+      reminders: reminderStoreOf(s.store),
       service: s.service,
       now: new Date('2026-12-01T09:00:00Z'),
       dryRun: true,
@@ -325,7 +356,7 @@ describe('startReminderScheduler (node-cron)', () => {
       run: () => {
         const now = new Date();
         passes.push(now);
-        return runReminderPass({ store: s.store, service: s.service, now });
+        return runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now });
       },
       kick,
     });

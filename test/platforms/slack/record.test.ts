@@ -1,14 +1,14 @@
 // The scribe's record through the real Slack endpoint (Bolt + fake Web API): the "Add to incident log"
 // shortcut, decisions, evidence, file shares, corrections, follow-ups, the review, export and snooze.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Incident } from '../../src/domain/incident.js';
-import { ACTION, SHORTCUT, VIEW } from '../../src/platforms/slack/ids.js';
-import { renderPostView } from '../../src/platforms/slack/render/post.js';
-import { postView } from '../../src/views/posts.js';
-import { checkAllRecorded, checkView } from '../support/blockkit-limits.js';
-import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
-import { stateValue } from '../support/slack-request.js';
-import { waitFor } from '../support/wait-for.js';
+import type { Incident } from '../../../src/domain/incident.js';
+import { ACTION, SHORTCUT, VIEW } from '../../../src/platforms/slack/ids.js';
+import { renderPostView } from '../../../src/platforms/slack/render/post.js';
+import { postView } from '../../../src/views/posts.js';
+import { checkAllRecorded, checkView } from '../../support/blockkit-limits.js';
+import { bootSlackBot, type SlackBot } from '../../support/boot-slack-bot.js';
+import { stateValue } from '../../support/slack-request.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const IC = 'U0IC';
 const BOB = 'U0BOB';

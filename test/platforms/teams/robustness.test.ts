@@ -1,6 +1,7 @@
 /**
- * Review findings on the Teams adapter, each through the real POST /api/messages (Bot Framework auth ON),
- * the real dispatcher and TeamsSender, and the fake Bot Connector:
+ * Teams when things go wrong (deliveries retried, requests delivered twice, malformed payloads, a database
+ * that fails), each through the real POST /api/messages (Bot Framework auth ON), the real dispatcher and
+ * TeamsSender, and the fake Bot Connector:
  * 1. create_room never posts a second incident thread (a ref already stored is adopted; a failure after
  *    the post is retried without posting again);
  * 2. a declare dialog submitted twice declares once (the form's nonce is the key);
@@ -10,15 +11,16 @@
  *    database that cannot be written (or is busy) from other failures.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DATABASE_BUSY, DATABASE_UNWRITABLE, SOMETHING_WENT_WRONG } from '../../src/app/answers.js';
-import type { HandleRequest } from '../../src/app/incident-service.js';
-import { runReminderPass } from '../../src/app/reminder-pass.js';
+import { DATABASE_BUSY, DATABASE_UNWRITABLE, SOMETHING_WENT_WRONG } from '../../../src/app/answers.js';
+import type { HandleRequest } from '../../../src/app/incident-service.js';
+import { runReminderPass } from '../../../src/app/reminder-pass.js';
+import { reminderStoreOf } from '../../../src/storage/sqlite/reminder-store.js';
 import {
   type BootedTeamsBot,
   bootTeamsBot,
   INCIDENTS_CHANNEL,
   STAKEHOLDER_CHANNEL,
-} from '../support/boot-teams-bot.js';
+} from '../../support/boot-teams-bot.js';
 import {
   ALICE,
   addToLogAction,
@@ -223,7 +225,7 @@ describe('2. the declare dialog submitted twice declares once', () => {
   });
 });
 
-describe('incident room for findings 3-5', () => {
+describe('in an incident room', () => {
   let key = '';
   let room = '';
   const incident = () => bot.store.get(key)!;
@@ -235,7 +237,7 @@ describe('incident room for findings 3-5', () => {
   it('3. an old snooze button clicked again (by anyone, either duration) does not snooze again', async () => {
     const before = bot.connector.activities.length;
     const r = runReminderPass({
-      store: bot.store,
+      reminders: reminderStoreOf(bot.store),
       service: bot.service,
       now: new Date(Date.now() + 11 * 60_000),
     });

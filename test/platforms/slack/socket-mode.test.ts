@@ -2,15 +2,15 @@
 // the fake Web API's apps.connections.open and connects (undici's WebSocket) to a hand-written fake Socket
 // Mode server on loopback. Commands and modal submissions arrive as envelopes; answers go back as acks.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Bot, startBot } from '../../src/bot.js';
-import { readConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
-import { VIEW } from '../../src/platforms/slack/ids.js';
-import { type FakeSlack, startFakeSlackApi } from '../support/fake-slack-api.js';
-import { type FakeSocketMode, startFakeSocketMode } from '../support/fake-socket-mode.js';
-import { SlackClientSim, stateValue, UNSET_RESPONSE_URL } from '../support/slack-request.js';
-import { type TempDb, tempDb } from '../support/temp-db.js';
-import { waitFor } from '../support/wait-for.js';
+import { type Bot, startBot } from '../../../src/bot.js';
+import { readConfig } from '../../../src/config.js';
+import { createLogger } from '../../../src/logger.js';
+import { VIEW } from '../../../src/platforms/slack/ids.js';
+import { type FakeSlack, startFakeSlackApi } from '../../support/fake-slack-api.js';
+import { type FakeSocketMode, startFakeSocketMode } from '../../support/fake-socket-mode.js';
+import { SlackClientSim, stateValue, UNSET_RESPONSE_URL } from '../../support/slack-request.js';
+import { type TempDb, tempDb } from '../../support/temp-db.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const IC = 'U0IC';
 

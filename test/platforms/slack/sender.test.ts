@@ -6,7 +6,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Dispatcher } from '../../../src/app/dispatcher.js';
 import type { Incident } from '../../../src/domain/incident.js';
 import { incidentChannelName, withSuffix } from '../../../src/platforms/slack/channel-name.js';
-import { classifySlackError, REF, SlackSender } from '../../../src/platforms/slack/slack-sender.js';
+import { REF } from '../../../src/platforms/slack/room-creator.js';
+import { classifySlackError } from '../../../src/platforms/slack/slack-errors.js';
+import { SlackSender } from '../../../src/platforms/slack/slack-sender.js';
 import { atomically } from '../../../src/storage/sqlite/open-database.js';
 import { openStack, type Stack } from '../../helpers/store.js';
 import { checkAllRecorded } from '../../support/blockkit-limits.js';

@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SHORTCUT, SLASH_COMMAND } from '../../src/platforms/slack/ids.js';
-import { PENDING_CALLBACKS, registeredCallbackIds } from '../../src/platforms/slack/register.js';
+import { SHORTCUT, SLASH_COMMAND } from '../../../src/platforms/slack/ids.js';
+import { PENDING_CALLBACKS, registeredCallbackIds } from '../../../src/platforms/slack/register.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // biome-ignore lint/suspicious/noExplicitAny: JSON
 type Json = any;
 const manifest: Json = JSON.parse(readFileSync(join(ROOT, 'slack', 'manifest.json'), 'utf8'));

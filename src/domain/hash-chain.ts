@@ -1,7 +1,7 @@
-// The decision log's hash chain: hash = sha256(prev_hash + canonical entry). Shared by the store,
+// The decision log's hash chain: hash = sha256(prev_hash + canonical entry). Pure; shared by the store,
 // `audit verify` on the database, and `audit verify --file` on a JSONL export.
 import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../domain/canonical.js';
+import { canonicalJson } from './canonical.js';
 
 export const GENESIS = '0'.repeat(64);
 

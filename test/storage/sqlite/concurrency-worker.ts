@@ -1,5 +1,5 @@
 // Child process for the concurrency test: N log commands against one incident on a shared file.
-import { openStack } from '../helpers/store.js';
+import { openStack } from '../../helpers/store.js';
 
 const [file, key, who, count] = process.argv.slice(2) as [string, string, string, string];
 const s = openStack(file);

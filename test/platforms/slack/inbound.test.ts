@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Incident } from '../../src/domain/incident.js';
-import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
-import { checkAllRecorded, checkView } from '../support/blockkit-limits.js';
-import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../support/boot-slack-bot.js';
-import { stateValue } from '../support/slack-request.js';
-import { waitFor } from '../support/wait-for.js';
+import type { Incident } from '../../../src/domain/incident.js';
+import { ACTION, VIEW } from '../../../src/platforms/slack/ids.js';
+import { checkAllRecorded, checkView } from '../../support/blockkit-limits.js';
+import { bootSlackBot, type SlackBot, STAKEHOLDER_CHANNEL } from '../../support/boot-slack-bot.js';
+import { stateValue } from '../../support/slack-request.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const IC = 'U0IC';
 const BOB = 'U0BOB';

@@ -10,8 +10,11 @@ import type { AddressInfo } from 'node:net';
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import type { App } from '@microsoft/teams.apps';
 import express from 'express';
-import { createTeamsApp, silentTeamsLogger } from '../../src/platforms/teams/teams-app.js';
-import { type FakeConnector, startFakeConnector, type WireJson } from './fake-connector.js';
+import { createTeamsApp, silentTeamsLogger } from '../../../src/platforms/teams/teams-app.js';
+import { type FakeBotConnector, startFakeBotConnector } from '../../support/fake-bot-connector.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: untyped wire JSON
+export type WireJson = any;
 
 const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
 
@@ -45,10 +48,10 @@ export function fakeOutboundToken(): string {
 }
 
 // The real payloads in ../shared/fixtures/teams (beside the repository), else the copy in test/fixtures/teams.
-const SHARED_FIXTURES = new URL('../../../shared/fixtures/teams/', import.meta.url);
+const SHARED_FIXTURES = new URL('../../../../shared/fixtures/teams/', import.meta.url);
 export const FIXTURES = existsSync(SHARED_FIXTURES)
   ? SHARED_FIXTURES
-  : new URL('../fixtures/teams/', import.meta.url);
+  : new URL('../../fixtures/teams/', import.meta.url);
 
 export function fixture(name: string): WireJson {
   const file = JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as { payload: unknown };
@@ -65,7 +68,7 @@ export interface HarnessOptions {
 
 export interface Harness {
   app: App;
-  connector: FakeConnector;
+  connector: FakeBotConnector;
   /** `http://127.0.0.1:<port>` of OUR express server */
   baseUrl: string;
   clientId: string;
@@ -84,7 +87,7 @@ export interface Harness {
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const key = makeSigningKey();
-  const connector = await startFakeConnector({ jwks: { keys: [key.jwk] } });
+  const connector = await startFakeBotConnector({ jwks: { keys: [key.jwk] } });
   const clientId = opts.clientId ?? '0b6fe6d1-fece-44f7-9a48-56465e2d5ab8';
   const outboundToken = fakeOutboundToken();
   const outboundTokenCalls: Harness['outboundTokenCalls'] = [];

@@ -1,15 +1,15 @@
 // Without SLACK_STAKEHOLDER_CHANNEL nobody outside the incident channel hears anything: the form says so
 // before sending, the sender is told after, and the record says "not sent" instead of "delivered".
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { notToStakeholders } from '../../src/app/answers.js';
-import { VIEW } from '../../src/platforms/slack/ids.js';
-import { mrkdwnOf } from '../../src/platforms/slack/render/text.js';
+import { notToStakeholders } from '../../../src/app/answers.js';
+import { VIEW } from '../../../src/platforms/slack/ids.js';
+import { mrkdwnOf } from '../../../src/platforms/slack/render/text.js';
 
 const NOT_TO_STAKEHOLDERS = mrkdwnOf(notToStakeholders('SLACK_STAKEHOLDER_CHANNEL'));
 
-import { alertValues, declare, IC } from '../faults/fault-helpers.js';
-import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
-import { waitFor } from '../support/wait-for.js';
+import { alertValues, declare, IC } from '../../faults/fault-helpers.js';
+import { bootSlackBot, type SlackBot } from '../../support/boot-slack-bot.js';
+import { waitFor } from '../../support/wait-for.js';
 
 let bot: SlackBot;
 beforeEach(async () => {

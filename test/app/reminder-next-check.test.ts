@@ -1,6 +1,7 @@
 // A pass costs what is due, not what is open: each incident records when it next needs a look.
 import { describe, expect, it } from 'vitest';
 import { runReminderPass } from '../../src/app/reminder-pass.js';
+import { reminderStoreOf } from '../../src/storage/sqlite/reminder-store.js';
 import { declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 
@@ -27,12 +28,14 @@ describe('next_check_at', () => {
   it('an idle pass looks at no incident; a change of state makes it look again', () => {
     const s = openStack(tempDb());
     const [first] = declareMany(s, 5);
-    const p1 = runReminderPass({ store: s.store, service: s.service, now: at(1) });
+    const p1 = runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(1) });
     expect(p1.candidates).toBe(5);
     expect(p1.claimed).toBe(0);
     // nothing is due before the required-roles nudge at 10 minutes
     expect(nextCheck(s, first!)).toBe(at(10).toISOString());
-    expect(runReminderPass({ store: s.store, service: s.service, now: at(2) }).candidates).toBe(0);
+    expect(
+      runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(2) }).candidates,
+    ).toBe(0);
     s.service.handle({
       key: 'c',
       incidentKey: first!,
@@ -41,9 +44,11 @@ describe('next_check_at', () => {
       now: at(3),
     });
     expect(nextCheck(s, first!)).toBeNull();
-    expect(runReminderPass({ store: s.store, service: s.service, now: at(4) }).candidates).toBe(1);
+    expect(
+      runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(4) }).candidates,
+    ).toBe(1);
     // at 10 minutes every incident is looked at again, and owes its nudges
-    const p10 = runReminderPass({ store: s.store, service: s.service, now: at(10) });
+    const p10 = runReminderPass({ reminders: reminderStoreOf(s.store), service: s.service, now: at(10) });
     expect(p10.candidates).toBe(5);
     expect(p10.claimed).toBeGreaterThanOrEqual(5);
     s.close();
@@ -53,11 +58,21 @@ describe('next_check_at', () => {
     const s = openStack(tempDb());
     declareMany(s, 7);
     const slices: number[] = [];
-    let r = runReminderPass({ store: s.store, service: s.service, now: at(90), maxIncidents: 3 });
+    let r = runReminderPass({
+      reminders: reminderStoreOf(s.store),
+      service: s.service,
+      now: at(90),
+      maxIncidents: 3,
+    });
     slices.push(r.candidates);
     let claimed = r.claimed;
     while (r.more) {
-      r = runReminderPass({ store: s.store, service: s.service, now: at(90), maxIncidents: 3 });
+      r = runReminderPass({
+        reminders: reminderStoreOf(s.store),
+        service: s.service,
+        now: at(90),
+        maxIncidents: 3,
+      });
       slices.push(r.candidates);
       claimed += r.claimed;
     }
@@ -65,7 +80,9 @@ describe('next_check_at', () => {
     // the same as one unsliced pass over a fresh copy would claim
     const t = openStack(tempDb());
     declareMany(t, 7);
-    expect(claimed).toBe(runReminderPass({ store: t.store, service: t.service, now: at(90) }).claimed);
+    expect(claimed).toBe(
+      runReminderPass({ reminders: reminderStoreOf(t.store), service: t.service, now: at(90) }).claimed,
+    );
     s.close();
     t.close();
   });

@@ -1,18 +1,19 @@
 /**
- * The Slack features that were missing on Teams, each through the real POST /api/messages (Bot Framework
- * auth ON) and the fake Bot Connector: declare with a chosen incident commander, nudges with snooze and
+ * The incident's features on Teams, each through the real POST /api/messages (Bot Framework auth ON) and
+ * the fake Bot Connector: declare with a chosen incident commander, nudges with snooze and
  * form buttons, re-classify, phase back with a reason, checklist tick / untick and "not applicable", the scribe's record
  * (evidence, follow-ups, review, export) and corrections of logged messages (messageUpdate/messageDelete).
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseIncidentCommand } from '../../src/app/intents.js';
-import { runReminderPass } from '../../src/app/reminder-pass.js';
-import { VERB } from '../../src/platforms/teams/render/card-kit.js';
-import { naReasonId } from '../../src/platforms/teams/render/checklist.js';
-import { describeNudge } from '../../src/views/nudge.js';
-import { checkAdaptiveCard } from '../support/blockkit-limits.js';
-import { type BootedTeamsBot, bootTeamsBot } from '../support/boot-teams-bot.js';
+import { parseIncidentCommand } from '../../../src/app/intents.js';
+import { runReminderPass } from '../../../src/app/reminder-pass.js';
+import { VERB } from '../../../src/platforms/teams/render/card-kit.js';
+import { naReasonId } from '../../../src/platforms/teams/render/checklist.js';
+import { reminderStoreOf } from '../../../src/storage/sqlite/reminder-store.js';
+import { describeNudge } from '../../../src/views/nudge.js';
+import { checkAdaptiveCard } from '../../support/blockkit-limits.js';
+import { type BootedTeamsBot, bootTeamsBot } from '../../support/boot-teams-bot.js';
 import {
   ALICE,
   addToLogAction,
@@ -104,7 +105,7 @@ async function dialog(open: Json, by: Person, values: Record<string, unknown>) {
   return { form, res: await post(taskSubmit({ ...submit.data, ...values }, where(by, room))) };
 }
 
-describe('Slack features on Teams', () => {
+describe('incident features on Teams', () => {
   it('declare: a typed @mention proposes the incident commander; an unknown id is refused', async () => {
     // Bob has talked to the bot before, so his Teams id maps to his AAD object id
     await say('incident list', BOB, `${GENERAL_CHANNEL};messageid=1760000055554`);
@@ -157,7 +158,7 @@ describe('Slack features on Teams', () => {
   it('nudges: describeNudge wording, snooze 15/30 -> snooze, "Send initial alert" opens the form', async () => {
     const before = bot.connector.activities.length;
     const r = runReminderPass({
-      store: bot.store,
+      reminders: reminderStoreOf(bot.store),
       service: bot.service,
       now: new Date(Date.now() + 11 * 60_000),
     });
@@ -708,7 +709,7 @@ describe('Slack features on Teams', () => {
 });
 
 describe('teams/manifest.json', () => {
-  const manifest = JSON.parse(readFileSync(new URL('../../teams/manifest.json', import.meta.url), 'utf8'));
+  const manifest = JSON.parse(readFileSync(new URL('../../../teams/manifest.json', import.meta.url), 'utf8'));
 
   it('command lists fit the limits and list only verbs the bot handles', () => {
     const lists = manifest.bots[0].commandLists as {

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { classifyError } from '../../src/platforms/teams/teams-sender.js';
-import { checkAdaptiveCard } from '../support/blockkit-limits.js';
+import { classifyError } from '../../../src/platforms/teams/teams-sender.js';
+import { checkAdaptiveCard } from '../../support/blockkit-limits.js';
 import {
   type BootedTeamsBot,
   bootTeamsBot,
   INCIDENTS_CHANNEL,
   STAKEHOLDER_CHANNEL,
-} from '../support/boot-teams-bot.js';
+} from '../../support/boot-teams-bot.js';
 import {
   ALICE,
   addToLogAction,
