@@ -9,7 +9,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERB } from '../../src/platforms/teams/render/card-kit.js';
-import { type BootedTeamsBot, bootTeamsBot } from '../support/boot-teams-bot.js';
 import {
   ALICE,
   addToLogAction,
@@ -27,6 +26,7 @@ import {
   taskSubmit,
 } from '../platforms/teams/activities.js';
 import { guardLoopback } from '../platforms/teams/loopback-guard.js';
+import { type BootedTeamsBot, bootTeamsBot } from '../support/boot-teams-bot.js';
 import { checkChains } from './fault-helpers.js';
 
 let bot: BootedTeamsBot;

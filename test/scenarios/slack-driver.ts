@@ -8,7 +8,14 @@ import type { SlackBot } from '../support/boot-slack-bot.js';
 import type { Json } from '../support/fake-slack-api.js';
 import { stateValue } from '../support/slack-request.js';
 import { waitFor } from '../support/wait-for.js';
-import type { DeclareInput, Driver, LoggedMessage, ScenarioUser } from './steps.js';
+import type {
+  DeclareInput,
+  Driver,
+  FollowupInput,
+  LoggedMessage,
+  ReviewInput,
+  ScenarioUser,
+} from './steps.js';
 
 const USERS: Record<ScenarioUser, string> = { ic: 'U0IC', comms: 'U0COMMS' };
 
@@ -175,6 +182,49 @@ export class SlackDriver implements Driver {
       criteria: { value: stateValue.checkboxes(confirmed) },
       ...this.fields(fields),
       facilitator: { value: stateValue.usersSelect(USERS.ic) },
+    });
+  }
+
+  async say(words: string, by: ScenarioUser, person?: ScenarioUser): Promise<string> {
+    const text = person ? words.replace('{person}', `<@${USERS[person]}|${person}>`) : words;
+    const res = await this.bot.sim.slash(text, { userId: USERS[by], channelId: this.room });
+    if (res.status !== 200) this.problems.push(`slash ${words}: ${res.status}`);
+    return String(res.body?.text ?? '');
+  }
+
+  async movePhase(move: string, confirmed: string[], reason: string): Promise<void> {
+    // as a person would: open the phase form and pick one of the moves it offers
+    const opened = this.bot.fake.callsTo('views.open').length;
+    await this.say('phase', 'ic');
+    const [call] = (await this.bot.fake.waitForCalls('views.open', opened + 1)).slice(opened);
+    const moveBlock = call?.args.view.blocks.find((b: Json) => b.block_id === 'move');
+    const offered = (moveBlock?.element.options ?? []).map((o: Json) => o.value);
+    if (!offered.includes(move)) throw new Error(`the phase form does not offer ${move}: ${offered}`);
+    await this.submit(VIEW.phase, 'ic', {
+      move: { value: stateValue.radio(move) },
+      criteria: { value: stateValue.checkboxes(confirmed) },
+      reason: { value: stateValue.plainText(reason) },
+    });
+  }
+
+  async followup(f: FollowupInput, by: ScenarioUser): Promise<void> {
+    await this.submit(VIEW.followup, by, {
+      what: { value: stateValue.plainText(f.what) },
+      owner: { value: stateValue.usersSelect(USERS[f.owner]) },
+      due: { value: stateValue.datepicker(f.due) },
+      objective: { value: stateValue.staticSelect(f.objective) },
+    });
+  }
+
+  async review(r: ReviewInput, by: ScenarioUser): Promise<void> {
+    await this.submit(VIEW.review, by, {
+      summary: { value: stateValue.plainText(r.summary) },
+      ...Object.fromEntries(r.whys.map((w, n) => [`why_${n + 1}`, { value: stateValue.plainText(w) }])),
+      factor_resilience: { value: stateValue.plainText(r.resilienceFactors) },
+      corrective_actions: { value: stateValue.plainText(r.correctiveActions) },
+      verification_plan: { value: stateValue.plainText(r.verificationPlan) },
+      lessons: { value: stateValue.plainText(r.lessons) },
+      no_followups: { value: stateValue.checkboxes([]) },
     });
   }
 

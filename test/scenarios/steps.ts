@@ -1,7 +1,7 @@
 /**
  * A platform-neutral incident scenario: one list of steps as data, a `Driver` each front end implements
- * (Teams: teams-driver.ts; Slack: to be added against the same interface), and the database assertions
- * every platform must satisfy (`assertScenarioOutcome`).
+ * (slack-driver.ts, teams-driver.ts), and the database assertions every platform must satisfy
+ * (`assertScenarioOutcome`); parity.test.ts runs more steps on both and compares their decision logs.
  */
 import { expect } from 'vitest';
 import type { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
@@ -37,8 +37,35 @@ export interface Driver {
   /** Adds a message written in the incident room to the log (Slack shortcut / Teams message action). */
   logMessage(msg: LoggedMessage): Promise<void>;
   close(confirmed: string[], fields: Record<string, string>): Promise<void>;
+  /**
+   * Types an incident command in the incident room (`/incident <words>`, `@bot incident <words>`); the
+   * placeholder `{person}` in `words` @mentions that person. Returns the answer as plain text.
+   */
+  say(words: string, by: ScenarioUser, person?: ScenarioUser): Promise<string>;
+  /** Submits the phase form: a move (`forward:closure`, `back:mitigation`), confirmed criteria, a reason. */
+  movePhase(move: string, confirmed: string[], reason: string): Promise<void>;
+  /** Files a follow-up through its form. */
+  followup(f: FollowupInput, by: ScenarioUser): Promise<void>;
+  /** Records the post-incident review through its form. */
+  review(r: ReviewInput, by: ScenarioUser): Promise<void>;
   /** Waits until the outbox is delivered. */
   settle(): Promise<void>;
+}
+
+export interface FollowupInput {
+  what: string;
+  owner: ScenarioUser;
+  due: string;
+  objective: 'risk' | 'compliance' | 'resilience';
+}
+
+export interface ReviewInput {
+  summary: string;
+  whys: string[];
+  resilienceFactors: string;
+  correctiveActions: string;
+  verificationPlan: string;
+  lessons: string;
 }
 
 export type Step =

@@ -1,7 +1,6 @@
 /** The scenario Driver for Teams: everything through POST /api/messages, as people would click it. */
 import { expect } from 'vitest';
 import { VERB } from '../../src/platforms/teams/render/card-kit.js';
-import type { BootedTeamsBot } from '../support/boot-teams-bot.js';
 import {
   ALICE,
   addToLogAction,
@@ -16,7 +15,15 @@ import {
   taskFetch,
   taskSubmit,
 } from '../platforms/teams/activities.js';
-import type { DeclareInput, Driver, LoggedMessage, ScenarioUser } from './steps.js';
+import type { BootedTeamsBot } from '../support/boot-teams-bot.js';
+import type {
+  DeclareInput,
+  Driver,
+  FollowupInput,
+  LoggedMessage,
+  ReviewInput,
+  ScenarioUser,
+} from './steps.js';
 
 export const TEAMS_USERS: Record<ScenarioUser, Person> = { ic: ALICE, comms: BOB };
 
@@ -82,12 +89,18 @@ export class TeamsDriver implements Driver {
     await this.post(executeClick(action, {}, { ...this.where(user, this.room), replyToId: activityId }));
   }
 
-  private async dialog(form: string, by: ScenarioUser, values: Record<string, string>): Promise<void> {
+  private async dialog(
+    form: string,
+    by: ScenarioUser,
+    values: Record<string, string>,
+    check?: (card: Json) => void,
+  ): Promise<void> {
     const { card } = this.summary();
     const open = findAction(card, (a) => a.type === 'Action.Submit' && a.data?.dialog === form);
     const fetched = await this.post(taskFetch(open, this.where(by, this.room)));
     if (fetched.task?.type !== 'continue')
       throw new Error(`dialog ${form} refused: ${JSON.stringify(fetched)}`);
+    check?.(fetched.task.value.card.content);
     const submit = findAction(fetched.task.value.card.content, (a) => a.type === 'Action.Submit');
     const res = await this.post(taskSubmit({ ...submit.data, ...values }, this.where(by, this.room)));
     if (res.task?.type !== 'message')
@@ -146,6 +159,56 @@ export class TeamsDriver implements Driver {
       ),
     );
     expect(res.task?.type).toBe('message');
+  }
+
+  async say(words: string, by: ScenarioUser, person?: ScenarioUser): Promise<string> {
+    const p = person ? TEAMS_USERS[person] : undefined;
+    const text = p ? words.replace('{person}', `<at>${p.name}</at>`) : words;
+    const before = this.bot.connector.activities.length;
+    await this.post(mentionMessage(`incident ${text}`, this.where(by, this.room), p ? [p] : []));
+    await this.bot.connector.waitForActivities(before + 1);
+    await this.bot.settle();
+    // the answer is a plain message; the room's posts (cards) may arrive before or after it
+    const answer = this.bot.connector.activities
+      .slice(before)
+      .find((x) => x.conversationId === this.room && x.op === 'send' && !x.body?.attachments?.length);
+    return String(answer?.body?.text ?? '');
+  }
+
+  /** As a person would: open the phase dialog and pick one of the moves it offers. */
+  movePhase(move: string, confirmed: string[], reason: string): Promise<void> {
+    return this.dialog(
+      'phase',
+      'ic',
+      { move, reason, ...Object.fromEntries(confirmed.map((c) => [`crit_${c}`, 'true'])) },
+      (card) => {
+        const offered = (card.body.find((e: Json) => e.id === 'move')?.choices ?? []).map(
+          (c: Json) => c.value,
+        );
+        if (!offered.includes(move)) throw new Error(`the phase dialog does not offer ${move}: ${offered}`);
+      },
+    );
+  }
+
+  followup(f: FollowupInput, by: ScenarioUser): Promise<void> {
+    return this.dialog('followup', by, {
+      what: f.what,
+      owner: TEAMS_USERS[f.owner].aadObjectId,
+      due: f.due,
+      objective: f.objective,
+    });
+  }
+
+  review(r: ReviewInput, by: ScenarioUser): Promise<void> {
+    return this.dialog('review', by, {
+      summary: r.summary,
+      ...Object.fromEntries(r.whys.map((w, n) => [`why_${n + 1}`, w])),
+      factor_resilience: r.resilienceFactors,
+      corrective_actions: r.correctiveActions,
+      verification_plan: r.verificationPlan,
+      lessons: r.lessons,
+      no_followups: 'false',
+    });
   }
 
   settle(): Promise<void> {

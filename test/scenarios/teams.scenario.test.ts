@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guardLoopback } from '../platforms/teams/loopback-guard.js';
 import { checkAdaptiveCard } from '../support/blockkit-limits.js';
 import { type BootedTeamsBot, bootTeamsBot } from '../support/boot-teams-bot.js';
-import { guardLoopback } from '../platforms/teams/loopback-guard.js';
 import { assertScenarioOutcome, runScenario } from './steps.js';
 import { TeamsDriver, teamsActorIds } from './teams-driver.js';
 

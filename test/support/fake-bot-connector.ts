@@ -181,7 +181,8 @@ export async function startFakeBotConnector(
     const path = v3 >= 0 ? `/${segs.join('/')}` : url.pathname;
     if (opts.jwks && method === 'GET' && /\/\.well-known\//.test(url.pathname)) {
       if (url.pathname.endsWith('/keys')) send(res, 200, opts.jwks);
-      else send(res, 200, { issuer: 'https://api.botframework.com', jwks_uri: `${base}/v1/.well-known/keys` });
+      else
+        send(res, 200, { issuer: 'https://api.botframework.com', jwks_uri: `${base}/v1/.well-known/keys` });
       return;
     }
     let op: ConnectorOp = 'other';
@@ -321,7 +322,8 @@ export async function startFakeBotConnector(
   });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const serviceUrlValue = `${base}/`;
-  const sent = () => requests.filter((r) => (r.method === 'POST' || r.method === 'PUT') && r.path.startsWith('/v3/'));
+  const sent = () =>
+    requests.filter((r) => (r.method === 'POST' || r.method === 'PUT') && r.path.startsWith('/v3/'));
 
   return {
     serviceUrl: serviceUrlValue,
@@ -339,7 +341,9 @@ export async function startFakeBotConnector(
         };
         const timer = setTimeout(() => {
           emitter.off('request', on);
-          reject(new Error(`timed out after ${timeoutMs} ms waiting for ${count} requests; got ${sent().length}`));
+          reject(
+            new Error(`timed out after ${timeoutMs} ms waiting for ${count} requests; got ${sent().length}`),
+          );
         }, timeoutMs);
         emitter.on('request', on);
       });
