@@ -2,7 +2,15 @@
 // A row is marked sent only after the platform accepted it; a crash in between re-sends it once
 // on restart (at-least-once), never loses it.
 
-import type { Atomically, IncidentRepo, OutboxQueue, OutboxRow, Sender, SendResult } from './ports.js';
+import {
+  type Atomically,
+  type IncidentRepo,
+  NO_ROOM,
+  type OutboxQueue,
+  type OutboxRow,
+  type Sender,
+  type SendResult,
+} from './ports.js';
 
 export type { Sender, SendResult } from './ports.js';
 
@@ -188,7 +196,11 @@ export class Dispatcher {
     const started = Date.now();
     let result: SendResult;
     const earlier = this.unrecorded.get(row.id);
-    if (earlier) {
+    if (row.target.to === 'room' && row.body.kind !== 'create_room' && !incident.room) {
+      // Rows wait behind the room's creation in their lane, so by now it has failed with no fallback: a
+      // message that belonged in the room is not delivered, on every platform, and the record says so.
+      result = { status: 'failed', error: NO_ROOM };
+    } else if (earlier) {
       this.unrecorded.delete(row.id);
       result = earlier;
     } else {

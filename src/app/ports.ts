@@ -181,6 +181,9 @@ export type SendResult =
   | { status: 'failed'; error: string };
 
 /** Delivers outbox rows to one platform (implemented in src/platforms/<name>). */
+/** Why a row for the incident room is given up when the incident has none (every sender says the same). */
+export const NO_ROOM = 'the incident has no room';
+
 export interface Sender {
   send(row: OutboxRow, incident: Incident): Promise<SendResult>;
 }

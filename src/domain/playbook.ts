@@ -167,6 +167,11 @@ export function allChecklistItems(pb: Playbook): ChecklistItemDef[] {
  * straight out of mitigation & recovery), that phase's exit criteria first: the close passes through it, and
  * an auditor must see "normal service restored" confirmed by someone, not assumed.
  */
+/** Whether an incident in `phase` can be closed now: in the closure phase or the one just before it. */
+export function closableFrom(pb: Playbook, phase: string): boolean {
+  return phase === pb.closurePhase || (findPhase(pb, phase)?.next.includes(pb.closurePhase) ?? false);
+}
+
 export function closureCriteria(pb: Playbook, fromPhase: string = pb.closurePhase): Criterion[] {
   const closure = findPhase(pb, pb.closurePhase)?.exitCriteria ?? [];
   if (fromPhase === pb.closurePhase) return closure;

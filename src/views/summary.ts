@@ -4,7 +4,7 @@
 import { holders, type Incident, isClosed } from '../domain/incident.js';
 import { availableMoves } from '../domain/phases.js';
 import type { Playbook } from '../domain/playbook.js';
-import { findTrigger } from '../domain/playbook.js';
+import { closableFrom, findTrigger } from '../domain/playbook.js';
 import { nextStatusUpdateDue } from '../domain/queries.js';
 import { requiredRoles } from '../domain/roles.js';
 import { link, mention, type Text, time, userText } from '../domain/text.js';
@@ -100,7 +100,8 @@ export function summaryView(i: Incident, pb: Playbook): SummaryView {
         ...(i.initialAlertAt ? [] : [open('alert', 'Send initial alert', 'primary')]),
         open('update', 'Status update'),
         ...(availableMoves(pb, i).length ? [open('phase', 'Change phase')] : []),
-        open('close', 'Close', 'danger'),
+        // Close only where closing is possible (a button that can only refuse wastes a minute under stress).
+        ...(closableFrom(pb, i.phase) ? [open('close', 'Close', 'danger')] : []),
         open('reclassify', 'Re-classify'),
         open('followup', 'Add follow-up'),
       ];

@@ -78,6 +78,14 @@ describe('Dispatcher', () => {
     now += 30_000;
     expect(await d.runOnce()).toBe(1);
     s.service.handle({
+      key: 'r',
+      incidentKey: s.key,
+      command: { type: 'room_created', platform: 'slack', roomId: 'C1', name: 'inc' },
+      actor: ic,
+      now: new Date(now),
+    });
+    while ((await d.runOnce()) > 0) now += 5_000;
+    s.service.handle({
       key: 'x',
       incidentKey: s.key,
       command: { type: 'claim_role', role: 'scribe' },
@@ -249,5 +257,32 @@ describe('Dispatcher', () => {
       .map((e) => JSON.parse(e.payload).outboxKey);
     expect(failedLog).toEqual([row!.key]);
     s.close();
+  });
+  it('a message for a room that was never created is given up on every platform, not sent or skipped', async () => {
+    const s = setup();
+    const sender = new ScriptedSender();
+    // Creating the room fails for good and there is no fallback room.
+    sender.script = [{ status: 'failed', error: 'restricted_action' }];
+    const d = new Dispatcher({ outbox: s.outbox, incidents: s.store, senders: { slack: sender } });
+    s.service.handle({
+      key: 'a',
+      incidentKey: s.key,
+      command: { type: 'send_initial_alert', fields: alertFields },
+      actor: alice,
+    });
+    expect(await d.drain(2000)).toBe(true);
+    expect(sender.sent.some((r) => r.lane.endsWith(':room'))).toBe(false);
+    const roomRows = s.db
+      .prepare(
+        "SELECT key, failed_at IS NOT NULL AS failed, sent_at, last_error AS error FROM outbox WHERE lane LIKE '%:room' ORDER BY id",
+      )
+      .all() as { key: string; failed: number; sent_at: string | null; error: string }[];
+    expect(roomRows.length).toBeGreaterThan(2);
+    expect(roomRows.every((r) => r.failed === 1 && r.sent_at === null)).toBe(true);
+    expect(roomRows.slice(1).every((r) => r.error === 'the incident has no room')).toBe(true);
+    const given = s.store
+      .logEntries(s.key)
+      .filter((e) => e.kind === 'message_sent' && JSON.parse(e.payload).failed);
+    expect(given.map((e) => JSON.parse(e.payload).outboxKey)).toContain('a:comm:0:room');
   });
 });

@@ -152,7 +152,14 @@ describe('runReminderPass', () => {
   it('a pass interrupted after claiming but before sending is delivered by the next dispatcher run', async () => {
     const file = tempDbPath();
     const s1 = open(file);
-    declare(s1);
+    const inc = declare(s1);
+    s1.service.handle({
+      key: 'room',
+      incidentKey: inc.key,
+      command: { type: 'room_created', platform: 'slack', roomId: 'C1', name: 'inc' },
+      actor: ic,
+      now: at(1),
+    });
     const claimed = runReminderPass({
       reminders: reminderStoreOf(s1.store),
       service: s1.service,

@@ -17,10 +17,14 @@ const MITIGATION = ['runbooks_executed', 'service_restored', 'telemetry_stable',
 const CLOSURE = ['impact_ceased', 'monitoring_stable', 'stakeholders_informed'];
 
 /** The parity steps, after the declaration and the two claims of the shared scenario. */
-async function run(d: Driver): Promise<{ key: string; answers: Record<string, string> }> {
+async function run(d: Driver): Promise<{ key: string; answers: Record<string, string>; forms: Forms }> {
   const answers: Record<string, string> = {};
+  const forms: Forms = {};
   // declare, claim IC and comms lead, send the initial alert
   const key = await runScenario(d, STEPS.slice(0, 4));
+  await d.settle();
+  // every button on the summary opens its form, with the same inputs on both platforms
+  forms.detection = await d.summaryForms('ic');
   // the alert form asked for again: refused with the way to a status update (Teams swapped forms before)
   answers.alertAgain = await d.say('alert', 'comms');
   answers.assign = await d.say('role technical_lead {person}', 'ic', 'comms');
@@ -31,6 +35,8 @@ async function run(d: Driver): Promise<{ key: string; answers: Record<string, st
   await d.settle();
   await d.advancePhase(['alert_validated', 'false_positives_ruled_out']);
   await d.advancePhase(['damage_contained', 'containment_measures']);
+  await d.settle();
+  forms.mitigation = await d.summaryForms('ic');
   // the divergence: the phase form offers "forward to Closure" from mitigation on every platform
   await d.movePhase('forward:closure', MITIGATION, '');
   await d.movePhase('back:mitigation', [], 'telemetry still noisy');
@@ -42,6 +48,8 @@ async function run(d: Driver): Promise<{ key: string; answers: Record<string, st
     followups: 'Broker alerting',
     review: 'Wednesday',
   });
+  await d.settle();
+  forms.review = await d.summaryForms('ic');
   await d.followup(
     { what: 'Alert on broker lag', owner: 'comms', due: '2026-02-01', objective: 'resilience' },
     'ic',
@@ -58,8 +66,10 @@ async function run(d: Driver): Promise<{ key: string; answers: Record<string, st
     'ic',
   );
   await d.settle();
-  return { key, answers };
+  return { key, answers, forms };
 }
+
+type Forms = Record<string, Record<string, string[]>>;
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 /** Payload fields that name a platform's own things (its room, message ids), not what happened. */
@@ -104,6 +114,8 @@ describe('the same incident on Slack and on Teams', () => {
   let teamsLog: ReturnType<typeof normalizedLog>;
   let slackAnswers: Record<string, string>;
   let teamsAnswers: Record<string, string>;
+  let slackForms: Forms;
+  let teamsForms: Forms;
 
   beforeAll(async () => {
     slack = await bootSlackBot();
@@ -114,6 +126,8 @@ describe('the same incident on Slack and on Teams', () => {
     const onTeams = await run(new TeamsDriver(teams));
     slackAnswers = onSlack.answers;
     teamsAnswers = onTeams.answers;
+    slackForms = onSlack.forms;
+    teamsForms = onTeams.forms;
     slackLog = normalizedLog(slack.store, onSlack.key, slackActorIds());
     teamsLog = normalizedLog(teams.store, onTeams.key, teamsActorIds());
   }, 60_000);
@@ -180,5 +194,21 @@ describe('the same incident on Slack and on Teams', () => {
       expect(plain(teamsAnswers[k] ?? ''), k).toBe(plain(slackAnswers[k] ?? ''));
     expect(slackAnswers.closeTooEarly).toMatch(/Only the incident commander can close the incident/);
     expect(slackAnswers.alertAgain).toMatch(/already sent; use `\/incident update`/);
+  });
+
+  it('offers the same form buttons on the summary in each phase, each opening its form with the same inputs', () => {
+    // no Close button before closing is possible (it could only refuse); from mitigation it closes
+    expect(Object.keys(slackForms.detection ?? {}).sort()).toEqual([
+      'followup',
+      'phase',
+      'reclassify',
+      'update',
+    ]);
+    expect(Object.keys(slackForms.mitigation ?? {})).toContain('close');
+    expect(slackForms.detection?.phase).toEqual(
+      expect.arrayContaining(['move', 'check:alert_validated', 'check:false_positives_ruled_out', 'reason']),
+    );
+    expect(Object.keys(slackForms.review ?? {})).toContain('review');
+    expect(teamsForms).toEqual(slackForms);
   });
 });

@@ -3,6 +3,8 @@
  * as signed Slack requests (modal submissions, buttons, the message shortcut), against the fake Web API.
  */
 import { ACTION, SHORTCUT, VIEW } from '../../src/platforms/slack/ids.js';
+import { OPEN_FORM } from '../../src/platforms/slack/render/actions.js';
+import { formOfCallback } from '../../src/platforms/slack/render/form.js';
 import { REF } from '../../src/platforms/slack/room-creator.js';
 import type { SlackBot } from '../support/boot-slack-bot.js';
 import type { Json } from '../support/fake-slack-api.js';
@@ -226,6 +228,46 @@ export class SlackDriver implements Driver {
       lessons: { value: stateValue.plainText(r.lessons) },
       no_followups: { value: stateValue.checkboxes([]) },
     });
+  }
+
+  async summaryForms(by: ScenarioUser): Promise<Record<string, string[]>> {
+    const ref = this.bot.outbox.getMessageRef(this.key, 'slack', REF.summary);
+    const message = ref && this.bot.fake.message(ref.channel, ref.ref);
+    if (!ref || !message) throw new Error('no summary message in Slack');
+    const openers = new Set(Object.values(OPEN_FORM));
+    const buttons = ((message.blocks ?? []) as Json[])
+      .flatMap((b) => (b.elements ?? []).map((e: Json) => ({ block: b.block_id, e })))
+      .filter(({ e }) => e.type === 'button' && openers.has(e.action_id));
+    const forms: Record<string, string[]> = {};
+    for (const { block, e } of buttons) {
+      const opened = this.bot.fake.callsTo('views.open').length;
+      const res = await this.bot.sim.blockAction({
+        actionId: e.action_id,
+        blockId: block,
+        value: e.value,
+        userId: USERS[by],
+        channelId: ref.channel,
+        messageTs: ref.ref,
+      });
+      if (res.status !== 200) this.problems.push(`press ${e.action_id}: ${res.status}`);
+      const [call] = (
+        await this.bot.fake.waitForCalls('views.open', opened + 1).catch(() => {
+          const said = this.bot.fake.callsTo('chat.postEphemeral').at(-1)?.args.text;
+          throw new Error(`${e.action_id} opened no form; said: ${said}`);
+        })
+      ).slice(opened);
+      const view = call!.args.view;
+      const name = formOfCallback(view.callback_id) ?? `unknown ${view.callback_id}`;
+      forms[name] = (view.blocks as Json[])
+        .filter((b) => b.type === 'input')
+        .flatMap((b) =>
+          b.element.type === 'checkboxes' &&
+          !(b.element.options.length === 1 && b.element.options[0].value === 'yes')
+            ? b.element.options.map((o: Json) => `check:${o.value}`)
+            : [String(b.block_id).replace(/^field:/, '')],
+        );
+    }
+    return forms;
   }
 
   async settle(): Promise<void> {

@@ -50,6 +50,11 @@ export interface Driver {
   review(r: ReviewInput, by: ScenarioUser): Promise<void>;
   /** Waits until the outbox is delivered. */
   settle(): Promise<void>;
+  /**
+   * Presses every form button on the room's live summary, as `by`, and reads the form each opens: form
+   * name -> its inputs (`check:<value>` for each box of a list of checks), in order.
+   */
+  summaryForms(by: ScenarioUser): Promise<Record<string, string[]>>;
 }
 
 export interface FollowupInput {

@@ -9,6 +9,7 @@ import {
   executeClick,
   findAction,
   GENERAL_CHANNEL,
+  inputIds,
   type Json,
   mentionMessage,
   type Person,
@@ -209,6 +210,28 @@ export class TeamsDriver implements Driver {
       lessons: r.lessons,
       no_followups: 'false',
     });
+  }
+
+  async summaryForms(by: ScenarioUser): Promise<Record<string, string[]>> {
+    const { card } = this.summary();
+    const openers: Json[] = [];
+    const visit = (v: Json) => {
+      if (Array.isArray(v)) for (const x of v) visit(x);
+      else if (v && typeof v === 'object') {
+        if (v.type === 'Action.Submit' && typeof v.data?.dialog === 'string') openers.push(v);
+        for (const x of Object.values(v)) visit(x);
+      }
+    };
+    visit(card);
+    const forms: Record<string, string[]> = {};
+    for (const open of openers) {
+      const fetched = await this.post(taskFetch(open, this.where(by, this.room)));
+      if (fetched.task?.type !== 'continue') throw new Error(`dialog ${open.data.dialog} refused`);
+      forms[open.data.dialog] = inputIds(fetched.task.value.card.content).map((id) =>
+        id.startsWith('crit_') ? `check:${id.slice('crit_'.length)}` : id,
+      );
+    }
+    return forms;
   }
 
   settle(): Promise<void> {

@@ -3,7 +3,7 @@ import { businessDaysAfter } from '../business-days.js';
 import type { Effect } from '../effects.js';
 import { fail } from '../errors.js';
 import { enter, moveForward } from '../phases.js';
-import { closureCriteria, findPhase } from '../playbook.js';
+import { closableFrom, closureCriteria, findPhase } from '../playbook.js';
 import { command } from '../text.js';
 import { communicate } from './comms.js';
 import { type Handler, iso, log, notice, ok, post, ROOM, STAKEHOLDERS, view } from './context.js';
@@ -13,7 +13,7 @@ export const close: Handler<'close'> = (i, c, ctx) => {
   const closure = findPhase(pb, pb.closurePhase);
   const current = findPhase(pb, i.phase);
   if (!closure || !current) return fail('invalid', 'The playbook has no closure phase.');
-  if (i.phase !== pb.closurePhase && !current.next.includes(pb.closurePhase)) {
+  if (!closableFrom(pb, i.phase)) {
     const standDown = pb.standDown?.fromPhases.includes(i.phase)
       ? ` If it was a false alarm, stand it down instead: ${command('standdown')} followed by the reason.`
       : '';

@@ -4,7 +4,7 @@
 // posted again.
 import type { types, webApi } from '@slack/bolt';
 import type { IncidentApp } from '../../app/incident-app.js';
-import type { MessageRefs, OutboxRow, Sender, SendResult } from '../../app/ports.js';
+import { type MessageRefs, NO_ROOM, type OutboxRow, type Sender, type SendResult } from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
 import { checklistView } from '../../views/checklist.js';
@@ -84,7 +84,7 @@ export class SlackSender implements Sender {
     row: OutboxRow,
   ): Promise<SendResult> {
     const room = incident.room;
-    if (!room) return { status: 'failed', error: 'incident has no room' };
+    if (!room) return { status: 'failed', error: NO_ROOM };
     const pb = this.playbook(incident);
     const msg =
       which === 'summary'
@@ -130,7 +130,7 @@ export class SlackSender implements Sender {
     let channel: string;
     switch (row.target.to) {
       case 'room':
-        if (!incident.room) return { status: 'failed', error: 'incident has no room' };
+        if (!incident.room) return { status: 'failed', error: NO_ROOM };
         channel = incident.room.id;
         break;
       case 'stakeholders':

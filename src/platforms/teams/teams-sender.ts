@@ -17,7 +17,7 @@
 
 import type { App } from '@microsoft/teams.apps';
 import { botActor, type IncidentApp } from '../../app/incident-app.js';
-import type { MessageRefs, OutboxRow, Sender, SendResult } from '../../app/ports.js';
+import { type MessageRefs, NO_ROOM, type OutboxRow, type Sender, type SendResult } from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
 import { recordApiError } from '../../ops/metrics.js';
 import { checklistView } from '../../views/checklist.js';
@@ -286,7 +286,7 @@ export class TeamsSender implements Sender {
 
   private async view(view: 'summary' | 'checklist', incident: Incident): Promise<SendResult> {
     const room = incident.room?.id;
-    if (!room) return { status: 'sent', result: { skipped: 'the incident has no room' } };
+    if (!room) return { status: 'failed', error: NO_ROOM };
     const activity =
       view === 'summary'
         ? this.summary(incident)
@@ -316,12 +316,11 @@ export class TeamsSender implements Sender {
     else if (t.to === 'stakeholders') conversationId = this.o.stakeholderChannel;
     else conversationId = this.o.refs.user(t.user)?.personalConversationId;
     if (!conversationId) {
+      if (t.to === 'room') return { status: 'failed', error: NO_ROOM };
       const why =
         t.to === 'user'
           ? 'no 1:1 conversation with this person is known (they have not messaged the bot)'
-          : t.to === 'stakeholders'
-            ? 'no stakeholder channel is configured (TEAMS_STAKEHOLDER_CHANNEL)'
-            : 'the incident has no room';
+          : 'no stakeholder channel is configured (TEAMS_STAKEHOLDER_CHANNEL)';
       return { status: 'sent', result: { skipped: why } };
     }
     const pb = this.incidents.playbookFor(incident);
