@@ -3,18 +3,21 @@
 // main.ts calls startBot; tests call it too, with fakes on loopback.
 import type { Server } from 'node:http';
 import express from 'express';
+import { AuditPublisher } from './app/audit-publisher.js';
 import { Dispatcher } from './app/dispatcher.js';
 import { IncidentApp } from './app/incident-app.js';
 import { IncidentService } from './app/incident-service.js';
 import type { Sender } from './app/ports.js';
-import { type Config, slackEnabled, teamsEnabled } from './config.js';
+import { auditChannelOf, type Config, slackEnabled, teamsEnabled } from './config.js';
 import type { Logger } from './logger.js';
+import { chooseSigner } from './ops/audit-key.js';
 import { InflightTracker } from './ops/inflight.js';
 import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
 import { bindIncident, requestLogger } from './ops/request-log.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { TeamsSettings } from './platforms/teams/teams-adapter.js';
 import { loadPlaybook } from './storage/playbook-file.js';
+import { SqliteCheckpointFeed } from './storage/sqlite/checkpoint-feed.js';
 import { classifyStorageError } from './storage/sqlite/errors.js';
 import { IncidentStore } from './storage/sqlite/incident-store.js';
 import { latestVersion, schemaVersion } from './storage/sqlite/migrate.js';
@@ -51,8 +54,14 @@ export interface BotOptions {
 
 export async function startBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
   const pb = loadPlaybook(config.PLAYBOOK_PATH);
-  const db = openDatabase(config.DATABASE_PATH);
-  const store = new IncidentStore(db);
+  const audit = chooseSigner({
+    keyFile: config.AUDIT_SIGNING_KEY_FILE,
+    dbPath: config.DATABASE_PATH,
+    production: config.NODE_ENV === 'production',
+  });
+  if (audit.warning) logger.warn({ keyId: audit.signer.keyId }, audit.warning);
+  const db = openDatabase(config.DATABASE_PATH, { signer: audit.signer });
+  const store = new IncidentStore(db, {}, audit.signer);
   const outbox = new OutboxStore(db);
   const service = new IncidentService(
     store,
@@ -81,6 +90,18 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     onResult: metrics.onResult,
     ...(opts.clock ? { now: opts.clock } : {}),
   });
+  const auditChannel = auditChannelOf(config);
+  const publisher = new AuditPublisher({
+    feed: new SqliteCheckpointFeed(db),
+    logger,
+    platform: auditChannel?.platform,
+    everyMinutes: config.AUDIT_PUBLISH_MINUTES,
+    queued: () => dispatcher.kick(),
+    ...(opts.clock ? { now: opts.clock } : {}),
+  });
+  service.onChange((o, r) =>
+    publisher.changed(!o.replay && (r.command.type === 'close' || r.command.type === 'stand_down')),
+  );
   service.onChange(() => dispatcher.kick());
   service.onChange(metrics.onChange);
   service.onChange(inflight.touch);
@@ -128,6 +149,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
         ...(config.SLACK_BOT_ID ? { botId: config.SLACK_BOT_ID } : {}),
         ...(config.SLACK_BOT_USER_ID ? { botUserId: config.SLACK_BOT_USER_ID } : {}),
         ...(config.SLACK_STAKEHOLDER_CHANNEL ? { stakeholderChannel: config.SLACK_STAKEHOLDER_CHANNEL } : {}),
+        ...(auditChannel?.platform === 'slack' ? { auditChannel: auditChannel.id } : {}),
       }),
     );
   }
@@ -148,6 +170,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   const url = `http://127.0.0.1:${port}`;
   for (const a of adapters) await a.start();
   dispatcher.start(opts.dispatchIntervalMs ?? 1000);
+  publisher.start();
 
   let scheduler: { stop(): void } | null = null;
   if (opts.scheduler !== false) {
@@ -161,6 +184,8 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
       teams: teamsEnabled(config),
       playbook: pb.ref,
       db: config.DATABASE_PATH,
+      auditKey: audit.signer.keyId,
+      auditChannel: auditChannel ? auditChannel.platform : 'none',
     },
     'incident-bot started',
   );
@@ -172,6 +197,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
       const left = () => Math.max(0, deadline - Date.now());
       accepting = false;
       scheduler?.stop();
+      publisher.stop();
       const serverClosed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections?.();
       // Requests already accepted are answered and their handlers finish (Slack listeners go on after the ack).
@@ -256,5 +282,6 @@ export function teamsSettings(c: Config): TeamsSettings {
     ...(c.TEAMS_SERVICE_URL ? { serviceUrl: c.TEAMS_SERVICE_URL } : {}),
     ...(c.TEAMS_INCIDENTS_CHANNEL ? { incidentsChannel: c.TEAMS_INCIDENTS_CHANNEL } : {}),
     ...(c.TEAMS_STAKEHOLDER_CHANNEL ? { stakeholderChannel: c.TEAMS_STAKEHOLDER_CHANNEL } : {}),
+    ...(auditChannelOf(c)?.platform === 'teams' ? { auditChannel: auditChannelOf(c)!.id } : {}),
   };
 }

@@ -156,6 +156,27 @@ export const SETTINGS = {
     purpose:
       'LOCAL TESTING ONLY: accept unauthenticated requests on /api/messages. Refused when NODE_ENV=production.',
   },
+  AUDIT_SIGNING_KEY_FILE: {
+    schema: opt,
+    required: 'in production',
+    default: '(development: a key next to the database)',
+    purpose:
+      "Ed25519 private key (PEM, PKCS#8) that signs the audit checkpoints; keep it off the database host's backups. Make one with `incident-bot audit keygen --out DIR`.",
+  },
+  AUDIT_CHANNEL: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose:
+      'Channel (Slack C..., or `teams:<conversation id>`) where checkpoint digests are posted, so a copy lives outside the database.',
+  },
+  AUDIT_PUBLISH_MINUTES: {
+    schema: z.coerce.number().int().min(1).max(1440).default(15),
+    required: 'no',
+    default: '15',
+    purpose:
+      'At most this often a checkpoint digest is posted to AUDIT_CHANNEL (and whenever an incident closes).',
+  },
   REMINDER_CRON: {
     schema: z.string().default('* * * * *'),
     required: 'no',
@@ -218,6 +239,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'TEAMS_ALLOW_UNAUTHENTICATED=true is refused when NODE_ENV=production: it turns off request authentication.',
     );
   }
+  if (c.NODE_ENV === 'production' && !c.AUDIT_SIGNING_KEY_FILE) {
+    problems.push(
+      'AUDIT_SIGNING_KEY_FILE is required when NODE_ENV=production: without a key kept away from the database the decision log can be rewritten unnoticed. Make one with `incident-bot audit keygen --out DIR`.',
+    );
+  }
   if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
     problems.push(`SLACK_SIGNING_SECRET is missing: ${SETTINGS.SLACK_SIGNING_SECRET.purpose}`);
   }
@@ -230,8 +256,22 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (!c[k]) problems.push(`${k} is missing: ${SETTINGS[k].purpose}`);
     }
   }
+  const audit = auditChannelOf(c);
+  if (audit && !(audit.platform === 'slack' ? slackEnabled(c) : teamsEnabled(c)))
+    problems.push(
+      `AUDIT_CHANNEL names a ${audit.platform === 'slack' ? 'Slack' : 'Teams'} channel, but ${audit.platform === 'slack' ? 'Slack' : 'Teams'} is not configured.`,
+    );
   if (problems.length) throw new ConfigError(problems);
   return c;
+}
+
+/** Where checkpoint digests are posted: `teams:<id>`, `slack:<id>`, or a bare id on the one platform configured (Slack when both are). */
+export function auditChannelOf(c: Config): { platform: 'slack' | 'teams'; id: string } | null {
+  const v = c.AUDIT_CHANNEL;
+  if (!v) return null;
+  const m = /^(slack|teams):(.+)$/.exec(v);
+  if (m) return { platform: m[1] as 'slack' | 'teams', id: m[2]! };
+  return { platform: slackEnabled(c) || !teamsEnabled(c) ? 'slack' : 'teams', id: v };
 }
 
 export function slackEnabled(c: Config): boolean {

@@ -10,6 +10,7 @@ import {
   teamsEnabled,
 } from './config.js';
 import { createLogger } from './logger.js';
+import { AuditKeyError } from './ops/audit-key.js';
 import { PlaybookError } from './storage/playbook-file.js';
 import { MigrationError } from './storage/sqlite/migrate.js';
 
@@ -42,7 +43,7 @@ async function main(): Promise<number> {
       );
       return 2;
     }
-    if (e instanceof MigrationError) {
+    if (e instanceof MigrationError || e instanceof AuditKeyError) {
       process.stderr.write(`incident-bot: ${e.message}\n`);
       return 2;
     }

@@ -16,8 +16,21 @@ export const DATABASE_BUSY: Text =
 export const DATABASE_UNWRITABLE: Text =
   "I could not save that: the incident database cannot be written (disk full or I/O error). Nothing was changed. Tell the bot's operator, and keep notes elsewhere until it is fixed.";
 
+/** The answer when the decision log or an incident's state was changed outside the bot (see ledger-writer). */
+export const RECORD_TAMPERED: Text =
+  "I did not record that: the incident record was changed outside the bot since I last signed it, and I will not add to it until someone has looked. Nothing was changed. Tell the bot's operator (they can run `incident-bot audit verify`), and keep notes elsewhere meanwhile.";
+
 export function failureAnswer(kind: StorageFailure): Text {
-  return kind === 'busy' ? DATABASE_BUSY : kind === 'unwritable' ? DATABASE_UNWRITABLE : SOMETHING_WENT_WRONG;
+  switch (kind) {
+    case 'busy':
+      return DATABASE_BUSY;
+    case 'unwritable':
+      return DATABASE_UNWRITABLE;
+    case 'integrity':
+      return RECORD_TAMPERED;
+    default:
+      return SOMETHING_WENT_WRONG;
+  }
 }
 
 /** A command's outcome, or a failure (an exception: the transaction rolled back). */

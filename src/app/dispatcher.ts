@@ -231,7 +231,8 @@ export class Dispatcher {
       // The row marked sent and its "message sent" log entry: one commit.
       this.together(() => {
         this.o.outbox.markSent(row.id, now, result.result);
-        if (body.kind !== 'post') return;
+        // A checkpoint digest is about the whole log: its delivery is in the outbox, not in an incident's log.
+        if (body.kind !== 'post' || row.target.to === 'audit') return;
         this.o.incidents.appendSystemLog(
           row.incidentKey,
           [

@@ -118,6 +118,8 @@ export class IncidentApp {
       const kind = this.deps.classifyFailure(e);
       const fields = { err: e, key: req.key, command: req.command.type };
       if (kind === 'busy') this.log.warn(fields, 'database busy; command not saved');
+      else if (kind === 'integrity')
+        this.log.error(fields, 'AUDIT ALERT: the record was changed outside the bot; command refused');
       else this.log.error(fields, 'command failed');
       return {
         ok: false,

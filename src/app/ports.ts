@@ -1,5 +1,6 @@
 // What the application layer needs from the world, as interfaces: storage implements them
 // (src/storage/sqlite), platforms implement Sender, the composition root (src/bot.ts) connects them.
+import type { SignedCheckpoint } from '../domain/audit/checkpoint.js';
 import type { Command } from '../domain/commands.js';
 import type { Decision } from '../domain/decide.js';
 import type { LogEffect, NoticeEffect, Outgoing, Target } from '../domain/effects.js';
@@ -50,6 +51,12 @@ export interface LogRow {
   command_key: string | null;
   prev_hash: string;
   hash: string;
+  /** The global chain (null only on a database not migrated to the ledger). */
+  gseq: number | null;
+  gprev_hash: string | null;
+  ghash: string | null;
+  /** The digest of the incident's state after this entry's command. */
+  state_hash: string | null;
 }
 
 /** Incidents, their playbooks and their decision log: one transaction per command. */
@@ -189,7 +196,7 @@ export interface Sender {
 }
 
 /** A storage failure as people are told about it (see answers.ts). */
-export type StorageFailure = 'busy' | 'unwritable' | 'other';
+export type StorageFailure = 'busy' | 'unwritable' | 'integrity' | 'other';
 
 /** Structural view of a logger (pino satisfies it). */
 export interface AppLogger {
@@ -203,6 +210,25 @@ export const silentLogger: AppLogger = { info() {}, warn() {}, error() {} };
 
 /** The outbox lane of a message: one per platform, incident and target (a channel, or a person). */
 export function laneFor(incidentKey: string, platform: string, target: Target): string {
+  // Checkpoint digests are about the whole log, not one incident: one lane, in order.
+  if (target.to === 'audit') return `${platform}:audit`;
   const t = target.to === 'user' ? `user:${target.user}` : target.to;
   return `${platform}:${incidentKey}:${t}`;
+}
+
+/** A signed checkpoint as stored, with the incident whose entry it ends on. */
+export interface StoredCheckpoint extends SignedCheckpoint {
+  id: number;
+  incidentKey: string;
+}
+
+/** The checkpoints storage signed, and the audit channel's share of the outbox. */
+export interface CheckpointFeed {
+  latest(): StoredCheckpoint | null;
+  /** Checkpoints after number `n`, oldest first, at most `limit`. */
+  after(n: number, limit: number): StoredCheckpoint[];
+  /** The number of the last checkpoint queued for the audit channel on `platform`, and when. */
+  lastPublished(platform: string): { n: number; at: Date } | null;
+  /** Queues the checkpoint's digest for the audit channel on `platform` (once per checkpoint). */
+  publish(c: StoredCheckpoint, platform: string, now: Date): void;
 }

@@ -19,7 +19,13 @@ export interface ReminderPassOptions {
   reminders: ReminderStore;
   /** Resolves the playbook an incident runs under (IncidentService.playbookFor). */
   service: { playbookFor(incident: Incident | null): Playbook };
+  /** The instant the pass looks at (what is owed by then). */
   now: Date;
+  /**
+   * The real time, when the pass looks at another instant (a catch-up run by hand): claims, outbox rows
+   * and log entries are recorded at real time, and the entry says which instant the pass looked at.
+   */
+  realNow?: Date;
   /** Compute and return what is owed, claim and queue nothing. */
   dryRun?: boolean;
   options?: ReminderOptions;
@@ -57,7 +63,7 @@ export function loadReminderCandidates(
 }
 
 /** A reminder's claim: the nudge it owes (outbox) and its decision-log entry. */
-function claimOf(r: Reminder, incident: Incident): ReminderClaim {
+function claimOf(r: Reminder, incident: Incident, passAt?: string): ReminderClaim {
   const key = `reminder:${r.key}`;
   return {
     key: r.key,
@@ -81,6 +87,7 @@ function claimOf(r: Reminder, incident: Incident): ReminderClaim {
         lateBy: r.lateBy,
         target: r.target,
         drill: incident.drill,
+        ...(passAt ? { passAt } : {}),
       },
     },
   };
@@ -102,12 +109,13 @@ export function runReminderPass(o: ReminderPassOptions): ReminderPassResult {
   const byKey = new Map(due.map((r) => [r.key, r]));
   const claims = due.flatMap((r) => {
     const incident = byIncident.get(r.incidentKey);
-    return incident ? [claimOf(r, incident)] : [];
+    const passAt = o.realNow && o.realNow.getTime() !== now.getTime() ? now.toISOString() : undefined;
+    return incident ? [claimOf(r, incident, passAt)] : [];
   });
   const beforeClaim = o.beforeClaim;
   const keys = reminders.claim(
     claims,
-    now,
+    o.realNow ?? now,
     beforeClaim ? { before: (c) => beforeClaim(byKey.get(c.key)!) } : {},
   );
   // Each incident looked at is next looked at when something can fall due (a change of state resets it).

@@ -1,29 +1,65 @@
-// `incident-bot audit verify`: checks the decision log's hash chains.
-//  --db PATH  every incident's chain in the database, and that each ends where incidents.log_count /
-//             log_head say it does (so deleting the last entries is caught too).
-//  --file F   a JSON Lines export, offline; `expectHead` (--head) also checks where it ends.
-// Exit code 0: the chain holds; 1: it is broken (the first bad entry is named); 2: nothing to check.
+// `incident-bot audit verify`: holds a database, or a JSON Lines export, against the bot's public key.
+//  --db PATH      both chains, every checkpoint's signature, nothing unsigned after the last one, and every
+//                 incident's stored state (and the columns repeating it) against what its log produced;
+//                 --checkpoint DIGEST (repeatable) also holds it against digests kept elsewhere.
+//  --file F       one incident's export offline: its chain and the proof tying it to a signed checkpoint.
+// Exit 0: everything holds; 1: tampered (the first problem is named); 2: nothing to check, or the wrong key.
+
+import type { KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import type { LogRow } from '../app/ports.js';
-import { type VerifyRow, verifyChain } from '../domain/hash-chain.js';
+import { digestOf, parseDigest, type SignedCheckpoint } from '../domain/audit/checkpoint.js';
+import type { VerifyRow } from '../domain/audit/hash-chain.js';
+import { type IncidentProof, verifyIncidentLog } from '../domain/audit/verify-export.js';
+import { verifyLedger } from '../domain/audit/verify-ledger.js';
+import { AuditKeyError, loadPublicKey } from '../ops/audit-key.js';
+import { ledgerCheckpoints, ledgerEntries, ledgerIncidents } from '../storage/sqlite/ledger-reader.js';
+import { schemaVersion } from '../storage/sqlite/migrate.js';
 import { type Db, openDatabase } from '../storage/sqlite/open-database.js';
 
-export type AuditVerifyInput = { dbPath: string } | { file: string; expectHead?: string };
+export type AuditVerifyInput =
+  | { dbPath: string; pubkeys: string[]; checkpoints?: string[] }
+  | { file: string; pubkeys: string[]; expectHead?: string };
 
 export interface CommandResult {
   code: number;
   output: string;
 }
 
+/** The schema version that introduced the ledger. */
+const LEDGER_SCHEMA = 5;
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const fail = (problem: string): CommandResult => ({ code: 1, output: `FAILED: ${problem}.` });
 
 export function auditVerify(input: AuditVerifyInput): CommandResult {
-  return 'dbPath' in input ? verifyDatabase(input.dbPath) : verifyFile(input.file, input.expectHead);
+  if (input.pubkeys.length === 0)
+    return {
+      code: 2,
+      output:
+        'Give the public key the checkpoints are checked with: --pubkey audit-signing-key.pub.pem (from `incident-bot audit keygen`).',
+    };
+  let keys: KeyObject[];
+  try {
+    keys = input.pubkeys.map(loadPublicKey);
+  } catch (e) {
+    if (e instanceof AuditKeyError) return { code: 2, output: e.message };
+    throw e;
+  }
+  return 'dbPath' in input
+    ? verifyDatabase(input.dbPath, keys, input.checkpoints ?? [])
+    : verifyFile(input.file, keys, input.expectHead);
 }
 
 // ---------------------------------------------------------------- database
 
-function verifyDatabase(dbPath: string): CommandResult {
+function verifyDatabase(dbPath: string, keys: KeyObject[], digests: string[]): CommandResult {
+  const anchors: SignedCheckpoint[] = [];
+  for (const d of digests) {
+    const c = parseDigest(d);
+    if (!c)
+      return { code: 2, output: `--checkpoint: "${d.slice(0, 40)}…" is not a checkpoint digest (ibc1:…).` };
+    anchors.push(c);
+  }
   if (!existsSync(dbPath)) return { code: 2, output: `There is no database at ${dbPath}.` };
   let db: Db;
   try {
@@ -37,81 +73,39 @@ function verifyDatabase(dbPath: string): CommandResult {
         (r) => r.name,
       ),
     );
-    if (!tables.has('decision_log') || !tables.has('incidents')) {
+    if (!tables.has('decision_log') || !tables.has('incidents'))
+      return { code: 2, output: `${dbPath} is not an incident-bot database (it has no decision_log table).` };
+    const version = schemaVersion(db);
+    if (version < LEDGER_SCHEMA || !tables.has('audit_checkpoints'))
       return {
         code: 2,
-        output: `${dbPath} is not an incident-bot database (it has no decision_log table); run migrate first.`,
+        output: `${dbPath} was written before the audit ledger (schema ${version}): run \`incident-bot migrate --db ${dbPath}\` with the signing key, then verify.`,
       };
-    }
-    const expected = new Map<string, { count: number; head: string }>();
-    for (const r of db.prepare('SELECT key, log_count, log_head FROM incidents ORDER BY key').all() as {
-      key: string;
-      log_count: number;
-      log_head: string;
-    }[]) {
-      expected.set(r.key, { count: r.log_count, head: r.log_head });
-    }
-
-    let damaged: { row: LogRow; column: string } | null = null;
-    function* rows(): Generator<VerifyRow> {
-      for (const row of db
-        .prepare('SELECT * FROM decision_log ORDER BY incident_key, seq')
-        .iterate() as Iterable<LogRow>) {
-        let actor: unknown;
-        let payload: unknown;
-        try {
-          actor = JSON.parse(row.actor);
-        } catch {
-          damaged = { row, column: 'actor' };
-          return;
-        }
-        try {
-          payload = JSON.parse(row.payload);
-        } catch {
-          damaged = { row, column: 'payload' };
-          return;
-        }
-        yield { ...row, actor, payload };
-      }
-    }
-    const result = verifyChain(rows(), expected);
-    const bad = damaged as { row: LogRow; column: string } | null;
-    if (bad) {
-      return failure(
-        bad.row.incident_key,
-        bad.row.seq,
-        bad.row.id,
-        `its ${bad.column} is not valid JSON (the row was edited)`,
-      );
-    }
-    if (!result.ok) return failure(result.row.incident_key, result.row.seq, result.row.id, result.problem);
-    const orphans = Object.keys(result.heads).filter((k) => !expected.has(k));
-    if (orphans.length) {
-      return failure(
-        orphans[0]!,
-        1,
-        undefined,
-        'the decision log has entries for an incident that is not in the incidents table',
-      );
-    }
+    const report = verifyLedger({
+      entries: ledgerEntries(db),
+      checkpoints: ledgerCheckpoints(db),
+      incidents: ledgerIncidents(db),
+      keys,
+      anchors,
+    });
+    if (!report.ok)
+      return report.code === 2 ? { code: 2, output: `${report.problem}.` } : fail(report.problem);
+    if (report.entries === 0)
+      return { code: 2, output: `${dbPath} has no decision-log entries: nothing to check.` };
+    const latest = report.latest!;
     const lines = [
-      `OK: ${plural(result.entries, 'entry', 'entries')} in ${plural(expected.size, 'incident')} verified; every chain ends at the head stored for its incident.`,
+      `OK: ${plural(report.entries, 'entry', 'entries')} in ${plural(report.incidents, 'incident')} verified, with ${plural(report.checkpoints, 'signed checkpoint')} (key ${[...new Set(ledgerCheckpoints(db).map((c) => c.keyId))].join(', ')}); the log ends at the last checkpoint, and every incident's stored state is the one its log produced.`,
+      `Latest checkpoint: global entry ${latest.seq} at ${latest.at}: ${digestOf(latest)}`,
+      ...anchors.map(
+        (a) => `The checkpoint given (global entry ${a.seq} at ${a.at}) is in this log, unchanged.`,
+      ),
     ];
-    for (const [key, want] of expected) {
-      lines.push(`${key}: ${plural(want.count, 'entry', 'entries')}, head ${want.head || '(empty)'}`);
-    }
+    for (const [key, h] of report.heads)
+      lines.push(`${key}: ${plural(h.count, 'entry', 'entries')}, head ${h.head}`);
     return { code: 0, output: lines.join('\n') };
   } finally {
     db.close();
   }
-}
-
-function failure(incident: string, seq: number, id: number | undefined, problem: string): CommandResult {
-  const row = id !== undefined ? ` (decision_log row id ${id})` : '';
-  return {
-    code: 1,
-    output: `FAILED: the decision log of ${incident} is broken at entry ${seq}${row}: ${problem}.`,
-  };
 }
 
 // ---------------------------------------------------------------- JSON Lines file
@@ -128,14 +122,15 @@ const FIELDS = [
   'command_key',
   'prev_hash',
   'hash',
-] as const;
+];
+const OPTIONAL = ['state_hash'];
 
 function checkLine(v: unknown): string | null {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return 'is not a JSON object';
   const o = v as Record<string, unknown>;
   for (const f of FIELDS) if (!(f in o)) return `has no "${f}" field`;
   for (const k of Object.keys(o))
-    if (!(FIELDS as readonly string[]).includes(k)) return `has an unexpected field "${k}"`;
+    if (!FIELDS.includes(k) && !OPTIONAL.includes(k)) return `has an unexpected field "${k}"`;
   if (typeof o.incident_key !== 'string') return 'has an incident_key that is not a string';
   if (typeof o.seq !== 'number' || !Number.isInteger(o.seq)) return 'has a seq that is not a whole number';
   for (const f of ['at', 'recorded_at', 'kind', 'prev_hash', 'hash'] as const) {
@@ -144,7 +139,51 @@ function checkLine(v: unknown): string | null {
   return null;
 }
 
-function verifyFile(file: string, expectHead?: string): CommandResult {
+/** The proof line, read strictly (a malformed one is reported, never half-used). */
+function readProof(v: Record<string, unknown>): IncidentProof | null {
+  const c = v.checkpoint as Record<string, unknown> | undefined;
+  const last = v.last as Record<string, unknown> | undefined;
+  if (!c || !last || !Array.isArray(v.links)) return null;
+  const str = (x: unknown) => (typeof x === 'string' ? x : null);
+  const int = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) ? x : null);
+  const n = int(c.n);
+  const seq = int(c.seq);
+  const incidents = int(c.incidents);
+  const head = str(c.head);
+  const at = str(c.at);
+  const keyId = str(c.key_id);
+  const signature = str(c.signature);
+  const gseq = int(last.gseq);
+  const gprev = str(last.gprev_hash);
+  const ghash = str(last.ghash);
+  if (
+    n === null ||
+    seq === null ||
+    incidents === null ||
+    !head ||
+    !at ||
+    !keyId ||
+    !signature ||
+    gseq === null ||
+    !gprev ||
+    !ghash
+  )
+    return null;
+  const links: IncidentProof['links'] = [];
+  for (const l of v.links as unknown[]) {
+    if (!Array.isArray(l) || l.length !== 4) return null;
+    const [g, k, s, h] = l as unknown[];
+    if (int(g) === null || !str(k) || int(s) === null || !str(h)) return null;
+    links.push({ gseq: g as number, incident_key: k as string, seq: s as number, hash: h as string });
+  }
+  return {
+    checkpoint: { n, seq, head, at, incidents, keyId, signature },
+    last: { gseq, gprev_hash: gprev, ghash },
+    links,
+  };
+}
+
+function verifyFile(file: string, keys: KeyObject[], expectHead?: string): CommandResult {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -156,6 +195,7 @@ function verifyFile(file: string, expectHead?: string): CommandResult {
   }
   const rows: VerifyRow[] = [];
   const lineOf: number[] = [];
+  let proof: IncidentProof | null = null;
   const lines = text.split('\n');
   for (let k = 0; k < lines.length; k++) {
     const raw = lines[k]!.replace(/\r$/, '');
@@ -165,52 +205,45 @@ function verifyFile(file: string, expectHead?: string): CommandResult {
     try {
       v = JSON.parse(raw);
     } catch {
-      return {
-        code: 1,
-        output: `FAILED: ${file} line ${lineNo} is not valid JSON (the file was edited or cut).`,
-      };
+      return fail(`${file} line ${lineNo} is not valid JSON (the file was edited or cut)`);
+    }
+    if (proof)
+      return fail(
+        `${file} line ${lineNo} comes after the proof line, which must be last (the file was edited)`,
+      );
+    if (v && typeof v === 'object' && 'checkpoint' in v) {
+      proof = readProof(v as Record<string, unknown>);
+      if (!proof) return fail(`${file} line ${lineNo}: the proof line is malformed (the file was edited)`);
+      continue;
     }
     const problem = checkLine(v);
-    if (problem) return { code: 1, output: `FAILED: ${file} line ${lineNo} ${problem}.` };
+    if (problem) return fail(`${file} line ${lineNo} ${problem}`);
     rows.push(v as VerifyRow);
     lineOf.push(lineNo);
   }
   if (rows.length === 0) return { code: 2, output: `${file} holds no decision-log entries.` };
-  const result = verifyChain(rows);
-  if (!result.ok) {
-    const line = lineOf[result.entries - 1];
-    return {
-      code: 1,
-      output: `FAILED: ${file} line ${line} (incident ${result.row.incident_key}, entry ${result.row.seq}): ${result.problem}.`,
-    };
-  }
-  const heads = Object.entries(result.heads);
-  if (expectHead !== undefined) {
-    if (heads.length !== 1) {
-      return {
-        code: 2,
-        output: `--head needs a file with one incident's log; ${file} holds ${heads.length}.`,
-      };
-    }
-    const [key, head] = heads[0]!;
-    if (head !== expectHead.trim().toLowerCase()) {
-      return {
-        code: 1,
-        output: `FAILED: the log of ${key} in ${file} ends with hash ${head}, not the expected head ${expectHead} (entries are missing from its end, or it is another log).`,
-      };
-    }
-  }
-  const out = [
-    `OK: ${file}: ${plural(result.entries, 'entry', 'entries')} in ${plural(result.chains, 'chain')} verified.`,
-    ...heads.map(
-      ([k, h]) =>
-        `${k}: ${plural(rows.filter((r) => r.incident_key === k).length, 'entry', 'entries')}, head ${h}`,
-    ),
-  ];
-  if (expectHead === undefined) {
-    out.push(
-      'A file alone cannot show that entries were cut from its end: compare the head with the export\'s "Audit chain" section, or pass --head.',
+  const check = verifyIncidentLog({ entries: rows, proof, keys });
+  if (!check.ok) {
+    if (check.code === 2) return { code: 2, output: `${file}: ${check.problem}.` };
+    const where =
+      check.entry !== undefined
+        ? ` line ${lineOf[check.entry]} (incident ${rows[check.entry]!.incident_key}, entry ${rows[check.entry]!.seq})`
+        : '';
+    return fail(
+      `${file}${where}: ${check.problem}${proof ? '' : ' (an export made before the audit ledger has none)'}`,
     );
   }
-  return { code: 0, output: out.join('\n') };
+  if (expectHead !== undefined && check.head !== expectHead.trim().toLowerCase())
+    return fail(
+      `the log of ${rows[0]!.incident_key} in ${file} ends with hash ${check.head}, not the expected head ${expectHead}`,
+    );
+  const c = check.checkpoint;
+  return {
+    code: 0,
+    output: [
+      `OK: ${file}: ${plural(check.entries, 'entry', 'entries')} of ${rows[0]!.incident_key} verified; complete as of the checkpoint signed by key ${c.keyId} at ${c.at} (global entry ${c.seq}).`,
+      `${rows[0]!.incident_key}: head ${check.head}`,
+      `Checkpoint: ${digestOf(c)}`,
+    ].join('\n'),
+  };
 }

@@ -2,8 +2,9 @@
 //  md   the review document, with the phase timeline SVG written next to it (FILE defaults to KEY.md)
 //  json the decision log as JSON Lines (verifiable with `audit verify --file`)
 //  csv  the timeline
-// Without --out, json and csv are printed (output); md always writes files.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+// Without --out, json and csv are printed (output); md always writes files. A file is never written over
+// unless --force, and never the database, its -wal/-shm files or anything in its directory.
+import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Playbook } from '../domain/playbook.js';
 import { renderCsvFile, renderExportFiles, renderJsonlFile } from '../export/export-files.js';
@@ -25,6 +26,38 @@ export interface ExportIncidentInput {
   fallbackPlaybook?: () => Playbook;
   /** Where relative paths are resolved (default: process.cwd()). */
   cwd?: string;
+  /** Replace files that exist (never the database or its directory). */
+  force?: boolean;
+}
+
+class RefusedPath extends Error {}
+
+/** The path with its existing part resolved through links (what would really be written). */
+function realTarget(abs: string): string {
+  let dir = path.dirname(abs);
+  const rest = [path.basename(abs)];
+  while (!existsSync(dir) && path.dirname(dir) !== dir) {
+    rest.unshift(path.basename(dir));
+    dir = path.dirname(dir);
+  }
+  return path.join(realpathSync(dir), ...rest);
+}
+
+/** Refuses to write over the live database, its journal files, its directory, or (without force) any file. */
+function checkTarget(abs: string, dbPath: string, force: boolean): void {
+  const target = realTarget(abs);
+  const db = realpathSync(dbPath);
+  const dataDir = path.dirname(db);
+  if ([db, `${db}-wal`, `${db}-shm`, `${db}-journal`].includes(target))
+    throw new RefusedPath(
+      `Refused: ${abs} is the live database (or its journal); an export never writes there.`,
+    );
+  if (target === dataDir || target.startsWith(`${dataDir}${path.sep}`))
+    throw new RefusedPath(
+      `Refused: ${abs} is inside the data directory ${dataDir}, which holds the database; write the export somewhere else.`,
+    );
+  if (!force && existsSync(target))
+    throw new RefusedPath(`Refused: ${abs} exists; pass --force to replace it.`);
 }
 
 export interface ExportIncidentResult {
@@ -55,6 +88,7 @@ export function exportIncident(input: ExportIncidentInput): ExportIncidentResult
     const record = loadIncidentRecord(db, key, input.fallbackPlaybook);
     if (!record) return { code: 1, output: `There is no incident ${key} in ${input.dbPath}.`, files: [] };
     const cwd = input.cwd ?? process.cwd();
+    const check = (file: string) => checkTarget(path.resolve(cwd, file), input.dbPath, input.force === true);
     const write = (file: string, content: string): string => {
       const abs = path.resolve(cwd, file);
       mkdirSync(path.dirname(abs), { recursive: true });
@@ -69,15 +103,16 @@ export function exportIncident(input: ExportIncidentInput): ExportIncidentResult
         baseName: base,
         ...(input.generatedAt ? { generatedAt: input.generatedAt } : {}),
       });
-      const written = [
-        write(mdPath, files.markdown.content),
-        write(path.join(path.dirname(mdPath), files.svg.name), files.svg.content),
-      ];
+      const svgPath = path.join(path.dirname(mdPath), files.svg.name);
+      check(mdPath);
+      check(svgPath);
+      const written = [write(mdPath, files.markdown.content), write(svgPath, files.svg.content)];
       return { code: 0, output: `Wrote ${written.join(' and ')}.`, files: written };
     }
 
     const file = input.format === 'json' ? renderJsonlFile(record) : renderCsvFile(record);
     if (!input.out) return { code: 0, output: file.content, files: [] };
+    check(input.out);
     const written = write(input.out, file.content);
     return {
       code: 0,
@@ -85,7 +120,8 @@ export function exportIncident(input: ExportIncidentInput): ExportIncidentResult
       files: [written],
     };
   } catch (e) {
-    if (e instanceof RecordError) return { code: 1, output: e.message, files: [] };
+    if (e instanceof RecordError || e instanceof RefusedPath)
+      return { code: 1, output: e.message, files: [] };
     const err = e as NodeJS.ErrnoException;
     if (err.code && err.path) return { code: 1, output: `Cannot write ${err.path}: ${err.code}.`, files: [] };
     throw e;

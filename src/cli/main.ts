@@ -3,13 +3,9 @@
 // sentences on stderr with a non-zero exit code, never stack traces (set INCIDENT_BOT_DEBUG=1 for one).
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type CliResult, ok, parse, result, str, UsageError } from './args.js';
 
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export type { CliResult } from './args.js';
 
 export const DEFAULT_DB_PATH = './data/incident-bot.db';
 
@@ -18,14 +14,21 @@ const HELP = `incident-bot: the incident-response bot's command line.
 Usage:
   incident-bot migrate [--db PATH]
       Create the database or bring its schema up to date.
-  incident-bot audit verify [--db PATH | --file FILE [--head HASH]]
-      Verify the decision log's hash chains: every chain in the database (and that each ends at the
-      head stored for its incident), or a JSON Lines export offline. Exit 0 when the chain holds,
-      1 with the first bad entry when it does not.
-  incident-bot export <INC-KEY> [--format md|json|csv] [--out FILE] [--db PATH]
-      Export an incident: md = the review document plus its phase timeline SVG (written next to it),
-      json = the decision log as JSON Lines, csv = the timeline. json and csv print to stdout
-      unless --out is given. The default format is md.
+  incident-bot audit verify --pubkey KEY.pub.pem [--db PATH [--checkpoint DIGEST]... | --file FILE]
+      Verify the audit trail against the bot's public key: in the database both hash chains, every
+      signed checkpoint, nothing unsigned after the last one, and every incident's state against its
+      log (--checkpoint: also against digests kept elsewhere, e.g. the audit channel); or one JSON
+      Lines export offline. Exit 0 when everything holds, 1 naming the first problem, 2 when there is
+      nothing to check or the key is not the one that signed.
+  incident-bot audit keygen --out DIR
+      Write a new Ed25519 key pair: DIR/audit-signing-key.pem (for AUDIT_SIGNING_KEY_FILE) and
+      DIR/audit-signing-key.pub.pem (for auditors). Never overwrites.
+  incident-bot export <INC-KEY> [--format md|json|csv] [--out FILE [--force]] [--db PATH]
+      Export an incident, built from its verified log (a record that does not verify is not exported):
+      md = the review document plus its phase timeline SVG (written next to it), json = the decision
+      log as JSON Lines with its signed checkpoint, csv = the timeline. json and csv print to stdout
+      unless --out is given. The default format is md. An existing file is replaced only with --force;
+      the database, its -wal/-shm files and its directory are never written.
   incident-bot playbook check [FILE]
       Validate a playbook file (default: the bundled playbooks/emergency-procedures.yaml).
   incident-bot reminders run [--at ISO] [--dry-run] [--db PATH]
@@ -35,39 +38,6 @@ Usage:
 The database is --db, else the DATABASE_PATH environment variable, else ${DEFAULT_DB_PATH}.
 All times are UTC.
 `;
-
-class UsageError extends Error {}
-
-const ok = (output: string): CliResult => ({ code: 0, stdout: withNewline(output), stderr: '' });
-const result = (code: number, output: string): CliResult =>
-  code === 0 ? ok(output) : { code, stdout: '', stderr: withNewline(output) };
-function withNewline(s: string): string {
-  return s === '' || s.endsWith('\n') ? s : `${s}\n`;
-}
-
-function parse(args: string[], options: ParseArgsConfig['options'], maxPositionals: number) {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args,
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    const msg = (e as Error).message.split('. ')[0]!.replace(/\.$/, '');
-    throw new UsageError(`${msg}.`);
-  }
-  if (parsed.positionals.length > maxPositionals) {
-    throw new UsageError(`Unexpected argument "${parsed.positionals[maxPositionals]}".`);
-  }
-  return {
-    values: parsed.values as Record<string, string | boolean | undefined>,
-    positionals: parsed.positionals,
-  };
-}
-
-const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
   const dbDefault = env.DATABASE_PATH || DEFAULT_DB_PATH;
@@ -80,31 +50,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       case 'migrate': {
         const { values } = parse(rest, { db: { type: 'string' } }, 0);
         if (values.help) return ok(HELP);
-        return await migrateCommand(str(values.db) ?? dbDefault);
+        return await migrateCommand(str(values.db) ?? dbDefault, env);
       }
       case 'audit': {
-        const [sub, ...args] = rest;
-        if (sub === '--help' || sub === '-h') return ok(HELP);
-        if (sub !== 'verify')
-          throw new UsageError(
-            sub ? `Unknown audit command "${sub}": use "audit verify".` : 'Say what to do: "audit verify".',
-          );
-        const { values } = parse(
-          args,
-          { db: { type: 'string' }, file: { type: 'string' }, head: { type: 'string' } },
-          0,
-        );
-        if (values.help) return ok(HELP);
-        const file = str(values.file);
-        const db = str(values.db);
-        if (file && db) throw new UsageError('Give either --db or --file, not both.');
-        if (values.head !== undefined && !file) throw new UsageError('--head only applies with --file.');
-        const { auditVerify } = await import('./audit-verify.js');
-        const head = str(values.head);
-        const r = file
-          ? auditVerify(head ? { file, expectHead: head } : { file })
-          : auditVerify({ dbPath: db ?? dbDefault });
-        return result(r.code, r.output);
+        const { auditCommand } = await import('./audit-command.js');
+        return auditCommand(rest, dbDefault, HELP);
       }
       case 'export': {
         const { values, positionals } = parse(
@@ -112,6 +62,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           {
             format: { type: 'string', short: 'f' },
             out: { type: 'string', short: 'o' },
+            force: { type: 'boolean' },
             db: { type: 'string' },
           },
           1,
@@ -131,6 +82,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           key,
           format,
           ...(out ? { out } : {}),
+          force: values.force === true,
         });
         if (r.code === 0 && !out && format !== 'md') return { code: 0, stdout: r.output, stderr: '' };
         return result(r.code, r.output);
@@ -181,6 +133,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           dbPath: str(values.db) ?? dbDefault,
           ...(at ? { at } : {}),
           dryRun: values['dry-run'] === true,
+          keyFile: env.AUDIT_SIGNING_KEY_FILE || undefined,
+          production: env.NODE_ENV === 'production',
         });
         return result(r.code, r.output);
       }
@@ -196,9 +150,21 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
-async function migrateCommand(dbPath: string): Promise<CliResult> {
+async function migrateCommand(dbPath: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
   const { openDatabase } = await import('../storage/sqlite/open-database.js');
   const { migrate, schemaVersion, MigrationError } = await import('../storage/sqlite/migrate.js');
+  const { AuditKeyError, chooseSigner } = await import('../ops/audit-key.js');
+  let signer: import('../domain/audit/checkpoint.js').CheckpointSigner;
+  try {
+    signer = chooseSigner({
+      keyFile: env.AUDIT_SIGNING_KEY_FILE || undefined,
+      dbPath,
+      production: env.NODE_ENV === 'production',
+    }).signer;
+  } catch (e) {
+    if (e instanceof AuditKeyError) return result(1, e.message);
+    throw e;
+  }
   let db: import('../storage/sqlite/open-database.js').Db;
   try {
     db = openDatabase(dbPath, { migrate: false });
@@ -206,7 +172,7 @@ async function migrateCommand(dbPath: string): Promise<CliResult> {
     return result(1, `Cannot open the database ${dbPath}: ${(e as Error).message}.`);
   }
   try {
-    const applied = migrate(db);
+    const applied = migrate(db, undefined, { signer });
     const version = schemaVersion(db);
     return ok(
       applied.length

@@ -1,11 +1,14 @@
 // `incident-bot reminders run [--at ISO] [--dry-run]`: one reminder pass from the command line.
 // It claims and queues what is owed (the running bot's dispatcher delivers the outbox), or with
-// --dry-run only prints what it would queue.
+// --dry-run only prints what it would queue. A time ahead of now is refused unless --dry-run: it would
+// date entries in the future and hold the room's outbox until then. A past time is a catch-up: what was
+// owed then is recorded at the real time, with the instant looked at beside it.
 import { existsSync } from 'node:fs';
 import { runReminderPass } from '../app/reminder-pass.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { Reminder } from '../domain/reminders.js';
+import { AuditKeyError, chooseSigner } from '../ops/audit-key.js';
 import {
   DEFAULT_PLAYBOOK_PATH,
   type LoadedPlaybook,
@@ -13,6 +16,7 @@ import {
   PlaybookError,
 } from '../storage/playbook-file.js';
 import { IncidentStore } from '../storage/sqlite/incident-store.js';
+import { MigrationError } from '../storage/sqlite/migrate.js';
 import { openDatabase } from '../storage/sqlite/open-database.js';
 import { reminderStoreOf } from '../storage/sqlite/reminder-store.js';
 
@@ -23,6 +27,11 @@ export interface RemindersRunOptions {
   dryRun?: boolean;
   /** Playbook file (default: the bundled one), or an already loaded playbook. */
   playbook?: string | Pick<LoadedPlaybook, 'playbook' | 'ref'>;
+  /** AUDIT_SIGNING_KEY_FILE and NODE_ENV, as the bot reads them. */
+  keyFile?: string | undefined;
+  production?: boolean;
+  /** The real time (tests). */
+  realNow?: Date;
 }
 
 function describe(r: Reminder): string {
@@ -33,8 +42,14 @@ function describe(r: Reminder): string {
 }
 
 export function remindersRun(o: RemindersRunOptions): { code: number; output: string } {
-  const now = o.at ? new Date(o.at) : new Date();
+  const realNow = o.realNow ?? new Date();
+  const now = o.at ? new Date(o.at) : realNow;
   if (Number.isNaN(now.getTime())) return { code: 2, output: `--at: "${o.at}" is not an ISO time` };
+  if (!o.dryRun && now.getTime() > realNow.getTime() + 1000)
+    return {
+      code: 2,
+      output: `--at ${now.toISOString()} is in the future: a pass then would date log entries ahead of time and hold each room's messages until that time. Use --dry-run to see what will be owed then.`,
+    };
   if (!existsSync(o.dbPath)) return { code: 1, output: `no database at ${o.dbPath}` };
   let current: Pick<LoadedPlaybook, 'playbook' | 'ref'>;
   try {
@@ -43,16 +58,34 @@ export function remindersRun(o: RemindersRunOptions): { code: number; output: st
     if (e instanceof PlaybookError) return { code: 1, output: e.message };
     throw e;
   }
-  const db = openDatabase(o.dbPath);
+  let db: ReturnType<typeof openDatabase>;
+  let store: IncidentStore;
   try {
-    const store = new IncidentStore(db);
+    const { signer } = chooseSigner({
+      keyFile: o.keyFile,
+      dbPath: o.dbPath,
+      production: o.production === true,
+    });
+    db = openDatabase(o.dbPath, { signer });
+    store = new IncidentStore(db, {}, signer);
+  } catch (e) {
+    if (e instanceof AuditKeyError || e instanceof MigrationError) return { code: 1, output: e.message };
+    throw e;
+  }
+  try {
     const service = {
       playbookFor(incident: Incident | null): Playbook {
         if (!incident || incident.playbook.sha256 === current.ref.sha256) return current.playbook;
         return store.playbookBySha(incident.playbook.sha256) ?? current.playbook;
       },
     };
-    const r = runReminderPass({ reminders: reminderStoreOf(store), service, now, dryRun: o.dryRun ?? false });
+    const r = runReminderPass({
+      reminders: reminderStoreOf(store),
+      service,
+      now,
+      ...(now.getTime() !== realNow.getTime() ? { realNow } : {}),
+      dryRun: o.dryRun ?? false,
+    });
     const head = o.dryRun
       ? `Dry run at ${now.toISOString()}: ${r.due} reminder(s) would be sent (${r.candidates} incident(s) looked at).`
       : `Reminder pass at ${now.toISOString()}: ${r.claimed} reminder(s) queued for delivery, ${r.due - r.claimed} already claimed elsewhere (${r.candidates} incident(s) looked at).`;

@@ -21,9 +21,17 @@ export type LogKind =
   | 'followup'
   | 'export'
   | 'nudge'
-  | 'message_sent';
+  | 'message_sent'
+  /** Written by storage: the ledger's start on a migrated database; a change that logged nothing else. */
+  | 'audit_ledger'
+  | 'state_changed';
 
-export type Target = { to: 'room' } | { to: 'stakeholders' } | { to: 'user'; user: string };
+export type Target =
+  | { to: 'room' }
+  | { to: 'stakeholders' }
+  | { to: 'user'; user: string }
+  /** The audit channel: checkpoint digests kept outside the database (queued by the audit publisher). */
+  | { to: 'audit' };
 
 /** Named messages the adapters know how to render. `data` carries what the template needs. */
 export type PostTemplate =
@@ -40,7 +48,8 @@ export type PostTemplate =
   | 'room_fallback'
   | 'followup'
   | 'nudge'
-  | 'export';
+  | 'export'
+  | 'audit_checkpoint';
 
 export type Outgoing =
   /** Create the incident's room (Slack channel, Teams thread); the adapter reports back with `room_created`. */

@@ -64,7 +64,7 @@ export function renderJsonlFile(record: IncidentRecord): ExportFile {
   return {
     name: `${record.incident.key}.jsonl`,
     type: 'application/x-ndjson',
-    content: renderJsonl(record.entries),
+    content: renderJsonl(record.entries, record.proof),
   };
 }
 

@@ -2,7 +2,7 @@
 // from the incident state and its decision log. Deterministic: the same record renders the same bytes
 // (no "generated at" unless `generatedAt` is passed), so a test can compare it with a checked-in file.
 
-import { verifyChain } from '../domain/hash-chain.js';
+import { digestOf } from '../domain/audit/checkpoint.js';
 import type { Communication, Incident } from '../domain/incident.js';
 import type { TemplateId } from '../domain/playbook.js';
 import { requiredRoles } from '../domain/roles.js';
@@ -336,15 +336,15 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
   );
 
   // ---------------------------------------------------------------- audit chain
+  // The record was verified when it was loaded (storage refuses one that does not hold).
   const last = entries.at(-1);
-  const check = verifyChain(entries, new Map([[i.key, record.stored]]));
+  const c = record.proof.checkpoint;
   section('Audit chain', [
     `- Entries: ${entries.length}`,
     `- Head (hash of entry ${last?.seq ?? 0}): \`${last?.hash ?? 'none'}\``,
-    check.ok
-      ? '- Verified at export: every entry hashes to the next, and the chain ends at the head stored for the incident.'
-      : `- **NOT VERIFIED**: entry ${check.row.seq}: ${mdEscape(check.problem)}.`,
-    '- Check it again with `incident-bot audit verify --db PATH`, or offline with `incident-bot audit verify --file INCIDENT.jsonl` on the JSON Lines export.',
+    '- Verified at export: every entry hashes to the next, the stored state is the one the log produced, and the log leads to the signed checkpoint below with nothing of this incident after it.',
+    `- Signed checkpoint: global entry ${c.seq} at ${c.at}, key \`${c.keyId}\`; digest \`${digestOf(c)}\``,
+    '- Check it again with `incident-bot audit verify --db PATH --pubkey KEY.pub.pem`, or offline with `incident-bot audit verify --file INCIDENT.jsonl --pubkey KEY.pub.pem` on the JSON Lines export.',
   ]);
   return `${L.join('\n')}\n`;
 }

@@ -2,6 +2,7 @@
 // and payload as objects). Storage loads it (src/storage/sqlite/record-reader.ts); exporting changes nothing.
 
 import type { LogRow } from '../app/ports.js';
+import type { IncidentProof } from '../domain/audit/verify-export.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
 
@@ -25,6 +26,7 @@ export interface RecordEntry {
   command_key: string | null;
   prev_hash: string;
   hash: string;
+  state_hash?: string | null;
 }
 
 export interface IncidentRecord {
@@ -34,6 +36,8 @@ export interface IncidentRecord {
   entries: RecordEntry[];
   /** What the incidents table says the chain ends with (log_count / log_head). */
   stored: { count: number; head: string };
+  /** Ties the log to the latest signed checkpoint (the record was verified against it when loaded). */
+  proof: IncidentProof;
 }
 
 export class RecordError extends Error {}
@@ -62,5 +66,6 @@ export function parseLogRow(row: LogRow): RecordEntry {
     command_key: row.command_key,
     prev_hash: row.prev_hash,
     hash: row.hash,
+    ...(row.state_hash ? { state_hash: row.state_hash } : {}),
   };
 }

@@ -209,6 +209,24 @@ function exported(i: Incident, _pb: Playbook, d: Data): PostView {
   );
 }
 
+/** A checkpoint digest for the audit channel: what it is, and how to hold the database against it. */
+function auditCheckpoint(i: Incident, d: Data): PostView {
+  const digest = str(d.digest) ?? '';
+  return {
+    name: 'audit_checkpoint',
+    drill: false,
+    version: i.version,
+    title: 'Audit checkpoint',
+    lines: [
+      `🔏 ${strong('Audit checkpoint')}: the decision log had ${String(d.seq)} entries over ${String(d.incidents)} incidents at ${userText(str(d.at) ?? '')}, signed by key ${code(str(d.keyId) ?? '')}.`,
+      code(digest),
+      `Keep this message. ${code(`incident-bot audit verify --db FILE --pubkey KEY.pub.pem --checkpoint ${digest.slice(0, 12)}…`)} with the whole digest shows whether the database still holds exactly this log.`,
+    ],
+    actions: [],
+    fallback: `Audit checkpoint ${String(d.seq)}`,
+  };
+}
+
 export function postView(template: PostTemplate, data: Data, i: Incident, pb: Playbook): PostView {
   switch (template) {
     case 'announcement':
@@ -243,6 +261,8 @@ export function postView(template: PostTemplate, data: Data, i: Incident, pb: Pl
       return nudgeView(i, data);
     case 'export':
       return exported(i, pb, data);
+    case 'audit_checkpoint':
+      return auditCheckpoint(i, data);
     default: {
       const never: never = template;
       return simplePost(i, 'post', String(never), [userText(String(never))], `${drillPrefix(i)}${i.key}`);

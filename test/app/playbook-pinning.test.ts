@@ -1,4 +1,5 @@
 // An incident keeps the playbook version it was declared under, across a file change and a restart.
+
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,13 +7,17 @@ import { IncidentService } from '../../src/app/incident-service.js';
 import { DEFAULT_PLAYBOOK_PATH, loadPlaybook } from '../../src/storage/playbook-file.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { testSigner } from '../helpers/audit-key.js';
 import { closureFields, criteria, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { tempDb } from '../helpers/store.js';
 
 function boot(dbFile: string, playbookFile: string) {
   const db = openDatabase(dbFile);
   const loaded = loadPlaybook(playbookFile);
-  const service = new IncidentService(new IncidentStore(db), { playbook: loaded.playbook, ref: loaded.ref });
+  const service = new IncidentService(new IncidentStore(db, {}, testSigner), {
+    playbook: loaded.playbook,
+    ref: loaded.ref,
+  });
   return { db, service, ref: loaded.ref };
 }
 

@@ -1,12 +1,4 @@
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +11,7 @@ import { exportFilesFor, renderExportFiles } from '../../src/export/export-files
 import { renderPhaseSvg } from '../../src/export/export-svg.js';
 import { openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { loadIncidentRecord } from '../../src/storage/sqlite/record-reader.js';
+import { TEST_PUBKEY_FILE } from '../helpers/audit-key.js';
 import { type ScriptedIncident, scriptIncident } from './incident-fixture.js';
 import { hasClass, walkXml } from './xml-check.js';
 
@@ -244,6 +237,8 @@ describe('SVG phase timeline', () => {
   });
 });
 
+const verify = (file: string) => auditVerify({ file, pubkeys: [TEST_PUBKEY_FILE] });
+
 describe('JSON Lines export and offline verification', () => {
   let jsonl: string;
   beforeAll(() => {
@@ -255,7 +250,9 @@ describe('JSON Lines export and offline verification', () => {
   it('has one entry per line with every hashed field, and verifies', () => {
     const lines = readFileSync(jsonl, 'utf8').trimEnd().split('\n');
     const rows = logRows(s.file);
-    expect(lines.length).toBe(rows.length);
+    // one line per entry, then the proof line (checkpoint, place of the last entry, links after it)
+    expect(lines.length).toBe(rows.length + 1);
+    expect(Object.keys(JSON.parse(lines.at(-1)!))).toEqual(['checkpoint', 'last', 'links']);
     const first = JSON.parse(lines[0]!);
     expect(Object.keys(first)).toEqual([
       'incident_key',
@@ -267,13 +264,17 @@ describe('JSON Lines export and offline verification', () => {
       'payload',
       'source',
       'command_key',
+      'state_hash',
       'prev_hash',
       'hash',
     ]);
-    const r = auditVerify({ file: jsonl });
+    const r = verify(jsonl);
     expect(r.code).toBe(0);
-    expect(r.output).toContain(`${s.key}: ${rows.length} entries, head ${rows.at(-1)!.hash}`);
-    expect(auditVerify({ file: jsonl, expectHead: rows.at(-1)!.hash }).code).toBe(0);
+    expect(r.output).toContain(`${rows.length} entries of ${s.key} verified; complete as of the checkpoint`);
+    expect(r.output).toContain(`${s.key}: head ${rows.at(-1)!.hash}`);
+    expect(
+      auditVerify({ file: jsonl, pubkeys: [TEST_PUBKEY_FILE], expectHead: rows.at(-1)!.hash }).code,
+    ).toBe(0);
   });
 
   const tampered = (name: string, edit: (text: string) => string): string => {
@@ -292,10 +293,10 @@ describe('JSON Lines export and offline verification', () => {
       readFileSync(jsonl, 'utf8')
         .split('\n')
         .findIndex((l) => l.includes('Fail over')) + 1;
-    const r = auditVerify({ file: f });
+    const r = verify(f);
     expect(r.code).toBe(1);
     expect(r.output).toContain(`line ${line} `);
-    expect(r.output).toContain('hash does not match');
+    expect(r.output).toContain('does not match its hash');
   });
 
   it('refuses every single-byte change of a line (sampled)', () => {
@@ -306,32 +307,35 @@ describe('JSON Lines export and offline verification', () => {
       const c = text[k]!;
       const swapped = c === 'a' ? 'b' : 'a';
       const f = tampered('sample.jsonl', (t) => `${t.slice(0, k)}${swapped}${t.slice(k + 1)}`);
-      const r = auditVerify({ file: f });
+      const r = verify(f);
       expect(r.code, `byte ${k - lineStart} of line 4`).toBe(1);
       expect(r.output).toMatch(/line 4\b/);
     }
   });
 
-  it('refuses a file with a line removed in the middle, and one cut short when the head is given', () => {
+  it('refuses a file with a line removed in the middle, and one with its last entry cut off', () => {
     const lines = readFileSync(jsonl, 'utf8').trimEnd().split('\n');
     const middle = tampered(
       'middle.jsonl',
       () => `${[...lines.slice(0, 9), ...lines.slice(10)].join('\n')}\n`,
     );
-    const r = auditVerify({ file: middle });
+    const r = verify(middle);
     expect(r.code).toBe(1);
     expect(r.output).toContain('line 10 (incident INC-2026-0001, entry 11)');
-    const cut = tampered('cut.jsonl', () => `${lines.slice(0, -1).join('\n')}\n`);
-    expect(auditVerify({ file: cut }).code).toBe(0);
-    const head = JSON.parse(lines.at(-1)!).hash as string;
-    const r2 = auditVerify({ file: cut, expectHead: head });
+    // the last entry removed, the proof kept: the proof no longer starts from the last entry
+    const cut = tampered('cut.jsonl', () => `${[...lines.slice(0, -2), lines.at(-1)].join('\n')}\n`);
+    const r2 = verify(cut);
     expect(r2.code).toBe(1);
-    expect(r2.output).toContain('not the expected head');
+    expect(r2.output).toContain('the last entry is not where the proof says it is');
+    // and without its proof line an export proves nothing
+    const bare = tampered('bare.jsonl', () => `${lines.slice(0, -1).join('\n')}\n`);
+    expect(verify(bare).code).toBe(1);
+    expect(verify(bare).output).toContain('no signed checkpoint covers the log');
   });
 
   it('refuses a line that is not JSON, naming it', () => {
     const f = tampered('broken.jsonl', (t) => t.replace('{"incident_key"', '{incident_key'));
-    const r = auditVerify({ file: f });
+    const r = verify(f);
     expect(r.code).toBe(1);
     expect(r.output).toContain('line 1 is not valid JSON');
   });
@@ -361,78 +365,14 @@ describe('CSV timeline', () => {
 });
 
 describe('audit verify on the database', () => {
-  const copy = (name: string, edit: (db: Database.Database) => void): string => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'incident-bot-tamper-'));
-    const f = path.join(dir, name);
-    for (const ext of ['', '-wal', '-shm']) if (existsSync(s.file + ext)) copyFileSync(s.file + ext, f + ext);
-    const db = new Database(f);
-    edit(db);
-    db.close();
-    return f;
-  };
-  const idOf = (seq: number) => logRows(s.file).find((r) => r.seq === seq)!.id;
-
-  it('passes on the untouched database', () => {
-    const r = auditVerify({ dbPath: s.file });
+  it('passes on the untouched database (the attacks are in test/cli/audit-verify.test.ts)', () => {
+    const r = auditVerify({ dbPath: s.file, pubkeys: [TEST_PUBKEY_FILE] });
     expect(r.code).toBe(0);
-    expect(r.output).toMatch(/^OK: 28 entries in 1 incident verified/);
-  });
-
-  it('fails on an edited payload, naming the row', () => {
-    const f = copy('edited.db', (db) => {
-      db.exec('DROP TRIGGER decision_log_no_update');
-      const row = db
-        .prepare('SELECT payload FROM decision_log WHERE incident_key = ? AND seq = 10')
-        .get(s.key) as {
-        payload: string;
-      };
-      db.prepare('UPDATE decision_log SET payload = ? WHERE incident_key = ? AND seq = 10').run(
-        row.payload.replace('secondary', 'tertiary'),
-        s.key,
-      );
-    });
-    const r = auditVerify({ dbPath: f });
-    expect(r.code).toBe(1);
-    expect(r.output).toBe(
-      `FAILED: the decision log of ${s.key} is broken at entry 10 (decision_log row id ${idOf(10)}): hash does not match the entry (the row was edited).`,
-    );
-  });
-
-  it('fails on a payload made invalid JSON, naming the row', () => {
-    const f = copy('garbled.db', (db) => {
-      db.exec('DROP TRIGGER decision_log_no_update');
-      db.prepare("UPDATE decision_log SET payload = '{oops' WHERE incident_key = ? AND seq = 3").run(s.key);
-    });
-    const r = auditVerify({ dbPath: f });
-    expect(r.code).toBe(1);
-    expect(r.output).toContain(`entry 3 (decision_log row id ${idOf(3)})`);
-  });
-
-  it('fails when a middle row is deleted, naming the row after the gap', () => {
-    const f = copy('middle.db', (db) => {
-      db.exec('DROP TRIGGER decision_log_no_delete');
-      db.prepare('DELETE FROM decision_log WHERE incident_key = ? AND seq = 12').run(s.key);
-    });
-    const r = auditVerify({ dbPath: f });
-    expect(r.code).toBe(1);
-    expect(r.output).toContain(
-      `broken at entry 13 (decision_log row id ${idOf(13)}): expected seq 12, found 13`,
-    );
-  });
-
-  it('fails when the last row is deleted (caught by incidents.log_count / log_head)', () => {
-    const f = copy('last.db', (db) => {
-      db.exec('DROP TRIGGER decision_log_no_delete');
-      db.prepare('DELETE FROM decision_log WHERE incident_key = ? AND seq = 28').run(s.key);
-    });
-    const r = auditVerify({ dbPath: f });
-    expect(r.code).toBe(1);
-    expect(r.output).toContain(`the decision log of ${s.key} is broken at entry 28`);
-    expect(r.output).toContain('entries were deleted from the end');
+    expect(r.output).toMatch(/^OK: 28 entries in 1 incident verified, with \d+ signed checkpoints/);
   });
 
   it('answers with a sentence when there is no database', () => {
-    const r = auditVerify({ dbPath: path.join(out, 'nope.db') });
+    const r = auditVerify({ dbPath: path.join(out, 'nope.db'), pubkeys: [TEST_PUBKEY_FILE] });
     expect(r.code).toBe(2);
     expect(r.output).toMatch(/^There is no database at /);
   });

@@ -2,6 +2,7 @@
 // so its exports are byte-for-byte reproducible. The playbook is the bundled one; its ref carries a
 // fixed sha256 so that editing comments in the YAML does not change the expected files (the content
 // still matters: phase, role and template names are rendered).
+
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import type { Actor, Incident } from '../../src/domain/incident.js';
 import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { testSigner } from '../helpers/audit-key.js';
 
 export const loaded = loadPlaybook();
 export const playbook = loaded.playbook;
@@ -39,7 +41,7 @@ export function scriptIncident(): ScriptedIncident {
   const dir = mkdtempSync(path.join(tmpdir(), 'incident-bot-export-'));
   const file = path.join(dir, 'bot.db');
   const db = openDatabase(file);
-  const store = new IncidentStore(db);
+  const store = new IncidentStore(db, {}, testSigner);
   const service = new IncidentService(store, { playbook, ref: FIXED_REF }, { clock: () => T0 });
   let key = '';
   let n = 0;

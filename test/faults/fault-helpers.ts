@@ -1,7 +1,7 @@
 // Shared by the fault and bad-input suite: declaring through the real endpoint, waiting, and the
 // invariants every fault test checks (nothing lost, nothing twice, no mention leaks, chain intact).
 import { expect } from 'vitest';
-import { type VerifyRow, verifyChain } from '../../src/domain/hash-chain.js';
+import { type VerifyRow, verifyChain } from '../../src/domain/audit/hash-chain.js';
 import type { Incident } from '../../src/domain/incident.js';
 import { VIEW } from '../../src/platforms/slack/ids.js';
 import type { Db } from '../../src/storage/sqlite/open-database.js';

@@ -1,4 +1,5 @@
 // kill -9: the bot as a child process (node --import tsx src/main.ts) killed during a declare burst and
+
 // restarted on the same database; the reminder CLI killed in the middle of a pass and run again.
 // Invariants: no half-created incident, no lost acknowledged command, outbox drained after restart,
 // decision log chains verify, no reminder sent twice.
@@ -12,6 +13,7 @@ import { VIEW } from '../../src/platforms/slack/ids.js';
 import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { TEST_KEY_FILE, testSigner } from '../helpers/audit-key.js';
 import { type FakeSlack, startFakeSlackApi } from '../support/fake-slack-api.js';
 import { freePort, SlackClientSim } from '../support/slack-request.js';
 import { type TempDb, tempDb } from '../support/temp-db.js';
@@ -35,7 +37,13 @@ afterEach(async () => {
 function run(args: string[], env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      // Every process that writes the database signs with the same key (as in production).
+      AUDIT_SIGNING_KEY_FILE: TEST_KEY_FILE,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
@@ -161,7 +169,7 @@ describe('kill -9 and restart', () => {
 
     const db = openDatabase(tmp.path);
     try {
-      const store = new IncidentStore(db);
+      const store = new IncidentStore(db, {}, testSigner);
       const incidents = store.listOpen();
       const titles = incidents.map((i) => i.title);
       for (const t of acked) expect(titles, `acknowledged "${t}" is stored`).toContain(t);
@@ -204,7 +212,7 @@ describe('kill -9 and restart', () => {
     const T0 = new Date(Date.now() - 3 * 3600_000);
     {
       const db = openDatabase(tmp.path);
-      const store = new IncidentStore(db);
+      const store = new IncidentStore(db, {}, testSigner);
       const pb = loadPlaybook();
       const service = new IncidentService(store, { playbook: pb.playbook, ref: pb.ref }, { clock: () => T0 });
       for (let n = 0; n < 120; n++) {

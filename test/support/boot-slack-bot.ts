@@ -3,6 +3,7 @@
  * a temp-file SQLite database, the real IncidentService with the default playbook, a real Dispatcher
  * with the SlackSender, and the fake Slack Web API on loopback.
  */
+
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
@@ -16,6 +17,7 @@ import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { atomically, openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
+import { testSigner } from '../helpers/audit-key.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlackApi } from './fake-slack-api.js';
 import { incidentApp } from './incident-app.js';
 import { type ResponseUrlCatcher, SlackClientSim, startResponseUrlCatcher } from './slack-request.js';
@@ -64,7 +66,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
   const catcher = await startResponseUrlCatcher();
   const tmp = tempDb();
   const db = openDatabase(tmp.path);
-  const store = new IncidentStore(db);
+  const store = new IncidentStore(db, {}, testSigner);
   const outbox = new OutboxStore(db);
   const loaded = opts.playbookPath ? loadPlaybook(opts.playbookPath) : loadPlaybook();
   const service = new IncidentService(

@@ -4,6 +4,7 @@
  * on an express app on 127.0.0.1 (Bot Framework JWT auth ON; tokens signed by a loopback JWKS), and the
  * fake Bot Connector (test/support/fake-bot-connector.ts) as every activity's serviceUrl.
  */
+
 import { generateKeyPairSync, type KeyObject, randomUUID, sign } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,7 @@ import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { atomically, type Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 import { TeamsRefStore } from '../../src/storage/sqlite/teams-refs-store.js';
+import { testSigner } from '../helpers/audit-key.js';
 import { type FakeBotConnector, startFakeBotConnector } from './fake-bot-connector.js';
 import { incidentApp } from './incident-app.js';
 import { tempDb } from './temp-db.js';
@@ -112,7 +114,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const dbFile = tempDb();
   const db = openDatabase(dbFile.path);
   const { playbook, ref } = loadPlaybook();
-  const store = new IncidentStore(db);
+  const store = new IncidentStore(db, {}, testSigner);
   const outbox = new OutboxStore(db);
   const config = readConfig({
     NODE_ENV: 'test',

@@ -16,6 +16,7 @@ export interface SlackSettings {
   botId?: string;
   botUserId?: string;
   stakeholderChannel?: string;
+  auditChannel?: string;
 }
 
 export async function createSlackAdapter(
@@ -63,6 +64,7 @@ export async function createSlackAdapter(
     refs: deps.refs,
     app: deps.app,
     ...(settings.stakeholderChannel ? { stakeholderChannel: settings.stakeholderChannel } : {}),
+    ...(settings.auditChannel ? { auditChannel: settings.auditChannel } : {}),
   });
   return { name: 'slack', sender, start: () => slack.start(), stop: () => slack.stop() };
 }

@@ -24,6 +24,8 @@ export interface SlackSenderOptions {
   client: WebClient;
   refs: MessageRefs;
   app: IncidentApp;
+  /** Channel id where audit checkpoint digests go (AUDIT_CHANNEL). */
+  auditChannel?: string;
   /** Channel id for announcements and stakeholder communications; unset = not sent (logged as skipped). */
   stakeholderChannel?: string;
   playbookFor?: (incident: Incident) => Playbook;
@@ -140,6 +142,10 @@ export class SlackSender implements Sender {
         break;
       case 'user':
         channel = row.target.user;
+        break;
+      case 'audit':
+        if (!this.o.auditChannel) return { status: 'failed', error: 'no audit channel configured' };
+        channel = this.o.auditChannel;
         break;
     }
     const res = await this.postTo(channel, msg, row);

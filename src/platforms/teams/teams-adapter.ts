@@ -23,6 +23,7 @@ export interface TeamsSettings {
   serviceUrl?: string;
   incidentsChannel?: string;
   stakeholderChannel?: string;
+  auditChannel?: string;
   /** Outbound token override (tests, external token brokers): no call to Entra ID. */
   token?: TeamsTokenFactory;
   /** Cloud endpoints (sovereign clouds; tests point the JWKS at loopback). */
@@ -81,6 +82,7 @@ export async function createTeamsAdapter(
     messageRefs: deps.refs,
     incidentsChannel: s.incidentsChannel,
     stakeholderChannel: s.stakeholderChannel,
+    auditChannel: s.auditChannel,
     defaultServiceUrl: s.serviceUrl ?? 'https://smba.trafficmanager.net/teams/',
     tenantId: s.tenantId,
     logger: deps.logger,

@@ -39,6 +39,8 @@ export interface TeamsSenderOptions {
   messageRefs: MessageRefs;
   incidentsChannel?: string | undefined;
   stakeholderChannel?: string | undefined;
+  /** Conversation id where audit checkpoint digests go (AUDIT_CHANNEL=teams:<id>). */
+  auditChannel?: string | undefined;
   /** Used when no reference was ever stored for a conversation. */
   defaultServiceUrl: string;
   tenantId?: string | undefined;
@@ -314,7 +316,10 @@ export class TeamsSender implements Sender {
     const t = row.target;
     if (t.to === 'room') conversationId = incident.room?.id;
     else if (t.to === 'stakeholders') conversationId = this.o.stakeholderChannel;
-    else conversationId = this.o.refs.user(t.user)?.personalConversationId;
+    else if (t.to === 'audit') {
+      conversationId = this.o.auditChannel;
+      if (!conversationId) return { status: 'failed', error: 'no audit channel configured' };
+    } else conversationId = this.o.refs.user(t.user)?.personalConversationId;
     if (!conversationId) {
       if (t.to === 'room') return { status: 'failed', error: NO_ROOM };
       const why =

@@ -1,7 +1,7 @@
-// The store: one SQLite transaction per command. Loads the incident, lets the core decide, saves it
-// (optimistic version check), appends the decision-log entries to the hash chain, writes the outbox
-// rows for every message owed, and records the command's idempotency key. If anything throws,
-// nothing of it is stored.
+// The store: one SQLite transaction per command. Loads the incident (checking its state against its log),
+// lets the core decide, saves it (optimistic version check), appends the decision-log entries to the audit
+// ledger (ledger-writer.ts, which signs a checkpoint before the commit), writes the outbox rows for every
+// message owed, and records the command's idempotency key. If anything throws, nothing of it is stored.
 
 import {
   type CommandOutcome,
@@ -11,12 +11,13 @@ import {
   type LogRow,
   laneFor,
 } from '../../app/ports.js';
+import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
 import type { Decision } from '../../domain/decide.js';
 import type { LogEffect, MessageEffect, NoticeEffect } from '../../domain/effects.js';
 import type { DomainError } from '../../domain/errors.js';
-import { entryHash, GENESIS } from '../../domain/hash-chain.js';
 import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
+import { LedgerWriter } from './ledger-writer.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
 
@@ -32,20 +33,35 @@ export interface StoreHooks {
   beforeCommit?: (req: CommandRequest) => void;
 }
 
-/** The string as SQLite's UTF-8 stores it: each lone UTF-16 surrogate replaced by U+FFFD. */
-export function wellFormed(s: string): string {
-  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
-}
-
 export class IncidentStore implements IncidentRepo {
   /** Statements are prepared once per SQL text (see statement-cache.ts). */
   private readonly stmt: (sql: string) => Statement;
+  private readonly ledger: LedgerWriter;
 
+  /** `signer` signs the ledger's checkpoints; without it (some tests) nothing is signed. */
   constructor(
     readonly db: Db,
     private readonly hooks: StoreHooks = {},
+    signer?: CheckpointSigner,
   ) {
     this.stmt = statementCache(db);
+    this.ledger = new LedgerWriter(db, signer);
+  }
+
+  /** Runs `fn` in one IMMEDIATE transaction and signs what it appended before the commit. */
+  private sealed<T>(fn: () => T): T {
+    const tx = this.db.transaction((): T => {
+      try {
+        const r = fn();
+        this.ledger.seal();
+        return r;
+      } catch (e) {
+        this.ledger.reset();
+        throw e;
+      }
+    });
+    // IMMEDIATE takes the write lock up front: two processes never both read, then fight to write.
+    return tx.immediate();
   }
 
   get(key: string): Incident | null {
@@ -106,7 +122,7 @@ export class IncidentStore implements IncidentRepo {
     req: CommandRequest,
     decideFn: (incident: Incident | null, nextKey: () => string) => Decision,
   ): CommandOutcome {
-    const tx = this.db.transaction((): CommandOutcome => {
+    return this.sealed((): CommandOutcome => {
       const seen = this.stmt('SELECT result FROM commands WHERE key = ?').get(req.key) as
         | { result: string }
         | undefined;
@@ -124,6 +140,7 @@ export class IncidentStore implements IncidentRepo {
         };
       }
       const before = req.incidentKey ? this.get(req.incidentKey) : null;
+      if (before) this.ledger.checkState(before.key, before);
       const decision = decideFn(before, () => this.allocateKey(req.now));
       const at = req.now.toISOString();
       if (!decision.ok) {
@@ -140,92 +157,34 @@ export class IncidentStore implements IncidentRepo {
       const logs = decision.effects.filter((e): e is LogEffect => e.type === 'log');
       const messages = decision.effects.filter((e): e is MessageEffect => e.type === 'message');
       const notices = decision.effects.filter((e): e is NoticeEffect => e.type === 'notice');
-      this.appendLog(incident.key, req, logs);
+      // A change always leaves an entry, so the log's state digest follows the state.
+      if (logs.length === 0)
+        logs.push({ type: 'log', kind: 'state_changed', payload: { version: incident.version } });
+      this.ledger.append(incident.key, req, logs, req.key, incident);
       let outbox = 0;
       for (const m of messages) outbox += this.enqueue(incident, m, req.key, at);
       this.recordCommand(req.key, incident.key, at, { ok: true, incidentKey: incident.key, notices });
       this.hooks.beforeCommit?.(req);
       return { ok: true, incident, notices, replay: false, logEntries: logs.length, outbox };
     });
-    // IMMEDIATE takes the write lock up front: two processes never both read, then fight to write.
-    return tx.immediate();
   }
 
-  /** Appends entries to an incident's chain outside a command (e.g. "message sent" from the dispatcher). */
+  /** Appends entries to an incident's log outside a command (e.g. "message sent" from the dispatcher). */
   appendSystemLog(
     incidentKey: string,
     entries: LogEffect[],
     now: Date,
     commandKey: string | null = null,
   ): void {
-    this.db
-      .transaction(() => {
-        this.appendLog(
-          incidentKey,
-          { key: commandKey ?? '', actor: { platform: 'cli', id: 'incident-bot' }, now },
-          entries,
-          commandKey,
-        );
-      })
-      .immediate();
-  }
-
-  private appendLog(
-    incidentKey: string,
-    req: Pick<CommandRequest, 'key' | 'actor' | 'now'>,
-    entries: LogEffect[],
-    commandKey: string | null = req.key,
-  ): void {
-    if (entries.length === 0) return;
-    const head = this.stmt('SELECT log_count, log_head FROM incidents WHERE key = ?').get(incidentKey) as
-      | { log_count: number; log_head: string }
-      | undefined;
-    if (!head) throw new Error(`no incident ${incidentKey}`);
-    let seq = head.log_count;
-    let prev = head.log_head || GENESIS;
-    const recordedAt = req.now.toISOString();
-    const actor = {
-      platform: req.actor.platform,
-      id: req.actor.id,
-      ...(req.actor.name ? { name: req.actor.name } : {}),
-    };
-    const insert = this.stmt(
-      `INSERT INTO decision_log (incident_key, seq, at, recorded_at, actor, kind, payload, source, command_key, prev_hash, hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const e of entries) {
-      seq++;
-      // Text columns are stored as UTF-8, where a lone UTF-16 surrogate (possible in a platform-supplied
-      // permalink or timestamp) becomes U+FFFD: hash exactly what is stored, or the chain would not verify.
-      // JSON columns (actor, payload) escape lone surrogates and read back unchanged.
-      const entry = {
-        incident_key: incidentKey,
-        seq,
-        at: wellFormed(e.at ?? recordedAt),
-        recorded_at: recordedAt,
-        actor,
-        kind: e.kind,
-        payload: e.payload,
-        source: e.source == null ? null : wellFormed(e.source),
-        command_key: commandKey == null ? null : wellFormed(commandKey),
-      };
-      const hash = entryHash(prev, entry);
-      insert.run(
+    this.sealed(() =>
+      this.ledger.append(
         incidentKey,
-        seq,
-        entry.at,
-        recordedAt,
-        JSON.stringify(actor),
-        e.kind,
-        JSON.stringify(e.payload),
-        entry.source,
-        entry.command_key,
-        prev,
-        hash,
-      );
-      prev = hash;
-    }
-    this.stmt('UPDATE incidents SET log_count = ?, log_head = ? WHERE key = ?').run(seq, prev, incidentKey);
+        { actor: { platform: 'cli', id: 'incident-bot' }, now },
+        entries,
+        commandKey,
+        null,
+      ),
+    );
   }
 
   private enqueue(incident: Incident, m: MessageEffect, commandKey: string, at: string): number {

@@ -1,10 +1,23 @@
 // Forward-only migrations: numbered .sql files, applied in one transaction, version in PRAGMA user_version.
+// A migration that must compute (hashes, signatures) has a data step here, run right after its SQL.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
+import { buildLedger, LedgerMigrationError } from './ledger-migration.js';
 import { packageRoot } from './package-root.js';
 
 export class MigrationError extends Error {}
+
+export interface MigrationContext {
+  /** Signs the audit ledger's first checkpoint (migration 005 on a database with entries needs it). */
+  signer?: CheckpointSigner;
+  now?: Date;
+}
+
+const DATA_STEPS: Record<number, (db: Database.Database, ctx: MigrationContext) => void> = {
+  5: (db, ctx) => buildLedger(db, ctx.signer, ctx.now ?? new Date()),
+};
 
 export interface Migration {
   version: number;
@@ -24,7 +37,11 @@ export function schemaVersion(db: Database.Database): number {
 }
 
 /** Applies what is missing; refuses a database written by newer code. Returns the versions applied. */
-export function migrate(db: Database.Database, migrations = loadMigrations()): number[] {
+export function migrate(
+  db: Database.Database,
+  migrations = loadMigrations(),
+  ctx: MigrationContext = {},
+): number[] {
   const latest = migrations.at(-1)?.version ?? 0;
   const current = schemaVersion(db);
   if (current > latest) {
@@ -35,10 +52,18 @@ export function migrate(db: Database.Database, migrations = loadMigrations()): n
   }
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return [];
-  db.transaction(() => {
-    for (const m of pending) db.exec(m.sql);
-    db.pragma(`user_version = ${latest}`);
-  }).immediate();
+  try {
+    db.transaction(() => {
+      for (const m of pending) {
+        db.exec(m.sql);
+        DATA_STEPS[m.version]?.(db, ctx);
+      }
+      db.pragma(`user_version = ${latest}`);
+    }).immediate();
+  } catch (e) {
+    if (e instanceof LedgerMigrationError) throw new MigrationError(e.message);
+    throw e;
+  }
   return pending.map((m) => m.version);
 }
 

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { type VerifyRow, verifyChain } from '../../../src/domain/hash-chain.js';
+import { type VerifyRow, verifyChain } from '../../../src/domain/audit/hash-chain.js';
 import { MigrationError, migrate } from '../../../src/storage/sqlite/migrate.js';
 import { openDatabase } from '../../../src/storage/sqlite/open-database.js';
 import { alice, declareRequest, ic, T0 } from '../../helpers/scenario.js';

@@ -1,5 +1,6 @@
-// The decision log's hash chain: hash = sha256(prev_hash + canonical entry). Pure; shared by the store,
-// `audit verify` on the database, and `audit verify --file` on a JSONL export.
+// An incident's hash chain: hash = sha256(prev_hash + canonical entry). Pure; shared by the store,
+// `audit verify` on the database, and `audit verify --file` on a JSONL export. The global chain that links
+// every incident's entries, and the signed checkpoints over it, are in ledger.ts and checkpoint.ts.
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical.js';
 
@@ -15,6 +16,8 @@ export interface ChainEntry {
   payload: unknown;
   source: string | null;
   command_key: string | null;
+  /** The digest of the incident's state after the command (entries written before the ledger have none). */
+  state_hash?: string | null;
 }
 
 /** The fields the hash covers, in one place (the store, the verifier and the JSONL export use it). */
@@ -29,6 +32,8 @@ export function chainFields(e: ChainEntry): ChainEntry {
     payload: e.payload,
     source: e.source,
     command_key: e.command_key,
+    // Absent, not null, on entries written before the ledger: their hashes stay what they were.
+    ...(e.state_hash ? { state_hash: e.state_hash } : {}),
   };
 }
 

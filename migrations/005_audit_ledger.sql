@@ -1,0 +1,25 @@
+-- 005: the audit ledger. One global chain over every entry of every incident (gseq, gprev_hash, ghash),
+-- the digest of the incident's state after each entry (state_hash; the per-field digest beside the state),
+-- and Ed25519-signed checkpoints over the global head. Existing entries are linked into the global chain
+-- and each incident gets an "audit_ledger" entry carrying its state digest (src/storage/sqlite/ledger-migration.ts).
+ALTER TABLE decision_log ADD COLUMN gseq INTEGER;
+ALTER TABLE decision_log ADD COLUMN gprev_hash TEXT;
+ALTER TABLE decision_log ADD COLUMN ghash TEXT;
+ALTER TABLE decision_log ADD COLUMN state_hash TEXT;
+CREATE UNIQUE INDEX decision_log_global ON decision_log (gseq);
+ALTER TABLE incidents ADD COLUMN state_digest TEXT;
+
+CREATE TABLE audit_checkpoints (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  n         INTEGER NOT NULL UNIQUE,
+  seq       INTEGER NOT NULL,
+  head      TEXT NOT NULL,
+  at        TEXT NOT NULL,
+  incidents INTEGER NOT NULL,
+  key_id    TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+CREATE TRIGGER audit_checkpoints_no_update BEFORE UPDATE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;
+CREATE TRIGGER audit_checkpoints_no_delete BEFORE DELETE ON audit_checkpoints
+BEGIN SELECT RAISE(ABORT, 'audit_checkpoints is append-only'); END;

@@ -1,0 +1,104 @@
+// Reads the whole ledger for `audit verify --db`: every entry in global order (streamed), every checkpoint,
+// and every incident with the columns that repeat its state checked against it (the list queries trust
+// them: an incident hidden by an edited `phase` or `closed_at` must be caught too).
+import type { LogRow } from '../../app/ports.js';
+import type { CheckpointRow, IncidentRow, LedgerRow } from '../../domain/audit/verify-ledger.js';
+import type { Db } from './open-database.js';
+
+/** A JSON column as stored; damaged text is kept as text, so it fails its hash instead of stopping the read. */
+function json(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function* ledgerEntries(db: Db): Generator<LedgerRow> {
+  for (const r of db
+    .prepare('SELECT * FROM decision_log ORDER BY gseq IS NULL, gseq, id')
+    .iterate() as Iterable<LogRow>) {
+    yield { ...r, actor: json(r.actor), payload: json(r.payload) };
+  }
+}
+
+export function ledgerCheckpoints(db: Db): CheckpointRow[] {
+  return (
+    db.prepare('SELECT * FROM audit_checkpoints ORDER BY n').all() as {
+      id: number;
+      n: number;
+      seq: number;
+      head: string;
+      at: string;
+      incidents: number;
+      key_id: string;
+      signature: string;
+    }[]
+  ).map((c) => ({
+    id: c.id,
+    n: c.n,
+    seq: c.seq,
+    head: c.head,
+    at: c.at,
+    incidents: c.incidents,
+    keyId: c.key_id,
+    signature: c.signature,
+  }));
+}
+
+interface Stored {
+  key: string;
+  version: number;
+  platform: string;
+  phase: string;
+  trigger_class: string;
+  drill: number;
+  declared_at: string;
+  closed_at: string | null;
+  room_id: string | null;
+  playbook_sha: string;
+  state: string;
+  state_digest: string | null;
+  log_count: number;
+  log_head: string;
+}
+
+function columnProblems(r: Stored): string[] {
+  let s: Record<string, unknown>;
+  try {
+    s = JSON.parse(r.state) as Record<string, unknown>;
+  } catch {
+    return []; // the state check names this
+  }
+  const room = s.room as { id?: string } | null | undefined;
+  const pb = s.playbook as { sha256?: string } | undefined;
+  const expected: [string, unknown, unknown][] = [
+    ['key', r.key, s.key],
+    ['version', r.version, s.version],
+    ['platform', r.platform, s.platform],
+    ['phase', r.phase, s.phase],
+    ['trigger_class', r.trigger_class, s.triggerClass],
+    ['drill', r.drill, s.drill ? 1 : 0],
+    ['declared_at', r.declared_at, s.declaredAt],
+    ['closed_at', r.closed_at, s.closedAt ?? null],
+    ['room_id', r.room_id, room?.id ?? null],
+    ['playbook_sha', r.playbook_sha, pb?.sha256],
+  ];
+  return expected
+    .filter(([, stored, state]) => stored !== state)
+    .map(
+      ([col, stored, state]) =>
+        `column ${col} says ${JSON.stringify(stored)}, its state says ${JSON.stringify(state)} (edited in the database)`,
+    );
+}
+
+export function ledgerIncidents(db: Db): IncidentRow[] {
+  return (db.prepare('SELECT * FROM incidents ORDER BY key').all() as Stored[]).map((r) => ({
+    key: r.key,
+    state: r.state,
+    stateDigest: r.state_digest,
+    logCount: r.log_count,
+    logHead: r.log_head,
+    columnProblems: columnProblems(r),
+  }));
+}

@@ -1,0 +1,197 @@
+// Appends decision-log entries inside the caller's transaction: the incident's chain, the global chain, the
+// state digest, monotonic recorded time, and a signed checkpoint over the new head before the commit. It
+// refuses to write on top of a log that ends past its last checkpoint or an incident whose state no longer
+// matches its log: whatever did that was not the bot, and signing over it would launder it.
+import type { CommandRequest } from '../../app/ports.js';
+import type { CheckpointSigner, SignedCheckpoint } from '../../domain/audit/checkpoint.js';
+import { entryHash, GENESIS } from '../../domain/audit/hash-chain.js';
+import { linkHash, type StateDigest, stateDigest, stateHashOf } from '../../domain/audit/ledger.js';
+import type { LogEffect } from '../../domain/effects.js';
+import type { Db } from './open-database.js';
+import { type Statement, statementCache } from './statement-cache.js';
+
+/** The log or a state was changed outside the bot; nothing is written until someone looks. */
+export class IntegrityError extends Error {}
+
+/** The string as SQLite's UTF-8 stores it: each lone UTF-16 surrogate replaced by U+FFFD. */
+export function wellFormed(s: string): string {
+  return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
+/** The digest of a state, as the log and the incidents table keep it. */
+export function digestState(state: object): { hash: string; digest: StateDigest } {
+  const digest = stateDigest(state);
+  return { hash: stateHashOf(digest), digest };
+}
+
+const AUDIT_HINT = 'run `incident-bot audit verify --db <file> --pubkey <key.pub.pem>` to see what changed';
+
+export class LedgerWriter {
+  private readonly stmt: (sql: string) => Statement;
+  /** Set once this transaction has appended: the checkpoint to sign before the commit. */
+  private pending = false;
+
+  constructor(
+    readonly db: Db,
+    private readonly signer?: CheckpointSigner,
+  ) {
+    this.stmt = statementCache(db);
+  }
+
+  /** The global head; `recordedAt` only from an entry the ledger wrote (older ones may be dated ahead). */
+  private head(): { gseq: number; ghash: string; recordedAt: string } {
+    const r = this.stmt(
+      'SELECT gseq, ghash, recorded_at, state_hash FROM decision_log ORDER BY gseq DESC LIMIT 1',
+    ).get() as { gseq: number; ghash: string; recorded_at: string; state_hash: string | null } | undefined;
+    if (!r) return { gseq: 0, ghash: GENESIS, recordedAt: '' };
+    return { gseq: r.gseq, ghash: r.ghash, recordedAt: r.state_hash ? r.recorded_at : '' };
+  }
+
+  /** The state digest the incident's log last recorded (null before the ledger). */
+  lastStateHash(incidentKey: string): string | null {
+    const r = this.stmt(
+      'SELECT state_hash FROM decision_log WHERE incident_key = ? ORDER BY seq DESC LIMIT 1',
+    ).get(incidentKey) as { state_hash: string | null } | undefined;
+    return r?.state_hash ?? null;
+  }
+
+  /** Refuses to act on an incident whose stored state is not the one its log produced. */
+  checkState(incidentKey: string, state: object): void {
+    const want = this.lastStateHash(incidentKey);
+    if (want && digestState(state).hash !== want)
+      throw new IntegrityError(
+        `The stored state of ${incidentKey} is not the one its decision log produced: it was changed outside the bot. Nothing was recorded; ${AUDIT_HINT}.`,
+      );
+  }
+
+  /** Refuses to add to a log that ends past its last signed checkpoint (entries written outside the bot). */
+  private checkSealed(head: { gseq: number; ghash: string }): void {
+    if (!this.signer || this.pending) return;
+    const last = this.stmt('SELECT seq, head FROM audit_checkpoints ORDER BY n DESC LIMIT 1').get() as
+      | { seq: number; head: string }
+      | undefined;
+    const signed = last ?? { seq: 0, head: GENESIS };
+    if (signed.seq !== head.gseq || signed.head !== head.ghash)
+      throw new IntegrityError(
+        `The decision log ends at global entry ${head.gseq}, but the last signed checkpoint covers entry ${signed.seq}: it was changed outside the bot. Nothing was recorded; ${AUDIT_HINT}.`,
+      );
+  }
+
+  /**
+   * Appends `entries` to the incident's chain and the global chain. `state` is the incident's state after
+   * them (null: unchanged, so the last recorded digest is carried on).
+   */
+  append(
+    incidentKey: string,
+    req: Pick<CommandRequest, 'actor' | 'now'>,
+    entries: LogEffect[],
+    commandKey: string | null,
+    state: object | null,
+  ): void {
+    if (entries.length === 0) return;
+    const head = this.head();
+    this.checkSealed(head);
+    const chain = this.stmt('SELECT log_count, log_head FROM incidents WHERE key = ?').get(incidentKey) as
+      | { log_count: number; log_head: string }
+      | undefined;
+    if (!chain) throw new Error(`no incident ${incidentKey}`);
+    let stateHash: string | null;
+    if (state) {
+      const d = digestState(state);
+      stateHash = d.hash;
+      this.stmt('UPDATE incidents SET state_digest = ? WHERE key = ?').run(
+        JSON.stringify(d.digest),
+        incidentKey,
+      );
+    } else stateHash = this.lastStateHash(incidentKey);
+    let { gseq, ghash } = head;
+    let seq = chain.log_count;
+    let prev = chain.log_head || GENESIS;
+    // Recorded time never goes back, even when the clock does (NTP step, another host's clock).
+    const now = req.now.toISOString();
+    const recordedAt = now > head.recordedAt ? now : head.recordedAt;
+    const actor = {
+      platform: req.actor.platform,
+      id: req.actor.id,
+      ...(req.actor.name ? { name: req.actor.name } : {}),
+    };
+    const insert = this.stmt(
+      `INSERT INTO decision_log (incident_key, seq, at, recorded_at, actor, kind, payload, source, command_key,
+         prev_hash, hash, gseq, gprev_hash, ghash, state_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    for (const e of entries) {
+      seq++;
+      gseq++;
+      // Text columns are stored as UTF-8, where a lone UTF-16 surrogate (possible in a platform-supplied
+      // permalink or timestamp) becomes U+FFFD: hash exactly what is stored, or the chain would not verify.
+      const entry = {
+        incident_key: incidentKey,
+        seq,
+        at: wellFormed(e.at ?? recordedAt),
+        recorded_at: recordedAt,
+        actor,
+        kind: e.kind,
+        payload: e.payload,
+        source: e.source == null ? null : wellFormed(e.source),
+        command_key: commandKey == null ? null : wellFormed(commandKey),
+        state_hash: stateHash,
+      };
+      const hash = entryHash(prev, entry);
+      const link = linkHash(ghash, { gseq, incident_key: incidentKey, seq, hash });
+      insert.run(
+        incidentKey,
+        seq,
+        entry.at,
+        recordedAt,
+        JSON.stringify(actor),
+        e.kind,
+        JSON.stringify(e.payload),
+        entry.source,
+        entry.command_key,
+        prev,
+        hash,
+        gseq,
+        ghash,
+        link,
+        stateHash,
+      );
+      prev = hash;
+      ghash = link;
+    }
+    this.stmt('UPDATE incidents SET log_count = ?, log_head = ? WHERE key = ?').run(seq, prev, incidentKey);
+    this.pending = true;
+  }
+
+  /** Signs a checkpoint over the head, inside the transaction, if anything was appended since the last. */
+  seal(): SignedCheckpoint | null {
+    if (!this.pending) return null;
+    this.pending = false;
+    return this.signHead();
+  }
+
+  /** Signs a checkpoint over the log as it stands (the migration that builds the ledger uses it once). */
+  signHead(): SignedCheckpoint | null {
+    if (!this.signer) return null;
+    const head = this.head();
+    const { count } = this.stmt('SELECT count(*) AS count FROM incidents').get() as { count: number };
+    const last = this.stmt('SELECT n FROM audit_checkpoints ORDER BY n DESC LIMIT 1').get() as
+      | { n: number }
+      | undefined;
+    const c = this.signer.sign({
+      n: (last?.n ?? 0) + 1,
+      seq: head.gseq,
+      head: head.ghash,
+      at: head.recordedAt,
+      incidents: count,
+    });
+    this.stmt(
+      'INSERT INTO audit_checkpoints (n, seq, head, at, incidents, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ).run(c.n, c.seq, c.head, c.at, c.incidents, c.keyId, c.signature);
+    return c;
+  }
+
+  /** Forgets an unsealed append (the transaction rolled back). */
+  reset(): void {
+    this.pending = false;
+  }
+}
