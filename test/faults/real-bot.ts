@@ -24,6 +24,7 @@ export async function startRealBot(env: Record<string, string> = {}): Promise<Re
     channels: [
       { id: 'C0GENERAL', name: 'general', members: ['U0BOT'] },
       { id: 'C0STAKE', name: 'incidents', members: ['U0BOT'] },
+      { id: 'C0AUDIT', name: 'audit', members: ['U0BOT'] },
     ],
   });
   const catcher = await startResponseUrlCatcher();

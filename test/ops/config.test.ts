@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  auditChannelOf,
   ConfigError,
   readConfig,
   SETTINGS,
@@ -31,6 +32,39 @@ describe('configuration', () => {
     expect(() => readConfig({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(/SLACK_SIGNING_SECRET is missing/);
     expect(() => readConfig({ SLACK_SIGNING_SECRET: 's' })).toThrow(/SLACK_BOT_TOKEN is missing/);
     expect(slackEnabled(readConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }))).toBe(true);
+  });
+
+  it('in production, requires the audit signing key', () => {
+    expect(() => readConfig({ NODE_ENV: 'production' })).toThrow(
+      /AUDIT_SIGNING_KEY_FILE is required when NODE_ENV=production/,
+    );
+    expect(
+      readConfig({ NODE_ENV: 'production', AUDIT_SIGNING_KEY_FILE: '/keys/k.pem' }).AUDIT_PUBLISH_MINUTES,
+    ).toBe(15);
+    expect(() => readConfig({ AUDIT_PUBLISH_MINUTES: '0' })).toThrow(/AUDIT_PUBLISH_MINUTES/);
+  });
+
+  it('reads AUDIT_CHANNEL as a channel on a configured platform', () => {
+    const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
+    const teams = { TEAMS_CLIENT_ID: 'id', TEAMS_CLIENT_SECRET: 'secret' };
+    expect(auditChannelOf(readConfig({ ...slack, AUDIT_CHANNEL: 'C0AUDIT' }))).toEqual({
+      platform: 'slack',
+      id: 'C0AUDIT',
+    });
+    expect(auditChannelOf(readConfig({ ...teams, AUDIT_CHANNEL: '19:abc@thread.tacv2' }))).toEqual({
+      platform: 'teams',
+      id: '19:abc@thread.tacv2',
+    });
+    expect(
+      auditChannelOf(readConfig({ ...slack, ...teams, AUDIT_CHANNEL: 'teams:19:x@thread.tacv2' })),
+    ).toEqual({
+      platform: 'teams',
+      id: '19:x@thread.tacv2',
+    });
+    expect(() => readConfig({ ...slack, AUDIT_CHANNEL: 'teams:19:x' })).toThrow(
+      /AUDIT_CHANNEL names a Teams channel, but Teams is not configured/,
+    );
+    expect(auditChannelOf(readConfig({}))).toBeNull();
   });
 
   it('refuses unauthenticated Teams in production', () => {

@@ -109,6 +109,7 @@ export class LedgerWriter {
     let prev = chain.log_head || GENESIS;
     // Recorded time never goes back, even when the clock does (NTP step, another host's clock).
     const now = req.now.toISOString();
+    // biome-ignore lint/complexity/useMathMinMax: ISO strings, compared as text (Math.max would give NaN)
     const recordedAt = now > head.recordedAt ? now : head.recordedAt;
     const actor = {
       platform: req.actor.platform,
