@@ -10,18 +10,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import express from 'express';
 import { fieldId as fieldBlock } from '../src/app/forms/communication.js';
-import { IncidentService } from '../src/app/incident-service.js';
 import { type Bot, startBot } from '../src/bot.js';
 import { readConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { encodeMeta } from '../src/platforms/slack/render/modal-kit.js';
-import { loadPlaybook } from '../src/storage/playbook-file.js';
-import { IncidentStore } from '../src/storage/sqlite/incident-store.js';
-import { openDatabase } from '../src/storage/sqlite/open-database.js';
 import { reminderStoreOf } from '../src/storage/sqlite/reminder-store.js';
 import { SlackClientSim, stateValue } from '../test/support/slack-request.js';
 import type { LoadRequest, LoadResult } from './load-child.js';
@@ -37,6 +32,8 @@ const SECRET = 'bench-signing-secret';
 const IC = 'U0IC';
 const ROOMS = 50;
 const BUDGET_MS = 110_000;
+/** Entries in the ledger whose verify time is measured (BENCH_LEDGER_ENTRIES). */
+const LEDGER_ENTRIES = Number(process.env.BENCH_LEDGER_ENTRIES ?? 100_000);
 const began = Date.now();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -347,44 +344,7 @@ async function apiCalls(
   return out;
 }
 
-// ------------------------------------------------------------------ decision log, memory
-
-function logAppends(n: number): number {
-  const dir = mkdtempSync(join(tmpdir(), 'incident-bot-bench-log-'));
-  const db = openDatabase(join(dir, 'log.db'));
-  try {
-    const store = new IncidentStore(db);
-    const service = new IncidentService(store, loadPlaybook());
-    const actor = { platform: 'slack' as const, id: IC };
-    const d = service.handle({
-      key: 'd',
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
-        title: 't',
-        triggerClass: 'service_outage',
-        impact: 'i',
-        severeImpact: false,
-        drill: false,
-      },
-      actor,
-    });
-    if (!d.ok) throw new Error(d.error.message);
-    const t0 = performance.now();
-    for (let k = 0; k < n; k++)
-      service.handle({
-        key: `l${k}`,
-        incidentKey: d.incident.key,
-        command: { type: 'log', text: `note ${k}` },
-        actor,
-      });
-    return n / ((performance.now() - t0) / 1000);
-  } finally {
-    db.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+// ------------------------------------------------------------------ memory
 
 async function fill(bot: Bot, total: number): Promise<void> {
   const actor = { platform: 'slack' as const, id: IC };
@@ -435,10 +395,19 @@ async function otherRows(bot: Bot, fake: FakeProc, rows: string[][]): Promise<vo
       '',
     ]);
   }
-  const perSec = logAppends(5000);
+  const { benchAppends, benchLedger } = (await import('./ledger.js')) as typeof import('./ledger.js');
+  const signed = benchAppends(5000, true);
+  const unsigned = benchAppends(5000, false);
   rows.push([
-    'decision-log appends (`log` commands, hash chain, one transaction each)',
-    `${fmt(perSec, 0)} /s`,
+    'decision-log appends (`log` commands, one transaction each: both chains, state digest, signed checkpoint)',
+    `${fmt(signed, 0)} /s (without signing: ${fmt(unsigned, 0)} /s)`,
+    '',
+    '',
+  ]);
+  const ledger = benchLedger(LEDGER_ENTRIES);
+  rows.push([
+    `audit ledger of ${ledger.entries.toLocaleString('en')} entries (${ledger.checkpoints.toLocaleString('en')} checkpoints, two entries each)`,
+    `\`audit verify --db\` ${fmt(ledger.verifyMs / 1000, 1)} s${ledger.verifyOk ? '' : ' (FAILED)'}; checkpoint ${fmt(ledger.checkpointBytes, 0)} bytes each; database ${fmt(ledger.dbMiB, 0)} MiB, written in ${fmt(ledger.writeMs / 1000, 1)} s`,
     '',
     '',
   ]);

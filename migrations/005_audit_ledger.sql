@@ -9,9 +9,9 @@ ALTER TABLE decision_log ADD COLUMN state_hash TEXT;
 CREATE UNIQUE INDEX decision_log_global ON decision_log (gseq);
 ALTER TABLE incidents ADD COLUMN state_digest TEXT;
 
+-- n, the checkpoint's own number, is the row id: one b-tree, nothing else written per checkpoint.
 CREATE TABLE audit_checkpoints (
-  id        INTEGER PRIMARY KEY AUTOINCREMENT,
-  n         INTEGER NOT NULL UNIQUE,
+  n         INTEGER PRIMARY KEY,
   seq       INTEGER NOT NULL,
   head      TEXT NOT NULL,
   at        TEXT NOT NULL,

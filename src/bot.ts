@@ -135,6 +135,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     classifyFailure: classifyStorageError,
     logger,
     onIncident: bindIncident,
+    onTampered: () => metrics.auditRefusals.inc(),
   });
   const adapters: PlatformAdapter[] = [];
   const deps = { app: incidents, refs: outbox, express: app, logger };

@@ -32,6 +32,8 @@ export interface AppDeps {
   logger?: AppLogger;
   /** Called with the incident a request is about, once known (the request log binds it to every line). */
   onIncident?: (key: string | null) => void;
+  /** Called when a command is refused because the record was changed outside the bot (an alarm). */
+  onTampered?: () => void;
 }
 
 /** What the application layer needs to know about the platform a request came from. */
@@ -118,9 +120,10 @@ export class IncidentApp {
       const kind = this.deps.classifyFailure(e);
       const fields = { err: e, key: req.key, command: req.command.type };
       if (kind === 'busy') this.log.warn(fields, 'database busy; command not saved');
-      else if (kind === 'integrity')
+      else if (kind === 'integrity') {
         this.log.error(fields, 'AUDIT ALERT: the record was changed outside the bot; command refused');
-      else this.log.error(fields, 'command failed');
+        this.deps.onTampered?.();
+      } else this.log.error(fields, 'command failed');
       return {
         ok: false,
         error: { code: 'conflict', message: failureAnswer(kind) },

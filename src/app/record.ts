@@ -3,8 +3,9 @@
 // the export of the review document.
 import type { Command, MessageSource } from '../domain/commands.js';
 import type { Incident } from '../domain/incident.js';
-import type { Text } from '../domain/text.js';
+import { type Text, userText } from '../domain/text.js';
 import { type ExportFiles, exportFilesFor } from '../export/export-files.js';
+import { RecordError } from '../export/incident-record.js';
 import { type Answer, answerFor, type Outcome } from './answers.js';
 import type { IncidentApp, Request } from './incident-app.js';
 
@@ -90,6 +91,15 @@ export function exportFiles(
     });
     return files ? { ok: true, files } : { ok: false, text: 'This incident no longer exists.' };
   } catch (e) {
+    if (e instanceof RecordError) {
+      // The record does not verify: say so, and never hand out a document built from it.
+      app.log.error(
+        { err: e, incident: incident.key },
+        'AUDIT ALERT: the record does not verify; export refused',
+      );
+      app.deps.onTampered?.();
+      return { ok: false, text: userText(e.message) };
+    }
     app.log.error({ err: e, incident: incident.key }, 'export rendering failed');
     return { ok: false, text: 'I could not render the review document; nothing was exported.' };
   }

@@ -48,6 +48,7 @@ export class BotMetrics {
   readonly backlog: Gauge;
   readonly backlogAge: Gauge;
   readonly apiErrors: Counter<'platform' | 'method' | 'code'>;
+  readonly auditRefusals: Counter;
   readonly httpSeconds: Histogram<'route' | 'kind' | 'status'>;
   readonly handlerSeconds: Histogram<'kind'>;
   /** Milestones already observed in this process (a replayed or concurrent change is not counted twice). */
@@ -132,6 +133,11 @@ export class BotMetrics {
       name: `${PREFIX}chat_api_errors_total`,
       help: 'Slack Web API / Teams Bot Connector errors, by platform, method and error code.',
       labelNames: ['platform', 'method', 'code'],
+      registers,
+    });
+    this.auditRefusals = new Counter({
+      name: `${PREFIX}audit_refusals_total`,
+      help: 'Commands refused because the record was changed outside the bot (a state or log that does not match its signed ledger). Page on any increase.',
       registers,
     });
     this.httpSeconds = new Histogram({

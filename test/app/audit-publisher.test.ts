@@ -158,6 +158,8 @@ describe('the audit channel, through the real bot and a fake Slack', () => {
     expect(v.code, v.output).toBe(0);
     // the audit post is not in any incident's log
     const sent = r.bot.store.logEntries(d.incident.key).filter((e) => e.kind === 'message_sent');
-    expect(sent.filter((e) => e.payload.includes('audit_checkpoint') || e.payload.includes('"to":"audit"'))).toEqual([]);
+    expect(
+      sent.filter((e) => e.payload.includes('audit_checkpoint') || e.payload.includes('"to":"audit"')),
+    ).toEqual([]);
   });
 });

@@ -180,11 +180,11 @@ describe('audit verify --db: the attacks', () => {
     expectBroken(f, `${A}: column closed_at says`);
   });
 
-  it('editing the kept per-field digest', () => {
+  it('editing the kept field fingerprints', () => {
     const f = tampered(file, (db) =>
       db.prepare("UPDATE incidents SET state_digest = '{}' WHERE key = ?").run(B),
     );
-    expectBroken(f, `${B}: its kept state digest (state_digest) was edited`);
+    expectBroken(f, `${B}: its kept field fingerprints (state_digest) were edited`);
   });
 
   it('swapping two entries', () => {

@@ -100,7 +100,7 @@ export function signHead(db: Database.Database, signer: CheckpointSigner): void 
 
 /** Re-signs every checkpoint over the chain as it now is (what someone holding the key could do). */
 export function resignAll(db: Database.Database, signer: CheckpointSigner): void {
-  const cps = db.prepare('SELECT id, n, seq, at, incidents FROM audit_checkpoints ORDER BY n').all() as {
+  const cps = db.prepare('SELECT n AS id, n, seq, at, incidents FROM audit_checkpoints ORDER BY n').all() as {
     id: number;
     n: number;
     seq: number;
@@ -108,7 +108,7 @@ export function resignAll(db: Database.Database, signer: CheckpointSigner): void
     incidents: number;
   }[];
   const headAt = db.prepare('SELECT ghash FROM decision_log WHERE gseq = ?');
-  const up = db.prepare('UPDATE audit_checkpoints SET head = ?, key_id = ?, signature = ? WHERE id = ?');
+  const up = db.prepare('UPDATE audit_checkpoints SET head = ?, key_id = ?, signature = ? WHERE n = ?');
   for (const c of cps) {
     const h = (headAt.get(c.seq) as { ghash: string } | undefined)?.ghash ?? GENESIS;
     const s = signer.sign({ n: c.n, seq: c.seq, head: h, at: c.at, incidents: c.incidents });

@@ -4,14 +4,7 @@
 import type { KeyObject } from 'node:crypto';
 import { keyIdOf, type SignedCheckpoint, signatureValid } from './checkpoint.js';
 import { entryHash, GENESIS, type VerifyRow } from './hash-chain.js';
-import {
-  changedFields,
-  type GlobalLink,
-  linkHash,
-  type StateDigest,
-  stateDigest,
-  stateHashOf,
-} from './ledger.js';
+import { changedFields, type FieldPrints, type GlobalLink, linkHash, stateDigest } from './ledger.js';
 
 /** Where the incident's last entry stands in the global chain, and the links after it up to the checkpoint. */
 export interface IncidentProof {
@@ -38,7 +31,7 @@ export function verifyIncidentLog(o: {
   /** Check the checkpoint's signature with these keys (none: structure only). */
   keys?: KeyObject[];
   /** The incident's stored state (and its kept per-field digest), to hold against its log. */
-  state?: { value: object; digest?: StateDigest | null };
+  state?: { value: object; fields?: FieldPrints | null };
 }): ProofCheck {
   const { entries, proof } = o;
   if (entries.length === 0) return bad('there are no entries', undefined, 2);
@@ -58,9 +51,9 @@ export function verifyIncidentLog(o: {
   if (o.state) {
     const digest = stateDigest(o.state.value);
     if (!last.state_hash) return bad(`the log of ${key} carries no state digest (written before the ledger)`);
-    if (stateHashOf(digest) !== last.state_hash) {
-      const kept = o.state.digest && stateHashOf(o.state.digest) === last.state_hash ? o.state.digest : null;
-      const fields = kept ? ` (changed: ${changedFields(kept, digest).join(', ')})` : '';
+    if (digest.hash !== last.state_hash) {
+      const changed = o.state.fields ? changedFields(o.state.fields, digest.fields) : [];
+      const fields = changed.length ? ` (changed: ${changed.join(', ')})` : '';
       return bad(`the stored state of ${key} is not the one its log produced${fields}`);
     }
   }

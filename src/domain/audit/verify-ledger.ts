@@ -5,7 +5,7 @@
 import type { KeyObject } from 'node:crypto';
 import { keyIdOf, type SignedCheckpoint, signatureValid } from './checkpoint.js';
 import { entryHash, GENESIS, type VerifyRow } from './hash-chain.js';
-import { changedFields, linkHash, type StateDigest, stateDigest, stateHashOf } from './ledger.js';
+import { changedFields, type FieldPrints, linkHash, stateDigest } from './ledger.js';
 
 export interface LedgerRow extends VerifyRow {
   gseq: number | null;
@@ -214,11 +214,13 @@ function walk(input: LedgerInput): LedgerReport {
   };
 }
 
-function sameDigest(kept: string, digest: StateDigest): boolean {
+/** The fingerprints kept beside a state (null when missing or unreadable). */
+function keptPrints(text: string | null): FieldPrints | null {
+  if (text === null) return null;
   try {
-    return changedFields(JSON.parse(kept) as StateDigest, digest).length === 0;
+    return JSON.parse(text) as FieldPrints;
   } catch {
-    return false;
+    return null;
   }
 }
 
@@ -257,26 +259,16 @@ function checkIncidents(
       throw new Broken(1, `${i.key}: its stored state is not valid JSON (it was edited)`);
     }
     const digest = stateDigest(state);
-    if (
-      stateHashOf(digest) === chain.stateHash &&
-      i.stateDigest !== null &&
-      !sameDigest(i.stateDigest, digest)
-    )
-      throw new Broken(1, `${i.key}: its kept state digest (state_digest) was edited`);
-    if (stateHashOf(digest) !== chain.stateHash) {
-      let fields = '';
-      try {
-        const kept = i.stateDigest ? (JSON.parse(i.stateDigest) as StateDigest) : null;
-        if (kept && stateHashOf(kept) === chain.stateHash)
-          fields = ` (changed: ${changedFields(kept, digest).join(', ')})`;
-      } catch {
-        // the kept digest is damaged too: the fields cannot be named
-      }
+    const kept = keptPrints(i.stateDigest);
+    if (digest.hash !== chain.stateHash) {
+      const changed = kept ? changedFields(kept, digest.fields) : [];
       throw new Broken(
         1,
-        `${i.key}: the stored state is not the one its log produced (edited in the database)${fields || ''}`,
+        `${i.key}: the stored state is not the one its log produced (edited in the database)${changed.length ? ` (changed: ${changed.join(', ')})` : ''}`,
       );
     }
+    if (i.stateDigest !== null && (!kept || changedFields(kept, digest.fields).length > 0))
+      throw new Broken(1, `${i.key}: its kept field fingerprints (state_digest) were edited`);
     for (const p of i.columnProblems) throw new Broken(1, `${i.key}: ${p}`);
   }
 }

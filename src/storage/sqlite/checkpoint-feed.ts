@@ -16,7 +16,7 @@ interface Row {
   incident_key: string | null;
 }
 
-const SELECT = `SELECT c.id, c.n, c.seq, c.head, c.at, c.incidents, c.key_id, c.signature, d.incident_key
+const SELECT = `SELECT c.n AS id, c.n, c.seq, c.head, c.at, c.incidents, c.key_id, c.signature, d.incident_key
   FROM audit_checkpoints c LEFT JOIN decision_log d ON d.gseq = c.seq`;
 
 function checkpointOf(r: Row): StoredCheckpoint {

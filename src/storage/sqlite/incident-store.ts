@@ -65,10 +65,15 @@ export class IncidentStore implements IncidentRepo {
   }
 
   get(key: string): Incident | null {
+    const state = this.storedState(key);
+    return state ? (JSON.parse(state) as Incident) : null;
+  }
+
+  private storedState(key: string): string | null {
     const row = this.stmt('SELECT state FROM incidents WHERE key = ?').get(key) as
       | { state: string }
       | undefined;
-    return row ? (JSON.parse(row.state) as Incident) : null;
+    return row?.state ?? null;
   }
 
   findByRoom(platform: string, roomId: string): Incident | null {
@@ -139,8 +144,9 @@ export class IncidentStore implements IncidentRepo {
           incident,
         };
       }
-      const before = req.incidentKey ? this.get(req.incidentKey) : null;
-      if (before) this.ledger.checkState(before.key, before);
+      const stored = req.incidentKey ? this.storedState(req.incidentKey) : null;
+      const before = stored ? (JSON.parse(stored) as Incident) : null;
+      if (before && stored) this.ledger.checkState(before.key, before, stored);
       const decision = decideFn(before, () => this.allocateKey(req.now));
       const at = req.now.toISOString();
       if (!decision.ok) {
@@ -153,14 +159,14 @@ export class IncidentStore implements IncidentRepo {
         return { ok: false, error: decision.error, replay: false, incident: before };
       }
       const incident = decision.incident;
-      this.save(before, incident, at);
+      const json = this.save(before, incident, at);
       const logs = decision.effects.filter((e): e is LogEffect => e.type === 'log');
       const messages = decision.effects.filter((e): e is MessageEffect => e.type === 'message');
       const notices = decision.effects.filter((e): e is NoticeEffect => e.type === 'notice');
       // A change always leaves an entry, so the log's state digest follows the state.
       if (logs.length === 0)
         logs.push({ type: 'log', kind: 'state_changed', payload: { version: incident.version } });
-      this.ledger.append(incident.key, req, logs, req.key, incident);
+      this.ledger.append(incident.key, req, logs, req.key, { value: incident, json });
       let outbox = 0;
       for (const m of messages) outbox += this.enqueue(incident, m, req.key, at);
       this.recordCommand(req.key, incident.key, at, { ok: true, incidentKey: incident.key, notices });
@@ -205,7 +211,9 @@ export class IncidentStore implements IncidentRepo {
     return r.changes;
   }
 
-  private save(before: Incident | null, after: Incident, at: string): void {
+  /** Saves the state (optimistic version check); returns the JSON text stored. */
+  private save(before: Incident | null, after: Incident, at: string): string {
+    const json = JSON.stringify(after);
     const cols = [
       after.version,
       after.platform,
@@ -216,7 +224,7 @@ export class IncidentStore implements IncidentRepo {
       after.closedAt,
       after.room?.id ?? null,
       after.playbook.sha256,
-      JSON.stringify(after),
+      json,
       at,
     ];
     if (!before) {
@@ -224,7 +232,7 @@ export class IncidentStore implements IncidentRepo {
         `INSERT INTO incidents (version, platform, phase, trigger_class, drill, declared_at, closed_at, room_id,
              playbook_sha, state, updated_at, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(...cols, after.key);
-      return;
+      return json;
     }
     const r = this.stmt(
       `UPDATE incidents SET version = ?, platform = ?, phase = ?, trigger_class = ?, drill = ?, declared_at = ?,
@@ -232,6 +240,7 @@ export class IncidentStore implements IncidentRepo {
          WHERE key = ? AND version = ?`,
     ).run(...cols, after.key, before.version);
     if (r.changes !== 1) throw new ConflictError(after.key);
+    return json;
   }
 
   private recordCommand(key: string, incidentKey: string | null, at: string, result: StoredResult): void {

@@ -92,7 +92,7 @@ BEGIN SELECT RAISE(ABORT, 'decision_log is append-only'); END;`);
         },
       ],
       null,
-      JSON.parse(i.state) as object,
+      { value: JSON.parse(i.state) as object },
     );
   }
   new LedgerWriter(db, signer).signHead();

@@ -35,7 +35,7 @@ export function ledgerCheckpoints(db: Db): CheckpointRow[] {
       signature: string;
     }[]
   ).map((c) => ({
-    id: c.id,
+    id: c.n,
     n: c.n,
     seq: c.seq,
     head: c.head,

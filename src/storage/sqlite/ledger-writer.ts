@@ -5,7 +5,7 @@
 import type { CommandRequest } from '../../app/ports.js';
 import type { CheckpointSigner, SignedCheckpoint } from '../../domain/audit/checkpoint.js';
 import { entryHash, GENESIS } from '../../domain/audit/hash-chain.js';
-import { linkHash, type StateDigest, stateDigest, stateHashOf } from '../../domain/audit/ledger.js';
+import { linkHash, stateDigest } from '../../domain/audit/ledger.js';
 import type { LogEffect } from '../../domain/effects.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
@@ -18,18 +18,17 @@ export function wellFormed(s: string): string {
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
-/** The digest of a state, as the log and the incidents table keep it. */
-export function digestState(state: object): { hash: string; digest: StateDigest } {
-  const digest = stateDigest(state);
-  return { hash: stateHashOf(digest), digest };
-}
-
 const AUDIT_HINT = 'run `incident-bot audit verify --db <file> --pubkey <key.pub.pem>` to see what changed';
 
 export class LedgerWriter {
   private readonly stmt: (sql: string) => Statement;
   /** Set once this transaction has appended: the checkpoint to sign before the commit. */
   private pending = false;
+  /** The checkpoint this transaction continues from, and the incidents it declared (entry 1 of a chain). */
+  private base: { n: number; incidents: number } | null = null;
+  private added = 0;
+  /** The state text and hash this process last wrote per incident (checked against what is stored). */
+  private readonly written = new Map<string, { json: string; hash: string }>();
 
   constructor(
     readonly db: Db,
@@ -56,37 +55,48 @@ export class LedgerWriter {
   }
 
   /** Refuses to act on an incident whose stored state is not the one its log produced. */
-  checkState(incidentKey: string, state: object): void {
+  checkState(incidentKey: string, state: object, stored: string): void {
     const want = this.lastStateHash(incidentKey);
-    if (want && digestState(state).hash !== want)
+    if (!want) return;
+    // The state this process last wrote for the incident is known to match: no need to hash it again.
+    const known = this.written.get(incidentKey);
+    if (known && known.json === stored && known.hash === want) return;
+    if (stateDigest(state).hash !== want)
       throw new IntegrityError(
         `The stored state of ${incidentKey} is not the one its decision log produced: it was changed outside the bot. Nothing was recorded; ${AUDIT_HINT}.`,
       );
   }
 
+  /** The last checkpoint: its number and incident count (the next one continues from them). */
+  private lastCheckpoint(): { n: number; seq: number; head: string; incidents: number } {
+    const last = this.stmt(
+      'SELECT n, seq, head, incidents FROM audit_checkpoints ORDER BY n DESC LIMIT 1',
+    ).get() as { n: number; seq: number; head: string; incidents: number } | undefined;
+    return last ?? { n: 0, seq: 0, head: GENESIS, incidents: 0 };
+  }
+
   /** Refuses to add to a log that ends past its last signed checkpoint (entries written outside the bot). */
   private checkSealed(head: { gseq: number; ghash: string }): void {
     if (!this.signer || this.pending) return;
-    const last = this.stmt('SELECT seq, head FROM audit_checkpoints ORDER BY n DESC LIMIT 1').get() as
-      | { seq: number; head: string }
-      | undefined;
-    const signed = last ?? { seq: 0, head: GENESIS };
+    const signed = this.lastCheckpoint();
     if (signed.seq !== head.gseq || signed.head !== head.ghash)
       throw new IntegrityError(
         `The decision log ends at global entry ${head.gseq}, but the last signed checkpoint covers entry ${signed.seq}: it was changed outside the bot. Nothing was recorded; ${AUDIT_HINT}.`,
       );
+    this.base = signed;
+    this.added = 0;
   }
 
   /**
    * Appends `entries` to the incident's chain and the global chain. `state` is the incident's state after
-   * them (null: unchanged, so the last recorded digest is carried on).
+   * them, with the JSON text stored for it (null: unchanged, so the last recorded digest is carried on).
    */
   append(
     incidentKey: string,
     req: Pick<CommandRequest, 'actor' | 'now'>,
     entries: LogEffect[],
     commandKey: string | null,
-    state: object | null,
+    state: { value: object; json?: string } | null,
   ): void {
     if (entries.length === 0) return;
     const head = this.head();
@@ -97,12 +107,13 @@ export class LedgerWriter {
     if (!chain) throw new Error(`no incident ${incidentKey}`);
     let stateHash: string | null;
     if (state) {
-      const d = digestState(state);
+      const d = stateDigest(state.value);
       stateHash = d.hash;
       this.stmt('UPDATE incidents SET state_digest = ? WHERE key = ?').run(
-        JSON.stringify(d.digest),
+        JSON.stringify(d.fields),
         incidentKey,
       );
+      if (state.json) this.written.set(incidentKey, { json: state.json, hash: d.hash });
     } else stateHash = this.lastStateHash(incidentKey);
     let { gseq, ghash } = head;
     let seq = chain.log_count;
@@ -123,6 +134,7 @@ export class LedgerWriter {
     for (const e of entries) {
       seq++;
       gseq++;
+      if (seq === 1) this.added++;
       // Text columns are stored as UTF-8, where a lone UTF-16 surrogate (possible in a platform-supplied
       // permalink or timestamp) becomes U+FFFD: hash exactly what is stored, or the chain would not verify.
       const entry = {
@@ -174,25 +186,24 @@ export class LedgerWriter {
   signHead(): SignedCheckpoint | null {
     if (!this.signer) return null;
     const head = this.head();
-    const { count } = this.stmt('SELECT count(*) AS count FROM incidents').get() as { count: number };
-    const last = this.stmt('SELECT n FROM audit_checkpoints ORDER BY n DESC LIMIT 1').get() as
-      | { n: number }
-      | undefined;
-    const c = this.signer.sign({
-      n: (last?.n ?? 0) + 1,
-      seq: head.gseq,
-      head: head.ghash,
-      at: head.recordedAt,
-      incidents: count,
-    });
+    // Within a transaction that appended, the count follows from the last checkpoint; otherwise count.
+    const from = this.base ?? null;
+    const incidents = from
+      ? from.incidents + this.added
+      : (this.stmt('SELECT count(*) AS count FROM incidents').get() as { count: number }).count;
+    const n = (from ?? this.lastCheckpoint()).n + 1;
+    this.base = null;
+    const c = this.signer.sign({ n, seq: head.gseq, head: head.ghash, at: head.recordedAt, incidents });
     this.stmt(
       'INSERT INTO audit_checkpoints (n, seq, head, at, incidents, key_id, signature) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ).run(c.n, c.seq, c.head, c.at, c.incidents, c.keyId, c.signature);
     return c;
   }
 
-  /** Forgets an unsealed append (the transaction rolled back). */
+  /** Forgets an unsealed append and what it wrote (the transaction rolled back). */
   reset(): void {
     this.pending = false;
+    this.base = null;
+    this.written.clear();
   }
 }

@@ -3,7 +3,7 @@
 // (chain, state against log, proof): an export is never built from a record that does not hold.
 import type { LogRow } from '../../app/ports.js';
 import { GENESIS } from '../../domain/audit/hash-chain.js';
-import type { StateDigest } from '../../domain/audit/ledger.js';
+import type { FieldPrints } from '../../domain/audit/ledger.js';
 import { type IncidentProof, verifyIncidentLog } from '../../domain/audit/verify-export.js';
 import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
@@ -61,10 +61,10 @@ export function loadIncidentRecord(db: Db, key: string, fallback?: () => Playboo
     | undefined;
   if (!row) return null;
   let incident: Incident;
-  let digest: StateDigest | null = null;
+  let fields: FieldPrints | null = null;
   try {
     incident = JSON.parse(row.state) as Incident;
-    digest = row.state_digest ? (JSON.parse(row.state_digest) as StateDigest) : null;
+    fields = row.state_digest ? (JSON.parse(row.state_digest) as FieldPrints) : null;
   } catch {
     throw new RecordError(
       `The stored state of incident ${key} is not valid JSON: it was edited in the database.`,
@@ -86,7 +86,7 @@ export function loadIncidentRecord(db: Db, key: string, fallback?: () => Playboo
     .all(key) as LogRow[];
   const entries = rows.map(parseLogRow);
   const proof = proofFor(db, rows.at(-1));
-  const check = verifyIncidentLog({ entries, proof, state: { value: incident, digest } });
+  const check = verifyIncidentLog({ entries, proof, state: { value: incident, fields } });
   if (!check.ok || !proof) {
     const at = !check.ok && check.entry !== undefined ? ` at entry ${entries[check.entry]?.seq}` : '';
     throw new RecordError(

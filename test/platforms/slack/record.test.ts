@@ -712,6 +712,24 @@ describe('review and export', () => {
     expect(entries(incident.key, 'export').map((e) => e.payload)).toEqual([{ format: 'md' }]);
     await settle();
   });
+
+  it('export refuses a record changed outside the bot, and says so', async () => {
+    const incident = await declare();
+    const room = incident.room!.id;
+    await settle();
+    bot.store.db
+      .prepare(
+        'UPDATE incidents SET state = replace(state, \'"drill":false\', \'"drill":true\') WHERE key = ?',
+      )
+      .run(incident.key);
+    const uploadsBefore = bot.fake.uploads.size;
+    await bot.sim.slash('export', { userId: BOB, channelId: room });
+    const said = await ephemeralTo(BOB, 'does not verify');
+    expect(JSON.stringify(said)).toContain('changed: drill');
+    expect(bot.fake.uploads.size).toBe(uploadsBefore);
+    expect(entries(incident.key, 'export')).toEqual([]);
+    expect(bot.errors.map((e) => e.msg)).toEqual(['AUDIT ALERT: the record does not verify; export refused']);
+  });
 });
 
 describe('snooze buttons on nudges', () => {

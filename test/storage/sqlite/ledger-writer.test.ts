@@ -4,8 +4,9 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { IncidentService } from '../../../src/app/incident-service.js';
+import { stateDigest } from '../../../src/domain/audit/ledger.js';
 import { IncidentStore } from '../../../src/storage/sqlite/incident-store.js';
-import { digestState, IntegrityError } from '../../../src/storage/sqlite/ledger-writer.js';
+import { IntegrityError } from '../../../src/storage/sqlite/ledger-writer.js';
 import { openDatabase } from '../../../src/storage/sqlite/open-database.js';
 import { testSigner } from '../../helpers/audit-key.js';
 import { at, declareRequest, ic, playbook, playbookRef } from '../../helpers/scenario.js';
@@ -59,7 +60,7 @@ describe('the ledger writer', () => {
     const s = openStack(tempDb());
     const d = s.service.handle(declareRequest('d', { now: at(0) }));
     if (!d.ok) throw new Error('declare');
-    const { hash, digest } = digestState(s.store.get(d.incident.key)!);
+    const { hash, fields } = stateDigest(s.store.get(d.incident.key)!);
     const row = s.db
       .prepare('SELECT state_hash FROM decision_log WHERE incident_key = ? ORDER BY seq DESC LIMIT 1')
       .get(d.incident.key);
@@ -67,7 +68,7 @@ describe('the ledger writer', () => {
     const kept = s.db.prepare('SELECT state_digest FROM incidents WHERE key = ?').get(d.incident.key) as {
       state_digest: string;
     };
-    expect(JSON.parse(kept.state_digest)).toEqual(digest);
+    expect(JSON.parse(kept.state_digest)).toEqual(fields);
     s.close();
   });
 
