@@ -86,6 +86,29 @@ describe('startup', () => {
     expect(r.stderr).not.toContain('    at ');
   }, 30_000);
 
+  it('in production, no audit signing key stops start-up with the way to make one; a bad key file is named', async () => {
+    const slack = {
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_SIGNING_SECRET: 'secret',
+      DATABASE_PATH: join(cwd, 'p.db'),
+      PORT: '0',
+    };
+    const none = await run([MAIN], { ...slack, NODE_ENV: 'production' });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/AUDIT_SIGNING_KEY_FILE is required when NODE_ENV=production.*audit keygen/);
+    expect(none.stderr).not.toContain('    at ');
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(cwd, 'junk.pem'), 'not a key');
+    const junk = await run([MAIN], {
+      ...slack,
+      NODE_ENV: 'production',
+      AUDIT_SIGNING_KEY_FILE: join(cwd, 'junk.pem'),
+    });
+    expect(junk.code).toBe(2);
+    expect(junk.stderr).toMatch(/junk\.pem is not a private key in PEM form/);
+    expect(junk.stderr).not.toContain('    at ');
+  }, 30_000);
+
   it('the default PLAYBOOK_PATH resolves from any working directory (it is found from the package, not the cwd)', async () => {
     const loader = pathToFileURL(join(ROOT, 'src', 'storage', 'playbook-file.ts')).href;
     const script = `const m = await import(${JSON.stringify(loader)}); const p = m.loadPlaybook(); console.log(JSON.stringify({ file: m.DEFAULT_PLAYBOOK_PATH, version: p.ref.version }));`;

@@ -44,6 +44,8 @@ export interface BootTeamsOptions {
   admins?: string[];
   /** Start the dispatcher's timer (default true). */
   dispatcher?: boolean;
+  /** More settings, as the environment gives them (e.g. AUDIT_CHANNEL). */
+  env?: Record<string, string>;
 }
 
 export interface BootedTeamsBot {
@@ -128,6 +130,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     ADMIN_USERS: (o.admins ?? []).join(','),
     OUTBOX_PACE_MS: '0',
     LOG_LEVEL: 'silent',
+    ...(o.env ?? {}),
   });
   const logs: BootedTeamsBot['logs'] = [];
   const logger = createLogger({

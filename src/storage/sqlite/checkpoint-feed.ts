@@ -1,36 +1,19 @@
 // The signed checkpoints as the audit publisher reads them, and the audit channel's outbox rows.
 import { type CheckpointFeed, laneFor, type StoredCheckpoint } from '../../app/ports.js';
 import { digestOf } from '../../domain/audit/checkpoint.js';
+import { CHECKPOINT_COLUMNS, type CheckpointRecord, signedCheckpointOf } from './checkpoint-rows.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
 
-interface Row {
-  id: number;
-  n: number;
-  seq: number;
-  head: string;
-  at: string;
-  incidents: number;
-  key_id: string;
-  signature: string;
-  incident_key: string | null;
-}
+type Row = CheckpointRecord & { incident_key: string | null };
 
-const SELECT = `SELECT c.n AS id, c.n, c.seq, c.head, c.at, c.incidents, c.key_id, c.signature, d.incident_key
+const SELECT = `SELECT ${CHECKPOINT_COLUMNS.split(', ')
+  .map((c) => `c.${c}`)
+  .join(', ')}, d.incident_key
   FROM audit_checkpoints c LEFT JOIN decision_log d ON d.gseq = c.seq`;
 
 function checkpointOf(r: Row): StoredCheckpoint {
-  return {
-    id: r.id,
-    n: r.n,
-    seq: r.seq,
-    head: r.head,
-    at: r.at,
-    incidents: r.incidents,
-    keyId: r.key_id,
-    signature: r.signature,
-    incidentKey: r.incident_key ?? '',
-  };
+  return { ...signedCheckpointOf(r), id: r.n, incidentKey: r.incident_key ?? '' };
 }
 
 export class SqliteCheckpointFeed implements CheckpointFeed {

@@ -3,6 +3,7 @@
 // them: an incident hidden by an edited `phase` or `closed_at` must be caught too).
 import type { LogRow } from '../../app/ports.js';
 import type { CheckpointRow, IncidentRow, LedgerRow } from '../../domain/audit/verify-ledger.js';
+import { CHECKPOINT_COLUMNS, type CheckpointRecord, signedCheckpointOf } from './checkpoint-rows.js';
 import type { Db } from './open-database.js';
 
 /** A JSON column as stored; damaged text is kept as text, so it fails its hash instead of stopping the read. */
@@ -24,26 +25,8 @@ export function* ledgerEntries(db: Db): Generator<LedgerRow> {
 
 export function ledgerCheckpoints(db: Db): CheckpointRow[] {
   return (
-    db.prepare('SELECT * FROM audit_checkpoints ORDER BY n').all() as {
-      id: number;
-      n: number;
-      seq: number;
-      head: string;
-      at: string;
-      incidents: number;
-      key_id: string;
-      signature: string;
-    }[]
-  ).map((c) => ({
-    id: c.n,
-    n: c.n,
-    seq: c.seq,
-    head: c.head,
-    at: c.at,
-    incidents: c.incidents,
-    keyId: c.key_id,
-    signature: c.signature,
-  }));
+    db.prepare(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY n`).all() as CheckpointRecord[]
+  ).map((c) => ({ ...signedCheckpointOf(c), id: c.n }));
 }
 
 interface Stored {

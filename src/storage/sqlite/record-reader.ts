@@ -8,24 +8,13 @@ import { type IncidentProof, verifyIncidentLog } from '../../domain/audit/verify
 import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
 import { type IncidentRecord, parseLogRow, RecordError } from '../../export/incident-record.js';
+import { CHECKPOINT_COLUMNS, type CheckpointRecord, signedCheckpointOf } from './checkpoint-rows.js';
 import type { Db } from './open-database.js';
 
 /** The latest checkpoint and the global links from the incident's last entry up to it. */
 export function proofFor(db: Db, last: LogRow | undefined): IncidentProof | null {
-  const c = db
-    .prepare(
-      'SELECT n, seq, head, at, incidents, key_id, signature FROM audit_checkpoints ORDER BY n DESC LIMIT 1',
-    )
-    .get() as
-    | {
-        n: number;
-        seq: number;
-        head: string;
-        at: string;
-        incidents: number;
-        key_id: string;
-        signature: string;
-      }
+  const c = db.prepare(`SELECT ${CHECKPOINT_COLUMNS} FROM audit_checkpoints ORDER BY n DESC LIMIT 1`).get() as
+    | CheckpointRecord
     | undefined;
   if (!c || !last || last.gseq === null || c.seq < last.gseq) return null;
   const links = db
@@ -34,15 +23,7 @@ export function proofFor(db: Db, last: LogRow | undefined): IncidentProof | null
     )
     .all(last.gseq, c.seq) as IncidentProof['links'];
   return {
-    checkpoint: {
-      n: c.n,
-      seq: c.seq,
-      head: c.head,
-      at: c.at,
-      incidents: c.incidents,
-      keyId: c.key_id,
-      signature: c.signature,
-    },
+    checkpoint: signedCheckpointOf(c),
     last: { gseq: last.gseq, gprev_hash: last.gprev_hash ?? GENESIS, ghash: last.ghash ?? '' },
     links,
   };
