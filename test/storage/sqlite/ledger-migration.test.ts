@@ -25,7 +25,8 @@ function copy(): string {
 }
 
 const oldRows = () => {
-  const db = new Database(FIXTURE, { readonly: true });
+  // read from a copy: opening the fixture itself would leave journal files next to it
+  const db = new Database(copy(), { readonly: true });
   try {
     return db.prepare('SELECT id, incident_key, seq, hash FROM decision_log ORDER BY id').all() as {
       id: number;
