@@ -283,6 +283,7 @@ export function teamsSettings(c: Config): TeamsSettings {
     ...(c.TEAMS_SERVICE_URL ? { serviceUrl: c.TEAMS_SERVICE_URL } : {}),
     ...(c.TEAMS_INCIDENTS_CHANNEL ? { incidentsChannel: c.TEAMS_INCIDENTS_CHANNEL } : {}),
     ...(c.TEAMS_STAKEHOLDER_CHANNEL ? { stakeholderChannel: c.TEAMS_STAKEHOLDER_CHANNEL } : {}),
+    ...(c.TEAMS_CONFIDENTIAL_CHANNEL ? { confidentialChannel: c.TEAMS_CONFIDENTIAL_CHANNEL } : {}),
     ...(auditChannelOf(c)?.platform === 'teams' ? { auditChannel: auditChannelOf(c)!.id } : {}),
   };
 }

@@ -143,6 +143,13 @@ export const SETTINGS = {
     default: '',
     purpose: 'Teams channel id for stakeholder announcements and updates.',
   },
+  TEAMS_CONFIDENTIAL_CHANNEL: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose:
+      'Private Teams channel id where confidential incidents get their thread; without it a confidential incident has no Teams room.',
+  },
   TEAMS_SERVICE_URL: {
     schema: opt,
     required: 'no',

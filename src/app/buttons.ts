@@ -92,6 +92,7 @@ function snooze(
     incidentKey: incident.key,
     command: { type: 'snooze', kind: p.snoozeKind, until },
     actor: req.actor,
+    ...(req.roomId ? { roomId: req.roomId } : {}),
   });
   if (!outcome.ok) return { answer: answerFor(outcome, req.actor.id), incident };
   if (outcome.replay && dueAt) return already(outcome.incident.snoozes[p.snoozeKind]);
@@ -115,6 +116,7 @@ export function press(app: IncidentApp, req: Request, incident: Incident, p: Pre
     incidentKey: incident.key,
     command: c,
     actor: req.actor,
+    ...(req.roomId ? { roomId: req.roomId } : {}),
   });
   const text = answer.text || (outcome.ok && p.kind === 'followup_done' ? 'Follow-up marked done.' : '');
   return { answer: { ...answer, text }, incident: app.incident(incident.key) ?? incident };

@@ -66,14 +66,16 @@ export function openForm(
   s: Surface,
   name: IncidentFormName,
   incident: Incident | null,
-  actor: Actor,
+  who: { actor: Actor; roomId?: string | undefined },
   prefill: FormValues = {},
 ): Opened {
+  const { actor } = who;
   const def = FORMS[name];
   if (name !== 'declare' && !incident) return { ok: false, refusal: NO_SUCH_INCIDENT };
   const ctx = contextFor(app, s, incident, actor);
   if (incident && name !== 'declare') {
-    const refused = def.probe ? app.refusal(incident, def.probe, actor) : null;
+    if (!app.mayRead(incident, actor, who.roomId)) return { ok: false, refusal: app.notMember(incident) };
+    const refused = def.probe ? app.refusal(incident, def.probe, actor, who.roomId) : null;
     if (refused) return { ok: false, refusal: withHint(refused) };
     const own = def.refusal?.({ ...ctx, incident });
     if (own) return { ok: false, refusal: own };
@@ -137,6 +139,7 @@ export function submitForm(
     incidentKey: incident?.key ?? null,
     command,
     actor: req.actor,
+    ...(req.roomId ? { roomId: req.roomId } : {}),
   });
   if (!outcome.ok) {
     const field =

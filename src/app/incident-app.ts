@@ -5,9 +5,10 @@
 import type { Command } from '../domain/commands.js';
 import type { DomainError } from '../domain/errors.js';
 import type { Actor, Incident, Platform } from '../domain/incident.js';
+import { isMember, notMemberText, visibleTo } from '../domain/membership.js';
 import type { Playbook } from '../domain/playbook.js';
 import { refusalOf } from '../domain/queries.js';
-import { BOT_ID } from '../domain/text.js';
+import { BOT_ID, type Text } from '../domain/text.js';
 import { type Answer, answerFor, failureAnswer, type Outcome } from './answers.js';
 import type { IncidentService } from './incident-service.js';
 import {
@@ -43,6 +44,11 @@ export interface Surface {
   stakeholders: { configured: boolean; setting: string };
   /** Display names the platform knows. */
   nameOf(userId: string): string | undefined;
+  /**
+   * The rooms (channel ids) a person is in, as the platform says; null when it cannot say (or too slowly).
+   * Used when the bot does not know yet that someone is in an incident (see membership.ts).
+   */
+  roomsOf?(userId: string): Promise<string[] | null>;
 }
 
 /** Who asks, under which idempotency key, from which room. */
@@ -62,6 +68,8 @@ export interface RunRequest {
   incidentKey: string | null;
   command: Command;
   actor: Actor;
+  /** Where it came from (the incident's own room makes the person a member). */
+  roomId?: string;
 }
 
 export class IncidentApp {
@@ -152,8 +160,31 @@ export class IncidentApp {
   }
 
   /** Whether the actor may issue this command on this incident at all (asked before a form opens). */
-  refusal(incident: Incident, command: Command, actor: Actor): DomainError | null {
-    return refusalOf(incident, command, this.deps.service.contextFor(incident, actor));
+  refusal(incident: Incident, command: Command, actor: Actor, roomId?: string): DomainError | null {
+    return refusalOf(incident, command, this.contextIn(incident, actor, roomId));
+  }
+
+  private contextIn(incident: Incident, actor: Actor, roomId?: string) {
+    return {
+      ...this.deps.service.contextFor(incident, actor),
+      inRoom: Boolean(roomId && incident.room?.id === roomId),
+    };
+  }
+
+  /** Whether the actor may read the incident's record: a member, or someone acting in its room. */
+  mayRead(incident: Incident, actor: Actor, roomId?: string): boolean {
+    const ctx = this.contextIn(incident, actor, roomId);
+    return ctx.inRoom || isMember(incident, actor.id, ctx);
+  }
+
+  /** Whether the incident is shown to this person at all (lists, pickers): confidential ones to members only. */
+  shows(incident: Incident, actor: Actor): boolean {
+    return visibleTo(incident, actor.id, this.deps.service.contextFor(incident, actor));
+  }
+
+  /** What a non-member is told (a confidential incident is not named). */
+  notMember(incident: Incident): Text {
+    return notMemberText(incident, this.playbookFor(incident).commanderRole);
   }
 
   /** Inbound de-duplication: true the first time a delivery id is seen. Throws when the database does. */

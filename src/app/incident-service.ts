@@ -3,7 +3,7 @@
 import type { Command } from '../domain/commands.js';
 import { type DecideContext, decide } from '../domain/decide.js';
 import type { Actor, Incident } from '../domain/incident.js';
-import type { Playbook, PlaybookRef } from '../domain/playbook.js';
+import { DEFAULT_LIMITS, type Playbook, type PlaybookRef } from '../domain/playbook.js';
 import { type CommandOutcome, ConflictError, type IncidentRepo } from './ports.js';
 
 export interface HandleRequest {
@@ -12,6 +12,8 @@ export interface HandleRequest {
   command: Command;
   actor: Actor;
   now?: Date;
+  /** Where the request came from: acting in the incident's own room makes the person a member. */
+  roomId?: string;
 }
 
 export class IncidentService {
@@ -51,6 +53,10 @@ export class IncidentService {
           playbook: this.playbookFor(incident),
           playbookRef: this.current.ref,
           admins: this.opts.admins ?? [],
+          inRoom: Boolean(req.roomId && incident?.room?.id === req.roomId),
+          ...(req.command.type === 'declare'
+            ? { recentDeclarations: this.recentDeclarations(req.actor.id, now) }
+            : {}),
         });
       });
     let outcome: CommandOutcome;
@@ -63,6 +69,15 @@ export class IncidentService {
     }
     if (outcome.ok && !outcome.replay) for (const l of this.listeners) l(outcome, req);
     return outcome;
+  }
+
+  /** What `user` declared within the playbook's longest limit window (read inside the transaction). */
+  private recentDeclarations(user: string, now: Date) {
+    const l = this.current.playbook.limits ?? DEFAULT_LIMITS;
+    const minutes = Math.max(l.declarePerPerson.minutes, l.duplicateTitleMinutes);
+    return this.store
+      .declaredBy(user, new Date(now.getTime() - minutes * 60_000))
+      .map((i) => ({ key: i.key, title: i.title, declaredAt: i.declaredAt }));
   }
 
   get(key: string): Incident | null {

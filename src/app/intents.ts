@@ -23,6 +23,9 @@ export type IncidentIntent =
   | { verb: 'followups' }
   | { verb: 'review' }
   | { verb: 'export' }
+  | { verb: 'add'; user: string }
+  | { verb: 'confidential' }
+  | { verb: 'public'; reason: string }
   | { verb: 'usage'; of: string; problem: string }
   | { verb: 'unknown'; word: string };
 
@@ -42,6 +45,8 @@ const ALIASES: Record<string, string> = {
   'follow-ups': 'followups',
   'stand-down': 'standdown',
   'false-alarm': 'standdown',
+  invite: 'add',
+  private: 'confidential',
 };
 
 /** A mention token as the platforms write it into neutral text. */
@@ -69,7 +74,27 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
     case 'followups':
     case 'review':
     case 'export':
+    case 'confidential':
       return { verb };
+    case 'public':
+      return rest
+        ? { verb: 'public', reason: rest }
+        : {
+            verb: 'usage',
+            of: 'public',
+            problem: 'Say why everyone may see the incident: the reason is kept in the log.',
+          };
+    case 'add': {
+      const mention = USER_MENTION.exec(rest);
+      if (mention) return { verb: 'add', user: mention[1]! };
+      return {
+        verb: 'usage',
+        of: 'add',
+        problem: rest
+          ? `I can't tell who ${userText(rest.slice(0, 60))} is: @mention them, picked from the list your chat app offers.`
+          : 'Say whom to add: @mention them.',
+      };
+    }
     case 'log':
     case 'decision':
     case 'evidence': {

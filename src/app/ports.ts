@@ -68,6 +68,8 @@ export interface IncidentRepo {
   listOpen(): Incident[];
   /** Incidents not done (open, or closed and awaiting review), oldest first. */
   listActive(): Incident[];
+  /** Incidents `user` declared at or after `since`, newest first (the declare limits). */
+  declaredBy(user: string, since: Date): Incident[];
   logEntries(incidentKey: string): LogRow[];
   savePlaybook(pb: Playbook, sha256: string, now: Date): void;
   playbookBySha(sha256: string): Playbook | null;

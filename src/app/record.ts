@@ -37,6 +37,8 @@ export function logMessage(
   m: MessageToLog,
   o: { decision?: boolean; note?: string } = {},
 ): { outcome: Outcome | null; answer: Answer } {
+  if (!app.mayRead(incident, req.actor, req.roomId))
+    return { outcome: null, answer: { ok: false, replay: false, text: app.notMember(incident), others: [] } };
   if (incident.loggedMessages.includes(m.source.messageId))
     return { outcome: null, answer: { ok: false, replay: false, text: ALREADY_LOGGED, others: [] } };
   const { outcome, answer } = app.act({
@@ -44,6 +46,7 @@ export function logMessage(
     incidentKey: incident.key,
     command: logCommand(m, o),
     actor: req.actor,
+    ...(req.roomId ? { roomId: req.roomId } : {}),
   });
   if (!outcome.ok) {
     const text = outcome.error.code === 'already_logged' ? ALREADY_LOGGED : answer.text;
@@ -113,6 +116,7 @@ export function recordExport(app: IncidentApp, req: Request, incident: Incident)
       incidentKey: incident.key,
       command: { type: 'export', format: 'md' },
       actor: req.actor,
+      ...(req.roomId ? { roomId: req.roomId } : {}),
     }),
     req.actor.id,
   );

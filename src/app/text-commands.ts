@@ -1,6 +1,7 @@
 // The incident verbs typed as text (`/incident <verb>` in Slack, `@bot incident <verb>` in Teams): what each
 // one answers, the same everywhere. Platforms parse their syntax into neutral text (mentions and links are
 // tokens) and deliver the reply their own way (ephemeral, a reply, a modal, a card).
+
 import type { Command } from '../domain/commands.js';
 import type { Incident } from '../domain/incident.js';
 import { cleanText } from '../domain/template-fields.js';
@@ -12,6 +13,7 @@ import { type Answer, SOMETHING_WENT_WRONG } from './answers.js';
 import { openForm, withStakeholderWarning } from './form-flow.js';
 import type { IncidentApp, Request, Surface } from './incident-app.js';
 import { type IncidentIntent, parseIncidentCommand, resolveRole, scopeOf } from './intents.js';
+import { listedFor } from './membership.js';
 
 /** Longest log entry, decision or reason typed as a command (a platform's recommended message size). */
 export const MAX_LOG_TEXT = 4000;
@@ -65,7 +67,7 @@ function declareReply(app: IncidentApp, s: Surface, req: Request, title: Text): 
     ...(plainTitle ? { title: plainTitle } : {}),
     ...(mentioned?.kind === 'mention' ? { commander: mentioned.user } : {}),
   };
-  const opened = openForm(app, s, 'declare', null, req.actor, prefill);
+  const opened = openForm(app, s, 'declare', null, req, prefill);
   return opened.ok ? { kind: 'form', form: opened.form } : { kind: 'text', text: opened.refusal };
 }
 
@@ -77,7 +79,13 @@ function tooLong(what: string, n: number): Reply {
 }
 
 function run(app: IncidentApp, s: Surface, req: Request, incident: Incident, command: Command): Reply {
-  const { outcome, answer } = app.act({ key: req.key, incidentKey: incident.key, command, actor: req.actor });
+  const { outcome, answer } = app.act({
+    key: req.key,
+    incidentKey: incident.key,
+    command,
+    actor: req.actor,
+    ...(req.roomId ? { roomId: req.roomId } : {}),
+  });
   const warned = withStakeholderWarning(answer, command, app.playbookFor(incident), s);
   if (!warned.text) warned.text = outcome.ok ? 'Done.' : SOMETHING_WENT_WRONG;
   return { kind: 'answer', answer: warned };
@@ -94,7 +102,10 @@ export function textCommand(app: IncidentApp, s: Surface, req: Request, text: Te
     case 'usage':
       return { kind: 'text', text: `${intent.problem} Usage: ${usage(intent.of)}` };
     case 'list':
-      return { kind: 'list', view: incidentList(app.openIncidents(), (i) => app.playbookFor(i), app.now()) };
+      return {
+        kind: 'list',
+        view: incidentList(listedFor(app, req.actor), (i) => app.playbookFor(i), app.now()),
+      };
     case 'declare':
       return declareReply(app, s, req, intent.title);
     default:
@@ -114,7 +125,18 @@ function incidentVerb(
   intent: IncidentIntent,
 ): Reply {
   const pb = app.playbookFor(incident);
+  // Reading the record is for its members (and whoever is in its room): status, follow-ups and export too.
+  if (!app.mayRead(incident, req.actor, req.roomId)) return { kind: 'text', text: app.notMember(incident) };
   switch (intent.verb) {
+    case 'add':
+      return run(app, s, req, incident, { type: 'add_member', user: intent.user });
+    case 'confidential':
+      return run(app, s, req, incident, { type: 'set_confidential', confidential: true });
+    case 'public': {
+      const reason = cleanText(userText(intent.reason));
+      if (reason.length > MAX_LOG_TEXT) return tooLong('reason', reason.length);
+      return run(app, s, req, incident, { type: 'set_confidential', confidential: false, reason });
+    }
     case 'status':
       return { kind: 'list', view: statusView(incident, pb, app.now()) };
     case 'followups':
@@ -128,7 +150,7 @@ function incidentVerb(
     case 'close':
     case 'followup':
     case 'review': {
-      const opened = openForm(app, s, intent.verb, incident, req.actor);
+      const opened = openForm(app, s, intent.verb, incident, req);
       return opened.ok ? { kind: 'form', form: opened.form } : { kind: 'text', text: opened.refusal };
     }
     case 'role': {

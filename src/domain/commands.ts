@@ -23,6 +23,8 @@ export type Command =
       commander?: string;
       /** The room (channel, conversation) it was declared in: the fallback room if its own cannot be made. */
       declaredIn?: string;
+      /** Only its members see it (default: the trigger class's `confidential`). */
+      confidential?: boolean;
     }
   | { type: 'claim_role'; role: string }
   | { type: 'release_role'; role: string; user?: string }
@@ -70,7 +72,15 @@ export type Command =
       objective: 'risk' | 'compliance' | 'resilience';
     }
   | { type: 'complete_followup'; id: string }
-  | { type: 'export'; format: string };
+  | { type: 'export'; format: string }
+  /** The platform says `user` is now in the incident's room (a join event, or a look-up). */
+  | { type: 'member_joined'; user: string; via: 'joined_room' | 'platform_lookup' }
+  /** The platform says `user` left the incident's room. */
+  | { type: 'member_left'; user: string }
+  /** A member adds someone (the bot invites them to the room where the platform has one). */
+  | { type: 'add_member'; user: string }
+  /** Hide the incident from non-members, or (with a reason, which is logged) show it again. */
+  | { type: 'set_confidential'; confidential: boolean; reason?: string };
 
 /** An empty review: asks the core whether a person may record the review at all (before a form opens). */
 export const REVIEW_PROBE: Extract<Command, { type: 'record_review' }> = {

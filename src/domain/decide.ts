@@ -8,6 +8,7 @@ import { postStatusUpdate, sendInitialAlert } from './decide/comms.js';
 import { type DecideContext, type Decision, type Handler, isCommander } from './decide/context.js';
 import { declare } from './decide/declare.js';
 import { addFollowup, completeFollowup } from './decide/followups.js';
+import { addMember, memberJoined, memberLeft, setConfidential } from './decide/members.js';
 import { advancePhase, reclassify, revertPhase } from './decide/phases.js';
 import { correction, exportRecord, logDecision, logEvidence, logNote, snooze } from './decide/record.js';
 import { assignRole, claimRole, releaseRole } from './decide/roles.js';
@@ -15,38 +16,48 @@ import { roomCreated, roomFailed } from './decide/room.js';
 import { fail } from './errors.js';
 import type { Incident } from './incident.js';
 import { holders, isClosed } from './incident.js';
+import { isMember, notMemberText, withMember } from './membership.js';
 import { command as cmd, mention } from './text.js';
 
 export type { DecideContext, Decision } from './decide/context.js';
 export { isCommander } from './decide/context.js';
 
-/** Who may issue each command: anyone in the incident, or the incident commander (or an admin). */
-export const PERMISSIONS: Record<Command['type'], 'anyone' | 'commander'> = {
+/**
+ * Who may issue each command: a member of the incident (membership.ts), its commander (or an admin), or
+ * the platform itself (a room created, a join reported). Declaring needs no incident.
+ */
+export type Permission = 'anyone' | 'member' | 'commander' | 'platform';
+
+export const PERMISSIONS: Record<Command['type'], Permission> = {
   declare: 'anyone',
-  claim_role: 'anyone',
-  release_role: 'anyone',
-  assign_role: 'anyone', // refined in the handler: others' roles need the IC, own role can be handed over
-  check_item: 'anyone',
-  uncheck_item: 'anyone',
-  item_not_applicable: 'anyone',
-  send_initial_alert: 'anyone',
-  post_status_update: 'anyone',
+  claim_role: 'member',
+  release_role: 'member',
+  assign_role: 'member', // refined in the handler: others' roles need the IC, own role can be handed over
+  check_item: 'member',
+  uncheck_item: 'member',
+  item_not_applicable: 'member',
+  send_initial_alert: 'member',
+  post_status_update: 'member',
   advance_phase: 'commander',
   revert_phase: 'commander',
   reclassify: 'commander',
   close: 'commander',
   stand_down: 'commander',
-  record_review: 'anyone',
-  log: 'anyone',
-  decision: 'anyone',
-  evidence: 'anyone',
-  correction: 'anyone',
-  room_created: 'anyone',
-  room_failed: 'anyone',
-  snooze: 'anyone',
-  add_followup: 'anyone',
-  complete_followup: 'anyone',
-  export: 'anyone',
+  record_review: 'member',
+  log: 'member',
+  decision: 'member',
+  evidence: 'member',
+  correction: 'member',
+  room_created: 'platform',
+  room_failed: 'platform',
+  snooze: 'member',
+  add_followup: 'member',
+  complete_followup: 'member',
+  export: 'member',
+  member_joined: 'platform',
+  member_left: 'platform',
+  add_member: 'member',
+  set_confidential: 'commander',
 };
 
 const VERB: Partial<Record<Command['type'], string>> = {
@@ -55,6 +66,7 @@ const VERB: Partial<Record<Command['type'], string>> = {
   reclassify: 're-classify the incident',
   close: 'close the incident',
   stand_down: 'stand the incident down',
+  set_confidential: 'change who may see the incident',
 };
 
 /** Commands that still make sense once the incident is closed (the record keeps growing). */
@@ -70,6 +82,10 @@ const AFTER_CLOSE = new Set<Command['type']>([
   'room_created',
   'room_failed',
   'snooze',
+  'member_joined',
+  'member_left',
+  'add_member',
+  'set_confidential',
 ]);
 
 export function decide(incident: Incident | null, command: Command, ctx: DecideContext): Decision {
@@ -78,7 +94,18 @@ export function decide(incident: Incident | null, command: Command, ctx: DecideC
     return declare(command, ctx);
   }
   if (!incident) return fail('not_found', 'There is no such incident.');
-  if (PERMISSIONS[command.type] === 'commander' && !isCommander(incident, ctx.actor.id, ctx)) {
+  const permission = PERMISSIONS[command.type];
+  // Acting in the incident's room is being in it: the person becomes a member, and the log says so.
+  let joining = false;
+  if (permission !== 'platform' && !isMember(incident, ctx.actor.id, ctx)) {
+    if (!ctx.inRoom)
+      return {
+        ok: false,
+        error: { code: 'forbidden', message: notMemberText(incident, ctx.playbook.commanderRole) },
+      };
+    joining = true;
+  }
+  if (permission === 'commander' && !isCommander(incident, ctx.actor.id, ctx)) {
     const ic = holders(incident, ctx.playbook.commanderRole)[0];
     const hint = ic
       ? `The incident commander is ${mention(ic)}: ask them, or ask them to hand the role to you (${cmd('role commander @you')}).`
@@ -96,7 +123,17 @@ export function decide(incident: Incident | null, command: Command, ctx: DecideC
     return fail('closed', `${incident.key} is closed; it can no longer be changed that way.`);
   }
   const handler = HANDLERS[command.type] as Handler<typeof command.type>;
-  return handler(incident, command as never, ctx);
+  if (!joining) return handler(incident, command as never, ctx);
+  const r = handler(withMember(incident, ctx.actor.id), command as never, ctx);
+  if (!r.ok) return r;
+  return {
+    ok: true,
+    incident: r.incident,
+    effects: [
+      { type: 'log', kind: 'member', payload: { kind: 'joined', user: ctx.actor.id, via: 'acted_in_room' } },
+      ...r.effects,
+    ],
+  };
 }
 
 const HANDLERS: { [K in Exclude<Command['type'], 'declare'>]: Handler<K> } = {
@@ -124,4 +161,8 @@ const HANDLERS: { [K in Exclude<Command['type'], 'declare'>]: Handler<K> } = {
   add_followup: addFollowup,
   complete_followup: completeFollowup,
   export: exportRecord,
+  member_joined: memberJoined,
+  member_left: memberLeft,
+  add_member: addMember,
+  set_confidential: setConfidential,
 };

@@ -24,7 +24,9 @@ export type LogKind =
   | 'message_sent'
   /** Written by storage: the ledger's start on a migrated database; a change that logged nothing else. */
   | 'audit_ledger'
-  | 'state_changed';
+  | 'state_changed'
+  | 'member'
+  | 'confidential';
 
 export type Target =
   | { to: 'room' }
@@ -49,11 +51,16 @@ export type PostTemplate =
   | 'followup'
   | 'nudge'
   | 'export'
-  | 'audit_checkpoint';
+  | 'audit_checkpoint'
+  /** What a confidential incident tells the stakeholder channel: that it exists and who leads it. */
+  | 'confidential_notice'
+  | 'member_added';
 
 export type Outgoing =
   /** Create the incident's room (Slack channel, Teams thread); the adapter reports back with `room_created`. */
   | { kind: 'create_room' }
+  /** Bring a person into the incident's room (Slack: invite to the channel). */
+  | { kind: 'invite'; user: string }
   /** A live view of the incident: posted once, then updated in place from the incident's current state. */
   | { kind: 'view'; view: 'summary' | 'checklist' }
   | { kind: 'post'; template: PostTemplate; data: Record<string, unknown> };

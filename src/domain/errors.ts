@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'unknown_item'
   | 'unknown_trigger'
   | 'already_logged'
+  | 'rate_limited'
+  | 'duplicate'
   | 'conflict';
 
 export interface DomainError {

@@ -80,6 +80,10 @@ export interface Incident {
   review: Review | null;
   /** Set when the incident was stood down as a false alarm instead of closed (older incidents lack it). */
   standDown?: { at: string; by: string; reason: string } | null;
+  /** People in the incident besides its declarer and role holders (see membership.ts); older incidents lack it. */
+  members?: string[];
+  /** Shown only to its members: a private room, nothing of it in public posts, lists or metrics. */
+  confidential?: boolean;
 }
 
 export interface Room {

@@ -26,6 +26,7 @@ const triggerSchema = z.strictObject({
     .strictObject({ label: text, hours: z.number().positive('must be positive') })
     .nullable()
     .optional(),
+  confidential: z.boolean().optional(),
 });
 
 const roleSchema = z.strictObject({
@@ -121,6 +122,12 @@ export const playbookSchema = z.strictObject({
     .optional(),
   templates: z.array(templateSchema),
   clocks: clocksSchema,
+  limits: z
+    .strictObject({
+      declarePerPerson: z.strictObject({ count: positiveInt, minutes: positiveInt }),
+      duplicateTitleMinutes: positiveInt,
+    })
+    .optional(),
   links: z.record(z.string().min(1), linkSchema),
 });
 

@@ -17,7 +17,22 @@ export interface TriggerClass {
   runbooks: Link[];
   /** Optional regulatory clock, e.g. notify the regulator within N hours. */
   regulatoryClock?: { label: string; hours: number } | null;
+  /** Incidents of this class are confidential unless the declarer says otherwise (e.g. security exposure). */
+  confidential?: boolean;
 }
+
+/** Limits on declaring, against mistakes and abuse (absent: DEFAULT_LIMITS). */
+export interface Limits {
+  /** At most `count` declarations by one person in `minutes`. */
+  declarePerPerson: { count: number; minutes: number };
+  /** The same person declaring the same title within this many minutes is asked first. */
+  duplicateTitleMinutes: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  declarePerPerson: { count: 5, minutes: 10 },
+  duplicateTitleMinutes: 10,
+};
 
 export interface RoleDef {
   id: string;
@@ -132,6 +147,7 @@ export interface Playbook {
   standDown?: { fromPhases: string[]; toPhase: string };
   templates: TemplateDef[];
   clocks: Clocks;
+  limits?: Limits;
   links: Record<string, Link>;
 }
 

@@ -151,6 +151,24 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
       return `Record exported (${str(p.format)})`;
     case 'nudge':
       return `Reminder sent: ${str(p.kind)} (due ${str(p.dueAt)})`;
+    case 'member': {
+      const how: Record<string, string> = {
+        acted_in_room: 'joined (acted in the room)',
+        joined_room: 'joined the room',
+        platform_lookup: 'is in the room (checked with the platform)',
+      };
+      if (p.kind === 'left') return `${str(p.user)} left the room`;
+      if (p.kind === 'added') return `${str(p.user)} was added by ${str(p.by)}`;
+      return `${str(p.user)} ${how[str(p.via)] ?? 'joined'}`;
+    }
+    case 'confidential':
+      return p.confidential
+        ? 'Made confidential: shown to its members only'
+        : `Made visible to everyone again; reason: ${str(p.reason)}`;
+    case 'audit_ledger':
+      return `Audit ledger started (${str(p.entriesBefore)} entries before, verified)`;
+    case 'state_changed':
+      return `State changed (version ${str(p.version)})`;
     case 'message_sent':
       if (p.failed) return `Message ${str(p.outboxKey)} could not be delivered: ${str(p.error)}`;
       if (p.skipped) return `Message not sent: ${str(p.template)} (${str(p.outboxKey)}): ${str(p.skipped)}`;

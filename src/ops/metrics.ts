@@ -58,8 +58,10 @@ export class BotMetrics {
     const registers = [this.registry];
     const now = () => (o.now ? o.now() : new Date());
     const openStmt = o.db.prepare(
-      `SELECT phase, trigger_class AS triggerClass, COUNT(*) AS n FROM incidents
-       WHERE closed_at IS NULL AND drill = 0 GROUP BY phase, trigger_class`,
+      // A confidential incident is counted under trigger_class="confidential": its class is for its members.
+      `SELECT phase, CASE WHEN json_extract(state, '$.confidential') THEN 'confidential' ELSE trigger_class END
+         AS triggerClass, COUNT(*) AS n FROM incidents
+       WHERE closed_at IS NULL AND drill = 0 GROUP BY 1, 2`,
     );
     this.openIncidents = new Gauge({
       name: `${PREFIX}open_incidents`,
@@ -170,7 +172,7 @@ export class BotMetrics {
     if (i.drill) return;
     const pb = this.o.playbookFor(i);
     const cmd = req.command;
-    const tc = i.triggerClass;
+    const tc = i.confidential ? 'confidential' : i.triggerClass;
     const since = (iso: string | null | undefined) =>
       iso ? Math.max(0, (Date.parse(iso) - Date.parse(i.declaredAt)) / 1000) : null;
     const once = (m: Milestone, iso: string | null | undefined) => {

@@ -56,6 +56,24 @@ export const VERBS: readonly VerbInfo[] = [
   },
   { verb: 'log', args: '<text>', summary: 'Add a note to the decision log.', scope: 'incident' },
   {
+    verb: 'add',
+    args: '@user',
+    summary: 'Add someone to the incident (members read and write its record).',
+    scope: 'incident',
+  },
+  {
+    verb: 'confidential',
+    args: '',
+    summary: 'Show the incident to its members only (incident commander).',
+    scope: 'incident',
+  },
+  {
+    verb: 'public',
+    args: '<reason>',
+    summary: 'Show a confidential incident to everyone again, with the reason (incident commander).',
+    scope: 'incident',
+  },
+  {
     verb: 'decision',
     args: '<text> [because <rationale>]',
     summary: 'Record a decision (and why) in the decision log.',

@@ -209,6 +209,39 @@ function exported(i: Incident, _pb: Playbook, d: Data): PostView {
   );
 }
 
+/**
+ * What the stakeholder channel hears of a confidential incident: that one exists (or ended) and who leads
+ * it. No key, no title, no impact: those are for its members.
+ */
+function confidentialNotice(i: Incident, pb: Playbook, d: Data): PostView {
+  const ic = i.roles[pb.commanderRole]?.[0];
+  const what = str(d.what) === 'stood_down' ? 'was stood down as a false alarm' : 'was declared';
+  return {
+    name: 'confidential_notice',
+    drill: i.drill,
+    version: i.version,
+    title: 'Confidential incident',
+    lines: [
+      `🔒 ${i.drill ? `${strong('DRILL')}: ` : ''}A confidential incident ${what}.${ic && what === 'was declared' ? ` Incident commander: ${mention(ic)}.` : ''}`,
+      'Its details are shared with its members only.',
+    ],
+    actions: [],
+    fallback: `${i.drill ? '[DRILL] ' : ''}A confidential incident ${what}`,
+  };
+}
+
+/** A person added to the incident, in its room. */
+function memberAdded(i: Incident, _pb: Playbook, d: Data): PostView {
+  const user = str(d.user) ?? '';
+  return simplePost(
+    i,
+    'member_added',
+    'member added',
+    [`➕ ${mention(user)} was added to ${strong(i.key)}.`],
+    `${i.key}: member added`,
+  );
+}
+
 /** A checkpoint digest for the audit channel: what it is, and how to hold the database against it. */
 function auditCheckpoint(i: Incident, d: Data): PostView {
   const digest = str(d.digest) ?? '';
@@ -263,6 +296,10 @@ export function postView(template: PostTemplate, data: Data, i: Incident, pb: Pl
       return exported(i, pb, data);
     case 'audit_checkpoint':
       return auditCheckpoint(i, data);
+    case 'confidential_notice':
+      return confidentialNotice(i, pb, data);
+    case 'member_added':
+      return memberAdded(i, pb, data);
     default: {
       const never: never = template;
       return simplePost(i, 'post', String(never), [userText(String(never))], `${drillPrefix(i)}${i.key}`);

@@ -75,6 +75,7 @@ export function summaryView(i: Incident, pb: Playbook): SummaryView {
     { label: 'Declared', value: `${time(i.declaredAt)} by ${mention(i.declaredBy)}` },
     { label: 'Playbook', value: `${userText(pb.title)} v${userText(i.playbook.version)}` },
   ];
+  if (i.confidential) facts.splice(1, 0, { label: 'Visibility', value: '🔒 Confidential: members only' });
   if (closed && i.closedAt)
     facts.push(
       i.standDown

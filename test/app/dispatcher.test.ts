@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Dispatcher, type Sender, type SendResult } from '../../src/app/dispatcher.js';
 import type { OutboxRow } from '../../src/app/ports.js';
 import { atomically } from '../../src/storage/sqlite/open-database.js';
-import { alertFields, alice, declareRequest, ic, T0 } from '../helpers/scenario.js';
+import { alertFields, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 
 class ScriptedSender implements Sender {
@@ -42,7 +42,7 @@ describe('Dispatcher', () => {
       key: 'a',
       incidentKey: s.key,
       command: { type: 'send_initial_alert', fields: alertFields },
-      actor: alice,
+      actor: ic,
     });
     expect(await d.drain(2000)).toBe(true);
     const keys = sender.sent.filter((r) => r.lane.endsWith(':room')).map((r) => r.key);
@@ -89,7 +89,7 @@ describe('Dispatcher', () => {
       key: 'x',
       incidentKey: s.key,
       command: { type: 'claim_role', role: 'scribe' },
-      actor: alice,
+      actor: ic,
       now: new Date(now),
     });
     sender.script = [{ status: 'failed', error: 'channel_not_found' }];
@@ -208,7 +208,7 @@ describe('Dispatcher', () => {
       key: 'a',
       incidentKey: s.key,
       command: { type: 'send_initial_alert', fields: alertFields },
-      actor: alice,
+      actor: ic,
     });
     expect(await d.drain(2000)).toBe(true);
     const payloads = s.store
@@ -268,7 +268,7 @@ describe('Dispatcher', () => {
       key: 'a',
       incidentKey: s.key,
       command: { type: 'send_initial_alert', fields: alertFields },
-      actor: alice,
+      actor: ic,
     });
     expect(await d.drain(2000)).toBe(true);
     expect(sender.sent.some((r) => r.lane.endsWith(':room'))).toBe(false);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { runReminderPass } from '../../src/app/reminder-pass.js';
 import { reminderStoreOf } from '../../src/storage/sqlite/reminder-store.js';
-import { declareRequest, ic, T0 } from '../helpers/scenario.js';
+import { declareRequest, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
 
 const at = (min: number) => new Date(T0.getTime() + min * 60_000);
@@ -10,7 +10,9 @@ const at = (min: number) => new Date(T0.getTime() + min * 60_000);
 function declareMany(s: ReturnType<typeof openStack>, n: number): string[] {
   const keys: string[] = [];
   for (let k = 0; k < n; k++) {
-    const r = s.service.handle(declareRequest(`d${k}`, { title: `t${k}`, impact: 'x', now: T0 }));
+    // one declarer each: a single person may declare only a few incidents in ten minutes
+    const actor = { platform: 'slack' as const, id: `U_DECLARER_${k}` };
+    const r = s.service.handle(declareRequest(`d${k}`, { title: `t${k}`, impact: 'x', now: T0, actor }));
     if (!r.ok) throw new Error(r.error.message);
     keys.push(r.incident.key);
   }
@@ -40,7 +42,7 @@ describe('next_check_at', () => {
       key: 'c',
       incidentKey: first!,
       command: { type: 'claim_role', role: 'scribe' },
-      actor: ic,
+      actor: { platform: 'slack', id: 'U_DECLARER_0' },
       now: at(3),
     });
     expect(nextCheck(s, first!)).toBeNull();

@@ -32,7 +32,7 @@ function declare(s: Stack, key = 'slack:T1:trigger-1', drill = false): Incident 
     command: {
       type: 'declare',
       key: '',
-      title: 'Ingest down',
+      title: `Ingest down ${key}`,
       triggerClass: 'service_outage',
       impact: 'No data',
       severeImpact: false,

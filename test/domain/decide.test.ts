@@ -609,7 +609,7 @@ describe('reclassify, log, records', () => {
     const r = decide(declared(), { type: 'log', text: 'restarted broker', source }, ctx(alice, at(5)));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.effects[0]).toMatchObject({
+    expect(r.effects.find((e) => e.type === 'log' && e.kind === 'note')).toMatchObject({
       type: 'log',
       kind: 'note',
       at: '2026-11-26T09:58:00.000Z',

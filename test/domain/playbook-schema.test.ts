@@ -35,7 +35,7 @@ describe('default playbook', () => {
     expect(r.ok ? [] : r.errors).toEqual([]);
     const { playbook } = loadPlaybook(DEFAULT_PLAYBOOK_PATH);
     expect(playbook.id).toBe('emergency-procedures');
-    expect(playbook.version).toBe('1.1.0');
+    expect(playbook.version).toBe('1.2.0');
     expect(playbook.triggers.map((t) => t.id)).toEqual([
       'safety_regulatory',
       'service_outage',
@@ -108,7 +108,7 @@ describe('default playbook', () => {
   it('is fingerprinted by the sha256 of its exact bytes', () => {
     const loaded = loadPlaybook(DEFAULT_PLAYBOOK_PATH);
     const expected = createHash('sha256').update(readFileSync(DEFAULT_PLAYBOOK_PATH)).digest('hex');
-    expect(loaded.ref).toEqual({ version: '1.1.0', sha256: expected });
+    expect(loaded.ref).toEqual({ version: '1.2.0', sha256: expected });
     expect(loaded.text).toBe(defaultText);
     // One more byte (a trailing newline) changes the fingerprint, not the playbook.
     const copy = loadPlaybook(writeTmp('copy.yaml', `${defaultText}\n`));
@@ -298,7 +298,7 @@ describe('incident-bot playbook check', () => {
     const r = playbookCheck();
     expect(r.code).toBe(0);
     expect(r.output).toBe(
-      `OK ${DEFAULT_PLAYBOOK_PATH}: playbook emergency-procedures version 1.1.0 sha256 ${sha}`,
+      `OK ${DEFAULT_PLAYBOOK_PATH}: playbook emergency-procedures version 1.2.0 sha256 ${sha}`,
     );
   });
 

@@ -13,6 +13,7 @@ import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { testSigner } from '../helpers/audit-key.js';
+import { inTheRoom } from '../helpers/store.js';
 
 export const loaded = loadPlaybook();
 export const playbook = loaded.playbook;
@@ -42,7 +43,7 @@ export function scriptIncident(): ScriptedIncident {
   const file = path.join(dir, 'bot.db');
   const db = openDatabase(file);
   const store = new IncidentStore(db, {}, testSigner);
-  const service = new IncidentService(store, { playbook, ref: FIXED_REF }, { clock: () => T0 });
+  const service = inTheRoom(new IncidentService(store, { playbook, ref: FIXED_REF }, { clock: () => T0 }));
   let key = '';
   let n = 0;
   const run = (actor: Actor, now: Date, command: Command): string => {

@@ -72,6 +72,7 @@ describe('in-doubt deliveries', () => {
       incidentKey: key,
       command: { type: 'claim_role', role: 'scribe' },
       actor: { platform: 'slack', id: 'U0SCRIBE' },
+      roomId: bot.store.get(key)!.room!.id, // clicked in the incident's channel
     });
     const row = bot.outbox.pending().find((r) => r.target.to === 'user')!;
     expect(row.body).toMatchObject({ kind: 'post', template: 'role_brief' });

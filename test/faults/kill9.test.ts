@@ -75,6 +75,8 @@ async function startBotChild(f: FakeSlack, dbPath: string): Promise<{ child: Chi
     OUTBOX_PACE_MS: '0',
     LOG_LEVEL: 'silent',
     REMINDER_CRON: '0 0 1 1 *',
+    // the burst declares far more than one person may in ten minutes; an admin is not limited
+    ADMIN_USERS: 'U0IC',
   });
   let stderr = '';
   child.stderr?.on('data', (d) => {
@@ -228,7 +230,7 @@ describe('kill -9 and restart', () => {
             severeImpact: n % 2 === 0,
             drill: false,
           },
-          actor: { platform: 'slack', id: 'U0IC' },
+          actor: { platform: 'slack', id: `U0IC${n}` }, // one declarer each (the declare limit)
         });
         if (!o.ok) throw new Error(o.error.message);
         service.handle({

@@ -14,8 +14,9 @@ import { REAL_SECRET, REAL_TOKEN, type RealBot, startRealBot } from './real-bot.
 const admin: Actor = { platform: 'slack', id: 'U_ADMIN' };
 const holder: Actor = { platform: 'slack', id: 'U_TECH' }; // holds technical_lead
 const owner: Actor = { platform: 'slack', id: 'U_OWNER' }; // owns a follow-up, holds nothing
-const other: Actor = { platform: 'slack', id: 'U_OTHER' };
-const who = { IC: ic, admin, holder, owner, other } as const;
+const other: Actor = { platform: 'slack', id: 'U_OTHER' }; // in the incident's room, nothing else
+const outsider: Actor = { platform: 'slack', id: 'U_OUTSIDER' }; // not a member, acting from elsewhere
+const who = { IC: ic, admin, holder, owner, other, outsider } as const;
 type Who = keyof typeof who;
 
 function fixture(): Incident {
@@ -139,23 +140,55 @@ const TABLE: [string, Command, () => Incident, Who[], Who[]][] = [
     [],
     ['IC', 'admin'],
   ],
+  [
+    'add a member',
+    { type: 'add_member', user: 'U_NEWCOMER' },
+    fixture,
+    ['IC', 'admin', 'holder', 'owner', 'other'],
+    [],
+  ],
+  [
+    'make confidential',
+    { type: 'set_confidential', confidential: true },
+    fixture,
+    ['IC', 'admin'],
+    ['holder', 'owner', 'other'],
+  ],
+  [
+    'show a confidential incident to everyone (with a reason)',
+    { type: 'set_confidential', confidential: false, reason: 'contained, no customer data' },
+    () => must(fixture(), { type: 'set_confidential', confidential: true }, ctx(ic, at(4))),
+    ['IC', 'admin'],
+    ['holder', 'owner', 'other'],
+  ],
 ];
+
+/** Whoever is not a member and acts from outside the room may do nothing at all to an incident's record. */
+for (const row of TABLE) if (!row[4].includes('outsider')) row[4].push('outsider');
+
+/** The outsider acts from another channel; everyone else from the incident's room. */
+const ctxOf = (w: Who) =>
+  ctx(who[w], at(20), { admins: [admin.id], ...(w === 'outsider' ? { inRoom: false } : {}) });
 
 describe('permission table through the core decide()', () => {
   it('every command type has a permission entry', () => {
-    for (const v of Object.values(PERMISSIONS)) expect(['anyone', 'commander']).toContain(v);
+    for (const v of Object.values(PERMISSIONS))
+      expect(['anyone', 'member', 'commander', 'platform']).toContain(v);
+    expect(PERMISSIONS.declare).toBe('anyone');
+    for (const t of ['log', 'decision', 'evidence', 'export', 'add_followup', 'add_member'] as const)
+      expect(PERMISSIONS[t]).toBe('member');
     for (const t of ['advance_phase', 'revert_phase', 'reclassify', 'close'] as const)
       expect(PERMISSIONS[t]).toBe('commander');
   });
   for (const [action, command, incident, may, mayNot] of TABLE) {
     for (const w of may)
       it(`${action}: ${w} may`, () => {
-        const r = decide(incident(), command, ctx(who[w], at(20), { admins: [admin.id] }));
+        const r = decide(incident(), command, ctxOf(w));
         expect(r.ok, r.ok ? '' : r.error.message).toBe(true);
       });
     for (const w of mayNot)
       it(`${action}: ${w} may not`, () => {
-        const r = decide(incident(), command, ctx(who[w], at(20), { admins: [admin.id] }));
+        const r = decide(incident(), command, ctxOf(w));
         expect(r.ok).toBe(false);
         if (!r.ok) {
           expect(['forbidden', 'role_taken', 'closed']).toContain(r.error.code);

@@ -40,7 +40,8 @@ export const closureFields = {
 };
 
 export function ctx(actor: Actor, now: Date, extra: Partial<DecideContext> = {}): DecideContext {
-  return { actor, now, playbook, playbookRef, ...extra };
+  // Acting in the incident's room, as people do (membership tests say otherwise where it matters).
+  return { actor, now, playbook, playbookRef, inRoom: true, ...extra };
 }
 
 export function must(incident: Incident | null, command: Command, c: DecideContext): Incident {
@@ -83,7 +84,7 @@ export function declareRequest(
     command: {
       type: 'declare',
       key: '',
-      title: o.title ?? 'x',
+      title: o.title ?? `x ${key}`,
       triggerClass: o.triggerClass ?? 'service_outage',
       impact: o.impact ?? 'y',
       severeImpact: false,

@@ -24,6 +24,22 @@ export function openStack(file: string, hooks: StoreHooks = {}, clock?: () => Da
   const db = openDatabase(file);
   const store = new IncidentStore(db, hooks, testSigner);
   const outbox = new OutboxStore(db);
-  const service = new IncidentService(store, { playbook, ref: playbookRef }, clock ? { clock } : {});
+  const service = inTheRoom(
+    new IncidentService(store, { playbook, ref: playbookRef }, clock ? { clock } : {}),
+  );
   return { db, store, outbox, service, close: () => db.close() };
+}
+
+/**
+ * The service as people use it: a command about an incident comes from its room (when it has one) unless
+ * the test says where it came from. Membership tests pass `roomId` (another room) themselves.
+ */
+export function inTheRoom(service: IncidentService): IncidentService {
+  const handle = service.handle.bind(service);
+  service.handle = (req) => {
+    if (req.roomId !== undefined || !req.incidentKey) return handle(req);
+    const room = service.get(req.incidentKey)?.room?.id;
+    return handle(room ? { ...req, roomId: room } : req);
+  };
+  return service;
 }

@@ -39,10 +39,11 @@ function setup(clock = () => at(0)) {
   return { s, metrics, run };
 }
 
+let declared = 0;
 const declare = (over: Partial<Extract<Command, { type: 'declare' }>> = {}): Command => ({
   type: 'declare',
   key: 'ignored',
-  title: 'Ingest down',
+  title: `Ingest down ${++declared}`,
   triggerClass: 'service_outage',
   impact: 'No market data',
   severeImpact: false,

@@ -46,6 +46,8 @@ export interface BootTeamsOptions {
   dispatcher?: boolean;
   /** More settings, as the environment gives them (e.g. AUDIT_CHANNEL). */
   env?: Record<string, string>;
+  /** Declarations one person may make in ten minutes (a suite that declares a lot from one person). */
+  declareLimit?: number;
 }
 
 export interface BootedTeamsBot {
@@ -115,7 +117,14 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const connector = await startFakeBotConnector();
   const dbFile = tempDb();
   const db = openDatabase(dbFile.path);
-  const { playbook, ref } = loadPlaybook();
+  const loaded = loadPlaybook();
+  const ref = loaded.ref;
+  const playbook: Playbook = o.declareLimit
+    ? {
+        ...loaded.playbook,
+        limits: { declarePerPerson: { count: o.declareLimit, minutes: 10 }, duplicateTitleMinutes: 10 },
+      }
+    : loaded.playbook;
   const store = new IncidentStore(db, {}, testSigner);
   const outbox = new OutboxStore(db);
   const config = readConfig({

@@ -409,6 +409,8 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
     const ch = channels.get(id);
     if (!ch && opts.strictChannels && !id.startsWith('D')) fail('channel_not_found');
     if (ch && forWrite && ch.is_archived) fail('is_archived');
+    // A private channel is invisible to a bot that is not in it.
+    if (ch && forWrite && ch.is_private && !ch.members.has(botUserId)) fail('not_in_channel');
     return id;
   }
 
@@ -679,10 +681,25 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
       ch.purpose = String(args.purpose ?? '');
       return { channel: channelJson(ch) };
     },
-    'conversations.members': (args) => ({
-      members: [...knownChannel(args.channel).members],
-      response_metadata: { next_cursor: '' },
-    }),
+    'conversations.members': (args) => {
+      const ch = knownChannel(args.channel);
+      if (ch.is_private && !ch.members.has(botUserId)) fail('channel_not_found');
+      return { members: [...ch.members], response_metadata: { next_cursor: '' } };
+    },
+    // The channels a user is in that the bot can see (public ones, and private ones the bot is in).
+    'users.conversations': (args) => {
+      const user = str(args.user) ?? botUserId;
+      const types = String(args.types ?? 'public_channel').split(',');
+      const seen = [...channels.values()].filter(
+        (c) =>
+          c.members.has(user) &&
+          !c.is_archived &&
+          (c.is_private
+            ? types.includes('private_channel') && c.members.has(botUserId)
+            : types.includes('public_channel')),
+      );
+      return { channels: seen.map(channelJson), response_metadata: { next_cursor: '' } };
+    },
     'conversations.open': (args) => {
       const users = str(args.users) ?? '';
       if (!/^[UW][A-Z0-9]+$/.test(users)) fail('user_not_found');

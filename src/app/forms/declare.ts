@@ -22,6 +22,7 @@ function buildSchema(pb: Playbook) {
     impact: text(LIMITS.impact, 'Impact'),
     severeImpact: z.boolean().default(false),
     drill: z.boolean().default(false),
+    visibility: z.enum(['default', 'confidential', 'open'], { message: 'Choose who may see the incident' }),
     commander: z.string().min(1).max(64).optional(),
   });
 }
@@ -33,6 +34,14 @@ export function declareSchema(pb: Playbook) {
     schemas.set(pb, s);
   }
   return s;
+}
+
+/** Which trigger classes are confidential unless the declarer says otherwise. */
+function confidentialClasses(pb: Playbook): string {
+  const names = pb.triggers.filter((t) => t.confidential).map((t) => t.name);
+  return names.length
+    ? `Confidential: ${names.join(', ')}; the others: everyone`
+    : 'Everyone in the workspace';
 }
 
 export const declareForm: FormDef = {
@@ -90,6 +99,23 @@ export const declareForm: FormDef = {
         value: bool(prefill.drill),
       },
       {
+        kind: 'choice',
+        id: 'visibility',
+        label: 'Who may see it',
+        required: true,
+        expanded: true,
+        options: [
+          {
+            value: 'default',
+            label: 'As its trigger class says',
+            description: confidentialClasses(pb),
+          },
+          { value: 'confidential', label: 'Confidential', description: 'Private room; members only' },
+          { value: 'open', label: 'Everyone in the workspace', description: 'A public room' },
+        ],
+        value: str(prefill.visibility) ?? 'default',
+      },
+      {
         kind: 'person',
         id: 'commander',
         label: 'Incident commander',
@@ -110,10 +136,19 @@ export const declareForm: FormDef = {
       impact: str(values.impact) ?? '',
       severeImpact: bool(values.severeImpact),
       drill: bool(values.drill),
+      visibility: str(values.visibility) ?? 'default',
       ...(commander && commander !== ME && commander !== ctx.actor.id ? { commander } : {}),
     });
     if (!r.ok) return { errors: r.errors };
-    return { command: { type: 'declare', key: '', ...r.data } };
+    const { visibility, ...rest } = r.data;
+    return {
+      command: {
+        type: 'declare',
+        key: '',
+        ...rest,
+        ...(visibility === 'default' ? {} : { confidential: visibility === 'confidential' }),
+      },
+    };
   },
 
   errorField: (e) => (e.code === 'unknown_trigger' ? 'triggerClass' : 'title'),

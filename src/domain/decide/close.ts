@@ -96,7 +96,9 @@ export const standDown: Handler<'stand_down'> = (i, c, ctx) => {
     log('phase', { from: i.phase, to: sd.toPhase, move: 'stand_down', reason }),
     post('stood_down:room', ROOM, 'stood_down', data),
     // Stakeholders saw the announcement (and maybe the initial alert): they hear the all-clear too.
-    post('stood_down:stakeholders', STAKEHOLDERS, 'stood_down', data),
+    i.confidential
+      ? post('stood_down:stakeholders', STAKEHOLDERS, 'confidential_notice', { what: 'stood_down' })
+      : post('stood_down:stakeholders', STAKEHOLDERS, 'stood_down', data),
     view('summary'),
     view('checklist'),
     notice('Stood down as a false alarm; the all-clear goes to the room and to the stakeholder channel.'),

@@ -14,6 +14,10 @@ export interface DecideContext {
   playbookRef?: { version: string; sha256: string };
   /** User ids with IC authority over every incident (a configured admin group). */
   admins?: string[];
+  /** The request came from the incident's own room (so the person is in it: see membership.ts). */
+  inRoom?: boolean;
+  /** For a declaration: what the same person declared lately (the playbook's `limits`). */
+  recentDeclarations?: { key: string; title: string; declaredAt: string }[];
 }
 
 export type Decision =

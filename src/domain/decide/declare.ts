@@ -1,17 +1,52 @@
 import type { Effect } from '../effects.js';
 import { fail } from '../errors.js';
 import type { Incident } from '../incident.js';
-import { findTrigger } from '../playbook.js';
+import { DEFAULT_LIMITS, findTrigger } from '../playbook.js';
 import { requiredRoles } from '../roles.js';
-import { userText } from '../text.js';
+import { command, userText } from '../text.js';
 import { type Cmd, type DecideContext, type Decision, iso, log, notice, ROOM } from './context.js';
+
+const sameTitle = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/**
+ * The playbook's limits on declaring: the same person and title again within minutes is a slip of the hand
+ * (they are shown the first one), and a flood of declarations by one person is refused (admins excepted).
+ */
+function declareLimit(c: Cmd<'declare'>, ctx: DecideContext): Decision | null {
+  const limits = ctx.playbook.limits ?? DEFAULT_LIMITS;
+  const recent = ctx.recentDeclarations ?? [];
+  const ago = (at: string) => Math.max(0, Math.round((ctx.now.getTime() - Date.parse(at)) / 60_000));
+  const twin = recent.find(
+    (r) => sameTitle(r.title, c.title) && ago(r.declaredAt) < limits.duplicateTitleMinutes,
+  );
+  if (twin) {
+    const when =
+      ago(twin.declaredAt) === 0 ? 'less than a minute ago' : `${ago(twin.declaredAt)} minutes ago`;
+    return fail(
+      'duplicate',
+      `You declared ${twin.key} ${when} with this title. Open it (its room is in ${command('list')}), or change the title to declare a separate incident.`,
+      'title',
+    );
+  }
+  const { count, minutes } = limits.declarePerPerson;
+  const within = recent.filter((r) => ago(r.declaredAt) < minutes);
+  if (within.length >= count && !(ctx.admins ?? []).includes(ctx.actor.id))
+    return fail(
+      'rate_limited',
+      `You have declared ${within.length} incidents in the last ${minutes} minutes, the most one person may. If another one is real, ask a colleague or an admin to declare it.`,
+    );
+  return null;
+}
 
 export function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
   const pb = ctx.playbook;
   const trigger = findTrigger(pb, c.triggerClass);
   if (!trigger) return fail('unknown_trigger', `Unknown trigger class "${userText(c.triggerClass)}".`);
+  const limited = declareLimit(c, ctx);
+  if (limited) return limited;
   const now = iso(ctx.now);
   const commander = c.commander ?? ctx.actor.id;
+  const confidential = c.confidential ?? trigger.confidential === true;
   const incident: Incident = {
     key: c.key,
     version: 0,
@@ -51,6 +86,8 @@ export function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
     loggedMessages: [],
     followups: [],
     review: null,
+    members: [...new Set([ctx.actor.id, commander])],
+    ...(confidential ? { confidential: true } : {}),
   };
   const effects: Effect[] = [
     log('declared', {
@@ -64,6 +101,7 @@ export function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
       requiredRoles: requiredRoles(pb, trigger.id),
       playbook: ctx.playbookRef ?? { version: pb.version, sha256: '' },
       ...(c.declaredIn ? { declaredIn: c.declaredIn } : {}),
+      ...(confidential ? { confidential: true } : {}),
     }),
     log('role', { role: pb.commanderRole, kind: incident.roleHistory[0]!.kind, from: null, to: commander }),
     { type: 'message', key: 'room', target: ROOM, body: { kind: 'create_room' } },

@@ -21,21 +21,30 @@ export const roomCreated: Handler<'room_created'> = (i, c, ctx) => {
     log('room', { platform: c.platform, roomId: c.roomId, name: c.name, link: c.link ?? null }),
     view('summary'),
     view('checklist'),
-    post('announce', STAKEHOLDERS, 'announcement', {}),
+    announce(i),
   ]);
 };
 
+/** The stakeholder channel's announcement: for a confidential incident, only that one exists and who leads it. */
+function announce(i: Incident): Effect {
+  return i.confidential
+    ? post('announce', STAKEHOLDERS, 'confidential_notice', { what: 'declared' })
+    : post('announce', STAKEHOLDERS, 'announcement', {});
+}
+
 export const roomFailed: Handler<'room_failed'> = (i, c) => {
+  // A confidential incident never takes a (maybe public) fallback room.
+  const fallbackRoomId = i.confidential ? undefined : c.fallbackRoomId;
   const effects: Effect[] = [
-    log('room', { failed: true, reason: c.reason, fallbackRoomId: c.fallbackRoomId ?? null }),
+    log('room', { failed: true, reason: c.reason, fallbackRoomId: fallbackRoomId ?? null }),
   ];
-  if (!c.fallbackRoomId) return ok(i, effects);
-  const room = { platform: i.platform, id: c.fallbackRoomId, name: '', fallback: true };
+  if (!fallbackRoomId) return ok(i, effects);
+  const room = { platform: i.platform, id: fallbackRoomId, name: '', fallback: true };
   return ok({ ...i, room }, [
     ...effects,
     post('fallback', ROOM, 'room_fallback', { reason: c.reason }),
     view('summary'),
     view('checklist'),
-    post('announce', STAKEHOLDERS, 'announcement', {}),
+    announce(i),
   ]);
 };

@@ -7,6 +7,7 @@ import type { IncidentApp, Surface } from '../../app/incident-app.js';
 import type { AppLogger } from '../../app/ports.js';
 import type { Actor } from '../../domain/incident.js';
 import type { Text } from '../../domain/text.js';
+import { channelsOf } from './directory.js';
 import { mrkdwnOf } from './render/text.js';
 
 export type SlackClient = AllMiddlewareArgs['client'];
@@ -30,7 +31,7 @@ export interface SlackContext {
 
 const silent: SlackLogger = { info() {}, warn() {}, error() {} };
 
-export function slackContext(deps: SlackDeps): SlackContext {
+export function slackContext(deps: SlackDeps, client?: SlackClient): SlackContext {
   const names = new Map<string, string>();
   return {
     app: deps.app,
@@ -41,6 +42,7 @@ export function slackContext(deps: SlackDeps): SlackContext {
       platform: 'slack',
       stakeholders: { configured: Boolean(deps.stakeholderChannel), setting: 'SLACK_STAKEHOLDER_CHANNEL' },
       nameOf: (id) => names.get(id),
+      ...(client ? { roomsOf: (user: string) => channelsOf(client, user) } : {}),
     },
   };
 }

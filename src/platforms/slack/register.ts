@@ -5,6 +5,7 @@ import { buttons } from './listeners/buttons.js';
 import { formListeners } from './listeners/forms.js';
 import { registerGuard } from './listeners/guard.js';
 import { logShortcut } from './listeners/log-shortcut.js';
+import { membershipEvents } from './listeners/membership.js';
 import { messageEvents } from './listeners/message-events.js';
 import { slashCommand } from './listeners/slash-command.js';
 
@@ -16,6 +17,7 @@ export const FEATURES: readonly SlackFeature[] = [
   buttons,
   logShortcut,
   messageEvents,
+  membershipEvents,
 ];
 
 /**
@@ -44,7 +46,7 @@ export function registeredCallbackIds(features: readonly SlackFeature[] = FEATUR
 
 /** Registers each feature's listeners; returns the shared listener context (names cache, logger). */
 export function registerSlack(app: App, deps: SlackDeps, extra: readonly SlackFeature[] = []): SlackContext {
-  const ctx = slackContext(deps);
+  const ctx = slackContext(deps, app.client);
   // Workspace rule and unknown ids, before any listener (see listeners/guard.ts).
   registerGuard(app, ctx, [...FEATURES, ...extra]);
   for (const f of [...FEATURES, ...extra]) f.register(app, ctx);

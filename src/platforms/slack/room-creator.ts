@@ -60,7 +60,8 @@ export class SlackRoomCreator {
         try {
           const res = await client.conversations.create({
             name,
-            is_private: this.o.privateChannels ?? false,
+            // A confidential incident always gets a private channel (groups:write).
+            is_private: incident.confidential === true || (this.o.privateChannels ?? false),
           });
           const id = res.channel?.id;
           if (!id) return { status: 'retry', error: 'conversations.create answered without a channel id' };
@@ -146,7 +147,8 @@ export class SlackRoomCreator {
   }
 
   private async fallback(row: OutboxRow, incident: Incident, reason: string): Promise<SendResult> {
-    const declaredIn = incident.declaredIn;
+    // A confidential incident never falls back to the (maybe public) channel it was declared in.
+    const declaredIn = incident.confidential ? undefined : incident.declaredIn;
     const outcome = this.o.app.runForDelivery({
       key: `${row.key}:failed`,
       incidentKey: incident.key,
@@ -169,7 +171,10 @@ export class SlackRoomCreator {
   private async tellDeclarer(incident: Incident, reason: string): Promise<SendResult | null> {
     if (this.o.refs.getMessageRef(incident.key, 'slack', 'room_failed_notice')) return null;
     const drill = incident.drill ? '[DRILL] ' : '';
-    const text = `:warning: ${drill}I could not create a channel for ${incident.key} (\`${reason.replace(/[<>&`]/g, '')}\`) and I do not know where it was declared, so it has no channel yet. The incident and its log are recorded; declare from a channel (or ask a Slack admin to allow channel creation) to get a room.`;
+    const why = `\`${reason.replace(/[<>&`]/g, '')}\``;
+    const text = incident.confidential
+      ? `:warning: ${drill}I could not create a private channel for the confidential incident ${incident.key} (${why}), and I will not use a public one, so it has no channel yet. The incident and its log are recorded; ask a Slack admin to allow private channel creation (groups:write).`
+      : `:warning: ${drill}I could not create a channel for ${incident.key} (${why}) and I do not know where it was declared, so it has no channel yet. The incident and its log are recorded; declare from a channel (or ask a Slack admin to allow channel creation) to get a room.`;
     try {
       const r = await this.o.client.chat.postMessage({ channel: incident.declaredBy, text });
       this.o.refs.setMessageRef(

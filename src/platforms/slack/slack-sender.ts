@@ -70,6 +70,8 @@ export class SlackSender implements Sender {
           );
           return await this.post(row, incident, msg);
         }
+        case 'invite':
+          return await this.inviteToRoom(incident, row.body.user);
         default:
           return { status: 'failed', error: `unknown outgoing kind ${(row.body as { kind: string }).kind}` };
       }
@@ -171,6 +173,20 @@ export class SlackSender implements Sender {
       return md?.event_type === OUTBOX_EVENT_TYPE && md.event_payload?.outbox_key === row.key;
     });
     return hit?.ts ?? null;
+  }
+
+  /** Invites a person added to the incident into its channel; being there already is not an error. */
+  private async inviteToRoom(incident: Incident, user: string): Promise<SendResult> {
+    if (!incident.room) return { status: 'failed', error: NO_ROOM };
+    try {
+      await this.o.client.conversations.invite({ channel: incident.room.id, users: user });
+      return { status: 'sent', result: { invited: user } };
+    } catch (e) {
+      const verdict = classifySlackError(e);
+      if (verdict.status === 'failed' && verdict.error === 'already_in_channel')
+        return { status: 'sent', result: { invited: user, already: true } };
+      return verdict;
+    }
   }
 
   /** The DM channel id with a user (conversations.open; needs im:write). */

@@ -7,6 +7,7 @@ import type { PlatformAdapter, PlatformDeps } from '../platform.js';
 import { teamsContext } from './context.js';
 import { registerCardActions } from './handlers/card-actions.js';
 import { registerDialogs } from './handlers/dialogs.js';
+import { registerMembership } from './handlers/membership.js';
 import { registerMessages } from './handlers/messages.js';
 import { registerRecord } from './handlers/record.js';
 import { registerRemember } from './handlers/remember.js';
@@ -24,6 +25,7 @@ export interface TeamsSettings {
   incidentsChannel?: string;
   stakeholderChannel?: string;
   auditChannel?: string;
+  confidentialChannel?: string;
   /** Outbound token override (tests, external token brokers): no call to Entra ID. */
   token?: TeamsTokenFactory;
   /** Cloud endpoints (sovereign clouds; tests point the JWKS at loopback). */
@@ -71,6 +73,7 @@ export async function createTeamsAdapter(
     stakeholders: Boolean(s.stakeholderChannel),
   });
   registerRemember(teams, ctx);
+  registerMembership(teams, ctx);
   registerMessages(teams, ctx);
   registerCardActions(teams, ctx);
   registerDialogs(teams, ctx);
@@ -83,6 +86,7 @@ export async function createTeamsAdapter(
     incidentsChannel: s.incidentsChannel,
     stakeholderChannel: s.stakeholderChannel,
     auditChannel: s.auditChannel,
+    confidentialChannel: s.confidentialChannel,
     defaultServiceUrl: s.serviceUrl ?? 'https://smba.trafficmanager.net/teams/',
     tenantId: s.tenantId,
     logger: deps.logger,

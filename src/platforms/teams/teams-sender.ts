@@ -39,6 +39,8 @@ export interface TeamsSenderOptions {
   messageRefs: MessageRefs;
   incidentsChannel?: string | undefined;
   stakeholderChannel?: string | undefined;
+  /** Private channel where confidential incidents get their thread (TEAMS_CONFIDENTIAL_CHANNEL). */
+  confidentialChannel?: string | undefined;
   /** Conversation id where audit checkpoint digests go (AUDIT_CHANNEL=teams:<id>). */
   auditChannel?: string | undefined;
   /** Used when no reference was ever stored for a conversation. */
@@ -118,6 +120,9 @@ export class TeamsSender implements Sender {
           return await this.view(row.body.view, incident);
         case 'post':
           return await this.post(row, incident);
+        case 'invite':
+          // A thread has no membership of its own: the person is in the incident, and the channel decides who sees it.
+          return { status: 'sent', result: { skipped: 'Teams threads have no members to invite' } };
       }
     } catch (e) {
       const c = classifyError(e);
@@ -158,9 +163,16 @@ export class TeamsSender implements Sender {
 
   private async createRoom(row: OutboxRow, incident: Incident): Promise<SendResult> {
     if (incident.room && !incident.room.fallback) return { status: 'sent', result: { note: 'room exists' } };
-    const channel = this.o.incidentsChannel;
+    // A confidential incident's thread goes to the private channel; without one there is no room (the
+    // domain never falls back to a public conversation for it).
+    const channel = incident.confidential ? this.o.confidentialChannel : this.o.incidentsChannel;
     if (!channel)
-      return this.fallback(incident, 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)');
+      return this.fallback(
+        incident,
+        incident.confidential
+          ? 'no private channel for confidential incidents is configured (TEAMS_CONFIDENTIAL_CHANNEL)'
+          : 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)',
+      );
     const base = this.refFor(channel);
     let thread = this.existingThread(incident.key, channel);
     const adopted = thread !== null;

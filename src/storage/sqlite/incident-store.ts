@@ -92,6 +92,14 @@ export class IncidentStore implements IncidentRepo {
     ).map((r) => JSON.parse(r.state) as Incident);
   }
 
+  declaredBy(user: string, since: Date): Incident[] {
+    return (
+      this.stmt(
+        "SELECT state FROM incidents WHERE declared_at >= ? AND json_extract(state, '$.declaredBy') = ? ORDER BY declared_at DESC",
+      ).all(since.toISOString(), user) as { state: string }[]
+    ).map((r) => JSON.parse(r.state) as Incident);
+  }
+
   listOpen(): Incident[] {
     return (
       this.stmt('SELECT state FROM incidents WHERE closed_at IS NULL ORDER BY declared_at').all() as {

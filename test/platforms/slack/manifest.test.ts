@@ -145,7 +145,12 @@ describe('slack/manifest.json', () => {
       ]),
     );
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
-    expect(manifest.settings.event_subscriptions.bot_events).toEqual(['message.channels', 'message.groups']);
+    expect(manifest.settings.event_subscriptions.bot_events).toEqual([
+      'message.channels',
+      'message.groups',
+      'member_joined_channel',
+      'member_left_channel',
+    ]);
     for (const c of manifest.features.slash_commands) expect(c.url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
   });

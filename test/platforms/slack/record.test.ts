@@ -180,6 +180,8 @@ describe('"Add to incident log" shortcut', () => {
 
   it('outside an incident channel: a modal picks the incident, may mark a decision, adds a note', async () => {
     const incident = await declare();
+    // Bob is in the incident's channel (Slack says so; the record learns it when he asks)
+    bot.fake.channels.get(incident.room!.id)!.members.add(BOB);
     await bot.sim.messageShortcut({
       callbackId: SHORTCUT.addToLog,
       userId: BOB,

@@ -108,7 +108,15 @@ describe('Teams incident bot through POST /api/messages', () => {
     await post(mentionMessage('incident declare Ingest down', where({ conversationId: declaringThread })));
     const [formMsg] = (await bot.connector.waitForActivities(before + 1)).slice(before);
     const form = cardOf(formMsg?.body);
-    expect(inputIds(form)).toEqual(['title', 'triggerClass', 'impact', 'severeImpact', 'drill', 'commander']);
+    expect(inputIds(form)).toEqual([
+      'title',
+      'triggerClass',
+      'impact',
+      'severeImpact',
+      'drill',
+      'visibility',
+      'commander',
+    ]);
     const choices = form.body.find((e: Json) => e.id === 'triggerClass').choices.map((c: Json) => c.value);
     expect(choices).toEqual(bot.playbook.triggers.map((t) => t.id));
     expect(form.body.find((e: Json) => e.id === 'title').value).toBe('Ingest down');

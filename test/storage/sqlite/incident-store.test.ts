@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { type VerifyRow, verifyChain } from '../../../src/domain/audit/hash-chain.js';
 import { MigrationError, migrate } from '../../../src/storage/sqlite/migrate.js';
 import { openDatabase } from '../../../src/storage/sqlite/open-database.js';
-import { alice, declareRequest, ic, T0 } from '../../helpers/scenario.js';
+import { declareRequest, ic, T0 } from '../../helpers/scenario.js';
 import { openStack, tempDb } from '../../helpers/store.js';
 
 const run = promisify(execFile);
@@ -17,7 +17,7 @@ function declare(s: ReturnType<typeof openStack>, key = 'slack:T1:trigger-1') {
     command: {
       type: 'declare',
       key: '',
-      title: 'Ingest down',
+      title: `Ingest down ${key}`,
       triggerClass: 'service_outage',
       impact: 'stale prices',
       severeImpact: false,
@@ -70,7 +70,7 @@ describe('IncidentStore on a real SQLite file', () => {
         key: 'k-claim',
         incidentKey: inc.key,
         command: { type: 'claim_role', role: 'scribe' },
-        actor: alice,
+        actor: ic,
       }),
     ).toThrow('disk on fire');
     expect(counts(s)).toEqual(before);
@@ -80,7 +80,7 @@ describe('IncidentStore on a real SQLite file', () => {
       key: 'k-claim',
       incidentKey: inc.key,
       command: { type: 'claim_role', role: 'scribe' },
-      actor: alice,
+      actor: ic,
     });
     expect(ok.ok).toBe(true);
     s.close();
@@ -94,7 +94,7 @@ describe('IncidentStore on a real SQLite file', () => {
       key: 'c1',
       incidentKey: inc.key,
       command: { type: 'claim_role', role: 'scribe' },
-      actor: alice,
+      actor: ic,
     });
     const before = { incident: s.store.get(inc.key), log: s.store.logEntries(inc.key) };
     s.close();
@@ -111,7 +111,7 @@ describe('IncidentStore on a real SQLite file', () => {
       key: 'slack:action:1',
       incidentKey: inc.key,
       command: { type: 'claim_role' as const, role: 'scribe' },
-      actor: alice,
+      actor: ic,
     };
     const first = s.service.handle(req);
     const mid = counts(s);
@@ -127,6 +127,13 @@ describe('IncidentStore on a real SQLite file', () => {
       command: { type: 'claim_role' as const, role: 'scribe' },
       actor: ic,
     };
+    s.service.handle({
+      key: 'add',
+      incidentKey: inc.key,
+      command: { type: 'add_member', user: 'U_ALICE' },
+      actor: ic,
+    });
+    bad.actor = { platform: 'slack', id: 'U_ALICE' };
     const r1 = s.service.handle(bad);
     const r2 = s.service.handle(bad);
     expect(r1).toMatchObject({ ok: false, error: { code: 'role_taken' } });
@@ -147,6 +154,14 @@ describe('IncidentStore on a real SQLite file', () => {
     const file = tempDb();
     const s = openStack(file);
     const inc = declare(s);
+    // the three writers are in the incident
+    for (const who of ['U_A', 'U_B', 'U_C'])
+      s.service.handle({
+        key: `add:${who}`,
+        incidentKey: inc.key,
+        command: { type: 'add_member', user: who },
+        actor: ic,
+      });
     const logBefore = s.store.get(inc.key)!.version;
     s.close();
     const per = 40;
@@ -187,7 +202,7 @@ describe('IncidentStore on a real SQLite file', () => {
           writtenAt: '2026-11-26T10:00:00\uDFFFZ',
         },
       },
-      actor: alice,
+      actor: ic,
       now: T0,
     });
     expect(r.ok).toBe(true);

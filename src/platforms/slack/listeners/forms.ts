@@ -10,6 +10,7 @@ import {
   shownForm,
   submitForm,
 } from '../../../app/form-flow.js';
+import { admit } from '../../../app/membership.js';
 import type { Incident } from '../../../domain/incident.js';
 import type { FieldErrors, FormView } from '../../../views/form.js';
 import { inputs } from '../../../views/form.js';
@@ -78,7 +79,7 @@ function registerOpenButton(app: App, ctx: SlackContext, actionId: string, form:
       return;
     }
     const actor = actorOf(ctx, b.user.id, b.user.name);
-    const opened = openForm(ctx.app, ctx.surface, form, incident, actor);
+    const opened = openForm(ctx.app, ctx.surface, form, incident, { actor, roomId: channelId });
     const where = channelId ?? incident.room?.id;
     const refusal = opened.ok
       ? await openModal(
@@ -105,6 +106,8 @@ function registerSubmission(app: App, ctx: SlackContext, name: IncidentFormName)
       await ack({ response_action: 'errors', errors: { [first ?? 'title']: NO_SUCH_INCIDENT } });
       return;
     }
+    // Opened outside the incident's channel: let the record learn from Slack whether they are in it.
+    if (incident && meta.c !== incident.room?.id) await admit(ctx.app, ctx.surface, incident, actor);
     const form = shownForm(ctx.app, ctx.surface, name, incident, actor);
     const read = readForm(form, view.state.values as StateValues);
     const r = submitForm(

@@ -3,6 +3,7 @@
 // incident it belongs to. A message is logged once: "already in the log" is answered, never a 2nd entry.
 import type { MessageShortcut } from '@slack/bolt';
 import { logPickForm, readLogPick } from '../../../app/forms/log-pick.js';
+import { admit, incidentsOf } from '../../../app/membership.js';
 import { ALREADY_LOGGED, logMessage, type MessageToLog } from '../../../app/record.js';
 import type { MessageSource } from '../../../domain/commands.js';
 import type { Incident } from '../../../domain/incident.js';
@@ -138,10 +139,17 @@ export const logShortcut: SlackFeature = {
       };
       const incident = ctx.app.incidentInRoom('slack', channel);
       if (!incident) {
-        // The trigger id expires after 3 s: open the modal first.
-        const open = ctx.app.openIncidents();
+        // Only the incidents this person is in are offered (asking Slack about the ones the record does not
+        // know yet is bounded well inside the trigger id's 3 s).
+        const open = await incidentsOf(ctx.app, ctx.surface, actorOf(ctx, s.user.id, s.user.name));
         if (open.length === 0) {
-          await tell(ctx, client, channel, s.user.id, 'There is no open incident to add this message to.');
+          await tell(
+            ctx,
+            client,
+            channel,
+            s.user.id,
+            "You are not in any open incident, so there is none to add this message to. Join an incident's channel first.",
+          );
           return;
         }
         const form = logPickForm(open, {
@@ -197,13 +205,11 @@ export const logShortcut: SlackFeature = {
         return;
       }
       await ack();
-      if (incident.loggedMessages.includes(messageIdOf(m.c, m.ts))) {
-        await tell(ctx, client, m.c, body.user.id, mrkdwnOf(ALREADY_LOGGED));
-        return;
-      }
+      // Never trust the picker: the submission is decided on membership again (decide() refuses outsiders).
+      await admit(ctx.app, ctx.surface, incident, actorOf(ctx, body.user.id, body.user.name));
       await logAndAnswer(ctx, client, {
         key: viewKey(view),
-        incident,
+        incident: ctx.app.incident(incident.key) ?? incident,
         userId: body.user.id,
         ...(body.user.name ? { userName: body.user.name } : {}),
         m,

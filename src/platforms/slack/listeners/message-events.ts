@@ -119,6 +119,7 @@ export const messageEvents: SlackFeature = {
           incidentKey: incident.key,
           command: p.command,
           actor: actorOf(ctx, p.userId),
+          roomId: e.channel,
         });
         if (outcome.ok || ['not_found', 'already_logged'].includes(outcome.error.code)) continue;
         ctx.log.error({ err: outcome.error, eventId, command: p.command.type }, 'message event not recorded');

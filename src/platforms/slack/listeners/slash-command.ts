@@ -58,7 +58,11 @@ async function exportToChannel(
     return `I could not upload the review document (\`${errorCode(e).slice(0, 80)}\`). Please try again.`;
   }
   const actor = actorOf(ctx, c.user_id, c.user_name);
-  const a = recordExport(ctx.app, { actor, key: slashKey(c.team_id, c.trigger_id) }, incident);
+  const a = recordExport(
+    ctx.app,
+    { actor, key: slashKey(c.team_id, c.trigger_id), roomId: c.channel_id },
+    incident,
+  );
   if (!a.ok) return mrkdwnOf(a.text);
   return `:package: Uploaded ${files.markdown.name} and ${files.svg.name} to <#${channel}>.`;
 }

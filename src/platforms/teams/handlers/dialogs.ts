@@ -15,7 +15,7 @@ export function registerDialogs(teams: App, ctx: TeamsContext): void {
     if (!isFormName(form)) return dialogMessage('Unknown form.');
     const incident = form === 'declare' ? null : incidentFor(ctx, a.conversation?.id, data.incidentKey);
     if (form !== 'declare' && !incident) return dialogMessage('This is not an incident room.');
-    const r = openTeamsForm(ctx, form, incident, actorOf(a), 'dialog');
+    const r = openTeamsForm(ctx, form, incident, { actor: actorOf(a), roomId: a.conversation?.id }, 'dialog');
     return 'refusal' in r ? dialogMessage(plainOf(r.refusal, ctx.nameOf)) : dialogContinue(r.title, r.card);
   });
 

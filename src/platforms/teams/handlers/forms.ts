@@ -42,11 +42,11 @@ export function openTeamsForm(
   ctx: TeamsContext,
   name: IncidentFormName,
   incident: Incident | null,
-  actor: Actor,
+  who: { actor: Actor; roomId?: string | undefined },
   mode: FormMode,
   prefill: FormValues = {},
 ): { card: IAdaptiveCard; title: string } | { refusal: Text } {
-  const opened = openForm(ctx.app, ctx.surface, name, incident, actor, prefill);
+  const opened = openForm(ctx.app, ctx.surface, name, incident, who, prefill);
   if (!opened.ok) return { refusal: opened.refusal };
   return { card: renderForm(ctx, opened.form, incident, mode), title: opened.form.title };
 }

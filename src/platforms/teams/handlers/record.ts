@@ -58,6 +58,7 @@ function correction(ctx: TeamsContext, a: Json, change: 'edited' | 'deleted'): v
     incidentKey: incident.key,
     actor: actorOf(a),
     command: { type: 'correction', messageId, change, ...(text !== undefined ? { text } : {}) },
+    roomId: conv,
   });
   if (!o.ok && o.error.code !== 'not_found')
     ctx.log.warn({ err: o.error, messageId }, 'teams: correction not recorded');
