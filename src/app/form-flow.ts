@@ -84,6 +84,8 @@ export function openForm(
 }
 
 export type Submitted =
+  /** Not this person's incident: the refusal only, never the form (it would show the incident). */
+  | { ok: false; refusal: Text }
   /** Shown again: the form with the values as submitted and what is wrong. */
   | { ok: false; form: FormView; errors: FieldErrors; outcome?: Outcome }
   | { ok: true; outcome: Extract<Outcome, { ok: true }>; answer: Answer; done: Text; confirm: boolean };
@@ -126,6 +128,8 @@ export function submitForm(
   const ctx = contextFor(app, s, incident, req.actor);
   if (name !== 'declare' && !incident)
     return { ok: false, form: def.build(ctx, values), errors: { _: NO_SUCH_INCIDENT } };
+  if (incident && name !== 'declare' && !app.mayRead(incident, req.actor, req.roomId))
+    return { ok: false, refusal: app.notMember(incident) };
   const read = def.read(ctx, values, req.key);
   const errors = { ...('errors' in read ? read.errors : {}), ...readErrors };
   if (!('command' in read) || Object.keys(errors).length > 0)

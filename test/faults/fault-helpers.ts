@@ -26,8 +26,10 @@ export function declareValues(o: {
   severe?: boolean;
   drill?: boolean;
   commander?: string | null;
+  visibility?: 'default' | 'confidential' | 'open';
 }) {
   return {
+    ...(o.visibility ? { visibility: { value: stateValue.radio(o.visibility) } } : {}),
     title: { value: stateValue.plainText(o.title ?? 'Ingest pipeline hard down') },
     triggerClass: { value: stateValue.staticSelect(o.trigger === undefined ? 'service_outage' : o.trigger) },
     impact: { value: stateValue.plainText(o.impact ?? 'No market data for EU clients') },

@@ -89,6 +89,19 @@ describe('metrics', () => {
     ).toBeUndefined();
   });
 
+  it('counts a confidential incident under trigger_class="confidential", never under its class', async () => {
+    const { metrics, run } = setup();
+    run(null, declare({ triggerClass: 'security_exposure' }), 0);
+    run(null, declare({ triggerClass: 'service_outage', confidential: true }), 1);
+    const text = await metrics.registry.metrics();
+    expect(sample(text, 'incident_bot_incidents_declared_total', { trigger_class: 'confidential' })).toBe(2);
+    expect(
+      sample(text, 'incident_bot_open_incidents', { phase: 'detection', trigger_class: 'confidential' }),
+    ).toBe(2);
+    expect(text).not.toContain('security_exposure');
+    expect(text).not.toMatch(/trigger_class="service_outage"/);
+  });
+
   it('observes time to IC, initial alert, mitigation and close once each, from the incident timestamps', async () => {
     const { metrics, run } = setup();
     const i = run(null, declare(), 0);

@@ -63,6 +63,17 @@ function envelope(w: Where): Json {
   return a;
 }
 
+/** People added to (or removed from) a conversation, as Teams reports it. */
+export function membersChanged(w: Where, added: Person[], removed: Person[] = []): Json {
+  const a = envelope(w);
+  a.type = 'conversationUpdate';
+  delete a.text;
+  delete a.entities;
+  a.membersAdded = added.map((p) => ({ ...p }));
+  a.membersRemoved = removed.map((p) => ({ ...p }));
+  return a;
+}
+
 /** `@Incident Bot <text>` in a channel (thread). `<at>Name</at>` in `text` mentions that person. */
 export function mentionMessage(text: string, w: Where, mentioned: Person[] = []): Json {
   const a = envelope(w);

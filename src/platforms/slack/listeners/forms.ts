@@ -96,7 +96,7 @@ function registerOpenButton(app: App, ctx: SlackContext, actionId: string, form:
 function registerSubmission(app: App, ctx: SlackContext, name: IncidentFormName): void {
   app.view(CALLBACK[name], async ({ ack, body, view, client }) => {
     const meta = decodeMeta(view.private_metadata);
-    const incident = name === 'declare' ? null : incidentOf(ctx, meta.k, meta.c);
+    let incident = name === 'declare' ? null : incidentOf(ctx, meta.k, meta.c);
     const actor = actorOf(ctx, body.user.id, body.user.name);
     if (name !== 'declare' && !incident) {
       // the incident is gone (or the metadata broken): the answer goes next to the view's first input
@@ -107,7 +107,10 @@ function registerSubmission(app: App, ctx: SlackContext, name: IncidentFormName)
       return;
     }
     // Opened outside the incident's channel: let the record learn from Slack whether they are in it.
-    if (incident && meta.c !== incident.room?.id) await admit(ctx.app, ctx.surface, incident, actor);
+    if (incident && meta.c !== incident.room?.id) {
+      await admit(ctx.app, ctx.surface, incident, actor);
+      incident = ctx.app.incident(incident.key) ?? incident;
+    }
     const form = shownForm(ctx.app, ctx.surface, name, incident, actor);
     const read = readForm(form, view.state.values as StateValues);
     const r = submitForm(
@@ -120,7 +123,14 @@ function registerSubmission(app: App, ctx: SlackContext, name: IncidentFormName)
       read.errors,
     );
     if (!r.ok) {
-      await ack({ response_action: 'errors', errors: blockErrors(ctx, r.form, r.errors) });
+      const first = (view.blocks as { type?: string; block_id?: string }[]).find(
+        (b) => b.type === 'input',
+      )?.block_id;
+      await ack({
+        response_action: 'errors',
+        errors:
+          'refusal' in r ? { [first ?? 'title']: plainOf(r.refusal) } : blockErrors(ctx, r.form, r.errors),
+      });
       return;
     }
     await ack();

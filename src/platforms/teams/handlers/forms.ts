@@ -97,6 +97,7 @@ export function submitTeamsForm(
       ok: true,
       text: (r.answer.replay ? [r.done] : [r.done, r.answer.text]).filter(Boolean).join(' '),
     };
+  if ('refusal' in r) return { ok: false, card: doneCard(cardOf(r.refusal, ctx.nameOf)), title: 'Incident' };
   // re-shown after a refusal of the command, the form is a new request (a new nonce); after input errors,
   // the same rendering (its nonce)
   const nonce = r.outcome ? undefined : formNonce(data);
