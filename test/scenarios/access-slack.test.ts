@@ -71,6 +71,10 @@ describe('an outsider (in neither incident channel)', () => {
 
     const list = await bot.sim.slash('list', { userId: CAROL, channelId: 'C0GENERAL' });
     expect(list.body.text + JSON.stringify(list.body.blocks ?? [])).toContain(open.key);
+    for (const bit of [secret.key, secret.title]) expect(JSON.stringify(list.body)).not.toContain(bit);
+    // its members see it listed
+    const icList = await bot.sim.slash('list', { userId: IC, channelId: 'C0GENERAL' });
+    expect(icList.body.text + JSON.stringify(icList.body.blocks ?? [])).toContain(secret.key);
 
     // the shortcut in #general offers nothing: Carol is in no incident's channel
     await bot.sim.messageShortcut({
