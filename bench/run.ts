@@ -1,8 +1,9 @@
 // `npm run bench`: the bot against a bare Bolt app on loopback, with the fake Slack Web API.
-// Prints ONE table and writes docs/benchmarks.md. Not a test; bounded to well under 2 minutes.
-//   BENCH_RATE (default 200 req/s), BENCH_SECONDS (default 5 per kind), BENCH_NO_WRITE=1 to skip the doc.
+// Prints ONE table; with --write also rewrites docs/benchmarks.md (its Findings section is kept). Not a
+// test; bounded to well under 2 minutes.
+//   BENCH_RATE (default 200 req/s), BENCH_SECONDS (default 5 per kind); `-- --write` to rewrite the doc.
 //   For profiling: BENCH_ONLY=latency (latency rows only), BENCH_KINDS=button,view (a subset of the kinds),
-//   BENCH_LIGHT_RATE=0 (no second load); e.g. `BENCH_NO_WRITE=1 BENCH_ONLY=latency BENCH_KINDS=button
+//   BENCH_LIGHT_RATE=0 (no second load); e.g. `BENCH_ONLY=latency BENCH_KINDS=button
 //   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/run.ts` profiles the bot's process only.
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -514,8 +515,11 @@ async function main(): Promise<void> {
   console.log(
     `\n(total ${fmt((Date.now() - began) / 1000, 0)} s; load generator max lag behind schedule ${fmt(lagMax, 1)} ms)`,
   );
-  if (process.env.BENCH_NO_WRITE !== '1') {
+  if (process.argv.includes('--write')) {
     writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), benchmarksDoc(machineLine, table));
+    console.log('wrote docs/benchmarks.md');
+  } else {
+    console.log('(docs/benchmarks.md unchanged: `npm run bench -- --write` rewrites it)');
   }
 }
 

@@ -1,6 +1,7 @@
 // Builds the Teams app package: teams/manifest.json + teams/color.png + teams/outline.png zipped into
 // teams/build/incident-bot.zip. A minimal "stored" (no compression) zip writer: no extra npm packages.
-// TEAMS_CLIENT_ID (when set) replaces the placeholder app/bot id; TEAMS_BOT_DOMAIN the valid domain.
+// TEAMS_CLIENT_ID (the bot's Entra app id) replaces the placeholder app/bot id and TEAMS_BOT_DOMAIN the
+// example domain; both are required: a package with the zero GUID installs and then never answers.
 // Missing icons are generated (192x192 colour, 32x32 white-on-transparent outline).
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -111,18 +112,46 @@ export function zip(files: { name: string; data: Buffer }[], date = new Date(Dat
 
 // ------------------------------------------------------------------ package
 
-export function buildPackage(env: NodeJS.ProcessEnv = process.env): { path: string; bytes: number } {
+export class PackageError extends Error {}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ZERO = '00000000-0000-0000-0000-000000000000';
+const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/i;
+
+/** The two values a real package needs, checked; the reasons it cannot be built otherwise. */
+export function packageSettings(env: NodeJS.ProcessEnv): { id: string; domain: string } {
+  const id = env.TEAMS_CLIENT_ID?.trim() ?? '';
+  const domain = env.TEAMS_BOT_DOMAIN?.trim() ?? '';
+  const problems: string[] = [];
+  if (!GUID.test(id) || id === ZERO)
+    problems.push(
+      id
+        ? `TEAMS_CLIENT_ID "${id}" is not an Entra app id (a GUID such as 0b6fe6d1-fece-44f7-9a48-56465e2d5ab8).`
+        : "TEAMS_CLIENT_ID is missing: the bot's Entra app id (Azure bot registration -> Configuration).",
+    );
+  if (!HOST.test(domain) || /(^|\.)example\.com$/i.test(domain))
+    problems.push(
+      domain
+        ? `TEAMS_BOT_DOMAIN "${domain}" is not a host name (write it without https:// or a path, e.g. incident-bot.acme.com).`
+        : 'TEAMS_BOT_DOMAIN is missing: the public host of the messaging endpoint, e.g. incident-bot.acme.com.',
+    );
+  if (problems.length) throw new PackageError(problems.join('\n'));
+  return { id: id.toLowerCase(), domain: domain.toLowerCase() };
+}
+
+export function buildPackage(
+  env: NodeJS.ProcessEnv = process.env,
+  outDir = join(dir, 'build'),
+): { path: string; bytes: number; manifest: string } {
+  const { id, domain } = packageSettings(env);
   const colorPath = join(dir, 'color.png');
   const outlinePath = join(dir, 'outline.png');
   if (!existsSync(colorPath)) writeFileSync(colorPath, colorIcon());
   if (!existsSync(outlinePath)) writeFileSync(outlinePath, outlineIcon());
   let manifest = readFileSync(join(dir, 'manifest.json'), 'utf8');
-  const id = env.TEAMS_CLIENT_ID?.trim();
-  if (id) manifest = manifest.replaceAll('00000000-0000-0000-0000-000000000000', id);
-  const domain = env.TEAMS_BOT_DOMAIN?.trim();
-  if (domain) manifest = manifest.replace('incident-bot.example.com', domain);
+  manifest = manifest.replaceAll(ZERO, id).replaceAll('incident-bot.example.com', domain);
   JSON.parse(manifest); // fail loudly on a broken manifest
-  const out = join(dir, 'build', 'incident-bot.zip');
+  const out = join(outDir, 'incident-bot.zip');
   mkdirSync(dirname(out), { recursive: true });
   const data = zip([
     { name: 'manifest.json', data: Buffer.from(manifest, 'utf8') },
@@ -130,10 +159,18 @@ export function buildPackage(env: NodeJS.ProcessEnv = process.env): { path: stri
     { name: 'outline.png', data: readFileSync(outlinePath) },
   ]);
   writeFileSync(out, data);
-  return { path: out, bytes: data.length };
+  return { path: out, bytes: data.length, manifest };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const r = buildPackage();
-  console.log(`wrote ${r.path} (${r.bytes} bytes)`);
+  try {
+    const r = buildPackage();
+    console.log(`wrote ${r.path} (${r.bytes} bytes)`);
+  } catch (e) {
+    if (!(e instanceof PackageError)) throw e;
+    console.error(
+      `teams:package: not built:\n${e.message}\nUsage: TEAMS_CLIENT_ID=<app id> TEAMS_BOT_DOMAIN=<host> npm run teams:package`,
+    );
+    process.exit(2);
+  }
 }

@@ -60,7 +60,10 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     production: config.NODE_ENV === 'production',
   });
   if (audit.warning) logger.warn({ keyId: audit.signer.keyId }, audit.warning);
-  const db = openDatabase(config.DATABASE_PATH, { signer: audit.signer });
+  const db = openDatabase(config.DATABASE_PATH, {
+    signer: audit.signer,
+    onBackup: (file) => logger.info({ file }, 'copied the database before migrating it'),
+  });
   const store = new IncidentStore(db, {}, audit.signer);
   const outbox = new OutboxStore(db);
   const service = new IncidentService(
@@ -120,10 +123,6 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/readyz', (_req, res) => {
-    const checks = readiness(db, dispatcher);
-    res.status(checks.ok ? 200 : 503).json(checks);
-  });
   app.get('/metrics', metrics.handler);
 
   const incidents = new IncidentApp({
@@ -138,11 +137,32 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     onTampered: () => metrics.auditRefusals.inc(),
   });
   const adapters: PlatformAdapter[] = [];
-  const deps = { app: incidents, refs: outbox, express: app, logger };
-  if (slackEnabled(config)) {
-    const { createSlackAdapter } = await import('./platforms/slack/slack-adapter.js');
-    adapters.push(
-      await createSlackAdapter(deps, {
+  // Each configured platform's answer at start; /readyz is 503 until every one has answered.
+  const platforms: Record<string, boolean | string> = {};
+  if (slackEnabled(config)) platforms.slack = 'waiting for auth.test';
+  if (teamsEnabled(config)) platforms.teams = 'waiting for a bot token';
+  app.get('/readyz', (_req, res) => {
+    const checks = readiness(db, dispatcher, platforms);
+    res.status(checks.ok ? 200 : 503).json(checks);
+  });
+  opts.beforeListen?.(app);
+
+  // The server listens while the platforms are asked, so probes see why the bot is not ready yet.
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
+  }).catch((e: unknown) => {
+    db.close();
+    throw e;
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
+  const url = `http://127.0.0.1:${port}`;
+  logger.info({ port, platforms: Object.keys(platforms) }, 'listening; waiting for the platforms to answer');
+  try {
+    const deps = { app: incidents, refs: outbox, express: app, logger };
+    if (slackEnabled(config)) {
+      const { createSlackAdapter } = await import('./platforms/slack/slack-adapter.js');
+      const slack = await createSlackAdapter(deps, {
         botToken: config.SLACK_BOT_TOKEN!,
         ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
         ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
@@ -151,25 +171,32 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
         ...(config.SLACK_BOT_USER_ID ? { botUserId: config.SLACK_BOT_USER_ID } : {}),
         ...(config.SLACK_STAKEHOLDER_CHANNEL ? { stakeholderChannel: config.SLACK_STAKEHOLDER_CHANNEL } : {}),
         ...(auditChannel?.platform === 'slack' ? { auditChannel: auditChannel.id } : {}),
-      }),
-    );
+        startupTimeoutMs: config.STARTUP_TIMEOUT_SECONDS * 1000,
+      });
+      adapters.push(slack);
+    }
+    if (teamsEnabled(config)) {
+      const { createTeamsAdapter } = await import('./platforms/teams/teams-adapter.js');
+      adapters.push(
+        await createTeamsAdapter({ ...deps, teamsRefs: new TeamsRefStore(db) }, teamsSettings(config)),
+      );
+    }
+    for (const a of adapters) senders[a.name] = a.sender;
+    for (const a of adapters) await a.start();
+    for (const a of adapters) {
+      platforms[a.name] = true;
+      logger.info({ platform: a.name, answered: a.verified }, 'platform answered');
+    }
+  } catch (e) {
+    await new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections?.();
+    });
+    for (const a of adapters) await a.stop().catch(() => undefined);
+    if (activeMetrics() === metrics) setActiveMetrics(null);
+    db.close();
+    throw e;
   }
-  if (teamsEnabled(config)) {
-    const { createTeamsAdapter } = await import('./platforms/teams/teams-adapter.js');
-    adapters.push(
-      await createTeamsAdapter({ ...deps, teamsRefs: new TeamsRefStore(db) }, teamsSettings(config)),
-    );
-  }
-  for (const a of adapters) senders[a.name] = a.sender;
-  opts.beforeListen?.(app);
-
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
-  });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : config.PORT;
-  const url = `http://127.0.0.1:${port}`;
-  for (const a of adapters) await a.start();
   dispatcher.start(opts.dispatchIntervalMs ?? 1000);
   publisher.start();
 
@@ -254,8 +281,9 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
 export function readiness(
   db: Db,
   dispatcher: Dispatcher,
+  platforms: Record<string, boolean | string> = {},
 ): { ok: boolean; checks: Record<string, boolean | string> } {
-  const checks: Record<string, boolean | string> = {};
+  const checks: Record<string, boolean | string> = { ...platforms };
   try {
     db.prepare(
       'INSERT INTO processed_events (id, at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at',
@@ -284,6 +312,7 @@ export function teamsSettings(c: Config): TeamsSettings {
     ...(c.TEAMS_INCIDENTS_CHANNEL ? { incidentsChannel: c.TEAMS_INCIDENTS_CHANNEL } : {}),
     ...(c.TEAMS_STAKEHOLDER_CHANNEL ? { stakeholderChannel: c.TEAMS_STAKEHOLDER_CHANNEL } : {}),
     ...(c.TEAMS_CONFIDENTIAL_CHANNEL ? { confidentialChannel: c.TEAMS_CONFIDENTIAL_CHANNEL } : {}),
+    startupTimeoutMs: c.STARTUP_TIMEOUT_SECONDS * 1000,
     ...(auditChannelOf(c)?.platform === 'teams' ? { auditChannel: auditChannelOf(c)!.id } : {}),
   };
 }

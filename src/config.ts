@@ -197,6 +197,13 @@ export const SETTINGS = {
     default: '1000',
     purpose: 'Minimum gap between two posts to one channel (Slack allows about one per second).',
   },
+  STARTUP_TIMEOUT_SECONDS: {
+    schema: z.coerce.number().min(1).max(600).default(20),
+    required: 'no',
+    default: '20',
+    purpose:
+      'How long Slack (auth.test) and Entra ID (a bot token) may take to answer at start; no answer exits 3.',
+  },
   SHUTDOWN_DRAIN_SECONDS: {
     schema: z.coerce.number().min(0).default(10),
     required: 'no',
@@ -251,6 +258,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'AUDIT_SIGNING_KEY_FILE is required when NODE_ENV=production: without a key kept away from the database the decision log can be rewritten unnoticed. Make one with `incident-bot audit keygen --out DIR`.',
     );
   }
+  if (c.SLACK_BOT_TOKEN && !c.SLACK_BOT_TOKEN.startsWith('xoxb-'))
+    problems.push(
+      `SLACK_BOT_TOKEN must be the bot token (xoxb-...) from the app's "OAuth & Permissions" page${c.SLACK_BOT_TOKEN.startsWith('xapp-') ? '; xapp-... is the app-level token, for SLACK_APP_TOKEN' : ''}.`,
+    );
+  if (c.SLACK_APP_TOKEN && !c.SLACK_APP_TOKEN.startsWith('xapp-'))
+    problems.push(
+      'SLACK_APP_TOKEN must be an app-level token (xapp-..., with connections:write) from the app\'s "Basic Information" page.',
+    );
+  if (c.TEAMS_CLIENT_ID && !c.TEAMS_TENANT_ID)
+    problems.push(`TEAMS_TENANT_ID is missing: ${SETTINGS.TEAMS_TENANT_ID.purpose}`);
   if (c.SLACK_BOT_TOKEN && !c.SLACK_APP_TOKEN && !c.SLACK_SIGNING_SECRET) {
     problems.push(`SLACK_SIGNING_SECRET is missing: ${SETTINGS.SLACK_SIGNING_SECRET.purpose}`);
   }

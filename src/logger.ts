@@ -44,7 +44,9 @@ export function maskTokens(s: string): string {
   return s.replace(TOKEN_RE, '[Redacted]');
 }
 
-export function createLogger(opts: { level?: string; destination?: DestinationStream } = {}): Logger {
+export function createLogger(
+  opts: { level?: string; destination?: DestinationStream; pretty?: boolean } = {},
+): Logger {
   return pino(
     {
       level: opts.level ?? 'info',
@@ -74,8 +76,24 @@ export function createLogger(opts: { level?: string; destination?: DestinationSt
         },
       },
     },
-    opts.destination,
+    opts.destination ?? (opts.pretty ? prettyDestination() : undefined),
   );
+}
+
+/**
+ * Readable colored lines for a developer at a terminal: pino-pretty, a dev dependency, so it exists only
+ * where dev dependencies are installed. Anywhere else (production, a pipe, a container) the logs are JSON.
+ */
+function prettyDestination(): DestinationStream | undefined {
+  try {
+    import.meta.resolve('pino-pretty');
+  } catch {
+    return undefined;
+  }
+  return pino.transport({
+    target: 'pino-pretty',
+    options: { colorize: true, translateTime: 'UTC:HH:MM:ss.l' },
+  });
 }
 
 export type { Logger };

@@ -11,6 +11,7 @@ import {
 } from './config.js';
 import { createLogger } from './logger.js';
 import { AuditKeyError } from './ops/audit-key.js';
+import { PlatformStartError } from './platforms/platform.js';
 import { PlaybookError } from './storage/playbook-file.js';
 import { MigrationError } from './storage/sqlite/migrate.js';
 
@@ -32,7 +33,10 @@ async function main(): Promise<number> {
     process.stderr.write(`${NOTHING_CONFIGURED}\n`);
     return 2;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createLogger({
+    level: config.LOG_LEVEL,
+    pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY === true,
+  });
   let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await startBot(config, logger);
@@ -42,6 +46,11 @@ async function main(): Promise<number> {
         `incident-bot: the playbook ${e.file} is not valid:\n${e.errors.map((x) => `  - ${x}`).join('\n')}\n`,
       );
       return 2;
+    }
+    if (e instanceof PlatformStartError) {
+      // 3: the configuration is well formed but the platform refused it or did not answer.
+      process.stderr.write(`incident-bot: ${e.message}\n`);
+      return 3;
     }
     if (e instanceof MigrationError || e instanceof AuditKeyError) {
       process.stderr.write(`incident-bot: ${e.message}\n`);
@@ -67,6 +76,8 @@ async function main(): Promise<number> {
       },
     );
   };
+  // A promise nobody awaited must not kill an incident bot with a stack trace on stderr: log it as JSON.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   return -1;

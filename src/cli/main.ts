@@ -13,7 +13,8 @@ const HELP = `incident-bot: the incident-response bot's command line.
 
 Usage:
   incident-bot migrate [--db PATH]
-      Create the database or bring its schema up to date.
+      Create the database or bring its schema up to date (a database with data is first copied to
+      <db>.pre-v<N>-<time>: migrations are forward-only and that copy is the way back).
   incident-bot audit verify --pubkey KEY.pub.pem [--db PATH [--checkpoint DIGEST]... | --file FILE]
       Verify the audit trail against the bot's public key: in the database both hash chains, every
       signed checkpoint, nothing unsigned after the last one, and every incident's state against its
@@ -29,6 +30,13 @@ Usage:
       log as JSON Lines with its signed checkpoint, csv = the timeline. json and csv print to stdout
       unless --out is given. The default format is md. An existing file is replaced only with --force;
       the database, its -wal/-shm files and its directory are never written.
+  incident-bot backup --out FILE [--pubkey KEY.pub.pem] [--db PATH]
+      Copy the database while the bot runs (one consistent snapshot, SQLite's integrity check on the
+      copy, one self-contained file). Never overwrites. With --pubkey the copy's audit trail is verified.
+  incident-bot restore --from FILE [--pubkey KEY.pub.pem] [--db PATH]
+      Put a backup in place of the database: the bot must be stopped; the copy is checked (integrity,
+      schema this build knows, and with --pubkey its audit trail) and the database it replaces is kept
+      beside it as <db>.before-restore-<time>.
   incident-bot playbook check [FILE]
       Validate a playbook file (default: the bundled playbooks/emergency-procedures.yaml).
   incident-bot reminders run [--at ISO] [--dry-run] [--db PATH]
@@ -86,6 +94,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         });
         if (r.code === 0 && !out && format !== 'md') return { code: 0, stdout: r.output, stderr: '' };
         return result(r.code, r.output);
+      }
+      case 'backup':
+      case 'restore': {
+        const { backupCommand, restoreCommand } = await import('./backup-command.js');
+        return (cmd === 'backup' ? backupCommand : restoreCommand)(rest, dbDefault, HELP);
       }
       case 'playbook': {
         const [sub, ...args] = rest;
@@ -152,7 +165,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
 
 async function migrateCommand(dbPath: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
   const { openDatabase } = await import('../storage/sqlite/open-database.js');
-  const { migrate, schemaVersion, MigrationError } = await import('../storage/sqlite/migrate.js');
+  const { schemaVersion, MigrationError } = await import('../storage/sqlite/migrate.js');
   const { AuditKeyError, chooseSigner } = await import('../ops/audit-key.js');
   let signer: import('../domain/audit/checkpoint.js').CheckpointSigner;
   try {
@@ -171,16 +184,17 @@ async function migrateCommand(dbPath: string, env: NodeJS.ProcessEnv): Promise<C
   } catch (e) {
     return result(1, `Cannot open the database ${dbPath}: ${(e as Error).message}.`);
   }
+  const { BackupError, migrateWithBackup } = await import('../storage/sqlite/backup.js');
   try {
-    const applied = migrate(db, undefined, { signer });
+    const { applied, copy } = migrateWithBackup(db, dbPath, { signer }, new Date());
     const version = schemaVersion(db);
     return ok(
       applied.length
-        ? `Migrated ${dbPath} to schema version ${version} (applied ${applied.join(', ')}).`
+        ? `Migrated ${dbPath} to schema version ${version} (applied ${applied.join(', ')}).${copy ? `\nThe database as it was is in ${copy}.` : ''}`
         : `${dbPath} is already at schema version ${version}; nothing to do.`,
     );
   } catch (e) {
-    if (e instanceof MigrationError) return result(1, e.message);
+    if (e instanceof MigrationError || e instanceof BackupError) return result(1, e.message);
     throw e;
   } finally {
     db.close();

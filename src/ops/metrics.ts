@@ -4,7 +4,7 @@
 // IncidentService.onChange, the Dispatcher's onResult hook, express middleware and the adapters
 // (recordApiError / observeRequest, module-level so an adapter needs no handle on the bot).
 import type { NextFunction, Request, Response } from 'express';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { SendResult } from '../app/dispatcher.js';
 import type { HandleRequest } from '../app/incident-service.js';
 import type { CommandOutcome, OutboxRow } from '../app/ports.js';
@@ -56,6 +56,8 @@ export class BotMetrics {
 
   constructor(private readonly o: MetricsOptions) {
     const registers = [this.registry];
+    // Process metrics under their standard names (process_*, nodejs_*): CPU, memory, event-loop lag, GC.
+    collectDefaultMetrics({ register: this.registry });
     const now = () => (o.now ? o.now() : new Date());
     const openStmt = o.db.prepare(
       // A confidential incident is counted under trigger_class="confidential": its class is for its members.

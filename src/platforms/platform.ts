@@ -8,8 +8,24 @@ import type { Platform } from '../domain/incident.js';
 export interface PlatformAdapter {
   name: Exclude<Platform, 'cli'>;
   sender: Sender;
+  /** What the platform answered when the adapter was made (it is not made when it refused or was silent). */
+  verified: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+}
+
+/**
+ * The platform refused the credentials, or did not answer, at start: one sentence for the operator (which
+ * setting, what the platform said, what to do). main.ts prints it and exits 3.
+ */
+export class PlatformStartError extends Error {
+  constructor(
+    readonly platform: string,
+    readonly kind: 'refused' | 'unreachable',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** A logger that can make children (pino). */

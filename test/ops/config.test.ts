@@ -46,7 +46,7 @@ describe('configuration', () => {
 
   it('reads AUDIT_CHANNEL as a channel on a configured platform', () => {
     const slack = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' };
-    const teams = { TEAMS_CLIENT_ID: 'id', TEAMS_CLIENT_SECRET: 'secret' };
+    const teams = { TEAMS_CLIENT_ID: 'id', TEAMS_CLIENT_SECRET: 'secret', TEAMS_TENANT_ID: 't' };
     expect(auditChannelOf(readConfig({ ...slack, AUDIT_CHANNEL: 'C0AUDIT' }))).toEqual({
       platform: 'slack',
       id: 'C0AUDIT',
@@ -81,8 +81,8 @@ describe('configuration', () => {
     expect(new Set(names)).toEqual(new Set(Object.keys(SETTINGS)));
   });
 
-  it("the README's configuration table agrees with the schema", () => {
-    const readme = readFileSync('README.md', 'utf8');
+  it('the configuration table in docs/configuration.md agrees with the schema', () => {
+    const readme = readFileSync('docs/configuration.md', 'utf8');
     const rows = [...readme.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`\s*\|/gm)].map((m) => m[1]);
     // ...and each row says what the schema says: required, default, purpose.
     for (const doc of settingDocs()) {

@@ -6,6 +6,7 @@ import { observeRequest, recordApiError } from '../../ops/metrics.js';
 import type { PlatformAdapter, PlatformDeps } from '../platform.js';
 import { createSlackApp } from './create-slack-app.js';
 import { SlackSender } from './slack-sender.js';
+import { verifySlackToken } from './verify-token.js';
 
 export interface SlackSettings {
   botToken: string;
@@ -17,6 +18,8 @@ export interface SlackSettings {
   botUserId?: string;
   stakeholderChannel?: string;
   auditChannel?: string;
+  /** How long Slack may take to answer auth.test at start (STARTUP_TIMEOUT_SECONDS). */
+  startupTimeoutMs?: number;
 }
 
 export async function createSlackAdapter(
@@ -25,13 +28,27 @@ export async function createSlackAdapter(
 ): Promise<PlatformAdapter> {
   const log = deps.logger.child({ platform: 'slack' });
   countApiErrors();
+  // The token is checked before Bolt gets it (Bolt's own auth.test would fail as an unhandled rejection).
+  const me = await verifySlackToken({
+    token: settings.botToken,
+    apiUrl: settings.apiUrl,
+    timeoutMs: settings.startupTimeoutMs ?? 20_000,
+  });
+  if (
+    (settings.botUserId && settings.botUserId !== me.botUserId) ||
+    (settings.botId && settings.botId !== me.botId)
+  )
+    log.warn(
+      { configured: { botUserId: settings.botUserId, botId: settings.botId }, slack: me },
+      'SLACK_BOT_USER_ID / SLACK_BOT_ID differ from what Slack says the token is: using what Slack says',
+    );
   const slack = createSlackApp({
     botToken: settings.botToken,
     signingSecret: settings.signingSecret ?? '',
     ...(settings.appToken ? { appToken: settings.appToken } : {}),
     ...(settings.apiUrl ? { apiUrl: settings.apiUrl } : {}),
-    ...(settings.botId ? { botId: settings.botId } : {}),
-    ...(settings.botUserId ? { botUserId: settings.botUserId } : {}),
+    botId: me.botId,
+    botUserId: me.botUserId,
     expressApp: deps.express,
     logger: log,
     deps: {
@@ -66,7 +83,13 @@ export async function createSlackAdapter(
     ...(settings.stakeholderChannel ? { stakeholderChannel: settings.stakeholderChannel } : {}),
     ...(settings.auditChannel ? { auditChannel: settings.auditChannel } : {}),
   });
-  return { name: 'slack', sender, start: () => slack.start(), stop: () => slack.stop() };
+  return {
+    name: 'slack',
+    sender,
+    verified: `auth.test: bot ${me.botUserId} in ${me.team || 'the workspace'}`,
+    start: () => slack.start(),
+    stop: () => slack.stop(),
+  };
 }
 
 /**

@@ -12,7 +12,13 @@ import { registerMessages } from './handlers/messages.js';
 import { registerRecord } from './handlers/record.js';
 import { registerRemember } from './handlers/remember.js';
 import type { TeamsRefs } from './refs.js';
-import { createTeamsApp, type PinoLike, type TeamsTokenFactory, teamsLoggerFromPino } from './teams-app.js';
+import {
+  createTeamsApp,
+  type PinoLike,
+  type TeamsTokenFactory,
+  teamsLoggerFromPino,
+  verifyTeamsToken,
+} from './teams-app.js';
 import { TeamsSender } from './teams-sender.js';
 
 export interface TeamsSettings {
@@ -32,6 +38,8 @@ export interface TeamsSettings {
   cloud?: CloudEnvironment;
   /** SDK logger; default: the bot's logger. */
   sdkLogger?: ILogger;
+  /** How long Entra ID may take to issue the first token at start (STARTUP_TIMEOUT_SECONDS). */
+  startupTimeoutMs?: number;
 }
 
 export interface TeamsAdapter extends PlatformAdapter {
@@ -65,6 +73,11 @@ export async function createTeamsAdapter(
     ...(s.serviceUrl ? { serviceUrl: s.serviceUrl } : {}),
     ...(s.cloud ? { cloud: s.cloud } : {}),
   });
+  // Credentials are proven at start (local unauthenticated mode without an app id has none to prove).
+  const verified =
+    s.clientId || s.token
+      ? await verifyTeamsToken(teams, s.startupTimeoutMs ?? 20_000)
+      : 'no credentials (TEAMS_ALLOW_UNAUTHENTICATED, local testing only)';
   const refs = deps.teamsRefs;
   const ctx = teamsContext({
     app: deps.app,
@@ -92,5 +105,5 @@ export async function createTeamsAdapter(
     logger: deps.logger,
   });
   // The express server is owned by the bot; the SDK's own start()/stop() must not be called.
-  return { name: 'teams', sender, refs, start: async () => {}, stop: async () => {} };
+  return { name: 'teams', sender, refs, verified, start: async () => {}, stop: async () => {} };
 }

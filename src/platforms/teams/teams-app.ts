@@ -1,8 +1,8 @@
 /**
- * Microsoft Teams front end: builds a Teams SDK v2 `App` (@microsoft/teams.apps 2.0.16) that serves
+ * Microsoft Teams front end: builds a Teams SDK v2 `App` (@microsoft/teams.apps 2.1) that serves
  * `POST /api/messages` on OUR express app.
  *
- * Facts verified against node_modules/@microsoft/teams.apps@2.0.16 (dist/app.js, dist/http/*.js,
+ * Facts verified against node_modules/@microsoft/teams.apps@2.1.0 (dist/app.js, dist/http/*.js,
  * dist/token-manager.js, dist/middleware/auth/*.js) and exercised in test/teams/*.test.ts:
  *
  * - `new App({ httpServerAdapter: new ExpressAdapter(expressApp) })`. When given an express app (a
@@ -34,10 +34,12 @@
  *   JWT (it is wrapped in `new JsonWebToken(value)` -> jwt-decode); the signature is not checked.
  * - Without clientId, `app.send()` throws 'App has no credentials set up' and inbound auth refuses all.
  */
+
 import type { CloudEnvironment } from '@microsoft/teams.api';
 import { App, ExpressAdapter } from '@microsoft/teams.apps';
 import type { ILogger, LogLevel } from '@microsoft/teams.common';
 import express from 'express';
+import { PlatformStartError } from '../platform.js';
 
 export type TeamsTokenFactory = (scope: string | string[], tenantId?: string) => string | Promise<string>;
 
@@ -152,4 +154,51 @@ export function silentTeamsLogger(): ILogger {
     child: () => logger,
   };
   return logger;
+}
+
+/**
+ * Gets a bot token once at start (the SDK's protected `getBotToken`, which every outbound call uses), with a
+ * deadline: Entra refusing the app's credentials, or not answering, stops start-up with one sentence.
+ */
+export async function verifyTeamsToken(app: App, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const token = await Promise.race([
+      (app as unknown as { getBotToken(): Promise<unknown> }).getBotToken(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+          timeoutMs,
+        );
+      }),
+    ]);
+    if (!token)
+      throw new PlatformStartError(
+        'teams',
+        'refused',
+        "Teams: no bot token could be obtained: set TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID of the bot's Entra app.",
+      );
+    return 'bot token obtained from Entra ID';
+  } catch (e) {
+    if (e instanceof PlatformStartError) throw e;
+    const err = e as { code?: string; message?: string; errorCode?: string; response?: { status?: number } };
+    const text = `${err.errorCode ?? ''} ${err.message ?? ''}`;
+    const status = err.response?.status;
+    if (
+      (status && status >= 400 && status < 500) ||
+      /AADSTS\d+|invalid_client|unauthorized_client|invalid_request/.test(text)
+    )
+      throw new PlatformStartError(
+        'teams',
+        'refused',
+        `Entra ID refused the bot's credentials (${(text.match(/AADSTS\d+/) ?? text.match(/invalid_client|unauthorized_client|invalid_request/) ?? [status ? `HTTP ${status}` : 'refused'])[0]}): check TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET (not expired) and TEAMS_TENANT_ID.`,
+      );
+    throw new PlatformStartError(
+      'teams',
+      'unreachable',
+      `Entra ID did not answer a token request within ${Math.round(timeoutMs / 1000)} s (${err.code ?? 'no answer'}): check the network and the proxy.`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
 }

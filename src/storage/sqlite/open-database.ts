@@ -2,14 +2,24 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
-import { migrate } from './migrate.js';
+import { migrateWithBackup } from './backup.js';
 
 export type Db = Database.Database;
 
-/** Opens (creating if needed) the database file with WAL, synchronous=NORMAL, foreign keys; migrates it. */
+/**
+ * Opens (creating if needed) the database file with WAL, synchronous=NORMAL, foreign keys; migrates it,
+ * after a copy of it when it has data and migrations are due.
+ */
 export function openDatabase(
   file: string,
-  opts: { migrate?: boolean; readonly?: boolean; signer?: CheckpointSigner } = {},
+  opts: {
+    migrate?: boolean;
+    readonly?: boolean;
+    signer?: CheckpointSigner;
+    /** Told where the copy taken before migrating went (there is one only when migrations were due). */
+    onBackup?: (file: string) => void;
+    now?: Date;
+  } = {},
 ): Db {
   if (file !== ':memory:' && !opts.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
@@ -21,7 +31,13 @@ export function openDatabase(
   db.pragma('foreign_keys = ON');
   if (opts.migrate !== false && !opts.readonly) {
     try {
-      migrate(db, undefined, opts.signer ? { signer: opts.signer } : {});
+      const { copy } = migrateWithBackup(
+        db,
+        file,
+        opts.signer ? { signer: opts.signer } : {},
+        opts.now ?? new Date(),
+      );
+      if (copy) opts.onBackup?.(copy);
     } catch (e) {
       db.close();
       throw e;

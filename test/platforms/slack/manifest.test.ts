@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SHORTCUT, SLASH_COMMAND } from '../../../src/platforms/slack/ids.js';
 import { PENDING_CALLBACKS, registeredCallbackIds } from '../../../src/platforms/slack/register.js';
+import { VERBS } from '../../../src/views/help.js';
+import { schemaProblems } from '../../support/json-schema.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 // biome-ignore lint/suspicious/noExplicitAny: JSON
@@ -19,90 +21,7 @@ const schema: Json = JSON.parse(
   ),
 );
 
-/** A small JSON Schema validator for the keywords the Slack manifest schema uses. */
-function validate(value: Json, s: Json, path: string, root: Json, out: string[]): void {
-  if (s === true || s === undefined) return;
-  if (s === false) {
-    out.push(`${path}: not allowed`);
-    return;
-  }
-  if (s.$ref) {
-    const target = String(s.$ref)
-      .replace(/^#\//, '')
-      .split('/')
-      .reduce((o: Json, k: string) => o?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], root);
-    if (!target) out.push(`${path}: unresolved $ref ${s.$ref}`);
-    else validate(value, target, path, root, out);
-    return;
-  }
-  if (s.anyOf) {
-    const ok = s.anyOf.some((sub: Json) => {
-      const o: string[] = [];
-      validate(value, sub, path, root, o);
-      return o.length === 0;
-    });
-    if (!ok) out.push(`${path}: matches none of anyOf`);
-  }
-  if (s.type) {
-    const types = Array.isArray(s.type) ? s.type : [s.type];
-    const actual = Array.isArray(value)
-      ? 'array'
-      : value === null
-        ? 'null'
-        : Number.isInteger(value)
-          ? 'integer'
-          : typeof value;
-    const ok = types.some((t: string) => t === actual || (t === 'number' && actual === 'integer'));
-    if (!ok) {
-      out.push(`${path}: expected ${types.join('|')}, got ${actual}`);
-      return;
-    }
-  }
-  if (s.enum && !s.enum.includes(value)) out.push(`${path}: ${JSON.stringify(value)} not in enum`);
-  if (typeof value === 'string') {
-    if (s.minLength !== undefined && value.length < s.minLength)
-      out.push(`${path}: shorter than ${s.minLength}`);
-    if (s.maxLength !== undefined && value.length > s.maxLength)
-      out.push(`${path}: longer than ${s.maxLength}`);
-    for (const p of [s.pattern, s.regex].filter(Boolean))
-      if (!new RegExp(p).test(value)) out.push(`${path}: does not match ${p}`);
-  }
-  if (Array.isArray(value)) {
-    if (s.minItems !== undefined && value.length < s.minItems)
-      out.push(`${path}: fewer than ${s.minItems} items`);
-    if (s.maxItems !== undefined && value.length > s.maxItems)
-      out.push(`${path}: more than ${s.maxItems} items`);
-    if (s.uniqueItems && new Set(value.map((v) => JSON.stringify(v))).size !== value.length)
-      out.push(`${path}: items not unique`);
-    if (s.items) {
-      value.forEach((v, i) => {
-        validate(v, s.items, `${path}[${i}]`, root, out);
-      });
-    }
-  } else if (value && typeof value === 'object') {
-    for (const r of s.required ?? []) if (!(r in value)) out.push(`${path}: missing ${r}`);
-    const keys = Object.keys(value);
-    if (s.minProperties !== undefined && keys.length < s.minProperties)
-      out.push(`${path}: too few properties`);
-    if (s.maxProperties !== undefined && keys.length > s.maxProperties)
-      out.push(`${path}: too many properties`);
-    for (const k of keys) {
-      const sub = s.properties?.[k];
-      const pat = Object.entries(s.patternProperties ?? {}).find(([p]) => new RegExp(p).test(k));
-      if (sub !== undefined) validate(value[k], sub, `${path}.${k}`, root, out);
-      else if (pat) validate(value[k], pat[1], `${path}.${k}`, root, out);
-      else if (s.additionalProperties === false) out.push(`${path}: unexpected property ${k}`);
-      else if (s.additionalProperties && typeof s.additionalProperties === 'object')
-        validate(value[k], s.additionalProperties, `${path}.${k}`, root, out);
-    }
-  }
-}
-
-function problems(value: Json): string[] {
-  const out: string[] = [];
-  validate(value, schema, '$', schema, out);
-  return out;
-}
+const problems = (value: Json) => schemaProblems(value, schema);
 
 describe('slack/manifest.json', () => {
   it('is valid against the Slack app manifest schema', () => {
@@ -124,26 +43,41 @@ describe('slack/manifest.json', () => {
     expect(p.join('\n')).toMatch(/unexpected property unknown/);
   });
 
-  it('asks for the minimal bot scopes and turns interactivity on', () => {
-    expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(
-      new Set([
-        'commands',
-        'chat:write',
-        'chat:write.public',
-        'channels:manage',
-        'channels:read',
-        'groups:write',
-        'groups:read',
-        'pins:write',
-        'reactions:write',
-        'users:read',
-        'files:write',
-        'channels:history',
-        'groups:history',
-        'im:history',
-        'im:write',
-      ]),
-    );
+  it('asks for exactly the scopes the calls the bot makes and the events it takes need', () => {
+    // What each Web API method and event needs (Slack's method pages); a DM's conversations.history needs im:history.
+    const needs: Record<string, string[]> = {
+      'auth.test': [],
+      'chat.getPermalink': [],
+      'chat.postEphemeral': ['chat:write'],
+      'chat.postMessage': ['chat:write', 'chat:write.public'],
+      'chat.update': ['chat:write'],
+      'conversations.create': ['channels:manage', 'groups:write'],
+      'conversations.history': ['channels:history', 'groups:history', 'im:history'],
+      'conversations.invite': ['channels:manage', 'groups:write'],
+      'conversations.join': ['channels:join'],
+      'conversations.list': ['channels:read', 'groups:read'],
+      'conversations.open': ['im:write'],
+      'files.uploadV2': ['files:write'],
+      'pins.add': ['pins:write'],
+      'reactions.add': ['reactions:write'],
+      'users.conversations': ['channels:read', 'groups:read'],
+      'views.open': [],
+      '/incident': ['commands'],
+      'message.channels': ['channels:history'],
+      'message.groups': ['groups:history'],
+      member_joined_channel: ['channels:read', 'groups:read'],
+      member_left_channel: ['channels:read', 'groups:read'],
+    };
+    const source = readdirSync(join(ROOT, 'src', 'platforms', 'slack'), { recursive: true })
+      .filter((f) => String(f).endsWith('.ts'))
+      .map((f) => readFileSync(join(ROOT, 'src', 'platforms', 'slack', String(f)), 'utf8'))
+      .join('\n');
+    const called = new Set([...source.matchAll(/client\.([a-z]+\.[a-zA-Z0-9]+)\(/g)].map((m) => m[1]!));
+    for (const m of called)
+      expect(Object.keys(needs), `${m} is called: say which scopes it needs`).toContain(m);
+    const used = [...called, '/incident', ...manifest.settings.event_subscriptions.bot_events];
+    expect(new Set(manifest.oauth_config.scopes.bot)).toEqual(new Set(used.flatMap((m) => needs[m] ?? [])));
+    expect(manifest.oauth_config.scopes.bot).not.toContain('users:read');
     expect(manifest.settings.interactivity.is_enabled).toBe(true);
     expect(manifest.settings.event_subscriptions.bot_events).toEqual([
       'message.channels',
@@ -153,6 +87,12 @@ describe('slack/manifest.json', () => {
     ]);
     for (const c of manifest.features.slash_commands) expect(c.url).toMatch(/\/slack\/events$/);
     expect(manifest.settings.interactivity.request_url).toMatch(/\/slack\/events$/);
+  });
+
+  it("the command's usage hint lists every verb the bot knows, as help shows them", () => {
+    expect(manifest.features.slash_commands[0].usage_hint).toBe(
+      VERBS.map((v) => (v.args ? `${v.verb} ${v.args}` : v.verb)).join(' | '),
+    );
   });
 
   it('declares exactly the commands and shortcuts the app registers (or knowingly leaves pending)', () => {

@@ -2,7 +2,7 @@
 // that release: schema 4, two incidents, 29 entries): the ledger is built over the verified old chains,
 // each incident gets an entry carrying its state digest, the first checkpoint is signed, and the bot goes
 // on writing. A broken old log, or no key, is refused with a sentence and leaves the file as it was.
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -88,6 +88,19 @@ describe('migration 005: the audit ledger over a release 0.1 database', () => {
     const db = new Database(f, { readonly: true });
     expect(schemaVersion(db)).toBe(4);
     db.close();
+    // The copy taken before migrating is removed with the failed migration: the database did not change.
+    expect(readdirSync(path.dirname(f)).filter((n) => n.includes('.pre-v'))).toEqual([]);
+  });
+
+  it('a successful migration leaves the database as it was in <db>.pre-v<N>-<time>', () => {
+    const f = copy();
+    const copies: string[] = [];
+    openDatabase(f, { signer: testSigner, onBackup: (c) => copies.push(c) }).close();
+    expect(copies).toHaveLength(1);
+    expect(copies[0]).toMatch(/old\.db\.pre-v\d+-\d{8}T\d{6}Z$/);
+    const before = new Database(copies[0]!, { readonly: true });
+    expect(schemaVersion(before)).toBe(4);
+    before.close();
   });
 
   it('refuses to build on an old log that is already broken, naming the entry', () => {
