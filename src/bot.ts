@@ -145,6 +145,13 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     const checks = readiness(db, dispatcher, platforms);
     res.status(checks.ok ? 200 : 503).json(checks);
   });
+  // Until every platform has answered and the dispatcher runs, platform requests get 503 with Retry-After
+  // (Slack retries events; a person sees "try again" rather than a 404, and nothing is half-handled).
+  let serving = false;
+  app.use(['/slack/events', '/api/messages'], (_req, res, next) => {
+    if (serving) return next();
+    res.status(503).set('Retry-After', '5').json({ ok: false, error: 'starting: the bot is not ready yet' });
+  });
   opts.beforeListen?.(app);
 
   // The server listens while the platforms are asked, so probes see why the bot is not ready yet.
@@ -182,8 +189,9 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
       );
     }
     for (const a of adapters) senders[a.name] = a.sender;
-    for (const a of adapters) await a.start();
     for (const a of adapters) {
+      platforms[a.name] = config.SLACK_APP_TOKEN && a.name === 'slack' ? 'connecting to Socket Mode' : true;
+      await a.start();
       platforms[a.name] = true;
       logger.info({ platform: a.name, answered: a.verified }, 'platform answered');
     }
@@ -199,6 +207,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   }
   dispatcher.start(opts.dispatchIntervalMs ?? 1000);
   publisher.start();
+  serving = true;
 
   let scheduler: { stop(): void } | null = null;
   if (opts.scheduler !== false) {

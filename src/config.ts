@@ -99,13 +99,14 @@ export const SETTINGS = {
     schema: opt,
     required: 'no',
     default: '',
-    purpose: "The bot's user id (U...); with SLACK_BOT_ID it skips the auth.test call at start.",
+    purpose:
+      "The bot's user id (U...) you expect; start-up warns when Slack's auth.test names another (Slack's answer is used).",
   },
   SLACK_BOT_ID: {
     schema: opt,
     required: 'no',
     default: '',
-    purpose: 'The bot id (B...); see SLACK_BOT_USER_ID.',
+    purpose: 'The bot id (B...) you expect; see SLACK_BOT_USER_ID.',
   },
   SLACK_STAKEHOLDER_CHANNEL: {
     schema: opt,
@@ -309,7 +310,7 @@ export function teamsEnabled(c: Config): boolean {
 /** What a newcomer sees when nothing is configured. */
 export const NOTHING_CONFIGURED = [
   'incident-bot: no chat platform is configured, so there is nothing to serve.',
-  'Missing: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or TEAMS_CLIENT_ID and TEAMS_CLIENT_SECRET (Teams).',
+  'Missing: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (Teams).',
   '',
   'To fix it:',
   '  1. Create the Slack app from slack/manifest.json (https://api.slack.com/apps -> Create New App -> From a manifest).',

@@ -13,6 +13,7 @@ import { createLogger } from './logger.js';
 import { AuditKeyError } from './ops/audit-key.js';
 import { PlatformStartError } from './platforms/platform.js';
 import { PlaybookError } from './storage/playbook-file.js';
+import { BackupError } from './storage/sqlite/backup.js';
 import { MigrationError } from './storage/sqlite/migrate.js';
 
 async function main(): Promise<number> {
@@ -37,7 +38,24 @@ async function main(): Promise<number> {
     level: config.LOG_LEVEL,
     pretty: config.NODE_ENV !== 'production' && process.stdout.isTTY === true,
   });
-  let bot: Awaited<ReturnType<typeof startBot>>;
+  let bot: Awaited<ReturnType<typeof startBot>> | undefined;
+  // Installed before start-up: a stop asked for while the platforms are still being asked exits cleanly
+  // (nothing was accepted yet: platform requests get 503 until the bot is ready).
+  const stop = (signal: string) => {
+    logger.info({ signal }, 'shutting down');
+    if (!bot) process.exit(0);
+    bot.shutdown().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  // A promise nobody awaited must not kill an incident bot with a stack trace on stderr: log it as JSON.
+  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
   try {
     bot = await startBot(config, logger);
   } catch (e) {
@@ -52,11 +70,21 @@ async function main(): Promise<number> {
       process.stderr.write(`incident-bot: ${e.message}\n`);
       return 3;
     }
-    if (e instanceof MigrationError || e instanceof AuditKeyError) {
+    if (e instanceof MigrationError || e instanceof AuditKeyError || e instanceof BackupError) {
       process.stderr.write(`incident-bot: ${e.message}\n`);
       return 2;
     }
     const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'SQLITE_CANTOPEN' || code === 'EACCES' || code === 'EROFS' || code === 'SQLITE_READONLY') {
+      process.stderr.write(
+        `incident-bot: cannot open or write the database ${config.DATABASE_PATH} (${code}): check DATABASE_PATH, and that the bot's user may write that file and its folder.\n`,
+      );
+      return 2;
+    }
+    if (code === 'ENOSPC' || code === 'SQLITE_FULL') {
+      process.stderr.write(`incident-bot: the disk holding ${config.DATABASE_PATH} is full (${code}).\n`);
+      return 2;
+    }
     if (code === 'EADDRINUSE') {
       process.stderr.write(
         `incident-bot: port ${config.PORT} is already in use; set PORT to another port.\n`,
@@ -66,20 +94,6 @@ async function main(): Promise<number> {
     logger.fatal({ err: e }, 'incident-bot could not start');
     return 1;
   }
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'shutting down');
-    bot.shutdown().then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  // A promise nobody awaited must not kill an incident bot with a stack trace on stderr: log it as JSON.
-  process.on('unhandledRejection', (err) => logger.error({ err }, 'unhandled rejection'));
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
   return -1;
 }
 

@@ -212,6 +212,9 @@ function isMain(): boolean {
 }
 
 if (isMain()) {
+  // The same settings as the bot: .env in the working directory (real environment variables win).
+  const { loadDotEnv } = await import('../config.js');
+  loadDotEnv();
   runCli(process.argv.slice(2)).then(
     (r) => {
       if (r.stdout) process.stdout.write(r.stdout);

@@ -2,7 +2,7 @@
 // tick runs one reminder pass at the bot's clock, logs what it claimed and kicks the dispatcher.
 
 import type { DispatcherLogger } from '../app/dispatcher.js';
-import { runReminderPass } from '../app/reminder-pass.js';
+import { type ReminderPassResult, runReminderPass } from '../app/reminder-pass.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { IncidentStore } from '../storage/sqlite/incident-store.js';
@@ -20,8 +20,48 @@ export interface StartRemindersOptions {
   outbox?: { forgetSightingsBefore(before: Date): number };
 }
 
-const MAX_INCIDENTS_PER_SLICE = 200;
+/**
+ * Incidents looked at per slice of a pass. Between slices the pass yields to the event loop, so a request
+ * that arrives during a large catch-up waits for one slice at most (cost measured in docs/benchmarks.md).
+ */
+export const INCIDENTS_PER_SLICE = 50;
 const SIGHTING_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
+
+export interface CatchUpOptions {
+  store: IncidentStore;
+  service: { playbookFor(incident: Incident | null): Playbook };
+  dispatcher: { kick(): void };
+  now: Date;
+  sliceIncidents?: number;
+}
+
+/**
+ * One reminder pass at `now`, in slices of incidents that yield to the event loop between them. Its cost
+ * follows what is due: incidents not due are not loaded (next_check_at), each slice is one transaction per
+ * 200 claims with one signed checkpoint.
+ */
+export async function runReminderCatchUp(
+  o: CatchUpOptions,
+): Promise<{ claimed: number; slices: number; last: ReminderPassResult }> {
+  const pass = () =>
+    runReminderPass({
+      reminders: reminderStoreOf(o.store),
+      service: o.service,
+      now: o.now,
+      maxIncidents: o.sliceIncidents ?? INCIDENTS_PER_SLICE,
+    });
+  let r = pass();
+  let slices = 1;
+  let claimed = r.claimed;
+  while (r.more && slices < 100_000) {
+    if (r.claimed > 0) o.dispatcher.kick();
+    await new Promise((ok) => setImmediate(ok));
+    r = pass();
+    claimed += r.claimed;
+    slices++;
+  }
+  return { claimed, slices, last: r };
+}
 
 export function startReminders(o: StartRemindersOptions): { stop(): void } {
   const sched = startReminderScheduler({
@@ -31,31 +71,19 @@ export function startReminders(o: StartRemindersOptions): { stop(): void } {
     run: async () => {
       const now = o.clock ? o.clock() : new Date();
       o.outbox?.forgetSightingsBefore(new Date(now.getTime() - SIGHTING_RETENTION_MS));
-      // A large catch-up is claimed in slices, yielding between them so acks are never held up long.
-      let r = runReminderPass({
-        reminders: reminderStoreOf(o.store),
+      const r = await runReminderCatchUp({
+        store: o.store,
         service: o.service,
+        dispatcher: o.dispatcher,
         now,
-        maxIncidents: MAX_INCIDENTS_PER_SLICE,
       });
-      let slices = 1;
-      let claimed = r.claimed;
-      while (r.more && slices < 10_000) {
-        o.dispatcher.kick();
-        await new Promise((ok) => setImmediate(ok));
-        r = runReminderPass({
-          reminders: reminderStoreOf(o.store),
-          service: o.service,
-          now,
-          maxIncidents: MAX_INCIDENTS_PER_SLICE,
-        });
-        claimed += r.claimed;
-        slices++;
+      if (r.claimed > 0) {
+        o.logger?.info(
+          { claimed: r.claimed, slices: r.slices, lastSlice: r.last.reminders.map((x) => x.key) },
+          'reminders queued',
+        );
       }
-      if (claimed > 0) {
-        o.logger?.info({ claimed, slices, lastSlice: r.reminders.map((x) => x.key) }, 'reminders queued');
-      }
-      return r;
+      return r.last;
     },
     kick: () => o.dispatcher.kick(),
     onError: (error) =>

@@ -187,6 +187,10 @@ describe('start-up against Slack', () => {
       const body = (await before.json()) as { checks: Record<string, unknown> };
       expect(body.checks.slack).toBe('waiting for auth.test');
       expect(body.checks.database).toBe(true);
+      // Slack's requests meanwhile: 503 with Retry-After (Slack retries), never a 404 or a half-handled command.
+      const early = await fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST', body: 'x=1' });
+      expect(early.status).toBe(503);
+      expect(early.headers.get('retry-after')).toBe('5');
       release?.();
       await waitFor(() => /"msg":"incident-bot started"/.test(bot.stdout()), 'the started line', 20_000);
       const after = (await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()) as {

@@ -58,7 +58,7 @@ describe('startup', () => {
     expect(r.code).not.toBe(0);
     expect(r.code).not.toBeNull();
     expect(out).toMatch(/Missing: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/);
-    expect(out).toMatch(/TEAMS_CLIENT_ID and TEAMS_CLIENT_SECRET/);
+    expect(out).toMatch(/TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID/);
     expect(out).toMatch(/^\s+1\. .*manifest/m);
     expect(out).toMatch(/^\s+2\. .*\.env/m);
     expect(out).toMatch(/^\s+3\. .*npm start/m);

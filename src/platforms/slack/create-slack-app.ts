@@ -19,7 +19,7 @@ export interface CreateSlackAppOptions {
   expressApp?: Express;
   logger: SlackLogger;
   deps: Omit<SlackDeps, 'logger'>;
-  /** Skip auth.test at start (both known from the app's configuration). */
+  /** The identity auth.test gave at start (verify-token.ts): Bolt then does not ask again. */
   botId?: string;
   botUserId?: string;
 }

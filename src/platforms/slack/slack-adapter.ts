@@ -6,7 +6,7 @@ import { observeRequest, recordApiError } from '../../ops/metrics.js';
 import type { PlatformAdapter, PlatformDeps } from '../platform.js';
 import { createSlackApp } from './create-slack-app.js';
 import { SlackSender } from './slack-sender.js';
-import { verifySlackToken } from './verify-token.js';
+import { connectSocketMode, verifySlackToken } from './verify-token.js';
 
 export interface SlackSettings {
   botToken: string;
@@ -87,7 +87,10 @@ export async function createSlackAdapter(
     name: 'slack',
     sender,
     verified: `auth.test: bot ${me.botUserId} in ${me.team || 'the workspace'}`,
-    start: () => slack.start(),
+    start: () =>
+      settings.appToken
+        ? connectSocketMode(() => slack.start(), settings.startupTimeoutMs ?? 20_000)
+        : slack.start(),
     stop: () => slack.stop(),
   };
 }

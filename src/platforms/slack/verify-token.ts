@@ -100,3 +100,37 @@ export async function verifySlackToken(o: {
     clearTimeout(timer);
   }
 }
+
+/**
+ * Opens the Socket Mode connection (SLACK_APP_TOKEN) with the same deadline: a refused app token or a
+ * connection that never opens stops start-up with one sentence instead of retrying forever unseen.
+ */
+export async function connectSocketMode(start: () => Promise<void>, timeoutMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      start(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })),
+          timeoutMs,
+        );
+      }),
+    ]);
+  } catch (e) {
+    const said = (e as { data?: { error?: string } }).data?.error;
+    if (said)
+      throw new PlatformStartError(
+        'slack',
+        'refused',
+        `Slack refused SLACK_APP_TOKEN (${said}): use an app-level token with connections:write from the app's "Basic Information" page, and enable Socket Mode.`,
+      );
+    throw new PlatformStartError(
+      'slack',
+      'unreachable',
+      `Slack's Socket Mode connection did not open within ${Math.round(timeoutMs / 1000)} s: check the network and the proxy (WebSockets to wss-primary.slack.com), or use the HTTP endpoint.`,
+    );
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -73,11 +73,6 @@ export async function createTeamsAdapter(
     ...(s.serviceUrl ? { serviceUrl: s.serviceUrl } : {}),
     ...(s.cloud ? { cloud: s.cloud } : {}),
   });
-  // Credentials are proven at start (local unauthenticated mode without an app id has none to prove).
-  const verified =
-    s.clientId || s.token
-      ? await verifyTeamsToken(teams, s.startupTimeoutMs ?? 20_000)
-      : 'no credentials (TEAMS_ALLOW_UNAUTHENTICATED, local testing only)';
   const refs = deps.teamsRefs;
   const ctx = teamsContext({
     app: deps.app,
@@ -91,6 +86,12 @@ export async function createTeamsAdapter(
   registerCardActions(teams, ctx);
   registerDialogs(teams, ctx);
   registerRecord(teams, ctx);
+  // Credentials are proven at start, after the handlers exist (local unauthenticated mode without an app id
+  // has none to prove). The bot answers 503 on /api/messages until every platform has answered.
+  const verified =
+    s.clientId || s.token
+      ? await verifyTeamsToken(teams, s.startupTimeoutMs ?? 20_000)
+      : 'no credentials (TEAMS_ALLOW_UNAUTHENTICATED, local testing only)';
   const sender = new TeamsSender({
     app: teams,
     ctx,

@@ -193,10 +193,17 @@ export async function verifyTeamsToken(app: App, timeoutMs: number): Promise<str
         'refused',
         `Entra ID refused the bot's credentials (${(text.match(/AADSTS\d+/) ?? text.match(/invalid_client|unauthorized_client|invalid_request/) ?? [status ? `HTTP ${status}` : 'refused'])[0]}): check TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET (not expired) and TEAMS_TENANT_ID.`,
       );
+    if (err.message === 'timeout' && err.code === 'ETIMEDOUT')
+      throw new PlatformStartError(
+        'teams',
+        'unreachable',
+        `Entra ID did not answer a token request within ${Math.round(timeoutMs / 1000)} s: check the network and the proxy.`,
+      );
+    const why = err.errorCode || err.code || (err.message ?? 'unknown error').slice(0, 120);
     throw new PlatformStartError(
       'teams',
       'unreachable',
-      `Entra ID did not answer a token request within ${Math.round(timeoutMs / 1000)} s (${err.code ?? 'no answer'}): check the network and the proxy.`,
+      `Entra ID could not be reached for a bot token (${why}): check the network, the proxy and TEAMS_TENANT_ID.`,
     );
   } finally {
     clearTimeout(timer);

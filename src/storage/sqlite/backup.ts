@@ -1,7 +1,8 @@
 // Copies of the SQLite file that are safe to take while the bot writes, and putting one back.
 // VACUUM INTO reads one snapshot (WAL lets the bot go on writing meanwhile) and writes a compact file;
 // unlike the step-wise backup API it never restarts when the source changes, so a busy bot cannot starve it.
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { latestVersion, type MigrationContext, migrate, schemaVersion } from './migrate.js';
 import type { Db } from './open-database.js';
@@ -80,28 +81,37 @@ export function checkCopy(file: string, o: { selfContained?: boolean } = {}): Co
 }
 
 /**
- * Refuses when another process has the database open (the bot): leaving WAL mode needs every other
- * connection gone, so it is the test. The file is left in rollback-journal mode, ready to be moved.
+ * Takes the database away from everyone else for as long as `fn` runs: refuses when another process has it
+ * open (the bot), since leaving WAL mode needs every other connection gone; then holds an exclusive lock so
+ * that a bot starting meanwhile waits instead of writing into a file about to be replaced.
  */
-export function assertNotInUse(dbPath: string): void {
-  if (!existsSync(dbPath)) return;
+function whileExclusive<T>(dbPath: string, fn: () => T): T {
+  if (!existsSync(dbPath)) return fn();
   const db = new Database(dbPath, { fileMustExist: true, timeout: 0 });
   try {
-    const mode = db.pragma('journal_mode = DELETE', { simple: true });
+    let mode: unknown;
+    try {
+      mode = db.pragma('journal_mode = DELETE', { simple: true });
+      db.exec('BEGIN EXCLUSIVE');
+    } catch (e) {
+      throw new BackupError(
+        `${dbPath} is in use (is the bot running?): stop it first. (${(e as Error).message})`,
+      );
+    }
     if (mode !== 'delete') throw new BackupError(`${dbPath} is in use (is the bot running?): stop it first.`);
-  } catch (e) {
-    if (e instanceof BackupError) throw e;
-    throw new BackupError(
-      `${dbPath} is in use (is the bot running?): stop it first. (${(e as Error).message})`,
-    );
+    try {
+      return fn();
+    } finally {
+      db.exec('ROLLBACK');
+    }
   } finally {
     db.close();
   }
 }
 
 /**
- * Puts a checked copy in place of `dbPath`. The database it replaces is kept beside it, renamed, never
- * deleted. Returns the checked facts and where the old file went.
+ * Puts a checked copy in place of `dbPath`. The database it replaces is kept beside it (a hard link made
+ * before the swap, so it is never overwritten and never missing), then the copy replaces it in one rename.
  */
 export function restoreDatabase(
   from: string,
@@ -109,7 +119,6 @@ export function restoreDatabase(
   now: Date,
 ): CopyFacts & { keptAs: string | null } {
   const facts = checkCopy(from);
-  assertNotInUse(dbPath);
   const incoming = `${dbPath}.restoring`;
   rmSync(incoming, { force: true });
   const src = new Database(from, { readonly: true, fileMustExist: true });
@@ -118,15 +127,25 @@ export function restoreDatabase(
   } finally {
     src.close();
   }
-  checkCopy(incoming, { selfContained: true });
-  syncFile(incoming);
-  let keptAs: string | null = null;
-  if (existsSync(dbPath)) {
-    keptAs = `${dbPath}.before-restore-${stamp(now)}`;
-    renameSync(dbPath, keptAs);
+  try {
+    checkCopy(incoming, { selfContained: true });
+    syncFile(incoming);
+    const keptAs = whileExclusive(dbPath, () => {
+      let kept: string | null = null;
+      if (existsSync(dbPath)) {
+        const base = `${dbPath}.before-restore-${stamp(now)}`;
+        kept = base;
+        for (let i = 2; existsSync(kept); i++) kept = `${base}-${i}`; // two restores in one second
+        linkSync(dbPath, kept); // EEXIST rather than ever overwrite a kept copy
+      }
+      renameSync(incoming, dbPath); // atomic: dbPath is the old file or the new one, never neither
+      syncDir(path.dirname(path.resolve(dbPath)));
+      return kept;
+    });
+    return { ...facts, file: dbPath, keptAs };
+  } finally {
+    rmSync(incoming, { force: true });
   }
-  renameSync(incoming, dbPath);
-  return { ...facts, file: dbPath, keptAs };
 }
 
 /**
@@ -156,6 +175,15 @@ export function migrateWithBackup(
   } catch (e) {
     if (copy) rmSync(copy, { force: true });
     throw e;
+  }
+}
+
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -48,20 +48,37 @@ export class IncidentStore implements IncidentRepo {
     this.ledger = new LedgerWriter(db, signer);
   }
 
-  /** Runs `fn` in one IMMEDIATE transaction and signs what it appended before the commit. */
+  /** How many sealed() calls are running (nested ones are savepoints of the outermost transaction). */
+  private depth = 0;
+
+  /**
+   * Runs `fn` in one IMMEDIATE transaction and signs what it appended before the commit. Nested calls
+   * (a batch of appends in one transaction) sign once, when the outermost one commits.
+   */
   private sealed<T>(fn: () => T): T {
+    const outermost = this.depth === 0;
     const tx = this.db.transaction((): T => {
       try {
         const r = fn();
-        this.ledger.seal();
+        if (outermost) this.ledger.seal();
         return r;
       } catch (e) {
-        this.ledger.reset();
+        if (outermost) this.ledger.reset();
         throw e;
       }
     });
-    // IMMEDIATE takes the write lock up front: two processes never both read, then fight to write.
-    return tx.immediate();
+    this.depth++;
+    try {
+      // IMMEDIATE takes the write lock up front: two processes never both read, then fight to write.
+      return tx.immediate();
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /** Runs `fn` (system log appends, e.g. a batch of reminder claims) in one transaction with one signature. */
+  inOneTransaction<T>(fn: () => T): T {
+    return this.sealed(fn);
   }
 
   get(key: string): Incident | null {

@@ -21,7 +21,7 @@ const CLAIMED_SQL = 'SELECT key FROM reminders WHERE key IN (SELECT value FROM j
 export class SqliteReminderStore implements ReminderStore {
   constructor(
     private readonly db: Db,
-    private readonly log: Pick<IncidentStore, 'appendSystemLog'>,
+    private readonly log: Pick<IncidentStore, 'appendSystemLog' | 'inOneTransaction'>,
   ) {}
 
   candidates(now: Date, limit: number): { incident: Incident; changedAt: string }[] {
@@ -77,12 +77,15 @@ export class SqliteReminderStore implements ReminderStore {
       }
       return claimed;
     }
-    // One write transaction per batch keeps a large catch-up cheap while never holding the lock for long.
-    const claimBatch = this.db.transaction((batch: ReminderClaim[]) => {
-      for (const c of batch) if (claimOne(c)) claimed.push(c.key);
-    });
+    // One write transaction and one signed checkpoint per batch keeps a large catch-up cheap while never
+    // holding the lock for long.
     const size = o.batch ?? 200;
-    for (let n = 0; n < claims.length; n += size) claimBatch.immediate(claims.slice(n, n + size));
+    for (let n = 0; n < claims.length; n += size) {
+      const batch = claims.slice(n, n + size);
+      this.log.inOneTransaction(() => {
+        for (const c of batch) if (claimOne(c)) claimed.push(c.key);
+      });
+    }
     return claimed;
   }
 
