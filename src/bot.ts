@@ -25,6 +25,7 @@ import { atomically, type Db, openDatabase } from './storage/sqlite/open-databas
 import { OutboxStore } from './storage/sqlite/outbox-store.js';
 import { loadIncidentRecord } from './storage/sqlite/record-reader.js';
 import { TeamsRefStore } from './storage/sqlite/teams-refs-store.js';
+import { startWalCheckpointer } from './storage/sqlite/wal-checkpointer.js';
 
 export interface Bot {
   config: Config;
@@ -63,6 +64,9 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   const db = openDatabase(config.DATABASE_PATH, {
     signer: audit.signer,
     onBackup: (file) => logger.info({ file }, 'copied the database before migrating it'),
+  });
+  const checkpointer = startWalCheckpointer(db, config.DATABASE_PATH, {
+    onError: (message) => logger.warn({ db: config.DATABASE_PATH }, message),
   });
   const store = new IncidentStore(db, {}, audit.signer);
   const outbox = new OutboxStore(db);
@@ -157,7 +161,8 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   // The server listens while the platforms are asked, so probes see why the bot is not ready yet.
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
-  }).catch((e: unknown) => {
+  }).catch(async (e: unknown) => {
+    await checkpointer?.stop();
     db.close();
     throw e;
   });
@@ -202,6 +207,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     });
     for (const a of adapters) await a.stop().catch(() => undefined);
     if (activeMetrics() === metrics) setActiveMetrics(null);
+    await checkpointer?.stop();
     db.close();
     throw e;
   }
@@ -263,6 +269,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
       server.closeAllConnections?.();
       await dispatcher.idle();
       if (activeMetrics() === metrics) setActiveMetrics(null);
+      await checkpointer?.stop();
       db.close();
       logger.info({ drained }, 'incident-bot stopped');
       return { drained };

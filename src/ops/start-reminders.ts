@@ -24,7 +24,7 @@ export interface StartRemindersOptions {
  * Incidents looked at per slice of a pass. Between slices the pass yields to the event loop, so a request
  * that arrives during a large catch-up waits for one slice at most (cost measured in docs/benchmarks.md).
  */
-export const INCIDENTS_PER_SLICE = 50;
+export const INCIDENTS_PER_SLICE = 10;
 const SIGHTING_RETENTION_MS = 2 * 24 * 60 * 60 * 1000;
 
 export interface CatchUpOptions {

@@ -56,14 +56,16 @@ export class IncidentStore implements IncidentRepo {
    * (a batch of appends in one transaction) sign once, when the outermost one commits.
    */
   private sealed<T>(fn: () => T): T {
-    const outermost = this.depth === 0;
+    // Inside an outer sealed() the work joins its transaction without a savepoint of its own: nothing
+    // catches an inner failure to carry on, so the whole outer transaction rolls back with it.
+    if (this.depth > 0) return fn();
     const tx = this.db.transaction((): T => {
       try {
         const r = fn();
-        if (outermost) this.ledger.seal();
+        this.ledger.seal();
         return r;
       } catch (e) {
-        if (outermost) this.ledger.reset();
+        this.ledger.reset();
         throw e;
       }
     });

@@ -9,12 +9,13 @@ import type { Db } from './open-database.js';
 /**
  * Incidents that can owe a reminder: changed since they were last looked at (next_check_at NULL), or whose
  * next check is due. A finished incident is looked at once after its last change and then parked.
+ * Keys first, from the next_check_at index alone (NULLs, then the due ones in order), then the states of
+ * those keys only: a slice of a catch-up costs what it loads, not a sort of every due incident's state.
  */
-const CANDIDATES_SQL = `
-  SELECT state, updated_at FROM incidents
-  WHERE next_check_at IS NULL OR next_check_at <= ?
-  ORDER BY next_check_at IS NOT NULL, next_check_at, declared_at
-  LIMIT ?`;
+const UNCHECKED_SQL = 'SELECT key FROM incidents WHERE next_check_at IS NULL LIMIT ?';
+const DUE_SQL = 'SELECT key FROM incidents WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?';
+const STATES_SQL = `SELECT state, updated_at FROM incidents WHERE key IN (SELECT value FROM json_each(?))
+  ORDER BY declared_at`;
 
 const CLAIMED_SQL = 'SELECT key FROM reminders WHERE key IN (SELECT value FROM json_each(?))';
 
@@ -25,7 +26,16 @@ export class SqliteReminderStore implements ReminderStore {
   ) {}
 
   candidates(now: Date, limit: number): { incident: Incident; changedAt: string }[] {
-    const rows = this.db.prepare(CANDIDATES_SQL).all(now.toISOString(), limit) as {
+    const keys = this.db.prepare(UNCHECKED_SQL).pluck().all(limit) as string[];
+    if (limit < 0 || keys.length < limit)
+      keys.push(
+        ...(this.db
+          .prepare(DUE_SQL)
+          .pluck()
+          .all(now.toISOString(), limit < 0 ? -1 : limit - keys.length) as string[]),
+      );
+    if (keys.length === 0) return [];
+    const rows = this.db.prepare(STATES_SQL).all(JSON.stringify(keys)) as {
       state: string;
       updated_at: string;
     }[];
@@ -51,7 +61,7 @@ export class SqliteReminderStore implements ReminderStore {
       `INSERT OR IGNORE INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    const claimOne = this.db.transaction((c: ReminderClaim): boolean => {
+    const claimOne = (c: ReminderClaim): boolean => {
       if (claimRow.run(c.key, c.incidentKey, c.kind, c.dueAt, at).changes !== 1) return false;
       const b = c.outbox;
       outboxRow.run(
@@ -64,16 +74,17 @@ export class SqliteReminderStore implements ReminderStore {
         at,
         at,
       );
-      // Nested transaction = savepoint: the log entry commits or rolls back with the claim.
+      // The log entry commits or rolls back with the claim (same transaction).
       this.log.appendSystemLog(c.incidentKey, [c.log], now, b.key);
       return true;
-    });
+    };
     const claimed: string[] = [];
     if (o.before) {
       for (const c of claims) {
         o.before(c);
-        // IMMEDIATE: two processes claiming at the same instant serialise on the write lock.
-        if (claimOne.immediate(c)) claimed.push(c.key);
+        // One transaction per claim (IMMEDIATE: two processes claiming at the same instant serialise on
+        // the write lock), so the test seam can interleave or crash between claims.
+        if (this.log.inOneTransaction(() => claimOne(c))) claimed.push(c.key);
       }
       return claimed;
     }
