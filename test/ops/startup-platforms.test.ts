@@ -1,54 +1,21 @@
 // Start-up against a Slack that refuses the token, never answers, or is not there: the real entry point in a
 // child process prints one sentence naming the setting and exits 3 (2 for a malformed token), no stack
 // trace; /readyz is 503 while auth.test has not answered and 200 once it has.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlackApi } from '../support/fake-slack-api.js';
+import { MAIN, spawnMain } from '../support/spawn-main.js';
 import { waitFor } from '../support/wait-for.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'src', 'main.ts');
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const cwd = mkdtempSync(join(tmpdir(), 'incident-bot-platform-start-'));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-interface Child {
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  stdout(): string;
-  kill(signal?: NodeJS.Signals): void;
-}
-
-function start(env: Record<string, string>, timeoutMs = 25_000): Child {
-  const child = spawn(process.execPath, ['--import', TSX, MAIN], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOST: '127.0.0.1', DATABASE_PATH: join(cwd, 'bot.db'), ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => {
-    stdout += c;
-  });
-  child.stderr.on('data', (c) => {
-    stderr += c;
-  });
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((ok, ko) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      ko(new Error(`timed out; stdout=${stdout} stderr=${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      ok({ code, stdout, stderr });
-    });
-  });
-  return { done, stdout: () => stdout, kill: (s) => child.kill(s ?? 'SIGTERM') };
-}
+const start = (env: Record<string, string>, timeoutMs = 25_000) =>
+  spawnMain([MAIN], { HOST: '127.0.0.1', DATABASE_PATH: join(cwd, 'bot.db'), ...env }, { cwd, timeoutMs });
 
 const slackEnv = (apiUrl: string, extra: Record<string, string> = {}) => ({
   SLACK_BOT_TOKEN: 'xoxb-1-startup-test',

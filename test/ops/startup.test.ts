@@ -1,51 +1,18 @@
 // `npm start` as a newcomer meets it: the real entry point, in a child process, in an empty folder
 // (no .env), with an empty environment.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAIN, ROOT, spawnMain } from '../support/spawn-main.js';
 
-const ROOT = resolve(import.meta.dirname, '..', '..');
-const MAIN = join(ROOT, 'src', 'main.ts');
-/** `--import tsx` resolves from the cwd, and the cwd is a temp folder: name the loader by absolute URL. */
-const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const cwd = mkdtempSync(join(tmpdir(), 'incident-bot-start-'));
 
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function run(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Run> {
-  return new Promise((ok, ko) => {
-    // Only PATH from the parent: nothing else leaks in (no SLACK_* from the developer's shell).
-    const child = spawn(process.execPath, ['--import', TSX, ...args], {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c) => {
-      stderr += c;
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      ko(new Error(`timed out; stdout=${stdout} stderr=${stderr}`));
-    }, timeoutMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      ok({ code, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], env: Record<string, string>, timeoutMs = 20_000) =>
+  spawnMain(args, env, { cwd, timeoutMs }).done;
 
 describe('startup', () => {
   it('the temp cwd has no .env', () => {

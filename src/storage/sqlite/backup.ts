@@ -178,8 +178,9 @@ export function migrateWithBackup(
   }
 }
 
-function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
+/** fsync a file, or a folder (so that a rename in it is durable). */
+function syncPath(p: string, flags: 'r' | 'r+'): void {
+  const fd = openSync(p, flags);
   try {
     fsyncSync(fd);
   } finally {
@@ -187,11 +188,5 @@ function syncDir(dir: string): void {
   }
 }
 
-function syncFile(file: string): void {
-  const fd = openSync(file, 'r+');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
+const syncDir = (dir: string) => syncPath(dir, 'r');
+const syncFile = (file: string) => syncPath(file, 'r+');
