@@ -8,6 +8,7 @@ import { auditVerify } from '../../src/cli/audit-verify.js';
 import { parseDigest } from '../../src/domain/audit/checkpoint.js';
 import { type RealBot, startRealBot } from '../faults/real-bot.js';
 import { TEST_KEY_FILE, TEST_PUBKEY_FILE, testSigner } from '../helpers/audit-key.js';
+import { declareRequest } from '../helpers/scenario.js';
 import { waitFor } from '../support/wait-for.js';
 
 class FakeFeed implements CheckpointFeed {
@@ -108,20 +109,13 @@ describe('the audit channel, through the real bot and a fake Slack', () => {
   const auditPosts = () => r.fake.callsTo('chat.postMessage').filter((c) => c.args.channel === 'C0AUDIT');
 
   it('posts a digest on the first change, none for the next within 15 minutes, and one when an incident closes', async () => {
-    const d = r.bot.service.handle({
-      key: 'audit-d1',
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
+    const d = r.bot.service.handle(
+      declareRequest('audit-d1', {
         title: 'Feed down',
-        triggerClass: 'service_outage',
         impact: 'x',
-        severeImpact: false,
-        drill: false,
-      },
-      actor: { platform: 'slack', id: 'U0IC' },
-    });
+        actor: { platform: 'slack', id: 'U0IC' },
+      }),
+    );
     expect(d.ok).toBe(true);
     if (!d.ok) return;
     await waitFor(() => auditPosts().length === 1 || undefined, 'the first digest in the audit channel');

@@ -1,7 +1,7 @@
 // `audit verify` against an attacker who can write the database file (and has this code, but not the
 // signing key): each attack of the issue, and a few more, must exit 1 naming what was broken; the wrong
 // key exits 2; a digest kept elsewhere catches a rollback to an older (validly signed) copy.
-import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IncidentApp } from '../../src/app/incident-app.js';
@@ -12,6 +12,8 @@ import { entryHash } from '../../src/domain/audit/hash-chain.js';
 import { SqliteCheckpointFeed } from '../../src/storage/sqlite/checkpoint-feed.js';
 import { classifyStorageError } from '../../src/storage/sqlite/errors.js';
 import { IntegrityError } from '../../src/storage/sqlite/ledger-writer.js';
+import type { Db } from '../../src/storage/sqlite/open-database.js';
+import { release01 } from '../fixtures/databases/release-0.1.js';
 import { rechain, resignAll, signHead, tampered } from '../helpers/attacker.js';
 import { OTHER_PUBKEY_FILE, otherSigner, TEST_PUBKEY_FILE } from '../helpers/audit-key.js';
 import { alertFields, alice, at, bob, declareRequest, ic, updateFields } from '../helpers/scenario.js';
@@ -64,6 +66,17 @@ const rows = (f: string, sql: string, ...args: unknown[]) => {
 };
 
 beforeAll(build);
+
+/** An entry appended by hand after the last one (and both chains recomputed), as an attacker would. */
+function appendByHand(db: Db): void {
+  db.prepare(
+    `INSERT INTO decision_log (incident_key, seq, at, recorded_at, actor, kind, payload, source, command_key,
+       prev_hash, hash, gseq, gprev_hash, ghash, state_hash)
+     SELECT incident_key, seq + 1, at, recorded_at, actor, 'note', '{"text":"all fine"}', NULL, NULL, hash, 'x',
+       gseq + 1, ghash, 'x', state_hash FROM decision_log ORDER BY gseq DESC LIMIT 1`,
+  ).run();
+  rechain(db);
+}
 
 describe('audit verify --db: the untouched ledger', () => {
   it('holds, with the latest checkpoint and every head named', () => {
@@ -233,13 +246,7 @@ describe('audit verify --db: the attacks', () => {
 
   it('… and covered by a checkpoint signed with another key', () => {
     const f = tampered(file, (db) => {
-      db.prepare(
-        `INSERT INTO decision_log (incident_key, seq, at, recorded_at, actor, kind, payload, source, command_key,
-           prev_hash, hash, gseq, gprev_hash, ghash, state_hash)
-         SELECT incident_key, seq + 1, at, recorded_at, actor, 'note', '{"text":"all fine"}', NULL, NULL, hash, 'x',
-           gseq + 1, ghash, 'x', state_hash FROM decision_log ORDER BY gseq DESC LIMIT 1`,
-      ).run();
-      rechain(db);
+      appendByHand(db);
       signHead(db, otherSigner);
     });
     expectBroken(f, /checkpoint #\d+ is signed by key [0-9a-f]{16}, which is not one of the keys given/);
@@ -275,7 +282,7 @@ describe('audit verify --db: keys and input', () => {
     expect(wrong.output).toContain('give the public key of the bot that wrote this database');
     expect(verify(file, ['ibc1:nonsense']).code).toBe(2);
     const old = path.join(path.dirname(tempDb()), 'old.db');
-    copyFileSync(path.resolve('test/fixtures/databases/release-0.1.sqlite'), old);
+    release01(old);
     const r = verify(old);
     expect(r.code).toBe(2);
     expect(r.output).toContain('written before the audit ledger (schema 4)');
@@ -335,13 +342,7 @@ describe('the bot will not add to a record changed outside it', () => {
 
   it('refuses to sign over entries appended by hand', () => {
     const f = tampered(file, (db) => {
-      db.prepare(
-        `INSERT INTO decision_log (incident_key, seq, at, recorded_at, actor, kind, payload, source, command_key,
-           prev_hash, hash, gseq, gprev_hash, ghash, state_hash)
-         SELECT incident_key, seq + 1, at, recorded_at, actor, 'note', '{"text":"all fine"}', NULL, NULL, hash, 'x',
-           gseq + 1, ghash, 'x', state_hash FROM decision_log ORDER BY gseq DESC LIMIT 1`,
-      ).run();
-      rechain(db);
+      appendByHand(db);
     });
     s = openStack(f);
     expect(() =>

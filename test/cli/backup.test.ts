@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
 import { latestVersion } from '../../src/storage/sqlite/migrate.js';
+import { release01 } from '../fixtures/databases/release-0.1.js';
 import { TEST_KEY_FILE, TEST_PUBKEY_FILE } from '../helpers/audit-key.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -146,7 +147,7 @@ describe('backup while the database is written, then restore', () => {
 describe('migrations copy the database first', () => {
   it('migrate on a release 0.1 database leaves <db>.pre-v<N>-<time> as it was; a second run copies nothing', async () => {
     const old = path.join(dir, 'old.db');
-    copyFileSync(path.join(ROOT, 'test/fixtures/databases/release-0.1.sqlite'), old);
+    release01(old);
     const env = { AUDIT_SIGNING_KEY_FILE: TEST_KEY_FILE };
     const r = await runCli(['migrate', '--db', old], env);
     expect(r.stderr).toBe('');

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDigest } from '../../../src/domain/audit/checkpoint.js';
 import { SqliteCheckpointFeed } from '../../../src/storage/sqlite/checkpoint-feed.js';
+import { declareRequest } from '../../helpers/scenario.js';
 import { type BootedTeamsBot, bootTeamsBot } from '../../support/boot-teams-bot.js';
 
 const AUDIT = '19:audit@thread.tacv2';
@@ -17,20 +18,13 @@ describe('the audit channel on Teams', () => {
   });
 
   it('posts the digest to the audit conversation', async () => {
-    const d = bot.service.handle({
-      key: 'audit-teams',
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
+    const d = bot.service.handle(
+      declareRequest('audit-teams', {
         title: 'Feed down',
-        triggerClass: 'service_outage',
         impact: 'x',
-        severeImpact: false,
-        drill: false,
-      },
-      actor: { platform: 'teams', id: 'aad-ic' },
-    });
+        actor: { platform: 'teams', id: 'aad-ic' },
+      }),
+    );
     expect(d.ok).toBe(true);
     await bot.settle();
     const feed = new SqliteCheckpointFeed(bot.db);

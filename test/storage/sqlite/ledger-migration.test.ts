@@ -1,8 +1,8 @@
-// Migration 005 on a database written by release 0.1 (test/fixtures/databases/release-0.1.sqlite, made by
+// Migration 005 on a database written by release 0.1 (test/fixtures/databases/release-0.1.sql, made by
 // that release: schema 4, two incidents, 29 entries): the ledger is built over the verified old chains,
 // each incident gets an entry carrying its state digest, the first checkpoint is signed, and the bot goes
 // on writing. A broken old log, or no key, is refused with a sentence and leaves the file as it was.
-import { copyFileSync, mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,19 +13,15 @@ import { runCli } from '../../../src/cli/main.js';
 import { IncidentStore } from '../../../src/storage/sqlite/incident-store.js';
 import { MigrationError, schemaVersion } from '../../../src/storage/sqlite/migrate.js';
 import { openDatabase } from '../../../src/storage/sqlite/open-database.js';
+import { release01 } from '../../fixtures/databases/release-0.1.js';
 import { TEST_KEY_FILE, TEST_PUBKEY_FILE, testSigner } from '../../helpers/audit-key.js';
 import { ic, playbook, playbookRef } from '../../helpers/scenario.js';
 
-const FIXTURE = path.resolve('test/fixtures/databases/release-0.1.sqlite');
-
 function copy(): string {
-  const f = path.join(mkdtempSync(path.join(tmpdir(), 'incident-bot-migrate-')), 'old.db');
-  copyFileSync(FIXTURE, f);
-  return f;
+  return release01(path.join(mkdtempSync(path.join(tmpdir(), 'incident-bot-migrate-')), 'old.db'));
 }
 
 const oldRows = () => {
-  // read from a copy: opening the fixture itself would leave journal files next to it
   const db = new Database(copy(), { readonly: true });
   try {
     return db.prepare('SELECT id, incident_key, seq, hash FROM decision_log ORDER BY id').all() as {
