@@ -43,6 +43,11 @@ export interface Answer {
   replay: boolean;
   /** For whoever acted ('' when there is nothing to say). */
   text: Text;
+  /**
+   * `text` without what the room already shows them (they acted in it: see NoticeEffect.shownInRoom), for
+   * a platform where telling them costs a message of its own; absent when that is all of `text`.
+   */
+  unshown?: Text;
   /** For other people, each privately where the platform can (e.g. an overload warning). */
   others: { user: string; text: Text }[];
   /** The command failed with an exception (nothing was stored): a redelivery may be handled again. */
@@ -62,17 +67,19 @@ export function answerFor(outcome: Outcome, actorId: string): Answer {
       others: [],
       ...('internal' in outcome ? { failed: true as const } : {}),
     };
-  const mine: Text[] = [];
+  const mine: { text: Text; shown: boolean }[] = [];
   const others = new Map<string, Text[]>();
   for (const n of outcome.notices) {
     const text = n.level === 'warning' ? `${WARNING}${n.text}` : n.text;
-    if (!n.user || n.user === actorId) mine.push(text);
+    if (!n.user || n.user === actorId) mine.push({ text, shown: n.shownInRoom === true });
     else others.set(n.user, [...(others.get(n.user) ?? []), text]);
   }
+  const join = (ts: typeof mine) => ts.map((t) => t.text).join('\n');
   return {
     ok: true,
     replay: outcome.replay,
-    text: mine.join('\n'),
+    text: join(mine),
+    ...(mine.some((t) => t.shown) ? { unshown: join(mine.filter((t) => !t.shown)) } : {}),
     others: [...others].map(([user, texts]) => ({ user, text: texts.join('\n') })),
   };
 }

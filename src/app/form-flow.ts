@@ -88,7 +88,21 @@ export type Submitted =
   | { ok: false; refusal: Text }
   /** Shown again: the form with the values as submitted and what is wrong. */
   | { ok: false; form: FormView; errors: FieldErrors; outcome?: Outcome }
-  | { ok: true; outcome: Extract<Outcome, { ok: true }>; answer: Answer; done: Text; confirm: boolean };
+  | {
+      ok: true;
+      outcome: Extract<Outcome, { ok: true }>;
+      answer: Answer;
+      done: Text;
+      confirm: boolean;
+      /** The form answers in place of itself everywhere (FormDef.answerInForm): its heading and text. */
+      inForm: InForm | null;
+    };
+
+/** What replaces a submitted form for the submitter: a heading and the answer. */
+export interface InForm {
+  title: Text;
+  text: Text;
+}
 
 /** Whether a command posts to the stakeholder channel (the playbook's template audiences say so). */
 export function postsToStakeholders(c: Command, pb: Playbook): boolean {
@@ -108,7 +122,12 @@ export function postsToStakeholders(c: Command, pb: Playbook): boolean {
 export function withStakeholderWarning(answer: Answer, c: Command, pb: Playbook, s: Surface): Answer {
   if (!answer.ok || answer.replay || s.stakeholders.configured || !postsToStakeholders(c, pb)) return answer;
   const warning = notToStakeholders(s.stakeholders.setting);
-  return { ...answer, text: answer.text ? `${answer.text}\n${warning}` : warning };
+  const add = (t: Text) => (t ? `${t}\n${warning}` : warning);
+  return {
+    ...answer,
+    text: add(answer.text),
+    ...(answer.unshown !== undefined ? { unshown: add(answer.unshown) } : {}),
+  };
 }
 
 /**
@@ -155,11 +174,15 @@ export function submitForm(
     outcome.replay && name === 'declare'
       ? `${i.drill ? 'DRILL: ' : ''}${i.key} was already declared from this form: ${i.title}.`
       : (def.done?.(i, command, { ...ctx, playbook: app.playbookFor(i) }) ?? '');
+  const told = withStakeholderWarning(answer, command, app.playbookFor(i), s);
+  // a replay says what was done, not the notices again (see the Teams forms)
+  const text = outcome.replay ? done : [def.confirm ? done : '', told.text].filter(Boolean).join('\n');
   return {
     ok: true,
     outcome,
-    answer: withStakeholderWarning(answer, command, app.playbookFor(i), s),
+    answer: told,
     done,
     confirm: def.confirm === true,
+    inForm: def.answerInForm ? { title: def.answerInForm.title, text: text || done } : null,
   };
 }

@@ -92,6 +92,11 @@ export interface NoticeEffect {
   text: string;
   /** Whom it is for, when not the actor. */
   user?: string;
+  /**
+   * The actor acted in the incident's room, which shows this already (a post there, the refreshed summary):
+   * a platform may leave it out where telling them costs a message of its own.
+   */
+  shownInRoom?: true;
 }
 
 export type Effect = LogEffect | MessageEffect | NoticeEffect;

@@ -241,6 +241,44 @@ describe('roles', () => {
     ).toHaveLength(1);
   });
 
+  it('the role sentence is marked as shown in the room when the actor acted there; warnings never are', () => {
+    const notices = (r: ReturnType<typeof decide>) =>
+      r.ok ? r.effects.filter((e) => e.type === 'notice') : [];
+    // the IC claiming another role in the room: the summary shows the claim, the overload warning is news
+    const inRoom = decide(declared(), { type: 'claim_role', role: 'comms_lead' }, ctx(ic, at(1)));
+    expect(notices(inRoom)).toEqual([
+      expect.objectContaining({ level: 'warning', user: 'U_IC' }),
+      {
+        type: 'notice',
+        level: 'info',
+        text: `${mention('U_IC')} is now Communications lead.`,
+        shownInRoom: true,
+      },
+    ]);
+    expect(notices(inRoom)[0]).not.toHaveProperty('shownInRoom');
+    // from elsewhere (another channel): the sentence is the answer
+    const away = decide(
+      declared(),
+      { type: 'claim_role', role: 'comms_lead' },
+      ctx(ic, at(1), { inRoom: false }),
+    );
+    expect(notices(away).every((n) => !('shownInRoom' in n))).toBe(true);
+    expect(notices(away)).toContainEqual({
+      type: 'notice',
+      level: 'info',
+      text: `${mention('U_IC')} is now Communications lead.`,
+    });
+    // a hand-over and a release from the room: the post / the summary say it
+    const i = must(declared(), { type: 'claim_role', role: 'scribe' }, ctx(alice, at(1)));
+    for (const c of [
+      { type: 'assign_role', role: 'scribe', user: 'U_BOB' },
+      { type: 'release_role', role: 'scribe' },
+    ] as const)
+      expect(notices(decide(i, c, ctx(alice, at(2))))).toEqual([
+        expect.objectContaining({ level: 'info', shownInRoom: true }),
+      ]);
+  });
+
   it('someone else may not hand over a role they do not hold', () => {
     const i = must(declared(), { type: 'claim_role', role: 'scribe' }, ctx(alice, at(1)));
     expect(decide(i, { type: 'assign_role', role: 'scribe', user: 'U_X' }, ctx(bob, at(2)))).toMatchObject({

@@ -152,6 +152,7 @@ export const declareForm: FormDef = {
   },
 
   errorField: (e) => (e.code === 'unknown_trigger' ? 'triggerClass' : 'title'),
+  answerInForm: { title: 'Incident declared' },
   done(incident) {
     return `${incident.drill ? 'DRILL: ' : ''}${incident.key} declared: ${incident.title}.`;
   },

@@ -38,6 +38,11 @@ export interface FormDef {
   errorField?(error: DomainError): string;
   /** Confirm what was done to the submitter everywhere (not only where the form is replaced by a result). */
   confirm?: boolean;
+  /**
+   * The submitter's answer replaces the form on every platform (a Slack modal too, not an ephemeral), under
+   * this heading: it costs no message. Warnings to other people are still messages.
+   */
+  answerInForm?: { title: Text };
   /** What was done, for surfaces that replace the form with a result (a card, a dialog). */
   done?(incident: Incident, command: Command, ctx: FormContext): Text;
 }

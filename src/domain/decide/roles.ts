@@ -72,7 +72,9 @@ function changeRole(
       effects.push(notice(w.text, 'warning', change.to));
     }
   }
-  effects.push(notice(roleChangeSentence(ctx.playbook, role, kind, change.from, change.to)));
+  // Acting from the room, the actor sees the change there: the summary refreshed above, a hand-over's post.
+  const said = notice(roleChangeSentence(ctx.playbook, role, kind, change.from, change.to));
+  effects.push(ctx.inRoom ? { ...said, shownInRoom: true } : said);
   return ok(r.incident, effects);
 }
 

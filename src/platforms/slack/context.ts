@@ -145,7 +145,10 @@ export async function othersTold(
   return mrkdwnOf(a.text);
 }
 
-/** Delivers a whole answer as ephemerals (the actor's text included). */
+/**
+ * Delivers a whole answer as ephemerals (the actor's text included). Each costs a Web API call, so the actor
+ * is not told again what the room already shows them (`unshown`); nothing left, nothing sent.
+ */
 export async function deliver(
   ctx: SlackContext,
   client: SlackClient,
@@ -154,6 +157,6 @@ export async function deliver(
   channel: string | undefined,
 ): Promise<void> {
   if (a.replay) return;
-  const text = await othersTold(ctx, client, a, channel);
+  const text = await othersTold(ctx, client, { ...a, text: a.unshown ?? a.text }, channel);
   if (text) await tell(ctx, client, channel, actorId, text);
 }

@@ -62,6 +62,13 @@ function noBlockKitProblems() {
   expect(checkAllRecorded(bot.fake)).toEqual([]);
 }
 
+/** The Web API calls recorded since `from` (an index into the fake's calls), counted by method. */
+function callsSince(from: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const c of bot.fake.calls.slice(from)) out[c.method] = (out[c.method] ?? 0) + 1;
+  return out;
+}
+
 describe('/incident help and scoping', () => {
   it('lists the verbs for `help` and for a bare /incident', async () => {
     for (const text of ['help', '']) {
@@ -149,12 +156,41 @@ describe('declare', () => {
     expect(channel.name).toMatch(/^inc-/);
     expect(bot.fake.messagesIn(channel.id).length).toBeGreaterThan(0);
     expect(bot.fake.pins.some((p) => p.channel === channel.id)).toBe(true);
-    // the declarer hears back
-    await waitFor(
-      () => bot.fake.ephemerals.find((e) => e.user === IC && e.text?.includes(incident.key)),
-      'declare notice',
-    );
     noBlockKitProblems();
+  });
+
+  it('answers the declarer in the modal itself: six Web API calls per declare, no ephemeral', async () => {
+    await bot.sim.slash('help', { userId: IC, channelId: 'C0GENERAL' }); // Bolt's one auth.test
+    const from = bot.fake.calls.length;
+    const res = await bot.sim.viewSubmission({
+      callbackId: VIEW.declare,
+      userId: IC,
+      values: declareValues({ drill: true }),
+      privateMetadata: JSON.stringify({ c: 'C0GENERAL' }),
+    });
+    expect(res.status).toBe(200);
+    const [incident] = bot.store.listOpen();
+    expect(res.body.response_action).toBe('update');
+    const view = res.body.view;
+    expect(view.title.text).toBe('Incident declared');
+    expect(view.close.text).toBe('Close');
+    expect(view.submit).toBeUndefined();
+    expect(view.blocks).toEqual([
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: `[DRILL] ${incident!.key} declared. Setting up its channel now.` },
+      },
+    ]);
+    expect(checkView(view)).toEqual([]);
+    expect(await bot.dispatcher.drain(5000)).toBe(true);
+    // the channel, the declarer invited, announcement + summary + checklist, the summary pinned
+    expect(callsSince(from)).toEqual({
+      'conversations.create': 1,
+      'conversations.invite': 1,
+      'chat.postMessage': 3,
+      'pins.add': 1,
+    });
+    expect(bot.fake.ephemerals).toEqual([]);
   });
 
   it('a drill gets an inc-drill- channel', async () => {
@@ -198,6 +234,13 @@ describe('retries and replays', () => {
     await bot.dispatcher.drain(5000);
     expect(bot.store.listOpen()).toHaveLength(1);
     expect(bot.fake.okCallsTo('conversations.create')).toHaveLength(1);
+    // both acks answer in the modal (the replay says it was already declared); nobody is told anything else
+    const key = bot.store.listOpen()[0]!.key;
+    expect(a.body.view.blocks[0].text.text).toBe(`${key} declared. Setting up its channel now.`);
+    expect(b.body.view.blocks[0].text.text).toBe(
+      `${key} was already declared from this form: Ingest pipeline hard down.`,
+    );
+    expect(bot.fake.ephemerals).toEqual([]);
   });
 
   it('the same slash command delivered twice opens one modal and logs once', async () => {
@@ -297,6 +340,47 @@ describe('roles by button', () => {
     await waitFor(() => bot.store.get(incident.key)!.roles.scribe?.includes(CAROL), 'CAROL is scribe');
     await bot.dispatcher.drain(5000);
     noBlockKitProblems();
+  });
+
+  it('a claim on the summary costs two Web API calls: the role brief and the summary, no ephemeral', async () => {
+    const incident = await declare({});
+    const room = incident.room!.id;
+    const from = bot.fake.calls.length;
+    await bot.sim.blockAction({ actionId: ACTION.claimRole, value: 'scribe', userId: BOB, channelId: room });
+    await waitFor(() => bot.store.get(incident.key)!.roles.scribe?.includes(BOB), 'BOB is scribe');
+    expect(await bot.dispatcher.drain(5000)).toBe(true);
+    expect(callsSince(from)).toEqual({ 'chat.postMessage': 1, 'chat.update': 1 });
+    // the role brief to BOB, and the summary (where he clicked) naming him
+    const [brief] = bot.fake.callsTo('chat.postMessage').slice(-1);
+    expect(brief!.args.channel).toBe(BOB);
+    const [update] = bot.fake.callsTo('chat.update');
+    expect(JSON.stringify(update!.args.blocks)).toContain(`<@${BOB}>`);
+    expect(bot.fake.ephemerals).toEqual([]);
+  });
+
+  it('claiming in the room keeps the warnings; from another channel the actor is told the change too', async () => {
+    const incident = await declare({});
+    const room = incident.room!.id;
+    await bot.sim.blockAction({ actionId: ACTION.claimRole, value: 'scribe', userId: IC, channelId: room });
+    const warning = await waitFor(
+      () => bot.fake.ephemerals.find((e) => e.user === IC && e.text?.includes('Heads up')),
+      'overload warning',
+    );
+    expect(warning.text).not.toContain('is now Scribe');
+    // the same kind of button outside the room (the incident by its key, the role by the block id)
+    await bot.sim.blockAction({
+      actionId: ACTION.claimRole,
+      value: incident.key,
+      blockId: 'role:comms_lead:v9',
+      userId: IC,
+      channelId: 'C0GENERAL',
+    });
+    const told = await waitFor(
+      () => bot.fake.ephemerals.find((e) => e.user === IC && e.text?.includes('is now Communications lead')),
+      'the change, told outside the room',
+    );
+    expect(told.channel).toBe('C0GENERAL');
+    expect(bot.store.get(incident.key)!.roles.comms_lead).toEqual([IC]);
   });
 
   it('/incident role assigns and claims', async () => {

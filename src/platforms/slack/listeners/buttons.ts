@@ -59,7 +59,8 @@ async function run(
 ): Promise<void> {
   const actor = actorOf(ctx, b.user.id, b.user.name);
   const r = press(ctx.app, { actor, key, ...(channelOf(b) ? { roomId: channelOf(b)! } : {}) }, incident, p);
-  // Refusals (role taken, not the IC...) and notices go to the clicker; overload warnings to whoever they concern.
+  // Refusals (role taken, not the IC...) and notices the room does not already show go to the clicker;
+  // overload warnings to whoever they concern.
   await deliver(ctx, client, r.answer, actor.id, channelOf(b) ?? incident.room?.id);
 }
 

@@ -1,6 +1,7 @@
 // Every incident form as a Slack modal: the buttons that open one, and one listener for all their
 // submissions. The form itself (fields, schema, the command, the answer) is the application layer's; this
-// reads `view.state.values` back by field id and answers in the modal (errors) or ephemerally.
+// reads `view.state.values` back by field id and answers in the modal (errors; the answer of a form that
+// answers in place of itself) or ephemerally.
 import type { App, BlockAction } from '@slack/bolt';
 import {
   FORMS,
@@ -18,6 +19,7 @@ import {
   actorOf,
   deliver,
   errorCode,
+  othersTold,
   type SlackClient,
   type SlackContext,
   type SlackFeature,
@@ -27,7 +29,7 @@ import {
 } from '../context.js';
 import { readForm } from '../parse/form-values.js';
 import { OPEN_FORM } from '../render/actions.js';
-import { CALLBACK, formModal, formOfCallback } from '../render/form.js';
+import { answerModal, CALLBACK, formModal, formOfCallback } from '../render/form.js';
 import { type Block, decodeMeta, type StateValues } from '../render/modal-kit.js';
 import { mrkdwnOf, plainOf } from '../render/text.js';
 
@@ -133,9 +135,15 @@ function registerSubmission(app: App, ctx: SlackContext, name: IncidentFormName)
       });
       return;
     }
+    const channel = meta.c ?? r.outcome.incident.room?.id;
+    if (r.inForm) {
+      // The answer replaces the modal (no Web API call for it); other people are still told, once.
+      await ack({ response_action: 'update', view: answerModal(name, r.inForm) as never });
+      await othersTold(ctx, client, r.answer, channel);
+      return;
+    }
     await ack();
     if (r.answer.replay) return;
-    const channel = meta.c ?? r.outcome.incident.room?.id;
     await deliver(ctx, client, r.answer, actor.id, channel);
     if (r.confirm && r.done) await tellText(ctx, client, channel, actor.id, r.done);
   });

@@ -1,6 +1,7 @@
 // A FormView as a Slack modal: each field an input block whose block_id is the field id (a list of checks
 // longer than ten continues in `<id>_2`, `<id>_3`), template fields included. The incident and the
 // channel it was opened from travel in private_metadata.
+import type { InForm } from '../../../app/form-flow.js';
 import type { Field, FormName, FormView } from '../../../views/form.js';
 import { VIEW } from '../ids.js';
 import {
@@ -143,5 +144,15 @@ export function formModal(form: FormView, meta: { channelId?: string; extra?: st
         ...(form.incidentKey ? { k: form.incidentKey } : {}),
         ...(meta.channelId ? { c: meta.channelId } : {}),
       }),
+  });
+}
+
+/** What a submitted form becomes when it answers in place of itself: the answer, and Close (no submit). */
+export function answerModal(name: FormName, a: InForm): Block {
+  return modal({
+    callbackId: `${CALLBACK[name]}_answer`,
+    title: plainOf(a.title),
+    close: 'Close',
+    blocks: [section(mrkdwnOf(a.text))],
   });
 }
