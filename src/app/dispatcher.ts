@@ -275,6 +275,9 @@ export class Dispatcher {
       );
       return true;
     }
+    // A failed attempt may still have reached the platform (a 5xx or a timeout after Slack applied a
+    // chat.update): it counts for the lane's pacing, so a retry never edits the same message sooner.
+    this.lastSent.set(row.lane, now.getTime());
     const base = this.o.baseDelayMs ?? 500;
     const backoff = Math.min(this.o.maxDelayMs ?? 60_000, base * 2 ** row.attempts);
     const delay =

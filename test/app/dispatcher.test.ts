@@ -127,6 +127,28 @@ describe('Dispatcher', () => {
     s.close();
   });
 
+  it('paces a retry too: an attempt that failed may have been applied (a 5xx after Slack took it)', async () => {
+    const s = setup();
+    const sender = new ScriptedSender();
+    let now = T0.getTime();
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: sender },
+      now: () => new Date(now),
+      paceMs: 1000,
+      baseDelayMs: 100,
+    });
+    sender.script = [{ status: 'retry', error: 'http_500' }];
+    expect(await d.runOnce()).toBe(0);
+    now += 600; // past the retry's backoff (at most 100 ms), not past the lane's pace
+    expect(await d.runOnce()).toBe(0);
+    now += 400;
+    expect(await d.runOnce()).toBe(1);
+    s.close();
+  });
+
   it('survives a database error while recording a delivery: logged, recorded next pass, not sent again', async () => {
     const s = setup();
     const sender = new ScriptedSender();
