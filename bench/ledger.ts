@@ -12,6 +12,8 @@ import { type CheckpointSigner, signerOf } from '../src/domain/audit/checkpoint.
 import { loadPlaybook } from '../src/storage/playbook-file.js';
 import { IncidentStore } from '../src/storage/sqlite/incident-store.js';
 import { openDatabase } from '../src/storage/sqlite/open-database.js';
+import { startWalCheckpointer } from '../src/storage/sqlite/wal-checkpointer.js';
+import { WalSync } from '../src/storage/sqlite/wal-sync.js';
 
 const actor = { platform: 'slack' as const, id: 'U0IC' };
 
@@ -41,22 +43,59 @@ function declare(service: IncidentService, k: number): string {
   return d.incident.key;
 }
 
-/** `log` commands per second through the service (one transaction each), signed or not. */
-export function benchAppends(n: number, signed: boolean): number {
+export interface AppendMode {
+  signed: boolean;
+  /**
+   * How each command is made durable before its ack: `none` (written to the WAL, not synced: what the bot did
+   * before 2026-11-30), `full` (synchronous=FULL: each commit syncs on the event loop), or `group` (the bot's
+   * way: commits are not synced, and `WalSync.durable()` syncs the WAL off the event loop once for all the
+   * commands answered at that moment; `concurrent` commands arrive together).
+   */
+  durability: 'none' | 'full' | 'group';
+  concurrent?: number;
+}
+
+/**
+ * `log` commands per second through the service (one transaction each), set up as the bot runs: WAL
+ * checkpoints in the worker thread, and each command durable before it counts as acknowledged.
+ */
+export async function benchAppends(n: number, mode: AppendMode): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), 'incident-bot-bench-ledger-'));
   const { signer } = keyPair(dir);
-  const db = openDatabase(path.join(dir, 'log.db'));
+  const file = path.join(dir, 'log.db');
+  const db = openDatabase(file);
+  const checkpointer = startWalCheckpointer(db, file);
+  if (mode.durability === 'full') db.pragma('synchronous = FULL');
+  const wal = new WalSync(db);
   try {
     const service = new IncidentService(
-      new IncidentStore(db, {}, signed ? signer : undefined),
+      new IncidentStore(db, {}, mode.signed ? signer : undefined),
       loadPlaybook(),
     );
     const key = declare(service, 0);
+    const together = mode.concurrent ?? 1;
     const t0 = performance.now();
-    for (let k = 0; k < n; k++)
-      service.handle({ key: `l${k}`, incidentKey: key, command: { type: 'log', text: `note ${k}` }, actor });
+    // `together` requests handled in one event-loop turn, then their acks wait for one sync; as in the bot,
+    // the next requests are handled while that sync runs (at most one sync waited for at a time).
+    let acked: Promise<void> = Promise.resolve();
+    for (let k = 0; k < n; ) {
+      for (let j = 0; j < together && k < n; j++, k++)
+        service.handle({
+          key: `l${k}`,
+          incidentKey: key,
+          command: { type: 'log', text: `note ${k}` },
+          actor,
+        });
+      if (mode.durability !== 'group') continue;
+      const synced = wal.durable();
+      await acked;
+      acked = synced;
+    }
+    await acked;
     return n / ((performance.now() - t0) / 1000);
   } finally {
+    await wal.close();
+    await checkpointer?.stop();
     db.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,6 +11,7 @@ import type { Sender } from './app/ports.js';
 import { auditChannelOf, type Config, slackEnabled, teamsEnabled } from './config.js';
 import type { Logger } from './logger.js';
 import { chooseSigner } from './ops/audit-key.js';
+import { durableAcks } from './ops/durable-acks.js';
 import { InflightTracker } from './ops/inflight.js';
 import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
 import { bindIncident, requestLogger } from './ops/request-log.js';
@@ -26,6 +27,7 @@ import { OutboxStore } from './storage/sqlite/outbox-store.js';
 import { loadIncidentRecord } from './storage/sqlite/record-reader.js';
 import { TeamsRefStore } from './storage/sqlite/teams-refs-store.js';
 import { startWalCheckpointer } from './storage/sqlite/wal-checkpointer.js';
+import { WalSync } from './storage/sqlite/wal-sync.js';
 
 export interface Bot {
   config: Config;
@@ -67,6 +69,11 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   });
   const checkpointer = startWalCheckpointer(db, config.DATABASE_PATH, {
     onError: (message) => logger.warn({ db: config.DATABASE_PATH }, message),
+  });
+  // Socket Mode acks over its WebSocket, past the HTTP hold of durable-acks.ts: each commit syncs instead.
+  if (config.SLACK_APP_TOKEN) db.pragma('synchronous = FULL');
+  const walSync = new WalSync(db, {
+    onSync: (r) => metrics.walSyncSeconds.observe({ result: r.error ? 'failed' : 'ok' }, r.seconds),
   });
   const store = new IncidentStore(db, {}, audit.signer);
   const outbox = new OutboxStore(db);
@@ -156,12 +163,19 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     if (serving) return next();
     res.status(503).set('Retry-After', '5').json({ ok: false, error: 'starting: the bot is not ready yet' });
   });
+  app.use(
+    ['/slack/events', '/api/messages'],
+    durableAcks(walSync, (e) =>
+      logger.error({ err: e }, 'could not sync the database to disk; the request is not acknowledged'),
+    ),
+  );
   opts.beforeListen?.(app);
 
   // The server listens while the platforms are asked, so probes see why the bot is not ready yet.
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   }).catch(async (e: unknown) => {
+    await walSync.close();
     await checkpointer?.stop();
     db.close();
     throw e;
@@ -269,6 +283,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
       server.closeAllConnections?.();
       await dispatcher.idle();
       if (activeMetrics() === metrics) setActiveMetrics(null);
+      await walSync.close();
       await checkpointer?.stop();
       db.close();
       logger.info({ drained }, 'incident-bot stopped');

@@ -51,6 +51,7 @@ export class BotMetrics {
   readonly auditRefusals: Counter;
   readonly httpSeconds: Histogram<'route' | 'kind' | 'status'>;
   readonly handlerSeconds: Histogram<'kind'>;
+  readonly walSyncSeconds: Histogram<'result'>;
   /** Milestones already observed in this process (a replayed or concurrent change is not counted twice). */
   private readonly seen = new Set<string>();
 
@@ -148,6 +149,13 @@ export class BotMetrics {
       name: `${PREFIX}http_request_duration_seconds`,
       help: 'Time to answer an inbound request (for Slack: the ack), by route, request kind and status class.',
       labelNames: ['route', 'kind', 'status'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.walSyncSeconds = new Histogram({
+      name: `${PREFIX}wal_sync_seconds`,
+      help: 'One sync of the database write-ahead log before acks (shared by every request answered meanwhile), by result (ok, failed). A failed sync answers nobody: page on any.',
+      labelNames: ['result'],
       buckets: LATENCY_BUCKETS,
       registers,
     });

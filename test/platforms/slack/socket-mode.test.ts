@@ -89,6 +89,8 @@ describe('Slack over Socket Mode', () => {
   });
 
   it('declares from the modal submission: incident stored, channel created', async () => {
+    // Socket Mode acks over its WebSocket, past the HTTP hold of durable acks: every commit syncs itself.
+    expect(bot!.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
     const payload = sim.viewSubmissionPayload({
       callbackId: VIEW.declare,
       userId: IC,
