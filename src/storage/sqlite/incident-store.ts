@@ -19,6 +19,7 @@ import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { Db } from './open-database.js';
+import { ParsedStates } from './parsed-states.js';
 import { type Statement, statementCache } from './statement-cache.js';
 
 interface StoredResult {
@@ -37,6 +38,7 @@ export class IncidentStore implements IncidentRepo {
   /** Statements are prepared once per SQL text (see statement-cache.ts). */
   private readonly stmt: (sql: string) => Statement;
   private readonly ledger: LedgerWriter;
+  private readonly parsed = new ParsedStates();
 
   /** `signer` signs the ledger's checkpoints; without it (some tests) nothing is signed. */
   constructor(
@@ -66,6 +68,7 @@ export class IncidentStore implements IncidentRepo {
         return r;
       } catch (e) {
         this.ledger.reset();
+        this.parsed.clear();
         throw e;
       }
     });
@@ -85,7 +88,7 @@ export class IncidentStore implements IncidentRepo {
 
   get(key: string): Incident | null {
     const state = this.storedState(key);
-    return state ? (JSON.parse(state) as Incident) : null;
+    return state ? this.parsed.parse(key, state) : null;
   }
 
   private storedState(key: string): string | null {
@@ -97,9 +100,9 @@ export class IncidentStore implements IncidentRepo {
 
   findByRoom(platform: string, roomId: string): Incident | null {
     const row = this.stmt(
-      'SELECT state FROM incidents WHERE platform = ? AND room_id = ? ORDER BY declared_at DESC LIMIT 1',
-    ).get(platform, roomId) as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as Incident) : null;
+      'SELECT key, state FROM incidents WHERE platform = ? AND room_id = ? ORDER BY declared_at DESC LIMIT 1',
+    ).get(platform, roomId) as { key: string; state: string } | undefined;
+    return row ? this.parsed.parse(row.key, row.state) : null;
   }
 
   /** Incidents not yet done (open, or closed and awaiting review), oldest first. */
@@ -172,7 +175,7 @@ export class IncidentStore implements IncidentRepo {
         };
       }
       const stored = req.incidentKey ? this.storedState(req.incidentKey) : null;
-      const before = stored ? (JSON.parse(stored) as Incident) : null;
+      const before = stored && req.incidentKey ? this.parsed.parse(req.incidentKey, stored) : null;
       if (before && stored) this.ledger.checkState(before.key, before, stored);
       const decision = decideFn(before, () => this.allocateKey(req.now));
       const at = req.now.toISOString();
@@ -194,6 +197,7 @@ export class IncidentStore implements IncidentRepo {
       if (logs.length === 0)
         logs.push({ type: 'log', kind: 'state_changed', payload: { version: incident.version } });
       this.ledger.append(incident.key, req, logs, req.key, { value: incident, json });
+      this.parsed.remember(incident.key, json, incident);
       let outbox = 0;
       for (const m of messages) outbox += this.enqueue(incident, m, req.key, at);
       this.recordCommand(req.key, incident.key, at, { ok: true, incidentKey: incident.key, notices });
