@@ -125,6 +125,16 @@ describe('the layer table', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('no package index that loads a whole library (date-fns: 2 s and ~160 MiB at start-up)', () => {
+    const barrels = [/^date-fns$/];
+    const offenders = all.flatMap((f) =>
+      importsOf(readFileSync(f, 'utf8'))
+        .filter((spec) => barrels.some((re) => re.test(spec)))
+        .map((spec) => `${path.relative(SRC, f)} uses ${spec}`),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it("no platform's syntax outside its own folder", () => {
     const syntax: [RegExp, string][] = [
       [/<@|<#|(^|[^\w./-])\/incident\b|<!date/, 'platforms/slack'],
