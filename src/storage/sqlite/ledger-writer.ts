@@ -18,6 +18,13 @@ export function wellFormed(s: string): string {
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
+/**
+ * How many incidents' last-written states are remembered: the ones being worked on. Without a bound the map
+ * kept the state text of every incident changed since the process started (a few KiB each, for ever); an
+ * incident that dropped out is hashed again the next time it is checked (~0.05 ms), nothing else changes.
+ */
+const WRITTEN_LIMIT = 256;
+
 const AUDIT_HINT = 'run `incident-bot audit verify --db <file> --pubkey <key.pub.pem>` to see what changed';
 
 export class LedgerWriter {
@@ -113,7 +120,12 @@ export class LedgerWriter {
         JSON.stringify(d.fields),
         incidentKey,
       );
-      if (state.json) this.written.set(incidentKey, { json: state.json, hash: d.hash });
+      if (state.json) {
+        this.written.delete(incidentKey);
+        this.written.set(incidentKey, { json: state.json, hash: d.hash });
+        if (this.written.size > WRITTEN_LIMIT)
+          this.written.delete(this.written.keys().next().value as string);
+      }
     } else stateHash = this.lastStateHash(incidentKey);
     let { gseq, ghash } = head;
     let seq = chain.log_count;
