@@ -39,4 +39,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # node is PID 1 (no npm, no shell in between): it gets SIGTERM itself, stops taking requests, delivers the
 # outbox for SHUTDOWN_DRAIN_SECONDS and exits 0. Give it a stop timeout above that (docker stop -t 30).
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/src/main.js"]
+CMD ["node", "--max-semi-space-size=8", "dist/src/main.js"]

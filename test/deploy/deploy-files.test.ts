@@ -19,7 +19,7 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
     expect(runtime).toMatch(/^USER incident-bot$/m);
     expect(runtime).toMatch(/useradd --system --uid 10001/);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/src\/main\.js"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", "--max-semi-space-size=8", "dist\/src\/main\.js"\]$/m);
     expect(runtime).not.toMatch(/npm (start|run)/);
     expect(runtime).toMatch(/NODE_ENV=production/);
   });
@@ -59,7 +59,7 @@ describe('deploy/', () => {
 
   it('systemd: runs the built files, no restart loop on exit 2, SIGTERM with time to drain', () => {
     const unit = read('deploy/systemd/incident-bot.service');
-    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node dist\/src\/main\.js$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/node --max-semi-space-size=8 dist\/src\/main\.js$/m);
     expect(unit).toMatch(/^RestartPreventExitStatus=2$/m);
     expect(unit).toMatch(/^KillSignal=SIGTERM$/m);
     expect(Number(unit.match(/^TimeoutStopSec=(\d+)$/m)?.[1])).toBeGreaterThan(10);
