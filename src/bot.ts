@@ -11,7 +11,7 @@ import type { Sender } from './app/ports.js';
 import { auditChannelOf, type Config, slackEnabled, teamsEnabled } from './config.js';
 import type { Logger } from './logger.js';
 import { chooseSigner } from './ops/audit-key.js';
-import { durableAcks } from './ops/durable-acks.js';
+import { durableAcks, noteCommit } from './ops/durable-acks.js';
 import { InflightTracker } from './ops/inflight.js';
 import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
 import { bindIncident, requestLogger } from './ops/request-log.js';
@@ -75,7 +75,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
   const walSync = new WalSync(db, {
     onSync: (r) => metrics.walSyncSeconds.observe({ result: r.error ? 'failed' : 'ok' }, r.seconds),
   });
-  const store = new IncidentStore(db, {}, audit.signer);
+  const store = new IncidentStore(db, { afterCommit: noteCommit }, audit.signer);
   const outbox = new OutboxStore(db);
   const service = new IncidentService(
     store,

@@ -3,16 +3,27 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { durableAcks } from '../../src/ops/durable-acks.js';
+import { durableAcks, noteCommit } from '../../src/ops/durable-acks.js';
 import { VIEW } from '../../src/platforms/slack/ids.js';
 import { declareValues, freshViewId, IC, waitFor } from '../faults/fault-helpers.js';
 import { type RealBot, startRealBot } from '../faults/real-bot.js';
+import {
+  cardOf,
+  executeClick,
+  findAction,
+  GENERAL_CHANNEL,
+  mentionMessage,
+} from '../platforms/teams/activities.js';
+import { type BootedTeamsBot, bootTeamsBot } from '../support/boot-teams-bot.js';
 
 let real: RealBot | null = null;
+let teams: BootedTeamsBot | null = null;
 let closeServer: (() => void) | null = null;
 afterEach(async () => {
   await real?.close();
   real = null;
+  await teams?.close();
+  teams = null;
   closeServer?.();
   closeServer = null;
 });
@@ -34,8 +45,13 @@ async function heldApp() {
       (e) => failures.push(e),
     ),
   );
-  app.post('/slack/events', (_req, res) => {
-    res.json({ ok: true });
+  app.post('/slack/events', (req, res) => {
+    // As the store reports a commit made while handling this request (after an await: still its context).
+    if (req.query.store)
+      void Promise.resolve()
+        .then(() => noteCommit())
+        .then(() => res.json({ ok: true }));
+    else res.json({ ok: true });
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
@@ -45,10 +61,10 @@ async function heldApp() {
 }
 
 describe('durable acks', () => {
-  it('holds the answer until the sync completes', async () => {
+  it('holds the answer of a request that stored something until the sync completes', async () => {
     const h = await heldApp();
     let answered = false;
-    const res = fetch(h.url, { method: 'POST' }).then((r) => {
+    const res = fetch(`${h.url}?store=1`, { method: 'POST' }).then((r) => {
       answered = true;
       return r;
     });
@@ -61,13 +77,60 @@ describe('durable acks', () => {
     expect(await r.json()).toEqual({ ok: true });
   });
 
+  it('answers a request that stored nothing at once (a button acks before it works)', async () => {
+    const h = await heldApp();
+    const r = await fetch(h.url, { method: 'POST' });
+    expect(r.status).toBe(200);
+    expect(h.waiting).toHaveLength(0);
+  });
+
   it('answers nothing when the sync fails (the connection is dropped)', async () => {
     const h = await heldApp();
-    const res = fetch(h.url, { method: 'POST' });
+    const res = fetch(`${h.url}?store=1`, { method: 'POST' });
     await waitFor(() => h.waiting.length === 1 || undefined, 'the sync to be asked for');
     h.waiting[0]!.fail(new Error('EIO'));
     await expect(res).rejects.toThrow();
     expect(String(h.failures[0])).toContain('EIO');
+  });
+
+  it('on Teams: the declaring submission is held for a sync, a help message is not', async () => {
+    let asked = 0;
+    teams = await bootTeamsBot({
+      durability: {
+        durable: async () => {
+          asked++;
+        },
+      },
+    });
+    const t = teams;
+    const where = (conversationId?: string) => ({
+      serviceUrl: t.connector.serviceUrl,
+      ...(conversationId ? { conversationId } : {}),
+    });
+    await t.sendActivity(mentionMessage('incident help', where()));
+    expect(asked).toBe(0);
+    const thread = `${GENERAL_CHANNEL};messageid=1760000088888`;
+    const before = t.connector.activities.length;
+    await t.sendActivity(mentionMessage('incident declare Ingest down', where(thread)));
+    const [formMsg] = (await t.connector.waitForActivities(before + 1)).slice(before);
+    const submit = findAction(
+      cardOf(formMsg?.body),
+      (x) => x.type === 'Action.Execute' && x.data.form === 'declare',
+    );
+    const values = {
+      title: 'Held on Teams',
+      triggerClass: 'service_outage',
+      impact: 'x',
+      severeImpact: 'false',
+      drill: 'false',
+    };
+    const r = await t.sendActivity(
+      executeClick(submit, values, { ...where(thread), replyToId: formMsg?.responseId }),
+    );
+    expect(r.status).toBe(200);
+    expect(t.store.listOpen().map((i) => i.title)).toEqual(['Held on Teams']);
+    // The command was stored in the request's own async context: its answer waited for the sync.
+    expect(asked).toBeGreaterThan(0);
   });
 
   it('in the real bot: a declaration is synced before its ack, and the sync is on /metrics', async () => {

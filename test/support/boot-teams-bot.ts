@@ -16,6 +16,7 @@ import { teamsSettings } from '../../src/bot.js';
 import { readConfig } from '../../src/config.js';
 import type { Playbook } from '../../src/domain/playbook.js';
 import { createLogger } from '../../src/logger.js';
+import { durableAcks, noteCommit } from '../../src/ops/durable-acks.js';
 import { createTeamsAdapter, type TeamsAdapter } from '../../src/platforms/teams/teams-adapter.js';
 import { silentTeamsLogger } from '../../src/platforms/teams/teams-app.js';
 import { loadPlaybook } from '../../src/storage/playbook-file.js';
@@ -23,6 +24,7 @@ import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { atomically, type Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 import { TeamsRefStore } from '../../src/storage/sqlite/teams-refs-store.js';
+import type { Durability } from '../../src/storage/sqlite/wal-sync.js';
 import { testSigner } from '../helpers/audit-key.js';
 import { type FakeBotConnector, startFakeBotConnector } from './fake-bot-connector.js';
 import { incidentApp } from './incident-app.js';
@@ -48,6 +50,8 @@ export interface BootTeamsOptions {
   env?: Record<string, string>;
   /** Declarations one person may make in ten minutes (a suite that declares a lot from one person). */
   declareLimit?: number;
+  /** Hold /api/messages answers as the bot does (src/ops/durable-acks.ts), on this durability. */
+  durability?: Durability;
 }
 
 export interface BootedTeamsBot {
@@ -125,7 +129,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
         limits: { declarePerPerson: { count: o.declareLimit, minutes: 10 }, duplicateTitleMinutes: 10 },
       }
     : loaded.playbook;
-  const store = new IncidentStore(db, {}, testSigner);
+  const store = new IncidentStore(db, o.durability ? { afterCommit: noteCommit } : {}, testSigner);
   const outbox = new OutboxStore(db);
   const config = readConfig({
     NODE_ENV: 'test',
@@ -171,6 +175,11 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   service.onChange(() => dispatcher.kick());
 
   const app = express();
+  if (o.durability)
+    app.use(
+      '/api/messages',
+      durableAcks(o.durability, () => undefined),
+    );
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });

@@ -32,6 +32,8 @@ interface StoredResult {
 export interface StoreHooks {
   /** Called inside the transaction before it commits (tests use it to throw half-way). */
   beforeCommit?: (req: CommandRequest) => void;
+  /** Called after each commit (the composition root holds the request's answer until it is synced). */
+  afterCommit?: () => void;
 }
 
 export class IncidentStore implements IncidentRepo {
@@ -73,12 +75,15 @@ export class IncidentStore implements IncidentRepo {
       }
     });
     this.depth++;
+    let r: T;
     try {
       // IMMEDIATE takes the write lock up front: two processes never both read, then fight to write.
-      return tx.immediate();
+      r = tx.immediate();
     } finally {
       this.depth--;
     }
+    this.hooks.afterCommit?.();
+    return r;
   }
 
   /** Runs `fn` (system log appends, e.g. a batch of reminder claims) in one transaction with one signature. */
