@@ -20,11 +20,11 @@ import type { TeamsSettings } from './platforms/teams/teams-adapter.js';
 import { loadPlaybook } from './storage/playbook-file.js';
 import { SqliteCheckpointFeed } from './storage/sqlite/checkpoint-feed.js';
 import { classifyStorageError } from './storage/sqlite/errors.js';
+import { exportRenderer } from './storage/sqlite/export-renderer.js';
 import { IncidentStore } from './storage/sqlite/incident-store.js';
 import { latestVersion, schemaVersion } from './storage/sqlite/migrate.js';
 import { atomically, type Db, openDatabase } from './storage/sqlite/open-database.js';
 import { OutboxStore } from './storage/sqlite/outbox-store.js';
-import { loadIncidentRecord } from './storage/sqlite/record-reader.js';
 import { TeamsRefStore } from './storage/sqlite/teams-refs-store.js';
 import { startWalCheckpointer } from './storage/sqlite/wal-checkpointer.js';
 import { WalSync } from './storage/sqlite/wal-sync.js';
@@ -141,7 +141,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     dispatcher,
     dedupe: outbox,
     refs: outbox,
-    loadRecord: (key, fallback) => loadIncidentRecord(db, key, fallback),
+    renderExport: exportRenderer(db),
     classifyFailure: classifyStorageError,
     logger,
     onIncident: bindIncident,

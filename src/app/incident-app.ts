@@ -14,10 +14,10 @@ import type { IncidentService } from './incident-service.js';
 import {
   type AppLogger,
   type CommandOutcome,
+  type ExportRenderer,
   type InboundDedupe,
   type LogRow,
   type MessageRefs,
-  type RecordLoader,
   type StorageFailure,
   silentLogger,
 } from './ports.js';
@@ -27,7 +27,7 @@ export interface AppDeps {
   dispatcher: { kick(): void };
   dedupe: InboundDedupe;
   refs: MessageRefs;
-  loadRecord: RecordLoader;
+  renderExport: ExportRenderer;
   /** Tells a busy database from one that cannot be written from anything else (storage knows its codes). */
   classifyFailure: (e: unknown) => StorageFailure;
   logger?: AppLogger;

@@ -7,6 +7,7 @@ import type { LogEffect, NoticeEffect, Outgoing, Target } from '../domain/effect
 import type { DomainError } from '../domain/errors.js';
 import type { Actor, Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
+import type { ExportFiles, ExportFilesOptions } from '../export/export-files.js';
 import type { IncidentRecord } from '../export/incident-record.js';
 
 export interface CommandRequest {
@@ -84,6 +85,15 @@ export interface IncidentRepo {
 
 /** Loads one incident's record for an export (the playbook it ran under; `fallback` when that is missing). */
 export type RecordLoader = (key: string, fallback?: () => Playbook) => IncidentRecord | null;
+
+/**
+ * Loads, verifies and renders one incident's export files, off the event loop where it can; null when there
+ * is no such incident, rejected with a RecordError when the record does not verify.
+ */
+export type ExportRenderer = (
+  key: string,
+  o: { opts: ExportFilesOptions; fallbackPlaybook?: Playbook },
+) => Promise<ExportFiles | null>;
 
 /** One owed message in the outbox. */
 export interface OutboxRow {

@@ -4,7 +4,7 @@
 import type { Command, MessageSource } from '../domain/commands.js';
 import type { Incident } from '../domain/incident.js';
 import { type Text, userText } from '../domain/text.js';
-import { type ExportFiles, exportFilesFor } from '../export/export-files.js';
+import type { ExportFiles } from '../export/export-files.js';
 import { RecordError } from '../export/incident-record.js';
 import { type Answer, answerFor, type Outcome } from './answers.js';
 import type { IncidentApp, Request } from './incident-app.js';
@@ -81,16 +81,15 @@ export async function runWithRetries(
 }
 
 /** Renders the review document and its timeline (nothing is recorded yet: see recordExport). */
-export function exportFiles(
+export async function exportFiles(
   app: IncidentApp,
   incident: Incident,
-): { ok: true; files: ExportFiles } | { ok: false; text: Text } {
+): Promise<{ ok: true; files: ExportFiles } | { ok: false; text: Text }> {
   const now = app.now().toISOString();
   try {
-    const files = exportFilesFor(app.deps.loadRecord, incident.key, {
-      generatedAt: now,
-      ...(incident.closedAt ? {} : { end: now }),
-      fallbackPlaybook: () => app.playbookFor(incident),
+    const files = await app.deps.renderExport(incident.key, {
+      opts: { generatedAt: now, ...(incident.closedAt ? {} : { end: now }) },
+      fallbackPlaybook: app.playbookFor(incident),
     });
     return files ? { ok: true, files } : { ok: false, text: 'This incident no longer exists.' };
   } catch (e) {

@@ -297,7 +297,7 @@ describe('the bot will not add to a record changed outside it', () => {
       dispatcher: { kick: () => {} } as never,
       dedupe: stack.outbox,
       refs: stack.outbox,
-      loadRecord: () => null,
+      renderExport: async () => null,
       classifyFailure: classifyStorageError,
     });
 

@@ -3,9 +3,9 @@ import { IncidentApp } from '../../src/app/incident-app.js';
 import type { IncidentService } from '../../src/app/incident-service.js';
 import type { AppLogger } from '../../src/app/ports.js';
 import { classifyStorageError } from '../../src/storage/sqlite/errors.js';
+import { exportRenderer } from '../../src/storage/sqlite/export-renderer.js';
 import type { Db } from '../../src/storage/sqlite/open-database.js';
 import type { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
-import { loadIncidentRecord } from '../../src/storage/sqlite/record-reader.js';
 
 export function incidentApp(o: {
   db: Db;
@@ -19,7 +19,7 @@ export function incidentApp(o: {
     dispatcher: o.dispatcher,
     dedupe: o.outbox,
     refs: o.outbox,
-    loadRecord: (key, fallback) => loadIncidentRecord(o.db, key, fallback),
+    renderExport: exportRenderer(o.db),
     classifyFailure: classifyStorageError,
     ...(o.logger ? { logger: o.logger } : {}),
   });

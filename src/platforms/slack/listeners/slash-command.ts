@@ -36,7 +36,7 @@ async function exportToChannel(
   c: SlashCommand,
   incident: Incident,
 ): Promise<string> {
-  const rendered = exportFiles(ctx.app, incident);
+  const rendered = await exportFiles(ctx.app, incident);
   if (!rendered.ok) return mrkdwnOf(rendered.text);
   const { files } = rendered;
   const channel = incident.room?.id ?? c.channel_id;

@@ -41,8 +41,14 @@ async function resolveUser(
  * in a card; a bot cannot put a file in a channel without Microsoft Graph, so the card says where the full
  * document comes from. The export is recorded.
  */
-function exportMessage(ctx: TeamsContext, incident: Incident, actor: Actor, key: string, roomId?: string) {
-  const rendered = exportFiles(ctx.app, incident);
+async function exportMessage(
+  ctx: TeamsContext,
+  incident: Incident,
+  actor: Actor,
+  key: string,
+  roomId?: string,
+) {
+  const rendered = await exportFiles(ctx.app, incident);
   if (!rendered.ok) return { type: 'message' as const, text: activityOf(rendered.text, ctx.nameOf) };
   const a = recordExport(ctx.app, { actor, key, ...(roomId ? { roomId } : {}) }, incident);
   if (!a.ok) return { type: 'message' as const, text: activityOf(a.text, ctx.nameOf, 1000) };
@@ -128,7 +134,7 @@ export function registerMessages(teams: App, ctx: TeamsContext): void {
           );
         }
         case 'export':
-          return await send(exportMessage(ctx, reply.incident, actor, key, a.conversation?.id));
+          return await send(await exportMessage(ctx, reply.incident, actor, key, a.conversation?.id));
       }
     } catch (e) {
       failed = true;
