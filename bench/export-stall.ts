@@ -13,6 +13,7 @@ import { exportRenderer } from '../src/storage/sqlite/export-renderer.js';
 import { IncidentStore } from '../src/storage/sqlite/incident-store.js';
 import { openDatabase } from '../src/storage/sqlite/open-database.js';
 import { loadIncidentRecord } from '../src/storage/sqlite/record-reader.js';
+import { declare } from './ledger.js';
 
 export interface ExportStall {
   /** The export as the bot runs it: total time, and the event loop's longest block meanwhile. */
@@ -29,23 +30,7 @@ export async function benchExportStall(entries: number): Promise<ExportStall> {
   try {
     const store = new IncidentStore(db, {}, signerOf(generateKeyPairSync('ed25519').privateKey));
     const service = new IncidentService(store, loadPlaybook());
-    const actor = { platform: 'slack' as const, id: 'U0IC' };
-    const d = service.handle({
-      key: 'd',
-      incidentKey: null,
-      command: {
-        type: 'declare',
-        key: '',
-        title: 't',
-        triggerClass: 'service_outage',
-        impact: 'i',
-        severeImpact: false,
-        drill: false,
-      },
-      actor,
-    });
-    if (!d.ok) throw new Error(d.error.message);
-    const key = d.incident.key;
+    const key = declare(service, 0);
     const note = (k: number) => ({
       type: 'log' as const,
       kind: 'note' as const,

@@ -24,7 +24,8 @@ function keyPair(dir: string): { signer: CheckpointSigner; pub: string } {
   return { signer: signerOf(privateKey), pub };
 }
 
-function declare(service: IncidentService, k: number): string {
+/** Declares incident number `k` (title `t<k>`) as the bench's IC; returns its key. */
+export function declare(service: IncidentService, k: number): string {
   const d = service.handle({
     key: `d${k}`,
     incidentKey: null,

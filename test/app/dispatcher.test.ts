@@ -100,18 +100,25 @@ describe('Dispatcher', () => {
     s.close();
   });
 
-  it('paces a lane: at most one delivery per lane per paceMs', async () => {
+  /** A dispatcher pacing each lane to one delivery a second, on a clock the test moves. */
+  function paced(extra: { baseDelayMs?: number } = {}) {
     const s = setup();
     const sender = new ScriptedSender();
-    let now = T0.getTime();
+    const clock = { now: T0.getTime() };
     const d = new Dispatcher({
       outbox: s.outbox,
       atomically: atomically(s.outbox.db),
       incidents: s.store,
       senders: { slack: sender },
-      now: () => new Date(now),
+      now: () => new Date(clock.now),
       paceMs: 1000,
+      ...extra,
     });
+    return { s, sender, clock, d };
+  }
+
+  it('paces a lane: at most one delivery per lane per paceMs', async () => {
+    const { s, clock, d } = paced();
     s.service.handle({
       key: 'r',
       incidentKey: s.key,
@@ -121,30 +128,19 @@ describe('Dispatcher', () => {
     });
     expect(await d.runOnce()).toBe(2); // the room lane's first row and the stakeholder lane's
     expect(await d.runOnce()).toBe(0); // the room lane waits a second
-    now += 1000;
+    clock.now += 1000;
     expect(await d.runOnce()).toBe(1);
     expect(await d.runOnce()).toBe(0);
     s.close();
   });
 
   it('paces a retry too: an attempt that failed may have been applied (a 5xx after Slack took it)', async () => {
-    const s = setup();
-    const sender = new ScriptedSender();
-    let now = T0.getTime();
-    const d = new Dispatcher({
-      outbox: s.outbox,
-      atomically: atomically(s.outbox.db),
-      incidents: s.store,
-      senders: { slack: sender },
-      now: () => new Date(now),
-      paceMs: 1000,
-      baseDelayMs: 100,
-    });
+    const { s, sender, clock, d } = paced({ baseDelayMs: 100 });
     sender.script = [{ status: 'retry', error: 'http_500' }];
     expect(await d.runOnce()).toBe(0);
-    now += 600; // past the retry's backoff (at most 100 ms), not past the lane's pace
+    clock.now += 600; // past the retry's backoff (at most 100 ms), not past the lane's pace
     expect(await d.runOnce()).toBe(0);
-    now += 400;
+    clock.now += 400;
     expect(await d.runOnce()).toBe(1);
     s.close();
   });
