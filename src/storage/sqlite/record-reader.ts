@@ -35,6 +35,13 @@ export function proofFor(db: Db, last: LogRow | undefined): IncidentProof | null
  * Returns null when there is no such incident; throws a RecordError when the record does not verify.
  */
 export function loadIncidentRecord(db: Db, key: string, fallback?: () => Playbook): IncidentRecord | null {
+  // One read transaction, so one snapshot: read from another connection (the export worker) while the bot
+  // commits, separate statements could see the incident's row before an append and its log after it, and
+  // a consistent record would be reported as tampered with.
+  return db.transaction(() => readRecord(db, key, fallback))();
+}
+
+function readRecord(db: Db, key: string, fallback?: () => Playbook): IncidentRecord | null {
   const row = db
     .prepare('SELECT state, state_digest, log_count, log_head FROM incidents WHERE key = ?')
     .get(key) as

@@ -63,6 +63,38 @@ describe('export renderer', () => {
     }
   });
 
+  it('reads the record as one snapshot while the bot commits on its own connection (no false tamper alarm)', () => {
+    const { s, key } = incidentWithNotes(2);
+    const worker = openDatabase(s.db.name, { readonly: true, migrate: false });
+    // The worker's connection, with the bot appending to the incident just before the log is read.
+    const racing = new Proxy(worker, {
+      get(target, prop) {
+        if (prop === 'prepare')
+          return (sql: string) => {
+            if (sql.startsWith('SELECT * FROM decision_log'))
+              s.store.appendSystemLog(
+                key,
+                [{ type: 'log', kind: 'note', payload: { text: 'meanwhile' } }],
+                T0,
+              );
+            return target.prepare(sql);
+          };
+        const v = Reflect.get(target, prop) as unknown;
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    try {
+      const record = loadIncidentRecord(racing, key);
+      expect(record?.entries.some((e) => JSON.stringify(e.payload).includes('note 1'))).toBe(true);
+      expect(record?.entries.some((e) => JSON.stringify(e.payload).includes('meanwhile'))).toBe(false);
+      expect(
+        loadIncidentRecord(worker, key)?.entries.some((e) => JSON.stringify(e.payload).includes('meanwhile')),
+      ).toBe(true);
+    } finally {
+      worker.close();
+    }
+  });
+
   it('leaves the event loop free while a 10,000-entry record is rendered', async () => {
     const { s, key } = incidentWithNotes(10_000);
     let turns = 0;
