@@ -28,6 +28,7 @@ export class WalSync implements Durability {
   private synced = 0;
   private inflight: { covers: number; done: Promise<void> } | null = null;
   private queued: Promise<void> | null = null;
+  private closed = false;
   private readonly changes: () => number;
   private readonly datasync: (fd: number) => Promise<void>;
 
@@ -43,18 +44,20 @@ export class WalSync implements Durability {
   }
 
   durable(): Promise<void> {
+    // Closed with the database: nothing more is written through this connection, nothing to wait for.
+    if (this.closed) return Promise.resolve();
     const want = this.changes();
     if (want <= this.synced) return Promise.resolve();
+    // A sync queued to start after the one in flight covers this change too (it reads the count when it starts).
+    if (this.queued) return this.queued;
     if (!this.inflight) return this.start();
     if (this.inflight.covers >= want) return this.inflight.done;
     // The sync in flight started before this change: one more after it, shared by everyone who asks meanwhile.
-    if (!this.queued) {
-      const after = this.inflight.done.catch(() => undefined);
-      this.queued = after.then(() => {
-        this.queued = null;
-        return this.start();
-      });
-    }
+    const after = this.inflight.done.catch(() => undefined);
+    this.queued = after.then(() => {
+      this.queued = null;
+      return this.start();
+    });
     return this.queued;
   }
 
@@ -62,14 +65,18 @@ export class WalSync implements Durability {
     const covers = this.changes();
     const t0 = process.hrtime.bigint();
     const seconds = () => Number(process.hrtime.bigint() - t0) / 1e9;
-    const done = this.sync().then(
+    // Only this sync's own entry is cleared: one sync in flight at a time, and close() waits for it.
+    const finished = () => {
+      if (this.inflight?.done === done) this.inflight = null;
+    };
+    const done: Promise<void> = this.sync().then(
       () => {
         this.synced = Math.max(this.synced, covers);
-        this.inflight = null;
+        finished();
         this.o.onSync?.({ seconds: seconds() });
       },
       (e: unknown) => {
-        this.inflight = null;
+        finished();
         const error = e instanceof Error ? e : new Error(String(e));
         this.o.onSync?.({ seconds: seconds(), error });
         throw error;
@@ -94,6 +101,7 @@ export class WalSync implements Durability {
 
   /** Waits for a sync in flight, then closes the WAL's descriptor (the connection is closed by its owner). */
   async close(): Promise<void> {
+    this.closed = true;
     await this.queued?.catch(() => undefined);
     await this.inflight?.done.catch(() => undefined);
     if (this.fd !== null) closeSync(this.fd);

@@ -77,6 +77,36 @@ describe('WalSync', () => {
     expect(s.calls).toHaveLength(2);
   });
 
+  it('never runs two syncs at once: a change made as a sync ends joins the queued one; close waits for it', async () => {
+    const d = withTable();
+    const s = heldSyncs();
+    const w = new WalSync(d, { datasync: s.datasync });
+    const insert = d.prepare('INSERT INTO t (v) VALUES (?)');
+    insert.run('a');
+    const a = w.durable();
+    insert.run('b');
+    const b = w.durable(); // queued behind the first
+    let c: Promise<void> | undefined;
+    // A request answered when the first sync ends writes again at once, before the queued sync starts.
+    void a.then(() => {
+      insert.run('c');
+      c = w.durable();
+    });
+    s.calls[0]!.release();
+    await new Promise((r) => setImmediate(r));
+    expect(s.calls).toHaveLength(2); // b and c share the second sync
+    let closed = false;
+    const closing = w.close().then(() => (closed = true));
+    await new Promise((r) => setImmediate(r));
+    expect(closed).toBe(false); // the descriptor stays open while its sync runs
+    s.calls[1]!.release();
+    await Promise.all([b, c, closing]);
+    expect(closed).toBe(true);
+    insert.run('d');
+    await w.durable(); // after close: nothing is reopened or synced
+    expect(s.calls).toHaveLength(2);
+  });
+
   it('fails the waiters of a failed sync, and the next request syncs again', async () => {
     const d = withTable();
     const s = heldSyncs();
