@@ -102,6 +102,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     logger,
     paceMs: config.OUTBOX_PACE_MS,
     onResult: metrics.onResult,
+    durable: () => walSync.durable(),
     ...(opts.clock ? { now: opts.clock } : {}),
   });
   const auditChannel = auditChannelOf(config);

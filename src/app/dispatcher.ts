@@ -36,6 +36,11 @@ export interface DispatcherOptions {
   paceMs?: number;
   batch?: number;
   onResult?: (row: OutboxRow, result: SendResult, ms: number) => void;
+  /**
+   * Resolves once everything committed so far is on disk. Awaited before sending: a message the world
+   * has seen must be in the record after a power loss, with the command that owed it.
+   */
+  durable?: () => Promise<void>;
 }
 
 /** The reason a sender gave for settling a row without sending it (`{ skipped: why }`), if any. */
@@ -155,10 +160,12 @@ export class Dispatcher {
       .due(now, this.o.batch ?? 50)
       .filter((r) => now.getTime() - (this.lastSent.get(r.lane) ?? 0) >= pace);
     // Every row of the pass is marked "in flight" in one commit (not one per row) before any is sent.
-    if (rows.length > 0)
+    if (rows.length > 0) {
       this.together(() => {
         for (const r of rows) if (!this.unrecorded.has(r.id)) this.o.outbox.markInFlight(r.id, now);
       });
+      await this.o.durable?.();
+    }
     const settled = await Promise.all(rows.map((r) => this.deliverSafely(r)));
     return settled.filter(Boolean).length;
   }

@@ -145,6 +145,32 @@ describe('Dispatcher', () => {
     s.close();
   });
 
+  it('sends nothing before what owed it is on disk', async () => {
+    const s = setup();
+    const sender = new ScriptedSender();
+    let release = () => {};
+    let asked = 0;
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: sender },
+      durable: () =>
+        new Promise<void>((r) => {
+          asked++;
+          release = r;
+        }),
+    });
+    const pass = d.runOnce();
+    await new Promise((r) => setImmediate(r));
+    expect(asked).toBe(1);
+    expect(sender.sent).toHaveLength(0);
+    release();
+    expect(await pass).toBeGreaterThan(0);
+    expect(sender.sent.length).toBeGreaterThan(0);
+    s.close();
+  });
+
   it('survives a database error while recording a delivery: logged, recorded next pass, not sent again', async () => {
     const s = setup();
     const sender = new ScriptedSender();
