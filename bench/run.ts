@@ -32,9 +32,9 @@ const SECRET = 'bench-signing-secret';
 const IC = 'U0IC';
 const ROOMS = 50;
 /** Commands per decision-log append row (six rows). */
-const APPENDS = 2000;
+const APPENDS = 1500;
 /** Entries in the ledger whose verify time is measured (BENCH_LEDGER_ENTRIES). */
-const LEDGER_ENTRIES = Number(process.env.BENCH_LEDGER_ENTRIES ?? 50_000);
+const LEDGER_ENTRIES = Number(process.env.BENCH_LEDGER_ENTRIES ?? 40_000);
 const began = Date.now();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
