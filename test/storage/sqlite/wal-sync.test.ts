@@ -33,6 +33,20 @@ const settled = async <T>(p: Promise<T>) => {
   return state;
 };
 
+/** A table, a WalSync whose syncs the test releases, and two changes: `a` synced first, `b` queued after it. */
+function twoChanges() {
+  const d = withTable();
+  const s = heldSyncs();
+  const w = new WalSync(d, { datasync: s.datasync });
+  const insert = d.prepare('INSERT INTO t (v) VALUES (?)');
+  insert.run('a');
+  const a = w.durable();
+  insert.run('b');
+  // b's change came after the sync in flight started: b must wait for a second sync, a need not.
+  const b = w.durable();
+  return { s, w, insert, a, b };
+}
+
 function withTable(): Db {
   db = openDatabase(tempDbPath(), { migrate: false });
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)');
@@ -56,15 +70,7 @@ describe('WalSync', () => {
   });
 
   it('shares one sync among everyone waiting, and starts a new one for changes made during it', async () => {
-    const d = withTable();
-    const s = heldSyncs();
-    const w = new WalSync(d, { datasync: s.datasync });
-    const insert = d.prepare('INSERT INTO t (v) VALUES (?)');
-    insert.run('a');
-    const a = w.durable();
-    insert.run('b');
-    // b's change came after the sync in flight started: b must wait for a second sync, a need not.
-    const b = w.durable();
+    const { s, w, insert, a, b } = twoChanges();
     insert.run('c');
     const c = w.durable();
     expect(s.calls).toHaveLength(1);
@@ -78,14 +84,7 @@ describe('WalSync', () => {
   });
 
   it('never runs two syncs at once: a change made as a sync ends joins the queued one; close waits for it', async () => {
-    const d = withTable();
-    const s = heldSyncs();
-    const w = new WalSync(d, { datasync: s.datasync });
-    const insert = d.prepare('INSERT INTO t (v) VALUES (?)');
-    insert.run('a');
-    const a = w.durable();
-    insert.run('b');
-    const b = w.durable(); // queued behind the first
+    const { s, w, insert, a, b } = twoChanges();
     let c: Promise<void> | undefined;
     // A request answered when the first sync ends writes again at once, before the queued sync starts.
     void a.then(() => {
