@@ -5,10 +5,12 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { AuditPublisher } from './app/audit-publisher.js';
 import { Dispatcher } from './app/dispatcher.js';
+import { type DrillClock, drillClock } from './app/drill-clock.js';
 import { IncidentApp } from './app/incident-app.js';
 import { IncidentService } from './app/incident-service.js';
 import type { Sender } from './app/ports.js';
 import { auditChannelOf, type Config, slackEnabled, teamsEnabled } from './config.js';
+import { checkDatabaseMode, localConsole } from './local-console.js';
 import type { Logger } from './logger.js';
 import { chooseSigner } from './ops/audit-key.js';
 import { durableAcks, noteCommit } from './ops/durable-acks.js';
@@ -17,6 +19,7 @@ import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
 import { bindIncident, requestLogger } from './ops/request-log.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { TeamsSettings } from './platforms/teams/teams-adapter.js';
+import type { WebAdapter } from './platforms/web/web-adapter.js';
 import { loadPlaybook } from './storage/playbook-file.js';
 import { SqliteCheckpointFeed } from './storage/sqlite/checkpoint-feed.js';
 import { classifyStorageError } from './storage/sqlite/errors.js';
@@ -42,6 +45,8 @@ export interface Bot {
   url: string;
   adapters: PlatformAdapter[];
   metrics: BotMetrics;
+  /** Local mode only. */
+  console?: LocalConsole;
   /** Stops accepting work, stops the scheduler, drains the outbox for up to `drainSeconds`, closes the database. */
   shutdown(drainSeconds?: number): Promise<{ drained: boolean }>;
 }
@@ -53,20 +58,44 @@ export interface BotOptions {
   dispatchIntervalMs?: number;
   /** Skip the cron scheduler (tests drive reminder passes themselves). */
   scheduler?: boolean;
+  /**
+   * Local mode: no chat platform, the local console instead (src/platforms/web), on a database marked
+   * local, with a drill clock that can be moved forward. Never in production (main.ts decides).
+   */
+  local?: boolean;
+  /** Local mode: the pause between two steps of a drill played in the console. */
+  drillPauseMs?: number;
 }
 
-export async function startBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
+/** What local mode adds to the bot: the console's address (with its key) and the drill clock. */
+export interface LocalConsole {
+  url: string;
+  clock: DrillClock;
+  web: WebAdapter;
+}
+
+export async function startBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<Bot> {
+  const clock = options.local ? drillClock(options.clock) : null;
+  const opts: BotOptions = clock ? { ...options, clock: clock.now } : options;
   const pb = loadPlaybook(config.PLAYBOOK_PATH);
   const audit = chooseSigner({
     keyFile: config.AUDIT_SIGNING_KEY_FILE,
     dbPath: config.DATABASE_PATH,
     production: config.NODE_ENV === 'production',
   });
-  if (audit.warning) logger.warn({ keyId: audit.signer.keyId }, audit.warning);
+  // Local mode's database is for drills: the development key is what it is meant to use.
+  if (audit.warning && !clock) logger.warn({ keyId: audit.signer.keyId }, audit.warning);
   const db = openDatabase(config.DATABASE_PATH, {
     signer: audit.signer,
     onBackup: (file) => logger.info({ file }, 'copied the database before migrating it'),
   });
+  let consoleKey = '';
+  try {
+    consoleKey = checkDatabaseMode(db, config, clock);
+  } catch (e) {
+    db.close();
+    throw e;
+  }
   const checkpointer = startWalCheckpointer(db, config.DATABASE_PATH, {
     onError: (message) => logger.warn({ db: config.DATABASE_PATH }, message),
   });
@@ -149,10 +178,12 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     onTampered: () => metrics.auditRefusals.inc(),
   });
   const adapters: PlatformAdapter[] = [];
+  let web: WebAdapter | undefined;
   // Each configured platform's answer at start; /readyz is 503 until every one has answered.
   const platforms: Record<string, boolean | string> = {};
   if (slackEnabled(config)) platforms.slack = 'waiting for auth.test';
   if (teamsEnabled(config)) platforms.teams = 'waiting for a bot token';
+  if (clock) platforms.web = 'starting the local console';
   app.get('/readyz', (_req, res) => {
     const checks = readiness(db, dispatcher, platforms);
     res.status(checks.ok ? 200 : 503).json(checks);
@@ -207,6 +238,21 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
       adapters.push(
         await createTeamsAdapter({ ...deps, teamsRefs: new TeamsRefStore(db) }, teamsSettings(config)),
       );
+    }
+    if (clock) {
+      web = localConsole({
+        deps,
+        db,
+        config,
+        clock,
+        key: consoleKey,
+        store,
+        service,
+        dispatcher,
+        audit,
+        ...(opts.drillPauseMs !== undefined ? { drillPauseMs: opts.drillPauseMs } : {}),
+      });
+      adapters.push(web);
     }
     for (const a of adapters) senders[a.name] = a.sender;
     for (const a of adapters) {
@@ -306,6 +352,7 @@ export async function startBot(config: Config, logger: Logger, opts: BotOptions 
     url,
     adapters,
     metrics,
+    ...(clock && web ? { console: { url: `${url}/?key=${consoleKey}`, clock, web } } : {}),
     shutdown,
   };
 }

@@ -51,6 +51,13 @@ export const SETTINGS = {
     default: './data/incident-bot.db',
     purpose: 'SQLite file holding incidents, the decision log and the outbox (created if missing).',
   },
+  LOCAL_DATABASE_PATH: {
+    schema: z.string().min(1).default('./data/local.db'),
+    required: 'no',
+    default: './data/local.db',
+    purpose:
+      'Local mode (no platform configured, outside production): the SQLite file for drills and rehearsals, marked local so a production start refuses it.',
+  },
   PLAYBOOK_PATH: {
     schema: opt,
     required: 'no',
@@ -307,7 +314,29 @@ export function teamsEnabled(c: Config): boolean {
   return Boolean((c.TEAMS_CLIENT_ID && c.TEAMS_CLIENT_SECRET) || c.TEAMS_ALLOW_UNAUTHENTICATED);
 }
 
-/** What a newcomer sees when nothing is configured. */
+/**
+ * Local mode: no chat platform is configured and this is not production. The bot then serves the local
+ * console on its own database, on loopback unless HOST was set on purpose.
+ */
+export function localMode(c: Config, env: NodeJS.ProcessEnv = process.env): Config | null {
+  if (slackEnabled(c) || teamsEnabled(c) || c.NODE_ENV === 'production') return null;
+  return {
+    ...c,
+    DATABASE_PATH: c.LOCAL_DATABASE_PATH,
+    HOST: env.HOST?.trim() ? c.HOST : '127.0.0.1',
+    // The one line with the address is what a newcomer needs to see; the logs are there when asked for.
+    LOG_LEVEL: env.LOG_LEVEL?.trim() ? c.LOG_LEVEL : 'warn',
+    // Pacing is for Slack's rate limits; the console delivers at once.
+    OUTBOX_PACE_MS: env.OUTBOX_PACE_MS?.trim() ? c.OUTBOX_PACE_MS : 0,
+  };
+}
+
+/** The one line local mode prints. */
+export function localModeLine(url: string): string {
+  return `incident-bot: local mode (no Slack or Teams configured): open ${url} — to connect Slack or Teams instead, see "Connect Slack" / "Connect Teams" in the README.`;
+}
+
+/** What a newcomer sees when nothing is configured in production. */
 export const NOTHING_CONFIGURED = [
   'incident-bot: no chat platform is configured, so there is nothing to serve.',
   'Missing: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (Slack), or TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID (Teams).',
@@ -316,4 +345,6 @@ export const NOTHING_CONFIGURED = [
   '  1. Create the Slack app from slack/manifest.json (https://api.slack.com/apps -> Create New App -> From a manifest).',
   '  2. Copy .env.example to .env and put the Bot token (xoxb-...) and the Signing secret in it.',
   '  3. Start again: npm start',
+  '',
+  'Outside production (NODE_ENV is not production), npm start with nothing configured opens the local console instead.',
 ].join('\n');

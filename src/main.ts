@@ -4,6 +4,8 @@ import { startBot } from './bot.js';
 import {
   ConfigError,
   loadDotEnv,
+  localMode,
+  localModeLine,
   NOTHING_CONFIGURED,
   readConfig,
   slackEnabled,
@@ -14,6 +16,7 @@ import { AuditKeyError } from './ops/audit-key.js';
 import { PlatformStartError } from './platforms/platform.js';
 import { PlaybookError } from './storage/playbook-file.js';
 import { BackupError } from './storage/sqlite/backup.js';
+import { DatabaseModeError } from './storage/sqlite/database-mode.js';
 import { MigrationError } from './storage/sqlite/migrate.js';
 
 async function main(): Promise<number> {
@@ -30,7 +33,9 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  if (!slackEnabled(config) && !teamsEnabled(config)) {
+  const local = localMode(config);
+  if (local) config = local;
+  else if (!slackEnabled(config) && !teamsEnabled(config)) {
     process.stderr.write(`${NOTHING_CONFIGURED}\n`);
     return 2;
   }
@@ -57,7 +62,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
   try {
-    bot = await startBot(config, logger);
+    bot = await startBot(config, logger, { local: Boolean(local) });
+    if (bot.console) process.stdout.write(`${localModeLine(bot.console.url)}\n`);
   } catch (e) {
     if (e instanceof PlaybookError) {
       process.stderr.write(
@@ -70,7 +76,12 @@ async function main(): Promise<number> {
       process.stderr.write(`incident-bot: ${e.message}\n`);
       return 3;
     }
-    if (e instanceof MigrationError || e instanceof AuditKeyError || e instanceof BackupError) {
+    if (
+      e instanceof MigrationError ||
+      e instanceof AuditKeyError ||
+      e instanceof BackupError ||
+      e instanceof DatabaseModeError
+    ) {
       process.stderr.write(`incident-bot: ${e.message}\n`);
       return 2;
     }

@@ -244,3 +244,22 @@ export interface CheckpointFeed {
   /** Queues the checkpoint's digest for the audit channel on `platform` (once per checkpoint). */
   publish(c: StoredCheckpoint, platform: string, now: Date): void;
 }
+
+/** One message the local console delivered (it has no chat server to keep them): a post or a nudge. */
+export interface ConsolePost {
+  id: number;
+  incidentKey: string;
+  /** `room`, `stakeholders`, or `user:<id>`. */
+  to: string;
+  at: string;
+  /** The rendered view (JSON of a PostView), as it was when delivered. */
+  view: string;
+}
+
+/** Where the local console keeps what it delivered: each outbox row at most once (its key). */
+export interface ConsoleFeed {
+  /** False when the row was already delivered (a retry after a crash). */
+  append(p: { outboxKey: string; incidentKey: string; to: string; at: Date; view: string }): boolean;
+  /** The newest `limit` messages to `to` (of one incident, or of all when null), oldest first. */
+  list(incidentKey: string | null, to: string, limit: number): ConsolePost[];
+}

@@ -5,7 +5,9 @@ import type { Command, MessageSource } from '../domain/commands.js';
 import type { Incident } from '../domain/incident.js';
 import { type Text, userText } from '../domain/text.js';
 import type { ExportFiles } from '../export/export-files.js';
-import { RecordError } from '../export/incident-record.js';
+import { renderPhaseSvg } from '../export/export-svg.js';
+import { summaryLine } from '../export/format.js';
+import { parseLogRow, RecordError } from '../export/incident-record.js';
 import { type Answer, answerFor, type Outcome } from './answers.js';
 import type { IncidentApp, Request } from './incident-app.js';
 
@@ -84,11 +86,16 @@ export async function runWithRetries(
 export async function exportFiles(
   app: IncidentApp,
   incident: Incident,
+  o: { withData?: boolean } = {},
 ): Promise<{ ok: true; files: ExportFiles } | { ok: false; text: Text }> {
   const now = app.now().toISOString();
   try {
     const files = await app.deps.renderExport(incident.key, {
-      opts: { generatedAt: now, ...(incident.closedAt ? {} : { end: now }) },
+      opts: {
+        generatedAt: now,
+        ...(incident.closedAt ? {} : { end: now }),
+        ...(o.withData ? { withData: true } : {}),
+      },
       fallbackPlaybook: app.playbookFor(incident),
     });
     return files ? { ok: true, files } : { ok: false, text: 'This incident no longer exists.' };
@@ -107,13 +114,43 @@ export async function exportFiles(
   }
 }
 
+/** One decision-log entry as a line for people (the export's wording). */
+export interface LogLine {
+  seq: number;
+  at: string;
+  actor: string;
+  kind: string;
+  text: string;
+}
+
+/** The newest `limit` entries of the incident's decision log, oldest first. */
+export function recentLog(app: IncidentApp, incident: Incident, limit = 50): LogLine[] {
+  const pb = app.playbookFor(incident);
+  return app
+    .logEntries(incident.key)
+    .slice(-limit)
+    .map((row) => {
+      const e = parseLogRow(row);
+      return { seq: e.seq, at: e.at, actor: e.actor?.id ?? '', kind: e.kind, text: summaryLine(e, pb) };
+    });
+}
+
+/** The incident's phase timeline as an SVG picture, as it stands now (the same one the export carries). */
+export function timelineSvg(app: IncidentApp, incident: Incident): string {
+  return renderPhaseSvg(
+    incident,
+    app.playbookFor(incident),
+    incident.closedAt ? {} : { end: app.now().toISOString() },
+  );
+}
+
 /** Records that the review document was exported (after the platform delivered it). */
-export function recordExport(app: IncidentApp, req: Request, incident: Incident): Answer {
+export function recordExport(app: IncidentApp, req: Request, incident: Incident, format = 'md'): Answer {
   return answerFor(
     app.run({
       key: req.key,
       incidentKey: incident.key,
-      command: { type: 'export', format: 'md' },
+      command: { type: 'export', format },
       actor: req.actor,
       ...(req.roomId ? { roomId: req.roomId } : {}),
     }),

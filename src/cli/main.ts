@@ -41,6 +41,11 @@ Usage:
       Validate a playbook file (default: the bundled playbooks/emergency-procedures.yaml).
   incident-bot reminders run [--at ISO] [--dry-run] [--db PATH]
       Run one reminder pass: queue the nudges owed at that time (or only list them with --dry-run).
+  incident-bot drill FILE [--out DIR] [--db PATH]
+      Play a scripted drill (playbooks/drills/*.yaml) through the bot in local mode on a fresh local
+      database (default data/drills/<name>-<time>.db) and write the incident's review export (Markdown,
+      SVG, CSV, JSON Lines) to DIR (default data/drills/<name>-<time>/). Exit 0 when every step was
+      accepted, 1 naming the step that was refused, 2 for a script that is not valid. Not in production.
   incident-bot --help
 
 The database is --db, else the DATABASE_PATH environment variable, else ${DEFAULT_DB_PATH}.
@@ -150,6 +155,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
           production: env.NODE_ENV === 'production',
         });
         return result(r.code, r.output);
+      }
+      case 'drill': {
+        const { drillCommand } = await import('./drill-command.js');
+        return await drillCommand(rest, env, HELP);
       }
       default:
         throw new UsageError(`Unknown command "${cmd}".`);

@@ -80,7 +80,9 @@ export type Command =
   /** A member adds someone (the bot invites them to the room where the platform has one). */
   | { type: 'add_member'; user: string }
   /** Hide the incident from non-members, or (with a reason, which is logged) show it again. */
-  | { type: 'set_confidential'; confidential: boolean; reason?: string };
+  | { type: 'set_confidential'; confidential: boolean; reason?: string }
+  /** The local console's drill clock moved forward by `minutes` (recorded in every open incident's log). */
+  | { type: 'clock_forwarded'; minutes: number };
 
 /** An empty review: asks the core whether a person may record the review at all (before a form opens). */
 export const REVIEW_PROBE: Extract<Command, { type: 'record_review' }> = {

@@ -3,6 +3,7 @@
 // each command is the PERMISSIONS table. Text for people carries mention and command tokens (./text.ts).
 import type { Command } from './commands.js';
 import { checkItem, itemNotApplicable, uncheckItem } from './decide/checklist.js';
+import { clockForwarded } from './decide/clock.js';
 import { close, recordReview, standDown } from './decide/close.js';
 import { postStatusUpdate, sendInitialAlert } from './decide/comms.js';
 import { type DecideContext, type Decision, type Handler, isCommander } from './decide/context.js';
@@ -58,6 +59,7 @@ export const PERMISSIONS: Record<Command['type'], Permission> = {
   member_left: 'platform',
   add_member: 'member',
   set_confidential: 'commander',
+  clock_forwarded: 'platform',
 };
 
 const VERB: Partial<Record<Command['type'], string>> = {
@@ -165,4 +167,5 @@ const HANDLERS: { [K in Exclude<Command['type'], 'declare'>]: Handler<K> } = {
   member_left: memberLeft,
   add_member: addMember,
   set_confidential: setConfidential,
+  clock_forwarded: clockForwarded,
 };

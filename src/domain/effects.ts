@@ -26,7 +26,9 @@ export type LogKind =
   | 'audit_ledger'
   | 'state_changed'
   | 'member'
-  | 'confidential';
+  | 'confidential'
+  /** The local console's clock was moved forward for a drill (never in production). */
+  | 'clock';
 
 export type Target =
   | { to: 'room' }

@@ -1,6 +1,7 @@
 // The incident as the core sees it: a plain, JSON-serialisable value. Times are ISO-8601 UTC strings.
 
-export type Platform = 'slack' | 'teams' | 'cli';
+/** `web`: the local console (local mode only, src/platforms/web). */
+export type Platform = 'slack' | 'teams' | 'web' | 'cli';
 
 /** A person as the platform names them (Slack user id "U123", Teams AAD object id or "29:..."). */
 export interface Actor {

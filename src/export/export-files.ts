@@ -19,6 +19,9 @@ export interface ExportFile {
 export interface ExportFiles {
   markdown: ExportFile;
   svg: ExportFile;
+  /** The timeline as CSV and the chain as JSON Lines (with `withData`). */
+  csv?: ExportFile;
+  jsonl?: ExportFile;
 }
 
 export interface ExportFilesOptions {
@@ -28,6 +31,8 @@ export interface ExportFilesOptions {
   generatedAt?: string;
   /** Right edge of the SVG axis for an incident still open (e.g. now). */
   end?: string;
+  /** Also the CSV timeline and the JSON Lines chain (the local console offers all four). */
+  withData?: boolean;
 }
 
 export function renderExportFiles(record: IncidentRecord, opts: ExportFilesOptions = {}): ExportFiles {
@@ -47,6 +52,7 @@ export function renderExportFiles(record: IncidentRecord, opts: ExportFilesOptio
       type: 'image/svg+xml',
       content: renderPhaseSvg(record.incident, record.playbook, opts.end ? { end: opts.end } : {}),
     },
+    ...(opts.withData ? { csv: renderCsvFile(record), jsonl: renderJsonlFile(record) } : {}),
   };
 }
 

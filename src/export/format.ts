@@ -165,6 +165,8 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
       return p.confidential
         ? 'Made confidential: shown to its members only'
         : `Made visible to everyone again; reason: ${str(p.reason)}`;
+    case 'clock':
+      return `Drill clock moved forward ${str(p.minutes)} minutes, from ${str(p.from)} to ${str(p.to)} (local console)`;
     case 'audit_ledger':
       return `Audit ledger started (${str(p.entriesBefore)} entries before, verified)`;
     case 'state_changed':

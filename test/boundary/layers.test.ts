@@ -39,6 +39,7 @@ const MAY_IMPORT: Record<string, string[]> = {
   platforms: ['domain', 'app'],
   'platforms/slack': ['domain', 'views', 'app', 'platforms/platform', 'ops/metrics'],
   'platforms/teams': ['domain', 'views', 'app', 'platforms/platform', 'ops/metrics'],
+  'platforms/web': ['domain', 'views', 'app', 'platforms/platform'],
   storage: ['domain', 'app/ports', 'export'],
   ops: ['domain', 'views', 'app', 'storage', 'logger'],
   cli: ['domain', 'views', 'app', 'export', 'storage', 'ops', 'root'],
@@ -66,6 +67,14 @@ const FORBIDDEN: Record<string, RegExp[]> = {
   platforms: PURE.filter((re) => !re.test('express')),
   'platforms/slack': [/^@microsoft\//, /^better-sqlite3$/, /^pino/, /^zod$/, /^(node:)?fs(\/promises)?$/],
   'platforms/teams': [/^@slack\//, /^better-sqlite3$/, /^pino/, /^zod$/, /^(node:)?fs(\/promises)?$/],
+  'platforms/web': [
+    /^@slack\//,
+    /^@microsoft\//,
+    /^better-sqlite3$/,
+    /^pino/,
+    /^zod$/,
+    /^(node:)?fs(\/promises)?$/,
+  ],
   storage: [/^@slack\//, /^@microsoft\//, /^express$/],
 };
 
@@ -102,6 +111,7 @@ describe('the layer table', () => {
       'app',
       'platforms/slack',
       'platforms/teams',
+      'platforms/web',
       'storage',
       'ops',
       'cli',

@@ -19,11 +19,13 @@ describe('startup', () => {
     expect(existsSync(join(cwd, '.env'))).toBe(false);
   });
 
-  it('with nothing configured: says what is missing and the three steps, exits non-zero, no stack trace', async () => {
-    const r = await run([MAIN], {});
+  it('in production with nothing configured: says what is missing and the three steps, exits 2, no stack trace', async () => {
+    const r = await run([MAIN], {
+      NODE_ENV: 'production',
+      AUDIT_SIGNING_KEY_FILE: join(ROOT, 'test/fixtures/keys/audit-signing-key.pem'),
+    });
     const out = r.stdout + r.stderr;
-    expect(r.code).not.toBe(0);
-    expect(r.code).not.toBeNull();
+    expect(r.code).toBe(2);
     expect(out).toMatch(/Missing: SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET/);
     expect(out).toMatch(/TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID/);
     expect(out).toMatch(/^\s+1\. .*manifest/m);

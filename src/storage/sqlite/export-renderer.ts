@@ -28,7 +28,8 @@ function inWorker(job: ExportJob): Promise<ExportFiles | null> {
   const source = import.meta.url.endsWith('.ts');
   const worker = new Worker(new URL(`./export-worker.${source ? 'ts' : 'js'}`, import.meta.url), {
     workerData: job,
-    ...(source ? { execArgv: ['--import', 'tsx'] } : {}),
+    // tsx from this package, whatever the working directory is.
+    ...(source ? { execArgv: ['--import', import.meta.resolve('tsx')] } : {}),
   });
   return new Promise((resolve, reject) => {
     let answered = false;

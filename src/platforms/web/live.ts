@@ -1,0 +1,65 @@
+// Live updates for the console: Server-Sent Events to every open page. An event says what changed (an
+// incident, the stakeholder channel, a drill run); each page refetches its own part (console.js).
+import type { Request, Response } from 'express';
+
+export interface LiveEvent {
+  incident?: string;
+  stakeholders?: true;
+  drill?: string;
+  /** Someone's private messages changed. */
+  user?: string;
+}
+
+/** More open pages than a laptop's tabs: a runaway client cannot hold unbounded sockets. */
+const MAX_CLIENTS = 100;
+const HEARTBEAT_MS = 20_000;
+
+export class LiveHub {
+  private readonly clients = new Set<Response>();
+  private timer: NodeJS.Timeout | null = null;
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Serves `GET /events` (the request was authenticated before). */
+  connect(req: Request, res: Response): void {
+    if (this.clients.size >= MAX_CLIENTS) {
+      res.status(503).set('Retry-After', '5').end();
+      return;
+    }
+    res.status(200).set({
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+    });
+    res.flushHeaders();
+    res.write('retry: 2000\n\n');
+    this.clients.add(res);
+    this.timer ??= setInterval(() => this.write(': ping\n\n'), HEARTBEAT_MS).unref();
+    req.on('close', () => {
+      this.clients.delete(res);
+      if (this.clients.size === 0 && this.timer) {
+        clearInterval(this.timer);
+        this.timer = null;
+      }
+    });
+  }
+
+  publish(e: LiveEvent): void {
+    this.write(`data: ${JSON.stringify(e)}\n\n`);
+  }
+
+  private write(chunk: string): void {
+    for (const res of this.clients) res.write(chunk);
+  }
+
+  /** Ends every stream (shutdown): browsers reconnect to whatever serves next. */
+  close(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    for (const res of this.clients) res.end();
+    this.clients.clear();
+  }
+}

@@ -1,0 +1,32 @@
+// A console button's form fields read back into a Press (src/app/buttons.ts); null when they do not make one.
+import type { Press } from '../../../app/buttons.js';
+import { type Body, one } from './form-values.js';
+
+export function readPress(body: Body): Press | null {
+  const kind = one(body, 'kind');
+  switch (kind) {
+    case 'claim_role':
+    case 'release_role':
+      return one(body, 'role') ? { kind, role: one(body, 'role') } : null;
+    case 'handover_role':
+      return one(body, 'role') ? { kind, role: one(body, 'role'), user: one(body, 'user') } : null;
+    case 'check_item':
+    case 'uncheck_item':
+      return one(body, 'item') ? { kind, item: one(body, 'item') } : null;
+    case 'item_na':
+      return one(body, 'item') ? { kind, item: one(body, 'item'), reason: one(body, 'reason') } : null;
+    case 'snooze': {
+      const dueAt = one(body, 'dueAt');
+      return {
+        kind,
+        snoozeKind: one(body, 'snoozeKind'),
+        minutes: Number(one(body, 'minutes')),
+        ...(dueAt ? { dueAt } : {}),
+      };
+    }
+    case 'followup_done':
+      return one(body, 'id') ? { kind, id: one(body, 'id') } : null;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,50 @@
+// The view's buttons (Action) and the summary's and checklist's presses as small HTML forms: each posts
+// one Press with its own idempotency key (a double click is one command), or links to a form.
+import type { Action } from '../../../views/actions.js';
+import { type Html, h } from './html.js';
+
+export interface RenderCtx {
+  incidentKey: string;
+  /** A fresh idempotency key for one button or form. */
+  nonce(): string;
+}
+
+export const incidentPath = (key: string) => `/incidents/${encodeURIComponent(key)}`;
+export const formPath = (key: string, form: string) => `${incidentPath(key)}/forms/${form}`;
+
+/** One press: hidden fields, one button, and optionally more controls before it (a reason, a person). */
+export function pressForm(
+  c: RenderCtx,
+  fields: Record<string, string>,
+  label: string,
+  o: { style?: 'primary' | 'danger'; extra?: Html; title?: string } = {},
+): Html {
+  return h`<form method="post" action="${incidentPath(c.incidentKey)}/press" class="press">
+<input type="hidden" name="_key" value="${c.nonce()}">${Object.entries(fields).map(
+    ([k, v]) => h`<input type="hidden" name="${k}" value="${v}">`,
+  )}${o.extra ?? ''}<button type="submit"${o.style ? h` class="${o.style}"` : ''}${o.title ? h` title="${o.title}"` : ''}>${label}</button></form>`;
+}
+
+export function actionHtml(c: RenderCtx, a: Action): Html {
+  switch (a.kind) {
+    case 'open_form':
+      return h`<a class="button${a.style ? ` ${a.style}` : ''}" href="${formPath(c.incidentKey, a.form)}">${a.label}</a>`;
+    case 'snooze':
+      return pressForm(
+        c,
+        {
+          kind: 'snooze',
+          snoozeKind: a.snoozeKind,
+          minutes: String(a.minutes),
+          ...(a.dueAt ? { dueAt: a.dueAt } : {}),
+        },
+        a.label,
+      );
+    case 'followup_done':
+      return pressForm(c, { kind: 'followup_done', id: a.id }, a.label);
+  }
+}
+
+export function actionsHtml(c: RenderCtx, actions: Action[]): Html {
+  return actions.length ? h`<div class="actions">${actions.map((a) => actionHtml(c, a))}</div>` : h``;
+}

@@ -1,0 +1,42 @@
+// Which kind of database a file is: `local` (made by local mode for drills and rehearsals) or not marked
+// (production, or a database from before local mode). A production start refuses a local database, and
+// local mode refuses to mark a database that already holds incidents (it could be production's).
+import { randomBytes } from 'node:crypto';
+import type { Db } from './open-database.js';
+
+export class DatabaseModeError extends Error {}
+
+export function databaseMode(db: Db): 'local' | null {
+  const row = db.prepare('SELECT mode FROM database_mode WHERE id = 1').get() as { mode: string } | undefined;
+  return row?.mode === 'local' ? 'local' : null;
+}
+
+/**
+ * Marks the database as local, once; returns the console's access token kept with the mark (the same
+ * across restarts, so an open browser tab keeps working). Refuses a database with incidents and no mark.
+ */
+export function markLocal(db: Db, file: string, now: Date): { token: string } {
+  const row = db.prepare('SELECT mode, console_token FROM database_mode WHERE id = 1').get() as
+    | { mode: string; console_token: string | null }
+    | undefined;
+  if (row?.mode === 'local' && row.console_token) return { token: row.console_token };
+  const incidents = (db.prepare('SELECT COUNT(*) AS n FROM incidents').get() as { n: number }).n;
+  if (!row && incidents > 0)
+    throw new DatabaseModeError(
+      `${file} holds ${incidents} incident${incidents === 1 ? '' : 's'} and is not a local-mode database: local mode will not use it (it may be production's). Set LOCAL_DATABASE_PATH to another file.`,
+    );
+  const token = randomBytes(24).toString('base64url');
+  db.prepare(
+    `INSERT INTO database_mode (id, mode, marked_at, console_token) VALUES (1, 'local', ?, ?)
+     ON CONFLICT(id) DO UPDATE SET mode = 'local', console_token = excluded.console_token`,
+  ).run(now.toISOString(), token);
+  return { token };
+}
+
+/** Throws when a production start is given a local-mode database. */
+export function refuseLocalInProduction(db: Db, file: string): void {
+  if (databaseMode(db) === 'local')
+    throw new DatabaseModeError(
+      `${file} is a local-mode database (drills and rehearsals, made by \`npm start\` with no platform configured): a production start refuses it. Set DATABASE_PATH to the production database.`,
+    );
+}
