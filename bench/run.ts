@@ -487,6 +487,27 @@ async function otherRows(bot: Bot, fake: FakeProc, rows: string[][]): Promise<vo
   ]);
 
   await botAloneRows(rows);
+  await localConsoleRow(rows);
+}
+
+/** Local mode (issue 18): `npm start` with nothing configured -> a served console, and its page weight. */
+async function localConsoleRow(rows: string[][]): Promise<void> {
+  const { benchLocalConsole } = (await import('./local-console.js')) as typeof import('./local-console.js');
+  const { buildDist } = (await import('./bot-alone.js')) as typeof import('./bot-alone.js');
+  const start = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  ).scripts.start;
+  const r = await benchLocalConsole({
+    root: buildDist(),
+    nodeFlags: start.split(/\s+/).filter((a) => a.startsWith('--')),
+  });
+  const kb = (n: number) => fmt(n / 1024, 1);
+  rows.push([
+    'local mode: `npm start` with nothing configured (the build, its own process) -> the console served',
+    `address printed ${fmt(r.addressMs, 0)} ms after spawn, first page 200 at ${fmt(r.servedMs, 0)} ms; a room mid-incident weighs ${kb(r.weight.total)} KiB (HTML ${kb(r.weight.html)}, CSS ${kb(r.weight.css)}, JS ${kb(r.weight.js)}), ${kb(r.weight.gzip)} KiB gzip, ${r.requests} requests`,
+    '',
+    'reported (no goal set)',
+  ]);
 }
 
 /**

@@ -22,6 +22,7 @@ import type { TeamsSettings } from './platforms/teams/teams-adapter.js';
 import type { WebAdapter } from './platforms/web/web-adapter.js';
 import { loadPlaybook } from './storage/playbook-file.js';
 import { SqliteCheckpointFeed } from './storage/sqlite/checkpoint-feed.js';
+import { refuseForeignDatabase } from './storage/sqlite/database-mode.js';
 import { classifyStorageError } from './storage/sqlite/errors.js';
 import { exportRenderer } from './storage/sqlite/export-renderer.js';
 import { IncidentStore } from './storage/sqlite/incident-store.js';
@@ -85,6 +86,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   });
   // Local mode's database is for drills: the development key is what it is meant to use.
   if (audit.warning && !clock) logger.warn({ keyId: audit.signer.keyId }, audit.warning);
+  if (clock) refuseForeignDatabase(config.DATABASE_PATH);
   const db = openDatabase(config.DATABASE_PATH, {
     signer: audit.signer,
     onBackup: (file) => logger.info({ file }, 'copied the database before migrating it'),

@@ -2,6 +2,8 @@
 // (production, or a database from before local mode). A production start refuses a local database, and
 // local mode refuses to mark a database that already holds incidents (it could be production's).
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { Db } from './open-database.js';
 
 export class DatabaseModeError extends Error {}
@@ -9,6 +11,30 @@ export class DatabaseModeError extends Error {}
 export function databaseMode(db: Db): 'local' | null {
   const row = db.prepare('SELECT mode FROM database_mode WHERE id = 1').get() as { mode: string } | undefined;
   return row?.mode === 'local' ? 'local' : null;
+}
+
+const foreign = (file: string, incidents: number) =>
+  new DatabaseModeError(
+    `${file} holds ${incidents} incident${incidents === 1 ? '' : 's'} and is not a local-mode database: local mode will not use it (it may be production's). Set LOCAL_DATABASE_PATH to another file.`,
+  );
+
+/**
+ * Before local mode opens (and so migrates) a file: refuses one that holds incidents and is not marked
+ * local, read-only, so a production database given by mistake is left exactly as it was.
+ */
+export function refuseForeignDatabase(file: string): void {
+  if (file === ':memory:' || !existsSync(file)) return;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  try {
+    const has = (t: string) =>
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(t);
+    if (!has('incidents')) return;
+    const incidents = (db.prepare('SELECT COUNT(*) AS n FROM incidents').get() as { n: number }).n;
+    const marked = has('database_mode') && databaseMode(db) === 'local';
+    if (incidents > 0 && !marked) throw foreign(file, incidents);
+  } finally {
+    db.close();
+  }
 }
 
 /**
@@ -21,10 +47,7 @@ export function markLocal(db: Db, file: string, now: Date): { token: string } {
     | undefined;
   if (row?.mode === 'local' && row.console_token) return { token: row.console_token };
   const incidents = (db.prepare('SELECT COUNT(*) AS n FROM incidents').get() as { n: number }).n;
-  if (!row && incidents > 0)
-    throw new DatabaseModeError(
-      `${file} holds ${incidents} incident${incidents === 1 ? '' : 's'} and is not a local-mode database: local mode will not use it (it may be production's). Set LOCAL_DATABASE_PATH to another file.`,
-    );
+  if (!row && incidents > 0) throw foreign(file, incidents);
   const token = randomBytes(24).toString('base64url');
   db.prepare(
     `INSERT INTO database_mode (id, mode, marked_at, console_token) VALUES (1, 'local', ?, ?)

@@ -174,6 +174,26 @@ describe('an incident in the console', () => {
     ).toMatch(/Technical lead/);
   });
 
+  it('the initial alert opens prefilled from its template; sent, it reaches the stakeholder channel', async () => {
+    const alice = await new ConsoleClient(local).enter('alice');
+    const i = await declare(alice);
+    const carol = await new ConsoleClient(local).enter('carol');
+    const form = await carol.get(`/incidents/${i.key}/forms/alert`);
+    expect(form.status).toBe(200);
+    expect(form.html).toContain('value="Ingest pipeline down"');
+    const r = await submit(
+      carol,
+      'carol',
+      i,
+      'alert',
+      { 'field:actions': 'Failing over ingest' },
+      'alert-0001',
+    );
+    expect(r.status, r.html.slice(0, 300)).toBe(303);
+    expect(local.bot.app.incident(i.key)!.initialAlertAt).not.toBeNull();
+    expect((await carol.get('/stakeholders')).html).toContain('Failing over ingest');
+  });
+
   it('a confidential incident is shown to its members only, and not named to others', async () => {
     const alice = await new ConsoleClient(local).enter('alice');
     const i = await declare(
