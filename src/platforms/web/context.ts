@@ -73,11 +73,15 @@ export function webSurface(): Surface {
   };
 }
 
-/** A room token links to the incident worked in it. */
+/**
+ * A room token links to the incident worked in it. A confidential incident's room is not named (the text
+ * may be read by someone outside it, e.g. on the stakeholder channel page): its members have the list.
+ */
 export function roomLinkOf(ctx: WebContext): RoomLink {
   return (roomId) => {
     const i = ctx.app.incidentInRoom('web', roomId);
-    return i ? { href: incidentPath(i.key), name: i.room?.name ?? i.key } : null;
+    if (!i) return null;
+    return i.confidential ? { href: '/', name: 'a private room' } : { href: incidentPath(i.key), name: i.key };
   };
 }
 

@@ -63,7 +63,12 @@ function watch(page: Page): void {
 /** Does `act` and waits for the page it leads to (a form post answered by a redirect, a link). */
 async function navigates(page: Page, act: () => Promise<unknown>): Promise<void> {
   const loaded = page.waitForEvent('load', { timeout: WAIT });
-  await act();
+  try {
+    await act();
+  } catch (e) {
+    loaded.catch(() => {});
+    throw e;
+  }
   await loaded;
 }
 
@@ -113,7 +118,8 @@ async function say(page: Page, text: string): Promise<void> {
 
 /** Opens a form from the summary's buttons. */
 async function openForm(page: Page, label: string, title: string): Promise<void> {
-  await navigates(page, () => page.locator('.summary .actions').getByRole('link', { name: label }).click());
+  const link = page.locator('.summary .actions').getByRole('link', { name: label, exact: true });
+  await navigates(page, () => link.click());
   await page.getByRole('heading', { name: title, level: 1 }).waitFor();
 }
 
@@ -257,7 +263,7 @@ describe('the local console in a real browser', () => {
     // On to closure, then close with every closure criterion.
     await moveOn(alice, 'Mitigation & recovery');
     await moveOn(alice, 'Closure');
-    await openForm(alice, 'Close incident', 'Close incident');
+    await openForm(alice, 'Close', 'Close incident');
     for (const box of await alice.locator('input[name="criteria"]').all()) await box.check();
     expect(await field(alice, 'field:impact_summary').inputValue()).toContain('Market data');
     await field(alice, 'field:followups').fill('Alert on ISR shrink (Bob, two weeks, resilience).');
