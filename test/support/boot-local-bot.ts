@@ -65,6 +65,11 @@ export class ConsoleClient {
 
   constructor(private readonly local: LocalBot) {}
 
+  /** The Cookie header this browser sends. */
+  cookies(): string {
+    return this.cookie();
+  }
+
   private cookie(): string {
     return [...this.jar].map(([k, v]) => `${k}=${v}`).join('; ');
   }

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Request as HttpRequest } from 'express';
 import type { DrillClock } from '../../app/drill-clock.js';
 import type { IncidentApp, Request, Surface } from '../../app/incident-app.js';
-import { type LocalPerson, localActor } from '../../app/local-people.js';
+import { type LocalPerson, localActor, localPerson } from '../../app/local-people.js';
 import type { ConsoleFeed } from '../../app/ports.js';
 import type { Drill } from '../../domain/drill.js';
 import type { Incident } from '../../domain/incident.js';
@@ -81,7 +81,17 @@ export function roomLinkOf(ctx: WebContext): RoomLink {
   return (roomId) => {
     const i = ctx.app.incidentInRoom('web', roomId);
     if (!i) return null;
-    return i.confidential ? { href: '/', name: 'a private room' } : { href: incidentPath(i.key), name: i.key };
+    return i.confidential
+      ? { href: '/', name: 'a private room' }
+      : { href: incidentPath(i.key), name: i.key };
+  };
+}
+
+/** Who may hear that this incident changed: everyone, or a confidential incident's members. */
+export function audienceOf(app: IncidentApp, incident: Incident): (person: string) => boolean {
+  return (person) => {
+    const p = localPerson(person);
+    return p !== undefined && app.shows(incident, localActor(p));
   };
 }
 

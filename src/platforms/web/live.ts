@@ -14,16 +14,19 @@ export interface LiveEvent {
 const MAX_CLIENTS = 100;
 const HEARTBEAT_MS = 20_000;
 
+/** Who may hear of an event (a confidential incident's key is news for its members only). */
+export type Audience = (person: string) => boolean;
+
 export class LiveHub {
-  private readonly clients = new Set<Response>();
+  private readonly clients = new Map<Response, string>();
   private timer: NodeJS.Timeout | null = null;
 
   get size(): number {
     return this.clients.size;
   }
 
-  /** Serves `GET /events` (the request was authenticated before). */
-  connect(req: Request, res: Response): void {
+  /** Serves `GET /events` to `person` (the request was authenticated before). */
+  connect(req: Request, res: Response, person: string): void {
     if (this.clients.size >= MAX_CLIENTS) {
       res.status(503).set('Retry-After', '5').end();
       return;
@@ -36,7 +39,7 @@ export class LiveHub {
     });
     res.flushHeaders();
     res.write('retry: 2000\n\n');
-    this.clients.add(res);
+    this.clients.set(res, person);
     this.timer ??= setInterval(() => this.write(': ping\n\n'), HEARTBEAT_MS).unref();
     req.on('close', () => {
       this.clients.delete(res);
@@ -47,19 +50,19 @@ export class LiveHub {
     });
   }
 
-  publish(e: LiveEvent): void {
-    this.write(`data: ${JSON.stringify(e)}\n\n`);
+  publish(e: LiveEvent, audience: Audience = () => true): void {
+    this.write(`data: ${JSON.stringify(e)}\n\n`, audience);
   }
 
-  private write(chunk: string): void {
-    for (const res of this.clients) res.write(chunk);
+  private write(chunk: string, audience: Audience = () => true): void {
+    for (const [res, person] of this.clients) if (audience(person)) res.write(chunk);
   }
 
   /** Ends every stream (shutdown): browsers reconnect to whatever serves next. */
   close(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    for (const res of this.clients) res.end();
+    for (const res of this.clients.keys()) res.end();
     this.clients.clear();
   }
 }

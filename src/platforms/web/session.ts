@@ -33,6 +33,15 @@ function hostname(host: string | undefined): string {
   return host.split(':')[0] ?? '';
 }
 
+/** The host name an Origin header names ('' for `null` or anything malformed: never this console). */
+function originHost(origin: string): string {
+  try {
+    return hostname(new URL(origin).host);
+  } catch {
+    return '';
+  }
+}
+
 const SIGNED_OUT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>incident-bot local console</title></head>
 <body><main><h1>incident-bot local console</h1><p>Open the address <code>npm start</code> printed: it carries the console's key (the line "local console: http://…/?key=…").</p></main></body></html>`;
 
@@ -67,7 +76,7 @@ export function consoleGuard(key: string, listenHost?: string) {
     }
     if (req.method === 'POST') {
       const origin = req.headers.origin;
-      if (origin && origin !== 'null' && hostname(new URL(origin).host) !== hostname(req.headers.host)) {
+      if (origin && originHost(origin) !== hostname(req.headers.host)) {
         res.status(403).type('text/plain').send('A form from another site cannot act here.');
         return;
       }

@@ -4,7 +4,7 @@
 import express from 'express';
 import type { ConsoleFeed } from '../../app/ports.js';
 import type { PlatformAdapter, PlatformDeps } from '../platform.js';
-import { type LocalControls, Notices, type WebContext, webSurface } from './context.js';
+import { audienceOf, type LocalControls, Notices, type WebContext, webSurface } from './context.js';
 import { DrillRuns } from './drill-runs.js';
 import { LiveHub } from './live.js';
 import { registerActions } from './routes/actions.js';
@@ -37,7 +37,8 @@ const SECURITY_HEADERS = {
   'Content-Security-Policy':
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'",
   'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
+  // Not no-referrer: with it browsers send `Origin: null` on every form post, and the guard checks Origin.
+  'Referrer-Policy': 'same-origin',
   'X-Frame-Options': 'DENY',
 };
 
@@ -53,7 +54,7 @@ export function createWebAdapter(deps: PlatformDeps, s: WebSettings): WebAdapter
   };
   // Anything that changed an incident refreshes the pages showing it (its log, its lists).
   deps.app.service.onChange((o) => {
-    if (o.incident) live.publish({ incident: o.incident.key });
+    if (o.incident) live.publish({ incident: o.incident.key }, audienceOf(deps.app, o.incident));
   });
   const router = express.Router();
   router.use((_req, res, next) => {

@@ -6,6 +6,7 @@ import { botActor, type IncidentApp } from '../../app/incident-app.js';
 import { type ConsoleFeed, NO_ROOM, type OutboxRow, type Sender, type SendResult } from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
 import { postView } from '../../views/posts.js';
+import { audienceOf } from './context.js';
 import type { LiveHub } from './live.js';
 
 const BOT = botActor('web');
@@ -22,7 +23,7 @@ export class WebSender implements Sender {
       case 'create_room':
         return this.createRoom(incident);
       case 'view':
-        this.o.live.publish({ incident: incident.key });
+        this.o.live.publish({ incident: incident.key }, audienceOf(this.o.app, incident));
         return { status: 'sent', result: { refreshed: body.view } };
       case 'invite':
         return { status: 'sent', result: { skipped: 'the console room is open to the local people' } };
@@ -64,7 +65,7 @@ export class WebSender implements Sender {
       },
       actor: BOT,
     });
-    this.o.live.publish({ incident: incident.key });
+    this.o.live.publish({ incident: incident.key }, audienceOf(this.o.app, incident));
     return { status: 'sent', result: { roomId: roomIdOf(incident.key), ok: r.ok } };
   }
 }

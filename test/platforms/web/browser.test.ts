@@ -16,8 +16,8 @@ const WAIT = 15_000;
 let browser: Browser;
 let local: LocalBot;
 const contexts: BrowserContext[] = [];
-/** What the pages logged as errors (a script failing, a policy refusing something). */
-const pageErrors: string[] = [];
+/** Errors the console's script threw in any page. */
+const scriptErrors: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM))
@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   local = await bootLocalBot();
-  pageErrors.length = 0;
+  scriptErrors.length = 0;
 });
 afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
@@ -54,10 +54,7 @@ async function open(person: string): Promise<Page> {
 }
 
 function watch(page: Page): void {
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text());
-  });
-  page.on('pageerror', (e) => pageErrors.push(String(e)));
+  page.on('pageerror', (e) => scriptErrors.push(`${page.url()}: ${String(e)}`));
 }
 
 /** Does `act` and waits for the page it leads to (a form post answered by a redirect, a link). */
@@ -141,7 +138,9 @@ async function declareDrill(page: Page, title: string): Promise<string> {
   await navigates(page, () => page.getByRole('link', { name: 'Declare an incident' }).click());
   await field(page, 'title').fill(title);
   await page.getByLabel('Severe service outage').check();
-  await field(page, 'impact').fill('Market data for every desk stopped updating; pricing runs on stale prices.');
+  await field(page, 'impact').fill(
+    'Market data for every desk stopped updating; pricing runs on stale prices.',
+  );
   await page.getByLabel('Yes: status updates every 15 minutes').check();
   await page.getByLabel('This is a drill').check();
   await submitForm(page, 'Declare');
@@ -198,8 +197,12 @@ describe('the local console in a real browser', () => {
     expect(await field(alice, 'field:commander').inputValue()).toBe('@Alice');
     expect(await field(alice, 'field:start_time').inputValue()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d UTC$/);
     expect(await field(alice, 'field:next_update').inputValue()).not.toBe('');
-    await field(alice, 'field:summary').fill('Kafka ingest is hard down; market data is stale for all desks.');
-    await field(alice, 'field:actions').fill('Deployments frozen; failing ingest over to the secondary cluster.');
+    await field(alice, 'field:summary').fill(
+      'Kafka ingest is hard down; market data is stale for all desks.',
+    );
+    await field(alice, 'field:actions').fill(
+      'Deployments frozen; failing ingest over to the secondary cluster.',
+    );
     await submitForm(alice, 'Send alert');
     await alice.locator('.flash', { hasText: 'Initial stakeholder alert sent' }).waitFor();
     await alice.locator('.checklist li.marked', { hasText: 'initial stakeholder alert' }).waitFor();
@@ -215,7 +218,10 @@ describe('the local console in a real browser', () => {
     // Typed verbs: a log line, a decision with its reason, evidence with a link.
     await say(alice, 'log Consumer group lag at 2.1M messages; brokers 2 and 3 report ISR shrink');
     await log(alice).locator('li', { hasText: 'Consumer group lag at 2.1M messages' }).waitFor();
-    await say(alice, 'decision Fail over to the secondary cluster because the primary partitions are corrupt');
+    await say(
+      alice,
+      'decision Fail over to the secondary cluster because the primary partitions are corrupt',
+    );
     await log(alice).locator('li', { hasText: 'Fail over to the secondary cluster' }).waitFor();
     await say(alice, 'evidence Ingest lag dashboard https://grafana.example.com/d/ingest-lag');
     await log(alice).locator('li', { hasText: 'Ingest lag dashboard' }).waitFor();
@@ -238,19 +244,26 @@ describe('the local console in a real browser', () => {
     expect(await feed(alice).locator('article.post', { hasText: 'reminder' }).count()).toBeGreaterThan(
       remindersBefore,
     );
-    await nudge.first().getByRole('link', { name: /status update/i }).waitFor();
+    await nudge
+      .first()
+      .getByRole('link', { name: /status update/i })
+      .waitFor();
     expect(await stillMarked(alice), 'the room page was reloaded').toBe(true);
     await other.close();
 
     // The status update the reminder asked for.
     await openForm(alice, 'Status update', 'Status update');
     await field(alice, 'field:status').selectOption('stabilizing');
-    await field(alice, 'field:developments').fill('- Failover to the secondary cluster started\n- Lag falling');
+    await field(alice, 'field:developments').fill(
+      '- Failover to the secondary cluster started\n- Lag falling',
+    );
     await field(alice, 'field:risks').fill('- The secondary has half the partitions');
     await field(alice, 'field:help').fill('None right now.');
     await submitForm(alice, 'Post update');
     await alice.locator('.flash', { hasText: 'Status update sent' }).waitFor();
-    await feed(alice).locator('article.post', { hasText: 'Failover to the secondary cluster started' }).waitFor();
+    await feed(alice)
+      .locator('article.post', { hasText: 'Failover to the secondary cluster started' })
+      .waitFor();
 
     // A follow-up.
     await openForm(alice, 'Add follow-up', 'Follow-up action');
@@ -272,7 +285,9 @@ describe('the local console in a real browser', () => {
 
     // The review: five whys, contributing factors by control objective.
     await openForm(alice, 'Record review', 'Post-incident review');
-    await field(alice, 'summary').fill('Two brokers lost in-sync replicas after a disk filled; ingest stalled.');
+    await field(alice, 'summary').fill(
+      'Two brokers lost in-sync replicas after a disk filled; ingest stalled.',
+    );
     const whys = [
       'Ingest stalled because consumers could not read corrupted partitions.',
       'The partitions were corrupted because two brokers fell out of sync.',
@@ -283,7 +298,9 @@ describe('the local console in a real browser', () => {
     for (const [n, why] of whys.entries()) await field(alice, `why_${n + 1}`).fill(why);
     await field(alice, 'factor_risk').fill('Stale prices reached traders for 30 minutes.');
     await field(alice, 'factor_resilience').fill('No alert on ISR shrink.');
-    await field(alice, 'corrective_actions').fill('Capacity checks on retention changes; alert on ISR shrink.');
+    await field(alice, 'corrective_actions').fill(
+      'Capacity checks on retention changes; alert on ISR shrink.',
+    );
     await field(alice, 'verification_plan').fill('Game day filling a broker disk on staging.');
     await submitForm(alice, 'Record review');
     await alice.locator('.flash', { hasText: 'Review recorded' }).waitFor();
@@ -317,6 +334,7 @@ describe('the local console in a real browser', () => {
     // The audit trail holds.
     await navigates(alice, () => alice.getByRole('link', { name: 'Audit trail' }).click());
     await alice.getByRole('heading', { name: 'Audit trail: holds', level: 1 }).waitFor();
+    expect(scriptErrors).toEqual([]);
   });
 
   it("shows each person's actions live in the other's open room", { timeout: 90_000 }, async () => {
@@ -341,6 +359,7 @@ describe('the local console in a real browser', () => {
     await log(bob).locator('li', { hasText: 'Risk engine pods crash-looping' }).waitFor();
     expect(await stillMarked(bob), "Bob's page was reloaded").toBe(true);
     expect(local.bot.app.incident(key)!.roles.technical_lead).toEqual(['bob']);
+    expect(scriptErrors).toEqual([]);
   });
 
   it('reaches the main path from the keyboard, with named controls', { timeout: 60_000 }, async () => {
@@ -373,5 +392,6 @@ describe('the local console in a real browser', () => {
       .locator('#live input:not([type=hidden]), #live select')
       .evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).labels?.length === 0).length);
     expect(unlabelled).toBe(0);
+    expect(scriptErrors).toEqual([]);
   });
 });

@@ -124,6 +124,16 @@ describe('getting in', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
     });
     expect(forged.status).toBe(403);
+    for (const origin of ['null', '::not a url::'])
+      expect(
+        (
+          await c.request('/who', {
+            method: 'POST',
+            body: 'person=bob&back=/',
+            headers: { 'content-type': 'application/x-www-form-urlencoded', origin },
+          })
+        ).status,
+      ).toBe(403);
   });
 });
 
@@ -216,6 +226,50 @@ describe('an incident in the console', () => {
     await alice.post(`/incidents/${i.key}/say`, { text: 'add @bob' });
     await local.settle();
     expect((await bob.get(`/incidents/${i.key}`)).status).toBe(200);
+  });
+
+  it("live events name a confidential incident only to its members' pages", async () => {
+    const alice = await new ConsoleClient(local).enter('alice');
+    const i = await declare(
+      alice,
+      { title: 'Leaked key', triggerClass: 'security_exposure', severeImpact: 'no' },
+      'declare-0003',
+    );
+    const listen = async (c: ConsoleClient) => {
+      const ac = new AbortController();
+      const res = await fetch(`${local.base}/events`, {
+        headers: { cookie: c.cookies() },
+        signal: ac.signal,
+      });
+      const reader = res.body!.getReader();
+      let text = '';
+      const reading = (async () => {
+        try {
+          for (;;) {
+            const { value, done } = await reader.read();
+            if (done) break;
+            text += new TextDecoder().decode(value);
+          }
+        } catch {
+          // aborted
+        }
+      })();
+      const stop = async () => {
+        ac.abort();
+        await reading;
+      };
+      return { text: () => text, stop };
+    };
+    const bob = await new ConsoleClient(local).enter('bob');
+    const heard = { alice: await listen(alice), bob: await listen(bob) };
+    await alice.post(`/incidents/${i.key}/say`, { text: 'log Rotated the key' });
+    await local.settle();
+    for (let n = 0; n < 50 && !heard.alice.text().includes(i.key); n++)
+      await new Promise((r) => setTimeout(r, 20));
+    await heard.alice.stop();
+    await heard.bob.stop();
+    expect(heard.alice.text()).toContain(i.key);
+    expect(heard.bob.text()).not.toContain(i.key);
   });
 });
 

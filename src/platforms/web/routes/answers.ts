@@ -7,7 +7,7 @@ import { textHtml } from '../render/html.js';
 export function tellOthers(ctx: WebContext, answer: Answer): void {
   for (const o of answer.others) {
     ctx.notices.add(o.user, textHtml(o.text, roomLinkOf(ctx)));
-    ctx.live.publish({ user: o.user });
+    ctx.live.publish({ user: o.user }, (p) => p === o.user);
   }
 }
 

@@ -52,7 +52,7 @@ export function registerLocal(app: Express, ctx: WebContext): void {
       );
   });
 
-  app.get('/events', (req, res) => ctx.live.connect(req, res));
+  app.get('/events', (req, res) => ctx.live.connect(req, res, me(req).id));
 
   app.get('/assets/console.css', (_req, res) => {
     res.type('text/css').set('Cache-Control', 'no-cache').send(CONSOLE_CSS);
