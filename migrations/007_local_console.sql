@@ -14,5 +14,7 @@ CREATE TABLE database_mode (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   mode TEXT NOT NULL,
   marked_at TEXT NOT NULL,
-  console_token TEXT
+  console_token TEXT,
+  -- How far the console's drill clock is ahead of real time: kept, so a restart never moves it back.
+  clock_ahead_ms INTEGER NOT NULL DEFAULT 0
 );

@@ -12,13 +12,22 @@ import type { PlatformDeps } from './platforms/platform.js';
 import { createWebAdapter, type WebAdapter } from './platforms/web/web-adapter.js';
 import { DEFAULT_DRILLS_DIR, DrillError, listDrills, loadDrill } from './storage/drill-file.js';
 import { ConsoleFeedStore } from './storage/sqlite/console-feed-store.js';
-import { markLocal, refuseLocalInProduction } from './storage/sqlite/database-mode.js';
+import {
+  clockAheadMs,
+  markLocal,
+  refuseLocalInProduction,
+  saveClockAhead,
+} from './storage/sqlite/database-mode.js';
 import type { IncidentStore } from './storage/sqlite/incident-store.js';
 import type { Db } from './storage/sqlite/open-database.js';
 
 /** Marks a local-mode database (returning the console's key), or refuses a local one in production. */
 export function checkDatabaseMode(db: Db, config: Config, clock: DrillClock | null): string {
-  if (clock) return markLocal(db, config.DATABASE_PATH, clock.now()).token;
+  if (clock) {
+    const { token } = markLocal(db, config.DATABASE_PATH, clock.now());
+    clock.restore(clockAheadMs(db));
+    return token;
+  }
   if (config.NODE_ENV === 'production') refuseLocalInProduction(db, config.DATABASE_PATH);
   return '';
 }
@@ -37,7 +46,15 @@ export function localConsole(o: {
   audit: SignerChoice;
   drillPauseMs?: number;
 }): WebAdapter {
-  const { clock, store, service, dispatcher } = o;
+  const { store, service, dispatcher } = o;
+  // Every move is kept (checkDatabaseMode restored the last one): a restart never takes the clock back.
+  const clock: DrillClock = {
+    ...o.clock,
+    forward(minutes) {
+      o.clock.forward(minutes);
+      saveClockAhead(o.db, o.clock.aheadMs());
+    },
+  };
   return createWebAdapter(o.deps, {
     key: o.key,
     ...(o.drillPauseMs !== undefined ? { drillPauseMs: o.drillPauseMs } : {}),

@@ -34,7 +34,7 @@ button.primary,.button.primary{background:var(--accent);border-color:var(--accen
 .choices label,.checks label{display:block;margin:3px 0}.choices small,.checks small{color:var(--muted)}.hint{color:var(--muted);margin:2px 0 4px;font-size:13px}
 .error{color:var(--danger);font-weight:600}.req{color:var(--danger)}.note{color:var(--muted)}
 .timeline svg{max-width:100%;height:auto}.ok{color:var(--ok)}.bad{color:var(--danger)}pre{white-space:pre-wrap;background:#f0f2f5;padding:8px}
-.empty{color:var(--muted)}.steps li.fail{color:var(--danger)}
+.empty{color:var(--muted)}.steps li.fail{color:var(--danger)}#stale{margin-bottom:10px;background:#fff4d6}
 `;
 
 export const CONSOLE_JS = `
@@ -58,7 +58,25 @@ export const CONSOLE_JS = `
     if(kind==='drill') return e.drill===id;
     return false;
   }
+  // Someone typing a reason or choosing a person in the region keeps what they did: the refresh waits
+  // (until they leave the control, or press the "new activity" button).
+  function editing(){
+    var a=document.activeElement;
+    if(a&&region.contains(a)&&/^(INPUT|SELECT|TEXTAREA)$/.test(a.tagName)) return true;
+    return Array.prototype.some.call(region.querySelectorAll('input:not([type=hidden]),select,textarea'),function(el){
+      if(el.tagName==='SELECT') return el.selectedIndex!==Array.prototype.findIndex.call(el.options,function(o){return o.defaultSelected;})&&el.selectedIndex>0;
+      return el.value!==el.defaultValue;
+    });
+  }
+  var stale=document.createElement('button');
+  stale.type='button'; stale.id='stale'; stale.hidden=true; stale.textContent='New activity: show it';
+  stale.onclick=function(){ stale.hidden=true; force=true; refresh(); };
+  region.parentNode.insertBefore(stale, region);
+  var force=false;
+  region.addEventListener('focusout',function(){ setTimeout(function(){ if(!stale.hidden&&!editing()){ stale.hidden=true; refresh(); } },50); });
   function refresh(){
+    if(!force&&editing()){ stale.hidden=false; return; }
+    force=false;
     if(busy){pending=pending||setTimeout(refresh,150);return;}
     busy=true; pending=null;
     var focused=document.activeElement&&document.activeElement.id;

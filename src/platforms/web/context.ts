@@ -110,7 +110,9 @@ export function appRequest(ctx: WebContext, req: HttpRequest, incident: Incident
   const key = typeof body._key === 'string' && /^[\w-]{8,80}$/.test(body._key) ? body._key : randomUUID();
   const actor = localActor(person);
   const roomId = incident?.room && ctx.app.shows(incident, actor) ? incident.room.id : undefined;
-  return { actor, key: `web:${key}`, ...(roomId ? { roomId } : {}) };
+  // Scoped to the person and the action: a key reused by someone else, or on another incident or form (a
+  // page sent again after switching person), is another command, never a replay of theirs.
+  return { actor, key: `web:${person.id}:${req.path}:${key}`, ...(roomId ? { roomId } : {}) };
 }
 
 export function chrome(

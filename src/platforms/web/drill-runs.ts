@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { type DrillResult, type DrillStepResult, runDrill } from '../../app/drill-runner.js';
 import type { LocalPerson } from '../../app/local-people.js';
 import type { Drill } from '../../domain/drill.js';
-import type { WebContext } from './context.js';
+import { audienceOf, type WebContext } from './context.js';
 
 export interface DrillRun {
   id: string;
@@ -51,8 +51,9 @@ export class DrillRuns {
       done: null,
     };
     this.runs.set(run.id, run);
-    for (const old of [...this.runs.keys()].slice(0, Math.max(0, this.runs.size - KEPT)))
-      this.runs.delete(old);
+    // Only finished runs are forgotten (a playing one keeps its page).
+    const finished = [...this.runs.values()].filter((r) => r.done);
+    for (const old of finished.slice(0, Math.max(0, this.runs.size - KEPT))) this.runs.delete(old.id);
     const { ctx } = this;
     void runDrill(
       {
@@ -68,7 +69,7 @@ export class DrillRuns {
         onStep: (s) => {
           run.steps.push(s);
           run.incidentKey = s.incidentKey;
-          ctx.live.publish({ drill: run.id });
+          ctx.live.publish({ drill: run.id }, this.audience(run));
         },
       },
     )
@@ -79,7 +80,17 @@ export class DrillRuns {
       .catch((e: unknown) => {
         run.done = { ok: false, incidentKey: run.incidentKey, steps: run.steps, error: String(e) };
       })
-      .finally(() => ctx.live.publish({ drill: run.id }));
+      .finally(() => ctx.live.publish({ drill: run.id }, this.audience(run)));
     return run;
+  }
+
+  /** Whether `person` may follow the run: once it has declared, whoever may see its incident. */
+  visibleTo(run: DrillRun, person: string): boolean {
+    const incident = run.incidentKey ? this.ctx.app.incident(run.incidentKey) : null;
+    return !incident || audienceOf(this.ctx.app, incident)(person);
+  }
+
+  private audience(run: DrillRun): (person: string) => boolean {
+    return (person) => this.visibleTo(run, person);
   }
 }

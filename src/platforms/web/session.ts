@@ -16,7 +16,11 @@ function cookies(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0) out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    // Other apps on 127.0.0.1 share this cookie jar: one badly encoded cookie of theirs is skipped.
+    try {
+      out[part.slice(0, i).trim()] = decodeURIComponent(part.slice(i + 1).trim());
+    } catch {}
   }
   return out;
 }
@@ -31,15 +35,6 @@ function hostname(host: string | undefined): string {
   if (!host) return '';
   if (host.startsWith('[')) return host.slice(0, host.indexOf(']') + 1);
   return host.split(':')[0] ?? '';
-}
-
-/** The host name an Origin header names ('' for `null` or anything malformed: never this console). */
-function originHost(origin: string): string {
-  try {
-    return hostname(new URL(origin).host);
-  } catch {
-    return '';
-  }
 }
 
 const SIGNED_OUT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>incident-bot local console</title></head>
@@ -66,7 +61,7 @@ export function consoleGuard(key: string, listenHost?: string) {
       }
       // Exchanged for a cookie, and the key leaves the address bar (and the history).
       res.cookie(KEY_COOKIE, key, { httpOnly: true, sameSite: 'strict', path: '/' });
-      res.redirect(303, req.path);
+      res.redirect(303, `/${req.path.replace(/^[/\\]+/, '')}`);
       return;
     }
     const held = cookies(req)[KEY_COOKIE];
@@ -74,12 +69,15 @@ export function consoleGuard(key: string, listenHost?: string) {
       res.status(401).type('html').send(SIGNED_OUT);
       return;
     }
-    if (req.method === 'POST') {
-      const origin = req.headers.origin;
-      if (origin && originHost(origin) !== hostname(req.headers.host)) {
-        res.status(403).type('text/plain').send('A form from another site cannot act here.');
-        return;
-      }
+    // Every port of 127.0.0.1 is the same "site" to a browser, so SameSite cookies do not stop a page served
+    // by another local app: a post must name this very origin, and nothing may be fetched for another one.
+    const fetchSite = req.headers['sec-fetch-site'];
+    const crossSite = fetchSite !== undefined && fetchSite !== 'same-origin' && fetchSite !== 'none';
+    if (
+      req.method === 'POST' ? req.headers.origin !== `http://${req.headers.host}` || crossSite : crossSite
+    ) {
+      res.status(403).type('text/plain').send('A page from another site or port cannot act here.');
+      return;
     }
     next();
   };

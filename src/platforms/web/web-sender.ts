@@ -40,13 +40,9 @@ export class WebSender implements Sender {
           at: this.o.app.now(),
           view: JSON.stringify(view),
         });
-        this.o.live.publish(
-          t.to === 'user'
-            ? { user: t.user }
-            : t.to === 'stakeholders'
-              ? { stakeholders: true }
-              : { incident: incident.key },
-        );
+        if (t.to === 'user') this.o.live.publish({ user: t.user }, (p) => p === t.user);
+        else if (t.to === 'stakeholders') this.o.live.publish({ stakeholders: true });
+        else this.o.live.publish({ incident: incident.key }, audienceOf(this.o.app, incident));
         return { status: 'sent', result: added ? { to } : { to, already: true } };
       }
     }

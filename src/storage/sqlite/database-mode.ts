@@ -63,3 +63,15 @@ export function refuseLocalInProduction(db: Db, file: string): void {
       `${file} is a local-mode database (drills and rehearsals, made by \`npm start\` with no platform configured): a production start refuses it. Set DATABASE_PATH to the production database.`,
     );
 }
+
+/** How far local mode's drill clock is ahead of real time (0 when never moved). */
+export function clockAheadMs(db: Db): number {
+  const row = db.prepare('SELECT clock_ahead_ms FROM database_mode WHERE id = 1').get() as
+    | { clock_ahead_ms: number }
+    | undefined;
+  return row?.clock_ahead_ms ?? 0;
+}
+
+export function saveClockAhead(db: Db, ms: number): void {
+  db.prepare('UPDATE database_mode SET clock_ahead_ms = MAX(clock_ahead_ms, ?) WHERE id = 1').run(ms);
+}

@@ -105,6 +105,25 @@ describe('getting in', () => {
     expect(home.headers.get('content-security-policy')).toContain("script-src 'self'");
   });
 
+  it('a post without Origin, or a fetch another site started, is refused; the key exchange stays on this site', async () => {
+    const c = await new ConsoleClient(local).enter();
+    const bare = await c.request('/clock/forward', {
+      method: 'POST',
+      body: 'minutes=60&back=/',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(bare.status).toBe(403);
+    const img = await c.request('/audit', { headers: { 'sec-fetch-site': 'same-site' } });
+    expect(img.status).toBe(403);
+    expect(local.bot.console!.clock.aheadMinutes()).toBe(0);
+    const away = await new ConsoleClient(local).request(`//evil.example/x?key=${local.key}`);
+    expect(away.status).toBe(303);
+    expect(away.location).toBe('/evil.example/x');
+    // Another local app's badly encoded cookie does not break the console.
+    const odd = await c.request('/', { headers: { cookie: `${c.cookies()}; other=100%` } });
+    expect(odd.status).toBe(200);
+  });
+
   it('answers only to its own host name (a rebound DNS name is refused) and refuses forms from other sites', async () => {
     const c = await new ConsoleClient(local).enter();
     // fetch() will not send another Host header: a plain request does, as a rebound name would.
@@ -124,7 +143,9 @@ describe('getting in', () => {
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
     });
     expect(forged.status).toBe(403);
-    for (const origin of ['null', '::not a url::'])
+    // Another app on another port of this machine is the same "site" to a browser: refused all the same.
+    const otherPort = `http://127.0.0.1:${Number(new URL(local.base).port) + 1}`;
+    for (const origin of ['null', '::not a url::', otherPort, `https://${new URL(local.base).host}`])
       expect(
         (
           await c.request('/who', {
@@ -164,6 +185,43 @@ describe('an incident in the console', () => {
     const roles = local.bot.app.logEntries(i.key).filter((e) => e.kind === 'role');
     expect(roles.filter((e) => e.payload.includes('technical_lead'))).toHaveLength(1);
     expect(local.bot.app.incident(i.key)!.roles.technical_lead).toEqual(['bob']);
+  });
+
+  it("one person's form key reused by another, or on another incident, is their own command, never a replay", async () => {
+    const alice = await new ConsoleClient(local).enter('alice');
+    const secret = await declare(
+      alice,
+      { title: 'Leaked key', triggerClass: 'security_exposure', severeImpact: 'no' },
+      'declare-0010',
+    );
+    const open = await declare(alice, { title: 'Risk engine down' }, 'declare-0011');
+    await alice.post(`/incidents/${secret.key}/press`, {
+      _key: 'shared-key-0001',
+      kind: 'claim_role',
+      role: 'technical_lead',
+    });
+    const bob = await new ConsoleClient(local).enter('bob');
+    await bob.post(`/incidents/${open.key}/press`, {
+      _key: 'shared-key-0001',
+      kind: 'claim_role',
+      role: 'technical_lead',
+    });
+    await local.settle();
+    expect(local.bot.app.incident(open.key)!.roles.technical_lead).toEqual(['bob']);
+    const page = await bob.get(`/incidents/${open.key}`);
+    expect(page.html).not.toContain('Leaked key');
+    expect(page.html).not.toContain(secret.key);
+    // Bob sending Alice's declare form again declares his own incident, not a replay naming hers.
+    const again = await bob.post('/declare', {
+      _key: 'declare-0010',
+      title: 'Bob one',
+      triggerClass: 'service_outage',
+      impact: 'x',
+      severeImpact: 'no',
+      visibility: 'default',
+      commander: 'me',
+    });
+    expect(again.location).not.toContain(secret.key);
   });
 
   it('typed verbs run in the incident: @name is a mention of a local person', async () => {
@@ -292,6 +350,29 @@ describe('the drill clock', () => {
     expect(page.html).toContain('Clock moved forward 30 minutes');
     const audit = await alice.get('/audit');
     expect(audit.html).toContain('holds');
+    // Someone outside a confidential incident is not told its key by the report.
+    const secret = await declare(
+      alice,
+      { title: 'Leaked key', triggerClass: 'security_exposure', severeImpact: 'no' },
+      'declare-0004',
+    );
+    const forBob = await (await new ConsoleClient(local).enter('bob')).get('/audit');
+    expect(forBob.html).not.toContain(secret.key);
+    expect((await alice.get('/audit')).html).toContain(secret.key);
+  });
+
+  it('a restart never moves the clock back: the move is kept with the local database', async () => {
+    const alice = await new ConsoleClient(local).enter('alice');
+    await alice.post('/clock/forward', { minutes: '60', back: '/' });
+    expect(local.bot.console!.clock.aheadMinutes()).toBe(60);
+    await local.bot.shutdown(1);
+    const restarted = await bootLocalBot({ LOCAL_DATABASE_PATH: local.dbPath });
+    try {
+      expect(restarted.bot.console!.clock.aheadMinutes()).toBe(60);
+      expect(restarted.key).toBe(local.key);
+    } finally {
+      await restarted.close();
+    }
   });
 
   it('moves only forward, by 1 to 1440 minutes; a refused move records nothing', async () => {

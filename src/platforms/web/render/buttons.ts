@@ -7,22 +7,41 @@ export interface RenderCtx {
   incidentKey: string;
   /** A fresh idempotency key for one button or form. */
   nonce(): string;
+  /** Button ids given so far (stable across renders, so a live refresh can put the focus back). */
+  ids?: Set<string>;
+  /** Distinguishes the page's sections (the same button may be in a post and in a list). */
+  idPrefix?: string;
+}
+
+/** A stable id for a press button: its section and what it presses (a repeat gets a number). */
+function buttonId(c: RenderCtx, fields: Record<string, string>): string {
+  const base = `${c.idPrefix ?? 'b'}-${Object.values(fields).join('-')}`
+    .replace(/[^\w-]/g, '_')
+    .slice(0, 120);
+  c.ids ??= new Set();
+  let id = base;
+  for (let n = 2; c.ids.has(id); n++) id = `${base}-${n}`;
+  c.ids.add(id);
+  return id;
 }
 
 export const incidentPath = (key: string) => `/incidents/${encodeURIComponent(key)}`;
 export const formPath = (key: string, form: string) => `${incidentPath(key)}/forms/${form}`;
 
-/** One press: hidden fields, one button, and optionally more controls before it (a reason, a person). */
+/**
+ * One press: hidden fields, one button, and optionally more controls before it (a reason, a person).
+ * `name`: the button's accessible name when its label repeats down a list ("Claim" → "Claim Scribe").
+ */
 export function pressForm(
   c: RenderCtx,
   fields: Record<string, string>,
   label: string,
-  o: { style?: 'primary' | 'danger'; extra?: Html; title?: string } = {},
+  o: { style?: 'primary' | 'danger'; extra?: Html; name?: string } = {},
 ): Html {
   return h`<form method="post" action="${incidentPath(c.incidentKey)}/press" class="press">
 <input type="hidden" name="_key" value="${c.nonce()}">${Object.entries(fields).map(
     ([k, v]) => h`<input type="hidden" name="${k}" value="${v}">`,
-  )}${o.extra ?? ''}<button type="submit"${o.style ? h` class="${o.style}"` : ''}${o.title ? h` title="${o.title}"` : ''}>${label}</button></form>`;
+  )}${o.extra ?? ''}<button type="submit" id="${buttonId(c, fields)}"${o.style ? h` class="${o.style}"` : ''}${o.name ? h` aria-label="${o.name}"` : ''}>${label}</button></form>`;
 }
 
 export function actionHtml(c: RenderCtx, a: Action): Html {
@@ -39,9 +58,12 @@ export function actionHtml(c: RenderCtx, a: Action): Html {
           ...(a.dueAt ? { dueAt: a.dueAt } : {}),
         },
         a.label,
+        { name: `${a.label} (${a.snoozeKind} reminders)` },
       );
     case 'followup_done':
-      return pressForm(c, { kind: 'followup_done', id: a.id }, a.label);
+      return pressForm(c, { kind: 'followup_done', id: a.id }, a.label, {
+        name: `${a.label}: follow-up ${a.id}`,
+      });
   }
 }
 

@@ -15,21 +15,27 @@ function markText(row: ChecklistRow): Html {
 
 function itemButtons(c: RenderCtx, v: ChecklistView, row: ChecklistRow): Html[] {
   if (v.closed) return [];
-  if (row.mark) return row.manual ? [pressForm(c, { kind: 'uncheck_item', item: row.id }, 'Undo')] : [];
+  if (row.mark)
+    return row.manual
+      ? [pressForm(c, { kind: 'uncheck_item', item: row.id }, 'Undo', { name: `Undo: ${row.text}` })]
+      : [];
   if (row.byAlert && v.offerAlert)
     return [h`<a class="button primary" href="${formPath(c.incidentKey, 'alert')}">Send initial alert</a>`];
   if (!row.manual) return [];
   const reason = h`<label class="sr" for="na-${row.id}">Why it does not apply</label><input id="na-${row.id}" name="reason" maxlength="500" placeholder="why not applicable" class="reason">`;
   return [
-    pressForm(c, { kind: 'check_item', item: row.id }, 'Done', { title: `Mark done: ${row.text}` }),
-    pressForm(c, { kind: 'item_na', item: row.id }, 'N/A', { extra: reason }),
+    pressForm(c, { kind: 'check_item', item: row.id }, 'Done', { name: `Done: ${row.text}` }),
+    pressForm(c, { kind: 'item_na', item: row.id }, 'N/A', {
+      extra: reason,
+      name: `Not applicable: ${row.text}`,
+    }),
   ];
 }
 
 export function checklistHtml(c: RenderCtx, v: ChecklistView): Html {
   return h`<section class="card checklist" aria-labelledby="checklist-h">
 <h2 id="checklist-h">${textHtml(v.heading)}</h2>
-<p class="progress"><progress max="${String(v.total)}" value="${String(v.done)}"></progress> ${textHtml(v.progress)}</p>
+<p class="progress"><progress aria-label="Checklist progress" max="${String(v.total)}" value="${String(v.done)}"></progress> ${textHtml(v.progress)}</p>
 ${v.groups.map(
   (g) =>
     h`<h3>${g.name}</h3><ul class="items">${g.items.map(

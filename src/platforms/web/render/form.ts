@@ -24,7 +24,7 @@ function control(f: Field, errors: FieldErrors): Html {
         : h`<input id="f-${f.id}" name="${f.id}" type="text" maxlength="${String(f.maxLength)}" value="${f.value ?? ''}" placeholder="${f.placeholder ?? ''}"${req}${aria}${invalid}>`;
     case 'choice':
       if (f.expanded)
-        return h`<div class="choices" role="radiogroup"${aria}>${f.options.map(
+        return h`<div class="choices"${aria}>${f.options.map(
           (o, n) =>
             h`<label><input type="radio" name="${f.id}" value="${o.value}"${chk(f.value === o.value)}${raw(n === 0 && f.required ? ' required' : '')}> ${o.label}${o.description ? h` <small>${o.description}</small>` : ''}</label>`,
         )}</div>`;
@@ -39,7 +39,7 @@ function control(f: Field, errors: FieldErrors): Html {
       )}</div>`;
     case 'toggle':
       if (f.yesLabel)
-        return h`<div class="choices" role="radiogroup"${aria}><label><input type="radio" name="${f.id}" value="no"${chk(!f.value)}> No</label><label><input type="radio" name="${f.id}" value="yes"${chk(f.value)}> ${f.yesLabel}</label></div>`;
+        return h`<div class="choices"${aria}><label><input type="radio" name="${f.id}" value="no"${chk(!f.value)}> No</label><label><input type="radio" name="${f.id}" value="yes"${chk(f.value)}> ${f.yesLabel}</label></div>`;
       return h`<label class="box"><input id="f-${f.id}" type="checkbox" name="${f.id}" value="yes"${chk(f.value)}${aria}> ${f.box ?? f.label}</label>`;
     case 'person':
       return h`<select id="f-${f.id}" name="${f.id}"${req}${aria}${invalid}><option value="">${f.placeholder ?? 'Choose a person…'}</option>${f.me ? h`<option value="${ME}"${sel(f.value === ME)}>Me</option>` : ''}${LOCAL_PEOPLE.map(

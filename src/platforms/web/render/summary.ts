@@ -16,15 +16,23 @@ function roleRow(c: RenderCtx, v: SummaryView, r: RoleRow): Html {
       buttons.push(
         pressForm(c, { kind: 'claim_role', role: r.id }, 'Claim', {
           ...(r.required && !r.holders.length ? { style: 'primary' as const } : {}),
-          title: `Claim ${r.name}`,
+          name: `Claim ${r.name}`,
         }),
       );
     if (r.holders.length > 0) {
-      if (!r.commander) buttons.push(pressForm(c, { kind: 'release_role', role: r.id }, 'Release'));
+      if (!r.commander)
+        buttons.push(
+          pressForm(c, { kind: 'release_role', role: r.id }, 'Release', { name: `Release ${r.name}` }),
+        );
       const select = h`<label class="sr" for="ho-${r.id}">Hand ${r.name} over to</label><select id="ho-${r.id}" name="user"><option value="">Hand over to…</option>${LOCAL_PEOPLE.map(
         (p) => h`<option value="${p.id}">${p.name}</option>`,
       )}</select>`;
-      buttons.push(pressForm(c, { kind: 'handover_role', role: r.id }, 'Hand over', { extra: select }));
+      buttons.push(
+        pressForm(c, { kind: 'handover_role', role: r.id }, 'Hand over', {
+          extra: select,
+          name: `Hand over ${r.name}`,
+        }),
+      );
     }
   }
   return h`<tr><th scope="row">${r.name}${r.required ? h` <small>(required)</small>` : ''}</th><td>${who}</td><td class="row-actions">${buttons}</td></tr>`;

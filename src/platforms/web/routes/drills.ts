@@ -60,7 +60,9 @@ export function registerDrills(app: Express, ctx: WebContext, runs: DrillRuns): 
   });
 
   app.get('/drills/runs/:id', (req, res) => {
-    const run = runs.get(String(req.params.id));
+    const found = runs.get(String(req.params.id));
+    // A confidential drill incident's run (its title, its steps) is for that incident's members.
+    const run = found && runs.visibleTo(found, me(req).id) ? found : undefined;
     res.set('Cache-Control', 'no-store');
     if (!run) {
       res

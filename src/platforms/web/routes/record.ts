@@ -1,11 +1,13 @@
 // The record: the export page (Markdown with its SVG timeline, CSV, JSON Lines; each download is
 // recorded in the log, as an export from Slack is) and the audit trail check of the whole database.
 import type { Express } from 'express';
+import { localActor } from '../../../app/local-people.js';
 import { exportFiles, recordExport } from '../../../app/record.js';
 import { appRequest, chrome, roomLinkOf, type WebContext } from '../context.js';
 import { incidentPath } from '../render/buttons.js';
 import { h, raw, textHtml } from '../render/html.js';
 import { page } from '../render/page.js';
+import { me } from '../session.js';
 import { visibleIncident } from './room.js';
 
 const FORMATS = {
@@ -67,6 +69,12 @@ export function registerRecord(app: Express, ctx: WebContext): void {
 
   app.get('/audit', async (req, res) => {
     const r = await ctx.local.verifyAudit();
+    // The report names every incident: one this person may not see is not named to them.
+    const actor = localActor(me(req));
+    const text = r.text.replace(/\bINC-[\w-]+/g, (key) => {
+      const i = ctx.app.incident(key);
+      return i && !ctx.app.shows(i, actor) ? '(a confidential incident)' : key;
+    });
     const c = chrome(ctx, req, 'Audit trail');
     res
       .status(200)
@@ -76,7 +84,7 @@ export function registerRecord(app: Express, ctx: WebContext): void {
           c,
           h`<section class="card"><h1>Audit trail: ${r.ok ? raw('<span class="ok">holds</span>') : raw('<span class="bad">FAILED</span>')}</h1>
 <p>What <code>incident-bot audit verify --db</code> says of the local database: both hash chains, every signed checkpoint, and every incident's state against its log.</p>
-<pre class="${r.ok ? 'ok' : 'bad'}">${r.text}</pre></section>`,
+<pre class="${r.ok ? 'ok' : 'bad'}">${text}</pre></section>`,
         ),
       );
   });

@@ -12,7 +12,7 @@ import { summaryView } from '../../../views/summary.js';
 import { chrome, renderCtx, roomLinkOf, type WebContext } from '../context.js';
 import { incidentPath } from '../render/buttons.js';
 import { checklistHtml } from '../render/checklist.js';
-import { type Html, h, nameOf, raw, textHtml, timeHtml } from '../render/html.js';
+import { type Html, h, nameOf, textHtml, timeHtml } from '../render/html.js';
 import { notice, page } from '../render/page.js';
 import { listHtml, postHtml } from '../render/post.js';
 import { summaryHtml } from '../render/summary.js';
@@ -25,6 +25,11 @@ export function visibleIncident(ctx: WebContext, req: Request, res: Response): I
   const key = String(req.params.key ?? '');
   const incident = ctx.app.incident(key);
   const c = () => chrome(ctx, req, 'Not found');
+  // A live refresh gets a bare status (its page reloads or stays); only a page takes the person's notices.
+  if (req.query.fragment === 'live' && (!incident || !ctx.app.shows(incident, localActor(me(req))))) {
+    res.status(incident ? 403 : 404).end();
+    return null;
+  }
   if (!incident) {
     res
       .status(404)
@@ -44,7 +49,7 @@ export function visibleIncident(ctx: WebContext, req: Request, res: Response): I
 }
 
 function posts(ctx: WebContext, incident: Incident, to: string, empty: string): Html {
-  const rc = renderCtx(incident.key);
+  const rc = { ...renderCtx(incident.key), idPrefix: to === 'room' ? 'feed' : 'mine' };
   const link = roomLinkOf(ctx);
   const list = ctx.feed.list(incident.key, to, FEED_LIMIT);
   if (list.length === 0) return h`<p class="empty">${empty}</p>`;
@@ -68,7 +73,7 @@ ${checklistHtml(rc, checklistView(incident, pb))}
 <section class="card feed" aria-labelledby="feed-h"><h2 id="feed-h">Room ${incident.room ? h`<small>${incident.room.name}</small>` : h`<small>(being created)</small>`}</h2>${posts(ctx, incident, 'room', 'No posts yet.')}</section>
 <section class="card" aria-labelledby="log-h"><h2 id="log-h">Decision log <small>(last ${String(log.length)})</small></h2>
 <ol class="log">${log.map((e) => h`<li>${timeHtml(e.at)} <span class="who">${nameOf(e.actor)}</span> ${e.text}</li>`)}</ol></section>
-<section class="card" aria-labelledby="timeline-h"><h2 id="timeline-h">Phase timeline</h2><figure class="timeline" role="img" aria-label="Phases of ${incident.key} over time">${raw(timelineSvg(ctx.app, incident))}</figure>
+<section class="card" aria-labelledby="timeline-h"><h2 id="timeline-h">Phase timeline</h2><figure class="timeline"><img src="${incidentPath(incident.key)}/timeline.svg?v=${String(incident.version)}" alt="The phases of ${incident.key} over time, with its communications and role changes" width="900"></figure>
 <p><a href="${incidentPath(incident.key)}/export">Export the record</a> (Markdown with this picture, CSV, JSON Lines) · <a href="/audit">Verify the audit trail</a></p></section>
 </div>
 </div>`;
@@ -80,7 +85,10 @@ function roomPage(ctx: WebContext, req: Request, incident: Incident): string {
 <label for="say-text">Tell the bot <small>(a verb, as after the incident command: <code>log …</code>, <code>decision … because …</code>, <code>evidence https://…</code>, <code>role tl @bob</code>, <code>add @dave</code>, <code>status</code>, <code>help</code>)</small></label>
 <div class="say-row"><input id="say-text" name="text" maxlength="4000" autocomplete="off" required><button type="submit" class="primary">Send</button></div>
 </form>`;
-  return page(c, h`${say}<div id="live">${liveHtml(ctx, req, incident)}</div>`);
+  return page(
+    c,
+    h`<h1>${incident.drill ? 'DRILL ' : ''}${incident.key}: ${incident.title}</h1>${say}<div id="live">${liveHtml(ctx, req, incident)}</div>`,
+  );
 }
 
 export function registerRoom(app: Express, ctx: WebContext): void {
@@ -93,5 +101,15 @@ export function registerRoom(app: Express, ctx: WebContext): void {
       return;
     }
     res.type('html').send(roomPage(ctx, req, incident));
+  });
+  // The picture has its own <style>: served as an image (scripts never run there) with a policy that allows it.
+  app.get('/incidents/:key/timeline.svg', (req, res) => {
+    const incident = visibleIncident(ctx, req, res);
+    if (!incident) return;
+    res
+      .set('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'")
+      .set('Cache-Control', 'no-store')
+      .type('image/svg+xml')
+      .send(timelineSvg(ctx.app, incident));
   });
 }
