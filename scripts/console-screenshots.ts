@@ -4,14 +4,14 @@
 // reminder, close, record the review), and a scripted drill from the Drills page. Also prints the room
 // page's weight (HTML, console.css, console.js; raw and gzip) and the requests it makes.
 // Run after a change to the console: `npx tsx scripts/console-screenshots.ts` (needs Chromium: CHROMIUM_PATH
-// or /usr/bin/chromium, as the browser test).
+// or /usr/bin/chromium, as the browser test; fonts-noto-color-emoji for the emoji to show).
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { bootLocalBot } from '../test/support/boot-local-bot.js';
 
-const OUT = join(import.meta.dirname, '..', 'docs', 'screenshots');
+const OUT = process.env.SHOTS_DIR ?? join(import.meta.dirname, '..', 'docs', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const WAIT = 20_000;
 
@@ -117,7 +117,8 @@ async function weigh(page: Page): Promise<void> {
 }
 
 mkdirSync(OUT, { recursive: true });
-const local = await bootLocalBot();
+// Drill steps 1.5 s apart, as `npm start` plays them (tests play them at once).
+const local = await bootLocalBot({}, { drillPauseMs: 1500 });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
@@ -168,6 +169,7 @@ try {
   await field(page, 'field:actions').fill(
     'Deployments frozen; failing ingest over to the secondary Kafka cluster.',
   );
+  await page.evaluate('window.scrollTo(0, 0)');
   await snap(page, 'console-alert-form.png');
   await submit(page, 'Send alert');
 
@@ -180,14 +182,18 @@ try {
   );
   await moveOn(page, 'Containment');
 
-  // Nobody posts the status update: twenty minutes later the bot nudges the room.
+  // Nobody posts the status update: half an hour on, the bot nudges the room.
   await page.locator('#ff-minutes').selectOption('30');
   await submit(page, '⏩ Go');
   // (The page shows the room as the bot has delivered to it, whatever the live updates did meanwhile.)
   await local.settle();
-  await switchTo(page, 'carol');
-  await page.locator('section.feed article.post', { hasText: 'A status update is due' }).first().waitFor();
-  await page.locator('section.feed').scrollIntoViewIfNeeded();
+  await page.reload();
+  const nudge = page.locator('section.feed article.post', { hasText: 'A status update is due' }).first();
+  await nudge.waitFor();
+  // The room is taller than a screen: scrolled to the summary's facts and roles, the room's posts and the
+  // nudge (the checklist follows the summary, below the picture).
+  const box = (await nudge.boundingBox())!; // the page is at its top after the reload
+  await page.evaluate(`window.scrollTo(0, ${Math.max(0, Math.round(box.y + box.height + 16 - 800))})`);
   await snap(page, 'console-room.png');
   await weigh(page);
 
@@ -201,7 +207,9 @@ try {
   await field(page, 'field:developments').fill(
     '- Failover to the secondary cluster started at 10:05\n- Secondary consumers catching up, lag falling',
   );
-  await field(page, 'field:risks').fill('- Secondary cluster has half the partitions: lag may grow at the open');
+  await field(page, 'field:risks').fill(
+    '- Secondary cluster has half the partitions: lag may grow at the open',
+  );
   await field(page, 'field:help').fill('None right now.');
   await submit(page, 'Post update');
   await switchTo(page, 'bob');
@@ -231,9 +239,15 @@ try {
     'Capacity checks are not part of the retention change procedure.',
   ];
   for (const [n, why] of whys.entries()) await field(page, `why_${n + 1}`).fill(why);
-  await field(page, 'factor_resilience').fill('No alert on ISR shrink; the secondary has half the partitions.');
-  await field(page, 'corrective_actions').fill('Add capacity checks to retention changes; alert on ISR shrink.');
-  await field(page, 'verification_plan').fill('Game day filling a broker disk on staging; the alert must fire.');
+  await field(page, 'factor_resilience').fill(
+    'No alert on ISR shrink; the secondary has half the partitions.',
+  );
+  await field(page, 'corrective_actions').fill(
+    'Add capacity checks to retention changes; alert on ISR shrink.',
+  );
+  await field(page, 'verification_plan').fill(
+    'Game day filling a broker disk on staging; the alert must fire.',
+  );
   await submit(page, 'Record review');
   await page.locator('figure.timeline').scrollIntoViewIfNeeded();
   await snap(page, 'console-review.png');
@@ -241,9 +255,7 @@ try {
   // A scripted drill, played from the Drills page.
   await navigates(page, () => page.getByRole('link', { name: 'Drills' }).click());
   await submit(page, 'Play severe-outage');
-  await page.waitForFunction(() => document.querySelectorAll('ol.steps li').length >= 6, null, {
-    timeout: 60_000,
-  });
+  await page.locator('ol.steps li').nth(6).waitFor({ timeout: 60_000 });
   await snap(page, 'console-drill.png');
   await context.close();
 } finally {

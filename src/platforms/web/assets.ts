@@ -33,7 +33,7 @@ button.primary,.button.primary{background:var(--accent);border-color:var(--accen
 .field{margin:12px 0;border:0;padding:0}.field>label,legend{display:block;font-weight:600;margin-bottom:3px}.field input[type=text],.field textarea,.field select{width:100%;font:inherit;padding:6px}
 .choices label,.checks label{display:block;margin:3px 0}.choices small,.checks small{color:var(--muted)}.hint{color:var(--muted);margin:2px 0 4px;font-size:13px}
 .error{color:var(--danger);font-weight:600}.req{color:var(--danger)}.note{color:var(--muted)}
-.timeline svg{max-width:100%;height:auto}.ok{color:var(--ok)}.bad{color:var(--danger)}pre{white-space:pre-wrap;background:#f0f2f5;padding:8px}
+.timeline img{max-width:100%;height:auto}[hidden]{display:none!important}.ok{color:var(--ok)}.bad{color:var(--danger)}pre{white-space:pre-wrap;background:#f0f2f5;padding:8px}
 .empty{color:var(--muted)}.steps li.fail{color:var(--danger)}#stale{margin-bottom:10px;background:#fff4d6}
 `;
 
@@ -77,7 +77,7 @@ export const CONSOLE_JS = `
   function refresh(){
     if(!force&&editing()){ stale.hidden=false; return; }
     force=false;
-    if(busy){pending=pending||setTimeout(refresh,150);return;}
+    if(busy){clearTimeout(pending);pending=setTimeout(refresh,150);return;}
     busy=true; pending=null;
     var focused=document.activeElement&&document.activeElement.id;
     fetch(location.pathname+'?fragment=live',{credentials:'same-origin',cache:'no-store'}).then(function(r){
@@ -89,7 +89,14 @@ export const CONSOLE_JS = `
     }).catch(function(){}).then(function(){busy=false;});
   }
   var es=new EventSource('/events');
-  es.onmessage=function(m){ try{ if(wanted(JSON.parse(m.data))){ clearTimeout(pending); pending=setTimeout(refresh,100);} }catch(e){} };
+  var seen=Number(main.dataset.seq||0);
+  es.onmessage=function(m){ try{
+    var e=JSON.parse(m.data);
+    // On (re)connecting: refetch only if something happened since this page was rendered or refreshed.
+    if(e.hello!==undefined){ if(e.hello>seen){ seen=e.hello; refresh(); } return; }
+    seen=Math.max(seen,e.seq||0);
+    if(wanted(e)){ clearTimeout(pending); pending=setTimeout(refresh,100);}
+  }catch(x){} };
   es.onopen=function(){ document.body.dataset.live='connected'; };
 })();
 `;

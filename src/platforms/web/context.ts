@@ -128,6 +128,7 @@ export function chrome(
     clock: { now: ctx.local.clock.now().toISOString(), aheadMinutes: ctx.local.clock.aheadMinutes() },
     path: req.originalUrl.split('?')[0] ?? '/',
     flash: ctx.notices.take(person.id),
+    seen: ctx.live.latest,
     ...extra,
   };
 }

@@ -38,7 +38,7 @@ export class LiveHub {
       'X-Accel-Buffering': 'no',
     });
     res.flushHeaders();
-    res.write('retry: 2000\n\n');
+    res.write(`retry: 2000\ndata: ${JSON.stringify({ hello: this.seq })}\n\n`);
     this.clients.set(res, person);
     this.timer ??= setInterval(() => this.write(': ping\n\n'), HEARTBEAT_MS).unref();
     req.on('close', () => {
@@ -50,8 +50,19 @@ export class LiveHub {
     });
   }
 
+  /**
+   * Numbers every event: a page is rendered with the number it has seen, and the stream opens with the
+   * latest, so a page refetches only when something happened between its rendering and its connection.
+   */
+  private seq = 0;
+
+  get latest(): number {
+    return this.seq;
+  }
+
   publish(e: LiveEvent, audience: Audience = () => true): void {
-    this.write(`data: ${JSON.stringify(e)}\n\n`, audience);
+    this.seq++;
+    this.write(`data: ${JSON.stringify({ ...e, seq: this.seq })}\n\n`, audience);
   }
 
   private write(chunk: string, audience: Audience = () => true): void {

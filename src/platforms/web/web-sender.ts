@@ -57,7 +57,8 @@ export class WebSender implements Sender {
         type: 'room_created',
         platform: 'web',
         roomId: roomIdOf(incident.key),
-        name: `${incident.key}: ${incident.title}`.slice(0, 200),
+        // Short, like a channel name: the templates write "in #<room>".
+        name: incident.key,
       },
       actor: BOT,
     });

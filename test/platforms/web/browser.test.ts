@@ -6,46 +6,46 @@
 // Chromium comes from the system (CHROMIUM_PATH, else /usr/bin/chromium): `.ci/run` installs it.
 import { existsSync, readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootLocalBot, type LocalBot } from '../../support/boot-local-bot.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Generous: a slow CI machine is not a failure; nothing here asserts on time. */
 const WAIT = 15_000;
 
-let browser: Browser;
-let local: LocalBot;
+let browser: Browser | undefined;
+let local: LocalBot | undefined;
 const contexts: BrowserContext[] = [];
 /** Errors the console's script threw in any page. */
 const scriptErrors: string[] = [];
 
-beforeAll(async () => {
+// Launched by the first test (each test fails, none is skipped, when there is no Chromium).
+beforeEach(async () => {
   if (!existsSync(CHROMIUM))
     throw new Error(
       `No Chromium at ${CHROMIUM}: install it (apt-get install -y --no-install-recommends chromium, as .ci/run does) or set CHROMIUM_PATH to a Chromium binary.`,
     );
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-});
-afterAll(async () => {
-  await browser?.close();
-});
-beforeEach(async () => {
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
   local = await bootLocalBot();
   scriptErrors.length = 0;
 });
 afterEach(async () => {
   for (const c of contexts.splice(0)) await c.close();
-  await local.close();
+  await local?.close();
+  local = undefined;
+});
+afterAll(async () => {
+  await browser?.close();
 });
 
 /** A browser window of its own (its own cookies) opened at the printed address, as `person`. */
 async function open(person: string): Promise<Page> {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await browser!.newContext({ acceptDownloads: true });
   context.setDefaultTimeout(WAIT);
   contexts.push(context);
   const page = await context.newPage();
   watch(page);
-  await page.goto(local.bot.console!.url);
+  await page.goto(local!.bot.console!.url);
   // The key was exchanged for a cookie: it left the address bar.
   expect(new URL(page.url()).searchParams.has('key')).toBe(false);
   await page.getByRole('heading', { name: 'Incidents', level: 1 }).waitFor();
@@ -79,11 +79,11 @@ async function switchTo(page: Page, person: string): Promise<void> {
 /** Marks the document: still marked later means the page was not reloaded or navigated. */
 async function mark(page: Page): Promise<void> {
   await page.evaluate(() => {
-    (window as unknown as { __marker?: number }).__marker = 1;
+    (globalThis as { __marker?: number }).__marker = 1;
   });
 }
 async function stillMarked(page: Page): Promise<boolean> {
-  return page.evaluate(() => (window as unknown as { __marker?: number }).__marker === 1);
+  return page.evaluate(() => (globalThis as { __marker?: number }).__marker === 1);
 }
 
 /** The page subscribed to live updates (console.js sets this once /events is open). */
@@ -306,7 +306,7 @@ describe('the local console in a real browser', () => {
     await alice.locator('.flash', { hasText: 'Review recorded' }).waitFor();
     await alice.locator('.summary .facts div', { hasText: 'Phase' }).filter({ hasText: 'Done' }).waitFor();
 
-    const incident = local.bot.app.incident(key)!;
+    const incident = local!.bot.app.incident(key)!;
     expect(incident.drill).toBe(true);
     expect(incident.phase).toBe('done');
     expect(incident.review?.whys).toEqual(whys);
@@ -358,7 +358,34 @@ describe('the local console in a real browser', () => {
     await say(alice, 'log Risk engine pods crash-looping since the 09:40 deploy');
     await log(bob).locator('li', { hasText: 'Risk engine pods crash-looping' }).waitFor();
     expect(await stillMarked(bob), "Bob's page was reloaded").toBe(true);
-    expect(local.bot.app.incident(key)!.roles.technical_lead).toEqual(['bob']);
+    expect(local!.bot.app.incident(key)!.roles.technical_lead).toEqual(['bob']);
+    expect(scriptErrors).toEqual([]);
+  });
+
+  it('lays the room out: no news button when nothing is new, the timeline picture within its card', async () => {
+    const alice = await open('alice');
+    const key = await declareDrill(alice, 'Settlement file not delivered');
+    await alice.locator('.summary h2', { hasText: key }).waitFor();
+    await live(alice);
+    // A delivery refreshes the open page; nobody was typing, so nothing waits behind a button.
+    await alice.locator('.checklist li.marked', { hasText: 'incident channel' }).waitFor();
+    expect(
+      await alice.locator('#stale').isVisible(),
+      '"New activity" button shown with nothing held back',
+    ).toBe(false);
+    const picture = alice.locator('figure.timeline img');
+    await picture.waitFor();
+    // Loaded (an image that fails to load has no natural width).
+    await expect
+      .poll(() => picture.evaluate((img) => (img as { naturalWidth?: number }).naturalWidth ?? 0))
+      .toBeGreaterThan(0);
+    const [img, card] = await Promise.all([
+      picture.boundingBox(),
+      alice.locator('section', { has: alice.locator('figure.timeline') }).boundingBox(),
+    ]);
+    expect(img!.x + img!.width, 'the timeline picture overflows its card').toBeLessThanOrEqual(
+      card!.x + card!.width,
+    );
     expect(scriptErrors).toEqual([]);
   });
 
@@ -370,11 +397,11 @@ describe('the local console in a real browser', () => {
     // Tab from the top of the room: the skip link first, then on to the "Tell the bot" box.
     await alice.locator('body').focus();
     await alice.keyboard.press('Tab');
-    expect(await alice.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    expect(await alice.locator(':focus').textContent()).toBe('Skip to content');
     let reached = false;
     for (let n = 0; n < 20 && !reached; n++) {
       await alice.keyboard.press('Tab');
-      reached = await alice.evaluate(() => document.activeElement?.id === 'say-text');
+      reached = (await alice.locator('#say-text:focus').count()) === 1;
     }
     expect(reached, 'Tab never reached the "Tell the bot" box').toBe(true);
     await alice.keyboard.type('log Typed from the keyboard alone');
@@ -390,7 +417,9 @@ describe('the local console in a real browser', () => {
     // And the checklist's reason boxes are labelled too.
     const unlabelled = await alice
       .locator('#live input:not([type=hidden]), #live select')
-      .evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).labels?.length === 0).length);
+      .evaluateAll(
+        (els) => els.filter((e) => (e as { labels?: { length: number } }).labels?.length === 0).length,
+      );
     expect(unlabelled).toBe(0);
     expect(scriptErrors).toEqual([]);
   });

@@ -11,6 +11,8 @@ export interface PageChrome {
   path: string;
   /** What the bot answered the last action, already rendered. */
   flash?: Html[];
+  /** The live event number the page was rendered after (see LiveHub). */
+  seen?: number;
   /** `data-live` of the main region: what console.js refreshes on. */
   live?: { kind: 'incident' | 'home' | 'stakeholders' | 'drill'; id?: string };
 }
@@ -42,13 +44,16 @@ function clockBox(c: PageChrome): Html {
 }
 
 export function page(c: PageChrome, main: Html): string {
-  const live = c.live ? h` data-live="${c.live.kind}" data-id="${c.live.id ?? ''}"` : '';
+  const live = c.live
+    ? h` data-live="${c.live.kind}" data-id="${c.live.id ?? ''}" data-seq="${String(c.seen ?? 0)}"`
+    : '';
   return h`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${c.title} · incident-bot local console</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/console.css">
 <script src="/assets/console.js" defer></script>
 </head>

@@ -35,7 +35,7 @@ function roleRow(c: RenderCtx, v: SummaryView, r: RoleRow): Html {
       );
     }
   }
-  return h`<tr><th scope="row">${r.name}${r.required ? h` <small>(required)</small>` : ''}</th><td>${who}</td><td class="row-actions">${buttons}</td></tr>`;
+  return h`<tr><th scope="row">${r.name}${r.required ? h` <small>(required)</small>` : ''}</th><td>${who}</td><td><div class="row-actions">${buttons}</div></td></tr>`;
 }
 
 export function summaryHtml(c: RenderCtx, v: SummaryView, roomLink: RoomLink): Html {

@@ -3,7 +3,7 @@
 // verbs. `?fragment=live` is the part that live updates replace.
 import type { Express, Request, Response } from 'express';
 import { localActor } from '../../../app/local-people.js';
-import { recentLog, timelineSvg } from '../../../app/record.js';
+import { type LogLine, recentLog, timelineSvg } from '../../../app/record.js';
 import type { Incident } from '../../../domain/incident.js';
 import { checklistView } from '../../../views/checklist.js';
 import { followupList } from '../../../views/lists.js';
@@ -56,6 +56,14 @@ function posts(ctx: WebContext, incident: Incident, to: string, empty: string): 
   return h`${list.map((p) => postHtml(rc, JSON.parse(p.view) as PostView, p.at, link))}`;
 }
 
+/** A log line as people read it: whoever acted by name (the export's wording starts with their id). */
+function logLine(e: LogLine): Html {
+  const who = nameOf(e.actor);
+  if (e.text.startsWith(`${e.actor} `))
+    return h`<span class="who">${who}</span>${e.text.slice(e.actor.length)}`;
+  return h`<span class="who">${who}</span>: ${e.text}`;
+}
+
 export function liveHtml(ctx: WebContext, req: Request, incident: Incident): Html {
   const pb = ctx.app.playbookFor(incident);
   const rc = renderCtx(incident.key);
@@ -70,9 +78,9 @@ ${checklistHtml(rc, checklistView(incident, pb))}
 </div>
 <div class="col">
 <section class="card mine" aria-labelledby="mine-h"><h2 id="mine-h">Only you (${person.name}) see these</h2>${posts(ctx, incident, `user:${person.id}`, 'Nothing for you yet: role briefs and reminders for you appear here.')}</section>
-<section class="card feed" aria-labelledby="feed-h"><h2 id="feed-h">Room ${incident.room ? h`<small>${incident.room.name}</small>` : h`<small>(being created)</small>`}</h2>${posts(ctx, incident, 'room', 'No posts yet.')}</section>
-<section class="card" aria-labelledby="log-h"><h2 id="log-h">Decision log <small>(last ${String(log.length)})</small></h2>
-<ol class="log">${log.map((e) => h`<li>${timeHtml(e.at)} <span class="who">${nameOf(e.actor)}</span> ${e.text}</li>`)}</ol></section>
+<section class="card feed" aria-labelledby="feed-h"><h2 id="feed-h">Room ${incident.room ? h`<small>#${incident.room.name}</small>` : h`<small>(being created)</small>`}</h2>${posts(ctx, incident, 'room', 'No posts yet.')}</section>
+<section class="card" aria-labelledby="log-h"><h2 id="log-h">Decision log <small>(newest first, last ${String(log.length)})</small></h2>
+<ol class="log" reversed>${log.reverse().map((e) => h`<li>${timeHtml(e.at)} ${logLine(e)}</li>`)}</ol></section>
 <section class="card" aria-labelledby="timeline-h"><h2 id="timeline-h">Phase timeline</h2><figure class="timeline"><img src="${incidentPath(incident.key)}/timeline.svg?v=${String(incident.version)}" alt="The phases of ${incident.key} over time, with its communications and role changes" width="900"></figure>
 <p><a href="${incidentPath(incident.key)}/export">Export the record</a> (Markdown with this picture, CSV, JSON Lines) · <a href="/audit">Verify the audit trail</a></p></section>
 </div>
