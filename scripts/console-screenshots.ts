@@ -10,37 +10,14 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Page } from 'playwright-core';
 import { bootLocalBot } from '../test/support/boot-local-bot.js';
+import { CHROMIUM, field, navigates, say, submit, switchTo, WAIT } from '../test/support/console-browser.js';
 
 const OUT = process.env.SHOTS_DIR ?? join(import.meta.dirname, '..', 'docs', 'screenshots');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WAIT = 20_000;
-
-async function navigates(page: Page, act: () => Promise<unknown>): Promise<void> {
-  const loaded = page.waitForEvent('load', { timeout: WAIT });
-  try {
-    await act();
-  } catch (e) {
-    loaded.catch(() => {});
-    throw e;
-  }
-  await loaded;
-}
-
-async function switchTo(page: Page, person: string): Promise<void> {
-  await page.locator('#who-select').selectOption(person);
-  await navigates(page, () => page.getByRole('button', { name: 'Switch', exact: true }).click());
-}
 
 async function openForm(page: Page, label: string): Promise<void> {
   const link = page.locator('.summary .actions').getByRole('link', { name: label, exact: true });
   await navigates(page, () => link.click());
 }
-
-async function submit(page: Page, label: string): Promise<void> {
-  await navigates(page, () => page.getByRole('button', { name: label }).click());
-}
-
-const field = (page: Page, id: string) => page.locator(`[id="f-${id}"]`);
 
 async function claim(page: Page, person: string, role: string): Promise<void> {
   await switchTo(page, person);
@@ -51,11 +28,6 @@ async function claim(page: Page, person: string, role: string): Promise<void> {
 async function tick(page: Page, item: string): Promise<void> {
   const li = page.locator('.checklist li', { has: page.locator(`input[name="item"][value="${item}"]`) });
   await navigates(page, () => li.getByRole('button', { name: 'Done' }).click());
-}
-
-async function say(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Tell the bot').fill(text);
-  await navigates(page, () => page.getByLabel('Tell the bot').press('Enter'));
 }
 
 async function moveOn(page: Page, to: string): Promise<void> {

@@ -8,10 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bootLocalBot, type LocalBot } from '../../support/boot-local-bot.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Generous: a slow CI machine is not a failure; nothing here asserts on time. */
-const WAIT = 15_000;
+import { CHROMIUM, field, navigates, say, switchTo, WAIT } from '../../support/console-browser.js';
 
 let browser: Browser | undefined;
 let local: LocalBot | undefined;
@@ -57,25 +54,6 @@ function watch(page: Page): void {
   page.on('pageerror', (e) => scriptErrors.push(`${page.url()}: ${String(e)}`));
 }
 
-/** Does `act` and waits for the page it leads to (a form post answered by a redirect, a link). */
-async function navigates(page: Page, act: () => Promise<unknown>): Promise<void> {
-  const loaded = page.waitForEvent('load', { timeout: WAIT });
-  try {
-    await act();
-  } catch (e) {
-    loaded.catch(() => {});
-    throw e;
-  }
-  await loaded;
-}
-
-async function switchTo(page: Page, person: string): Promise<void> {
-  await page.locator('#who-select').selectOption(person);
-  await navigates(page, () => page.getByRole('button', { name: 'Switch', exact: true }).click());
-  // The page rendered for the new person marks them chosen.
-  await page.locator(`#who-select option[selected][value="${person}"]`).waitFor({ state: 'attached' });
-}
-
 /** Marks the document: still marked later means the page was not reloaded or navigated. */
 async function mark(page: Page): Promise<void> {
   await page.evaluate(() => {
@@ -91,7 +69,6 @@ async function live(page: Page): Promise<void> {
   await page.locator('body[data-live="connected"]').waitFor({ state: 'attached' });
 }
 
-const field = (page: Page, id: string): Locator => page.locator(`[id="f-${id}"]`);
 const roleRow = (page: Page, role: string): Locator => page.locator('table.roles tr', { hasText: role });
 const item = (page: Page, id: string): Locator =>
   page.locator('.checklist li', { has: page.locator(`input[name="item"][value="${id}"]`) });
@@ -105,12 +82,6 @@ async function claim(page: Page, role: string): Promise<void> {
 async function tick(page: Page, id: string): Promise<void> {
   await navigates(page, () => item(page, id).getByRole('button', { name: 'Done' }).click());
   await page.locator('.checklist li.marked', { has: page.locator(`input[value="${id}"]`) }).waitFor();
-}
-
-/** Types a verb in the room's "Tell the bot" box and sends it with Enter. */
-async function say(page: Page, text: string): Promise<void> {
-  await page.getByLabel('Tell the bot').fill(text);
-  await navigates(page, () => page.getByLabel('Tell the bot').press('Enter'));
 }
 
 /** Opens a form from the summary's buttons. */
