@@ -236,10 +236,13 @@ describe('an incident in the console', () => {
     expect(now.roles.technical_lead).toEqual(['bob']);
     const room = await alice.get(`/incidents/${i.key}?fragment=live`);
     expect(room.html).toContain('Decision: Fail over (rationale: the primary is corrupt)');
-    // Bob was told privately (a role brief in his messages), Alice does not see it.
-    expect(
-      (await (await new ConsoleClient(local).enter('bob')).get(`/incidents/${i.key}?fragment=live`)).html,
-    ).toMatch(/Technical lead/);
+    // Bob was told privately (a role brief among his own messages); Alice's own messages do not have it.
+    const mine = (html: string) => /<section class="card mine"[\s\S]*?<\/section>/.exec(html)![0];
+    const bobs = (
+      await (await new ConsoleClient(local).enter('bob')).get(`/incidents/${i.key}?fragment=live`)
+    ).html;
+    expect(mine(bobs)).toContain('You are now <strong>Technical lead</strong>');
+    expect(mine((await alice.get(`/incidents/${i.key}?fragment=live`)).html)).not.toContain('Technical lead');
   });
 
   it('the initial alert opens prefilled from its template; sent, it reaches the stakeholder channel', async () => {
