@@ -1,13 +1,23 @@
 // `incident-bot playbook check [FILE]`: validates a playbook file before it is merged or deployed.
 
+import { allLinks, isAbsolute } from '../domain/playbook.js';
 import { DEFAULT_PLAYBOOK_PATH, loadPlaybook, PlaybookError } from '../storage/playbook-file.js';
 
 export function playbookCheck(file: string = DEFAULT_PLAYBOOK_PATH): { code: number; output: string } {
   try {
     const { playbook, ref } = loadPlaybook(file);
+    const relative = playbook.linkBase ? [] : allLinks(playbook).filter((l) => !isAbsolute(l.link.url));
     return {
       code: 0,
-      output: `OK ${file}: playbook ${playbook.id} version ${ref.version} sha256 ${ref.sha256}`,
+      output: [
+        `OK ${file}: playbook ${playbook.id} version ${ref.version} sha256 ${ref.sha256}`,
+        ...(relative.length
+          ? [
+              `warning: ${relative.length} relative link${relative.length === 1 ? '' : 's'} and no links.base: people see them as text, not links. Set links.base to where the handbook and runbooks live (e.g. https://wiki.example.com/handbook/):`,
+              ...relative.map((l) => `  ${l.path}: ${l.link.url}`),
+            ]
+          : []),
+      ].join('\n'),
     };
   } catch (err) {
     if (err instanceof PlaybookError) {

@@ -101,35 +101,56 @@ const clocksSchema = z.strictObject({
   nudgeGraceMinutes: positiveInt,
 });
 
-export const playbookSchema = z.strictObject({
-  id,
-  version: z
-    .string()
-    .regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'must be a semantic version like "1.0.0" (quote it)'),
-  title: text,
-  triggers: z.array(triggerSchema).min(1, 'needs at least one trigger'),
-  roles: z.array(roleSchema).min(1, 'needs at least one role'),
-  commanderRole: id,
-  communicationsRole: id.optional(),
-  activationRoles: z.array(id).optional(),
-  checklist: z.array(checklistGroupSchema),
-  phases: z.array(phaseSchema).min(1, 'needs at least one phase'),
-  initialPhase: id,
-  closurePhase: id,
-  reviewPhase: id,
-  standDown: z
-    .strictObject({ fromPhases: z.array(id).min(1, 'name at least one phase'), toPhase: id })
-    .optional(),
-  templates: z.array(templateSchema),
-  clocks: clocksSchema,
-  limits: z
-    .strictObject({
-      declarePerPerson: z.strictObject({ count: positiveInt, minutes: positiveInt }),
-      duplicateTitleMinutes: positiveInt,
-    })
-    .optional(),
-  links: z.record(z.string().min(1), linkSchema),
-});
+/**
+ * `links`: named links, and optionally `base`, the firm's handbook and runbook location (a wiki or Git URL)
+ * that every relative link in the playbook resolves against (kept as `linkBase`).
+ */
+const linksSchema = z
+  .object({
+    base: z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an absolute http(s) URL, e.g. https://wiki.example.com/handbook/',
+      })
+      .optional(),
+  })
+  .catchall(linkSchema);
+
+export const playbookSchema = z
+  .strictObject({
+    id,
+    version: z
+      .string()
+      .regex(/^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/, 'must be a semantic version like "1.0.0" (quote it)'),
+    title: text,
+    triggers: z.array(triggerSchema).min(1, 'needs at least one trigger'),
+    roles: z.array(roleSchema).min(1, 'needs at least one role'),
+    commanderRole: id,
+    communicationsRole: id.optional(),
+    activationRoles: z.array(id).optional(),
+    checklist: z.array(checklistGroupSchema),
+    phases: z.array(phaseSchema).min(1, 'needs at least one phase'),
+    initialPhase: id,
+    closurePhase: id,
+    reviewPhase: id,
+    standDown: z
+      .strictObject({ fromPhases: z.array(id).min(1, 'name at least one phase'), toPhase: id })
+      .optional(),
+    templates: z.array(templateSchema),
+    clocks: clocksSchema,
+    limits: z
+      .strictObject({
+        declarePerPerson: z.strictObject({ count: positiveInt, minutes: positiveInt }),
+        duplicateTitleMinutes: positiveInt,
+      })
+      .optional(),
+    links: linksSchema,
+  })
+  .transform(({ links: { base, ...named }, ...pb }) => ({
+    ...pb,
+    links: named as Record<string, z.output<typeof linkSchema>>,
+    ...(base ? { linkBase: base } : {}),
+  }));
 
 /** Compile-time check: what the schema produces is a `Playbook`. */
 type AssertPlaybook<T extends Playbook> = T;

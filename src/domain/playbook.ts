@@ -149,6 +149,39 @@ export interface Playbook {
   clocks: Clocks;
   limits?: Limits;
   links: Record<string, Link>;
+  /** Where relative links resolve (the playbook's `links.base`); absent: they stay as written. */
+  linkBase?: string;
+}
+
+/** A link as people can follow it: a relative one resolved against the playbook's `links.base`. */
+export function resolveLink(pb: Pick<Playbook, 'linkBase'>, l: Link): Link {
+  if (!pb.linkBase || isAbsolute(l.url)) return l;
+  const base = pb.linkBase.endsWith('/') ? pb.linkBase : `${pb.linkBase}/`;
+  try {
+    return { title: l.title, url: new URL(l.url, base).href };
+  } catch {
+    return l;
+  }
+}
+
+/** A URL with a scheme (https:, mailto:...) or protocol-relative: not resolved against the base. */
+export function isAbsolute(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:|^\/\//i.test(url);
+}
+
+/** Every link of the playbook with where it is (for `playbook check`): triggers' runbooks, items, named. */
+export function allLinks(pb: Playbook): { path: string; link: Link }[] {
+  return [
+    ...pb.triggers.flatMap((t, i) =>
+      t.runbooks.map((l, j) => ({ path: `triggers[${i}].runbooks[${j}]`, link: l })),
+    ),
+    ...pb.checklist.flatMap((g, i) =>
+      g.items.flatMap((it, j) =>
+        it.links.map((l, k) => ({ path: `checklist[${i}].items[${j}].links[${k}]`, link: l })),
+      ),
+    ),
+    ...Object.entries(pb.links).map(([name, l]) => ({ path: `links.${name}`, link: l })),
+  ];
 }
 
 export interface PlaybookRef {

@@ -2,7 +2,7 @@
 // no relative times: deadlines are time tokens, and the golden-hour nudges say what is overdue.
 import { type ChecklistMark, type Incident, isClosed } from '../domain/incident.js';
 import type { Link, Playbook } from '../domain/playbook.js';
-import { allChecklistItems } from '../domain/playbook.js';
+import { allChecklistItems, resolveLink } from '../domain/playbook.js';
 import { type Text, time } from '../domain/text.js';
 import { addMinutes, drillPrefix, roleName } from './format.js';
 
@@ -56,7 +56,7 @@ export function checklistView(i: Incident, pb: Playbook): ChecklistView {
         text: it.text,
         owner: roleName(pb, it.ownerRole),
         due: addMinutes(i.declaredAt, it.deadlineMinutes),
-        links: it.links,
+        links: it.links.map((l) => resolveLink(pb, l)),
         mark: i.checklist[it.id] ?? null,
         manual: !it.completedBy,
         byAlert: it.completedBy === 'initial_alert_sent',

@@ -4,7 +4,7 @@
 import { holders, type Incident, isClosed } from '../domain/incident.js';
 import { availableMoves } from '../domain/phases.js';
 import type { Playbook } from '../domain/playbook.js';
-import { closableFrom, findTrigger } from '../domain/playbook.js';
+import { closableFrom, findTrigger, type Link, resolveLink } from '../domain/playbook.js';
 import { nextStatusUpdateDue } from '../domain/queries.js';
 import { requiredRoles } from '../domain/roles.js';
 import { link, mention, type Text, time, userText } from '../domain/text.js';
@@ -52,12 +52,15 @@ const people = (ids: string[]) => (ids.length ? ids.map(mention).join(', ') : 'o
 function linkLines(i: Incident, pb: Playbook): Text[] {
   const trigger = findTrigger(pb, i.triggerClass);
   const lines: Text[] = [];
-  if (trigger?.runbooks.length)
-    lines.push(`Runbooks: ${trigger.runbooks.map((r) => link(r.title, r.url)).join(' · ')}`);
-  const handbook = ['masterSwitch', 'promotionGate']
+  const linked = (l: Link) => {
+    const r = resolveLink(pb, l);
+    return link(r.title, r.url);
+  };
+  if (trigger?.runbooks.length) lines.push(`Runbooks: ${trigger.runbooks.map(linked).join(' · ')}`);
+  const handbook = ['masterSwitch', 'promotionGate', 'runbookLibrary']
     .map((k) => pb.links[k])
     .filter((l): l is NonNullable<typeof l> => !!l)
-    .map((l) => link(l.title, l.url));
+    .map(linked);
   if (handbook.length) lines.push(`Handbook: ${handbook.join(' · ')}`);
   return lines;
 }

@@ -7,7 +7,11 @@ import { parse } from 'yaml';
 import { playbookCheck } from '../../src/cli/playbook-check.js';
 import type { Playbook } from '../../src/domain/playbook.js';
 import { formatPath, validatePlaybook } from '../../src/domain/playbook-schema.js';
+import { plainText } from '../../src/domain/text.js';
 import { DEFAULT_PLAYBOOK_PATH, loadPlaybook, PlaybookError } from '../../src/storage/playbook-file.js';
+import { checklistView } from '../../src/views/checklist.js';
+import { summaryView } from '../../src/views/summary.js';
+import { declared } from '../helpers/scenario.js';
 
 const defaultText = readFileSync(DEFAULT_PLAYBOOK_PATH, 'utf8');
 /** A fresh, mutable copy of the default playbook as parsed from YAML. */
@@ -297,9 +301,46 @@ describe('incident-bot playbook check', () => {
     const sha = createHash('sha256').update(readFileSync(DEFAULT_PLAYBOOK_PATH)).digest('hex');
     const r = playbookCheck();
     expect(r.code).toBe(0);
-    expect(r.output).toBe(
+    const [first, warning, ...where] = r.output.split('\n');
+    expect(first).toBe(
       `OK ${DEFAULT_PLAYBOOK_PATH}: playbook emergency-procedures version 1.2.0 sha256 ${sha}`,
     );
+    // The shipped playbook does not know the firm's handbook location: its relative links are named.
+    expect(warning).toMatch(/^warning: \d+ relative links and no links\.base/);
+    expect(where).toContain('  triggers[0].runbooks[0]: ../MASTER_SWITCH_GUIDE.md');
+    expect(where).toContain('  links.runbookLibrary: runbooks/README.md');
+  });
+
+  it('with links.base: no warning, and every relative link is shown resolved against it', () => {
+    const file = writeTmp(
+      'with-base.yaml',
+      defaultText.replace(/^links:\n/m, 'links:\n  base: https://wiki.example.com/handbook/\n'),
+    );
+    const r = playbookCheck(file);
+    expect(r.code).toBe(0);
+    expect(r.output.split('\n')).toHaveLength(1);
+    const pb = loadPlaybook(file).playbook;
+    expect(pb.linkBase).toBe('https://wiki.example.com/handbook/');
+    expect(Object.keys(pb.links)).not.toContain('base');
+    const incident = declared({ triggerClass: 'service_outage' });
+    const summary = summaryView(incident, pb).links.map(plainText).join('\n');
+    expect(summary).toContain(
+      'kafka_ingest_offset_recovery (https://wiki.example.com/handbook/runbooks/kafka_ingest_offset_recovery.md)',
+    );
+    expect(summary).toContain('Master Switch Guide (https://wiki.example.com/MASTER_SWITCH_GUIDE.md)');
+    expect(summary).toContain('runbook library (https://wiki.example.com/handbook/runbooks/README.md)');
+    const items = checklistView(incident, pb).groups.flatMap((g) => g.items.flatMap((i) => i.links));
+    expect(items.every((l) => l.url.startsWith('https://wiki.example.com/'))).toBe(true);
+  });
+
+  it('links.base must be an absolute http(s) URL', () => {
+    const file = writeTmp(
+      'bad-base.yaml',
+      defaultText.replace(/^links:\n/m, 'links:\n  base: wiki/handbook\n'),
+    );
+    const r = playbookCheck(file);
+    expect(r.code).toBe(1);
+    expect(r.output).toMatch(/links\.base: must be an absolute http\(s\) URL/);
   });
 
   it('prints each error on its own line and exits 1', () => {

@@ -52,6 +52,8 @@ export interface BootTeamsOptions {
   declareLimit?: number;
   /** Hold /api/messages answers as the bot does (src/ops/durable-acks.ts), on this durability. */
   durability?: Durability;
+  /** A playbook file other than the shipped one. */
+  playbookPath?: string;
 }
 
 export interface BootedTeamsBot {
@@ -121,7 +123,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const connector = await startFakeBotConnector();
   const dbFile = tempDb();
   const db = openDatabase(dbFile.path);
-  const loaded = loadPlaybook();
+  const loaded = o.playbookPath ? loadPlaybook(o.playbookPath) : loadPlaybook();
   const ref = loaded.ref;
   const playbook: Playbook = o.declareLimit
     ? {

@@ -2,7 +2,7 @@
 // and "Not applicable" (a reason in a ShowCard) for the items ticked by hand.
 import type { CardElementArray, IAdaptiveCard } from '@microsoft/teams.cards';
 import { LIMITS } from '../../../domain/template-fields.js';
-import { mention, time } from '../../../domain/text.js';
+import { link, mention, time } from '../../../domain/text.js';
 import type { ChecklistView } from '../../../views/checklist.js';
 import { card, DRILL_BANNER, type El, el, execute, openDialog, text, VERB } from './card-kit.js';
 import { type CardNote, noteBlock } from './summary.js';
@@ -30,6 +30,14 @@ export function checklistCard(v: ChecklistView, nameOf: NameOf, o: CardNote = {}
           : `➖ ${t(it.text)} (not applicable: ${t(m.reason ?? '', 200)})`
         : `⬜ ${t(it.text)} (due ${t(time(it.due))}, ${t(it.owner, 80)})`;
       body.push(text(state, { spacing: 'Small' }));
+      // The item's guides and runbooks (resolved against the playbook's links.base by the view).
+      if (it.links.length)
+        body.push(
+          text(t(it.links.map((l) => link(l.title, l.url)).join(' · '), 600), {
+            isSubtle: true,
+            spacing: 'None',
+          }),
+        );
       if (v.closed || !it.manual) continue;
       const data = { incidentKey: v.key, item: it.id, state: m ? 'uncheck' : 'check', v: v.version };
       const buttons: El[] = [execute(VERB.checkItem, m ? 'Untick' : 'Tick', data)];

@@ -1,5 +1,6 @@
 // The golden-hour checklist (ChecklistView) as HTML: each item with its owner, due time and links, and
 // Done / Not applicable (with a reason) / Undo for the items people tick by hand.
+import { link } from '../../../domain/text.js';
 import type { ChecklistRow, ChecklistView } from '../../../views/checklist.js';
 import { formPath, pressForm, type RenderCtx } from './buttons.js';
 import { type Html, h, nameOf, textHtml, timeHtml } from './html.js';
@@ -42,7 +43,7 @@ ${v.groups.map(
       (
         row,
       ) => h`<li class="${row.mark ? 'marked' : ''}"><div><span aria-hidden="true">${row.mark ? (row.mark.state === 'na' ? '➖' : '✅') : '⬜'}</span> ${row.text}
-<small>${row.owner} · ${markText(row)}</small>${row.links.length ? h`<small class="links">${row.links.map((l) => (/^https?:/.test(l.url) ? h`<a href="${l.url}" rel="noopener noreferrer">${l.title}</a> ` : h`${l.title} <code>${l.url}</code> `))}</small>` : ''}</div>
+<small>${row.owner} · ${markText(row)}</small>${row.links.length ? h`<small class="links">${textHtml(row.links.map((l) => link(l.title, l.url)).join(' · '))}</small>` : ''}</div>
 <div class="row-actions">${itemButtons(c, v, row)}</div></li>`,
     )}</ul>`,
 )}
