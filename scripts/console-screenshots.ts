@@ -220,6 +220,12 @@ try {
   await field(page, 'verification_plan').fill(
     'Game day filling a broker disk on staging; the alert must fire.',
   );
+  await field(page, 'question:readiness').fill(
+    'ISR and disk alerts fire on staging; the Kafka failover drill met its 20-minute threshold.',
+  );
+  await field(page, 'question:runbook_library').fill(
+    'kafka_ingest_offset_recovery gains the disk-full case (Bob, this week).',
+  );
   await submit(page, 'Record review');
   await page.locator('figure.timeline').scrollIntoViewIfNeeded();
   await snap(page, 'console-review.png');

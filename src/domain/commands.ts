@@ -55,6 +55,8 @@ export type Command =
       verificationPlan: string;
       /** No follow-up tasks are needed (say why in the corrective actions); else the incident needs some. */
       noFollowups?: boolean;
+      /** Answers to the playbook's review questions, by question id. */
+      answers?: Record<string, string>;
     }
   | { type: 'log'; text: string; source?: MessageSource; note?: string }
   | { type: 'decision'; text: string; rationale?: string; source?: MessageSource }
@@ -69,7 +71,8 @@ export type Command =
       what: string;
       owner: string;
       due: string;
-      objective: 'risk' | 'compliance' | 'resilience';
+      /** A control objective id of the playbook (`review.objectives`). */
+      objective: string;
     }
   | { type: 'complete_followup'; id: string }
   | { type: 'export'; format: string }

@@ -96,10 +96,14 @@ export interface Room {
   fallback?: boolean;
 }
 
-/** The control objectives a follow-up or a contributing factor maps to. */
+/**
+ * The handbook's control objectives (risk, compliance, resilience): what a follow-up or a contributing
+ * factor maps to when the playbook's `review.objectives` does not say otherwise.
+ */
 export const OBJECTIVES = ['risk', 'compliance', 'resilience'] as const;
-export type Objective = (typeof OBJECTIVES)[number];
-export const OBJECTIVE_NAMES: Record<Objective, string> = {
+/** A control objective's id (the playbook's `review.objectives`). */
+export type Objective = string;
+export const OBJECTIVE_NAMES: Record<string, string> = {
   risk: 'Risk',
   compliance: 'Compliance',
   resilience: 'Resilience',
@@ -130,6 +134,8 @@ export interface Review {
   verificationPlan?: string;
   /** True when the review said no follow-up tasks are needed (the corrective actions say why). */
   noFollowups?: boolean;
+  /** The answers to the playbook's review questions (e.g. the readiness check), by question id. */
+  answers?: Record<string, string>;
 }
 
 export function isClosed(i: Incident): boolean {

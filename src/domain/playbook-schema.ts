@@ -5,15 +5,7 @@
 
 import { z } from 'zod';
 import type { Playbook, TemplateId } from './playbook.js';
-
-const id = z
-  .string()
-  .min(1, 'must not be empty')
-  .regex(/^[a-z][a-z0-9_.-]*$/, 'must be lowercase letters, digits, "_", "-" or "."');
-const text = z.string().trim().min(1, 'must not be empty');
-const positiveInt = z.number().int('must be a whole number').positive('must be positive');
-
-const linkSchema = z.strictObject({ title: text, url: text });
+import { id, linkSchema, linksSchema, positiveInt, reviewSchema, text } from './playbook-schema-kit.js';
 
 const triggerSchema = z.strictObject({
   id,
@@ -101,21 +93,6 @@ const clocksSchema = z.strictObject({
   nudgeGraceMinutes: positiveInt,
 });
 
-/**
- * `links`: named links, and optionally `base`, the firm's handbook and runbook location (a wiki or Git URL)
- * that every relative link in the playbook resolves against (kept as `linkBase`).
- */
-const linksSchema = z
-  .object({
-    base: z
-      .url({
-        protocol: /^https?$/,
-        error: 'must be an absolute http(s) URL, e.g. https://wiki.example.com/handbook/',
-      })
-      .optional(),
-  })
-  .catchall(linkSchema);
-
 export const playbookSchema = z
   .strictObject({
     id,
@@ -145,6 +122,7 @@ export const playbookSchema = z
       })
       .optional(),
     links: linksSchema,
+    review: reviewSchema.optional(),
   })
   .transform(({ links: { base, ...named }, ...pb }) => ({
     ...pb,
@@ -229,6 +207,10 @@ function semanticIssues(pb: Playbook): PlaybookIssue[] {
   };
 
   // Uniqueness.
+  if (pb.review) {
+    unique(pb.review.objectives, ['review', 'objectives'], 'objective');
+    unique(pb.review.questions, ['review', 'questions'], 'question');
+  }
   unique(pb.triggers, ['triggers'], 'trigger');
   unique(pb.roles, ['roles'], 'role');
   unique(pb.phases, ['phases'], 'phase');

@@ -149,6 +149,8 @@ export interface Playbook {
   clocks: Clocks;
   limits?: Limits;
   links: Record<string, Link>;
+  /** How the post-incident review is held (absent: the handbook's method, DEFAULT_REVIEW). */
+  review?: ReviewMethod;
   /** Where relative links resolve (the playbook's `links.base`); absent: they stay as written. */
   linkBase?: string;
 }
@@ -182,6 +184,36 @@ export function allLinks(pb: Playbook): { path: string; link: Link }[] {
     ),
     ...Object.entries(pb.links).map(([name, l]) => ({ path: `links.${name}`, link: l })),
   ];
+}
+
+/** The review method as data: the five whys, the control objectives, and the questions it must answer. */
+export interface ReviewMethod {
+  /** How many "why" lines the review offers (the first is required). */
+  whys: number;
+  /** The control objectives contributing factors and follow-ups map to. */
+  objectives: { id: string; name: string }[];
+  /** Further questions the review answers (the handbook's readiness check, the runbook library). */
+  questions: { id: string; label: string; hint?: string; required: boolean }[];
+}
+
+/** The handbook's method: a five-whys analysis mapped to risk, compliance and resilience. */
+export const DEFAULT_REVIEW: ReviewMethod = {
+  whys: 5,
+  objectives: [
+    { id: 'risk', name: 'Risk' },
+    { id: 'compliance', name: 'Compliance' },
+    { id: 'resilience', name: 'Resilience' },
+  ],
+  questions: [],
+};
+
+export function reviewMethod(pb: Pick<Playbook, 'review'>): ReviewMethod {
+  return pb.review ?? DEFAULT_REVIEW;
+}
+
+/** An objective's name in this playbook (its id when unknown). */
+export function objectiveName(pb: Pick<Playbook, 'review'>, id: string): string {
+  return reviewMethod(pb).objectives.find((o) => o.id === id)?.name ?? id;
 }
 
 export interface PlaybookRef {

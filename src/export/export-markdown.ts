@@ -5,6 +5,7 @@
 import { digestOf } from '../domain/audit/checkpoint.js';
 import type { Communication, Incident } from '../domain/incident.js';
 import type { TemplateId } from '../domain/playbook.js';
+import { objectiveName, reviewMethod } from '../domain/playbook.js';
 import { requiredRoles } from '../domain/roles.js';
 import { renderSubject, renderTemplateLines } from '../domain/template-fields.js';
 import {
@@ -309,6 +310,13 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
           '**Lessons learned**',
           '',
           ...(r.lessons.trim() ? quote(r.lessons) : none('lessons')),
+          // The playbook's review questions (the readiness check, the runbook library...), as answered.
+          ...Object.entries(r.answers ?? {}).flatMap(([id, a]) => [
+            '',
+            `**${mdEscape(reviewMethod(pb).questions.find((q) => q.id === id)?.label ?? id)}**`,
+            '',
+            ...quote(a),
+          ]),
         ]
       : i.standDown && !i.reviewDueOn
         ? ['_No post-incident review is required: the incident was stood down as a false alarm._']
@@ -328,7 +336,7 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
             cell(f.what),
             cell(who(f.owner)),
             cell(f.due),
-            f.objective,
+            cell(objectiveName(pb, f.objective)),
             f.state === 'done' ? `done ${utc(f.doneAt)}` : 'open',
           ]),
         )

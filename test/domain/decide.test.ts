@@ -512,6 +512,10 @@ describe('closure and review', () => {
         correctiveActions: 'c',
         verificationPlan: 'v',
         noFollowups: true,
+        answers: {
+          readiness: 'Alerts and the DR drill meet policy',
+          runbook_library: 'Failover runbook updated',
+        },
       },
       ctx(bob, at(3000)),
     );
@@ -547,6 +551,10 @@ describe('post-incident review (corrective actions, verification plans, follow-u
     lessons: 'Alert on disk',
     correctiveActions: 'Alert on broker disk usage (FU-1)',
     verificationPlan: 'Fill a staging disk to 85% and see the page',
+    answers: {
+      readiness: 'Alerts and the DR drill meet policy',
+      runbook_library: 'Failover runbook updated',
+    },
   };
 
   it.each([
@@ -600,6 +608,10 @@ describe('post-incident review (corrective actions, verification plans, follow-u
       lessons: 'Alert on disk',
       correctiveActions: 'Alert on broker disk usage (FU-1)',
       verificationPlan: 'Fill a staging disk to 85% and see the page',
+      answers: {
+        readiness: 'Alerts and the DR drill meet policy',
+        runbook_library: 'Failover runbook updated',
+      },
     });
     const payload = r.effects.find((e) => e.type === 'log' && e.kind === 'review');
     expect(payload).toMatchObject({
@@ -612,7 +624,37 @@ describe('post-incident review (corrective actions, verification plans, follow-u
         verificationPlan: 'Fill a staging disk to 85% and see the page',
         noFollowups: false,
         followups: ['FU-1'],
+        answers: {
+          readiness: 'Alerts and the DR drill meet policy',
+          runbook_library: 'Failover runbook updated',
+        },
       },
+    });
+  });
+
+  it("refuses a review without the playbook's required answers (the readiness check), naming the question", () => {
+    const { answers: _, ...without } = review;
+    const r = decide(withFollowup(), { ...without, answers: { readiness: ' ' } }, ctx(ic, at(200)));
+    expect(r).toMatchObject({
+      ok: false,
+      error: {
+        code: 'invalid',
+        field: 'answers.readiness',
+        message: expect.stringContaining('Readiness check'),
+      },
+    });
+  });
+
+  it("a follow-up's objective must be one of the playbook's control objectives", () => {
+    const closed = withFollowup();
+    const r = decide(
+      closed,
+      { type: 'add_followup', id: 'FU-9', what: 'x', owner: 'U_BOB', due: '2026-12-10', objective: 'vibes' },
+      ctx(ic, at(201)),
+    );
+    expect(r).toMatchObject({
+      ok: false,
+      error: { field: 'objective', message: expect.stringContaining('Risk, Compliance, Resilience') },
     });
   });
 });

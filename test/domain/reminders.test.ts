@@ -324,6 +324,10 @@ describe('post-incident review', () => {
         correctiveActions: 'c',
         verificationPlan: 'v',
         noFollowups: true,
+        answers: {
+          readiness: 'Alerts and the DR drill meet policy',
+          runbook_library: 'Failover runbook updated',
+        },
       },
       ctx(ic, new Date('2026-11-27T08:00:00Z')),
     );

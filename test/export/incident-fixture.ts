@@ -186,6 +186,10 @@ export function scriptIncident(): ScriptedIncident {
     ],
     factors: 'No alert on broker disk usage; failover runbook out of date.',
     lessons: 'Temporary config changes need an owner and an expiry.',
+    answers: {
+      readiness: 'Disk alerts fire on staging; the failover drill met its 20-minute threshold.',
+      runbook_library: 'The cluster failover runbook is rewritten (FU-2).',
+    },
     correctiveActions:
       'Alert on broker disk usage above 80% (FU-1); rewrite the cluster failover runbook (FU-2).\nTemporary config changes get an owner and an expiry in the promotion gate.',
     verificationPlan:

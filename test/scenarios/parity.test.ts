@@ -62,6 +62,8 @@ async function run(d: Driver): Promise<{ key: string; answers: Record<string, st
       correctiveActions: 'Alert on broker disk usage',
       verificationPlan: 'Fill a staging disk to 85%',
       lessons: 'Alert earlier',
+      readiness: 'Disk alerts fire on staging; the DR drill met policy',
+      runbookLibrary: 'Failover runbook updated with the disk-full case',
     },
     'ic',
   );

@@ -226,6 +226,8 @@ export class SlackDriver implements Driver {
       corrective_actions: { value: stateValue.plainText(r.correctiveActions) },
       verification_plan: { value: stateValue.plainText(r.verificationPlan) },
       lessons: { value: stateValue.plainText(r.lessons) },
+      'question:readiness': { value: stateValue.plainText(r.readiness) },
+      'question:runbook_library': { value: stateValue.plainText(r.runbookLibrary) },
       no_followups: { value: stateValue.checkboxes([]) },
     });
   }

@@ -71,6 +71,9 @@ export interface ReviewInput {
   correctiveActions: string;
   verificationPlan: string;
   lessons: string;
+  /** The playbook's review questions. */
+  readiness: string;
+  runbookLibrary: string;
 }
 
 export type Step =

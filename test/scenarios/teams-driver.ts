@@ -208,6 +208,8 @@ export class TeamsDriver implements Driver {
       corrective_actions: r.correctiveActions,
       verification_plan: r.verificationPlan,
       lessons: r.lessons,
+      'question:readiness': r.readiness,
+      'question:runbook_library': r.runbookLibrary,
       no_followups: 'false',
     });
   }

@@ -2,7 +2,7 @@
 // idempotency key: one submission, one follow-up, however often it is delivered.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { OBJECTIVE_NAMES, OBJECTIVES } from '../../domain/incident.js';
+import { objectiveName, reviewMethod } from '../../domain/playbook.js';
 import { code } from '../../domain/text.js';
 import type { FormView } from '../../views/form.js';
 import { type FormDef, incidentLine, isoDay, parse, requiredText, str } from './form-kit.js';
@@ -11,15 +11,23 @@ export function followupIdFor(requestKey: string): string {
   return `fu-${createHash('sha256').update(requestKey).digest('hex').slice(0, 8)}`;
 }
 
-const schema = z.object({
-  what: requiredText(1000, 'Say what needs doing.'),
-  owner: z.string({ message: 'Choose the owner.' }).min(1, 'Choose the owner.').max(64, 'Choose the owner.'),
-  due: z
-    .string({ message: 'Pick the due date.' })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick the due date.')
-    .refine((s) => !Number.isNaN(Date.parse(s)), 'Pick the due date.'),
-  objective: z.enum(OBJECTIVES, { message: 'Choose a control objective.' }),
-});
+/** The form's schema: the objective is one of the playbook's (`review.objectives`). */
+function schemaOf(objectives: string[]) {
+  return z.object({
+    what: requiredText(1000, 'Say what needs doing.'),
+    owner: z
+      .string({ message: 'Choose the owner.' })
+      .min(1, 'Choose the owner.')
+      .max(64, 'Choose the owner.'),
+    due: z
+      .string({ message: 'Pick the due date.' })
+      .regex(/^\d{4}-\d{2}-\d{2}$/, 'Pick the due date.')
+      .refine((s) => !Number.isNaN(Date.parse(s)), 'Pick the due date.'),
+    objective: z
+      .string({ message: 'Choose a control objective.' })
+      .refine((o) => objectives.includes(o), 'Choose a control objective.'),
+  });
+}
 
 export const followupForm: FormDef = {
   probe: { type: 'add_followup', id: '', what: '', owner: '', due: '', objective: 'risk' },
@@ -62,14 +70,14 @@ export const followupForm: FormDef = {
           label: 'Control objective',
           required: true,
           placeholder: 'Which control objective it serves',
-          options: OBJECTIVES.map((o) => ({ value: o, label: OBJECTIVE_NAMES[o] })),
+          options: reviewMethod(ctx.playbook).objectives.map((o) => ({ value: o.id, label: o.name })),
           ...(str(prefilled.objective) ? { value: str(prefilled.objective) } : {}),
         },
       ],
     };
   },
-  read(_ctx, values, key) {
-    const r = parse(schema, {
+  read(ctx, values, key) {
+    const r = parse(schemaOf(reviewMethod(ctx.playbook).objectives.map((o) => o.id)), {
       what: str(values.what),
       owner: str(values.owner),
       due: str(values.due),
@@ -79,9 +87,9 @@ export const followupForm: FormDef = {
     return { command: { type: 'add_followup', id: followupIdFor(key), ...r.data } };
   },
   confirm: true,
-  errorField: (e) => (/due/i.test(e.message) ? 'due' : 'what'),
-  done(i, c) {
+  errorField: (e) => (e.field === 'objective' ? 'objective' : /due/i.test(e.message) ? 'due' : 'what'),
+  done(i, c, ctx) {
     if (c.type !== 'add_followup') return '';
-    return `📌 Follow-up ${code(c.id)} added to ${i.key}: ${c.what} (due ${c.due}, ${OBJECTIVE_NAMES[c.objective]}).`;
+    return `📌 Follow-up ${code(c.id)} added to ${i.key}: ${c.what} (due ${c.due}, ${objectiveName(ctx.playbook, c.objective)}).`;
   },
 };

@@ -1,45 +1,74 @@
-// The post-incident review: summary, five whys, contributing factors per control objective, corrective
-// actions, verification plans, lessons learned; and "no follow-up tasks are needed" when none were filed.
+// The post-incident review, as the playbook's review method says (`review`; absent: the handbook's): a
+// summary, the whys (the first required), contributing factors per control objective, corrective actions,
+// verification plans, lessons learned, the method's questions (e.g. the readiness check), and "no
+// follow-up tasks are needed" when none were filed.
 import { z } from 'zod';
-import { OBJECTIVE_NAMES, OBJECTIVES } from '../../domain/incident.js';
+import { type ReviewMethod, reviewMethod } from '../../domain/playbook.js';
 import { reviewRefusal } from '../../domain/queries.js';
 import { command } from '../../domain/text.js';
 import type { Field, FormView } from '../../views/form.js';
 import { bool, type FormDef, incidentLine, optionalText, parse, requiredText, str } from './form-kit.js';
 
-export const WHYS = 5;
 const whyId = (n: number) => `why_${n}`;
 const factorId = (o: string) => `factor_${o}`;
+/** A review question's field (prefixed, so a question id never clashes with the form's own fields). */
+const questionId = (q: string) => `question:${q}`;
 
-const schema = z.object({
-  summary: requiredText(3000, 'The review needs a summary.'),
-  why_1: requiredText(500, 'Give at least the first why.'),
-  ...Object.fromEntries(Array.from({ length: WHYS - 1 }, (_, n) => [whyId(n + 2), optionalText(500)])),
-  ...Object.fromEntries(OBJECTIVES.map((o) => [factorId(o), optionalText(1000)])),
-  corrective_actions: requiredText(3000, 'The review needs the corrective actions.'),
-  verification_plan: requiredText(
-    3000,
-    'The review needs the verification plans: how you will know the fixes work.',
-  ),
-  lessons: optionalText(3000),
-});
+function schemaOf(m: ReviewMethod) {
+  return z.object({
+    summary: requiredText(3000, 'The review needs a summary.'),
+    why_1: requiredText(500, 'Give at least the first why.'),
+    ...Object.fromEntries(Array.from({ length: m.whys - 1 }, (_, n) => [whyId(n + 2), optionalText(500)])),
+    ...Object.fromEntries(m.objectives.map((o) => [factorId(o.id), optionalText(1000)])),
+    corrective_actions: requiredText(3000, 'The review needs the corrective actions.'),
+    verification_plan: requiredText(
+      3000,
+      'The review needs the verification plans: how you will know the fixes work.',
+    ),
+    lessons: optionalText(3000),
+    ...Object.fromEntries(
+      m.questions.map((q) => [
+        questionId(q.id),
+        q.required ? requiredText(3000, `Answer "${q.label}".`) : optionalText(3000),
+      ]),
+    ),
+  });
+}
 
 /** The review command's fields -> the form's fields (where a refusal about that field is shown). */
-const COMMAND_FIELD: Record<string, string> = {
-  summary: 'summary',
-  correctiveActions: 'corrective_actions',
-  verificationPlan: 'verification_plan',
-  noFollowups: 'no_followups',
-};
+function commandField(field: string): string | undefined {
+  if (field.startsWith('answers.')) return questionId(field.slice('answers.'.length));
+  return (
+    {
+      summary: 'summary',
+      correctiveActions: 'corrective_actions',
+      verificationPlan: 'verification_plan',
+      noFollowups: 'no_followups',
+    } as Record<string, string>
+  )[field];
+}
 
 function text(id: string, label: string, max: number, o: Partial<Field & { kind: 'text' }> = {}): Field {
   return { kind: 'text', id, label, required: false, maxLength: max, ...o } as Field;
+}
+
+function ids(m: ReviewMethod): string[] {
+  return [
+    'summary',
+    ...Array.from({ length: m.whys }, (_, n) => whyId(n + 1)),
+    ...m.objectives.map((o) => factorId(o.id)),
+    'corrective_actions',
+    'verification_plan',
+    'lessons',
+    ...m.questions.map((q) => questionId(q.id)),
+  ];
 }
 
 export const reviewForm: FormDef = {
   refusal: (ctx) => reviewRefusal(ctx.incident, { actor: ctx.actor, now: ctx.now, playbook: ctx.playbook }),
   build(ctx, prefilled = {}): FormView {
     const i = ctx.incident!;
+    const m = reviewMethod(ctx.playbook);
     const v = (id: string) => (str(prefilled[id]) ? { value: str(prefilled[id]) } : {});
     const filed = i.followups.length;
     return {
@@ -50,8 +79,12 @@ export const reviewForm: FormDef = {
       intro: [incidentLine(i)],
       fields: [
         text('summary', 'Summary', 3000, { multiline: true, required: true, ...v('summary') }),
-        { kind: 'note', id: 'whys_note', text: 'Five whys: ask why until you reach a cause you can act on.' },
-        ...Array.from({ length: WHYS }, (_, n) =>
+        {
+          kind: 'note',
+          id: 'whys_note',
+          text: `${m.whys === 5 ? 'Five whys' : `${m.whys} whys`}: ask why until you reach a cause you can act on.`,
+        },
+        ...Array.from({ length: m.whys }, (_, n) =>
           text(whyId(n + 1), `Why ${n + 1}`, 500, { required: n === 0, ...v(whyId(n + 1)) }),
         ),
         {
@@ -59,8 +92,8 @@ export const reviewForm: FormDef = {
           id: 'factors_note',
           text: 'Contributing factors, by the control objective they touch.',
         },
-        ...OBJECTIVES.map((o) =>
-          text(factorId(o), `${OBJECTIVE_NAMES[o]} factors`, 1000, { multiline: true, ...v(factorId(o)) }),
+        ...m.objectives.map((o) =>
+          text(factorId(o.id), `${o.name} factors`, 1000, { multiline: true, ...v(factorId(o.id)) }),
         ),
         text('corrective_actions', 'Corrective actions', 3000, {
           multiline: true,
@@ -74,6 +107,14 @@ export const reviewForm: FormDef = {
           ...v('verification_plan'),
         }),
         text('lessons', 'Lessons learned', 3000, { multiline: true, ...v('lessons') }),
+        ...m.questions.map((q) =>
+          text(questionId(q.id), q.label, 3000, {
+            multiline: true,
+            required: q.required,
+            ...(q.hint ? { hint: q.hint } : {}),
+            ...v(questionId(q.id)),
+          }),
+        ),
         {
           kind: 'toggle',
           id: 'no_followups',
@@ -89,37 +130,34 @@ export const reviewForm: FormDef = {
       ],
     };
   },
-  read(_ctx, values) {
-    const raw = Object.fromEntries(
-      [
-        'summary',
-        ...Array.from({ length: WHYS }, (_, n) => whyId(n + 1)),
-        ...OBJECTIVES.map(factorId),
-        'corrective_actions',
-        'verification_plan',
-        'lessons',
-      ].map((id) => [id, str(values[id]) ?? '']),
-    );
-    const r = parse(schema, raw);
+  read(ctx, values) {
+    const m = reviewMethod(ctx.playbook);
+    const raw = Object.fromEntries(ids(m).map((id) => [id, str(values[id]) ?? '']));
+    const r = parse(schemaOf(m), raw);
     if (!r.ok) return { errors: r.errors };
     const d = r.data as Record<string, string>;
+    const answers = Object.fromEntries(
+      m.questions.filter((q) => d[questionId(q.id)]).map((q) => [q.id, d[questionId(q.id)]!]),
+    );
     return {
       command: {
         type: 'record_review',
         summary: d.summary!,
-        whys: Array.from({ length: WHYS }, (_, n) => d[whyId(n + 1)] ?? '').filter(Boolean),
-        factors: OBJECTIVES.filter((o) => d[factorId(o)])
-          .map((o) => `${OBJECTIVE_NAMES[o]}: ${d[factorId(o)]}`)
+        whys: Array.from({ length: m.whys }, (_, n) => d[whyId(n + 1)] ?? '').filter(Boolean),
+        factors: m.objectives
+          .filter((o) => d[factorId(o.id)])
+          .map((o) => `${o.name}: ${d[factorId(o.id)]}`)
           .join('\n'),
         lessons: d.lessons ?? '',
         correctiveActions: d.corrective_actions!,
         verificationPlan: d.verification_plan!,
         noFollowups: bool(values.no_followups),
+        ...(Object.keys(answers).length ? { answers } : {}),
       },
     };
   },
   confirm: true,
-  errorField: (e) => (e.field && COMMAND_FIELD[e.field]) || 'summary',
+  errorField: (e) => (e.field && commandField(e.field)) || 'summary',
   done(i) {
     return `📝 Review recorded; ${i.key} is done. ${command('export')} writes the review document.`;
   },

@@ -3,7 +3,7 @@ import { businessDaysAfter } from '../business-days.js';
 import type { Effect } from '../effects.js';
 import { fail } from '../errors.js';
 import { enter, moveForward } from '../phases.js';
-import { closableFrom, closureCriteria, findPhase } from '../playbook.js';
+import { closableFrom, closureCriteria, findPhase, reviewMethod } from '../playbook.js';
 import { command } from '../text.js';
 import { communicate } from './comms.js';
 import { type Handler, iso, log, notice, ok, post, ROOM, STAKEHOLDERS, view } from './context.js';
@@ -120,6 +120,14 @@ export const recordReview: Handler<'record_review'> = (i, c, ctx) => {
       'The review needs the verification plans: how you will know the fixes work.',
       'verificationPlan',
     );
+  // The playbook's review questions (the readiness check...): a required one must be answered.
+  const answers: Record<string, string> = {};
+  for (const q of reviewMethod(pb).questions) {
+    const a = (c.answers?.[q.id] ?? '').trim();
+    if (q.required && !a)
+      return fail('invalid', `The review needs an answer to "${q.label}".`, `answers.${q.id}`);
+    if (a) answers[q.id] = a;
+  }
   // Recording the review confirms "follow-up tasks filed in the reliability backlog": some must be,
   // unless the review says none are needed.
   const noFollowups = c.noFollowups === true;
@@ -145,6 +153,7 @@ export const recordReview: Handler<'record_review'> = (i, c, ctx) => {
     lessons: c.lessons,
     correctiveActions,
     verificationPlan,
+    ...(Object.keys(answers).length ? { answers } : {}),
   };
   const review = {
     at: iso(ctx.now),

@@ -1,10 +1,18 @@
 import { fail } from '../errors.js';
+import { reviewMethod } from '../playbook.js';
 import { type Handler, isCommander, iso, log, notice, ok, post, ROOM } from './context.js';
 
 export const addFollowup: Handler<'add_followup'> = (i, c, ctx) => {
   if (i.followups.some((f) => f.id === c.id)) return fail('already_exists', 'That follow-up already exists.');
   if (!c.what.trim()) return fail('invalid', 'Say what the follow-up is.');
   if (Number.isNaN(Date.parse(c.due))) return fail('invalid', 'The due date is not a date.');
+  const objectives = reviewMethod(ctx.playbook).objectives;
+  if (!objectives.some((o) => o.id === c.objective))
+    return fail(
+      'invalid',
+      `Choose a control objective: ${objectives.map((o) => o.name).join(', ')}.`,
+      'objective',
+    );
   const f = {
     id: c.id,
     what: c.what,

@@ -559,6 +559,9 @@ describe('review and export', () => {
     expect(empty.body.errors.verification_plan).toBe(
       'The review needs the verification plans: how you will know the fixes work.',
     );
+    // the playbook's review questions (the handbook's readiness check, the runbook library) are required
+    expect(empty.body.errors['question:readiness']).toBe('Answer "Readiness check".');
+    expect(empty.body.errors['question:runbook_library']).toBe('Answer "Runbook library".');
     // the modal asks for corrective actions, verification plans and (none filed yet) says so
     const blockIds = view.blocks.map((b: { block_id?: string }) => b.block_id);
     expect(blockIds).toEqual(
@@ -581,6 +584,8 @@ describe('review and export', () => {
       },
       verification_plan: { value: stateValue.plainText('Replay the malformed message in staging') },
       lessons: { value: stateValue.plainText('Validate at the edge') },
+      'question:readiness': { value: stateValue.plainText('The DLQ alert fires on staging') },
+      'question:runbook_library': { value: stateValue.plainText('Consumer runbook gains the DLQ replay') },
       no_followups: { value: stateValue.checkboxes(noFollowups) },
     });
     // no follow-ups filed and "none needed" not ticked: refused on the checkbox, nothing recorded
@@ -673,6 +678,8 @@ describe('review and export', () => {
         why_1: { value: stateValue.plainText('Malformed message') },
         corrective_actions: { value: stateValue.plainText('Validate schemas in every consumer (FU-1)') },
         verification_plan: { value: stateValue.plainText('A malformed message lands in the DLQ in staging') },
+        'question:readiness': { value: stateValue.plainText('The DLQ alert fires on staging') },
+        'question:runbook_library': { value: stateValue.plainText('None: the consumer runbook covers it') },
         no_followups: { value: stateValue.checkboxes([]) },
       },
     });

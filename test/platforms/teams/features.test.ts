@@ -543,6 +543,8 @@ describe('incident features on Teams', () => {
       'corrective_actions',
       'verification_plan',
       'lessons',
+      'question:readiness',
+      'question:runbook_library',
       'no_followups',
     ]);
     expect(cardTexts(form)).toContain('1 follow-up task is filed.');
@@ -556,6 +558,8 @@ describe('incident features on Teams', () => {
       'Give at least the first why.',
       'The review needs the corrective actions.',
       'The review needs the verification plans: how you will know the fixes work.',
+      'Answer "Readiness check".',
+      'Answer "Runbook library".',
     ]);
     expect(incident().phase).toBe('review');
     const ok = await post(
@@ -569,6 +573,8 @@ describe('incident features on Teams', () => {
           corrective_actions: 'Alert on broker disk usage',
           verification_plan: 'Fill a staging disk to 85% and see the page',
           lessons: 'Alert on disk usage',
+          'question:readiness': 'Disk alerts fire on staging',
+          'question:runbook_library': 'Failover runbook gains the disk-full case',
           no_followups: 'false',
         },
         w,
@@ -676,6 +682,8 @@ describe('incident features on Teams', () => {
       why_1: 'The consumer was not restarted after a deploy',
       corrective_actions: 'None beyond the restart: the deploy hook now restarts it (shipped)',
       verification_plan: 'Watch the quote freshness alert over the next three deploys',
+      'question:readiness': 'The freshness alert fired in the deploy drill',
+      'question:runbook_library': 'No new pattern: the deploy hook covers it',
     };
     const refused = await post(executeClick(submit, { ...values, no_followups: 'false' }, w));
     expect(errorsOf(refused.value)).toEqual([

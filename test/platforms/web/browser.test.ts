@@ -273,6 +273,12 @@ describe('the local console in a real browser', () => {
       'Capacity checks on retention changes; alert on ISR shrink.',
     );
     await field(alice, 'verification_plan').fill('Game day filling a broker disk on staging.');
+    await field(alice, 'question:readiness').fill(
+      'ISR and disk alerts fire on staging; the failover drill met policy.',
+    );
+    await field(alice, 'question:runbook_library').fill(
+      'The Kafka recovery runbook gains the disk-full case.',
+    );
     await submitForm(alice, 'Record review');
     await alice.locator('.flash', { hasText: 'Review recorded' }).waitFor();
     await alice.locator('.summary .facts div', { hasText: 'Phase' }).filter({ hasText: 'Done' }).waitFor();
@@ -281,6 +287,7 @@ describe('the local console in a real browser', () => {
     expect(incident.drill).toBe(true);
     expect(incident.phase).toBe('done');
     expect(incident.review?.whys).toEqual(whys);
+    expect(incident.review?.answers?.readiness).toMatch(/failover drill met policy/);
     expect(incident.followups.map((f) => f.owner)).toEqual(['bob']);
 
     // The exports, downloaded.
