@@ -149,6 +149,11 @@ export function lifecycle(
           ? 'Alert on broker disk usage above 80% (FU-1); rewrite the failover runbook (FU-2).'
           : 'None needed: the retention change now expires by itself.',
         verificationPlan: 'Fill a staging broker disk to 85% and confirm the alert pages the on-call.',
+        // the shipped playbook's review questions (required)
+        answers: {
+          readiness: 'Disk alerts fire on staging; the failover drill met its threshold.',
+          runbook_library: 'The failover runbook gains the disk-full case.',
+        },
         ...(o.followups ? {} : { noFollowups: true }),
       },
     ]);

@@ -78,3 +78,31 @@ export function inputs(form: FormView): Field[] {
 
 /** The value of a person field meaning "whoever submits" (the declare form's commander). */
 export const ME = 'me';
+
+/**
+ * How a platform reads one submitted field of each kind (its own payload: Slack's view state, a Teams card's
+ * data, a form post). A person it cannot take is an error for that field.
+ */
+export interface FieldReader {
+  /** A text, choice or date field. */
+  text(f: Field): string | undefined;
+  checks(f: Extract<Field, { kind: 'checks' }>): string[];
+  toggle(f: Extract<Field, { kind: 'toggle' }>): boolean;
+  person(f: Extract<Field, { kind: 'person' }>): { value?: string; error?: string };
+}
+
+/** A submission read back into FormValues by field id, the same walk over the form for every platform. */
+export function readFields(form: FormView, r: FieldReader): { values: FormValues; errors: FieldErrors } {
+  const values: FormValues = {};
+  const errors: FieldErrors = {};
+  for (const f of inputs(form)) {
+    if (f.kind === 'checks') values[f.id] = r.checks(f);
+    else if (f.kind === 'toggle') values[f.id] = r.toggle(f);
+    else if (f.kind === 'person') {
+      const p = r.person(f);
+      if (p.error) errors[f.id] = p.error;
+      else if (p.value !== undefined) values[f.id] = p.value;
+    } else values[f.id] = r.text(f);
+  }
+  return { values, errors };
+}

@@ -2,7 +2,7 @@
 // FormValues by field id, using the form it showed. A person must be someone the bot knows (or an AAD
 // object id from the client's people search); anything else is reported as not read.
 import type { Incident } from '../../../domain/incident.js';
-import { type FieldErrors, type FormValues, type FormView, inputs, ME } from '../../../views/form.js';
+import { type FieldErrors, type FormValues, type FormView, ME, readFields } from '../../../views/form.js';
 import type { TeamsRefs } from '../refs.js';
 import { checkId, inputId } from '../render/form.js';
 import { AAD_ID } from './text.js';
@@ -25,42 +25,28 @@ export function readCard(
   data: Json,
   o: { refs: TeamsRefs; actorId: string; incident: Incident | null },
 ): { values: FormValues; errors: FieldErrors } {
-  const values: FormValues = {};
-  const errors: FieldErrors = {};
   const holders = new Set(Object.values(o.incident?.roles ?? {}).flat());
-  for (const f of inputs(form)) {
-    const raw = data?.[inputId(f)];
-    switch (f.kind) {
-      case 'text':
-      case 'date':
-        values[f.id] = str(raw);
-        break;
-      case 'choice':
-        // a card submits a choice's initial value; older phase cards sent `to` (a forward move) instead
-        values[f.id] =
-          str(raw) ?? (f.id === 'move' && str(data?.to) ? `forward:${str(data.to)}` : undefined) ?? f.value;
-        break;
-      case 'checks':
-        values[f.id] = f.options
-          .map((x) => x.value)
-          .filter((v) => toggled(data?.[checkId(v)]) || (str(raw)?.split(',') ?? []).includes(v));
-        break;
-      case 'toggle':
-        values[f.id] = toggled(raw);
-        break;
-      case 'person': {
-        const id = str(raw)?.trim();
-        if (!id) break;
-        if (id === ME || id === o.actorId) {
-          values[f.id] = f.me ? ME : o.actorId;
-          break;
-        }
-        const known = o.refs.user(id)?.userId;
-        if (known || AAD_ID.test(id) || holders.has(id)) values[f.id] = known ?? id;
-        else errors[f.id] = `Choose the ${f.label.toLowerCase()} from the list.`;
-        break;
-      }
-    }
-  }
-  return { values, errors };
+  return readFields(form, {
+    text: (f) => {
+      const raw = str(data?.[inputId(f)]);
+      // a card submits a choice's initial value; older phase cards sent `to` (a forward move) instead
+      if (f.kind !== 'choice') return raw;
+      return raw ?? (f.id === 'move' && str(data?.to) ? `forward:${str(data.to)}` : undefined) ?? f.value;
+    },
+    checks: (f) =>
+      f.options
+        .map((x) => x.value)
+        .filter(
+          (v) => toggled(data?.[checkId(v)]) || (str(data?.[inputId(f)])?.split(',') ?? []).includes(v),
+        ),
+    toggle: (f) => toggled(data?.[inputId(f)]),
+    person: (f) => {
+      const id = str(data?.[inputId(f)])?.trim();
+      if (!id) return {};
+      if (id === ME || id === o.actorId) return { value: f.me ? ME : o.actorId };
+      const known = o.refs.user(id)?.userId;
+      if (known || AAD_ID.test(id) || holders.has(id)) return { value: known ?? id };
+      return { error: `Choose the ${f.label.toLowerCase()} from the list.` };
+    },
+  });
 }
