@@ -202,6 +202,8 @@ export type SendResult =
 /** Delivers outbox rows to one platform (implemented in src/platforms/<name>). */
 /** Why a row for the incident room is given up when the incident has none (every sender says the same). */
 export const NO_ROOM = 'the incident has no room';
+/** Why a chat sender refuses a row addressed to an outside service (the store routes those elsewhere). */
+export const NOT_A_CHAT_TARGET = 'addressed to an outside service, not a chat';
 
 export interface Sender {
   send(row: OutboxRow, incident: Incident): Promise<SendResult>;
@@ -220,10 +222,17 @@ export interface AppLogger {
 
 export const silentLogger: AppLogger = { info() {}, warn() {}, error() {} };
 
+/** Who delivers a row: the incident's platform, or the outside service the row is addressed to. */
+export function senderFor(platform: string, target: Target): string {
+  return target.to === 'service' ? target.service : platform;
+}
+
 /** The outbox lane of a message: one per platform, incident and target (a channel, or a person). */
 export function laneFor(incidentKey: string, platform: string, target: Target): string {
   // Checkpoint digests are about the whole log, not one incident: one lane, in order.
   if (target.to === 'audit') return `${platform}:audit`;
+  // Calls to an outside service: one lane per incident and service (in order, paced apart from the chat).
+  if (target.to === 'service') return `${target.service}:${incidentKey}`;
   const t = target.to === 'user' ? `user:${target.user}` : target.to;
   return `${platform}:${incidentKey}:${t}`;
 }

@@ -13,7 +13,7 @@ import {
   type Reminder,
   type ReminderOptions,
 } from '../domain/reminders.js';
-import { laneFor, type ReminderClaim, type ReminderStore } from './ports.js';
+import { laneFor, type ReminderClaim, type ReminderStore, senderFor } from './ports.js';
 
 export interface ReminderPassOptions {
   reminders: ReminderStore;
@@ -72,7 +72,7 @@ function claimOf(r: Reminder, incident: Incident, passAt?: string): ReminderClai
     dueAt: r.dueAt,
     outbox: {
       key,
-      platform: incident.platform,
+      platform: senderFor(incident.platform, r.target),
       lane: laneFor(incident.key, incident.platform, r.target),
       target: r.target,
       body: { kind: 'post', template: 'nudge', data: { ...r } },

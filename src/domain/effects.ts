@@ -35,7 +35,15 @@ export type Target =
   | { to: 'stakeholders' }
   | { to: 'user'; user: string }
   /** The audit channel: checkpoint digests kept outside the database (queued by the audit publisher). */
-  | { to: 'audit' };
+  | { to: 'audit' }
+  /**
+   * A system outside the chat platforms (a webhook, the firm's issue tracker): the row is delivered by that
+   * service's sender, in its own lane, whatever platform the incident runs on.
+   */
+  | { to: 'service'; service: ServiceName };
+
+/** The outside systems the outbox delivers to (each has one sender, registered by the composition root). */
+export type ServiceName = 'actions' | 'tracker';
 
 /** Named messages the adapters know how to render. `data` carries what the template needs. */
 export type PostTemplate =

@@ -4,7 +4,14 @@
 // posted again.
 import type { types, webApi } from '@slack/bolt';
 import type { IncidentApp } from '../../app/incident-app.js';
-import { type MessageRefs, NO_ROOM, type OutboxRow, type Sender, type SendResult } from '../../app/ports.js';
+import {
+  type MessageRefs,
+  NO_ROOM,
+  NOT_A_CHAT_TARGET,
+  type OutboxRow,
+  type Sender,
+  type SendResult,
+} from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
 import { checklistView } from '../../views/checklist.js';
@@ -149,6 +156,8 @@ export class SlackSender implements Sender {
         if (!this.o.auditChannel) return { status: 'failed', error: 'no audit channel configured' };
         channel = this.o.auditChannel;
         break;
+      case 'service':
+        return { status: 'failed', error: NOT_A_CHAT_TARGET };
     }
     const res = await this.postTo(channel, msg, row);
     if ('status' in res) return res;

@@ -17,7 +17,14 @@
 
 import type { App } from '@microsoft/teams.apps';
 import { botActor, type IncidentApp } from '../../app/incident-app.js';
-import { type MessageRefs, NO_ROOM, type OutboxRow, type Sender, type SendResult } from '../../app/ports.js';
+import {
+  type MessageRefs,
+  NO_ROOM,
+  NOT_A_CHAT_TARGET,
+  type OutboxRow,
+  type Sender,
+  type SendResult,
+} from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
 import { recordApiError } from '../../ops/metrics.js';
 import { checklistView } from '../../views/checklist.js';
@@ -331,7 +338,8 @@ export class TeamsSender implements Sender {
     else if (t.to === 'audit') {
       conversationId = this.o.auditChannel;
       if (!conversationId) return { status: 'failed', error: 'no audit channel configured' };
-    } else conversationId = this.o.refs.user(t.user)?.personalConversationId;
+    } else if (t.to === 'service') return { status: 'failed', error: NOT_A_CHAT_TARGET };
+    else conversationId = this.o.refs.user(t.user)?.personalConversationId;
     if (!conversationId) {
       if (t.to === 'room') return { status: 'failed', error: NO_ROOM };
       const why =

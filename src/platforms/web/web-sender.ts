@@ -3,7 +3,14 @@
 // tells open pages to refresh), and a post is kept in the console feed as it was rendered, once per
 // outbox row, then pushed to open pages.
 import { botActor, type IncidentApp } from '../../app/incident-app.js';
-import { type ConsoleFeed, NO_ROOM, type OutboxRow, type Sender, type SendResult } from '../../app/ports.js';
+import {
+  type ConsoleFeed,
+  NO_ROOM,
+  NOT_A_CHAT_TARGET,
+  type OutboxRow,
+  type Sender,
+  type SendResult,
+} from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
 import { postView } from '../../views/posts.js';
 import { audienceOf } from './context.js';
@@ -30,6 +37,7 @@ export class WebSender implements Sender {
       case 'post': {
         const t = row.target;
         if (t.to === 'audit') return { status: 'failed', error: 'no audit channel in local mode' };
+        if (t.to === 'service') return { status: 'failed', error: NOT_A_CHAT_TARGET };
         if (t.to === 'room' && !incident.room) return { status: 'failed', error: NO_ROOM };
         const to = t.to === 'user' ? `user:${t.user}` : t.to;
         const view = postView(body.template, body.data, incident, this.o.app.playbookFor(incident));

@@ -10,6 +10,7 @@ import {
   type IncidentRepo,
   type LogRow,
   laneFor,
+  senderFor,
 } from '../../app/ports.js';
 import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
 import type { Decision } from '../../domain/decide.js';
@@ -237,7 +238,7 @@ export class IncidentStore implements IncidentRepo {
     ).run(
       key,
       incident.key,
-      incident.platform,
+      senderFor(incident.platform, m.target),
       laneFor(incident.key, incident.platform, m.target),
       JSON.stringify(m.target),
       JSON.stringify(m.body),
