@@ -127,7 +127,9 @@ try {
   await claim(page, 'dave', 'Scribe');
   await switchTo(page, 'alice');
   await tick(page, 'stabilize.switch_off');
-  await tick(page, 'owners.workstreams');
+  // Workstream leads from the summary (the bot then ticks owners.workstreams).
+  for (const ws of ['Containment', 'Investigation', 'Stakeholder comms', 'Compliance'])
+    await navigates(page, () => page.getByRole('button', { name: `Lead ${ws}`, exact: true }).click());
   await switchTo(page, 'bob');
   await tick(page, 'stabilize.freeze_deploys');
   await tick(page, 'assess.confirm_systems');
@@ -188,6 +190,7 @@ try {
   await say(page, 'evidence Ingest lag dashboard https://grafana.example.com/d/ingest-lag?from=now-1h');
   await openForm(page, 'Add follow-up');
   await field(page, 'what').fill('Alert on ISR shrink across two or more brokers before consumers stall.');
+  await field(page, 'acceptance').fill('Shrinking ISR on two brokers pages the on-call within five minutes.');
   await field(page, 'objective').selectOption('resilience');
   await submit(page, 'Add');
   await switchTo(page, 'alice');

@@ -1,6 +1,7 @@
 // Builds the whole bot from a Config: database, core service, outbox dispatcher, reminder scheduler,
 // one HTTP server (Slack events, Teams messages, health, metrics), and the chat adapters configured.
-// main.ts calls startBot; tests call it too, with fakes on loopback.
+// main.ts calls startBot; tests call it too, with fakes on loopback. It runs over 400 lines because it is
+// the one place every part is wired (each part's own wiring lives in its module, e.g. ops/start-*.ts).
 import type { Server } from 'node:http';
 import express from 'express';
 import { AuditPublisher } from './app/audit-publisher.js';
@@ -10,6 +11,8 @@ import { IncidentApp } from './app/incident-app.js';
 import { IncidentService } from './app/incident-service.js';
 import type { Sender } from './app/ports.js';
 import { auditChannelOf, type Config, slackEnabled, teamsEnabled } from './config.js';
+import { trackerOf } from './config-tracker.js';
+import { ActionWebhookSender } from './integrations/action-webhook-sender.js';
 import { checkDatabaseMode, localConsole } from './local-console.js';
 import type { Logger } from './logger.js';
 import { chooseSigner } from './ops/audit-key.js';
@@ -17,6 +20,8 @@ import { durableAcks, noteCommit } from './ops/durable-acks.js';
 import { InflightTracker } from './ops/inflight.js';
 import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
 import { bindIncident, requestLogger } from './ops/request-log.js';
+import { startTracker } from './ops/start-tracker.js';
+import type { PollResult } from './ops/tracker-poller.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { TeamsSettings } from './platforms/teams/teams-adapter.js';
 import type { WebAdapter } from './platforms/web/web-adapter.js';
@@ -48,6 +53,8 @@ export interface Bot {
   metrics: BotMetrics;
   /** Local mode only. */
   console?: LocalConsole;
+  /** With a tracker configured: reads the filed follow-ups' issues back now (the poller's pass). */
+  pollTracker?(): Promise<PollResult>;
   /** Stops accepting work, stops the scheduler, drains the outbox for up to `drainSeconds`, closes the database. */
   shutdown(drainSeconds?: number): Promise<{ drained: boolean }>;
 }
@@ -66,6 +73,8 @@ export interface BotOptions {
   local?: boolean;
   /** Local mode: the pause between two steps of a drill played in the console. */
   drillPauseMs?: number;
+  /** Where the variables playbook actions name are read (default: the process environment). */
+  env?: (name: string) => string | undefined;
 }
 
 /** What local mode adds to the bot: the console's address (with its key) and the drill clock. */
@@ -108,11 +117,18 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   });
   const store = new IncidentStore(db, { afterCommit: noteCommit }, audit.signer);
   const outbox = new OutboxStore(db);
+  // The firm's backlog, where follow-ups are filed. Not from local mode: rehearsals stay out of the backlog.
+  const tracker = clock ? null : trackerOf(config);
+  // The variables playbook actions name (webhook urls, tokens): read when used, never copied into the config.
+  const actionEnv = opts.env ?? ((name: string) => process.env[name]);
   const service = new IncidentService(
     store,
     { playbook: pb.playbook, ref: pb.ref },
     {
       admins: config.ADMIN_USERS,
+      ...(tracker ? { tracker: tracker.tracker } : {}),
+      env: actionEnv,
+      ...(config.DEBRIEF_MEETING_URL ? { debriefMeetingUrl: config.DEBRIEF_MEETING_URL } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
     },
   );
@@ -178,6 +194,17 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     logger,
     onIncident: bindIncident,
     onTampered: () => metrics.auditRefusals.inc(),
+  });
+  // The backlog: follow-ups filed by `senders.tracker`, their issues read back by the poller.
+  const everyMinutes = config.TRACKER_POLL_MINUTES;
+  const trackerPoller =
+    tracker && startTracker({ target: tracker, app: incidents, db, senders, everyMinutes, logger });
+  // Playbook actions (freeze deployments, master switch): their webhooks, called from the outbox.
+  senders.actions = new ActionWebhookSender({
+    app: incidents,
+    env: actionEnv,
+    timeoutMs: config.ACTION_TIMEOUT_SECONDS * 1000,
+    logger,
   });
   const adapters: PlatformAdapter[] = [];
   let web: WebAdapter | undefined;
@@ -280,6 +307,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
 
   let scheduler: { stop(): void } | null = null;
   if (opts.scheduler !== false) {
+    trackerPoller?.start();
     const { startReminders } = await import('./ops/start-reminders.js');
     scheduler = startReminders({ config, logger, store, outbox, service, dispatcher, clock: opts.clock });
   }
@@ -292,6 +320,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       db: config.DATABASE_PATH,
       auditKey: audit.signer.keyId,
       auditChannel: auditChannel ? auditChannel.platform : 'none',
+      tracker: tracker?.tracker ?? 'none',
     },
     'incident-bot started',
   );
@@ -304,6 +333,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       accepting = false;
       scheduler?.stop();
       publisher.stop();
+      await trackerPoller?.stop();
       const serverClosed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections?.();
       // Requests already accepted are answered and their handlers finish (Slack listeners go on after the ack).
@@ -355,6 +385,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     adapters,
     metrics,
     ...(clock && web ? { console: { url: `${url}/?key=${consoleKey}`, clock, web } } : {}),
+    ...(trackerPoller ? { pollTracker: () => trackerPoller.pollNow() } : {}),
     shutdown,
   };
 }

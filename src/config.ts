@@ -2,6 +2,7 @@
 // .env.example and the README's table are checked against this list by a test.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { TRACKER_SETTINGS, trackerProblems } from './config-tracker.js';
 
 export interface SettingDoc {
   name: string;
@@ -76,6 +77,17 @@ export const SETTINGS = {
     default: '(none)',
     purpose:
       'Comma-separated user ids with incident-commander authority on every incident (phase, close, reclassify).',
+  },
+  DEBRIEF_MEETING_URL: {
+    schema: opt.pipe(
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://meet.example.com/debrief' })
+        .optional(),
+    ),
+    required: 'no',
+    default: '',
+    purpose:
+      'Where post-incident debriefs are held (a standing Teams or Zoom meeting link, https://...): put in every debrief invitation and its calendar file.',
   },
   SLACK_BOT_TOKEN: {
     schema: opt,
@@ -218,6 +230,14 @@ export const SETTINGS = {
     default: '10',
     purpose: 'On SIGTERM, how long to keep delivering the outbox before exiting.',
   },
+  ACTION_TIMEOUT_SECONDS: {
+    schema: z.coerce.number().min(0.1).max(120).default(10),
+    required: 'no',
+    default: '10',
+    purpose:
+      "How long one call of a playbook action's webhook (freeze deployments, master switch) may take before it counts as failed and is retried.",
+  },
+  ...TRACKER_SETTINGS,
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -293,6 +313,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       `AUDIT_CHANNEL names a ${audit.platform === 'slack' ? 'Slack' : 'Teams'} channel, but ${audit.platform === 'slack' ? 'Slack' : 'Teams'} is not configured.`,
     );
+  problems.push(...trackerProblems(c));
   if (problems.length) throw new ConfigError(problems);
   return c;
 }

@@ -116,6 +116,7 @@ export function lifecycle(
           owner: 'U0ALICE',
           due: '2026-12-04',
           objective: 'resilience',
+          acceptance: 'It is verified done.',
         },
       ]);
       s.push([
@@ -128,6 +129,7 @@ export function lifecycle(
           owner: 'U0BOB',
           due: '2026-12-10',
           objective: 'compliance',
+          acceptance: 'It is verified done.',
         },
       ]);
     }

@@ -12,6 +12,9 @@ export type Press =
   | { kind: 'claim_role'; role: string }
   | { kind: 'release_role'; role: string }
   | { kind: 'handover_role'; role: string; user: string }
+  /** Lead a workstream: the clicker takes it, or (`user`, picked) is named its lead. */
+  | { kind: 'lead_workstream'; workstream: string; user?: string }
+  | { kind: 'release_workstream'; workstream: string }
   | { kind: 'check_item'; item: string }
   | { kind: 'uncheck_item'; item: string }
   | { kind: 'item_na'; item: string; reason: string }
@@ -42,6 +45,11 @@ function commandOf(p: Press, actorId: string): Command | Text {
       return p.user === actorId
         ? { type: 'claim_role', role: p.role }
         : { type: 'assign_role', role: p.role, user: p.user };
+    case 'lead_workstream':
+      if (p.user === '') return 'Pick the person to lead the workstream.';
+      return { type: 'lead_workstream', workstream: p.workstream, user: p.user ?? actorId };
+    case 'release_workstream':
+      return { type: 'release_workstream', workstream: p.workstream };
     case 'check_item':
       return { type: 'check_item', item: p.item };
     case 'uncheck_item':

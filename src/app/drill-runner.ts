@@ -63,6 +63,8 @@ const FORM_WHAT: Record<IncidentFormName, string> = {
   close: 'closes the incident',
   followup: 'files a follow-up',
   review: 'records the review',
+  recap: 'sends the communication recap',
+  action: 'runs a playbook action',
 };
 
 /** The values a form opens with (what a person sees prefilled), by field id. */

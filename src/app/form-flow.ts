@@ -8,11 +8,13 @@ import { findTemplate, type Playbook } from '../domain/playbook.js';
 import type { Text } from '../domain/text.js';
 import type { FieldErrors, FormName, FormValues, FormView } from '../views/form.js';
 import { type Answer, notToStakeholders, type Outcome } from './answers.js';
+import { actionForm } from './forms/action.js';
 import { alertForm, closeForm, updateForm } from './forms/communication.js';
 import { declareForm } from './forms/declare.js';
 import { followupForm } from './forms/followup.js';
 import type { FormContext, FormDef } from './forms/form-kit.js';
 import { phaseForm } from './forms/phase.js';
+import { recapForm } from './forms/recap.js';
 import { reclassifyForm } from './forms/reclassify.js';
 import { reviewForm } from './forms/review.js';
 import type { IncidentApp, Request, Surface } from './incident-app.js';
@@ -28,6 +30,8 @@ export const FORMS: Record<IncidentFormName, FormDef> = {
   reclassify: reclassifyForm,
   followup: followupForm,
   review: reviewForm,
+  recap: recapForm,
+  action: actionForm,
 };
 
 export function isFormName(v: unknown): v is IncidentFormName {
@@ -75,7 +79,8 @@ export function openForm(
   const ctx = contextFor(app, s, incident, actor);
   if (incident && name !== 'declare') {
     if (!app.mayRead(incident, actor, who.roomId)) return { ok: false, refusal: app.notMember(incident) };
-    const refused = def.probe ? app.refusal(incident, def.probe, actor, who.roomId) : null;
+    const probe = def.probeFor?.(prefill) ?? def.probe;
+    const refused = probe ? app.refusal(incident, probe, actor, who.roomId) : null;
     if (refused) return { ok: false, refusal: withHint(refused) };
     const own = def.refusal?.({ ...ctx, incident });
     if (own) return { ok: false, refusal: own };
@@ -113,7 +118,9 @@ export function postsToStakeholders(c: Command, pb: Playbook): boolean {
         ? 'status_update'
         : c.type === 'close'
           ? 'closure_notice'
-          : null;
+          : c.type === 'send_recap'
+            ? 'recap'
+            : null;
   if (c.type === 'stand_down') return true;
   return template ? findTemplate(pb, template).audiences.includes('stakeholders') : false;
 }

@@ -2,8 +2,9 @@
 
 import type { Command } from '../domain/commands.js';
 import { type DecideContext, decide } from '../domain/decide.js';
-import type { Actor, Incident } from '../domain/incident.js';
+import type { Actor, Incident, TrackerName } from '../domain/incident.js';
 import { DEFAULT_LIMITS, type Playbook, type PlaybookRef } from '../domain/playbook.js';
+import { logWriters } from './log-writers.js';
 import { type CommandOutcome, ConflictError, type IncidentRepo } from './ports.js';
 
 export interface HandleRequest {
@@ -22,10 +23,22 @@ export class IncidentService {
   constructor(
     readonly store: IncidentRepo,
     readonly current: { playbook: Playbook; ref: PlaybookRef },
-    private readonly opts: { admins?: string[]; clock?: () => Date } = {},
+    private readonly opts: {
+      admins?: string[];
+      clock?: () => Date;
+      /** The issue tracker follow-ups are filed in (none configured: they stay in the bot). */
+      tracker?: TrackerName;
+      /** Reads the environment variables playbook actions reference (none given: no action is configured). */
+      env?: (name: string) => string | undefined;
+      /** Where debriefs are held (DEBRIEF_MEETING_URL), put in their invitations. */
+      debriefMeetingUrl?: string;
+    } = {},
   ) {
     store.savePlaybook(current.playbook, current.ref.sha256, this.now());
   }
+
+  /** Whether an environment variable a playbook action references is set (its value never leaves here). */
+  readonly isSet = (name: string): boolean => Boolean(this.opts.env?.(name));
 
   now(): Date {
     return this.opts.clock ? this.opts.clock() : new Date();
@@ -54,6 +67,9 @@ export class IncidentService {
           playbookRef: this.current.ref,
           admins: this.opts.admins ?? [],
           inRoom: Boolean(req.roomId && incident?.room?.id === req.roomId),
+          ...(this.opts.tracker ? { tracker: this.opts.tracker } : {}),
+          isSet: this.isSet,
+          ...this.debriefContext(incident, req.command),
           ...(req.command.type === 'declare'
             ? { recentDeclarations: this.recentDeclarations(req.actor.id, now) }
             : {}),
@@ -71,6 +87,18 @@ export class IncidentService {
     return outcome;
   }
 
+  /**
+   * What scheduling a debrief needs (a close, or a stand-down owing a review): who wrote in the log, read
+   * inside the transaction, and where debriefs are held.
+   */
+  private debriefContext(incident: Incident | null, command: Command): Partial<DecideContext> {
+    if (!incident || (command.type !== 'close' && command.type !== 'stand_down')) return {};
+    return {
+      logWriters: logWriters(this.store.logEntries(incident.key)),
+      ...(this.opts.debriefMeetingUrl ? { debriefMeetingUrl: this.opts.debriefMeetingUrl } : {}),
+    };
+  }
+
   /** What `user` declared within the playbook's longest limit window (read inside the transaction). */
   private recentDeclarations(user: string, now: Date) {
     const l = this.current.playbook.limits ?? DEFAULT_LIMITS;
@@ -86,6 +114,12 @@ export class IncidentService {
 
   /** What decide is given for this actor and incident now (the incident's pinned playbook, the admins). */
   contextFor(incident: Incident | null, actor: Actor): DecideContext {
-    return { actor, now: this.now(), playbook: this.playbookFor(incident), admins: this.opts.admins ?? [] };
+    return {
+      actor,
+      now: this.now(),
+      playbook: this.playbookFor(incident),
+      admins: this.opts.admins ?? [],
+      isSet: this.isSet,
+    };
   }
 }

@@ -3,6 +3,9 @@
 import type { Playbook } from '../domain/playbook.js';
 import { userText } from '../domain/text.js';
 import { VERBS, type VerbScope } from '../views/help.js';
+import { type ActionIntent, parseActionVerb } from './action-verbs.js';
+import { COMMITMENT_ALIASES, type CommitmentIntent, parseCommitmentVerb } from './commitment-intents.js';
+import { LEAD_ALIASES, type LeadIntent, parseLeadVerb } from './workstream-verbs.js';
 
 export type IncidentIntent =
   | { verb: 'help' }
@@ -12,6 +15,7 @@ export type IncidentIntent =
   | { verb: 'alert' }
   | { verb: 'update' }
   | { verb: 'role'; role: string; user: string | null }
+  | LeadIntent
   | { verb: 'phase' }
   | { verb: 'reclassify' }
   | { verb: 'close' }
@@ -22,10 +26,13 @@ export type IncidentIntent =
   | { verb: 'followup' }
   | { verb: 'followups' }
   | { verb: 'review' }
+  | { verb: 'recap' }
   | { verb: 'export' }
   | { verb: 'add'; user: string }
   | { verb: 'confidential' }
   | { verb: 'public'; reason: string }
+  | CommitmentIntent
+  | ActionIntent
   | { verb: 'usage'; of: string; problem: string }
   | { verb: 'unknown'; word: string };
 
@@ -47,6 +54,8 @@ const ALIASES: Record<string, string> = {
   'false-alarm': 'standdown',
   invite: 'add',
   private: 'confidential',
+  ...LEAD_ALIASES,
+  ...COMMITMENT_ALIASES,
 };
 
 /** A mention token as the platforms write it into neutral text. */
@@ -73,6 +82,7 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
     case 'followup':
     case 'followups':
     case 'review':
+    case 'recap':
     case 'export':
     case 'confidential':
       return { verb };
@@ -141,6 +151,17 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
       }
       return { verb: 'role', role: parts.join(' '), user: null };
     }
+    case 'lead':
+      return parseLeadVerb(rest);
+    case 'action':
+      return parseActionVerb(rest);
+    case 'commit':
+    case 'question':
+    case 'kept':
+    case 'dropped':
+    case 'answer':
+    case 'commitments':
+      return parseCommitmentVerb(verb, rest) ?? { verb: 'unknown', word };
     default:
       return { verb: 'unknown', word };
   }

@@ -9,11 +9,14 @@ import { code, segments, type Text, userText } from '../domain/text.js';
 import type { FormView } from '../views/form.js';
 import { type HelpView, helpView, notInIncidentRoom, unknownVerb, usage } from '../views/help.js';
 import { followupList, incidentList, type ListView, statusView } from '../views/lists.js';
+import { actionStep } from './action-verbs.js';
 import { type Answer, SOMETHING_WENT_WRONG } from './answers.js';
+import { commitmentStep } from './commitment-verbs.js';
 import { openForm, withStakeholderWarning } from './form-flow.js';
 import type { IncidentApp, Request, Surface } from './incident-app.js';
 import { type IncidentIntent, parseIncidentCommand, resolveRole, scopeOf } from './intents.js';
 import { listedFor } from './membership.js';
+import { leadStep } from './workstream-verbs.js';
 
 /** Longest log entry, decision or reason typed as a command (a platform's recommended message size). */
 export const MAX_LOG_TEXT = 4000;
@@ -149,7 +152,8 @@ function incidentVerb(
     case 'reclassify':
     case 'close':
     case 'followup':
-    case 'review': {
+    case 'review':
+    case 'recap': {
       const opened = openForm(app, s, intent.verb, incident, req);
       return opened.ok ? { kind: 'form', form: opened.form } : { kind: 'text', text: opened.refusal };
     }
@@ -190,6 +194,33 @@ function incidentVerb(
     }
     case 'evidence':
       return run(app, s, req, incident, evidenceCommand(intent.text));
+    case 'action': {
+      const step = actionStep(intent, { incident, playbook: pb, isSet: app.service.isSet });
+      if (step.kind === 'text') return step;
+      const opened = openForm(app, s, 'action', incident, req, step.prefill);
+      return opened.ok ? { kind: 'form', form: opened.form } : { kind: 'text', text: opened.refusal };
+    }
+    case 'lead': {
+      const step = leadStep(intent, { incident, playbook: pb, actorId: req.actor.id });
+      return step.kind === 'run' ? run(app, s, req, incident, step.command) : step;
+    }
+    case 'commit':
+    case 'question':
+    case 'kept':
+    case 'dropped':
+    case 'answer':
+    case 'commitments': {
+      const step = commitmentStep(intent, {
+        incident,
+        playbook: pb,
+        now: app.now(),
+        key: req.key,
+        nameOf: (u) => s.nameOf(u),
+      });
+      if (step.kind !== 'run') return step;
+      const r = run(app, s, req, incident, step.command);
+      return r.kind === 'answer' && r.answer.ok ? { ...r, answer: { ...r.answer, text: step.done } } : r;
+    }
     default:
       return { kind: 'help', view: unknownVerb(intent.verb) };
   }

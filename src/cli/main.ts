@@ -117,7 +117,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         const { values, positionals } = parse(args, {}, 1);
         if (values.help) return ok(HELP);
         const { playbookCheck } = await import('./playbook-check.js');
-        const r = positionals[0] ? playbookCheck(positionals[0]) : playbookCheck();
+        const env = (n: string) => process.env[n];
+        const r = positionals[0] ? playbookCheck(positionals[0], env) : playbookCheck(undefined, env);
         return result(r.code, r.output);
       }
       case 'reminders': {

@@ -1,5 +1,6 @@
 // Everything a person (or the bot itself) can ask of an incident. Adapters build these from
 // Slack / Teams payloads after validating them with the schemas in ./forms.ts.
+import type { TrackerName } from './incident.js';
 
 export interface MessageSource {
   /** Platform message id, e.g. Slack "C123:1712345678.000100"; unique per logged message. */
@@ -29,11 +30,17 @@ export type Command =
   | { type: 'claim_role'; role: string }
   | { type: 'release_role'; role: string; user?: string }
   | { type: 'assign_role'; role: string; user: string }
+  /** `user` leads the workstream: the actor takes it, or the IC (or its current lead) names them. */
+  | { type: 'lead_workstream'; workstream: string; user: string }
+  /** The workstream has no lead any more (its lead steps back, or the IC releases them). */
+  | { type: 'release_workstream'; workstream: string }
   | { type: 'check_item'; item: string }
   | { type: 'uncheck_item'; item: string }
   | { type: 'item_not_applicable'; item: string; reason: string }
   | { type: 'send_initial_alert'; fields: Record<string, string> }
   | { type: 'post_status_update'; fields: Record<string, string> }
+  /** The communication recap after the review (the playbook's `recap` template), to the room and stakeholders. */
+  | { type: 'send_recap'; fields: Record<string, string> }
   | { type: 'advance_phase'; to?: string; confirmed: string[] }
   | { type: 'revert_phase'; to: string; reason: string }
   | { type: 'reclassify'; triggerClass?: string; severeImpact?: boolean; reason: string }
@@ -42,6 +49,8 @@ export type Command =
       confirmed: string[];
       fields: Record<string, string>;
       facilitator?: string;
+      /** When the debrief is held (ISO UTC); absent: the review's due date at the playbook's hour. */
+      debriefAt?: string;
     }
   | { type: 'stand_down'; reason: string }
   | {
@@ -73,9 +82,47 @@ export type Command =
       due: string;
       /** A control objective id of the playbook (`review.objectives`). */
       objective: string;
+      /** Acceptance criteria: how we will know it is done (required; at most 2000 characters). */
+      acceptance: string;
     }
   | { type: 'complete_followup'; id: string }
+  /** The follow-up's issue was created in the firm's backlog (reported by the tracker's outbox sender). */
+  | { type: 'followup_filed'; id: string; tracker: TrackerName; issueKey: string; url: string }
+  /** Filing the follow-up in the backlog failed for good (bad credentials, no such project...). */
+  | { type: 'followup_filing_failed'; id: string; tracker: TrackerName; reason: string }
+  /** The follow-up's issue changed state in the tracker (read back on a schedule by src/ops/tracker-poller.ts). */
+  | { type: 'followup_status'; id: string; status: string; done: boolean }
+  /** A promise to stakeholders, due at an ISO UTC instant in the future (see decide/commitments.ts). */
+  | { type: 'add_commitment'; id: string; what: string; due: string }
+  | { type: 'resolve_commitment'; id: string; outcome: 'kept' | 'dropped'; note?: string }
+  /** A stakeholder's question; `from` says who asked. */
+  | { type: 'add_question'; id: string; text: string; from?: string }
+  | { type: 'answer_question'; id: string; answer: string }
   | { type: 'export'; format: string }
+  /**
+   * Run a playbook action (freeze deployments, master switch): its webhook is called through the outbox.
+   * Refused unless `confirmed` (the person saw the consequence) and the actor holds one of its roles.
+   */
+  | { type: 'run_action'; action: string; reason: string; confirmed: boolean }
+  /** The action's webhook answered (or did not): reported by the actions sender, one per attempt. */
+  | {
+      type: 'action_answered';
+      action: string;
+      request: string;
+      ok: boolean;
+      /** HTTP status; 0 when there was none (timeout, network error, not configured). */
+      status: number;
+      /** The start of the answer's body (at most 500 characters), or the error. */
+      excerpt: string;
+      latencyMs: number;
+      attempt: number;
+      /** No further attempt will be made (success, a final refusal, or given up). */
+      final: boolean;
+      /** Where it was sent: host and path only (never the query, never headers). */
+      target?: string;
+      /** Why it failed, in a few words (e.g. "HTTP 503", "timed out after 10 s"). */
+      error?: string;
+    }
   /** The platform says `user` is now in the incident's room (a join event, or a look-up). */
   | { type: 'member_joined'; user: string; via: 'joined_room' | 'platform_lookup' }
   /** The platform says `user` left the incident's room. */

@@ -2,23 +2,29 @@
 // Pure: no I/O, `now` passed in. Each command type has one handler (./decide/*, by concern); who may issue
 // each command is the PERMISSIONS table. Text for people carries mention and command tokens (./text.ts).
 import type { Command } from './commands.js';
+import { actionAnswered, runAction } from './decide/actions.js';
 import { checkItem, itemNotApplicable, uncheckItem } from './decide/checklist.js';
 import { clockForwarded } from './decide/clock.js';
 import { close, recordReview, standDown } from './decide/close.js';
+import { addCommitment, addQuestion, answerQuestion, resolveCommitment } from './decide/commitments.js';
 import { postStatusUpdate, sendInitialAlert } from './decide/comms.js';
 import { type DecideContext, type Decision, type Handler, isCommander } from './decide/context.js';
 import { declare } from './decide/declare.js';
+import { followupFiled, followupFilingFailed, followupStatus } from './decide/followup-tracker.js';
 import { addFollowup, completeFollowup } from './decide/followups.js';
 import { addMember, memberJoined, memberLeft, setConfidential } from './decide/members.js';
 import { advancePhase, reclassify, revertPhase } from './decide/phases.js';
+import { sendRecap } from './decide/recap.js';
 import { correction, exportRecord, logDecision, logEvidence, logNote, snooze } from './decide/record.js';
 import { assignRole, claimRole, releaseRole } from './decide/roles.js';
 import { roomCreated, roomFailed } from './decide/room.js';
+import { leadWorkstream, releaseWorkstream } from './decide/workstreams.js';
 import { fail } from './errors.js';
 import type { Incident } from './incident.js';
 import { holders, isClosed } from './incident.js';
 import { isMember, notMemberText, withMember } from './membership.js';
 import { command as cmd, mention } from './text.js';
+import { withTimelineRefresh } from './timeline.js';
 
 export type { DecideContext, Decision } from './decide/context.js';
 export { isCommander } from './decide/context.js';
@@ -34,11 +40,14 @@ export const PERMISSIONS: Record<Command['type'], Permission> = {
   claim_role: 'member',
   release_role: 'member',
   assign_role: 'member', // refined in the handler: others' roles need the IC, own role can be handed over
+  lead_workstream: 'member', // refined in the handler: naming someone else needs the IC or the current lead
+  release_workstream: 'member', // refined in the handler: the lead or the IC
   check_item: 'member',
   uncheck_item: 'member',
   item_not_applicable: 'member',
   send_initial_alert: 'member',
   post_status_update: 'member',
+  send_recap: 'member', // refined in the handler: the comms lead or the IC (decide/recap.ts)
   advance_phase: 'commander',
   revert_phase: 'commander',
   reclassify: 'commander',
@@ -54,7 +63,18 @@ export const PERMISSIONS: Record<Command['type'], Permission> = {
   snooze: 'member',
   add_followup: 'member',
   complete_followup: 'member',
+  // the tracker's sender and status poller report these (decide/followup-tracker.ts)
+  followup_filed: 'platform',
+  followup_filing_failed: 'platform',
+  followup_status: 'platform',
+  // refined in the handlers: commitments and answers are the comms lead's or the IC's (decide/commitments.ts)
+  add_commitment: 'member',
+  resolve_commitment: 'member',
+  add_question: 'member',
+  answer_question: 'member',
   export: 'member',
+  run_action: 'member', // refined in the handler: the action's roles (decide/actions.ts)
+  action_answered: 'platform',
   member_joined: 'platform',
   member_left: 'platform',
   add_member: 'member',
@@ -78,9 +98,20 @@ const AFTER_CLOSE = new Set<Command['type']>([
   'evidence',
   'correction',
   'record_review',
+  'send_recap',
   'add_followup',
   'complete_followup',
+  // a follow-up is filed and worked in the backlog long after the incident closed
+  'followup_filed',
+  'followup_filing_failed',
+  'followup_status',
+  // a promise or a question outlives the incident until it is settled
+  'resolve_commitment',
+  'answer_question',
   'export',
+  // an undo (unfreeze, switch back on) may come after closing; the handler refuses anything else
+  'run_action',
+  'action_answered',
   'room_created',
   'room_failed',
   'snooze',
@@ -125,8 +156,9 @@ export function decide(incident: Incident | null, command: Command, ctx: DecideC
     return fail('closed', `${incident.key} is closed; it can no longer be changed that way.`);
   }
   const handler = HANDLERS[command.type] as Handler<typeof command.type>;
-  if (!joining) return handler(incident, command as never, ctx);
-  const r = handler(withMember(incident, ctx.actor.id), command as never, ctx);
+  // A key entry in the log refreshes the room's timeline (timeline.ts), whichever handler wrote it.
+  if (!joining) return withTimelineRefresh(handler(incident, command as never, ctx));
+  const r = withTimelineRefresh(handler(withMember(incident, ctx.actor.id), command as never, ctx));
   if (!r.ok) return r;
   return {
     ok: true,
@@ -142,11 +174,14 @@ const HANDLERS: { [K in Exclude<Command['type'], 'declare'>]: Handler<K> } = {
   claim_role: claimRole,
   release_role: releaseRole,
   assign_role: assignRole,
+  lead_workstream: leadWorkstream,
+  release_workstream: releaseWorkstream,
   check_item: checkItem,
   uncheck_item: uncheckItem,
   item_not_applicable: itemNotApplicable,
   send_initial_alert: sendInitialAlert,
   post_status_update: postStatusUpdate,
+  send_recap: sendRecap,
   advance_phase: advancePhase,
   revert_phase: revertPhase,
   reclassify,
@@ -162,7 +197,16 @@ const HANDLERS: { [K in Exclude<Command['type'], 'declare'>]: Handler<K> } = {
   snooze,
   add_followup: addFollowup,
   complete_followup: completeFollowup,
+  followup_filed: followupFiled,
+  followup_filing_failed: followupFilingFailed,
+  followup_status: followupStatus,
+  add_commitment: addCommitment,
+  resolve_commitment: resolveCommitment,
+  add_question: addQuestion,
+  answer_question: answerQuestion,
   export: exportRecord,
+  run_action: runAction,
+  action_answered: actionAnswered,
   member_joined: memberJoined,
   member_left: memberLeft,
   add_member: addMember,

@@ -1,5 +1,6 @@
 // What a decision owes the world, as data. The store turns `log` effects into decision-log rows
 // and `message` effects into outbox rows, in the same transaction as the state change.
+import type { TrackerName } from './incident.js';
 
 export type LogKind =
   | 'declared'
@@ -27,8 +28,17 @@ export type LogKind =
   | 'state_changed'
   | 'member'
   | 'confidential'
+  /** The debrief scheduled and who was invited (at close, and owners of follow-ups filed later). */
+  | 'debrief'
+  /** A workstream's lead taken, named, handed over or released. */
+  | 'workstream'
   /** The local console's clock was moved forward for a drill (never in production). */
-  | 'clock';
+  | 'clock'
+  /** A commitment to stakeholders made, kept or dropped; a stakeholder question asked or answered. */
+  | 'commitment'
+  | 'question'
+  /** A playbook action requested (freeze deployments, master switch) and each answer of its webhook. */
+  | 'action';
 
 export type Target =
   | { to: 'room' }
@@ -59,12 +69,32 @@ export type PostTemplate =
   | 'review_recorded'
   | 'room_fallback'
   | 'followup'
+  /** A follow-up's issue filed in the backlog (or why it could not be), or its state read back from there. */
+  | 'followup_tracker'
   | 'nudge'
   | 'export'
   | 'audit_checkpoint'
   /** What a confidential incident tells the stakeholder channel: that it exists and who leads it. */
   | 'confidential_notice'
-  | 'member_added';
+  | 'member_added'
+  /** The debrief invitation to one person (1:1): when, who facilitates, the agenda, a calendar file. */
+  | 'debrief_invite'
+  /** In the room: who was invited to the debrief. */
+  | 'debrief_invited'
+  /** A workstream's lead changed (and, when it is the last one led, the checklist item it completes). */
+  | 'workstream_change'
+  /** After the review: the communication recap for stakeholders is prefilled, to be checked and sent. */
+  | 'recap_due'
+  /** A commitment to stakeholders or a stakeholder question recorded (or settled), in the room. */
+  | 'stakeholder_item'
+  /** A playbook action requested, retried, done or failed (data: `ActionPostData`). */
+  | 'action';
+
+/**
+ * The live views of an incident's room: its summary (pinned), the golden-hour checklist, and the timeline
+ * (pinned on Slack: the handbook's timeline template, filled in as the incident goes; domain/timeline.ts).
+ */
+export type LiveView = 'summary' | 'checklist' | 'timeline';
 
 export type Outgoing =
   /** Create the incident's room (Slack channel, Teams thread); the adapter reports back with `room_created`. */
@@ -72,8 +102,30 @@ export type Outgoing =
   /** Bring a person into the incident's room (Slack: invite to the channel). */
   | { kind: 'invite'; user: string }
   /** A live view of the incident: posted once, then updated in place from the incident's current state. */
-  | { kind: 'view'; view: 'summary' | 'checklist' }
-  | { kind: 'post'; template: PostTemplate; data: Record<string, unknown> };
+  | { kind: 'view'; view: LiveView }
+  | { kind: 'post'; template: PostTemplate; data: Record<string, unknown> }
+  /**
+   * File a follow-up in the firm's backlog (to `{ to: 'service', service: 'tracker' }`): the tracker's sender
+   * creates the issue once and reports back with `followup_filed` or `followup_filing_failed`.
+   */
+  | { kind: 'file_followup'; followup: string; tracker: TrackerName }
+  /**
+   * Call a playbook action's webhook (to `{ to: 'service', service: 'actions' }`): the actions sender fills
+   * the body from `data`, calls, and reports every answer back with `action_answered`.
+   */
+  | { kind: 'action'; action: string; request: string; data: ActionCallData };
+
+/** What an action's body template is filled from, as it was when the action was requested. */
+export interface ActionCallData {
+  incident: string;
+  title: string;
+  actor: string;
+  actorName: string;
+  reason: string;
+  requestedAt: string;
+  drill: boolean;
+  platform: string;
+}
 
 export interface LogEffect {
   type: 'log';

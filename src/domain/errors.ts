@@ -16,7 +16,9 @@ export type ErrorCode =
   | 'already_logged'
   | 'rate_limited'
   | 'duplicate'
-  | 'conflict';
+  | 'conflict'
+  /** The playbook names an outside system whose settings are not in the bot's environment. */
+  | 'not_configured';
 
 export interface DomainError {
   code: ErrorCode;

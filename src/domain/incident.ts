@@ -1,4 +1,6 @@
 // The incident as the core sees it: a plain, JSON-serialisable value. Times are ISO-8601 UTC strings.
+import type { Debrief } from './debrief.js';
+import type { WorkstreamChange } from './workstreams.js';
 
 /** `web`: the local console (local mode only, src/platforms/web). */
 export type Platform = 'slack' | 'teams' | 'web' | 'cli';
@@ -37,7 +39,7 @@ export interface PhaseSpan {
 }
 
 export interface Communication {
-  template: 'initial_alert' | 'status_update' | 'closure_notice';
+  template: 'initial_alert' | 'status_update' | 'closure_notice' | 'recap';
   at: string;
   by: string;
   fields: Record<string, string>;
@@ -85,6 +87,70 @@ export interface Incident {
   members?: string[];
   /** Shown only to its members: a private room, nothing of it in public posts, lists or metrics. */
   confidential?: boolean;
+  /** The debrief scheduled at close and who was invited (decide/debrief.ts); older incidents lack it. */
+  debrief?: Debrief;
+  /** workstream id -> its lead's user id (the playbook's `workstreams`; older incidents lack it). */
+  workstreams?: Record<string, string>;
+  /** Every change of a workstream's lead, for the record (older incidents lack it). */
+  workstreamHistory?: WorkstreamChange[];
+  /** What the incident promised stakeholders, and by when (the comms lead's; older incidents lack it). */
+  commitments?: Commitment[];
+  /** Questions stakeholders asked, and their answers (the comms lead's; older incidents lack it). */
+  questions?: StakeholderQuestion[];
+  /**
+   * The communication recap owed to stakeholders once the review is recorded (decide/recap.ts): prefilled
+   * from the review, sent by the comms lead or IC. Older incidents (reviewed before it existed) lack it.
+   */
+  recap?: { owedSince: string; sentAt: string | null; sentBy?: string };
+  /** Playbook actions run (freeze deployments, master switch) and their answers; older incidents lack it. */
+  actionRuns?: ActionRun[];
+}
+
+/** One run of a playbook action (src/domain/playbook-actions.ts): requested, then answered by the webhook. */
+export interface ActionRun {
+  /** Unique within the incident: `<action>.<n>`. */
+  request: string;
+  action: string;
+  by: string;
+  at: string;
+  reason: string;
+  /** `requested` until the webhook answered for good. */
+  state: 'requested' | 'succeeded' | 'failed';
+  /** Calls made so far. */
+  attempts: number;
+  /** The last HTTP status (absent: no answer, e.g. a timeout). */
+  status?: number;
+  /** The last error when it failed (a status line, a timeout). */
+  error?: string;
+  answeredAt?: string;
+}
+
+/** A promise made to stakeholders ("next update to the desk by 14:30"): kept or dropped, never forgotten. */
+export interface Commitment {
+  id: string;
+  what: string;
+  /** ISO UTC instant. */
+  due: string;
+  state: 'open' | 'kept' | 'dropped';
+  createdAt: string;
+  createdBy: string;
+  resolvedAt?: string;
+  resolvedBy?: string;
+  /** How it was kept, or why it was dropped. */
+  note?: string;
+}
+
+/** A question a stakeholder asked: open until the answer given to them is recorded. */
+export interface StakeholderQuestion {
+  id: string;
+  text: string;
+  /** Who asked (free text: a person, a desk, a client). */
+  from?: string;
+  askedAt: string;
+  askedBy: string;
+  answer?: string;
+  answeredAt?: string;
+  answeredBy?: string;
 }
 
 export interface Room {
@@ -119,6 +185,29 @@ export interface FollowUp {
   createdAt: string;
   createdBy: string;
   doneAt: string | null;
+  /** Acceptance criteria: how we know it is done (follow-ups filed before they were asked for lack them). */
+  acceptance?: string;
+  /** Who or what marked it done: absent for a person, `tracker` when its issue was closed in the tracker. */
+  doneBy?: 'tracker';
+  /** Its issue in the firm's backlog, once filed (see src/integrations/tracker-sender.ts). */
+  issue?: FollowupIssue;
+  /** Why filing it in the backlog failed for good (cleared when it is filed after all). */
+  filingFailed?: { tracker: TrackerName; reason: string; at: string };
+}
+
+/** The issue trackers a follow-up can be filed in (one is configured at a time). */
+export type TrackerName = 'jira' | 'github';
+export const TRACKER_NAMES: Record<TrackerName, string> = { jira: 'Jira', github: 'GitHub' };
+
+export interface FollowupIssue {
+  tracker: TrackerName;
+  /** The tracker's own key: "OPS-123" (Jira), "owner/repo#42" (GitHub). */
+  key: string;
+  url: string;
+  filedAt: string;
+  /** The tracker's status as last read back (e.g. "In Progress", "closed"). */
+  status?: string;
+  statusAt?: string;
 }
 
 export interface Review {

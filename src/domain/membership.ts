@@ -5,6 +5,7 @@
 import type { DecideContext } from './decide/context.js';
 import type { Incident } from './incident.js';
 import { command, mention, type Text } from './text.js';
+import { leadsOrLed } from './workstreams.js';
 
 export function isMember(i: Incident, user: string, ctx: Pick<DecideContext, 'admins'>): boolean {
   if ((ctx.admins ?? []).includes(user)) return true;
@@ -12,6 +13,7 @@ export function isMember(i: Incident, user: string, ctx: Pick<DecideContext, 'ad
   if ((i.members ?? []).includes(user)) return true;
   if (Object.values(i.roles).some((users) => users.includes(user))) return true;
   if (i.roleHistory.some((r) => r.to === user)) return true;
+  if (leadsOrLed(i, user)) return true; // a workstream's lead, now or before, like a role holder
   return i.reviewFacilitator === user || i.followups.some((f) => f.owner === user);
 }
 

@@ -31,4 +31,11 @@ export const reviewSchema = z.strictObject({
   whys: z.number().int('must be a whole number').min(1, 'at least 1').max(10, 'at most 10'),
   objectives: z.array(z.strictObject({ id, name: text })).min(1, 'needs at least one control objective'),
   questions: z.array(z.strictObject({ id, label: text, hint: text.optional(), required: z.boolean() })),
+  /** The debrief: its default hour (UTC) on the review's due date, and how long it lasts. */
+  debrief: z
+    .strictObject({
+      hour: z.number().int('must be a whole number').min(0, 'at least 0').max(23, 'at most 23'),
+      minutes: z.number().int('must be a whole number').min(15, 'at least 15').max(480, 'at most 480'),
+    })
+    .optional(),
 });

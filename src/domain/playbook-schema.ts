@@ -5,7 +5,9 @@
 
 import { z } from 'zod';
 import type { Playbook, TemplateId } from './playbook.js';
+import { actionIssues, actionSchema } from './playbook-actions-schema.js';
 import { id, linkSchema, linksSchema, positiveInt, reviewSchema, text } from './playbook-schema-kit.js';
+import { workstreamIssues, workstreamsSchema } from './playbook-workstreams-schema.js';
 
 const triggerSchema = z.strictObject({
   id,
@@ -60,7 +62,9 @@ const TEMPLATE_IDS = [
   'initial_alert',
   'status_update',
   'closure_notice',
+  'recap',
 ] as const satisfies readonly TemplateId[];
+const OPTIONAL_TEMPLATES = new Set<TemplateId>(['recap']); // left out: DEFAULT_RECAP_TEMPLATE is used
 
 const templateFieldSchema = z.strictObject({
   id,
@@ -123,6 +127,8 @@ export const playbookSchema = z
       .optional(),
     links: linksSchema,
     review: reviewSchema.optional(),
+    workstreams: workstreamsSchema.optional(),
+    actions: z.array(actionSchema).optional(),
   })
   .transform(({ links: { base, ...named }, ...pb }) => ({
     ...pb,
@@ -139,6 +145,7 @@ export const REQUIRED_TEMPLATE_FIELDS: Record<TemplateId, readonly string[]> = {
   initial_alert: ['system', 'summary', 'start_time', 'impact', 'actions', 'next_update', 'commander'],
   status_update: ['status', 'developments', 'risks', 'help', 'next_update'],
   closure_notice: ['resolved_at', 'impact_summary', 'followups', 'review'],
+  recap: ['summary', 'impact', 'root_cause', 'lessons', 'improvements', 'followups'],
 };
 
 /** Placeholders a template may use besides its own fields (filled from the incident). */
@@ -339,7 +346,7 @@ function semanticIssues(pb: Playbook): PlaybookIssue[] {
   for (const tid of TEMPLATE_IDS) {
     const ti = pb.templates.findIndex((t) => t.id === tid);
     if (ti < 0) {
-      add(['templates'], `missing template "${tid}"`);
+      if (!OPTIONAL_TEMPLATES.has(tid)) add(['templates'], `missing template "${tid}"`);
       continue;
     }
     const ids = new Set(pb.templates[ti]!.fields.map((f) => f.id));
@@ -376,6 +383,8 @@ function semanticIssues(pb: Playbook): PlaybookIssue[] {
       checkPlaceholders(l, ['templates', ti, 'lines', li]);
     });
   });
+
+  issues.push(...workstreamIssues(pb), ...actionIssues(pb));
 
   // Clocks: warnings must come before what they warn about.
   const c = pb.clocks;

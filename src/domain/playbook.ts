@@ -1,5 +1,7 @@
 // The procedure as data. The zod schema that validates a playbook file lives in
 // ./playbook-schema.ts; these are the types the rest of the core reads.
+import type { ActionDef } from './playbook-actions.js';
+import { DEFAULT_RECAP_TEMPLATE } from './recap-template.js';
 
 export interface Link {
   title: string;
@@ -79,7 +81,8 @@ export interface PhaseDef {
   terminal: boolean;
 }
 
-export type TemplateId = 'initial_alert' | 'status_update' | 'closure_notice';
+/** `recap`: the communication recap after the review (optional in a playbook: DEFAULT_RECAP_TEMPLATE). */
+export type TemplateId = 'initial_alert' | 'status_update' | 'closure_notice' | 'recap';
 export type Audience = 'incident' | 'stakeholders';
 
 export interface TemplateField {
@@ -153,6 +156,24 @@ export interface Playbook {
   review?: ReviewMethod;
   /** Where relative links resolve (the playbook's `links.base`); absent: they stay as written. */
   linkBase?: string;
+  /** The workstreams that each need a named lead (absent: the playbook tracks none). */
+  workstreams?: WorkstreamsDef;
+  /** Actions with a record: webhooks the bot calls on confirmation (./playbook-actions.ts; absent: none). */
+  actions?: ActionDef[];
+}
+
+/** A workstream of the response (containment, investigation...): it needs a named lead. */
+export interface WorkstreamDef {
+  id: string;
+  name: string;
+  /** What the workstream covers: shown with it. */
+  description: string;
+}
+
+export interface WorkstreamsDef {
+  /** The checklist item done by the bot once every workstream has a lead (reopened when one is released). */
+  completes?: string;
+  items: WorkstreamDef[];
 }
 
 /** A link as people can follow it: a relative one resolved against the playbook's `links.base`. */
@@ -194,6 +215,8 @@ export interface ReviewMethod {
   objectives: { id: string; name: string }[];
   /** Further questions the review answers (the handbook's readiness check, the runbook library). */
   questions: { id: string; label: string; hint?: string; required: boolean }[];
+  /** The debrief's default hour (UTC) on the review's due date, and its length (absent: DEFAULT_DEBRIEF). */
+  debrief?: { hour: number; minutes: number };
 }
 
 /** The handbook's method: a five-whys analysis mapped to risk, compliance and resilience. */
@@ -235,6 +258,8 @@ export function findTrigger(pb: Playbook, id: string): TriggerClass | undefined 
 
 export function findTemplate(pb: Playbook, id: TemplateId): TemplateDef {
   const t = pb.templates.find((x) => x.id === id);
+  // Playbooks older than the recap (and incidents pinned to them) have none: the handbook's own is used.
+  if (!t && id === 'recap') return DEFAULT_RECAP_TEMPLATE;
   if (!t) throw new Error(`playbook has no template ${id}`);
   return t;
 }

@@ -16,7 +16,8 @@ import { command, type Text } from './text.js';
  */
 export function refusalOf(incident: Incident, c: Command, ctx: DecideContext): DomainError | null {
   const r = decide(incident, c, ctx);
-  if (!r.ok && ['forbidden', 'closed', 'illegal_transition'].includes(r.error.code)) return r.error;
+  if (!r.ok && ['forbidden', 'closed', 'illegal_transition', 'not_configured'].includes(r.error.code))
+    return r.error;
   return null;
 }
 

@@ -1,11 +1,13 @@
 // The families of reminders an incident can owe (status updates, the initial alert, the golden hour,
 // required roles, the review, follow-ups, regulatory clocks), each with its candidate instants: what
 // src/domain/reminders.ts picks from. Pure, like the rest of the domain.
+import { commitmentFamilies } from './commitment-reminders.js';
 import type { Target } from './effects.js';
 import type { Incident } from './incident.js';
 import { holders } from './incident.js';
 import type { Playbook } from './playbook.js';
 import { allChecklistItems, findRole, findTrigger } from './playbook.js';
+import { recapFamilies } from './recap-reminders.js';
 import type { ReminderKind, ReminderOptions, SnoozeKind } from './reminders.js';
 import { openRequiredRoles } from './roles.js';
 
@@ -293,6 +295,12 @@ export function families(
       out.push({ snooze: 'followup', id: f.id, candidates });
     }
   }
+
+  // ---- commitments to stakeholders (commitment-reminders.ts)
+  out.push(...commitmentFamilies(i, pb, now));
+
+  // ---- the communication recap after the review (recap-reminders.ts)
+  out.push(...recapFamilies(i, pb, now, hour, wake));
   return out;
 }
 

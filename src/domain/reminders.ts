@@ -25,7 +25,12 @@ export type ReminderKind =
   | 'followup-due'
   | 'followup-overdue'
   | 'regulatory-clock'
-  | 'regulatory-clock-due';
+  | 'regulatory-clock-due'
+  /** A commitment to stakeholders falls due (commitment-reminders.ts). */
+  | 'commitment-due'
+  /** The communication recap is still unsent after the review (recap-reminders.ts): due, then daily. */
+  | 'recap-due'
+  | 'recap-overdue';
 
 /** The keys of `incident.snoozes` that silence each family ("snooze {kind, until}"). */
 export type SnoozeKind =
@@ -35,7 +40,9 @@ export type SnoozeKind =
   | 'required_roles'
   | 'review'
   | 'followup'
-  | 'regulatory';
+  | 'regulatory'
+  | 'commitment'
+  | 'recap';
 
 export interface Reminder {
   /** `{kind}:{incidentKey}:{dueAt}` (follow-ups: `{kind}:{incidentKey}:{followupId}:{dueAt}`). */

@@ -1,6 +1,7 @@
 // The post-incident review document in Markdown (ready to paste into Confluence): everything is taken
 // from the incident state and its decision log. Deterministic: the same record renders the same bytes
 // (no "generated at" unless `generatedAt` is passed), so a test can compare it with a checked-in file.
+// It runs over 400 lines: one section per part of the record, in the order the review reads them.
 
 import { digestOf } from '../domain/audit/checkpoint.js';
 import type { Communication, Incident } from '../domain/incident.js';
@@ -8,6 +9,7 @@ import type { TemplateId } from '../domain/playbook.js';
 import { objectiveName, reviewMethod } from '../domain/playbook.js';
 import { requiredRoles } from '../domain/roles.js';
 import { renderSubject, renderTemplateLines } from '../domain/template-fields.js';
+import { stakeholderTables, tablesMd } from './commitments-record.js';
 import {
   actorLabel,
   byTime,
@@ -20,6 +22,7 @@ import {
   utc,
 } from './format.js';
 import type { IncidentRecord, RecordEntry } from './incident-record.js';
+import { workstreamsMarkdown } from './workstreams-record.js';
 
 export interface MarkdownOptions {
   /** File name of the phase timeline SVG written next to the document (embedded as an image). */
@@ -160,6 +163,10 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
       : none('role changes')),
   ]);
 
+  // ---------------------------------------------------------------- workstreams (workstreams-record.ts)
+  const streams = workstreamsMarkdown(i, pb, who, { cell, table });
+  if (streams.length) section('Workstream leads', streams);
+
   // ---------------------------------------------------------------- phases
   const phaseRows = i.phases.map((s) => {
     const def = pb.phases.find((p) => p.id === s.phase);
@@ -227,6 +234,10 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
       : none('communications'),
   );
   if (comms.length) L.pop();
+
+  // ---------------------------------------------------------------- stakeholder commitments and questions
+  const held = stakeholderTables(i, who); // only when it recorded some, each with its outcome
+  if (held.length) section('Stakeholder commitments and questions', tablesMd(held, cell, table));
 
   // ---------------------------------------------------------------- decisions
   const decisions = byTime(entries.filter((e) => e.kind === 'decision'));
@@ -330,14 +341,22 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
     'Follow-up actions',
     i.followups.length
       ? table(
-          ['ID', 'Action', 'Owner', 'Due', 'Objective', 'State'],
+          ['ID', 'Action', 'Acceptance criteria', 'Owner', 'Due', 'Objective', 'State', 'Backlog'],
           i.followups.map((f) => [
             cell(f.id),
             cell(f.what),
+            cell(f.acceptance),
             cell(who(f.owner)),
             cell(f.due),
             cell(objectiveName(pb, f.objective)),
-            f.state === 'done' ? `done ${utc(f.doneAt)}` : 'open',
+            f.state === 'done'
+              ? `done ${utc(f.doneAt)}${f.doneBy === 'tracker' ? ' (closed in the tracker)' : ''}`
+              : 'open',
+            f.issue
+              ? `${link(f.issue.url, mdEscape(f.issue.key))}${f.issue.status ? ` ${cell(f.issue.status)}` : ''}`
+              : f.filingFailed
+                ? cell(`not filed: ${f.filingFailed.reason}`)
+                : ' ',
           ]),
         )
       : none('follow-up actions'),

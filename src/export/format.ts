@@ -2,6 +2,8 @@
 // of each decision-log entry (used by the Markdown timeline and the CSV).
 import type { Incident } from '../domain/incident.js';
 import type { Playbook, TemplateId } from '../domain/playbook.js';
+import { workstreamName } from '../domain/workstreams.js';
+import { actionEntryLine } from './action-entry.js';
 import type { EntryActor, RecordEntry } from './incident-record.js';
 
 /** `2026-11-26 10:05:00` (UTC, no zone suffix: the documents say once that times are UTC). */
@@ -91,13 +93,29 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
     case 'checklist': {
       const state =
         p.state === 'done' ? 'done' : p.state === 'na' ? `not applicable: ${str(p.reason)}` : 'reopened';
-      return `Checklist (${state}): ${str(p.text)}`;
+      // done by the bot, or reopened, because of the workstreams' leads: the reason says so
+      const why = p.state !== 'na' && p.reason ? `: ${str(p.reason)}` : '';
+      return `Checklist (${state}${why}${p.action ? ` by the action ${str(p.action)}` : ''}): ${str(p.text)}`;
+    }
+    case 'workstream': {
+      const ws = workstreamName(pb, str(p.workstream));
+      switch (p.kind) {
+        case 'release':
+          return `${str(p.from)} no longer leads ${ws} (no lead)`;
+        case 'handover':
+          return `${ws} lead handed over from ${str(p.from)} to ${str(p.to)}`;
+        case 'assign':
+          return `${str(p.to)} named lead of ${ws}`;
+        default:
+          return `${str(p.to)} took the lead of ${ws}`;
+      }
     }
     case 'communication': {
       const fields = (p.fields ?? {}) as Record<string, string>;
       const name = templateName(pb, str(p.template));
       if (p.template === 'status_update') return `${name} sent (status: ${fields.status ?? ''})`;
       if (p.template === 'closure_notice') return `${name} sent (resolved at ${fields.resolved_at ?? ''})`;
+      if (p.template === 'recap') return `${name} sent: ${fields.summary ?? ''}`;
       return `${name} sent (${fields.system ?? ''})`;
     }
     case 'phase': {
@@ -144,9 +162,25 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
     case 'snooze':
       return `Snoozed ${str(p.kind)} reminders until ${str(p.until)}`;
     case 'followup':
+      if (p.event === 'filed')
+        return `Follow-up ${str(p.id)} filed in ${str(p.tracker)} as ${str(p.issueKey)} <${str(p.url)}>`;
+      if (p.event === 'filing_failed')
+        return `Follow-up ${str(p.id)} could not be filed in ${str(p.tracker)}: ${str(p.reason)}`;
+      if (p.event === 'status')
+        return `Follow-up ${str(p.id)}: ${str(p.issueKey)} is ${str(p.status)} in ${str(p.tracker)}${p.state === 'done' ? ' (follow-up done)' : p.state === 'open' ? ' (follow-up reopened)' : ''}`;
       return p.state === 'done'
         ? `Follow-up ${str(p.id)} done`
-        : `Follow-up ${str(p.id)} added: ${str(p.what)} (owner ${str(p.owner)}, due ${str(p.due)}, ${str(p.objective)})`;
+        : `Follow-up ${str(p.id)} added: ${str(p.what)} (owner ${str(p.owner)}, due ${str(p.due)}, ${str(p.objective)})${p.acceptance ? `; accepted when: ${str(p.acceptance)}` : ''}`;
+    case 'commitment':
+      return p.state === 'open'
+        ? `Commitment ${str(p.id)} made to stakeholders: ${str(p.what)} (due ${utc(str(p.due))})`
+        : `Commitment ${str(p.id)} ${str(p.state)}${p.note ? `: ${str(p.note)}` : ''}`;
+    case 'question':
+      return p.state === 'answered'
+        ? `Stakeholder question ${str(p.id)} answered: ${str(p.answer)}`
+        : `Stakeholder question ${str(p.id)}${p.from ? ` from ${str(p.from)}` : ''}: ${str(p.text)}`;
+    case 'action':
+      return actionEntryLine(e);
     case 'export':
       return `Record exported (${str(p.format)})`;
     case 'nudge':
@@ -165,6 +199,10 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
       return p.confidential
         ? 'Made confidential: shown to its members only'
         : `Made visible to everyone again; reason: ${str(p.reason)}`;
+    case 'debrief':
+      return p.followup
+        ? `Debrief invitation sent to ${list(p.invited).join(', ')} (owner of follow-up ${str(p.followup)})`
+        : `Debrief scheduled for ${str(p.at).slice(0, 16).replace('T', ' ')} UTC (${str(p.minutes)} minutes); invited: ${list(p.invited).join(', ')}`;
     case 'clock':
       return `Drill clock moved forward ${str(p.minutes)} minutes, from ${str(p.from)} to ${str(p.to)} (local console)`;
     case 'audit_ledger':

@@ -3,7 +3,14 @@ import type { FormName } from './form.js';
 
 export type Action =
   /** Opens one of the incident's forms. */
-  | { kind: 'open_form'; form: FormName; label: string; style?: 'primary' | 'danger' }
+  | {
+      kind: 'open_form';
+      form: FormName;
+      label: string;
+      style?: 'primary' | 'danger';
+      /** What the form opens with, by field id (e.g. which playbook action): carried by the button. */
+      prefill?: Record<string, string>;
+    }
   /** Silences a family of reminders for `minutes`; `dueAt` is when the reminder carrying it fell due. */
   | { kind: 'snooze'; snoozeKind: string; minutes: number; dueAt?: string; label: string }
   | { kind: 'followup_done'; id: string; label: string };

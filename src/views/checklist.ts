@@ -4,6 +4,7 @@ import { type ChecklistMark, type Incident, isClosed } from '../domain/incident.
 import type { Link, Playbook } from '../domain/playbook.js';
 import { allChecklistItems, resolveLink } from '../domain/playbook.js';
 import { type Text, time } from '../domain/text.js';
+import { workstreamsItem } from '../domain/workstreams.js';
 import { addMinutes, drillPrefix, roleName } from './format.js';
 
 export interface ChecklistRow {
@@ -19,6 +20,8 @@ export interface ChecklistRow {
   manual: boolean;
   /** Ticked by sending the initial stakeholder alert. */
   byAlert: boolean;
+  /** Ticked by the bot once every workstream has a lead (the playbook's `workstreams.completes`). */
+  byLeads?: boolean;
 }
 
 export interface ChecklistView {
@@ -58,8 +61,10 @@ export function checklistView(i: Incident, pb: Playbook): ChecklistView {
         due: addMinutes(i.declaredAt, it.deadlineMinutes),
         links: it.links.map((l) => resolveLink(pb, l)),
         mark: i.checklist[it.id] ?? null,
-        manual: !it.completedBy,
+        // the workstreams' item is ticked by the bot when every workstream has a lead (decide/workstreams.ts)
+        manual: !it.completedBy && it.id !== workstreamsItem(pb),
         byAlert: it.completedBy === 'initial_alert_sent',
+        ...(it.id === workstreamsItem(pb) ? { byLeads: true } : {}),
       })),
     })),
     offerAlert: alertOpen && !i.initialAlertAt && !isClosed(i),

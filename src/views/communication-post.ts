@@ -1,9 +1,11 @@
 // The posts that carry the incident to stakeholders: the announcement of a new incident, and each
 // communication (initial alert, status update, closure notice) rendered from the playbook's template.
+import type { StakeholderItems } from '../domain/commitments.js';
 import { type Communication, holders, type Incident } from '../domain/incident.js';
 import type { Playbook, TemplateId } from '../domain/playbook.js';
 import { renderSubject, renderTemplateLines } from '../domain/template-fields.js';
 import { mention, room, strong, type Text, time, userText } from '../domain/text.js';
+import { stakeholderItemLines } from './commitments.js';
 import { drillPrefix, phaseName, severityText, triggerName } from './format.js';
 import { incidentFooter, type PostView } from './post.js';
 
@@ -35,6 +37,8 @@ export interface CommunicationData {
   template: TemplateId;
   fields: Record<string, string>;
   index?: number;
+  /** A status update's open commitments and questions, as they were when it was sent. */
+  items?: StakeholderItems;
 }
 
 export function communicationView(i: Incident, pb: Playbook, data: CommunicationData): PostView {
@@ -56,7 +60,11 @@ export function communicationView(i: Incident, pb: Playbook, data: Communication
     version: i.version,
     header: true,
     title: `${drillPrefix(i)}${userText(name)}: ${i.key}`,
-    lines: [...(subject ? [strong(subject)] : []), ...lines],
+    lines: [
+      ...(subject ? [strong(subject)] : []),
+      ...lines,
+      ...(data.items ? stakeholderItemLines(data.items) : []),
+    ],
     actions: [],
     footer: `${sentBy} · ${incidentFooter(i)}`,
     fallback: `${drillPrefix(i)}${userText(name)} for ${i.key}: ${subject ?? lines[0] ?? name}\n${lines.join('\n')}`,

@@ -12,6 +12,10 @@ export type FormName =
   | 'reclassify'
   | 'followup'
   | 'review'
+  /** The communication recap after the review, prefilled from it (src/app/forms/recap.ts). */
+  | 'recap'
+  /** The confirmation step of a playbook action (src/app/forms/action.ts). */
+  | 'action'
   | 'log_pick';
 
 export interface Option {

@@ -29,7 +29,58 @@ export const VERBS: readonly VerbInfo[] = [
     scope: 'incident',
   },
   { verb: 'update', args: '', summary: 'Post a status update (opens a form).', scope: 'incident' },
+  {
+    verb: 'action',
+    args: '[<id> [why]]',
+    summary:
+      "Run a playbook action such as freezing deployments or the master switch, after confirming its consequence (the action's roles; the incident commander by default). Without an id: the actions and whether they are configured.",
+    scope: 'incident',
+  },
+  {
+    verb: 'commit',
+    args: '<what> by <time>',
+    summary:
+      'Record a commitment to stakeholders, due HH:MM (UTC), at an ISO time or "in 30m"; reminded when due (comms lead or incident commander).',
+    scope: 'incident',
+  },
+  {
+    verb: 'question',
+    args: '<text>[? from <who>]',
+    summary: "Record a stakeholder's question, listed in status updates until answered.",
+    scope: 'incident',
+  },
+  {
+    verb: 'answer',
+    args: '<id> <answer>',
+    summary: 'Record the answer to a stakeholder question (comms lead or incident commander).',
+    scope: 'incident',
+  },
+  {
+    verb: 'kept',
+    args: '<id> [how]',
+    summary: 'Mark a commitment to stakeholders kept (comms lead or incident commander).',
+    scope: 'incident',
+  },
+  {
+    verb: 'dropped',
+    args: '<id> <why>',
+    summary: 'Mark a commitment dropped, saying why (comms lead or incident commander).',
+    scope: 'incident',
+  },
+  {
+    verb: 'commitments',
+    args: '',
+    summary: 'List the commitments and stakeholder questions, with their ids.',
+    scope: 'incident',
+  },
   { verb: 'role', args: '<role> [@user]', summary: 'Take a role, or give it to someone.', scope: 'incident' },
+  {
+    verb: 'lead',
+    args: '[<workstream> [@user | release]]',
+    summary:
+      'Lead a workstream (containment, investigation, stakeholder comms, compliance), name its lead (incident commander), or step back; alone, lists them.',
+    scope: 'incident',
+  },
   {
     verb: 'phase',
     args: '',
@@ -83,7 +134,8 @@ export const VERBS: readonly VerbInfo[] = [
   {
     verb: 'followup',
     args: '',
-    summary: 'Add a follow-up action with owner, due date and control objective (opens a form).',
+    summary:
+      'Add a follow-up action with acceptance criteria, owner, due date and control objective (opens a form; filed in the backlog when one is connected).',
     scope: 'incident',
   },
   { verb: 'followups', args: '', summary: 'List the follow-ups and mark them done.', scope: 'incident' },
@@ -91,6 +143,13 @@ export const VERBS: readonly VerbInfo[] = [
     verb: 'review',
     args: '',
     summary: 'Record the post-incident review after closure (opens a form).',
+    scope: 'incident',
+  },
+  {
+    verb: 'recap',
+    args: '',
+    summary:
+      'Send stakeholders the communication recap after the review: prefilled from it, checked by you (comms lead or incident commander; opens a form).',
     scope: 'incident',
   },
   {

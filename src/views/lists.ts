@@ -6,7 +6,9 @@ import { nextStatusUpdateDue } from '../domain/queries.js';
 import { openRequiredRoles } from '../domain/roles.js';
 import { command, mention, room, strong, type Text, time, userText } from '../domain/text.js';
 import type { Action } from './actions.js';
+import { followupState, issueText } from './followup-tracker.js';
 import { age, cut, drillPrefix, phaseName, triggerName } from './format.js';
+import { workstreamsLine } from './workstreams.js';
 
 export interface ListView {
   title: Text;
@@ -50,6 +52,7 @@ export function statusView(i: Incident, pb: Playbook, now: Date): ListView {
     `Impact: ${userText(cut(i.impact, 500))}`,
     `Roles: ${roles.join('; ') || 'none'}`,
     ...(open.length ? [`Still needed: ${open.join(', ')}`] : []),
+    ...[workstreamsLine(i, pb)].filter((l): l is Text => l !== null),
     `Initial alert: ${i.initialAlertAt ? `sent ${time(i.initialAlertAt)}` : `not sent yet (${command('alert')})`}`,
     `Last status update: ${i.lastStatusUpdateAt ? time(i.lastStatusUpdateAt) : `none yet (${command('update')})`}`,
     `Golden-hour checklist: ${ticked}/${items.length} done or not applicable`,
@@ -79,12 +82,11 @@ export function followupList(i: Incident): ListView {
   const sorted = [...i.followups].sort((a, b) => (a.state === b.state ? 0 : a.state === 'open' ? -1 : 1));
   const actions: Record<number, Action> = {};
   const lines = sorted.slice(0, MAX_FOLLOWUPS).map((f, idx) => {
-    const state =
-      f.state === 'done'
-        ? `done${f.doneAt ? ` ${f.doneAt.slice(0, 10)}` : ''}`
-        : `open, due ${userText(f.due)}`;
+    const state = followupState(f);
     if (f.state === 'open') actions[idx] = { kind: 'followup_done', id: f.id, label: 'Mark done' };
-    return `${f.state === 'done' ? '✅' : '📌'} ${strong(cut(f.what, 300))}\n${mention(f.owner)} · ${OBJECTIVE_NAMES[f.objective] ?? userText(f.objective)} · ${state}`;
+    const issue = issueText(f);
+    const accept = f.acceptance ? `\nAccepted when: ${userText(cut(f.acceptance, 300))}` : '';
+    return `${f.state === 'done' ? '✅' : '📌'} ${strong(cut(f.what, 300))}\n${mention(f.owner)} · ${OBJECTIVE_NAMES[f.objective] ?? userText(f.objective)} · ${state}${issue ? ` · ${issue}` : ''}${accept}`;
   });
   if (sorted.length > MAX_FOLLOWUPS) lines.push(`…and ${sorted.length - MAX_FOLLOWUPS} more.`);
   return {

@@ -2,7 +2,7 @@
 // mentioned, and the buttons (open the form that settles it, snooze the family).
 import type { Incident } from '../domain/incident.js';
 import type { ReminderKind } from '../domain/reminders.js';
-import { command, mention, type Text, time, userText } from '../domain/text.js';
+import { code, command, mention, type Text, time, userText } from '../domain/text.js';
 import { type Action, SNOOZE_MINUTES } from './actions.js';
 import type { FormName } from './form.js';
 import { type PostView, simplePost } from './post.js';
@@ -21,7 +21,7 @@ export interface NudgeView {
   /** User ids to mention. */
   mention: string[];
   /** Buttons that help: open a form, snooze this family. */
-  actions: ('status_update' | 'initial_alert' | 'review' | 'snooze')[];
+  actions: ('status_update' | 'initial_alert' | 'review' | 'recap' | 'snooze')[];
   /** The snooze key of the reminder family. */
   snoozeKind: string;
   escalation: boolean;
@@ -128,11 +128,24 @@ export function describeNudge(n: NudgePayload): NudgeView {
         headline: `Follow-up due today: ${s(d.what)} (${s(d.objective)}).${late}`,
         actions: ['snooze'],
       };
+    case 'recap-due':
+    case 'recap-overdue':
+      return {
+        ...base,
+        headline: `${n.kind === 'recap-overdue' ? `The communication recap is overdue (${s(d.businessDaysOverdue) || '1'} business days)` : 'The communication recap is not sent yet'}: stakeholders are owed the final summary, lessons learned and improvements. It is prefilled from the review: ${command('recap')}.${late}`,
+        actions: ['recap', 'snooze'],
+      };
     case 'followup-overdue':
       return {
         ...base,
         headline: `Follow-up overdue since ${s(d.due)}: ${s(d.what)}.${late}`,
         actions: ['snooze'],
+      };
+    case 'commitment-due':
+      return {
+        ...base,
+        headline: `Commitment to stakeholders due now: ${s(d.what)} (${code(s(d.commitmentId))}, due ${time(s(d.due))}). Keep it, then ${command(`kept ${s(d.commitmentId)}`)}; or tell them and ${command(`dropped ${s(d.commitmentId)} <why>`)}.${late}`,
+        actions: [],
       };
     default:
       return { ...base, headline: `Reminder: ${s(n.kind)}.${late}`, actions: [] };
@@ -143,6 +156,7 @@ const OPENS: Partial<Record<NudgeView['actions'][number], { form: FormName; labe
   status_update: { form: 'update', label: 'Post status update' },
   initial_alert: { form: 'alert', label: 'Send initial alert' },
   review: { form: 'review', label: 'Record review' },
+  recap: { form: 'recap', label: 'Check and send recap' },
 };
 
 /** A nudge as a post: who is called, the headline, the open items, and its buttons. */

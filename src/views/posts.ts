@@ -1,13 +1,20 @@
 // One view per post template the core asks for, and `postView` to pick one. Wording is shared by every
 // platform; user text is sanitised (userText) and people, times and commands are tokens.
+import type { StakeholderItems } from '../domain/commitments.js';
 import type { PostTemplate } from '../domain/effects.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook, TemplateId } from '../domain/playbook.js';
 import { code, command, link, mention, room, strong, type Text, time, userText } from '../domain/text.js';
+import { actionPost } from './action-post.js';
+import { stakeholderItemPost } from './commitments.js';
 import { announcementView, communicationView } from './communication-post.js';
+import { debriefInvitedView, debriefInviteView } from './debrief.js';
+import { followupProgress, followupTrackerPost, issueText } from './followup-tracker.js';
 import { drillPrefix, phaseName, roleName, severityText, triggerName } from './format.js';
 import { nudgeView } from './nudge.js';
 import { type PostView, simplePost } from './post.js';
+import { recapDuePost } from './recap.js';
+import { workstreamChangePost } from './workstreams.js';
 
 type Data = Record<string, unknown>;
 
@@ -147,6 +154,7 @@ function reviewRecorded(i: Incident): PostView {
         ...(r.correctiveActions ? [`${strong('Corrective actions')}: ${userText(r.correctiveActions)}`] : []),
         ...(r.verificationPlan ? [`${strong('Verification plans')}: ${userText(r.verificationPlan)}`] : []),
         ...(r.noFollowups && i.followups.length === 0 ? ['No follow-up tasks are needed.'] : []),
+        ...(i.followups.length ? [`${strong('Follow-ups')}: ${followupProgress(i)}`] : []),
       ]
     : [`📝 ${strong('Post-incident review recorded.')}`];
   return simplePost(
@@ -171,6 +179,14 @@ function roomFallback(i: Incident, _pb: Playbook, d: Data): PostView {
   );
 }
 
+/** The follow-up's issue, or that it is being filed (the tracker's lane may not have run yet). */
+function followupIssueLine(f: Incident['followups'][number], d: Data): Text[] {
+  const issue = issueText(f);
+  if (issue) return [`Backlog: ${issue}`];
+  const tracker = str(d.tracker);
+  return tracker ? [`Filing it in ${tracker === 'jira' ? 'Jira' : 'GitHub'}; the link follows here.`] : [];
+}
+
 function followup(i: Incident, _pb: Playbook, d: Data): PostView {
   const id = String(d.id ?? '');
   const f = i.followups.find((x) => x.id === id);
@@ -189,7 +205,9 @@ function followup(i: Incident, _pb: Playbook, d: Data): PostView {
     `follow-up (${f.objective})`,
     [
       `${done ? '✅' : '📌'} ${strong('Follow-up')} (${f.objective}): ${userText(f.what)}`,
+      ...(f.acceptance ? [`${strong('Acceptance criteria')}: ${userText(f.acceptance)}`] : []),
       `Owner ${mention(f.owner)} · due ${userText(f.due)}`,
+      ...followupIssueLine(f, d),
     ],
     `${i.key}: follow-up for ${f.owner}`,
     done ? [] : [{ kind: 'followup_done', id: f.id, label: 'Mark done' }],
@@ -215,7 +233,12 @@ function exported(i: Incident, _pb: Playbook, d: Data): PostView {
  */
 function confidentialNotice(i: Incident, pb: Playbook, d: Data): PostView {
   const ic = i.roles[pb.commanderRole]?.[0];
-  const what = str(d.what) === 'stood_down' ? 'was stood down as a false alarm' : 'was declared';
+  const what =
+    str(d.what) === 'stood_down'
+      ? 'was stood down as a false alarm'
+      : str(d.what) === 'recap'
+        ? 'has had its post-incident review'
+        : 'was declared';
   return {
     name: 'confidential_notice',
     drill: i.drill,
@@ -269,6 +292,7 @@ export function postView(template: PostTemplate, data: Data, i: Incident, pb: Pl
         template: String(data.template) as TemplateId,
         fields: (data.fields ?? {}) as Record<string, string>,
         ...(typeof data.index === 'number' ? { index: data.index } : {}),
+        ...(data.items ? { items: data.items as StakeholderItems } : {}),
       });
     case 'role_change':
       return roleChange(i, pb, data);
@@ -290,6 +314,8 @@ export function postView(template: PostTemplate, data: Data, i: Incident, pb: Pl
       return roomFallback(i, pb, data);
     case 'followup':
       return followup(i, pb, data);
+    case 'followup_tracker':
+      return followupTrackerPost(i, data);
     case 'nudge':
       return nudgeView(i, data);
     case 'export':
@@ -300,6 +326,18 @@ export function postView(template: PostTemplate, data: Data, i: Incident, pb: Pl
       return confidentialNotice(i, pb, data);
     case 'member_added':
       return memberAdded(i, pb, data);
+    case 'debrief_invite':
+      return debriefInviteView(i, pb, data);
+    case 'debrief_invited':
+      return debriefInvitedView(i, pb, data);
+    case 'recap_due':
+      return recapDuePost(i, data);
+    case 'workstream_change':
+      return workstreamChangePost(i, pb, data);
+    case 'stakeholder_item':
+      return stakeholderItemPost(i, pb, data);
+    case 'action':
+      return actionPost(i, data);
     default: {
       const never: never = template;
       return simplePost(i, 'post', String(never), [userText(String(never))], `${drillPrefix(i)}${i.key}`);

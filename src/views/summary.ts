@@ -9,8 +9,11 @@ import { nextStatusUpdateDue } from '../domain/queries.js';
 import { requiredRoles } from '../domain/roles.js';
 import { link, mention, type Text, time, userText } from '../domain/text.js';
 import type { Action } from './actions.js';
+import { stakeholderStatus } from './commitments.js';
 import type { FormName } from './form.js';
 import { drillPrefix, phaseName, severityText, triggerName } from './format.js';
+import { actionButtons, actionStatusLines } from './playbook-actions.js';
+import { type WorkstreamRow, workstreamRows } from './workstreams.js';
 
 export interface RoleRow {
   id: string;
@@ -38,6 +41,8 @@ export interface SummaryView {
   facts: Fact[];
   impact: Text;
   roles: RoleRow[];
+  /** The playbook's workstreams, each with its lead or none (empty: the playbook names none). */
+  workstreams: WorkstreamRow[];
   /** "Runbooks: …", "Handbook: …". */
   links: Text[];
   /** The forms it offers (while open: alert, update, phase, close...; once closed: review, follow-up). */
@@ -98,6 +103,7 @@ export function summaryView(i: Incident, pb: Playbook): SummaryView {
   const actions: Action[] = closed
     ? [
         ...(i.phase === pb.reviewPhase && !i.review ? [open('review', 'Record review', 'primary')] : []),
+        ...(i.recap && !i.recap.sentAt ? [open('recap', 'Send recap', 'primary')] : []),
         open('followup', 'Add follow-up'),
       ]
     : [
@@ -118,6 +124,11 @@ export function summaryView(i: Incident, pb: Playbook): SummaryView {
           : '⚠️ Initial stakeholder alert not sent yet',
         ...(i.lastStatusUpdateAt ? [`Last status update ${time(i.lastStatusUpdateAt)}`] : []),
       ];
+  const stakeholder = stakeholderStatus(i);
+  if (stakeholder) status.push(stakeholder);
+  // the playbook's actions (freeze deployments, master switch): their buttons, and what each last did
+  actions.push(...actionButtons(i, pb));
+  status.push(...actionStatusLines(i, pb));
   return {
     key: i.key,
     version: i.version,
@@ -135,6 +146,7 @@ export function summaryView(i: Incident, pb: Playbook): SummaryView {
       multiple: r.multiple,
       commander: r.id === pb.commanderRole,
     })),
+    workstreams: workstreamRows(i, pb),
     links: linkLines(i, pb),
     actions,
     status,

@@ -46,12 +46,22 @@ describe('Dispatcher', () => {
     });
     expect(await d.drain(2000)).toBe(true);
     const keys = sender.sent.filter((r) => r.lane.endsWith(':room')).map((r) => r.key);
-    // The first summary/checklist refreshes are superseded by the later ones queued behind them (one API call each).
-    expect(keys).toEqual(['d1:room', 'a:comm:0:room', 'a:view:summary', 'a:view:checklist']);
+    // The first summary/checklist/timeline refreshes are superseded by the later ones queued behind them (one API call each).
+    expect(keys).toEqual([
+      'd1:room',
+      'a:comm:0:room',
+      'a:view:summary',
+      'a:view:checklist',
+      'a:view:timeline',
+    ]);
     const superseded = s.db
       .prepare("SELECT key FROM outbox WHERE result LIKE '%superseded%' ORDER BY id")
       .all();
-    expect(superseded).toEqual([{ key: 'r:view:summary' }, { key: 'r:view:checklist' }]);
+    expect(superseded).toEqual([
+      { key: 'r:view:summary' },
+      { key: 'r:view:checklist' },
+      { key: 'r:view:timeline' },
+    ]);
     expect(new Set(sender.sent.map((r) => r.key)).size).toBe(sender.sent.length);
     expect(await d.runOnce()).toBe(0);
     const sentLog = s.store.logEntries(s.key).filter((e) => e.kind === 'message_sent');

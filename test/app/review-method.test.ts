@@ -79,7 +79,7 @@ describe('the review method from the playbook', () => {
     });
     const refused = followupForm.read(
       ctxOf(custom),
-      { what: 'x', owner: 'U1', due: '2026-12-01', objective: 'compliance' },
+      { what: 'x', acceptance: 'y', owner: 'U1', due: '2026-12-01', objective: 'compliance' },
       'k',
     );
     expect(refused).toEqual({ errors: { objective: 'Choose a control objective.' } });

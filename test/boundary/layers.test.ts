@@ -40,8 +40,10 @@ const MAY_IMPORT: Record<string, string[]> = {
   'platforms/slack': ['domain', 'views', 'app', 'platforms/platform', 'ops/metrics'],
   'platforms/teams': ['domain', 'views', 'app', 'platforms/platform', 'ops/metrics'],
   'platforms/web': ['domain', 'views', 'app', 'platforms/platform'],
+  // Outside services the outbox delivers to (webhook actions, issue trackers): HTTP clients, like a platform.
+  integrations: ['domain', 'views', 'app'],
   storage: ['domain', 'app/ports', 'export'],
-  ops: ['domain', 'views', 'app', 'storage', 'logger'],
+  ops: ['domain', 'views', 'app', 'storage', 'logger', 'integrations'],
   cli: ['domain', 'views', 'app', 'export', 'storage', 'ops', 'root'],
   root: ['*'],
 };
@@ -76,6 +78,14 @@ const FORBIDDEN: Record<string, RegExp[]> = {
     /^(node:)?fs(\/promises)?$/,
   ],
   storage: [/^@slack\//, /^@microsoft\//, /^express$/],
+  integrations: [
+    /^@slack\//,
+    /^@microsoft\//,
+    /^better-sqlite3$/,
+    /^pino/,
+    /^express$/,
+    /^(node:)?fs(\/promises)?$/,
+  ],
 };
 
 /** The layer (or layer/file) an import resolves to, e.g. "app/ports" or "platforms/slack". */

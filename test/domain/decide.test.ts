@@ -540,6 +540,7 @@ describe('post-incident review (corrective actions, verification plans, follow-u
         owner: 'U_BOB',
         due: '2026-12-10',
         objective: 'resilience',
+        acceptance: 'It is verified done.',
       },
       ctx(ic, at(130)),
     );
@@ -649,7 +650,15 @@ describe('post-incident review (corrective actions, verification plans, follow-u
     const closed = withFollowup();
     const r = decide(
       closed,
-      { type: 'add_followup', id: 'FU-9', what: 'x', owner: 'U_BOB', due: '2026-12-10', objective: 'vibes' },
+      {
+        type: 'add_followup',
+        id: 'FU-9',
+        what: 'x',
+        owner: 'U_BOB',
+        due: '2026-12-10',
+        objective: 'vibes',
+        acceptance: 'y',
+      },
       ctx(ic, at(201)),
     );
     expect(r).toMatchObject({

@@ -88,6 +88,7 @@ describe('default playbook', () => {
       ['initial_alert', ['system', 'summary', 'start_time', 'impact', 'actions', 'next_update', 'commander']],
       ['status_update', ['status', 'developments', 'risks', 'help', 'next_update']],
       ['closure_notice', ['resolved_at', 'impact_summary', 'followups', 'review']],
+      ['recap', ['summary', 'impact', 'root_cause', 'lessons', 'improvements', 'followups']],
     ]);
     expect(playbook.clocks).toEqual({
       statusUpdateMinutes: 30,

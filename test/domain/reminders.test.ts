@@ -380,6 +380,7 @@ describe('follow-up actions', () => {
         owner: 'U_BOB',
         due: '2026-12-03',
         objective: 'resilience',
+        acceptance: 'It is verified done.',
       },
       ctx(ic, at(130)),
     );
@@ -472,6 +473,7 @@ describe('the "late" note on nudges', () => {
         owner: 'U_BOB',
         due: '2026-12-03',
         objective: 'resilience',
+        acceptance: 'It is verified done.',
       },
       ctx(ic, at(130)),
     );

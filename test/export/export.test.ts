@@ -99,6 +99,7 @@ describe('Markdown review document', () => {
     expect(sections).toEqual([
       'Impact',
       'Roles and hand-offs',
+      'Workstream leads',
       'Phase timeline',
       'Golden hour checklist',
       'Status updates as sent',

@@ -165,6 +165,7 @@ export function scriptIncident(): ScriptedIncident {
     owner: 'U_ALICE',
     due: '2026-12-04',
     objective: 'resilience',
+    acceptance: 'Lag above 500k pages the on-call within five minutes in a replayed backfill.',
   });
   run(ic, at(126), {
     type: 'add_followup',
@@ -173,6 +174,7 @@ export function scriptIncident(): ScriptedIncident {
     owner: 'U_BOB',
     due: '2026-12-10',
     objective: 'compliance',
+    acceptance: 'The runbook is in the library and a failover drill followed it end to end.',
   });
   run(ic, new Date('2026-11-30T14:00:00.000Z'), {
     type: 'record_review',

@@ -31,6 +31,7 @@ function fixture(): Incident {
       owner: owner.id,
       due: '2026-12-10',
       objective: 'resilience',
+      acceptance: 'It is verified done.',
     },
     ctx(ic, at(2)),
   );

@@ -167,6 +167,18 @@ describe('default playbook reproduces the handbook', () => {
     });
   });
 
+  it('names every workstream of "Verify each workstream (…) has a named lead", completing that item', () => {
+    const item = parseChecklist()
+      .flatMap((g) => g.items)
+      .find((x) => /each workstream \(/.test(x))!;
+    const named = /\(([^)]+)\)/.exec(item)![1]!.split(/,\s*/).map(norm);
+    expect(playbook.workstreams?.items.map((w) => norm(w.name))).toEqual(named);
+    const done = playbook.checklist
+      .flatMap((g) => g.items)
+      .find((i) => i.id === playbook.workstreams?.completes);
+    expect(norm(done!.text)).toBe(norm(item));
+  });
+
   it('gives every checklist item a deadline within the golden hour, the initial alert 15 minutes', () => {
     const minutes = Number(section('Golden hour checklist').match(/within the first (\d+) minutes/)![1]);
     expect(playbook.clocks.goldenHourMinutes).toBe(minutes);

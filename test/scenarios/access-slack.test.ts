@@ -116,6 +116,7 @@ describe('an outsider (in neither incident channel)', () => {
       privateMetadata: JSON.stringify({ k: secret.key, c: 'C0GENERAL' }),
       values: {
         what: { value: stateValue.plainText('Rotate nothing') },
+        acceptance: { value: stateValue.plainText('Nothing rotated') },
         owner: { value: stateValue.usersSelect(CAROL) },
         due: { value: stateValue.datepicker('2026-12-31') },
         objective: { value: stateValue.staticSelect('risk') },

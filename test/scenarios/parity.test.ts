@@ -51,7 +51,13 @@ async function run(d: Driver): Promise<{ key: string; answers: Record<string, st
   await d.settle();
   forms.review = await d.summaryForms('ic');
   await d.followup(
-    { what: 'Alert on broker lag', owner: 'comms', due: '2026-02-01', objective: 'resilience' },
+    {
+      what: 'Alert on broker lag',
+      owner: 'comms',
+      due: '2026-02-01',
+      objective: 'resilience',
+      acceptance: 'A lagging broker pages the on-call',
+    },
     'ic',
   );
   await d.review(

@@ -212,6 +212,7 @@ export class SlackDriver implements Driver {
   async followup(f: FollowupInput, by: ScenarioUser): Promise<void> {
     await this.submit(VIEW.followup, by, {
       what: { value: stateValue.plainText(f.what) },
+      acceptance: { value: stateValue.plainText(f.acceptance) },
       owner: { value: stateValue.usersSelect(USERS[f.owner]) },
       due: { value: stateValue.datepicker(f.due) },
       objective: { value: stateValue.staticSelect(f.objective) },

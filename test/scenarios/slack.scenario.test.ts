@@ -41,10 +41,10 @@ describe('the incident scenario on Slack (the whole path through the real endpoi
 
     const incident = bot.store.get(key)!;
     const room = incident.room!.id;
-    // Slack received: one channel, one pinned summary updated in place (never re-posted), the checklist,
-    // the three communications in the room and to stakeholders, the announcement.
+    // Slack received: one channel, a pinned summary and a pinned timeline updated in place (never re-posted),
+    // the checklist, the three communications in the room and to stakeholders, the announcement.
     expect(bot.fake.callsTo('conversations.create').filter((c) => c.ok)).toHaveLength(1);
-    expect(bot.fake.callsTo('pins.add')).toHaveLength(1);
+    expect(bot.fake.callsTo('pins.add')).toHaveLength(2);
     // the declarer and the incident commander were invited to the new channel
     const users = slackActorIds();
     expect(incident.declaredBy).toBe(users.ic);

@@ -62,6 +62,8 @@ export interface FollowupInput {
   owner: ScenarioUser;
   due: string;
   objective: 'risk' | 'compliance' | 'resilience';
+  /** Its acceptance criteria (required). */
+  acceptance: string;
 }
 
 export interface ReviewInput {

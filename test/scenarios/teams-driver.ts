@@ -194,6 +194,7 @@ export class TeamsDriver implements Driver {
   followup(f: FollowupInput, by: ScenarioUser): Promise<void> {
     return this.dialog('followup', by, {
       what: f.what,
+      acceptance: f.acceptance,
       owner: TEAMS_USERS[f.owner].aadObjectId,
       due: f.due,
       objective: f.objective,
@@ -220,7 +221,9 @@ export class TeamsDriver implements Driver {
     const visit = (v: Json) => {
       if (Array.isArray(v)) for (const x of v) visit(x);
       else if (v && typeof v === 'object') {
-        if (v.type === 'Action.Submit' && typeof v.data?.dialog === 'string') openers.push(v);
+        // playbook actions' buttons (one per action, prefilled) are tested on their own: test/platforms/actions.test.ts
+        if (v.type === 'Action.Submit' && typeof v.data?.dialog === 'string' && !v.data.prefill)
+          openers.push(v);
         for (const x of Object.values(v)) visit(x);
       }
     };

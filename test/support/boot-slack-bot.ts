@@ -10,6 +10,7 @@ import express from 'express';
 import { Dispatcher } from '../../src/app/dispatcher.js';
 import type { IncidentApp } from '../../src/app/incident-app.js';
 import { IncidentService } from '../../src/app/incident-service.js';
+import { ActionWebhookSender } from '../../src/integrations/action-webhook-sender.js';
 import type { SlackLogger } from '../../src/platforms/slack/context.js';
 import { createSlackApp, type SlackApp } from '../../src/platforms/slack/create-slack-app.js';
 import { SlackSender } from '../../src/platforms/slack/slack-sender.js';
@@ -31,11 +32,15 @@ export interface BootOptions {
   /** false: SLACK_STAKEHOLDER_CHANNEL unset (stakeholder posts are skipped, people are told). */
   stakeholderChannel?: boolean;
   admins?: string[];
+  /** DEBRIEF_MEETING_URL: where debriefs are held. */
+  debriefMeetingUrl?: string;
   /** Start the dispatcher's timer (default false: tests call `dispatcher.drain()`). */
   startDispatcher?: boolean;
   clock?: () => Date;
   /** A playbook file other than the shipped one. */
   playbookPath?: string;
+  /** The environment playbook actions read (PROMOTION_GATE_URL..., ACTION_TIMEOUT_SECONDS). */
+  env?: Record<string, string>;
 }
 
 export interface SlackBot {
@@ -69,12 +74,15 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
   const store = new IncidentStore(db, {}, testSigner);
   const outbox = new OutboxStore(db);
   const loaded = opts.playbookPath ? loadPlaybook(opts.playbookPath) : loadPlaybook();
+  const actionEnv = (name: string) => opts.env?.[name];
   const service = new IncidentService(
     store,
     { playbook: loaded.playbook, ref: loaded.ref },
     {
       admins: opts.admins ?? [],
+      ...(opts.debriefMeetingUrl ? { debriefMeetingUrl: opts.debriefMeetingUrl } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
+      env: actionEnv,
     },
   );
   const errors: { obj: object; msg?: string }[] = [];
@@ -87,6 +95,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
   };
   // The dispatcher needs the sender, the sender needs the app's client: break the cycle with a forward ref.
   const senderRef: { current: SlackSender | null } = { current: null };
+  const actionsRef: { current: ActionWebhookSender | null } = { current: null };
   const dispatcher = new Dispatcher({
     outbox,
     atomically: atomically(outbox.db),
@@ -98,12 +107,24 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
           return senderRef.current.send(row, incident);
         },
       },
+      // playbook actions' webhooks, wired as src/bot.ts wires them (the app exists once the dispatcher does)
+      actions: {
+        send: (row, incident) => {
+          if (!actionsRef.current) throw new Error('actions sender not ready');
+          return actionsRef.current.send(row, incident);
+        },
+      },
     },
     baseDelayMs: 10,
     maxDelayMs: 50,
     logger,
   });
   const incidents = incidentApp({ db, service, outbox, dispatcher, logger });
+  actionsRef.current = new ActionWebhookSender({
+    app: incidents,
+    env: actionEnv,
+    timeoutMs: Number(opts.env?.ACTION_TIMEOUT_SECONDS ?? 10) * 1000,
+  });
   const expressApp = express();
   const slack = createSlackApp({
     botToken: 'xoxb-test-token',

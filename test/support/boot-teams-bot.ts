@@ -14,9 +14,13 @@ import { Dispatcher, type Sender } from '../../src/app/dispatcher.js';
 import { IncidentService } from '../../src/app/incident-service.js';
 import { teamsSettings } from '../../src/bot.js';
 import { readConfig } from '../../src/config.js';
+import { trackerOf } from '../../src/config-tracker.js';
 import type { Playbook } from '../../src/domain/playbook.js';
+import { ActionWebhookSender } from '../../src/integrations/action-webhook-sender.js';
 import { createLogger } from '../../src/logger.js';
 import { durableAcks, noteCommit } from '../../src/ops/durable-acks.js';
+import { startTracker } from '../../src/ops/start-tracker.js';
+import type { PollResult } from '../../src/ops/tracker-poller.js';
 import { createTeamsAdapter, type TeamsAdapter } from '../../src/platforms/teams/teams-adapter.js';
 import { silentTeamsLogger } from '../../src/platforms/teams/teams-app.js';
 import { loadPlaybook } from '../../src/storage/playbook-file.js';
@@ -78,6 +82,8 @@ export interface BootedTeamsBot {
   ): Promise<{ status: number; body: Json }>;
   /** Waits until the outbox is delivered. */
   settle(timeoutMs?: number): Promise<void>;
+  /** With a tracker configured (JIRA_* or GITHUB_* in `env`): one pass of the status poller. */
+  pollTracker?(): Promise<PollResult>;
   close(): Promise<void>;
 }
 
@@ -162,7 +168,19 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     sdkErrors.push(m);
   };
   sdkLogger.child = () => sdkLogger;
-  const service = new IncidentService(store, { playbook, ref }, { admins: config.ADMIN_USERS });
+  const tracker = trackerOf(config);
+  // The variables playbook actions name (PROMOTION_GATE_URL...) come from `env` too, as from the environment.
+  const actionEnv = (name: string) => o.env?.[name];
+  const service = new IncidentService(
+    store,
+    { playbook, ref },
+    {
+      admins: config.ADMIN_USERS,
+      ...(tracker ? { tracker: tracker.tracker } : {}),
+      env: actionEnv,
+      ...(config.DEBRIEF_MEETING_URL ? { debriefMeetingUrl: config.DEBRIEF_MEETING_URL } : {}),
+    },
+  );
   const senders: Record<string, Sender> = {};
   const dispatcher = new Dispatcher({
     outbox,
@@ -186,6 +204,17 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     res.json({ ok: true });
   });
   const incidents = incidentApp({ db, service, outbox, dispatcher, logger });
+  // The backlog, wired as src/bot.ts wires it (the sender under `tracker`; the poller run by the test).
+  const everyMinutes = config.TRACKER_POLL_MINUTES;
+  const poller =
+    tracker && startTracker({ target: tracker, app: incidents, db, senders, everyMinutes, logger });
+  // Playbook actions' webhooks, wired as src/bot.ts wires them.
+  senders.actions = new ActionWebhookSender({
+    app: incidents,
+    env: actionEnv,
+    timeoutMs: config.ACTION_TIMEOUT_SECONDS * 1000,
+    logger,
+  });
   const adapter = await createTeamsAdapter(
     { app: incidents, refs: outbox, express: app, logger, teamsRefs: new TeamsRefStore(db) },
     {
@@ -248,6 +277,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
       }
       return { status: res.status, body };
     },
+    ...(poller ? { pollTracker: () => poller.pollNow() } : {}),
     async settle(timeoutMs = 4000) {
       await dispatcher.idle();
       const ok = await dispatcher.drain(timeoutMs);

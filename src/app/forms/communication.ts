@@ -3,12 +3,15 @@
 // with what the bot knows: system = title, start time, IC, impact, the last status, the next update.
 import { businessDaysAfter } from '../../domain/business-days.js';
 import type { Command } from '../../domain/commands.js';
+import { stakeholderItems } from '../../domain/commitments.js';
 import { holders, type Incident } from '../../domain/incident.js';
 import type { Playbook, TemplateDef, TemplateField, TemplateId } from '../../domain/playbook.js';
 import { closureCriteria, findPhase, findTemplate } from '../../domain/playbook.js';
 import { validateTemplateFields } from '../../domain/template-fields.js';
 import { command, type Text, userText } from '../../domain/text.js';
+import { stakeholderFormLines } from '../../views/commitments.js';
 import type { Field, FieldErrors, FormValues, FormView } from '../../views/form.js';
+import { DEBRIEF_FIELD, debriefField, readDebriefTime } from './debrief-time.js';
 import { type FormContext, type FormDef, incidentLine, list, str, utcStamp } from './form-kit.js';
 
 /** Template fields are `field:<id>` in a form, so they never clash with the form's own inputs. */
@@ -75,14 +78,18 @@ function templateField(f: TemplateField, value: string | undefined): Field {
   };
 }
 
-function templateFields(def: TemplateDef, values: Record<string, string>, prefilled: FormValues): Field[] {
+export function templateFields(
+  def: TemplateDef,
+  values: Record<string, string>,
+  prefilled: FormValues,
+): Field[] {
   return def.fields.map((f) =>
     templateField(f, str(prefilled[fieldId(f.id)]) ?? (values[f.id] || undefined)),
   );
 }
 
 /** The line saying where the post goes (and that it reaches the room only when no stakeholder channel is set). */
-function audienceLine(i: Incident, def: TemplateDef, ctx: FormContext): Text {
+export function audienceLine(i: Incident, def: TemplateDef, ctx: FormContext): Text {
   const audience = !def.audiences.includes('stakeholders')
     ? ''
     : ctx.stakeholders.configured
@@ -92,7 +99,7 @@ function audienceLine(i: Incident, def: TemplateDef, ctx: FormContext): Text {
 }
 
 /** The submitted template fields, validated by the core's template schema; errors keyed by form field id. */
-function readTemplate(
+export function readTemplate(
   pb: Playbook,
   template: TemplateId,
   values: FormValues,
@@ -120,7 +127,8 @@ function communicationForm(template: 'initial_alert' | 'status_update'): FormDef
         title: alert ? 'Initial alert' : 'Status update',
         submit: alert ? 'Send alert' : 'Post update',
         incidentKey: i.key,
-        intro: [audienceLine(i, def, ctx)],
+        // the status update lists the open commitments and questions: show them, so they can be settled first
+        intro: [audienceLine(i, def, ctx), ...(alert ? [] : stakeholderFormLines(i, stakeholderItems(i)))],
         fields: templateFields(def, prefill(ctx.playbook, template, i, ctx), prefilled),
       };
     },
@@ -173,6 +181,7 @@ export const closeForm: FormDef = {
           value: str(prefilled.facilitator) ?? ctx.actor.id,
           hint: `The post-incident review is due by ${due} (within ${pb.clocks.reviewBusinessDays} business days).`,
         },
+        debriefField(pb, due, prefilled),
       ],
     };
   },
@@ -180,16 +189,19 @@ export const closeForm: FormDef = {
     const r = readTemplate(ctx.playbook, 'closure_notice', values);
     if (!r.ok) return { errors: r.errors };
     const facilitator = str(values.facilitator);
+    const debrief = readDebriefTime(values);
+    if (!debrief.ok) return { errors: { [DEBRIEF_FIELD]: debrief.error } };
     return {
       command: {
         type: 'close',
         confirmed: list(values.criteria),
         fields: r.fields,
         ...(facilitator ? { facilitator } : {}),
+        ...(debrief.at ? { debriefAt: debrief.at } : {}),
       },
     };
   },
-  errorField: () => 'criteria',
+  errorField: (e) => (e.field === 'debriefAt' ? DEBRIEF_FIELD : 'criteria'),
   done(i, _c, ctx) {
     const phase = findPhase(ctx.playbook, i.phase)?.name ?? i.phase;
     return `${i.key} is closed (now in ${phase}); the closure notice was sent. Record the review with ${command('review')}.`;

@@ -1,7 +1,8 @@
-// A follow-up action: what, owner, due date, control objective. Its id derives from the submission's
+// A follow-up action: what, acceptance criteria, owner, due date, control objective. Its id derives from the submission's
 // idempotency key: one submission, one follow-up, however often it is delivered.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { MAX_ACCEPTANCE } from '../../domain/decide/followups.js';
 import { objectiveName, reviewMethod } from '../../domain/playbook.js';
 import { code } from '../../domain/text.js';
 import type { FormView } from '../../views/form.js';
@@ -15,6 +16,7 @@ export function followupIdFor(requestKey: string): string {
 function schemaOf(objectives: string[]) {
   return z.object({
     what: requiredText(1000, 'Say what needs doing.'),
+    acceptance: requiredText(MAX_ACCEPTANCE, 'Say how we will know it is done.'),
     owner: z
       .string({ message: 'Choose the owner.' })
       .min(1, 'Choose the owner.')
@@ -30,7 +32,15 @@ function schemaOf(objectives: string[]) {
 }
 
 export const followupForm: FormDef = {
-  probe: { type: 'add_followup', id: '', what: '', owner: '', due: '', objective: 'risk' },
+  probe: {
+    type: 'add_followup',
+    id: '',
+    what: '',
+    owner: '',
+    due: '',
+    objective: 'risk',
+    acceptance: '',
+  },
   build(ctx, prefilled = {}): FormView {
     const i = ctx.incident!;
     return {
@@ -48,6 +58,16 @@ export const followupForm: FormDef = {
           multiline: true,
           maxLength: 1000,
           ...(str(prefilled.what) ? { value: str(prefilled.what) } : {}),
+        },
+        {
+          kind: 'text',
+          id: 'acceptance',
+          label: 'Acceptance criteria',
+          required: true,
+          multiline: true,
+          maxLength: MAX_ACCEPTANCE,
+          placeholder: 'How we will know it is done',
+          ...(str(prefilled.acceptance) ? { value: str(prefilled.acceptance) } : {}),
         },
         {
           kind: 'person',
@@ -79,6 +99,7 @@ export const followupForm: FormDef = {
   read(ctx, values, key) {
     const r = parse(schemaOf(reviewMethod(ctx.playbook).objectives.map((o) => o.id)), {
       what: str(values.what),
+      acceptance: str(values.acceptance),
       owner: str(values.owner),
       due: str(values.due),
       objective: str(values.objective),
@@ -87,7 +108,8 @@ export const followupForm: FormDef = {
     return { command: { type: 'add_followup', id: followupIdFor(key), ...r.data } };
   },
   confirm: true,
-  errorField: (e) => (e.field === 'objective' ? 'objective' : /due/i.test(e.message) ? 'due' : 'what'),
+  errorField: (e) =>
+    e.field === 'objective' || e.field === 'acceptance' ? e.field : /due/i.test(e.message) ? 'due' : 'what',
   done(i, c, ctx) {
     if (c.type !== 'add_followup') return '';
     return `📌 Follow-up ${code(c.id)} added to ${i.key}: ${c.what} (due ${c.due}, ${objectiveName(ctx.playbook, c.objective)}).`;

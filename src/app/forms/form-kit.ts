@@ -29,6 +29,8 @@ export type ReadResult = { command: Command } | { errors: FieldErrors };
 export interface FormDef {
   /** The command the form will issue, asked before it opens (not the IC, closed, an illegal move). */
   probe?: Command;
+  /** The command to ask about when it depends on what the form opens with (e.g. which action); else `probe`. */
+  probeFor?(prefill: FormValues): Command | undefined;
   /** A reason of the form's own not to open it now (asked after the probe), or null. */
   refusal?(ctx: IncidentFormContext): Text | null;
   build(ctx: FormContext, prefill?: FormValues): FormView;

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { type ReviewMethod, reviewMethod } from '../../domain/playbook.js';
 import { reviewRefusal } from '../../domain/queries.js';
 import { command } from '../../domain/text.js';
+import { followupProgress } from '../../views/followup-tracker.js';
 import type { Field, FormView } from '../../views/form.js';
 import { bool, type FormDef, incidentLine, optionalText, parse, requiredText, str } from './form-kit.js';
 
@@ -125,7 +126,7 @@ export const reviewForm: FormDef = {
           hint:
             filed === 0
               ? `No follow-up tasks are filed yet: file them first with ${command('followup')}, or tick this and say why in the corrective actions.`
-              : `${filed} follow-up task${filed === 1 ? ' is' : 's are'} filed.`,
+              : followupProgress(i),
         },
       ],
     };

@@ -3,6 +3,7 @@ import type { Playbook } from '../playbook.js';
 import { allChecklistItems } from '../playbook.js';
 import { command, mention, userText } from '../text.js';
 import { type Handler, iso, log, ok, view } from './context.js';
+import { manualTickRefusal } from './workstreams.js';
 
 function checklistItem(pb: Playbook, id: string) {
   return allChecklistItems(pb).find((x) => x.id === id);
@@ -11,6 +12,8 @@ function checklistItem(pb: Playbook, id: string) {
 export const checkItem: Handler<'check_item'> = (i, c, ctx) => {
   const item = checklistItem(ctx.playbook, c.item);
   if (!item) return fail('unknown_item', `There is no checklist item "${userText(c.item)}".`);
+  const byLeads = manualTickRefusal(i, ctx.playbook, c.item, true);
+  if (byLeads) return byLeads;
   if (item.completedBy === 'initial_alert_sent' && !i.initialAlertAt) {
     return fail(
       'invalid',
@@ -30,6 +33,8 @@ export const uncheckItem: Handler<'uncheck_item'> = (i, c, ctx) => {
   const item = checklistItem(ctx.playbook, c.item);
   if (!item) return fail('unknown_item', `There is no checklist item "${userText(c.item)}".`);
   if (!i.checklist[c.item]) return fail('invalid', 'That item is not ticked.');
+  const byLeads = manualTickRefusal(i, ctx.playbook, c.item, false);
+  if (byLeads) return byLeads;
   if (item.completedBy) return fail('invalid', 'That item was completed by the bot and cannot be unticked.');
   const { [c.item]: _, ...rest } = i.checklist;
   return ok({ ...i, checklist: rest }, [

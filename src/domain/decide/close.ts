@@ -7,6 +7,8 @@ import { closableFrom, closureCriteria, findPhase, reviewMethod } from '../playb
 import { command } from '../text.js';
 import { communicate } from './comms.js';
 import { type Handler, iso, log, notice, ok, post, ROOM, STAKEHOLDERS, view } from './context.js';
+import { scheduleDebrief } from './debrief.js';
+import { recapOwed } from './recap.js';
 
 export const close: Handler<'close'> = (i, c, ctx) => {
   const pb = ctx.playbook;
@@ -48,7 +50,14 @@ export const close: Handler<'close'> = (i, c, ctx) => {
   if ('error' in comm) return { ok: false, error: comm.error };
   const reviewDueOn = businessDaysAfter(ctx.now, pb.clocks.reviewBusinessDays);
   const facilitator = c.facilitator ?? ctx.actor.id;
-  return ok({ ...comm.incident, closedAt: now, reviewDueOn, reviewFacilitator: facilitator }, [
+  // Every responder is invited to the debrief (decide/debrief.ts).
+  const debrief = scheduleDebrief(
+    { ...comm.incident, closedAt: now, reviewDueOn, reviewFacilitator: facilitator },
+    c.debriefAt,
+    ctx,
+  );
+  if (!debrief.ok) return debrief;
+  return ok(debrief.incident, [
     log('closed', { from: i.phase, confirmed: c.confirmed, reviewDueOn, facilitator }),
     ...passedThrough,
     log('phase', {
@@ -59,6 +68,7 @@ export const close: Handler<'close'> = (i, c, ctx) => {
     }),
     ...comm.effects,
     post('closed', ROOM, 'closed', { reviewDueOn, facilitator }),
+    ...debrief.effects,
     view('checklist'),
   ]);
 };
@@ -91,7 +101,14 @@ export const standDown: Handler<'stand_down'> = (i, c, ctx) => {
         }
       : {};
   const data = { from: i.phase, to: sd.toPhase, reason, ...review };
-  return ok({ ...moved, closedAt: at, standDown: { at, by: ctx.actor.id, reason }, ...review }, [
+  // A stand-down that owes a review owes its debrief too (nothing is scheduled otherwise).
+  const debrief = scheduleDebrief(
+    { ...moved, closedAt: at, standDown: { at, by: ctx.actor.id, reason }, ...review },
+    undefined,
+    ctx,
+  );
+  if (!debrief.ok) return debrief;
+  return ok(debrief.incident, [
     log('stood_down', data),
     log('phase', { from: i.phase, to: sd.toPhase, move: 'stand_down', reason }),
     post('stood_down:room', ROOM, 'stood_down', data),
@@ -99,6 +116,7 @@ export const standDown: Handler<'stand_down'> = (i, c, ctx) => {
     i.confidential
       ? post('stood_down:stakeholders', STAKEHOLDERS, 'confidential_notice', { what: 'stood_down' })
       : post('stood_down:stakeholders', STAKEHOLDERS, 'stood_down', data),
+    ...debrief.effects,
     view('summary'),
     view('checklist'),
     notice('Stood down as a false alarm; the all-clear goes to the room and to the stakeholder channel.'),
@@ -161,10 +179,13 @@ export const recordReview: Handler<'record_review'> = (i, c, ctx) => {
     ...recorded,
     ...(noFollowups ? { noFollowups } : {}),
   };
-  return ok({ ...r.incident, review, reviewedAt: review.at }, [
+  // The recap to stakeholders is owed from now: prefilled from this review, sent by a person (recap.ts).
+  const recap = recapOwed({ ...r.incident, review, reviewedAt: review.at }, review.at, ctx);
+  return ok(recap.incident, [
     log('review', { ...recorded, noFollowups, followups: i.followups.map((f) => f.id) }),
     log('phase', { from: i.phase, to: r.incident.phase, move: 'forward' }),
     post('review', ROOM, 'review_recorded', {}),
+    ...recap.effects,
     view('summary'),
   ]);
 };

@@ -1,13 +1,14 @@
 import type { Effect } from '../effects.js';
 import { type DomainError, fail } from '../errors.js';
 import type { Incident } from '../incident.js';
-import { allChecklistItems, findTemplate } from '../playbook.js';
+import { allChecklistItems, findTemplate, type TemplateId } from '../playbook.js';
 import { validateTemplateFields } from '../template-fields.js';
+import { withStakeholderItems } from './commitments.js';
 import { type DecideContext, type Handler, iso, log, ok, post, ROOM, STAKEHOLDERS, view } from './context.js';
 
 export function communicate(
   i: Incident,
-  template: 'initial_alert' | 'status_update' | 'closure_notice',
+  template: TemplateId,
   fields: Record<string, string>,
   ctx: DecideContext,
 ): { incident: Incident; effects: Effect[] } | { error: DomainError } {
@@ -52,5 +53,5 @@ export const sendInitialAlert: Handler<'send_initial_alert'> = (i, c, ctx) => {
 export const postStatusUpdate: Handler<'post_status_update'> = (i, c, ctx) => {
   const r = communicate(i, 'status_update', c.fields, ctx);
   if ('error' in r) return { ok: false, error: r.error };
-  return ok(r.incident, r.effects);
+  return ok(r.incident, withStakeholderItems(i, r.effects));
 };

@@ -1,8 +1,8 @@
 // What every command handler shares: the context, the decision type, and small builders of effects.
 import type { Command } from '../commands.js';
-import type { Effect, LogEffect, MessageEffect, NoticeEffect, Target } from '../effects.js';
+import type { Effect, LiveView, LogEffect, MessageEffect, NoticeEffect, Target } from '../effects.js';
 import type { DomainError } from '../errors.js';
-import type { Actor, Incident } from '../incident.js';
+import type { Actor, Incident, TrackerName } from '../incident.js';
 import { holders } from '../incident.js';
 import type { Playbook } from '../playbook.js';
 
@@ -18,6 +18,14 @@ export interface DecideContext {
   inRoom?: boolean;
   /** For a declaration: what the same person declared lately (the playbook's `limits`). */
   recentDeclarations?: { key: string; title: string; declaredAt: string }[];
+  /** Who wrote in the incident's log (read from it by the application for a close: the debrief's invitees). */
+  logWriters?: string[];
+  /** Where debriefs are held (DEBRIEF_MEETING_URL), put in their invitations. */
+  debriefMeetingUrl?: string;
+  /** The issue tracker follow-ups are filed in (configured: src/config.ts); none: they stay in the bot. */
+  tracker?: TrackerName;
+  /** Whether an environment variable a playbook action references is set (absent: none is). */
+  isSet?: (name: string) => boolean;
 }
 
 export type Decision =
@@ -53,7 +61,7 @@ export function post(
 ): MessageEffect {
   return { type: 'message', key, target, body: { kind: 'post', template: template as never, data } };
 }
-export function view(v: 'summary' | 'checklist'): MessageEffect {
+export function view(v: LiveView): MessageEffect {
   return { type: 'message', key: `view:${v}`, target: ROOM, body: { kind: 'view', view: v } };
 }
 export function notice(text: string, level: NoticeEffect['level'] = 'info', user?: string): NoticeEffect {

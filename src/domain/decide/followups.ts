@@ -1,11 +1,21 @@
 import { fail } from '../errors.js';
 import { reviewMethod } from '../playbook.js';
 import { type Handler, isCommander, iso, log, notice, ok, post, ROOM } from './context.js';
+import { inviteFollowupOwner } from './debrief.js';
+import { fileFollowup } from './followup-tracker.js';
+
+/** Acceptance criteria fit in a tracker issue and a chat message. */
+export const MAX_ACCEPTANCE = 2000;
 
 export const addFollowup: Handler<'add_followup'> = (i, c, ctx) => {
   if (i.followups.some((f) => f.id === c.id)) return fail('already_exists', 'That follow-up already exists.');
   if (!c.what.trim()) return fail('invalid', 'Say what the follow-up is.');
   if (Number.isNaN(Date.parse(c.due))) return fail('invalid', 'The due date is not a date.');
+  const acceptance = typeof c.acceptance === 'string' ? c.acceptance.trim() : '';
+  if (!acceptance)
+    return fail('invalid', 'Say how we will know it is done: its acceptance criteria.', 'acceptance');
+  if (acceptance.length > MAX_ACCEPTANCE)
+    return fail('invalid', `Keep the acceptance criteria under ${MAX_ACCEPTANCE} characters.`, 'acceptance');
   const objectives = reviewMethod(ctx.playbook).objectives;
   if (!objectives.some((o) => o.id === c.objective))
     return fail(
@@ -23,17 +33,27 @@ export const addFollowup: Handler<'add_followup'> = (i, c, ctx) => {
     createdAt: iso(ctx.now),
     createdBy: ctx.actor.id,
     doneAt: null,
+    acceptance,
   };
-  return ok({ ...i, followups: [...i.followups, f] }, [
+  // Filed in the firm's backlog by the tracker's sender, owed in this same transaction. A drill's
+  // follow-ups stay in the bot: rehearsals must not fill the real backlog.
+  const tracker = ctx.tracker && !i.drill ? ctx.tracker : undefined;
+  // Filed after close, before the debrief: its owner is invited to it (decide/debrief.ts).
+  const debrief = inviteFollowupOwner({ ...i, followups: [...i.followups, f] }, c.owner, c.id, ctx);
+  return ok(debrief.incident, [
     log('followup', {
       id: c.id,
       what: c.what,
       owner: c.owner,
       due: c.due,
       objective: c.objective,
+      acceptance,
       state: 'open',
+      ...(tracker ? { tracker } : {}),
     }),
-    post(`followup:${c.id}`, ROOM, 'followup', { id: c.id, state: 'open' }),
+    post(`followup:${c.id}`, ROOM, 'followup', { id: c.id, state: 'open', ...(tracker ? { tracker } : {}) }),
+    ...(tracker ? [fileFollowup(c.id, tracker)] : []),
+    ...debrief.effects,
   ]);
 };
 

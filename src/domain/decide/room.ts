@@ -21,6 +21,7 @@ export const roomCreated: Handler<'room_created'> = (i, c, ctx) => {
     log('room', { platform: c.platform, roomId: c.roomId, name: c.name, link: c.link ?? null }),
     view('summary'),
     view('checklist'),
+    view('timeline'),
     announce(i),
   ]);
 };
@@ -45,6 +46,7 @@ export const roomFailed: Handler<'room_failed'> = (i, c) => {
     post('fallback', ROOM, 'room_fallback', { reason: c.reason }),
     view('summary'),
     view('checklist'),
+    view('timeline'),
     announce(i),
   ]);
 };

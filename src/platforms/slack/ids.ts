@@ -13,6 +13,8 @@ export const VIEW = {
   logPick: 'incident_log_pick',
   followup: 'incident_followup',
   review: 'incident_review',
+  recap: 'incident_recap',
+  action: 'incident_action',
 } as const;
 
 export const SHORTCUT = {
@@ -23,6 +25,10 @@ export const ACTION = {
   claimRole: 'role_claim',
   releaseRole: 'role_release',
   handoverRole: 'role_handover',
+  /** Workstreams on the summary: take (`:{id}` suffix), release (`:{id}`), name a lead (block `ws:{id}:v{n}`). */
+  leadWorkstream: 'workstream_lead',
+  releaseWorkstream: 'workstream_release',
+  assignWorkstream: 'workstream_assign',
   checkItem: 'checklist_toggle',
   openAlert: 'open_initial_alert',
   openUpdate: 'open_status_update',
@@ -31,6 +37,9 @@ export const ACTION = {
   openReclassify: 'open_reclassify',
   openFollowup: 'open_followup',
   openReview: 'open_review',
+  openRecap: 'open_recap',
+  /** A playbook action's button: opens its confirmation (value: JSON `{ k: incident, p: prefill }`). */
+  openAction: 'open_action',
   snooze: 'nudge_snooze',
   followupDone: 'followup_done',
 } as const;

@@ -8,6 +8,7 @@ import { logShortcut } from './listeners/log-shortcut.js';
 import { membershipEvents } from './listeners/membership.js';
 import { messageEvents } from './listeners/message-events.js';
 import { slashCommand } from './listeners/slash-command.js';
+import { workstreamButtons } from './listeners/workstreams.js';
 
 export type { SlackDeps } from './context.js';
 
@@ -18,6 +19,7 @@ export const FEATURES: readonly SlackFeature[] = [
   logShortcut,
   messageEvents,
   membershipEvents,
+  workstreamButtons,
 ];
 
 /**

@@ -1,7 +1,7 @@
-// Delivers outbox rows to Slack: creates the incident channel (room-creator.ts), keeps the summary and
-// checklist messages up to date in place, and posts everything else. Errors become the dispatcher's
-// verdicts (slack-errors.ts); a post in doubt after a crash is looked up by its metadata before it is
-// posted again.
+// Delivers outbox rows to Slack: creates the incident channel (room-creator.ts), keeps the summary,
+// checklist and timeline messages up to date in place (the summary and the timeline pinned), and posts
+// everything else. Errors become the dispatcher's verdicts (slack-errors.ts); a post in doubt after a crash
+// is looked up by its metadata before it is posted again.
 import type { types, webApi } from '@slack/bolt';
 import type { IncidentApp } from '../../app/incident-app.js';
 import {
@@ -12,11 +12,16 @@ import {
   type Sender,
   type SendResult,
 } from '../../app/ports.js';
+import { timelineOf } from '../../app/timeline.js';
+import type { LiveView } from '../../domain/effects.js';
 import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
 import { checklistView } from '../../views/checklist.js';
+import { DEBRIEF_INVITE } from '../../views/debrief.js';
 import { postView } from '../../views/posts.js';
 import { summaryView } from '../../views/summary.js';
+import { timelinePost } from '../../views/timeline.js';
+import { sendDebriefInvite } from './debrief-upload.js';
 import type { SlackMessage } from './render/blocks.js';
 import { renderChecklist } from './render/checklist.js';
 import { renderPostView } from './render/post.js';
@@ -71,6 +76,9 @@ export class SlackSender implements Sender {
         case 'view':
           return await this.view(row.body.view, incident, row);
         case 'post': {
+          // The debrief invitation is a DM with its calendar file attached (debrief-upload.ts).
+          if (row.body.template === DEBRIEF_INVITE && row.target.to === 'user')
+            return await sendDebriefInvite(this.o.client, row, incident, this.playbook(incident));
           const msg = renderPostView(
             postView(row.body.template, row.body.data, incident, this.playbook(incident)),
             incident.key,
@@ -89,18 +97,16 @@ export class SlackSender implements Sender {
 
   // ---------------------------------------------------------------- live views
 
-  private async view(
-    which: 'summary' | 'checklist',
-    incident: Incident,
-    row: OutboxRow,
-  ): Promise<SendResult> {
+  private async view(which: LiveView, incident: Incident, row: OutboxRow): Promise<SendResult> {
     const room = incident.room;
     if (!room) return { status: 'failed', error: NO_ROOM };
     const pb = this.playbook(incident);
     const msg =
       which === 'summary'
         ? renderSummary(summaryView(incident, pb))
-        : renderChecklist(checklistView(incident, pb));
+        : which === 'timeline'
+          ? renderPostView(timelinePost(timelineOf(this.o.app, incident)), incident.key)
+          : renderChecklist(checklistView(incident, pb));
     const ref = this.o.refs.getMessageRef(incident.key, 'slack', which);
     if (ref && ref.channel === room.id) {
       try {
@@ -121,7 +127,9 @@ export class SlackSender implements Sender {
     if ('status' in res) return res;
     this.o.refs.setMessageRef(incident.key, 'slack', which, res.channel, res.ts);
     let pinned: string | true = true;
-    if (which === 'summary') {
+    // The summary and the timeline are pinned: the channel's reference points (the handbook's template).
+    const pin = which === 'summary' || which === 'timeline';
+    if (pin) {
       try {
         await this.o.client.pins.add({ channel: res.channel, timestamp: res.ts });
       } catch (e) {
@@ -131,7 +139,7 @@ export class SlackSender implements Sender {
     }
     return {
       status: 'sent',
-      result: { channel: res.channel, ts: res.ts, ...(which === 'summary' ? { pinned } : {}) },
+      result: { channel: res.channel, ts: res.ts, ...(pin ? { pinned } : {}) },
     };
   }
 

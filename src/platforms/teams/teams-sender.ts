@@ -8,7 +8,7 @@
  *   (`room_failed` with `fallbackRoomId`). The thread is kept (in memory, then message_refs `room`) the
  *   moment the connector answers, before anything else: a retry after a later failure (recording it,
  *   `room_created`) adopts that thread instead of posting a second one.
- * - view (summary / checklist): posted once, its activity id kept in message_refs, then updated in
+ * - view (summary / checklist / timeline): posted once, its activity id kept in message_refs, then updated in
  *   place (PUT) from the incident's current state.
  * - post: to the room, the stakeholder channel (TEAMS_STAKEHOLDER_CHANNEL, a new post at the channel
  *   root), or a person's 1:1 chat with the bot when known (otherwise marked sent with a note).
@@ -25,16 +25,21 @@ import {
   type Sender,
   type SendResult,
 } from '../../app/ports.js';
+import { timelineOf } from '../../app/timeline.js';
+import type { LiveView } from '../../domain/effects.js';
 import type { Incident } from '../../domain/incident.js';
 import { recordApiError } from '../../ops/metrics.js';
 import { checklistView } from '../../views/checklist.js';
+import { DEBRIEF_INVITE } from '../../views/debrief.js';
 import { postView } from '../../views/posts.js';
 import { summaryView } from '../../views/summary.js';
+import { timelinePost } from '../../views/timeline.js';
 import { peopleFor, type TeamsContext } from './context.js';
 import { createChannelThread, sendToConversation, updateActivity } from './proactive.js';
 import { channelOf, type StoredRef, type TeamsRefs } from './refs.js';
 import { cardMessage } from './render/card-kit.js';
 import { checklistCard } from './render/checklist.js';
+import { withAddToCalendar } from './render/meeting-link.js';
 import { renderPostView } from './render/post.js';
 import { summaryCard } from './render/summary.js';
 import { activityOf } from './render/text.js';
@@ -130,6 +135,9 @@ export class TeamsSender implements Sender {
         case 'invite':
           // A thread has no membership of its own: the person is in the incident, and the channel decides who sees it.
           return { status: 'sent', result: { skipped: 'Teams threads have no members to invite' } };
+        default:
+          // calls to outside services (actions, the tracker) are routed to their own senders, never here
+          return { status: 'failed', error: NOT_A_CHAT_TARGET };
       }
     } catch (e) {
       const c = classifyError(e);
@@ -137,6 +145,16 @@ export class TeamsSender implements Sender {
       recordApiError('teams', `outbox.${row.body.kind}`, status ? `http_${status}` : 'network');
       return c;
     }
+  }
+
+  /** The timeline, a reply in the incident's thread updated in place (a bot cannot pin in Teams). */
+  private timeline(incident: Incident) {
+    const p = renderPostView(
+      timelinePost(timelineOf(this.incidents, incident)),
+      incident.key,
+      this.o.ctx.nameOf,
+    );
+    return cardMessage(p.card, p.text);
   }
 
   private summary(incident: Incident) {
@@ -305,19 +323,21 @@ export class TeamsSender implements Sender {
     return { status: 'sent', result: { fallbackRoomId: declaredIn ?? null, ok: r.ok } };
   }
 
-  private async view(view: 'summary' | 'checklist', incident: Incident): Promise<SendResult> {
+  private async view(view: LiveView, incident: Incident): Promise<SendResult> {
     const room = incident.room?.id;
     if (!room) return { status: 'failed', error: NO_ROOM };
     const activity =
       view === 'summary'
         ? this.summary(incident)
-        : (() => {
-            const v = checklistView(incident, this.incidents.playbookFor(incident));
-            return cardMessage(
-              checklistCard(v, this.o.ctx.nameOf),
-              activityOf(v.fallback, this.o.ctx.nameOf, 500),
-            );
-          })();
+        : view === 'timeline'
+          ? this.timeline(incident)
+          : (() => {
+              const v = checklistView(incident, this.incidents.playbookFor(incident));
+              return cardMessage(
+                checklistCard(v, this.o.ctx.nameOf),
+                activityOf(v.fallback, this.o.ctx.nameOf, 500),
+              );
+            })();
     const ref = this.refFor(room);
     const existing = this.o.messageRefs.getMessageRef(incident.key, 'teams', view);
     if (existing && existing.channel === room) {
@@ -354,11 +374,12 @@ export class TeamsSender implements Sender {
       incident.key,
       this.o.ctx.nameOf,
     );
-    const sent = await sendToConversation(
-      this.o.app,
-      this.refFor(conversationId),
-      cardMessage(p.card, p.text),
-    );
+    // The debrief invitation gets its "Add to calendar" button (a Teams meeting link: render/meeting-link.ts).
+    const card =
+      row.body.template === DEBRIEF_INVITE
+        ? withAddToCalendar(p.card, incident, pb, row.body.data, this.o.ctx.nameOf)
+        : p.card;
+    const sent = await sendToConversation(this.o.app, this.refFor(conversationId), cardMessage(card, p.text));
     return { status: 'sent', result: { id: sent.id, conversationId } };
   }
 }

@@ -17,7 +17,7 @@ h1{font-size:22px;margin:.2em 0 .5em}h2{font-size:17px;margin:0 0 .5em}h3{font-s
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(190px,1fr));gap:6px 14px;margin:0}.facts dt{color:var(--muted);font-size:13px}.facts dd{margin:0}
 .drill{background:#fff4d6;border-left:4px solid var(--warn);padding:4px 8px}.badge{font-size:12px;border:1px solid var(--line);border-radius:3px;padding:0 4px}.badge.drill{background:#fff4d6}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:5px 6px;border-bottom:1px solid var(--line);vertical-align:top}
-.roles th{width:34%}.row-actions{display:flex;flex-wrap:wrap;gap:4px;justify-content:flex-end}
+.roles th,.workstreams th{width:34%}.row-actions{display:flex;flex-wrap:wrap;gap:4px;justify-content:flex-end}
 form.press{display:inline-flex;gap:4px;margin:0}
 button,.button{font:inherit;padding:4px 10px;border:1px solid #8a94a0;border-radius:4px;background:#fff;color:var(--fg);cursor:pointer;text-decoration:none;display:inline-block}
 button.primary,.button.primary{background:var(--accent);border-color:var(--accent);color:#fff}button.danger,.button.danger{background:var(--danger);border-color:var(--danger);color:#fff}

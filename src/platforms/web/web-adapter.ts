@@ -8,6 +8,7 @@ import { audienceOf, type LocalControls, Notices, type WebContext, webSurface } 
 import { DrillRuns } from './drill-runs.js';
 import { LiveHub } from './live.js';
 import { registerActions } from './routes/actions.js';
+import { registerDebrief } from './routes/debrief.js';
 import { registerDrills } from './routes/drills.js';
 import { registerForms } from './routes/forms.js';
 import { registerHome } from './routes/home.js';
@@ -69,6 +70,7 @@ export function createWebAdapter(deps: PlatformDeps, s: WebSettings): WebAdapter
   registerForms(routes, context);
   registerActions(routes, context);
   registerRecord(routes, context);
+  registerDebrief(routes, context);
   registerLocal(routes, context);
   registerDrills(routes, context, new DrillRuns(context, s.drillPauseMs));
   // A body too large or malformed gets a sentence, never express's error page.

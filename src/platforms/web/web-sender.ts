@@ -53,6 +53,9 @@ export class WebSender implements Sender {
         else this.o.live.publish({ incident: incident.key }, audienceOf(this.o.app, incident));
         return { status: 'sent', result: added ? { to } : { to, already: true } };
       }
+      default:
+        // calls to outside services (actions, the tracker) are routed to their own senders, never here
+        return { status: 'failed', error: NOT_A_CHAT_TARGET };
     }
   }
 

@@ -159,7 +159,7 @@ describe('declare', () => {
     noBlockKitProblems();
   });
 
-  it('answers the declarer in the modal itself: six Web API calls per declare, no ephemeral', async () => {
+  it('answers the declarer in the modal itself: eight Web API calls per declare, no ephemeral', async () => {
     await bot.sim.slash('help', { userId: IC, channelId: 'C0GENERAL' }); // Bolt's one auth.test
     const from = bot.fake.calls.length;
     const res = await bot.sim.viewSubmission({
@@ -183,12 +183,12 @@ describe('declare', () => {
     ]);
     expect(checkView(view)).toEqual([]);
     expect(await bot.dispatcher.drain(5000)).toBe(true);
-    // the channel, the declarer invited, announcement + summary + checklist, the summary pinned
+    // the channel, the declarer invited, announcement + summary + checklist + timeline, summary and timeline pinned
     expect(callsSince(from)).toEqual({
       'conversations.create': 1,
       'conversations.invite': 1,
-      'chat.postMessage': 3,
-      'pins.add': 1,
+      'chat.postMessage': 4,
+      'pins.add': 2,
     });
     expect(bot.fake.ephemerals).toEqual([]);
   });

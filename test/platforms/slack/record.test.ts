@@ -465,6 +465,7 @@ describe('follow-ups', () => {
     expect(checkView(view)).toEqual([]);
     const values = (what: string) => ({
       what: { value: stateValue.plainText(what) },
+      acceptance: { value: stateValue.plainText('Lag above 500k pages the on-call') },
       owner: { value: stateValue.usersSelect(BOB) },
       due: { value: stateValue.datepicker('2024-06-01') },
       objective: { value: stateValue.staticSelect('resilience') },
@@ -474,10 +475,14 @@ describe('follow-ups', () => {
       userId: IC,
       viewId: 'VFOLLOW1',
       privateMetadata: view.private_metadata,
-      values: { ...values(''), objective: { value: stateValue.staticSelect(null) } },
+      values: {
+        ...values(''),
+        objective: { value: stateValue.staticSelect(null) },
+        acceptance: { value: stateValue.plainText('  ') },
+      },
     });
     expect(bad.body.response_action).toBe('errors');
-    expect(Object.keys(bad.body.errors).sort()).toEqual(['objective', 'what']);
+    expect(Object.keys(bad.body.errors).sort()).toEqual(['acceptance', 'objective', 'what']);
     const ok = await bot.sim.viewSubmission({
       callbackId: VIEW.followup,
       userId: IC,
@@ -493,6 +498,7 @@ describe('follow-ups', () => {
       owner: BOB,
       due: '2024-06-01',
       objective: 'resilience',
+      acceptance: 'Lag above 500k pages the on-call',
       state: 'open',
     });
     await ephemeralTo(IC, f[0]!.id);
@@ -658,6 +664,7 @@ describe('review and export', () => {
         owner: BOB,
         due: '2099-01-10',
         objective: 'resilience',
+        acceptance: 'It is verified done.',
       },
       actor: { platform: 'slack', id: IC },
     });
@@ -667,7 +674,7 @@ describe('review and export', () => {
     const [call] = await bot.fake.waitForCalls('views.open', 1);
     const view = call!.args.view;
     const noneBlock = view.blocks.find((b: { block_id?: string }) => b.block_id === 'no_followups');
-    expect(noneBlock.hint.text).toBe('1 follow-up task is filed.');
+    expect(noneBlock.hint.text).toMatch(/^1 follow-up task is filed: 0 done, 1 open \(`?FU-1`?\)\.$/);
     const res = await bot.sim.viewSubmission({
       callbackId: VIEW.review,
       userId: IC,

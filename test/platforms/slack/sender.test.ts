@@ -128,9 +128,13 @@ describe('SlackSender', () => {
     expect(stack.outbox.getMessageRef(i.key, 'slack', REF.room)).toEqual({ channel: room.id, ref: expected });
 
     const inRoom = fake.messagesIn(room.id);
-    expect(inRoom).toHaveLength(2); // summary + checklist
+    expect(inRoom).toHaveLength(3); // summary + checklist + timeline
     const summaryRef = stack.outbox.getMessageRef(i.key, 'slack', 'summary')!;
-    expect(fake.pins).toEqual([{ channel: room.id, timestamp: summaryRef.ref }]);
+    const timelineRef = stack.outbox.getMessageRef(i.key, 'slack', 'timeline')!;
+    expect(fake.pins).toEqual([
+      { channel: room.id, timestamp: summaryRef.ref },
+      { channel: room.id, timestamp: timelineRef.ref },
+    ]);
     expect(stack.outbox.getMessageRef(i.key, 'slack', 'checklist')).not.toBeNull();
 
     const announce = fake.messagesIn(STAKEHOLDERS);
@@ -220,7 +224,7 @@ describe('SlackSender', () => {
     expect(posts[0]!.status).toBe(429);
     expect(posts.filter((c) => c.ok).length).toBeGreaterThanOrEqual(2);
     const room = stack.service.get(i.key)!.room!;
-    expect(fake.messagesIn(room.id)).toHaveLength(2);
+    expect(fake.messagesIn(room.id)).toHaveLength(3);
     expect(failedRows()).toEqual([]);
   });
 
@@ -229,7 +233,7 @@ describe('SlackSender', () => {
     fake.failNext('chat.postMessage', { error: 'not_in_channel' });
     await drain();
     expect(fake.okCallsTo('conversations.join')).toHaveLength(1);
-    expect(fake.messagesIn(stack.service.get(i.key)!.room!.id)).toHaveLength(2);
+    expect(fake.messagesIn(stack.service.get(i.key)!.room!.id)).toHaveLength(3);
     expect(failedRows()).toEqual([]);
   });
 

@@ -112,6 +112,7 @@ describe('confidential incidents on Teams', () => {
           form: 'followup',
           incidentKey: key,
           what: 'nothing',
+          acceptance: 'nothing',
           owner: CAROL.aadObjectId,
           due: '2026-12-31',
           objective: 'risk',

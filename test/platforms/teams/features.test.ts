@@ -436,7 +436,7 @@ describe('incident features on Teams', () => {
   it('follow-ups: form (owner picker, Input.Date, objective) -> add_followup; list with "Mark done"', async () => {
     const formMsg = await say('incident followup', CAROL, room);
     const form = cardOf(formMsg.body);
-    expect(inputIds(form)).toEqual(['what', 'owner', 'due', 'objective']);
+    expect(inputIds(form)).toEqual(['what', 'acceptance', 'owner', 'due', 'objective']);
     const owner = form.body.find((e: Json) => e.id === 'owner');
     expect(owner.type).toBe('Input.ChoiceSet');
     expect(owner.choices.map((c: Json) => c.value)).toEqual(
@@ -458,11 +458,13 @@ describe('incident features on Teams', () => {
     );
     expect(errorsOf(bad.value)).toEqual([
       'Say what needs doing.',
+      'Say how we will know it is done.',
       'Pick the due date.',
       'Choose a control objective.',
     ]);
     const values = {
       what: 'Alert on broker lag',
+      acceptance: 'Lag above 500k pages the on-call',
       owner: BOB.aadObjectId,
       due: '2026-12-10',
       objective: 'resilience',
@@ -547,7 +549,7 @@ describe('incident features on Teams', () => {
       'question:runbook_library',
       'no_followups',
     ]);
-    expect(cardTexts(form)).toContain('1 follow-up task is filed.');
+    expect(cardTexts(form)).toContain('1 follow-up task is filed: 1 done, 0 open.');
     // also offered on the summary card once closed
     findAction(summaryCard().card, (a) => a.data?.dialog === 'review');
     const submit = findAction(form, (a) => a.data?.form === 'review');

@@ -163,11 +163,12 @@ describe('Teams incident bot through POST /api/messages', () => {
     expect(stored.room).toMatchObject({ platform: 'teams', id: room });
     expect(bot.store.findByRoom('teams', room)?.key).toBe(declaredKey);
     expect(stored.checklist['communicate.channel']?.state).toBe('done');
-    // summary updated in place (PUT on the root), checklist posted once in the room
+    // summary updated in place (PUT on the root), checklist and timeline posted once in the room
     const inRoom = bot.connector.activities.filter((x) => x.conversationId === room);
     expect(inRoom.some((x) => x.op === 'update' && x.activityId === conv.activityId)).toBe(true);
     expect(inRoom.filter((x) => x.op === 'send').map((x) => cardTexts(cardOf(x.body)))).toEqual([
       expect.stringContaining('Golden hour checklist'),
+      expect.stringContaining('Timeline: '),
     ]);
     // stakeholder announcement
     const toStakeholders = bot.connector.activities.filter((x) => x.conversationId === STAKEHOLDER_CHANNEL);

@@ -356,6 +356,7 @@ describe('in an incident room', () => {
     const logged = () =>
       bot.store.logEntries(key).filter((e) => e.kind === 'note' && JSON.parse(e.payload).text === text);
     const msg = mentionMessage(`incident log ${text}`, where(CAROL, room));
+    await bot.settle(); // the timeline refreshed by earlier notes is out: the next activity is the answer
     const before = bot.connector.activities.length;
     await post(msg);
     const [answer] = (await bot.connector.waitForActivities(before + 1)).slice(before);
@@ -370,6 +371,7 @@ describe('in an incident room', () => {
 
   it('5c. a command the database could not store is answered by the SQLite code: cannot be written, busy', async () => {
     const ask = async (text: string): Promise<string> => {
+      await bot.settle(); // no timeline refresh of an earlier note in between
       const before = bot.connector.activities.length;
       await post(mentionMessage(`incident log ${text}`, where(CAROL, room)));
       const [answer] = (await bot.connector.waitForActivities(before + 1)).slice(before);

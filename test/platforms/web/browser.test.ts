@@ -159,7 +159,11 @@ describe('the local console in a real browser', () => {
 
     // The checklist, ticked.
     await tick(alice, 'stabilize.switch_off');
-    await tick(alice, 'owners.workstreams');
+    // Workstream leads from the summary's Lead buttons: the bot ticks their checklist item.
+    for (const ws of ['Containment', 'Investigation', 'Stakeholder comms', 'Compliance'])
+      await navigates(alice, () => alice.getByRole('button', { name: `Lead ${ws}`, exact: true }).click());
+    await alice.locator('table.workstreams tr', { hasText: 'Compliance' }).locator('.who').waitFor();
+    await alice.locator('.checklist li.marked', { hasText: 'Verify each workstream' }).waitFor();
     await alice.locator('.checklist .progress', { hasText: '3/8 done' }).waitFor();
 
     // The initial alert, from its button, prefilled with what the bot knows.
@@ -239,6 +243,7 @@ describe('the local console in a real browser', () => {
     // A follow-up.
     await openForm(alice, 'Add follow-up', 'Follow-up action');
     await field(alice, 'what').fill('Alert on ISR shrink across two or more brokers');
+    await field(alice, 'acceptance').fill('Shrinking ISR on two brokers pages the on-call');
     await field(alice, 'owner').selectOption('bob');
     await field(alice, 'objective').selectOption('resilience');
     await submitForm(alice, 'Add');

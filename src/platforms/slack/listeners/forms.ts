@@ -28,10 +28,11 @@ import {
   viewKey,
 } from '../context.js';
 import { readForm } from '../parse/form-values.js';
-import { OPEN_FORM } from '../render/actions.js';
+import { OPEN_FORM, parseOpenFormValue } from '../render/actions.js';
 import { answerModal, CALLBACK, formModal, formOfCallback } from '../render/form.js';
 import { type Block, decodeMeta, type StateValues } from '../render/modal-kit.js';
 import { mrkdwnOf, plainOf } from '../render/text.js';
+import { idPattern } from './buttons.js';
 
 /** views.open; returns a sentence for the person when Slack refuses (expired trigger...), else null. */
 export async function openModal(
@@ -70,18 +71,26 @@ function incidentOf(
 }
 
 function registerOpenButton(app: App, ctx: SlackContext, actionId: string, form: IncidentFormName): void {
-  app.action(actionId, async ({ ack, body, client }) => {
+  // `open_action:freeze` too: one button per playbook action, each with an id of its own
+  app.action(idPattern(actionId), async ({ ack, body, client }) => {
     await ack();
     const b = body as BlockAction;
-    const value = (b.actions[0] as { value?: string } | undefined)?.value;
+    const value = parseOpenFormValue((b.actions[0] as { value?: string } | undefined)?.value);
     const channelId = b.channel?.id ?? (b.container as { channel_id?: string } | undefined)?.channel_id;
-    const incident = incidentOf(ctx, value, channelId);
+    const incident = incidentOf(ctx, value.incidentKey, channelId);
     if (!incident) {
       await tell(ctx, client, channelId, b.user.id, 'I could not tell which incident this button is for.');
       return;
     }
     const actor = actorOf(ctx, b.user.id, b.user.name);
-    const opened = openForm(ctx.app, ctx.surface, form, incident, { actor, roomId: channelId });
+    const opened = openForm(
+      ctx.app,
+      ctx.surface,
+      form,
+      incident,
+      { actor, roomId: channelId },
+      value.prefill,
+    );
     const where = channelId ?? incident.room?.id;
     const refusal = opened.ok
       ? await openModal(

@@ -13,7 +13,33 @@ export const OPEN_FORM: Partial<Record<FormName, string>> = {
   reclassify: ACTION.openReclassify,
   followup: ACTION.openFollowup,
   review: ACTION.openReview,
+  recap: ACTION.openRecap,
+  action: ACTION.openAction,
 };
+
+/** An open-form button's value: the incident key, or JSON `{ k: incident, p: prefill }` when it has one. */
+export function openFormValue(incidentKey: string, prefill?: Record<string, string>): string {
+  return prefill && Object.keys(prefill).length
+    ? JSON.stringify({ k: incidentKey, p: prefill })
+    : incidentKey;
+}
+
+/** An open-form button's value read back: the incident key and what the form opens with. */
+export function parseOpenFormValue(v: string | undefined): {
+  incidentKey?: string;
+  prefill: Record<string, string>;
+} {
+  if (!v?.startsWith('{')) return { ...(v ? { incidentKey: v } : {}), prefill: {} };
+  try {
+    const o = JSON.parse(v) as { k?: unknown; p?: unknown };
+    const prefill: Record<string, string> = {};
+    if (o.p && typeof o.p === 'object')
+      for (const [k, x] of Object.entries(o.p)) if (typeof x === 'string') prefill[k] = x.slice(0, 500);
+    return { ...(typeof o.k === 'string' ? { incidentKey: o.k } : {}), prefill };
+  } catch {
+    return { prefill: {} };
+  }
+}
 
 /** Snooze button value: JSON `{ k: kind, m: minutes, d: due instant, i: incident }`. */
 export function snoozeValue(a: Extract<Action, { kind: 'snooze' }>, incidentKey: string): string {
@@ -69,8 +95,13 @@ export function actionButton(a: Action, incidentKey: string): Element {
     case 'open_form':
       return button({
         text: a.label,
-        actionId: OPEN_FORM[a.form] ?? ACTION.openUpdate,
-        value: incidentKey,
+        // several buttons of one form in a block (one per playbook action) need ids of their own
+        actionId:
+          `${OPEN_FORM[a.form] ?? ACTION.openUpdate}${a.prefill?.action_id ? `:${a.prefill.action_id}` : ''}`.slice(
+            0,
+            255,
+          ),
+        value: openFormValue(incidentKey, a.prefill),
         ...(a.style ? { style: a.style } : {}),
       });
     case 'snooze':

@@ -41,7 +41,11 @@ function itemLine(it: ChecklistRow): string {
     return `:white_check_mark: ~${text}~ (${mrkdwnOf(mention(m.by))}, ${mrkdwnOf(time(m.at))})`;
   if (m?.state === 'na')
     return `:heavy_minus_sign: ~${text}~ _N/A: ${escapeMrkdwn(m.reason ?? 'no reason given')}_ (${mrkdwnOf(mention(m.by))})`;
-  const alert = it.byAlert ? `\n      _Sent via ${mrkdwnOf(command('alert'))}_` : '';
+  const alert = it.byAlert
+    ? `\n      _Sent via ${mrkdwnOf(command('alert'))}_`
+    : it.byLeads
+      ? `\n      _Done when every workstream has a lead: the summary's Lead buttons, or ${mrkdwnOf(command('lead'))}_`
+      : '';
   return `:white_square: ${text}\n      _${escapeMrkdwn(it.owner)}_ · due ${mrkdwnOf(time(it.due))}${alert}${links}`;
 }
 

@@ -31,6 +31,8 @@ export const CALLBACK: Record<FormName, string> = {
   reclassify: VIEW.reclassify,
   followup: VIEW.followup,
   review: VIEW.review,
+  recap: VIEW.recap,
+  action: VIEW.action,
   log_pick: VIEW.logPick,
 };
 

@@ -18,6 +18,7 @@ import {
   usersSelect,
 } from './blocks.js';
 import { headerOf, mrkdwnOf } from './text.js';
+import { workstreamBlocks } from './workstreams.js';
 
 /** block_id of a role's actions: `role:{roleId}:v{version}`. The hand-over select carries the role only here. */
 export function roleBlockId(roleId: string, version: number): string {
@@ -81,6 +82,7 @@ export function renderSummary(v: SummaryView): SlackMessage {
   blocks.push(section(`*Impact*\n${mrkdwnOf(v.impact)}`, { blockId: bid(v, 'summary_impact') }));
   blocks.push(divider());
   blocks.push(...roleBlocks(v));
+  blocks.push(...workstreamBlocks(v));
   if (v.links.length) {
     blocks.push(divider());
     blocks.push(section(v.links.map(mrkdwnOf).join('\n'), { blockId: bid(v, 'summary_links') }));

@@ -15,6 +15,7 @@ import { checklistCard, naReasonId } from '../render/checklist.js';
 import { listCard } from '../render/lists.js';
 import { summaryCard } from '../render/summary.js';
 import { cardOf } from '../render/text.js';
+import { workstreamPickerId } from '../render/workstreams.js';
 import { submitTeamsForm } from './forms.js';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -39,6 +40,13 @@ function pressOf(verb: string, data: Json): Press | string | null {
       return { kind: 'release_role', role };
     case VERB.handoverRole:
       return { kind: 'handover_role', role, user: str(data[`handover_${role}`]) ?? '' };
+    case VERB.leadWorkstream: {
+      const workstream = str(data.workstream) ?? '';
+      if (!data.pick) return { kind: 'lead_workstream', workstream };
+      return { kind: 'lead_workstream', workstream, user: str(data[workstreamPickerId(workstream)]) ?? '' };
+    }
+    case VERB.releaseWorkstream:
+      return { kind: 'release_workstream', workstream: str(data.workstream) ?? '' };
     case VERB.checkItem:
       return data.state === 'uncheck' ? { kind: 'uncheck_item', item } : { kind: 'check_item', item };
     case VERB.itemNotApplicable:

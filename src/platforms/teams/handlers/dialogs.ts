@@ -7,6 +7,14 @@ import { dialogContinue, dialogMessage } from '../render/card-kit.js';
 import { plainOf } from '../render/text.js';
 import { openTeamsForm, submitTeamsForm } from './forms.js';
 
+/** What a dialog button says its form opens with: strings by field id, nothing else (it is client data). */
+function prefillOf(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (v && typeof v === 'object' && !Array.isArray(v))
+    for (const [k, x] of Object.entries(v).slice(0, 10)) if (typeof x === 'string') out[k] = x.slice(0, 500);
+  return out;
+}
+
 export function registerDialogs(teams: App, ctx: TeamsContext): void {
   teams.on('dialog.open', async (c) => {
     const a = c.activity as Json;
@@ -15,7 +23,14 @@ export function registerDialogs(teams: App, ctx: TeamsContext): void {
     if (!isFormName(form)) return dialogMessage('Unknown form.');
     const incident = form === 'declare' ? null : incidentFor(ctx, a.conversation?.id, data.incidentKey);
     if (form !== 'declare' && !incident) return dialogMessage('This is not an incident room.');
-    const r = openTeamsForm(ctx, form, incident, { actor: actorOf(a), roomId: a.conversation?.id }, 'dialog');
+    const r = openTeamsForm(
+      ctx,
+      form,
+      incident,
+      { actor: actorOf(a), roomId: a.conversation?.id },
+      'dialog',
+      prefillOf(data.prefill),
+    );
     return 'refusal' in r ? dialogMessage(plainOf(r.refusal, ctx.nameOf)) : dialogContinue(r.title, r.card);
   });
 

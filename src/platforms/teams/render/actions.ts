@@ -10,6 +10,7 @@ export function cardAction(a: Action, incidentKey: string, extra: El = {}): El {
         a.label,
         incidentKey,
         a.style === 'danger' ? 'destructive' : a.style ? 'positive' : undefined,
+        a.prefill,
       );
     case 'snooze':
       return execute(VERB.snooze, a.label, {

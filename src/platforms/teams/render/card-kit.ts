@@ -24,6 +24,9 @@ export const VERB = {
   claimRole: 'role_claim',
   releaseRole: 'role_release',
   handoverRole: 'role_handover',
+  /** Workstreams on the summary: take one, or (`pick`) name the person in its picker; release its lead. */
+  leadWorkstream: 'workstream_lead',
+  releaseWorkstream: 'workstream_release',
   checkItem: 'checklist_toggle',
   formSubmit: 'form_submit',
   itemNotApplicable: 'checklist_na',
@@ -67,12 +70,19 @@ export function openDialog(
   title: string,
   incidentKey?: string,
   style?: 'positive' | 'destructive',
+  /** What the form opens with, by field id (e.g. which playbook action). */
+  prefill?: Record<string, string>,
 ): El {
   return {
     type: 'Action.Submit',
     title,
     ...(style ? { style } : {}),
-    data: { msteams: { type: 'task/fetch' }, dialog: form, ...(incidentKey ? { incidentKey } : {}) },
+    data: {
+      msteams: { type: 'task/fetch' },
+      dialog: form,
+      ...(incidentKey ? { incidentKey } : {}),
+      ...(prefill && Object.keys(prefill).length ? { prefill } : {}),
+    },
   };
 }
 

@@ -30,6 +30,13 @@ export function checklistCard(v: ChecklistView, nameOf: NameOf, o: CardNote = {}
           : `➖ ${t(it.text)} (not applicable: ${t(m.reason ?? '', 200)})`
         : `⬜ ${t(it.text)} (due ${t(time(it.due))}, ${t(it.owner, 80)})`;
       body.push(text(state, { spacing: 'Small' }));
+      if (it.byLeads && !m)
+        body.push(
+          text("Done when every workstream has a lead (the summary's Lead buttons).", {
+            isSubtle: true,
+            spacing: 'None',
+          }),
+        );
       // The item's guides and runbooks (resolved against the playbook's links.base by the view).
       if (it.links.length)
         body.push(

@@ -9,6 +9,7 @@ import { card, DRILL_BANNER, type El, el, errorBlock, execute, text, VERB } from
 import { truncate } from './escape.js';
 import { type PersonChoice, peoplePicker } from './people.js';
 import { cardOf, type NameOf } from './text.js';
+import { workstreamElements } from './workstreams.js';
 
 export interface CardNote {
   note?: string;
@@ -60,6 +61,7 @@ export function summaryCard(
       });
     body.push(el({ type: 'ActionSet', actions: buttons, spacing: 'None' }));
   }
+  body.push(...workstreamElements(v, t, people));
   for (const l of v.links) body.push(text(t(l, 1000), { spacing: 'Small' }));
   for (const s of v.status) body.push(text(t(s, 300), { isSubtle: true, spacing: 'Small' }));
   return card(

@@ -10,6 +10,14 @@ export function readPress(body: Body): Press | null {
       return one(body, 'role') ? { kind, role: one(body, 'role') } : null;
     case 'handover_role':
       return one(body, 'role') ? { kind, role: one(body, 'role'), user: one(body, 'user') } : null;
+    case 'lead_workstream': {
+      const workstream = one(body, 'workstream');
+      if (!workstream) return null;
+      // "Name" carries the picked person ('' when none was picked: refused with a sentence); "Lead" takes it
+      return one(body, 'pick') ? { kind, workstream, user: one(body, 'user') } : { kind, workstream };
+    }
+    case 'release_workstream':
+      return one(body, 'workstream') ? { kind, workstream: one(body, 'workstream') } : null;
     case 'check_item':
     case 'uncheck_item':
       return one(body, 'item') ? { kind, item: one(body, 'item') } : null;

@@ -26,7 +26,9 @@ function buttonId(c: RenderCtx, fields: Record<string, string>): string {
 }
 
 export const incidentPath = (key: string) => `/incidents/${encodeURIComponent(key)}`;
-export const formPath = (key: string, form: string) => `${incidentPath(key)}/forms/${form}`;
+/** A form's address; `prefill` (what it opens with, by field id) goes in the query. */
+export const formPath = (key: string, form: string, prefill?: Record<string, string>) =>
+  `${incidentPath(key)}/forms/${form}${prefill && Object.keys(prefill).length ? `?${new URLSearchParams(prefill)}` : ''}`;
 
 /**
  * One press: hidden fields, one button, and optionally more controls before it (a reason, a person).
@@ -47,7 +49,7 @@ export function pressForm(
 export function actionHtml(c: RenderCtx, a: Action): Html {
   switch (a.kind) {
     case 'open_form':
-      return h`<a class="button${a.style ? ` ${a.style}` : ''}" href="${formPath(c.incidentKey, a.form)}">${a.label}</a>`;
+      return h`<a class="button${a.style ? ` ${a.style}` : ''}" href="${formPath(c.incidentKey, a.form, a.prefill)}">${a.label}</a>`;
     case 'snooze':
       return pressForm(
         c,

@@ -43,7 +43,7 @@ ${v.groups.map(
       (
         row,
       ) => h`<li class="${row.mark ? 'marked' : ''}"><div><span aria-hidden="true">${row.mark ? (row.mark.state === 'na' ? '➖' : '✅') : '⬜'}</span> ${row.text}
-<small>${row.owner} · ${markText(row)}</small>${row.links.length ? h`<small class="links">${textHtml(row.links.map((l) => link(l.title, l.url)).join(' · '))}</small>` : ''}</div>
+<small>${row.owner} · ${markText(row)}</small>${row.byLeads && !row.mark ? h`<small>Done when every workstream has a lead (the summary's Lead buttons).</small>` : ''}${row.links.length ? h`<small class="links">${textHtml(row.links.map((l) => link(l.title, l.url)).join(' · '))}</small>` : ''}</div>
 <div class="row-actions">${itemButtons(c, v, row)}</div></li>`,
     )}</ul>`,
 )}

@@ -1,9 +1,10 @@
 // A delivered post (PostView, as stored when the console's sender delivered it) and the lists and help
 // the typed verbs answer, as HTML.
+import { DEBRIEF_INVITE } from '../../../views/debrief.js';
 import type { HelpView } from '../../../views/help.js';
 import type { ListView } from '../../../views/lists.js';
 import type { PostView } from '../../../views/post.js';
-import { actionHtml, actionsHtml, type RenderCtx } from './buttons.js';
+import { actionHtml, actionsHtml, incidentPath, type RenderCtx } from './buttons.js';
 import { type Html, h, type RoomLink, textHtml, timeHtml } from './html.js';
 
 export function postHtml(c: RenderCtx, v: PostView, at: string, roomLink: RoomLink): Html {
@@ -12,6 +13,7 @@ export function postHtml(c: RenderCtx, v: PostView, at: string, roomLink: RoomLi
 ${v.lines.map((l) => h`<p>${textHtml(l, roomLink)}</p>`)}
 ${v.fields?.length ? h`<dl class="facts">${v.fields.map((f) => h`<div><dt>${f.label}</dt><dd>${textHtml(f.value, roomLink)}</dd></div>`)}</dl>` : ''}
 ${actionsHtml(c, v.actions)}
+${v.name === DEBRIEF_INVITE ? h`<div class="actions"><a class="button" href="${incidentPath(c.incidentKey)}/debrief.ics" download>Add to calendar (.ics)</a></div>` : ''}
 ${v.footer ? h`<footer>${textHtml(v.footer, roomLink)}</footer>` : ''}
 </article>`;
 }

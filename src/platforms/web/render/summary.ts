@@ -5,6 +5,7 @@ import { DRILL_BANNER } from '../../../views/format.js';
 import type { RoleRow, SummaryView } from '../../../views/summary.js';
 import { actionsHtml, pressForm, type RenderCtx } from './buttons.js';
 import { type Html, h, nameOf, type RoomLink, textHtml } from './html.js';
+import { workstreamsHtml } from './workstreams.js';
 
 function roleRow(c: RenderCtx, v: SummaryView, r: RoleRow): Html {
   const who = r.holders.length
@@ -46,6 +47,7 @@ ${v.drill ? h`<p class="drill">🧪 ${DRILL_BANNER}</p>` : ''}
 <h3>Impact</h3><p>${textHtml(v.impact, roomLink)}</p>
 <h3>Roles</h3>
 <table class="roles"><tbody>${v.roles.map((r) => roleRow(c, v, r))}</tbody></table>
+${workstreamsHtml(c, v)}
 ${v.links.length ? h`<ul class="links">${v.links.map((l) => h`<li>${textHtml(l, roomLink)}</li>`)}</ul>` : ''}
 ${actionsHtml(c, v.actions)}
 <ul class="status">${v.status.map((s) => h`<li>${textHtml(s, roomLink)}</li>`)}</ul>

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import { press } from '../../../app/buttons.js';
 import { localText } from '../../../app/local-people.js';
 import { textCommand } from '../../../app/text-commands.js';
+import { type FormView, inputs } from '../../../views/form.js';
 import { appRequest, roomLinkOf, type WebContext } from '../context.js';
 import { type Body, one } from '../parse/form-values.js';
 import { readPress } from '../parse/press.js';
@@ -13,6 +14,15 @@ import { helpHtml, listHtml } from '../render/post.js';
 import { tell } from './answers.js';
 import { showForm } from './forms.js';
 import { visibleIncident } from './room.js';
+
+/** A typed verb's form opens with what it was given (an action's id and reason), carried in the address. */
+function openedWith(form: FormView): Record<string, string> | undefined {
+  if (form.name !== 'action') return undefined;
+  const out: Record<string, string> = {};
+  for (const f of inputs(form))
+    if ((f.kind === 'text' || f.kind === 'choice') && f.value) out[f.id] = f.value;
+  return out;
+}
 
 export function registerActions(app: Express, ctx: WebContext): void {
   app.post('/incidents/:key/press', (req, res) => {
@@ -59,7 +69,7 @@ export function registerActions(app: Express, ctx: WebContext): void {
       case 'form':
         if (reply.form.name === 'declare')
           showForm(ctx, req, res, reply.form, { action: '/declare', cancel: back });
-        else res.redirect(303, formPath(incident.key, reply.form.name));
+        else res.redirect(303, formPath(incident.key, reply.form.name, openedWith(reply.form)));
         return;
       case 'export':
         res.redirect(303, `${back}/export`);

@@ -92,6 +92,14 @@ function prefill(req: Request): FormValues {
   return typeof req.query.title === 'string' ? { title: req.query.title.slice(0, 200) } : {};
 }
 
+/** What an incident form opens with from its address (`?action=…&reason=…`): strings only, kept short. */
+function queryPrefill(req: Request): FormValues {
+  const out: FormValues = {};
+  for (const [k, v] of Object.entries(req.query).slice(0, 10))
+    if (typeof v === 'string' && /^[a-z_]{1,40}$/.test(k)) out[k] = v.slice(0, 500);
+  return out;
+}
+
 export function registerForms(app: Express, ctx: WebContext): void {
   app.get('/declare', (req, res) => {
     const opened = openForm(
@@ -127,7 +135,7 @@ export function registerForms(app: Express, ctx: WebContext): void {
       return;
     }
     const rq = appRequest(ctx, req, incident);
-    const opened = openForm(ctx.app, ctx.surface, name, incident, rq);
+    const opened = openForm(ctx.app, ctx.surface, name, incident, rq, queryPrefill(req));
     if (!opened.ok) {
       ctx.notices.add(rq.actor.id, textHtml(opened.refusal, roomLinkOf(ctx)));
       res.redirect(303, incidentPath(incident.key));

@@ -1,9 +1,10 @@
-// The incident room: the summary with role claims, the golden-hour checklist, the posts delivered to the
-// room, the person's own messages, the decision log, the phase timeline picture, and a box for the typed
-// verbs. `?fragment=live` is the part that live updates replace.
+// The incident room: the summary with role claims, the golden-hour checklist, the timeline (key entries by
+// phase), the posts delivered to the room, the person's own messages, the decision log, the phase timeline
+// picture, and a box for the typed verbs. `?fragment=live` is the part that live updates replace.
 import type { Express, Request, Response } from 'express';
 import { localActor } from '../../../app/local-people.js';
 import { type LogLine, recentLog, timelineSvg } from '../../../app/record.js';
+import { timelineOf } from '../../../app/timeline.js';
 import type { Incident } from '../../../domain/incident.js';
 import { checklistView } from '../../../views/checklist.js';
 import { followupList } from '../../../views/lists.js';
@@ -16,6 +17,7 @@ import { type Html, h, nameOf, textHtml, timeHtml } from '../render/html.js';
 import { notice, page } from '../render/page.js';
 import { listHtml, postHtml } from '../render/post.js';
 import { summaryHtml } from '../render/summary.js';
+import { timelineHtml } from '../render/timeline.js';
 import { me } from '../session.js';
 
 const FEED_LIMIT = 60;
@@ -74,6 +76,7 @@ export function liveHtml(ctx: WebContext, req: Request, incident: Incident): Htm
 <div class="col">
 ${summaryHtml(rc, summaryView(incident, pb), link)}
 ${checklistHtml(rc, checklistView(incident, pb))}
+${timelineHtml(timelineOf(ctx.app, incident), link)}
 <section class="card" aria-labelledby="followups-h"><h2 id="followups-h">Follow-ups</h2>${listHtml(rc, followupList(incident), link)}</section>
 </div>
 <div class="col">

@@ -178,6 +178,7 @@ describe('hostile and extreme input', () => {
     owner: 'U0ALICE',
     due: '2026-12-01',
     objective: 'risk',
+    acceptance: 'It is verified done.',
   });
   const i = s.run({
     type: 'item_not_applicable',
@@ -219,6 +220,7 @@ describe('drill and closed incidents', () => {
     owner: 'U0ALICE',
     due: '2026-12-01',
     objective: 'risk',
+    acceptance: 'It is verified done.',
   });
   const open = s.stack.service.get(s.key)!;
   const closed = closeIncident(s);
