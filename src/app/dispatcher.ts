@@ -134,8 +134,9 @@ export class Dispatcher {
 
   /** Waits for the current pass, if any (and for a kick asked for but not started yet). */
   async idle(): Promise<void> {
-    while (this.running || this.scheduled) {
+    while (this.running || this.scheduled || this.outside.size > 0) {
       if (this.running) await this.running;
+      else if (this.outside.size > 0) await Promise.all(this.outside.values());
       else await new Promise((r) => setImmediate(r));
     }
   }
@@ -158,6 +159,7 @@ export class Dispatcher {
     const pace = this.o.paceMs ?? 0;
     const rows = this.o.outbox
       .due(now, this.o.batch ?? 50)
+      .filter((r) => !this.outside.has(r.lane))
       .filter((r) => now.getTime() - (this.lastSent.get(r.lane) ?? 0) >= pace);
     // Every row of the pass is marked "in flight" in one commit (not one per row) before any is sent.
     if (rows.length > 0) {
@@ -166,8 +168,23 @@ export class Dispatcher {
       });
       await this.o.durable?.();
     }
-    const settled = await Promise.all(rows.map((r) => this.deliverSafely(r)));
+    // A call to an outside service (a webhook, the issue tracker) may take its whole timeout: it runs beside
+    // the passes, never inside one, so a slow tracker never holds back a chat message.
+    const chat = rows.filter((r) => r.target.to !== 'service');
+    for (const r of rows) if (r.target.to === 'service') this.deliverOutside(r);
+    const settled = await Promise.all(chat.map((r) => this.deliverSafely(r)));
     return settled.filter(Boolean).length;
+  }
+
+  /** Lanes with a call to an outside service in flight, and those calls. */
+  private readonly outside = new Map<string, Promise<unknown>>();
+
+  private deliverOutside(row: OutboxRow): void {
+    const call = this.deliverSafely(row).finally(() => {
+      this.outside.delete(row.lane);
+      this.kick();
+    });
+    this.outside.set(row.lane, call);
   }
 
   /**

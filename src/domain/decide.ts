@@ -8,6 +8,7 @@ import { clockForwarded } from './decide/clock.js';
 import { close, recordReview, standDown } from './decide/close.js';
 import { addCommitment, addQuestion, answerQuestion, resolveCommitment } from './decide/commitments.js';
 import { postStatusUpdate, sendInitialAlert } from './decide/comms.js';
+import { withConfidentialStakeholders } from './decide/confidential-stakeholders.js';
 import { type DecideContext, type Decision, type Handler, isCommander } from './decide/context.js';
 import { declare } from './decide/declare.js';
 import { followupFiled, followupFilingFailed, followupStatus } from './decide/followup-tracker.js';
@@ -156,9 +157,12 @@ export function decide(incident: Incident | null, command: Command, ctx: DecideC
     return fail('closed', `${incident.key} is closed; it can no longer be changed that way.`);
   }
   const handler = HANDLERS[command.type] as Handler<typeof command.type>;
-  // A key entry in the log refreshes the room's timeline (timeline.ts), whichever handler wrote it.
-  if (!joining) return withTimelineRefresh(handler(incident, command as never, ctx));
-  const r = withTimelineRefresh(handler(withMember(incident, ctx.actor.id), command as never, ctx));
+  // A key entry in the log refreshes the room's timeline (timeline.ts), whichever handler wrote it; a
+  // confidential incident's stakeholders hear only the notice (confidential-stakeholders.ts).
+  const run = (i: Incident) =>
+    withConfidentialStakeholders(withTimelineRefresh(handler(i, command as never, ctx)), incident);
+  if (!joining) return run(incident);
+  const r = run(withMember(incident, ctx.actor.id));
   if (!r.ok) return r;
   return {
     ok: true,

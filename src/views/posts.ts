@@ -227,18 +227,23 @@ function exported(i: Incident, _pb: Playbook, d: Data): PostView {
   );
 }
 
+/** What the confidential notice says happened, by the message it stands for (decide/confidential-stakeholders.ts). */
+const NOTICE_WHAT: Record<string, string> = {
+  declared: 'was declared',
+  stood_down: 'was stood down as a false alarm',
+  recap: 'has had its post-incident review',
+  initial_alert: 'sent its initial alert to its members',
+  status_update: 'posted a status update for its members',
+  closure_notice: 'was resolved',
+};
+
 /**
  * What the stakeholder channel hears of a confidential incident: that one exists (or ended) and who leads
  * it. No key, no title, no impact: those are for its members.
  */
 function confidentialNotice(i: Incident, pb: Playbook, d: Data): PostView {
   const ic = i.roles[pb.commanderRole]?.[0];
-  const what =
-    str(d.what) === 'stood_down'
-      ? 'was stood down as a false alarm'
-      : str(d.what) === 'recap'
-        ? 'has had its post-incident review'
-        : 'was declared';
+  const what = NOTICE_WHAT[str(d.what) ?? 'declared'] ?? 'has news for its members';
   return {
     name: 'confidential_notice',
     drill: i.drill,

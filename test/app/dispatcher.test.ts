@@ -339,4 +339,52 @@ describe('Dispatcher', () => {
       .filter((e) => e.kind === 'message_sent' && JSON.parse(e.payload).failed);
     expect(given.map((e) => JSON.parse(e.payload).outboxKey)).toContain('a:comm:0:room');
   });
+
+  it('a slow outside service (tracker, webhook) never holds back a chat message: its call runs beside the passes', async () => {
+    const s = setup();
+    const chat = new ScriptedSender();
+    let release: (r: SendResult) => void = () => {};
+    const calls: OutboxRow[] = [];
+    const tracker: Sender = {
+      send: (row) => {
+        calls.push(row);
+        return new Promise((r) => {
+          release = r;
+        });
+      },
+    };
+    const d = new Dispatcher({
+      outbox: s.outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: chat, tracker },
+    });
+    const at = T0.toISOString();
+    s.db
+      .prepare(
+        `INSERT INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+         VALUES (?, ?, 'tracker', ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        'f1:file',
+        s.key,
+        `tracker:${s.key}`,
+        JSON.stringify({ to: 'service', service: 'tracker' }),
+        JSON.stringify({ kind: 'file_followup', followup: 'f1' }),
+        at,
+        at,
+      );
+    // The tracker's call hangs; the chat's rows are all delivered meanwhile, pass after pass.
+    for (let n = 0; n < 5; n++) await d.runOnce();
+    expect(calls).toHaveLength(1);
+    expect(chat.sent.length).toBeGreaterThan(0);
+    expect(s.outbox.pending().map((r) => r.key)).toEqual(['f1:file']);
+    // A pass while the call is in flight never starts the same row again.
+    await d.runOnce();
+    expect(calls).toHaveLength(1);
+    release({ status: 'sent' });
+    await d.idle();
+    expect(s.outbox.pending()).toEqual([]);
+    s.close();
+  });
 });

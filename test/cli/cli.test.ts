@@ -113,7 +113,7 @@ describe('incident-bot CLI (in process)', () => {
     const json = await runCli(['export', s.key.toLowerCase(), '--format', 'json', '--db', s.file]);
     expect(json.code).toBe(0);
     const lines = json.stdout.trimEnd().split('\n');
-    expect(lines.length).toBe(31); // 30 entries and the proof line
+    expect(lines.length).toBe(32); // 31 entries and the proof line
     expect(JSON.parse(lines[0]!).kind).toBe('declared');
 
     const csv = await runCli(['export', s.key, '-f', 'csv', '-o', path.join(dir, 't.csv'), '--db', s.file]);
@@ -283,7 +283,7 @@ describe('incident-bot CLI (child process)', () => {
   it('audit verify exits 0 on a sound database and 1 on a tampered one, without a stack trace', () => {
     const ok = cli('audit', 'verify', '--db', s.file, '--pubkey', TEST_PUBKEY_FILE);
     expect(ok.status, ok.stderr).toBe(0);
-    expect(ok.stdout).toMatch(/^OK: 30 entries in 1 incident verified/);
+    expect(ok.stdout).toMatch(/^OK: 31 entries in 1 incident verified/);
 
     const tampered = path.join(dir, 'tampered.db');
     for (const ext of ['', '-wal', '-shm'])

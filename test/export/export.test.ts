@@ -369,7 +369,7 @@ describe('audit verify on the database', () => {
   it('passes on the untouched database (the attacks are in test/cli/audit-verify.test.ts)', () => {
     const r = auditVerify({ dbPath: s.file, pubkeys: [TEST_PUBKEY_FILE] });
     expect(r.code).toBe(0);
-    expect(r.output).toMatch(/^OK: 30 entries in 1 incident verified, with \d+ signed checkpoints/);
+    expect(r.output).toMatch(/^OK: 31 entries in 1 incident verified, with \d+ signed checkpoints/);
   });
 
   it('answers with a sentence when there is no database', () => {
