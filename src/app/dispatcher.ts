@@ -159,7 +159,7 @@ export class Dispatcher {
     const pace = this.o.paceMs ?? 0;
     const rows = this.o.outbox
       .due(now, this.o.batch ?? 50)
-      .filter((r) => !this.outside.has(r.lane))
+      .filter((r) => !this.outside.has(r.lane) && !this.isHeld(r.lane, now))
       .filter((r) => now.getTime() - (this.lastSent.get(r.lane) ?? 0) >= pace);
     // Every row of the pass is marked "in flight" in one commit (not one per row) before any is sent.
     if (rows.length > 0) {
@@ -179,12 +179,35 @@ export class Dispatcher {
   /** Lanes with a call to an outside service in flight, and those calls. */
   private readonly outside = new Map<string, Promise<unknown>>();
 
+  /** Lanes whose last outside call could not be recorded, held until then (ms): no call again at once. */
+  private readonly held = new Map<string, number>();
+
   private deliverOutside(row: OutboxRow): void {
-    const call = this.deliverSafely(row).finally(() => {
-      this.outside.delete(row.lane);
-      this.kick();
-    });
+    const call = this.deliver(row).then(
+      () => {
+        this.outside.delete(row.lane);
+        this.kick();
+      },
+      (e: unknown) => {
+        // The database refused the outcome: the row stays due with the same attempt count, so without a
+        // hold every pass would call the service again (no backoff, no limit) while the database is sick.
+        this.outside.delete(row.lane);
+        this.held.set(row.lane, this.now().getTime() + (this.o.maxDelayMs ?? 60_000));
+        this.o.logger?.error(
+          { err: e, outboxKey: row.key },
+          'outside call not recorded; lane held, will try again',
+        );
+      },
+    );
     this.outside.set(row.lane, call);
+  }
+
+  private isHeld(lane: string, now: Date): boolean {
+    const until = this.held.get(lane);
+    if (until === undefined) return false;
+    if (now.getTime() < until) return true;
+    this.held.delete(lane);
+    return false;
   }
 
   /**

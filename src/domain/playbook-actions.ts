@@ -180,3 +180,14 @@ export function hostAndPath(url: string): string {
     return '(not a URL)';
   }
 }
+
+/**
+ * What the log keeps of a webhook's address: the playbook's url as written, its `${NAME}`s left as names (a
+ * variable may hold a whole URL with a secret in its path), without scheme, user, password, query or fragment.
+ */
+export function urlTarget(template: string): string {
+  return template
+    .split(/[?#]/)[0]!
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//i, '')
+    .replace(/^[^/@]*@/, '');
+}

@@ -125,12 +125,18 @@ export function families(
           target: toIc,
           data: { ...common, mention: ic ? [ic] : [], ...roleOpen, escalation: true },
         },
-        {
-          kind: 'status-overdue',
-          at: due + 2 * grace,
-          target: { to: 'stakeholders' },
-          data: { ...common, overdue: true },
-        },
+        // A confidential incident's stakeholders are told only that it exists (decide/confidential-stakeholders.ts):
+        // a reminder there would name it, so its overdue updates are the IC's escalation alone.
+        ...(i.confidential
+          ? []
+          : [
+              {
+                kind: 'status-overdue' as const,
+                at: due + 2 * grace,
+                target: { to: 'stakeholders' } as const,
+                data: { ...common, overdue: true },
+              },
+            ]),
       );
       out.push({ snooze: 'status_update', candidates });
     }

@@ -1,8 +1,8 @@
 // Delivers outbox rows addressed to `{ to: 'service', service: 'actions' }`: calls the playbook action's
 // webhook (url and headers with their `${VARIABLES}` resolved now, from the environment), and reports every
 // answer back through the application layer as `action_answered` (one transaction, keyed by the row and the
-// attempt, so a re-delivery after a crash is a replay). Exactly once towards the system: every call carries
-// `Idempotency-Key: <outbox row key>`, the same on every attempt and after a crash (a row in doubt).
+// attempt). Exactly once towards the system: every call carries `Idempotency-Key: <outbox row key>`, the same
+// on every attempt and after a crash (a row in doubt), and a run already answered for good is not called again.
 import { botActor, type IncidentApp } from '../app/incident-app.js';
 import type { AppLogger, OutboxRow, Sender, SendResult } from '../app/ports.js';
 import type { Command } from '../domain/commands.js';
@@ -13,8 +13,9 @@ import {
   DEFAULT_ACTION_BODY,
   fillTemplate,
   findAction,
-  hostAndPath,
+  runsOf,
   substituteVariables,
+  urlTarget,
 } from '../domain/playbook-actions.js';
 import { type CallResult, callWebhook } from './action-webhook-call.js';
 
@@ -98,11 +99,20 @@ export class ActionWebhookSender implements Sender {
   async send(row: OutboxRow, incident: Incident): Promise<SendResult> {
     const body = row.body;
     if (body.kind !== 'action') return { status: 'failed', error: 'not an action call' };
-    const attempt = row.attempts + 1;
+    const run = runsOf(incident).find((r) => r.request === body.request && r.action === body.action);
+    // Its answer is recorded already (a crash before the row was marked sent): the system is not called again.
+    if (run && run.state !== 'requested')
+      return { status: 'sent', result: { already: run.state, attempt: run.attempts } };
+    // The answer's number comes after every answer recorded for the run: the row's own count only rises in the
+    // dispatcher's later, separate commit, so an attempt re-sent after that commit failed gets a fresh key
+    // (a reused one would replay the earlier answer instead of recording this one).
+    const attempt = Math.max(row.attempts, run?.attempts ?? 0) + 1;
+    // The dispatcher gives the row up after its last try, counted on the row: that answer must be final.
+    const last = row.attempts + 1 >= (this.o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     const a = findAction(this.o.app.playbookFor(incident), body.action);
     if (!a) {
       const error = `the playbook has no action "${body.action}"`;
-      this.report(row, incident, {
+      this.record(row, incident, last, {
         ok: false,
         status: 0,
         excerpt: '',
@@ -113,25 +123,27 @@ export class ActionWebhookSender implements Sender {
       });
       return { status: 'failed', error };
     }
+    // What the log keeps of the address: the playbook's url, its variables by name (a variable may hold a
+    // whole webhook URL with a secret in its path).
+    const target = urlTarget(a.webhook.url);
     const req = buildRequest(a, body.data, body.request, row.key, this.o.env);
     if (!req.ok) {
-      this.report(row, incident, {
+      this.record(row, incident, last, {
         ok: false,
         status: 0,
         excerpt: '',
         latencyMs: 0,
         attempt,
         final: true,
+        target,
         error: req.error,
       });
       return { status: 'failed', error: req.error };
     }
-    const target = hostAndPath(req.url);
     const r: CallResult = await callWebhook(req.url, req.init, {
       timeoutMs: this.o.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
     });
-    const last = attempt >= (this.o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
     const final = r.ok || !r.retry || last;
     const error = r.ok
       ? undefined
@@ -152,7 +164,7 @@ export class ActionWebhookSender implements Sender {
       },
       r.ok ? 'action webhook answered' : 'action webhook failed',
     );
-    this.report(row, incident, {
+    this.record(row, incident, last, {
       ok: r.ok,
       status: r.status,
       excerpt: r.excerpt,
@@ -172,9 +184,26 @@ export class ActionWebhookSender implements Sender {
   }
 
   /**
-   * Records the answer: one command, keyed by the row and the attempt (a re-delivery is a replay). A storage
-   * failure throws: the dispatcher retries the row, and the Idempotency-Key keeps the system from acting twice.
+   * Reports the answer. Before the last try a storage failure throws: the dispatcher retries the row, the run
+   * is still requested so the system is called again, and the Idempotency-Key keeps it from acting twice. On
+   * the last try the dispatcher gives the row up whatever happens, and a run left requested would wait
+   * forever (no undo, no tick): the report is tried once more; if that fails too it throws, and the row's
+   * give-up, written to the same database, most likely fails as well, so the row is tried again later.
    */
+  private record(row: OutboxRow, incident: Incident, last: boolean, answer: Answer): void {
+    try {
+      this.report(row, incident, answer);
+    } catch (e) {
+      if (!last) throw e;
+      this.log.warn(
+        { incident: incident.key, outboxKey: row.key, err: e },
+        'action answer not recorded on the last attempt; trying once more',
+      );
+      this.report(row, incident, answer);
+    }
+  }
+
+  /** Records the answer: one command, keyed by the row and the attempt. A storage failure throws. */
   private report(row: OutboxRow, incident: Incident, answer: Answer): void {
     const body = row.body as Extract<OutboxRow['body'], { kind: 'action' }>;
     const outcome = this.o.app.runForDelivery({

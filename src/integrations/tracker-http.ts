@@ -15,13 +15,19 @@ export interface Hints {
   notFound: string;
 }
 
-/** Retry-After (seconds, or an HTTP date) in ms; undefined when absent or unreadable. */
+/** The longest wait honoured (as on the actions side): a tracker asking for more is asked again then. */
+export const MAX_RETRY_AFTER_MS = 60 * 60_000;
+
+/** A wait the tracker asked for, within 0..MAX_RETRY_AFTER_MS. */
+const capped = (ms: number) => Math.min(Math.max(0, ms), MAX_RETRY_AFTER_MS);
+
+/** Retry-After (seconds, or an HTTP date) in ms, at most an hour; undefined when absent or unreadable. */
 export function retryAfterMs(h: Headers, now = Date.now()): number | undefined {
   const v = h.get('retry-after');
   if (!v) return undefined;
-  if (/^\d+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  if (/^\d+$/.test(v.trim())) return capped(Number(v.trim()) * 1000);
   const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+  return Number.isNaN(at) ? undefined : capped(at - now);
 }
 
 /** A short reason from an error body (Jira: errorMessages/errors; GitHub: message/errors). */
@@ -84,7 +90,9 @@ export async function trackerCall(
   if (res.ok) return r;
   const reason = reasonOf(body);
   const said = reason ? `: ${reason}` : '';
-  const limited = o.rateLimited?.(r);
+  // A client's own reading (GitHub's x-ratelimit-reset) is capped like Retry-After.
+  const own = o.rateLimited?.(r);
+  const limited = own === undefined ? undefined : capped(own);
   if (res.status === 429 || limited !== undefined)
     throw new TrackerError(
       `rate limited (HTTP ${res.status})`,

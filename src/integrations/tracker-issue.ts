@@ -1,7 +1,9 @@
 // The backlog issue of a follow-up, tracker-neutral: a title tagged with the incident key, then what needs
 // doing, the acceptance criteria, the owner, the due date, the control objective, the incident (and a link
 // back to its room when known), and the marker that lets a retry find it. A confidential incident's title
-// stays out of the backlog (only its key goes there).
+// stays out of the backlog (only its key goes there), its room's name too: Slack names a room
+// `inc-<date>-<title slug>`, Teams `<key>: <title>`. (Its follow-ups are not filed at all, decide/followups.ts:
+// this is the second line of defence.)
 import { type FollowUp, type Incident, OBJECTIVE_NAMES } from '../domain/incident.js';
 import type { IssueDraft } from './tracker-client.js';
 
@@ -23,6 +25,7 @@ export function issueDraft(i: Incident, f: FollowUp, names: DraftNames = {}): Is
   const platform = i.platform === 'teams' ? 'Teams' : i.platform === 'slack' ? 'Slack' : i.platform;
   const objective = names.objectiveName?.(f.objective) ?? OBJECTIVE_NAMES[f.objective] ?? f.objective;
   const incident = i.confidential ? i.key : `${i.key}: ${oneLine(i.title)}`;
+  const roomName = i.confidential ? i.key : i.room?.name || i.key;
   return {
     title: `[${i.key}] ${oneLine(f.what)}`.slice(0, 250),
     paragraphs: [
@@ -35,7 +38,7 @@ export function issueDraft(i: Incident, f: FollowUp, names: DraftNames = {}): Is
       { label: 'Due', text: f.due },
       { label: 'Control objective', text: objective },
       { label: 'Incident', text: incident },
-      ...(i.room?.link ? [{ label: 'Incident room', text: i.room.name || i.key, url: i.room.link }] : []),
+      ...(i.room?.link ? [{ label: 'Incident room', text: roomName, url: i.room.link }] : []),
       { text: `Filed by the incident bot for follow-up ${f.id} (${markerOf(i.key, f.id)}).` },
     ],
     label: i.key,

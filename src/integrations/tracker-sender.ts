@@ -6,6 +6,7 @@
 
 import { botActor, type IncidentApp } from '../app/incident-app.js';
 import type { AppLogger, OutboxRow, Sender, SendResult } from '../app/ports.js';
+import { CONFIDENTIAL_NOT_FILED } from '../domain/decide/followup-tracker.js';
 import type { Incident } from '../domain/incident.js';
 import { objectiveName } from '../domain/playbook.js';
 import { GitHubClient } from './github-client.js';
@@ -40,6 +41,23 @@ export class TrackerSender implements Sender {
     if (!f) return { status: 'failed', error: `no follow-up ${body.followup} in ${incident.key}` };
     if (f.issue) return { status: 'sent', result: { issue: f.issue.key, already: true } };
     const { client } = this.o;
+    // Made confidential after the follow-up was queued: it stays out of the firm-wide backlog all the same.
+    if (incident.confidential) {
+      const outcome = this.o.app.runForDelivery({
+        key: `${row.key}:failed`,
+        incidentKey: incident.key,
+        command: {
+          type: 'followup_filing_failed',
+          id: f.id,
+          tracker: client.name,
+          reason: CONFIDENTIAL_NOT_FILED,
+        },
+        actor: botActor(incident.platform),
+      });
+      if (!outcome.ok && outcome.error.code !== 'invalid')
+        return { status: 'failed', error: `followup_filing_failed refused: ${outcome.error.code}` };
+      return { status: 'sent', result: { skipped: 'the incident is confidential' } };
+    }
     try {
       const pb = this.o.app.playbookFor(incident);
       const draft = issueDraft(incident, f, {

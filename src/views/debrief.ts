@@ -100,6 +100,14 @@ export interface DebriefPeople {
   emailOf?: (user: string) => string | undefined;
 }
 
+/**
+ * How a calendar names the incident. Calendars are read by delegates and shown as free/busy to colleagues:
+ * a confidential incident is named by its key only.
+ */
+function named(i: Incident): string {
+  return i.confidential ? `${i.key} (confidential)` : `${i.key}: ${i.title}`;
+}
+
 /** The calendar event of the debrief (the .ics file, Teams' meeting link). */
 export function debriefEvent(
   i: Incident,
@@ -113,7 +121,7 @@ export function debriefEvent(
     return email ? { email, name: name(u) } : null;
   };
   const description = [
-    `Post-incident debrief of ${i.key}: ${i.title}`,
+    `Post-incident debrief of ${named(i)}`,
     ...(i.drill ? ['DRILL: this is an exercise, not a real incident.'] : []),
     ...(d.facilitator ? [`Facilitator: ${name(d.facilitator)}`] : []),
     ...(d.meetingUrl ? [`Meeting: ${d.meetingUrl}`] : []),
@@ -128,7 +136,7 @@ export function debriefEvent(
     stamp: d.scheduledAt,
     start: d.at,
     end: debriefEnd(d),
-    summary: `${drillPrefix(i)}Debrief: ${i.key} ${i.title}`.slice(0, 250),
+    summary: `${drillPrefix(i)}Debrief: ${named(i)}`.slice(0, 250),
     description,
     ...(d.meetingUrl ? { location: d.meetingUrl, url: d.meetingUrl } : {}),
     ...(organizer ? { organizer } : {}),

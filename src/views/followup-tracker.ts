@@ -1,6 +1,7 @@
 // How a follow-up's place in the firm's backlog reads on every platform: its issue link and state in the
 // follow-up list, the follow-up post and the review, and the post when it is filed, fails to file, or is done
 // in the tracker (template `followup_tracker`).
+import { CONFIDENTIAL_NOT_FILED } from '../domain/decide/followup-tracker.js';
 import { type FollowUp, type Incident, TRACKER_NAMES, type TrackerName } from '../domain/incident.js';
 import { code, link, strong, type Text, userText } from '../domain/text.js';
 import { type PostView, simplePost } from './post.js';
@@ -63,7 +64,9 @@ export function followupTrackerPost(i: Incident, d: Data): PostView {
         `follow-up not filed in ${tracker}`,
         [
           `⚠️ ${strong('Follow-up')} ${code(id)} could not be filed in ${tracker}: ${userText(reason)}`,
-          `It stays in the bot's follow-up list; file it in ${tracker} by hand, and ask whoever runs the bot to check its ${tracker} settings.`,
+          reason === CONFIDENTIAL_NOT_FILED
+            ? "It stays in the bot's follow-up list."
+            : `It stays in the bot's follow-up list; file it in ${tracker} by hand, and ask whoever runs the bot to check its ${tracker} settings.`,
         ],
         `${i.key}: follow-up not filed in ${tracker}`,
       );

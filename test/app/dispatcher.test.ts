@@ -387,4 +387,53 @@ describe('Dispatcher', () => {
     expect(s.outbox.pending()).toEqual([]);
     s.close();
   });
+
+  it('an outside call whose outcome the database refused is not made again at once: its lane is held', async () => {
+    const s = setup();
+    let calls = 0;
+    const tracker: Sender = {
+      send: async () => {
+        calls++;
+        return { status: 'retry', error: 'HTTP 503' };
+      },
+    };
+    let now = T0.getTime();
+    // The outbox refuses to record the retry (a sick disk): the row stays due, its attempts unchanged.
+    const outbox = Object.create(s.outbox) as typeof s.outbox;
+    outbox.markRetry = () => {
+      throw new Error('SQLITE_IOERR');
+    };
+    const d = new Dispatcher({
+      outbox,
+      atomically: atomically(s.outbox.db),
+      incidents: s.store,
+      senders: { slack: new ScriptedSender(), tracker },
+      now: () => new Date(now),
+      maxDelayMs: 60_000,
+    });
+    const at = new Date(now).toISOString();
+    s.db
+      .prepare(
+        `INSERT INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+         VALUES ('f1:file', ?, 'tracker', ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        s.key,
+        `tracker:${s.key}`,
+        JSON.stringify({ to: 'service', service: 'tracker' }),
+        JSON.stringify({ kind: 'file_followup', followup: 'f1' }),
+        at,
+        at,
+      );
+    for (let n = 0; n < 5; n++) {
+      await d.runOnce();
+      await d.idle();
+    }
+    expect(calls).toBe(1);
+    now += 61_000;
+    await d.runOnce();
+    await d.idle();
+    expect(calls).toBe(2);
+    s.close();
+  });
 });

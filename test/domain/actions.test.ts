@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/domain/commands.js';
 import { decide } from '../../src/domain/decide.js';
 import type { Incident } from '../../src/domain/incident.js';
-import { offeredActions } from '../../src/domain/playbook-actions.js';
+import { offeredActions, urlTarget } from '../../src/domain/playbook-actions.js';
 import { refusalOf } from '../../src/domain/queries.js';
 import { BOT_ID, plainText } from '../../src/domain/text.js';
 import { summaryView } from '../../src/views/summary.js';
@@ -251,6 +251,14 @@ describe('action_answered', () => {
       : undefined;
     expect(sent?.type === 'message' && sent.body.kind === 'action' && sent.body.data.title).toBe(
       'INC-2026-0001 (confidential)',
+    );
+  });
+
+  it('the log keeps the url as the playbook writes it: variables by name, no user, password, query or fragment', () => {
+    expect(urlTarget('${SLACK_HOOK_URL}')).toBe('${SLACK_HOOK_URL}');
+    expect(urlTarget('${PROMOTION_GATE_URL}/freeze?token=${T}')).toBe('${PROMOTION_GATE_URL}/freeze');
+    expect(urlTarget('https://ops:${PW}@gate.example.com:8443/api/freeze?x=1#frag')).toBe(
+      'gate.example.com:8443/api/freeze',
     );
   });
 });

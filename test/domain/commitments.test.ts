@@ -300,11 +300,15 @@ describe('a status update lists them', () => {
     }
   });
 
-  it('a confidential incident: the stakeholders copy carries none of them', () => {
-    const posts = postsOf(withItems(true));
-    const stake = posts.find((p) => p.to === 'stakeholders')!;
-    expect(stake.data.items).toBeUndefined();
-    expect(posts.find((p) => p.to === 'room')!.data.items).toBeDefined();
+  it('a confidential incident: the stakeholders get only the notice, the room the items', () => {
+    const i = withItems(true);
+    const r = decide(i, { type: 'post_status_update', fields: updateFields }, ctx(alice, at(10)));
+    if (!r.ok) throw new Error(r.error.message);
+    const stake = r.effects.filter((e) => e.type === 'message' && e.target.to === 'stakeholders');
+    expect(stake.map((e) => e.type === 'message' && e.body)).toEqual([
+      { kind: 'post', template: 'confidential_notice', data: { what: 'status_update' } },
+    ]);
+    expect(postsOf(i).find((p) => p.to === 'room')!.data.items).toBeDefined();
   });
 
   it('answered questions are not repeated in the next update', () => {

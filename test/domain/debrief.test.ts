@@ -14,6 +14,7 @@ import type { Actor, Incident } from '../../src/domain/incident.js';
 import { validatePlaybook } from '../../src/domain/playbook-schema.js';
 import { BOT_ID } from '../../src/domain/text.js';
 import { DEFAULT_PLAYBOOK_PATH } from '../../src/storage/playbook-file.js';
+import { debriefEvent } from '../../src/views/debrief.js';
 import {
   alice,
   at,
@@ -83,6 +84,42 @@ describe('the debrief invitation at close', () => {
     expect(invitedUsers(r.effects)).not.toContain(BOT_ID);
     expect(invitedUsers(r.effects)).not.toContain('U_EVE');
     expect(r.incident.debrief?.invited).toEqual(['U_IC', 'U_ALICE', 'U_CAROL', 'U_DAVE', 'U_FRED']);
+  });
+
+  it('a confidential incident invites its members only: one who left is not, nor a log writer outside it', () => {
+    let i = must(worked(), { type: 'set_confidential', confidential: true }, ctx(ic, at(11)));
+    i = must(i, { type: 'member_joined', user: 'U_GUS', via: 'joined_room' }, ctx(bot, at(12)));
+    i = must(i, { type: 'member_left', user: 'U_GUS' }, ctx(bot, at(13)));
+    const r = decide(i, close(), ctx(ic, at(120), { logWriters: ['U_IC', 'U_GUS', 'U_DAVE', BOT_ID] }));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(invitedUsers(r.effects)).not.toContain('U_GUS');
+    expect(invitedUsers(r.effects)).not.toContain('U_DAVE');
+    expect(invitedUsers(r.effects)).toContain('U_CAROL');
+  });
+
+  it("a confidential incident's calendar event names it by its key only", () => {
+    const i = must(
+      must(worked(), { type: 'set_confidential', confidential: true }, ctx(ic, at(11))),
+      close(),
+      ctx(ic, at(120)),
+    );
+    const d = { at: i.debrief!.at, minutes: 60, scheduledAt: i.debrief!.scheduledAt, facilitator: 'U_IC' };
+    const event = debriefEvent(i, playbook, d);
+    expect(event.summary).toBe(`Debrief: ${i.key} (confidential)`);
+    expect(`${event.summary}\n${event.description}`).not.toContain(i.title);
+    expect(debriefEvent(worked(), playbook, d).summary).toContain(worked().title);
+  });
+
+  it('logs where the meeting is, never its passcode', () => {
+    const r = decide(
+      worked(),
+      close(),
+      ctx(ic, at(120), { debriefMeetingUrl: 'https://meet.example.com/j/123?pwd=SECRET' }),
+    );
+    if (!r.ok) throw new Error(r.error.message);
+    const entry = r.effects.find((e) => e.type === 'log' && e.kind === 'debrief');
+    expect(JSON.stringify(entry)).not.toContain('SECRET');
+    expect(entry).toMatchObject({ payload: { meetingUrl: 'https://meet.example.com/j/123' } });
   });
 
   it('is on the review due date at the playbook hour, for its length, facilitator and all', () => {

@@ -1,8 +1,10 @@
 // The core of follow-ups in the firm's backlog: acceptance criteria are required; with a tracker configured
-// adding a follow-up owes exactly one outbox row to the tracker service (not for a drill); what the tracker's
+// adding a follow-up owes exactly one outbox row to the tracker service (not for a drill, nor for a
+// confidential incident: it says why instead); what the tracker's
 // sender and poller report (filed, filing failed, status) is stored, logged and posted as the core says.
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../src/domain/commands.js';
+import { CONFIDENTIAL_NOT_FILED } from '../../src/domain/decide/followup-tracker.js';
 import { decide, PERMISSIONS } from '../../src/domain/decide.js';
 import type { MessageEffect } from '../../src/domain/effects.js';
 import { BOT_ID, plainText } from '../../src/domain/text.js';
@@ -65,6 +67,37 @@ describe('filing in the tracker', () => {
     const r = decide(declared({ drill: true }), add, ctx(ic, at(1), { tracker: 'github' }));
     expect(r.ok).toBe(true);
     expect(messages(r).filter((m) => m.target.to === 'service')).toEqual([]);
+  });
+
+  it("a confidential incident's follow-ups stay out of the firm-wide backlog, and say why", () => {
+    const r = decide(declared({ confidential: true }), add, ctx(ic, at(1), { tracker: 'jira' }));
+    if (!r.ok) throw new Error(r.error.message);
+    expect(messages(r).filter((m) => m.target.to === 'service')).toEqual([]);
+    expect(r.incident.followups[0]!.filingFailed).toEqual({
+      tracker: 'jira',
+      reason: CONFIDENTIAL_NOT_FILED,
+      at: at(1).toISOString(),
+    });
+    expect(r.effects).toContainEqual(
+      expect.objectContaining({
+        type: 'log',
+        payload: expect.objectContaining({ event: 'filing_failed', reason: CONFIDENTIAL_NOT_FILED }),
+      }),
+    );
+    // the room's follow-up post and the list say it was not filed, and why
+    const post = messages(r).find((m) => m.target.to === 'room' && m.body.kind === 'post')!;
+    const data = (post.body as { data: Record<string, unknown> }).data;
+    expect(data.tracker).toBeUndefined();
+    const view = postView('followup', data, r.incident, playbook);
+    const said = plainText(view.lines.join('\n'));
+    expect(said).toContain('not filed in Jira: the incident is confidential');
+    expect(said).not.toContain('Filing it');
+    expect(plainText(followupList(r.incident).lines.join('\n'))).toContain(
+      'not filed in Jira: the incident is confidential; file it by hand in a restricted project',
+    );
+    // no tracker configured: nothing to say
+    const none = must(declared({ confidential: true }), add, ctx(ic, at(1)));
+    expect(none.followups[0]!.filingFailed).toBeUndefined();
   });
 
   it('filed: the issue is stored, logged and posted; a second report changes nothing', () => {

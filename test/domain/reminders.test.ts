@@ -77,6 +77,16 @@ describe('status updates', () => {
     expect(r?.data.roleOpen).toBeUndefined();
   });
 
+  it('a confidential incident: the IC is escalated to, the stakeholder channel never reminded (it would name it)', () => {
+    const i = declared({ confidential: true });
+    const sent = ofKind(everyMinute(i, 0, 59), ...STATUS);
+    expect(sent.map((r) => [r.kind, r.target])).toEqual([
+      ['status-update', { to: 'room' }],
+      ['status-escalate', { to: 'room' }],
+    ]);
+    expect(sent.some((r) => r.target.to === 'stakeholders')).toBe(false);
+  });
+
   it('escalates to the IC after the grace period, then tells stakeholders the update is overdue', () => {
     const i = declared();
     const sent = ofKind(everyMinute(i, 0, 59), ...STATUS);

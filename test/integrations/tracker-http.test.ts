@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GitHubClient } from '../../src/integrations/github-client.js';
 import { TrackerError } from '../../src/integrations/tracker-client.js';
-import { retryAfterMs, trackerCall } from '../../src/integrations/tracker-http.js';
+import { MAX_RETRY_AFTER_MS, retryAfterMs, trackerCall } from '../../src/integrations/tracker-http.js';
 
 let next: { status: number; headers?: Record<string, string>; body?: unknown; hangMs?: number };
 let server: http.Server;
@@ -89,5 +89,26 @@ describe('tracker answers', () => {
     const now = Date.parse('2026-12-01T10:00:00Z');
     expect(retryAfterMs(new Headers({ 'retry-after': 'Tue, 01 Dec 2026 10:00:20 GMT' }), now)).toBe(20_000);
     expect(retryAfterMs(new Headers({}), now)).toBeUndefined();
+  });
+
+  it('a Retry-After (or a GitHub rate-limit reset) beyond an hour is capped at an hour', async () => {
+    const now = Date.parse('2026-12-01T10:00:00Z');
+    expect(retryAfterMs(new Headers({ 'retry-after': '86400' }), now)).toBe(MAX_RETRY_AFTER_MS);
+    expect(retryAfterMs(new Headers({ 'retry-after': 'Wed, 02 Dec 2026 10:00:00 GMT' }), now)).toBe(
+      MAX_RETRY_AFTER_MS,
+    );
+    expect(MAX_RETRY_AFTER_MS).toBe(3_600_000);
+    next = { status: 429, headers: { 'retry-after': '999999' } };
+    expect(await verdict()).toMatchObject({ retry: true, afterMs: MAX_RETRY_AFTER_MS });
+    const gh = new GitHubClient({
+      tracker: 'github',
+      apiUrl: url,
+      token: 't',
+      repository: 'a/b',
+      timeoutMs: 1000,
+    });
+    const inADay = String(Math.floor(Date.now() / 1000) + 86_400);
+    next = { status: 403, headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': inADay } };
+    await expect(gh.state('a/b#1')).rejects.toMatchObject({ retry: true, afterMs: MAX_RETRY_AFTER_MS });
   });
 });

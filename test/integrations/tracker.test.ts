@@ -3,7 +3,9 @@
 // acceptance criteria becomes exactly one issue (incident key label, due date, criteria, owner, marker) whose
 // link is stored and posted in the room; 429, 5xx-like timeouts and in-doubt rows never create a second
 // issue; 401 and 404 are final and shown in the room; the issue closed in the tracker shows the follow-up done.
+// A confidential incident's follow-ups never reach the firm-wide backlog: the room and the list say why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONFIDENTIAL_NOT_FILED } from '../../src/domain/decide/followup-tracker.js';
 import type { Incident } from '../../src/domain/incident.js';
 import { type RealBot, startRealBot } from '../faults/real-bot.js';
 import { cardOf, cardTexts } from '../platforms/teams/activities.js';
@@ -52,6 +54,8 @@ interface Harness {
   /** The follow-up list as the person asking sees it. */
   list(key: string): Promise<string>;
   poll(): Promise<unknown>;
+  /** The incident commander makes the incident confidential (or shows it again). */
+  confide(key: string, confidential: boolean): void;
   pause(): void;
   resume(): void;
   drain(): Promise<void>;
@@ -200,10 +204,41 @@ function scenarios(name: string, harness: () => Harness) {
       expect(issue.key).toBe(already.key);
       expect(createsFor(h, key, id)).toHaveLength(0);
     });
+
+    it("a confidential incident's follow-up: no call to the tracker; the room and the list say why", async () => {
+      const h = harness();
+      const key = await h.incident();
+      h.confide(key, true);
+      const before = h.fake.requests.length;
+      const { id } = await fileOne(h, 'Rotate the keys the vendor saw');
+      await h.drain();
+      expect(h.fake.requests.length).toBe(before);
+      expect(followupOf(h, key, id).filingFailed?.reason).toBe(CONFIDENTIAL_NOT_FILED);
+      const why = `not filed in ${h.tracker}: the incident is confidential; file it by hand in a restricted project`;
+      expect(h.room(key)).toContain(why);
+      expect(await h.list(key)).toContain(why);
+    });
+
+    it('made confidential while its follow-up waited to be filed: not filed, the room told why', async () => {
+      const h = harness();
+      const key = await h.incident();
+      h.confide(key, false);
+      h.pause();
+      const before = h.fake.requests.length;
+      const { id } = await fileOne(h, 'Queued before it was made confidential');
+      h.confide(key, true);
+      h.resume();
+      const why = await failed(h, key, id);
+      expect(why.reason).toBe(CONFIDENTIAL_NOT_FILED);
+      await h.drain();
+      expect(h.fake.requests.length).toBe(before);
+      expect(h.room(key)).toContain(`could not be filed in ${h.tracker}: the incident is confidential`);
+    });
   });
 }
 
 let jira: FakeTracker;
+let confides = 0;
 let github: FakeTracker;
 let real: RealBot;
 let teams: BootedTeamsBot;
@@ -249,6 +284,16 @@ scenarios('Slack, Jira Cloud (the wiring of src/bot.ts)', () => {
       return JSON.stringify(e.blocks);
     },
     poll: () => real.bot.pollTracker!(),
+    confide(key, confidential) {
+      const r = real.bot.service.handle({
+        key: `confide:${key}:${++confides}`,
+        incidentKey: key,
+        command: { type: 'set_confidential', confidential, reason: 'for the test' },
+        actor: { platform: 'slack', id: slackActorIds().ic },
+        roomId: room(key),
+      });
+      if (!r.ok) throw new Error(r.error.message);
+    },
     pause: () => real.bot.dispatcher.stop(),
     resume: () => real.bot.dispatcher.start(50),
     drain: async () => {
@@ -285,6 +330,16 @@ scenarios('Teams, GitHub Issues', () => {
       return cards.map((a) => cardTexts(cardOf(a.body))).join('\n');
     },
     poll: () => teams.pollTracker!(),
+    confide(key, confidential) {
+      const r = teams.service.handle({
+        key: `confide:${key}:${++confides}`,
+        incidentKey: key,
+        command: { type: 'set_confidential', confidential, reason: 'for the test' },
+        actor: { platform: 'teams', id: teamsActorIds().ic },
+        roomId: room(key),
+      });
+      if (!r.ok) throw new Error(r.error.message);
+    },
     pause: () => teams.dispatcher.stop(),
     resume: () => teams.dispatcher.start(25),
     drain: () => teams.settle(10_000),

@@ -163,7 +163,7 @@ describe('Teams: the invitation is a 1:1 card with an "Add to calendar" meeting 
       expect(add).toBeDefined();
       const url = new URL(add.url);
       expect(`${url.origin}${url.pathname}`).toBe('https://teams.microsoft.com/l/meeting/new');
-      expect(url.searchParams.get('subject')).toBe(`Debrief: ${key} ${outage.title}`);
+      expect(url.searchParams.get('subject')).toBe(`Debrief: ${key}: ${outage.title}`);
       expect(url.searchParams.get('startTime')).toBe(`${closed.reviewDueOn}T14:00:00+00:00`);
       expect(url.searchParams.get('endTime')).toBe(`${closed.reviewDueOn}T15:00:00+00:00`);
       expect(url.searchParams.get('content')).toContain(`Meeting: ${MEETING}`);

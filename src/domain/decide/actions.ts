@@ -15,6 +15,7 @@ import {
   pendingRun,
   runsOf,
   unsetVariables,
+  urlTarget,
 } from '../playbook-actions.js';
 import { LIMITS } from '../template-fields.js';
 import { BOT_ID, code, command, mention, userText } from '../text.js';
@@ -142,8 +143,8 @@ export const runAction: Handler<'run_action'> = (i, c, ctx) => {
       state: 'requested',
       reason,
       consequence: a.consequence,
-      // the playbook's url names its variables, never their values; the query is left out all the same
-      webhook: `${a.webhook.method} ${a.webhook.url.split('?')[0]}`,
+      // the playbook's url names its variables, never their values; user, query and fragment are left out
+      webhook: `${a.webhook.method} ${urlTarget(a.webhook.url)}`,
       ...(i.drill ? { drill: true } : {}),
     }),
     {

@@ -12,6 +12,7 @@ import {
 import type { Effect, MessageEffect } from '../effects.js';
 import { type DomainError, fail } from '../errors.js';
 import type { Incident } from '../incident.js';
+import { isMember } from '../membership.js';
 import { type DecideContext, iso, log, notice, post, ROOM } from './context.js';
 
 /** How far ahead a debrief may be set: further is a typo, and the handbook wants it within days. */
@@ -39,6 +40,16 @@ function invite(d: Debrief, user: string, facilitator: string | null): MessageEf
   };
 }
 
+/** A link without its query and fragment (meeting passcodes live there). */
+function withoutQuery(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(meeting link)';
+  }
+}
+
 /**
  * Schedules the debrief of an incident just closed (its review due date and facilitator set) and invites
  * every responder. `requested`: a time from the close form (ISO UTC); else the playbook's hour on the due date.
@@ -53,7 +64,9 @@ export function scheduleDebrief(i: Incident, requested: string | undefined, ctx:
     return fail('invalid', 'The debrief time has passed: give a time ahead.', 'debriefAt');
   if (start > ctx.now.getTime() + MAX_DAYS_AHEAD * 86_400_000)
     return fail('invalid', `Hold the debrief within ${MAX_DAYS_AHEAD} days.`, 'debriefAt');
-  const everyone = responders(i, ctx.logWriters);
+  // Everyone who worked on it is invited, also those who have left its room since; a confidential incident
+  // invites its members only (an invitation names it, and non-members never see it).
+  const everyone = responders(i, ctx.logWriters).filter((u) => !i.confidential || isMember(i, u, ctx));
   const facilitator = i.reviewFacilitator;
   if (facilitator && !everyone.includes(facilitator)) everyone.unshift(facilitator);
   const invited = everyone.slice(0, MAX_INVITES);
@@ -73,7 +86,8 @@ export function scheduleDebrief(i: Incident, requested: string | undefined, ctx:
       facilitator,
       invited,
       ...(left.length ? { notInvited: left } : {}),
-      ...(d.meetingUrl ? { meetingUrl: d.meetingUrl } : {}),
+      // The record keeps where the meeting is, not its passcode (`?pwd=…`): exports reach auditors.
+      ...(d.meetingUrl ? { meetingUrl: withoutQuery(d.meetingUrl) } : {}),
     }),
     ...invited.map((u) => invite(d, u, facilitator)),
     post('debrief:invited', ROOM, 'debrief_invited', {

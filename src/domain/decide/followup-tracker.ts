@@ -6,6 +6,9 @@ import { fail } from '../errors.js';
 import { type FollowUp, type Incident, TRACKER_NAMES, type TrackerName } from '../incident.js';
 import { type Handler, iso, log, ok, post, ROOM } from './context.js';
 
+/** Why a confidential incident's follow-up is not filed in the firm-wide backlog (shown after "not filed in Jira: "). */
+export const CONFIDENTIAL_NOT_FILED = 'the incident is confidential; file it by hand in a restricted project';
+
 /** The outbox row that files a follow-up: one per follow-up, delivered by the `tracker` service's sender. */
 export function fileFollowup(id: string, tracker: TrackerName): MessageEffect {
   return {

@@ -2,7 +2,7 @@ import { fail } from '../errors.js';
 import { reviewMethod } from '../playbook.js';
 import { type Handler, isCommander, iso, log, notice, ok, post, ROOM } from './context.js';
 import { inviteFollowupOwner } from './debrief.js';
-import { fileFollowup } from './followup-tracker.js';
+import { CONFIDENTIAL_NOT_FILED, fileFollowup } from './followup-tracker.js';
 
 /** Acceptance criteria fit in a tracker issue and a chat message. */
 export const MAX_ACCEPTANCE = 2000;
@@ -23,6 +23,13 @@ export const addFollowup: Handler<'add_followup'> = (i, c, ctx) => {
       `Choose a control objective: ${objectives.map((o) => o.name).join(', ')}.`,
       'objective',
     );
+  // Filed in the firm's backlog by the tracker's sender, owed in this same transaction. A drill's
+  // follow-ups stay in the bot: rehearsals must not fill the real backlog. A confidential incident's stay
+  // too: the backlog is firm-wide and non-members never see such an incident (docs/security.md); the
+  // follow-up says so, and someone files it by hand in a restricted project.
+  const wanted = ctx.tracker && !i.drill ? ctx.tracker : undefined;
+  const tracker = wanted && !i.confidential ? wanted : undefined;
+  const withheld = wanted && i.confidential ? wanted : undefined;
   const f = {
     id: c.id,
     what: c.what,
@@ -34,10 +41,10 @@ export const addFollowup: Handler<'add_followup'> = (i, c, ctx) => {
     createdBy: ctx.actor.id,
     doneAt: null,
     acceptance,
+    ...(withheld
+      ? { filingFailed: { tracker: withheld, reason: CONFIDENTIAL_NOT_FILED, at: iso(ctx.now) } }
+      : {}),
   };
-  // Filed in the firm's backlog by the tracker's sender, owed in this same transaction. A drill's
-  // follow-ups stay in the bot: rehearsals must not fill the real backlog.
-  const tracker = ctx.tracker && !i.drill ? ctx.tracker : undefined;
   // Filed after close, before the debrief: its owner is invited to it (decide/debrief.ts).
   const debrief = inviteFollowupOwner({ ...i, followups: [...i.followups, f] }, c.owner, c.id, ctx);
   return ok(debrief.incident, [
@@ -51,6 +58,17 @@ export const addFollowup: Handler<'add_followup'> = (i, c, ctx) => {
       state: 'open',
       ...(tracker ? { tracker } : {}),
     }),
+    ...(withheld
+      ? [
+          log('followup', {
+            id: c.id,
+            event: 'filing_failed',
+            tracker: withheld,
+            reason: CONFIDENTIAL_NOT_FILED,
+          }),
+        ]
+      : []),
+    // The post's "Backlog:" line says it is being filed, or why it is not (filingFailed).
     post(`followup:${c.id}`, ROOM, 'followup', { id: c.id, state: 'open', ...(tracker ? { tracker } : {}) }),
     ...(tracker ? [fileFollowup(c.id, tracker)] : []),
     ...debrief.effects,
