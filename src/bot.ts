@@ -13,6 +13,7 @@ import type { Sender } from './app/ports.js';
 import { auditChannelOf, type Config, slackEnabled, teamsEnabled } from './config.js';
 import { trackerOf } from './config-tracker.js';
 import { ActionWebhookSender } from './integrations/action-webhook-sender.js';
+import { UnconfiguredTrackerSender } from './integrations/unconfigured-tracker-sender.js';
 import { checkDatabaseMode, localConsole } from './local-console.js';
 import type { Logger } from './logger.js';
 import { chooseSigner } from './ops/audit-key.js';
@@ -199,6 +200,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   const everyMinutes = config.TRACKER_POLL_MINUTES;
   const trackerPoller =
     tracker && startTracker({ target: tracker, app: incidents, db, senders, everyMinutes, logger });
+  if (!tracker) senders.tracker = new UnconfiguredTrackerSender(incidents);
   // Playbook actions (freeze deployments, master switch): their webhooks, called from the outbox.
   senders.actions = new ActionWebhookSender({
     app: incidents,

@@ -82,6 +82,13 @@ export const TRACKER_SETTINGS = {
     default: '10',
     purpose: 'How long one call to Jira or GitHub may take; a slower one is tried again later.',
   },
+  JIRA_SEARCH_SETTLE_SECONDS: {
+    schema: z.coerce.number().min(0).max(3600).default(90),
+    required: 'no',
+    default: '90',
+    purpose:
+      "After a Jira create that may have succeeded (a timeout, a 5xx), how long to wait before looking for the issue: Jira's search is eventually consistent, and looking too soon would file it twice.",
+  },
 } as const;
 
 type TrackerSettings = typeof TRACKER_SETTINGS;
@@ -146,6 +153,7 @@ export function trackerOf(c: TrackerConfig): TrackerTarget | null {
       projectKey: c.JIRA_PROJECT_KEY,
       issueType: c.JIRA_ISSUE_TYPE,
       timeoutMs,
+      settleMs: Math.round(c.JIRA_SEARCH_SETTLE_SECONDS * 1000),
     };
   if (c.GITHUB_TOKEN && c.GITHUB_REPOSITORY)
     return {

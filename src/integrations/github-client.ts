@@ -49,6 +49,7 @@ interface GhIssue {
 
 export class GitHubClient implements TrackerClient {
   readonly name = 'github' as const;
+  readonly settleMs = 0;
 
   constructor(private readonly t: GitHubTarget) {}
 

@@ -36,9 +36,11 @@ const jql = (s: string) => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 
 export class JiraClient implements TrackerClient {
   readonly name = 'jira' as const;
+  readonly settleMs: number;
   private readonly auth: string;
 
   constructor(private readonly t: JiraTarget) {
+    this.settleMs = t.settleMs ?? 90_000;
     this.auth = `Basic ${Buffer.from(`${t.email}:${t.apiToken}`).toString('base64')}`;
   }
 

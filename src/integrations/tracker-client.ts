@@ -13,6 +13,8 @@ export type TrackerTarget =
       projectKey: string;
       issueType: string;
       timeoutMs: number;
+      /** Wait before looking for an issue whose create may have succeeded (search is eventually consistent). */
+      settleMs?: number;
     }
   | { tracker: 'github'; apiUrl: string; token: string; repository: string; timeoutMs: number };
 
@@ -43,6 +45,12 @@ export interface IssueState {
 
 export interface TrackerClient {
   readonly name: TrackerName;
+  /**
+   * How long after a create that may have reached the tracker (timeout, 5xx) its search shows the issue: the
+   * retry that looks for it waits at least this long (Jira's search/jql is eventually consistent; GitHub's
+   * list-by-label is not, 0).
+   */
+  readonly settleMs: number;
   create(draft: IssueDraft): Promise<TrackedIssue>;
   /** The issue carrying `marker` among the issues labelled `label`, or null. */
   findByMarker(label: string, marker: string): Promise<TrackedIssue | null>;

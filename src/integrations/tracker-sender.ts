@@ -58,6 +58,7 @@ export class TrackerSender implements Sender {
         return { status: 'failed', error: `followup_filing_failed refused: ${outcome.error.code}` };
       return { status: 'sent', result: { skipped: 'the incident is confidential' } };
     }
+    let creating = false;
     try {
       const pb = this.o.app.playbookFor(incident);
       const draft = issueDraft(incident, f, {
@@ -66,6 +67,7 @@ export class TrackerSender implements Sender {
       });
       const maybeThere = row.inDoubt || row.attempts > 0;
       const found = maybeThere ? await client.findByMarker(incident.key, markerOf(incident.key, f.id)) : null;
+      creating = !found;
       const issue = found ?? (await client.create(draft));
       const outcome = this.o.app.runForDelivery({
         key: `${row.key}:filed`,
@@ -89,12 +91,13 @@ export class TrackerSender implements Sender {
     } catch (e) {
       if (!(e instanceof TrackerError)) throw e; // the database (reporting back): the dispatcher retries
       const last = row.attempts + 1 >= (this.o.giveUpAfter ?? 12);
-      if (e.retry && !last)
-        return {
-          status: 'retry',
-          error: e.message,
-          ...(e.afterMs !== undefined ? { afterMs: e.afterMs } : {}),
-        };
+      if (e.retry && !last) {
+        // A create that may have reached the tracker: the retry looks for its marker first, after the
+        // tracker's search has had time to show it (else it would file the follow-up twice).
+        const afterMs =
+          creating && client.settleMs > 0 ? Math.max(e.afterMs ?? 0, client.settleMs) : e.afterMs;
+        return { status: 'retry', error: e.message, ...(afterMs !== undefined ? { afterMs } : {}) };
+      }
       this.o.logger?.warn(
         { incident: incident.key, followup: f.id, tracker: client.name, error: e.message },
         'follow-up not filed in the tracker',

@@ -161,6 +161,13 @@ function scenarios(name: string, harness: () => Harness) {
       const issue = await filed(h, key, id);
       expect(createsFor(h, key, id)).toHaveLength(1);
       expect(issuesFor(h, key, id).map((i) => i.key)).toEqual([issue.key]);
+      if (h.fake.kind === 'jira') {
+        // The look-up waited for Jira's eventually consistent search (JIRA_SEARCH_SETTLE_SECONDS=2).
+        const create = createsFor(h, key, id)[0]!;
+        const search = h.fake.requests.find((r) => r.at > create.at && r.path.includes('/search'));
+        expect(search, 'a marker look-up after the create').toBeDefined();
+        expect(search!.at - create.at).toBeGreaterThanOrEqual(2000);
+      }
     });
 
     it('401: final, the reason shown in the room, nothing created', async () => {

@@ -15,6 +15,8 @@ export interface Recorded {
   path: string;
   auth: string | undefined;
   body: Json;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 export type CallKind = 'create' | 'search' | 'get';
@@ -175,7 +177,7 @@ export async function startFakeTracker(kind: 'jira' | 'github'): Promise<FakeTra
     const method = req.method ?? 'GET';
     const path = req.url ?? '/';
     const body = await readBody(req);
-    requests.push({ method, path, auth: req.headers.authorization, body });
+    requests.push({ method, path, auth: req.headers.authorization, body, at: Date.now() });
     const send = (status: number, b: Json, headers: Record<string, string> = {}) => {
       if (res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
@@ -249,6 +251,8 @@ export function trackerEnv(f: FakeTracker): Record<string, string> {
         JIRA_API_TOKEN: JIRA_TOKEN,
         JIRA_PROJECT_KEY: 'REL',
         TRACKER_TIMEOUT_SECONDS: '1',
+        // Jira's search is eventually consistent: the bot looks for a create in doubt only this much later.
+        JIRA_SEARCH_SETTLE_SECONDS: '2',
       }
     : {
         GITHUB_TOKEN,
