@@ -36,12 +36,21 @@ describe('tracker settings', () => {
       projectKey: 'REL',
       issueType: 'Task',
       timeoutMs: 10_000,
+      settleMs: 90_000,
     });
     expect(
-      trackerOf(readConfig({ ...jira, JIRA_ISSUE_TYPE: 'Bug', TRACKER_TIMEOUT_SECONDS: '3' })),
+      trackerOf(
+        readConfig({
+          ...jira,
+          JIRA_ISSUE_TYPE: 'Bug',
+          TRACKER_TIMEOUT_SECONDS: '3',
+          JIRA_SEARCH_SETTLE_SECONDS: '0',
+        }),
+      ),
     ).toMatchObject({
       issueType: 'Bug',
       timeoutMs: 3000,
+      settleMs: 0,
     });
   });
 
