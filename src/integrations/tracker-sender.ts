@@ -7,7 +7,7 @@
 import { botActor, type IncidentApp } from '../app/incident-app.js';
 import type { AppLogger, OutboxRow, Sender, SendResult } from '../app/ports.js';
 import { CONFIDENTIAL_NOT_FILED } from '../domain/decide/followup-tracker.js';
-import type { Incident } from '../domain/incident.js';
+import type { Incident, TrackerName } from '../domain/incident.js';
 import { objectiveName } from '../domain/playbook.js';
 import { GitHubClient } from './github-client.js';
 import { JiraClient } from './jira-client.js';
@@ -43,19 +43,8 @@ export class TrackerSender implements Sender {
     const { client } = this.o;
     // Made confidential after the follow-up was queued: it stays out of the firm-wide backlog all the same.
     if (incident.confidential) {
-      const outcome = this.o.app.runForDelivery({
-        key: `${row.key}:failed`,
-        incidentKey: incident.key,
-        command: {
-          type: 'followup_filing_failed',
-          id: f.id,
-          tracker: client.name,
-          reason: CONFIDENTIAL_NOT_FILED,
-        },
-        actor: botActor(incident.platform),
-      });
-      if (!outcome.ok && outcome.error.code !== 'invalid')
-        return { status: 'failed', error: `followup_filing_failed refused: ${outcome.error.code}` };
+      const refused = reportNotFiled(this.o.app, row, incident, client.name, CONFIDENTIAL_NOT_FILED);
+      if (refused) return { status: 'failed', error: refused };
       return { status: 'sent', result: { skipped: 'the incident is confidential' } };
     }
     let creating = false;
@@ -103,18 +92,31 @@ export class TrackerSender implements Sender {
         'follow-up not filed in the tracker',
       );
       const reason = e.retry ? `${e.message}; gave up after ${row.attempts + 1} attempts` : e.message;
-      const outcome = this.o.app.runForDelivery({
-        key: `${row.key}:failed`,
-        incidentKey: incident.key,
-        command: { type: 'followup_filing_failed', id: f.id, tracker: client.name, reason },
-        actor: botActor(incident.platform),
-      });
-      if (!outcome.ok && outcome.error.code !== 'invalid')
-        return {
-          status: 'failed',
-          error: `${reason} (and followup_filing_failed refused: ${outcome.error.code})`,
-        };
-      return { status: 'failed', error: reason };
+      const refused = reportNotFiled(this.o.app, row, incident, client.name, reason);
+      return { status: 'failed', error: refused ? `${reason} (and ${refused})` : reason };
     }
   }
+}
+
+/**
+ * Tells the incident (as the bot, one transaction) that a follow-up was not filed, and why; the room and the
+ * list say so. Returns why the report itself was refused, or null (`invalid`: already reported, a replay).
+ */
+export function reportNotFiled(
+  app: Pick<IncidentApp, 'runForDelivery'>,
+  row: OutboxRow,
+  incident: Incident,
+  tracker: TrackerName,
+  reason: string,
+): string | null {
+  if (row.body.kind !== 'file_followup') return 'not a tracker call';
+  const outcome = app.runForDelivery({
+    key: `${row.key}:failed`,
+    incidentKey: incident.key,
+    command: { type: 'followup_filing_failed', id: row.body.followup, tracker, reason },
+    actor: botActor(incident.platform),
+  });
+  return !outcome.ok && outcome.error.code !== 'invalid'
+    ? `followup_filing_failed refused: ${outcome.error.code}`
+    : null;
 }

@@ -21,7 +21,8 @@ import { parseFollowupDoneValue, parseSnoozeValue } from '../render/actions.js';
 /** Matches the id itself or the id with a `:suffix`. */
 export const idPattern = (id: string) => new RegExp(`^${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(:.*)?$`);
 
-type Act = {
+/** What a block action carries that the listeners read. */
+export type Act = {
   action_id: string;
   block_id?: string;
   value?: string;
@@ -29,9 +30,11 @@ type Act = {
   action_ts?: string;
 };
 
-const channelOf = (b: BlockAction) =>
+/** The channel a block action was pressed in. */
+export const channelOf = (b: BlockAction) =>
   b.channel?.id ?? (b.container as { channel_id?: string } | undefined)?.channel_id;
-const messageTs = (b: BlockAction) => (b.container as { message_ts?: string } | undefined)?.message_ts;
+/** The message a block action was pressed on. */
+export const messageTs = (b: BlockAction) => (b.container as { message_ts?: string } | undefined)?.message_ts;
 
 /** The role a role button is for: its value (a role id, or JSON {role}), or an id suffix (`role:scribe:v3`). */
 export function roleOfAction(pb: Playbook, a: Act): string | null {

@@ -6,19 +6,7 @@ import { findWorkstream } from '../../../domain/workstreams.js';
 import { actionKey, actorOf, deliver, type SlackFeature, tell } from '../context.js';
 import { ACTION } from '../ids.js';
 import { workstreamFromBlockId } from '../render/workstreams.js';
-import { idPattern } from './buttons.js';
-
-type Act = {
-  action_id: string;
-  block_id?: string;
-  value?: string;
-  selected_user?: string | null;
-  action_ts?: string;
-};
-
-const channelOf = (b: BlockAction) =>
-  b.channel?.id ?? (b.container as { channel_id?: string } | undefined)?.channel_id;
-const messageTs = (b: BlockAction) => (b.container as { message_ts?: string } | undefined)?.message_ts;
+import { type Act, channelOf, idPattern, messageTs } from './buttons.js';
 
 export const workstreamButtons: SlackFeature = {
   name: 'workstreams',
