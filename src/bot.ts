@@ -426,6 +426,9 @@ export function teamsSettings(c: Config): TeamsSettings {
     ...(c.TEAMS_INCIDENTS_CHANNEL ? { incidentsChannel: c.TEAMS_INCIDENTS_CHANNEL } : {}),
     ...(c.TEAMS_STAKEHOLDER_CHANNEL ? { stakeholderChannel: c.TEAMS_STAKEHOLDER_CHANNEL } : {}),
     ...(c.TEAMS_CONFIDENTIAL_CHANNEL ? { confidentialChannel: c.TEAMS_CONFIDENTIAL_CHANNEL } : {}),
+    ...(c.TEAMS_TEAM_ID ? { teamId: c.TEAMS_TEAM_ID } : {}),
+    ...(c.GRAPH_API_URL ? { graphApiUrl: c.GRAPH_API_URL } : {}),
+    ...(c.MICROSOFT_LOGIN_URL ? { loginUrl: c.MICROSOFT_LOGIN_URL } : {}),
     startupTimeoutMs: c.STARTUP_TIMEOUT_SECONDS * 1000,
     ...(auditChannelOf(c)?.platform === 'teams' ? { auditChannel: auditChannelOf(c)!.id } : {}),
   };

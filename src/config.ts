@@ -1,3 +1,4 @@
+// over 400 lines: every setting with its schema and documentation in one table (tested against the docs).
 // One zod schema reads the environment (and .env when present). Every setting is documented here;
 // .env.example and the README's table are checked against this list by a test.
 import { existsSync } from 'node:fs';
@@ -175,6 +176,37 @@ export const SETTINGS = {
     required: 'no',
     default: 'https://smba.trafficmanager.net/teams/',
     purpose: 'Bot Connector service URL used for proactive messages before any activity was received.',
+  },
+  TEAMS_TEAM_ID: {
+    schema: opt,
+    required: 'for channel mode',
+    default: '',
+    purpose:
+      'Channel mode: the Teams team (its group id, a GUID) where each incident gets its own channel through Microsoft Graph (needs Channel.Create.Group, see docs/teams-setup.md); unset: each incident is a thread in TEAMS_INCIDENTS_CHANNEL.',
+  },
+  GRAPH_API_URL: {
+    schema: opt.pipe(
+      z
+        .url({ protocol: /^https?$/, error: 'must be an http(s) URL, e.g. https://graph.microsoft.com/v1.0' })
+        .optional(),
+    ),
+    required: 'no',
+    default: 'https://graph.microsoft.com/v1.0',
+    purpose: 'Base URL of Microsoft Graph (sovereign clouds, proxies and tests set it).',
+  },
+  MICROSOFT_LOGIN_URL: {
+    schema: opt.pipe(
+      z
+        .url({
+          protocol: /^https?$/,
+          error: 'must be an http(s) URL, e.g. https://login.microsoftonline.com',
+        })
+        .optional(),
+    ),
+    required: 'no',
+    default: 'https://login.microsoftonline.com',
+    purpose:
+      "Microsoft Entra ID login endpoint: the bot's app tokens for Graph and for the Bot Connector come from there (sovereign clouds, proxies and tests set it).",
   },
   TEAMS_ALLOW_UNAUTHENTICATED: {
     schema: bool.default(false),

@@ -21,6 +21,7 @@ import {
   type StorageFailure,
   silentLogger,
 } from './ports.js';
+import { enclosingRoom, inRoom } from './room-match.js';
 
 export interface AppDeps {
   service: IncidentService;
@@ -97,7 +98,13 @@ export class IncidentApp {
 
   /** The incident worked in a room (its own, or the fallback room). */
   incidentInRoom(platform: Platform, roomId: string | undefined): Incident | null {
-    return roomId ? this.deps.service.store.findByRoom(platform, roomId) : null;
+    if (!roomId) return null;
+    // A post in a room that is a whole channel (Teams channel mode) is found through its channel.
+    const enclosing = enclosingRoom(roomId);
+    return (
+      this.deps.service.store.findByRoom(platform, roomId) ??
+      (enclosing ? this.deps.service.store.findByRoom(platform, enclosing) : null)
+    );
   }
 
   openIncidents(): Incident[] {
@@ -167,7 +174,7 @@ export class IncidentApp {
   private contextIn(incident: Incident, actor: Actor, roomId?: string) {
     return {
       ...this.deps.service.contextFor(incident, actor),
-      inRoom: Boolean(roomId && incident.room?.id === roomId),
+      inRoom: inRoom(incident.room?.id, roomId),
     };
   }
 

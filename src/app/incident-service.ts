@@ -6,6 +6,7 @@ import type { Actor, Incident, TrackerName } from '../domain/incident.js';
 import { DEFAULT_LIMITS, type Playbook, type PlaybookRef } from '../domain/playbook.js';
 import { logWriters } from './log-writers.js';
 import { type CommandOutcome, ConflictError, type IncidentRepo } from './ports.js';
+import { inRoom } from './room-match.js';
 
 export interface HandleRequest {
   key: string;
@@ -66,7 +67,7 @@ export class IncidentService {
           playbook: this.playbookFor(incident),
           playbookRef: this.current.ref,
           admins: this.opts.admins ?? [],
-          inRoom: Boolean(req.roomId && incident?.room?.id === req.roomId),
+          inRoom: inRoom(incident?.room?.id, req.roomId),
           ...(this.opts.tracker ? { tracker: this.opts.tracker } : {}),
           isSet: this.isSet,
           ...this.debriefContext(incident, req.command),

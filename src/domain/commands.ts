@@ -71,7 +71,15 @@ export type Command =
   | { type: 'decision'; text: string; rationale?: string; source?: MessageSource }
   | { type: 'evidence'; name: string; link?: string; source?: MessageSource }
   | { type: 'correction'; messageId: string; change: 'edited' | 'deleted'; text?: string }
-  | { type: 'room_created'; platform: string; roomId: string; name: string; link?: string }
+  | {
+      type: 'room_created';
+      platform: string;
+      roomId: string;
+      name: string;
+      link?: string;
+      /** The room is a stand-in (Teams: a thread, when Graph refused the channel): why, said in the room. */
+      fallbackReason?: string;
+    }
   | { type: 'room_failed'; reason: string; fallbackRoomId?: string }
   | { type: 'snooze'; kind: string; until: string }
   | {

@@ -19,6 +19,7 @@ import { sendRecap } from './decide/recap.js';
 import { correction, exportRecord, logDecision, logEvidence, logNote, snooze } from './decide/record.js';
 import { assignRole, claimRole, releaseRole } from './decide/roles.js';
 import { roomCreated, roomFailed } from './decide/room.js';
+import { withRoomArchive } from './decide/room-archive.js';
 import { leadWorkstream, releaseWorkstream } from './decide/workstreams.js';
 import { fail } from './errors.js';
 import type { Incident } from './incident.js';
@@ -160,7 +161,11 @@ export function decide(incident: Incident | null, command: Command, ctx: DecideC
   // A key entry in the log refreshes the room's timeline (timeline.ts), whichever handler wrote it; a
   // confidential incident's stakeholders hear only the notice (confidential-stakeholders.ts).
   const run = (i: Incident) =>
-    withConfidentialStakeholders(withTimelineRefresh(handler(i, command as never, ctx)), incident);
+    withRoomArchive(
+      withConfidentialStakeholders(withTimelineRefresh(handler(i, command as never, ctx)), incident),
+      i,
+      ctx,
+    );
   if (!joining) return run(incident);
   const r = run(withMember(incident, ctx.actor.id));
   if (!r.ok) return r;

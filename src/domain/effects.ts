@@ -99,6 +99,11 @@ export type LiveView = 'summary' | 'checklist' | 'timeline';
 export type Outgoing =
   /** Create the incident's room (Slack channel, Teams thread); the adapter reports back with `room_created`. */
   | { kind: 'create_room' }
+  /**
+   * The incident is finished (terminal phase, recap sent or not owed): a platform that made the room for it
+   * archives it (Teams channel mode; domain/decide/room-archive.ts). Others mark it sent.
+   */
+  | { kind: 'archive_room' }
   /** Bring a person into the incident's room (Slack: invite to the channel). */
   | { kind: 'invite'; user: string }
   /** A live view of the incident: posted once, then updated in place from the incident's current state. */

@@ -173,7 +173,7 @@ function roomFallback(i: Incident, _pb: Playbook, d: Data): PostView {
     'room_fallback',
     'working here',
     [
-      `⚠️ I could not create a channel for ${strong(i.key)} (${code(reason.slice(0, 200))}). This channel is used for the incident instead.`,
+      `⚠️ I could not create a channel for ${strong(i.key)} (${code(reason.slice(0, 200))}). This ${d.where === 'thread' ? 'thread' : 'channel'} is used for the incident instead.`,
     ],
     `${i.key}: using this channel for the incident`,
   );

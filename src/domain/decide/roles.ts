@@ -3,7 +3,7 @@ import { fail } from '../errors.js';
 import type { Incident } from '../incident.js';
 import { holders } from '../incident.js';
 import type { Playbook } from '../playbook.js';
-import { applyRoleChange, overloadWarnings } from '../roles.js';
+import { applyRoleChange } from '../roles.js';
 import { mention } from '../text.js';
 import {
   type DecideContext,
@@ -19,6 +19,7 @@ import {
   roleName,
   view,
 } from './context.js';
+import { overloadEffects } from './overload.js';
 
 export const claimRole: Handler<'claim_role'> = (i, c, ctx) =>
   changeRole(i, c.role, ctx.actor.id, 'claim', ctx);
@@ -67,10 +68,7 @@ function changeRole(
       body: { kind: 'post', template: 'role_brief', data: { role, description: def?.description ?? '' } },
       once: true,
     });
-    for (const w of overloadWarnings(r.incident, ctx.playbook, change.to)) {
-      effects.push(log('overload', { user: change.to, roles: w.roles }));
-      effects.push(notice(w.text, 'warning', change.to));
-    }
+    effects.push(...overloadEffects(r.incident, ctx.playbook, change.to));
   }
   // Acting from the room, the actor sees the change there: the summary refreshed above, a hand-over's post.
   const said = notice(roleChangeSentence(ctx.playbook, role, kind, change.from, change.to));

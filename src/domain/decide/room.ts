@@ -18,7 +18,17 @@ export const roomCreated: Handler<'room_created'> = (i, c, ctx) => {
     ...(c.link ? { link: c.link } : {}),
   };
   return ok({ ...i, room, checklist }, [
-    log('room', { platform: c.platform, roomId: c.roomId, name: c.name, link: c.link ?? null }),
+    log('room', {
+      platform: c.platform,
+      roomId: c.roomId,
+      name: c.name,
+      link: c.link ?? null,
+      ...(c.fallbackReason ? { fallbackReason: c.fallbackReason } : {}),
+    }),
+    // A stand-in room (a Teams thread when Graph refused the channel) says why, as a fallback room does.
+    ...(c.fallbackReason
+      ? [post('fallback', ROOM, 'room_fallback', { reason: c.fallbackReason, where: 'thread' })]
+      : []),
     view('summary'),
     view('checklist'),
     view('timeline'),

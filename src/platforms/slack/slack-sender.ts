@@ -87,6 +87,9 @@ export class SlackSender implements Sender {
         }
         case 'invite':
           return await this.inviteToRoom(incident, row.body.user);
+        case 'archive_room':
+          // Slack incident channels stay open after the incident (people search them); nothing to do.
+          return { status: 'sent', result: { skipped: 'Slack incident channels are kept' } };
         default:
           return { status: 'failed', error: `unknown outgoing kind ${(row.body as { kind: string }).kind}` };
       }

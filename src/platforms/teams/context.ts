@@ -43,8 +43,16 @@ export function actorOf(a: Json): Actor {
   return a.from?.name ? { platform: 'teams', id, name: String(a.from.name) } : { platform: 'teams', id };
 }
 
-/** People for a picker: a pre-selected person, the incident's role holders, then people seen recently. */
-export function peopleFor(ctx: TeamsContext, incident: Incident | null, selected?: unknown): PersonChoice[] {
+/**
+ * People for a picker: a pre-selected person, the incident's role holders and members (its declarer and
+ * the people added to it), then people seen recently (`seen` of them; the typeahead searches more).
+ */
+export function peopleFor(
+  ctx: TeamsContext,
+  incident: Incident | null,
+  selected?: unknown,
+  seen = 20,
+): PersonChoice[] {
   const out: PersonChoice[] = [];
   const add = (id: string | undefined) => {
     if (!id || out.some((p) => p.userId === id)) return;
@@ -53,7 +61,9 @@ export function peopleFor(ctx: TeamsContext, incident: Incident | null, selected
   };
   if (typeof selected === 'string') add(selected);
   for (const held of Object.values(incident?.roles ?? {})) for (const id of held) add(id);
-  for (const p of ctx.refs.people(20)) add(p.userId);
+  add(incident?.declaredBy);
+  for (const id of incident?.members ?? []) add(id);
+  for (const p of ctx.refs.people(seen)) add(p.userId);
   return out;
 }
 

@@ -1,14 +1,19 @@
 // Microsoft Teams as a platform: the Teams SDK v2 App on the shared express app (`POST /api/messages`,
 // Bot Framework JWT auth ON unless allowUnauthenticated), the handlers, and the outbox Sender that talks
 // to the Bot Connector.
-import type { CloudEnvironment } from '@microsoft/teams.api';
+import { type CloudEnvironment, PUBLIC, withOverrides } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import type { PlatformAdapter, PlatformDeps } from '../platform.js';
 import { teamsContext } from './context.js';
+import { TeamsChannelRooms } from './graph/channel-room.js';
+import { TeamChannels } from './graph/channels.js';
+import { GraphClient } from './graph/client.js';
+import { GraphToken } from './graph/token.js';
 import { registerCardActions } from './handlers/card-actions.js';
 import { registerDialogs } from './handlers/dialogs.js';
 import { registerMembership } from './handlers/membership.js';
 import { registerMessages } from './handlers/messages.js';
+import { registerPeopleSearch } from './handlers/people-search.js';
 import { registerRecord } from './handlers/record.js';
 import { registerRemember } from './handlers/remember.js';
 import type { TeamsRefs } from './refs.js';
@@ -40,6 +45,12 @@ export interface TeamsSettings {
   sdkLogger?: ILogger;
   /** How long Entra ID may take to issue the first token at start (STARTUP_TIMEOUT_SECONDS). */
   startupTimeoutMs?: number;
+  /** Channel mode (TEAMS_TEAM_ID): each incident gets its own channel in this team through Graph. */
+  teamId?: string;
+  /** GRAPH_API_URL (default https://graph.microsoft.com/v1.0). */
+  graphApiUrl?: string;
+  /** MICROSOFT_LOGIN_URL: Entra ID for the Graph token and the SDK's Bot Connector token. */
+  loginUrl?: string;
 }
 
 export interface TeamsAdapter extends PlatformAdapter {
@@ -71,7 +82,7 @@ export async function createTeamsAdapter(
     ...(s.tenantId ? { tenantId: s.tenantId } : {}),
     ...(s.token ? { token: s.token } : {}),
     ...(s.serviceUrl ? { serviceUrl: s.serviceUrl } : {}),
-    ...(s.cloud ? { cloud: s.cloud } : {}),
+    ...(cloudOf(s) ? { cloud: cloudOf(s) } : {}),
   });
   const refs = deps.teamsRefs;
   const ctx = teamsContext({
@@ -86,6 +97,7 @@ export async function createTeamsAdapter(
   registerCardActions(teams, ctx);
   registerDialogs(teams, ctx);
   registerRecord(teams, ctx);
+  registerPeopleSearch(teams, ctx);
   // Credentials are proven at start, after the handlers exist (local unauthenticated mode without an app id
   // has none to prove). The bot answers 503 on /api/messages until every platform has answered.
   const verified =
@@ -104,7 +116,40 @@ export async function createTeamsAdapter(
     defaultServiceUrl: s.serviceUrl ?? 'https://smba.trafficmanager.net/teams/',
     tenantId: s.tenantId,
     logger: deps.logger,
+    channelRooms: channelRoomsOf(deps, s),
   });
   // The express server is owned by the bot; the SDK's own start()/stop() must not be called.
   return { name: 'teams', sender, refs, verified, start: async () => {}, stop: async () => {} };
+}
+
+/** The SDK's cloud, its login endpoint moved to MICROSOFT_LOGIN_URL when that is set (MSAL wants https). */
+function cloudOf(s: TeamsSettings): CloudEnvironment | undefined {
+  const login = s.loginUrl?.replace(/\/+$/, '');
+  if (!login || login === PUBLIC.loginEndpoint) return s.cloud;
+  return withOverrides(s.cloud ?? PUBLIC, { loginEndpoint: login });
+}
+
+/** Channel mode's Graph side, when a team id and the app's credentials are configured. */
+function channelRoomsOf(deps: PlatformDeps, s: TeamsSettings): TeamsChannelRooms | undefined {
+  if (!s.teamId) return undefined;
+  if (!(s.clientId && s.clientSecret && s.tenantId)) {
+    deps.logger.warn(
+      { setting: 'TEAMS_TEAM_ID' },
+      'TEAMS_TEAM_ID is set but the Graph token needs TEAMS_CLIENT_ID, TEAMS_CLIENT_SECRET and TEAMS_TENANT_ID: each incident gets a thread instead',
+    );
+    return undefined;
+  }
+  const baseUrl = s.graphApiUrl ?? 'https://graph.microsoft.com/v1.0';
+  const token = new GraphToken({
+    loginUrl: s.loginUrl ?? PUBLIC.loginEndpoint,
+    tenantId: s.tenantId,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+  });
+  return new TeamsChannelRooms({
+    channels: new TeamChannels(new GraphClient({ baseUrl, token }), baseUrl),
+    teamId: s.teamId,
+    refs: deps.refs,
+    logger: deps.logger,
+  });
 }

@@ -1,8 +1,13 @@
+// over 400 lines: one Sender for every kind of outbox row on Teams (rooms, live views, posts, channel mode).
 /**
  * Delivers outbox rows to Teams through the Bot Connector, using stored conversation references
  * (serviceUrl + conversation id + tenant) so proactive sends reach the right regional endpoint.
  *
- * - create_room: a new thread in TEAMS_INCIDENTS_CHANNEL whose root is the summary card
+ * - create_room, channel mode (TEAMS_TEAM_ID): the incident's own channel through Microsoft Graph
+ *   (graph/channel-room.ts), reported with `room_created` (its id and webUrl); views and posts then go to
+ *   the channel id. When Graph refuses (403, no permission), the thread mode below, and the room says why.
+ *   archive_room: the channel is archived once the incident is finished (domain/decide/room-archive.ts).
+ * - create_room, thread mode: a new thread in TEAMS_INCIDENTS_CHANNEL whose root is the summary card
  *   (`createChannelThread`), reported back with `room_created`; without an incidents channel (or when
  *   the thread cannot be created) the conversation where the incident was declared becomes the room
  *   (`room_failed` with `fallbackRoomId`). The thread is kept (in memory, then message_refs `room`) the
@@ -35,6 +40,7 @@ import { postView } from '../../views/posts.js';
 import { summaryView } from '../../views/summary.js';
 import { timelinePost } from '../../views/timeline.js';
 import { peopleFor, type TeamsContext } from './context.js';
+import type { ChannelCreation, TeamsChannelRooms } from './graph/channel-room.js';
 import { createChannelThread, sendToConversation, updateActivity } from './proactive.js';
 import { channelOf, type StoredRef, type TeamsRefs } from './refs.js';
 import { cardMessage } from './render/card-kit.js';
@@ -59,6 +65,8 @@ export interface TeamsSenderOptions {
   defaultServiceUrl: string;
   tenantId?: string | undefined;
   logger?: { warn(obj: object, msg?: string): void };
+  /** Channel mode (TEAMS_TEAM_ID): each incident gets its own channel through Graph (graph/channel-room.ts). */
+  channelRooms?: TeamsChannelRooms | undefined;
 }
 
 const BOT = botActor('teams');
@@ -133,8 +141,13 @@ export class TeamsSender implements Sender {
         case 'post':
           return await this.post(row, incident);
         case 'invite':
-          // A thread has no membership of its own: the person is in the incident, and the channel decides who sees it.
+          // A thread (or a standard channel) has no membership of its own: the team decides who sees it; a
+          // confidential incident's private channel gets the person added through Graph.
+          if (this.o.channelRooms) return await this.o.channelRooms.invite(incident, row.body.user);
           return { status: 'sent', result: { skipped: 'Teams threads have no members to invite' } };
+        case 'archive_room':
+          if (this.o.channelRooms) return await this.o.channelRooms.archive(incident);
+          return { status: 'sent', result: { skipped: 'a thread cannot be archived' } };
         default:
           // calls to outside services (actions, the tracker) are routed to their own senders, never here
           return { status: 'failed', error: NOT_A_CHAT_TARGET };
@@ -147,12 +160,13 @@ export class TeamsSender implements Sender {
     }
   }
 
-  /** The timeline, a reply in the incident's thread updated in place (a bot cannot pin in Teams). */
+  /** The timeline, a reply in the thread updated in place (no pins in Teams); its times say UTC too. */
   private timeline(incident: Incident) {
     const p = renderPostView(
       timelinePost(timelineOf(this.incidents, incident)),
       incident.key,
       this.o.ctx.nameOf,
+      { times: 'audit' },
     );
     return cardMessage(p.card, p.text);
   }
@@ -188,15 +202,70 @@ export class TeamsSender implements Sender {
 
   private async createRoom(row: OutboxRow, incident: Incident): Promise<SendResult> {
     if (incident.room && !incident.room.fallback) return { status: 'sent', result: { note: 'room exists' } };
+    if (this.o.channelRooms && !this.existingThread(incident.key, this.threadChannel(incident) ?? '')) {
+      const c = await this.o.channelRooms.create(row, incident);
+      if (c.kind === 'retry') return c.verdict;
+      if (c.kind === 'created') return this.channelCreated(incident, c);
+      // Graph refused (permission, team id): the thread mode of today, and the room is told why.
+      this.o.logger?.warn(
+        { incident: incident.key, reason: c.reason },
+        'teams: could not create the incident channel through Microsoft Graph; using a thread instead',
+      );
+      return this.threadRoom(row, incident, c.reason);
+    }
+    return this.threadRoom(row, incident);
+  }
+
+  private threadChannel(incident: Incident): string | undefined {
+    return incident.confidential ? this.o.confidentialChannel : this.o.incidentsChannel;
+  }
+
+  /** Records the incident's own channel (channel mode) as its room: `room_created` with its id and link. */
+  private channelCreated(incident: Incident, c: Extract<ChannelCreation, { kind: 'created' }>): SendResult {
+    // Posts to the new channel go through the serviceUrl the bot last heard from in this tenant.
+    const base = this.refFor(this.threadChannel(incident) ?? incident.declaredIn ?? c.channelId);
+    try {
+      this.o.refs.remember(
+        { ...base, conversationId: c.channelId, channelId: c.channelId, conversationType: 'channel' },
+        new Date(),
+      );
+    } catch (e) {
+      this.o.logger?.warn(
+        { incident: incident.key, err: e instanceof Error ? e.message : String(e) },
+        'teams: could not store the incident channel reference',
+      );
+    }
+    const r = this.incidents.runForDelivery({
+      key: `teams:room:${incident.key}`,
+      incidentKey: incident.key,
+      command: { type: 'room_created', platform: 'teams', roomId: c.channelId, name: c.name, link: c.link },
+      actor: BOT,
+    });
+    return {
+      status: 'sent',
+      result: {
+        channel: c.channelId,
+        name: c.name,
+        private: c.private,
+        ok: r.ok,
+        ...(c.adopted ? { adopted: true } : {}),
+      },
+    };
+  }
+
+  /** Thread mode: the incident's room is a thread in TEAMS_INCIDENTS_CHANNEL (or the confidential one). */
+  private async threadRoom(row: OutboxRow, incident: Incident, channelRefused?: string): Promise<SendResult> {
     // A confidential incident's thread goes to the private channel; without one there is no room (the
     // domain never falls back to a public conversation for it).
-    const channel = incident.confidential ? this.o.confidentialChannel : this.o.incidentsChannel;
+    const channel = this.threadChannel(incident);
     if (!channel)
       return this.fallback(
         incident,
-        incident.confidential
-          ? 'no private channel for confidential incidents is configured (TEAMS_CONFIDENTIAL_CHANNEL)'
-          : 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)',
+        `${channelRefused ? `${channelRefused}; ` : ''}${
+          incident.confidential
+            ? 'no private channel for confidential incidents is configured (TEAMS_CONFIDENTIAL_CHANNEL)'
+            : 'no incidents channel is configured (TEAMS_INCIDENTS_CHANNEL)'
+        }`.slice(0, 400),
       );
     const base = this.refFor(channel);
     let thread = this.existingThread(incident.key, channel);
@@ -241,7 +310,7 @@ export class TeamsSender implements Sender {
           thread.conversationId,
           thread.activityId,
         );
-      return this.roomPosted(incident, channel, base, thread, adopted);
+      return this.roomPosted(incident, channel, base, thread, adopted, channelRefused);
     } catch (e) {
       // The thread exists; what failed is recording it. Retried: the next attempt adopts the thread.
       const error = `the incident thread was posted but not recorded yet: ${e instanceof Error ? e.message : String(e)}`;
@@ -260,6 +329,7 @@ export class TeamsSender implements Sender {
     base: StoredRef,
     thread: Thread,
     adopted: boolean,
+    channelRefused?: string,
   ): SendResult {
     const summary = this.o.messageRefs.getMessageRef(incident.key, 'teams', 'summary');
     if (summary?.channel !== thread.conversationId)
@@ -297,6 +367,7 @@ export class TeamsSender implements Sender {
         roomId: thread.conversationId,
         name: `${incident.key}: ${incident.title}`.slice(0, 200),
         link,
+        ...(channelRefused ? { fallbackReason: channelRefused } : {}),
       },
       actor: BOT,
     });
@@ -326,6 +397,8 @@ export class TeamsSender implements Sender {
   private async view(view: LiveView, incident: Incident): Promise<SendResult> {
     const room = incident.room?.id;
     if (!room) return { status: 'failed', error: NO_ROOM };
+    if (this.o.channelRooms?.isArchived(incident.key, room))
+      return { status: 'sent', result: { skipped: 'the incident channel is archived' } };
     const activity =
       view === 'summary'
         ? this.summary(incident)
@@ -360,6 +433,8 @@ export class TeamsSender implements Sender {
       if (!conversationId) return { status: 'failed', error: 'no audit channel configured' };
     } else if (t.to === 'service') return { status: 'failed', error: NOT_A_CHAT_TARGET };
     else conversationId = this.o.refs.user(t.user)?.personalConversationId;
+    if (t.to === 'room' && this.o.channelRooms?.isArchived(incident.key, conversationId))
+      return { status: 'sent', result: { skipped: 'the incident channel is archived' } };
     if (!conversationId) {
       if (t.to === 'room') return { status: 'failed', error: NO_ROOM };
       const why =

@@ -34,6 +34,8 @@ export class WebSender implements Sender {
         return { status: 'sent', result: { refreshed: body.view } };
       case 'invite':
         return { status: 'sent', result: { skipped: 'the console room is open to the local people' } };
+      case 'archive_room':
+        return { status: 'sent', result: { skipped: 'the console room is kept' } };
       case 'post': {
         const t = row.target;
         if (t.to === 'audit') return { status: 'failed', error: 'no audit channel in local mode' };

@@ -117,10 +117,8 @@ describe('incident features on Teams', () => {
     const picker = form.body.find((e: Json) => e.id === 'commander');
     expect(picker.value).toBe(BOB.aadObjectId);
     expect(picker.choices.map((c: Json) => c.value)).toEqual(expect.arrayContaining(['me', BOB.aadObjectId]));
-    expect(picker['choices.data']).toMatchObject({
-      type: 'Data.Query',
-      dataset: 'graph.microsoft.com/users',
-    });
+    // the bot's own typeahead (no incident yet: the people it has seen), on every Teams client
+    expect(picker['choices.data']).toMatchObject({ type: 'Data.Query', dataset: 'incident-people' });
     expect(form.body.find((e: Json) => e.id === 'title').value).toBe('Ingest down');
     const submit = findAction(form, (x) => x.type === 'Action.Execute' && x.data.form === 'declare');
     const fields = {

@@ -8,7 +8,7 @@ import { logMessage } from '../../../app/record.js';
 import type { MessageSource } from '../../../domain/commands.js';
 import type { Incident } from '../../../domain/incident.js';
 import { actorOf, incidentFor, type Json, type TeamsContext } from '../context.js';
-import { htmlToText } from '../parse/text.js';
+import { activityHtml, htmlToText, messageBodyText } from '../parse/text.js';
 import { channelOf } from '../refs.js';
 import { messageExtensionMessage } from '../render/card-kit.js';
 import { activityOf } from '../render/text.js';
@@ -48,7 +48,7 @@ function correction(ctx: TeamsContext, a: Json, change: 'edited' | 'deleted'): v
   const messageId = `${channelOf(conv)}:${a.id}`;
   const incident = incidentOfMessage(ctx, conv, String(a.id), a.replyToId);
   if (!incident?.loggedMessages.includes(messageId)) return;
-  const text = change === 'edited' ? htmlToText(String(a.text ?? '')) : undefined;
+  const text = change === 'edited' ? htmlToText(activityHtml(a)) : undefined;
   const key =
     change === 'deleted'
       ? `teams:delete:${messageId}`
@@ -97,7 +97,7 @@ export function registerRecord(teams: App, ctx: TeamsContext): void {
       ctx.app,
       { actor: actorOf(a), key: `teams:${a.id}`, roomId: conv },
       incident,
-      { source, text: htmlToText(typeof p.body?.content === 'string' ? p.body.content : '') },
+      { source, text: messageBodyText(p.body) },
       { ...(data.kind === 'decision' ? { decision: true } : {}), ...(note ? { note } : {}) },
     );
     return messageExtensionMessage(activityOf(`${incident.key}: ${r.answer.text}`, ctx.nameOf, 500));

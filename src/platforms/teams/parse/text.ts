@@ -3,6 +3,10 @@
 // another bot) plain "@name", links link tokens, the rest HTML-decoded. Token markers a person typed are
 // dropped first, so typed text never becomes a token.
 import { link, mention, type Text, userText } from '../../../domain/text.js';
+import { htmlToText } from './html-text.js';
+
+export { htmlToText } from './html-text.js';
+export { activityHtml, messageBodyText } from './message-body.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: inbound activities are loosely typed JSON
 type Json = any;
@@ -10,22 +14,6 @@ type Json = any;
 export interface Mentioned {
   id: string;
   name: string;
-}
-
-/** The text of a Teams message body (HTML-ish) as plain text: line breaks kept, tags dropped, entities decoded. */
-export function htmlToText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/[ \t]+/g, ' ')
-    .replace(/\s*\n\s*/g, '\n')
-    .trim();
 }
 
 /** An AAD object id (what a people picker or a resolved mention carries). */

@@ -19,7 +19,7 @@ export function inputId(f: Pick<Field, 'id'>): string {
 /** The toggle of one option of a checks field. */
 export const checkId = (value: string) => `crit_${value}`;
 
-function inputs(f: Field, people: PersonChoice[], nameOf: NameOf): El[] {
+function inputs(f: Field, people: PersonChoice[], nameOf: NameOf, incidentKey?: string): El[] {
   const id = inputId(f);
   const required = f.required ? { isRequired: true, errorMessage: `${f.label} is required` } : {};
   switch (f.kind) {
@@ -79,6 +79,7 @@ function inputs(f: Field, people: PersonChoice[], nameOf: NameOf): El[] {
         peoplePicker(id, f.label, people, {
           value: f.value,
           required: f.required,
+          incidentKey,
           ...(f.me ? { first: { title: 'Me (whoever submits)', value: ME_CHOICE } } : {}),
         }),
       ];
@@ -104,7 +105,7 @@ export function formCard(
       body.push(text(cardOf(f.text, o.nameOf, 500), { spacing: 'Medium' }));
       continue;
     }
-    for (const input of inputs(f, o.people, o.nameOf)) body.push(el(input));
+    for (const input of inputs(f, o.people, o.nameOf, form.incidentKey)) body.push(el(input));
     const e = errors[f.id];
     if (e) body.push(errorBlock(cardOf(e, o.nameOf, 500)));
     if (f.hint)

@@ -1,12 +1,13 @@
 // The incident's summary (SummaryView) as an Adaptive Card: facts, impact, roles with claim / release /
 // hand over (a people picker in a ShowCard), runbook links, status lines and the form buttons. `note` is
-// shown to whoever clicked (in an invoke response).
+// shown to whoever clicked (in an invoke response). Facts with a time (declared, closed) are TextBlocks, not
+// FactSet facts: the date functions that show them in the reader's zone work in TextBlocks only.
 import type { CardElementArray, IAdaptiveCard } from '@microsoft/teams.cards';
-import { mention } from '../../../domain/text.js';
-import type { SummaryView } from '../../../views/summary.js';
+import { mention, segments, type Text } from '../../../domain/text.js';
+import type { Fact, SummaryView } from '../../../views/summary.js';
 import { cardAction } from './actions.js';
 import { card, DRILL_BANNER, type El, el, errorBlock, execute, text, VERB } from './card-kit.js';
-import { truncate } from './escape.js';
+import { cardText, truncate } from './escape.js';
 import { type PersonChoice, peoplePicker } from './people.js';
 import { cardOf, type NameOf } from './text.js';
 import { workstreamElements } from './workstreams.js';
@@ -21,6 +22,18 @@ export function noteBlock(o: CardNote): CardElementArray {
   return [o.noteIsError ? errorBlock(o.note) : text(o.note, { isSubtle: true })];
 }
 
+const hasTime = (t: Text) => segments(t).some((s) => s.kind === 'time');
+
+/** The facts: a FactSet for those without a time, a TextBlock each for those with one. */
+function factElements(facts: Fact[], t: (x: string, max?: number) => string): CardElementArray {
+  const plain = facts.filter((f) => !hasTime(f.value));
+  const timed = facts.filter((f) => hasTime(f.value));
+  return [
+    el({ type: 'FactSet', facts: plain.map((f) => ({ title: f.label, value: t(f.value, 500) })) }),
+    ...timed.map((f) => text(`**${cardText(f.label, 100)}:** ${t(f.value, 500)}`, { spacing: 'Small' })),
+  ];
+}
+
 export function summaryCard(
   v: SummaryView,
   nameOf: NameOf,
@@ -31,7 +44,7 @@ export function summaryCard(
   const body: CardElementArray = [];
   if (v.drill) body.push(DRILL_BANNER);
   body.push(text(t(v.heading, 300), { size: 'Large', weight: 'Bolder' }));
-  body.push(el({ type: 'FactSet', facts: v.facts.map((f) => ({ title: f.label, value: t(f.value, 500) })) }));
+  body.push(...factElements(v.facts, t));
   body.push(text(`**Impact:** ${t(v.impact, 1500)}`));
   body.push(...noteBlock(o));
   body.push(text('**Roles**', { spacing: 'Medium', separator: true }));
@@ -55,7 +68,9 @@ export function summaryCard(
         card: {
           type: 'AdaptiveCard',
           version: '1.5',
-          body: [peoplePicker(`handover_${r.id}`, `New ${r.name}`, people, { required: true })],
+          body: [
+            peoplePicker(`handover_${r.id}`, `New ${r.name}`, people, { required: true, incidentKey: v.key }),
+          ],
           actions: [execute(VERB.handoverRole, 'Hand over', data)],
         },
       });

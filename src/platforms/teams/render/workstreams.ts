@@ -31,7 +31,12 @@ export function workstreamElements(
       card: {
         type: 'AdaptiveCard',
         version: '1.5',
-        body: [peoplePicker(workstreamPickerId(w.id), `${w.name} lead`, people, { required: true })],
+        body: [
+          peoplePicker(workstreamPickerId(w.id), `${w.name} lead`, people, {
+            required: true,
+            incidentKey: v.key,
+          }),
+        ],
         actions: [
           execute(VERB.leadWorkstream, w.lead ? 'Hand over' : 'Name the lead', { ...data, pick: true }),
         ],

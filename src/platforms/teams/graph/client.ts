@@ -1,0 +1,68 @@
+// A small Microsoft Graph client: plain fetch with the bot's app token (graph/token.ts). Why not
+// @microsoft/microsoft-graph-client: the bot makes five kinds of calls (create/list channels, add a member,
+// archive, rename), each delivered through the outbox, which already retries with backoff and honours
+// Retry-After; the SDK's own retry middleware would retry underneath the outbox, and it is one more
+// dependency to keep patched. See docs/teams-setup.md.
+import { GraphError } from './errors.js';
+import { type GraphToken, retryAfter } from './token.js';
+
+export interface GraphClientOptions {
+  /** https://graph.microsoft.com/v1.0 (GRAPH_API_URL). */
+  baseUrl: string;
+  token: GraphToken;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: Graph answers are JSON read field by field
+export type GraphJson = any;
+
+export class GraphClient {
+  constructor(private readonly o: GraphClientOptions) {}
+
+  /** One Graph call; throws GraphError on a non-2xx answer (after one fresh-token retry on 401). */
+  async call(method: string, path: string, body?: unknown): Promise<GraphJson> {
+    const first = await this.once(method, path, body);
+    if (first.status !== 401) return this.answer(first, method, path);
+    // A cached token may have been revoked: one more try with a new one.
+    this.o.token.invalidate();
+    return this.answer(await this.once(method, path, body), method, path);
+  }
+
+  private async once(method: string, path: string, body: unknown): Promise<Response> {
+    const token = await this.o.token.get();
+    try {
+      return await (this.o.fetch ?? fetch)(`${this.o.baseUrl.replace(/\/+$/, '')}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(this.o.timeoutMs ?? 20_000),
+      });
+    } catch (e) {
+      throw new GraphError(`Graph ${method} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private async answer(res: Response, method: string, path: string): Promise<GraphJson> {
+    const text = await res.text();
+    let json: GraphJson = null;
+    try {
+      json = text ? JSON.parse(text) : null;
+    } catch {
+      json = null;
+    }
+    if (res.ok) return json;
+    const err = json?.error ?? {};
+    const code = typeof err.code === 'string' ? err.code : undefined;
+    const detail = typeof err.message === 'string' ? err.message : text.slice(0, 200);
+    throw new GraphError(
+      `Graph ${method} ${path.split('?')[0]} answered HTTP ${res.status}${code ? ` ${code}` : ''}${detail ? `: ${detail.slice(0, 200)}` : ''}`,
+      res.status,
+      { code, retryAfterMs: retryAfter(res.headers.get('retry-after')) },
+    );
+  }
+}
