@@ -69,7 +69,15 @@ export type Command =
     }
   | { type: 'log'; text: string; source?: MessageSource; note?: string }
   | { type: 'decision'; text: string; rationale?: string; source?: MessageSource }
-  | { type: 'evidence'; name: string; link?: string; source?: MessageSource }
+  | {
+      type: 'evidence';
+      name: string;
+      link?: string;
+      source?: MessageSource;
+      /** A file's bytes as the bot downloaded them (Teams: app/evidence-files.ts): size and SHA-256 (hex). */
+      size?: number;
+      sha256?: string;
+    }
   | { type: 'correction'; messageId: string; change: 'edited' | 'deleted'; text?: string }
   | {
       type: 'room_created';

@@ -14,6 +14,7 @@ import {
   actorLabel,
   byTime,
   duration,
+  fileFacts,
   phaseName,
   roleName,
   severity,
@@ -283,7 +284,7 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
           ['Time (UTC)', 'Evidence', 'Link', 'By'],
           evidence.map((e) => [
             utc(e.at),
-            cell(String(e.payload.name ?? '')),
+            cell(`${String(e.payload.name ?? '')}${fileFacts(e.payload)}`),
             link((e.payload.link as string | null) ?? e.source),
             cell(actorLabel(e.actor)),
           ]),

@@ -149,7 +149,7 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
     case 'decision':
       return `Decision: ${str(p.text)}${p.rationale ? ` (rationale: ${str(p.rationale)})` : ''}`;
     case 'evidence':
-      return `Evidence: ${str(p.name)}${p.link ? ` <${str(p.link)}>` : ''}`;
+      return `Evidence: ${str(p.name)}${fileFacts(p)}${p.link ? ` <${str(p.link)}>` : ''}`;
     case 'correction':
       return p.change === 'deleted'
         ? `Correction: logged message ${str(p.messageId)} was deleted at its source`
@@ -233,4 +233,11 @@ export function summaryLine(e: RecordEntry, pb: Playbook): string {
 /** Entries in time order (`at`, then chain order): a logged message keeps its original time. */
 export function byTime(entries: RecordEntry[]): RecordEntry[] {
   return [...entries].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.seq - b.seq));
+}
+
+/** A downloaded evidence file's size and SHA-256, when the bot fingerprinted it (Teams files). */
+export function fileFacts(p: Record<string, unknown>): string {
+  if (typeof p.sha256 !== 'string') return '';
+  const size = typeof p.size === 'number' ? `${p.size} bytes, ` : '';
+  return ` (${size}SHA-256 ${p.sha256})`;
 }

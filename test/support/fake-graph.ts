@@ -3,6 +3,10 @@
  * - POST /{tenant}/oauth2/v2.0/token (client credentials) -> `graph-token-N`, expires_in 3600;
  * - /v1.0/teams/{team}/channels: create (409 nameAlreadyExists on a taken name), list with
  *   `$filter=displayName eq '…'`, PATCH (rename), POST …/members (409 when already one), POST …/archive (202).
+ * - files (evidence in, export out): GET …/channels/{id}/filesFolder -> a driveItem; PUT
+ *   /drives/{d}/items/{f}:/{name}:/content stores the bytes (201, 200 when it replaces); GET
+ *   /shares/{u!…}/driveItem/content -> 302 to a pre-authenticated /download/… URL; `serveFile` hosts bytes
+ *   at such a URL (no token needed) for a `file.download.info` attachment's downloadUrl.
  * Every request is recorded (method, path, query, authorization, body, status); a Graph call without a token
  * it issued is answered 401. `failNext` scripts 429 (with Retry-After), 5xx or 403 answers.
  * Point MICROSOFT_LOGIN_URL at `url` and GRAPH_API_URL at `graphUrl`.
@@ -29,6 +33,8 @@ export interface GraphRequest {
   authorization?: string | undefined;
   body: Json;
   status: number;
+  /** The body's bytes (an upload's content). */
+  raw: Buffer;
   /** When it arrived (ms since the epoch). */
   at: number;
 }
@@ -67,14 +73,20 @@ export interface FakeGraph {
   seedChannel(teamId: string, displayName: string, description?: string): FakeChannel;
   /** Fail the next matching request(s): method and a path pattern (after /v1.0, or 'token'). */
   failNext(method: string, path: RegExp | 'token', spec: GraphFailSpec): void;
+  /** Files uploaded into channel folders, by `{driveId}/{folderId}/{name}` (the last bytes PUT). */
+  uploaded: Map<string, { name: string; bytes: Buffer; contentType: string; webUrl: string }>;
+  /** Hosts bytes at a pre-authenticated download URL; answers it. `sharingUrl` also opens them via /shares. */
+  serveFile(name: string, bytes: Buffer | string): { downloadUrl: string; sharingUrl: string };
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<Json> {
+function readBody(req: IncomingMessage, keep: (b: Buffer) => void): Promise<Json> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      keep(Buffer.concat(chunks));
+      if (/\/content$/.test(req.url ?? '') && req.method === 'PUT') return resolve(undefined);
       const raw = Buffer.concat(chunks).toString('utf8');
       if (!raw) return resolve(undefined);
       if ((req.headers['content-type'] ?? '').includes('x-www-form-urlencoded'))
@@ -101,6 +113,9 @@ export async function startFakeGraph(): Promise<FakeGraph> {
   const tokens = new Set<string>();
   const failures: { method: string; path: RegExp | 'token'; spec: GraphFailSpec; left: number }[] = [];
   let seq = 0;
+  const uploaded: FakeGraph['uploaded'] = new Map();
+  const served = new Map<string, Buffer>();
+  const sharing = new Map<string, string>();
 
   const newChannel = (teamId: string, displayName: string, description: string, type = 'standard') => {
     const n = ++seq;
@@ -133,7 +148,10 @@ export async function startFakeGraph(): Promise<FakeGraph> {
 
   const server = createServer(async (req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const body = await readBody(req);
+    let rawBody: Buffer = Buffer.alloc(0);
+    const body = await readBody(req, (b) => {
+      rawBody = b;
+    });
     const isToken = /\/oauth2\/v2\.0\/token$/.test(u.pathname);
     const path = decodeURIComponent(u.pathname.replace(/^\/v1\.0/, ''));
     const rec: GraphRequest = {
@@ -142,6 +160,7 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       query: Object.fromEntries(u.searchParams),
       authorization: req.headers.authorization,
       body,
+      raw: rawBody,
       status: 0,
       at: Date.now(),
     };
@@ -173,6 +192,18 @@ export async function startFakeGraph(): Promise<FakeGraph> {
         f.spec.retryAfter !== undefined ? { 'retry-after': String(f.spec.retryAfter) } : {},
       );
     }
+    // pre-authenticated download URLs: no token, as SharePoint's short-lived links
+    const dl = /^\/download\/(.+)$/.exec(u.pathname);
+    if (dl && rec.method === 'GET') {
+      const bytes = served.get(dl[1]!);
+      if (!bytes) return answer(404, { error: { code: 'itemNotFound', message: 'no such download' } });
+      rec.status = 200;
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': String(bytes.length),
+      });
+      return res.end(bytes);
+    }
     if (isToken) {
       if (body?.grant_type !== 'client_credentials' || !body?.client_id || !body?.client_secret)
         return answer(400, {
@@ -189,6 +220,38 @@ export async function startFakeGraph(): Promise<FakeGraph> {
         error: { code: 'InvalidAuthenticationToken', message: 'Access token is empty.' },
       });
 
+    const sh = /^\/shares\/(u![^/]+)\/driveItem\/content$/.exec(path);
+    if (sh && rec.method === 'GET') {
+      const key = sharing.get(Buffer.from(sh[1]!.slice(2), 'base64url').toString('utf8'));
+      if (!key) return answer(404, { error: { code: 'itemNotFound', message: 'no such shared item' } });
+      return answer(302, undefined, { location: `${url}/download/${key}` });
+    }
+    const ff = /^\/teams\/([^/]+)\/channels\/([^/]+)\/filesFolder$/.exec(path);
+    if (ff && rec.method === 'GET') {
+      const c = channels.find((x) => x.teamId === ff[1] && x.id === ff[2]);
+      if (!c) return answer(404, { error: { code: 'NotFound', message: 'No such channel' } });
+      return answer(200, {
+        id: `folder-${channels.indexOf(c) + 1}`,
+        name: c.displayName,
+        webUrl: `https://contoso.sharepoint.com/sites/team/Shared%20Documents/${encodeURIComponent(c.displayName)}`,
+        parentReference: { driveId: `drive-${c.teamId.slice(0, 8)}`, driveType: 'documentLibrary' },
+        folder: { childCount: 0 },
+      });
+    }
+    const put = /^\/drives\/([^/]+)\/items\/([^/:]+):\/(.+):\/content$/.exec(path);
+    if (put && rec.method === 'PUT') {
+      const [, drive, folder, name] = put;
+      const key = `${drive}/${folder}/${name}`;
+      const existed = uploaded.has(key);
+      const webUrl = `https://contoso.sharepoint.com/sites/team/Shared%20Documents/${folder}/${encodeURIComponent(name!)}`;
+      uploaded.set(key, {
+        name: name!,
+        bytes: rawBody,
+        contentType: String(req.headers['content-type'] ?? ''),
+        webUrl,
+      });
+      return answer(existed ? 200 : 201, { id: `item-${key}`, name, size: rawBody.length, webUrl, file: {} });
+    }
     let m = /^\/teams\/([^/]+)\/channels$/.exec(path);
     if (m && rec.method === 'POST') {
       const teamId = m[1]!;
@@ -261,6 +324,14 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       newChannel(teamId, displayName, description),
     failNext(method, path, spec) {
       failures.push({ method, path, spec, left: spec.times ?? 1 });
+    },
+    uploaded,
+    serveFile(name, bytes) {
+      const key = `f${served.size + 1}/${encodeURIComponent(name)}`;
+      served.set(key, Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes, 'utf8'));
+      const sharingUrl = `https://contoso.sharepoint.com/sites/team/Shared%20Documents/General/${encodeURIComponent(name)}`;
+      sharing.set(sharingUrl, key);
+      return { downloadUrl: `${url}/download/${key}`, sharingUrl };
     },
     async close() {
       server.closeAllConnections();

@@ -63,7 +63,17 @@ export const logEvidence: Handler<'evidence'> = (i, c) => {
   if (link) extra.source = link;
   if (c.source?.writtenAt) extra.at = c.source.writtenAt;
   return ok(withSource(i, c.source), [
-    log('evidence', { name: c.name, link: link ?? null, ...sourcePayload(c.source) }, extra),
+    log(
+      'evidence',
+      {
+        name: c.name,
+        link: link ?? null,
+        ...(c.size !== undefined ? { size: c.size } : {}),
+        ...(c.sha256 ? { sha256: c.sha256 } : {}),
+        ...sourcePayload(c.source),
+      },
+      extra,
+    ),
     notice('Evidence recorded.'),
   ]);
 };

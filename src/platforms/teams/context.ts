@@ -3,6 +3,7 @@
 import type { IncidentApp, Surface } from '../../app/incident-app.js';
 import type { AppLogger } from '../../app/ports.js';
 import type { Actor, Incident } from '../../domain/incident.js';
+import type { TeamsFileAccess } from './handlers/evidence-files.js';
 import type { TeamsRefs } from './refs.js';
 import type { PersonChoice } from './render/people.js';
 import type { NameOf } from './render/text.js';
@@ -16,6 +17,8 @@ export interface TeamsContext {
   refs: TeamsRefs;
   log: AppLogger;
   nameOf: NameOf;
+  /** Fetching shared files for evidence (handlers/evidence-files.ts); Graph in channel mode. */
+  files?: TeamsFileAccess;
 }
 
 export function teamsContext(o: {

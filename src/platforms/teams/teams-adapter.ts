@@ -8,6 +8,7 @@ import { teamsContext } from './context.js';
 import { TeamsChannelRooms } from './graph/channel-room.js';
 import { TeamChannels } from './graph/channels.js';
 import { GraphClient } from './graph/client.js';
+import { ChannelDrive } from './graph/drive-files.js';
 import { GraphToken } from './graph/token.js';
 import { registerCardActions } from './handlers/card-actions.js';
 import { registerDialogs } from './handlers/dialogs.js';
@@ -91,6 +92,8 @@ export async function createTeamsAdapter(
     logger: deps.logger,
     stakeholders: Boolean(s.stakeholderChannel),
   });
+  const graph = channelGraphOf(deps, s);
+  if (graph) ctx.files = { graph: graph.client };
   registerRemember(teams, ctx);
   registerMembership(teams, ctx);
   registerMessages(teams, ctx);
@@ -116,7 +119,8 @@ export async function createTeamsAdapter(
     defaultServiceUrl: s.serviceUrl ?? 'https://smba.trafficmanager.net/teams/',
     tenantId: s.tenantId,
     logger: deps.logger,
-    channelRooms: channelRoomsOf(deps, s),
+    channelRooms: graph?.rooms,
+    channelDrive: graph ? new ChannelDrive(graph.client) : undefined,
   });
   // The express server is owned by the bot; the SDK's own start()/stop() must not be called.
   return { name: 'teams', sender, refs, verified, start: async () => {}, stop: async () => {} };
@@ -130,7 +134,10 @@ function cloudOf(s: TeamsSettings): CloudEnvironment | undefined {
 }
 
 /** Channel mode's Graph side, when a team id and the app's credentials are configured. */
-function channelRoomsOf(deps: PlatformDeps, s: TeamsSettings): TeamsChannelRooms | undefined {
+function channelGraphOf(
+  deps: PlatformDeps,
+  s: TeamsSettings,
+): { rooms: TeamsChannelRooms; client: GraphClient } | undefined {
   if (!s.teamId) return undefined;
   if (!(s.clientId && s.clientSecret && s.tenantId)) {
     deps.logger.warn(
@@ -146,10 +153,12 @@ function channelRoomsOf(deps: PlatformDeps, s: TeamsSettings): TeamsChannelRooms
     clientId: s.clientId,
     clientSecret: s.clientSecret,
   });
-  return new TeamsChannelRooms({
-    channels: new TeamChannels(new GraphClient({ baseUrl, token }), baseUrl),
+  const client = new GraphClient({ baseUrl, token });
+  const rooms = new TeamsChannelRooms({
+    channels: new TeamChannels(client, baseUrl),
     teamId: s.teamId,
     refs: deps.refs,
     logger: deps.logger,
   });
+  return { rooms, client };
 }

@@ -21,6 +21,7 @@
  */
 
 import type { App } from '@microsoft/teams.apps';
+import type { IAdaptiveCard } from '@microsoft/teams.cards';
 import { botActor, type IncidentApp } from '../../app/incident-app.js';
 import {
   type MessageRefs,
@@ -30,6 +31,7 @@ import {
   type Sender,
   type SendResult,
 } from '../../app/ports.js';
+import { exportFiles } from '../../app/record.js';
 import { timelineOf } from '../../app/timeline.js';
 import type { LiveView } from '../../domain/effects.js';
 import type { Incident } from '../../domain/incident.js';
@@ -40,10 +42,12 @@ import { postView } from '../../views/posts.js';
 import { summaryView } from '../../views/summary.js';
 import { timelinePost } from '../../views/timeline.js';
 import { peopleFor, type TeamsContext } from './context.js';
+import { exportToChannel } from './graph/channel-export.js';
 import type { ChannelCreation, TeamsChannelRooms } from './graph/channel-room.js';
+import type { ChannelDrive } from './graph/drive-files.js';
 import { createChannelThread, sendToConversation, updateActivity } from './proactive.js';
 import { channelOf, type StoredRef, type TeamsRefs } from './refs.js';
-import { cardMessage } from './render/card-kit.js';
+import { cardMessage, text } from './render/card-kit.js';
 import { checklistCard } from './render/checklist.js';
 import { withAddToCalendar } from './render/meeting-link.js';
 import { renderPostView } from './render/post.js';
@@ -67,6 +71,8 @@ export interface TeamsSenderOptions {
   logger?: { warn(obj: object, msg?: string): void };
   /** Channel mode (TEAMS_TEAM_ID): each incident gets its own channel through Graph (graph/channel-room.ts). */
   channelRooms?: TeamsChannelRooms | undefined;
+  /** Channel mode: `export` uploads its files to the channel's files folder (graph/channel-export.ts). */
+  channelDrive?: ChannelDrive | undefined;
 }
 
 const BOT = botActor('teams');
@@ -443,6 +449,22 @@ export class TeamsSender implements Sender {
           : 'no stakeholder channel is configured (TEAMS_STAKEHOLDER_CHANNEL)';
       return { status: 'sent', result: { skipped: why } };
     }
+    // channel mode: the export's files go to the channel's files folder first, and the card links them
+    const uploaded =
+      row.body.template === 'export' && t.to === 'room' && this.o.channelDrive && this.o.channelRooms
+        ? await exportToChannel(
+            {
+              drive: this.o.channelDrive,
+              refs: this.o.messageRefs,
+              render: () => exportFiles(this.incidents, incident, { withData: true }),
+            },
+            row,
+            incident.key,
+            this.o.channelRooms.channelOf(incident.key),
+            conversationId,
+          )
+        : null;
+    if (uploaded && !Array.isArray(uploaded)) return uploaded;
     const pb = this.incidents.playbookFor(incident);
     const p = renderPostView(
       postView(row.body.template, row.body.data, incident, pb),
@@ -453,8 +475,16 @@ export class TeamsSender implements Sender {
     const card =
       row.body.template === DEBRIEF_INVITE
         ? withAddToCalendar(p.card, incident, pb, row.body.data, this.o.ctx.nameOf)
-        : p.card;
+        : uploaded?.length
+          ? withLines(p.card, ["Files in this channel's Files tab:", ...uploaded])
+          : p.card;
     const sent = await sendToConversation(this.o.app, this.refFor(conversationId), cardMessage(card, p.text));
     return { status: 'sent', result: { id: sent.id, conversationId } };
   }
+}
+
+/** The card with more TextBlocks at the end of its body (lines already card text). */
+function withLines(c: IAdaptiveCard, lines: string[]): IAdaptiveCard {
+  const body = ((c as { body?: unknown[] }).body ?? []) as unknown[];
+  return { ...c, body: [...body, ...lines.map((l) => text(l, { spacing: 'Small' }))] } as IAdaptiveCard;
 }

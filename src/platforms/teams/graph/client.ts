@@ -29,17 +29,41 @@ export class GraphClient {
     return this.answer(await this.once(method, path, body), method, path);
   }
 
-  private async once(method: string, path: string, body: unknown): Promise<Response> {
+  /** A file's bytes as the request body (PUT …/content, graph/drive-files.ts); same answers as `call`. */
+  async upload(path: string, bytes: Uint8Array, contentType: string): Promise<GraphJson> {
+    const raw = { bytes, contentType };
+    const first = await this.once('PUT', path, undefined, raw);
+    if (first.status !== 401) return this.answer(first, 'PUT', path);
+    this.o.token.invalidate();
+    return this.answer(await this.once('PUT', path, undefined, raw), 'PUT', path);
+  }
+
+  /** The bot's Graph token (a `/shares/…/content` download sends it to Graph, never to the redirect). */
+  token(): Promise<string> {
+    return this.o.token.get();
+  }
+
+  get baseUrl(): string {
+    return this.o.baseUrl.replace(/\/+$/, '');
+  }
+
+  private async once(
+    method: string,
+    path: string,
+    body: unknown,
+    raw?: { bytes: Uint8Array; contentType: string },
+  ): Promise<Response> {
     const token = await this.o.token.get();
+    const type = raw ? raw.contentType : body === undefined ? undefined : 'application/json';
     try {
       return await (this.o.fetch ?? fetch)(`${this.o.baseUrl.replace(/\/+$/, '')}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(type ? { 'content-type': type } : {}),
         },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        ...(raw ? { body: raw.bytes } : body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(this.o.timeoutMs ?? 20_000),
       });
     } catch (e) {

@@ -5,6 +5,7 @@ import type { App } from '@microsoft/teams.apps';
 import { exportFiles, recordExport } from '../../../app/record.js';
 import { type Reply, textCommand } from '../../../app/text-commands.js';
 import type { Actor, Incident } from '../../../domain/incident.js';
+import { userText } from '../../../domain/text.js';
 import { actorOf, incidentFor, type Json, type TeamsContext } from '../context.js';
 import { commandText, type Mentioned } from '../parse/text.js';
 import { channelOf } from '../refs.js';
@@ -13,6 +14,7 @@ import { cardText } from '../render/escape.js';
 import { helpCard, listCard } from '../render/lists.js';
 import { activityOf } from '../render/text.js';
 import { cardAction } from './card-actions.js';
+import { captureSharedFiles, sharedFiles } from './evidence-files.js';
 import { renderForm } from './forms.js';
 
 /** A mentioned person's id as actors carry it (AAD object id), from what the bot knows or the connector. */
@@ -61,13 +63,20 @@ async function exportMessage(
       : 'No post-incident review is recorded yet ("incident review").',
     ...(i.review?.lessons ? [`**Lessons learned:** ${cardText(i.review.lessons, 1000)}`] : []),
     `**Follow-ups:** ${i.followups.length} (${open} open) · **Log entries:** ${ctx.app.logEntries(i.key).length}`,
-    `Teams bots cannot attach files to a channel without Microsoft Graph, so the document is not attached. The full review document (${markdown.name}, ${markdown.content.length} characters) and the phase timeline (${svg.name}): run "incident-bot export ${i.key} --format md" on the bot's host.`,
+    channelFiles(ctx, i)
+      ? `The review document (${markdown.name}), the phase timeline (${svg.name}) and the timeline CSV are being uploaded to this channel's Files; a card links them once they are there.`
+      : `Teams bots cannot attach files to a channel without Microsoft Graph, so the document is not attached. The full review document (${markdown.name}, ${markdown.content.length} characters) and the phase timeline (${svg.name}): run "incident-bot export ${i.key} --format md" on the bot's host.`,
     `**Start of the document:**\n\n${cardText(markdown.content.split('\n').slice(0, 30).join('\n'), 2500)}`,
   ];
   return cardMessage(
     textCard(`${i.drill ? '[DRILL] ' : ''}${i.key}: review document`, lines, [], { drill: i.drill }),
     activityOf(`${i.key}: review document exported`, ctx.nameOf, 200),
   );
+}
+
+/** Channel mode with the incident in its own channel: the export's files go to the channel's Files. */
+function channelFiles(ctx: TeamsContext, i: Incident): boolean {
+  return Boolean(ctx.files?.graph && i.room && !i.room.fallback && !i.room.id.includes(';messageid='));
 }
 
 export function registerMessages(teams: App, ctx: TeamsContext): void {
@@ -104,6 +113,15 @@ export function registerMessages(teams: App, ctx: TeamsContext): void {
         /^incident\b\s*/i,
         '',
       );
+      // files shared in an incident's room are its evidence; a message that is only files asks nothing more
+      const shared = sharedFiles(a);
+      const room = shared.length ? incidentFor(ctx, conversationId) : null;
+      if (room) {
+        const tell = await captureSharedFiles(ctx, a, room, shared);
+        if (tell.length)
+          await send({ type: 'message', text: activityOf(userText(tell.join('\n\n')), ctx.nameOf, 2000) });
+        if (!text) return;
+      }
       const key = `teams:${a.id}`;
       const reply: Reply = textCommand(
         ctx.app,
