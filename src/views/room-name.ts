@@ -25,12 +25,14 @@ function incidentNumber(key: string): string {
 }
 
 export function incidentRoomName(
-  incident: Pick<Incident, 'title' | 'key' | 'drill'>,
+  incident: Pick<Incident, 'title' | 'key' | 'drill'> & { confidential?: boolean | undefined },
   date: Date,
   max: number,
 ): string {
   const prefix = `inc-${incident.drill ? 'drill-' : ''}${date.toISOString().slice(0, 10)}-`;
-  let slug = slugify(incident.title);
+  // A private channel's name is still seen by workspace and team admins (and the channel's SharePoint site):
+  // a confidential incident's room is named by its number, never its title.
+  let slug = incident.confidential ? '' : slugify(incident.title);
   if (!slug) slug = incidentNumber(incident.key);
   const name = trimEnd(`${prefix}${slug}`.slice(0, max));
   // The slug may have been cut down to nothing but dashes.

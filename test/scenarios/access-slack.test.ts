@@ -62,7 +62,9 @@ describe('an outsider (in neither incident channel)', () => {
     const created = bot.fake
       .callsTo('conversations.create')
       .map((c) => [c.args.name, String(c.args.is_private)]);
-    expect(created.find(([n]) => String(n).includes('leaked'))?.[1]).toBe('true');
+    // ...named by its number, never its title (workspace admins see private channel names)
+    expect(created.find(([n]) => String(n).endsWith(`-${secret.key.slice(-4)}`))?.[1]).toBe('true');
+    expect(created.some(([n]) => String(n).includes('leaked'))).toBe(false);
     expect(created.find(([n]) => String(n).includes('feed'))?.[1]).toBe('false');
     // the stakeholder channel heard that a confidential incident exists, and who leads it: nothing else
     const stake = JSON.stringify(bot.fake.messagesIn(STAKEHOLDER_CHANNEL).map((m) => [m.text, m.blocks]));

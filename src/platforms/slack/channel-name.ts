@@ -7,7 +7,10 @@ export { slugify } from '../../views/room-name.js';
 
 export const MAX_CHANNEL_NAME = 80;
 
-export function incidentChannelName(incident: Pick<Incident, 'title' | 'key' | 'drill'>, date: Date): string {
+export function incidentChannelName(
+  incident: Pick<Incident, 'title' | 'key' | 'drill' | 'confidential'>,
+  date: Date,
+): string {
   return incidentRoomName(incident, date, MAX_CHANNEL_NAME);
 }
 

@@ -450,8 +450,14 @@ export class TeamsSender implements Sender {
       return { status: 'sent', result: { skipped: why } };
     }
     // channel mode: the export's files go to the channel's files folder first, and the card links them
+    // A confidential incident's record is not put in channel files (a channel made confidential after it was
+    // created is a standard one, and files outlive the channel): its members export it in the bot's chat.
     const uploaded =
-      row.body.template === 'export' && t.to === 'room' && this.o.channelDrive && this.o.channelRooms
+      row.body.template === 'export' &&
+      t.to === 'room' &&
+      !incident.confidential &&
+      this.o.channelDrive &&
+      this.o.channelRooms
         ? await exportToChannel(
             {
               drive: this.o.channelDrive,
@@ -464,7 +470,10 @@ export class TeamsSender implements Sender {
             conversationId,
           )
         : null;
-    if (uploaded && !Array.isArray(uploaded)) return uploaded;
+    // Retried while the upload may still succeed; a refusal (no Files permission) still posts the card, saying so.
+    if (uploaded && !Array.isArray(uploaded) && uploaded.status === 'retry') return uploaded;
+    const notUploaded =
+      uploaded && !Array.isArray(uploaded) && uploaded.status === 'failed' ? uploaded.error : null;
     const pb = this.incidents.playbookFor(incident);
     const p = renderPostView(
       postView(row.body.template, row.body.data, incident, pb),
@@ -475,9 +484,11 @@ export class TeamsSender implements Sender {
     const card =
       row.body.template === DEBRIEF_INVITE
         ? withAddToCalendar(p.card, incident, pb, row.body.data, this.o.ctx.nameOf)
-        : uploaded?.length
+        : Array.isArray(uploaded) && uploaded.length
           ? withLines(p.card, ["Files in this channel's Files tab:", ...uploaded])
-          : p.card;
+          : notUploaded
+            ? withLines(p.card, [`The files could not be put in this channel's Files tab: ${notUploaded}`])
+            : p.card;
     const sent = await sendToConversation(this.o.app, this.refFor(conversationId), cardMessage(card, p.text));
     return { status: 'sent', result: { id: sent.id, conversationId } };
   }

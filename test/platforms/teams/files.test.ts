@@ -101,7 +101,7 @@ describe('Teams files: evidence in, export out (channel mode)', () => {
     expect(p).toMatchObject({ name: 'file_example.txt', link: info.contentUrl });
     expect(p.sha256).toBeUndefined();
     const told = bot.connector.activities.slice(before).map((x) => JSON.stringify(x.body));
-    expect(told.join('\n')).toContain('not https');
+    expect(told.join('\n')).toContain('not an https Microsoft file host');
   });
 
   it('export -> the .md, .svg and .csv in the channel files folder, the card links them; 429 retried once per file', async () => {

@@ -22,7 +22,10 @@ export function teamsSafeName(name: string, fallback = 'incident'): string {
   return out || fallback;
 }
 
-export function teamsChannelName(incident: Pick<Incident, 'title' | 'key' | 'drill'>, date: Date): string {
+export function teamsChannelName(
+  incident: Pick<Incident, 'title' | 'key' | 'drill' | 'confidential'>,
+  date: Date,
+): string {
   return teamsSafeName(incidentRoomName(incident, date, MAX_TEAMS_CHANNEL_NAME));
 }
 

@@ -101,7 +101,10 @@ export class TeamsChannelRooms {
         try {
           ch = await this.o.channels.create(teamId, {
             displayName: name,
-            description: `${incident.key}: ${incident.title}`.slice(0, 1024),
+            description: (incident.confidential
+              ? `${incident.key}:`
+              : `${incident.key}: ${incident.title}`
+            ).slice(0, 1024),
             private: isPrivate,
             owner: AAD_ID.test(incident.declaredBy) ? incident.declaredBy : undefined,
           });

@@ -67,7 +67,10 @@ export class GraphClient {
         signal: AbortSignal.timeout(this.o.timeoutMs ?? 20_000),
       });
     } catch (e) {
-      throw new GraphError(`Graph ${method} ${path}: ${e instanceof Error ? e.message : String(e)}`);
+      // the path only: a query ($filter on a channel name) stays out of errors and logs
+      throw new GraphError(
+        `Graph ${method} ${path.split('?')[0]}: ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
   }
 

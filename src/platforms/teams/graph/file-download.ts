@@ -1,5 +1,5 @@
-// Fetches a shared file's bytes to fingerprint them (app/evidence-files.ts), with guards: https only (plain
-// http only to loopback, for tests), redirects followed by hand (at most 5, each one checked the same way, a
+// Fetches a shared file's bytes to fingerprint them (app/evidence-files.ts), with guards: https Microsoft file
+// hosts only (or the configured Graph's origin), redirects followed by hand (at most 5, each one checked the same way, a
 // bearer token never sent past the first host), an overall timeout, and the size limit enforced while
 // the bytes stream in (a Content-Length over the limit is refused before reading).
 import { FileDigest, TooLarge } from '../../../app/evidence-files.js';
@@ -9,20 +9,38 @@ export interface DownloadOptions {
   timeoutMs?: number;
   /** Only for the first request (a Graph `/shares/…/content` call); the redirect target is pre-authenticated. */
   bearer?: string | undefined;
+  /** The configured Graph's origin: addresses there are allowed whatever their scheme (see allowedUrl). */
+  graphOrigin?: string | undefined;
   fetch?: typeof fetch;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/**
+ * Where Teams files live (SharePoint and OneDrive for Business, their CDN, Graph). Nothing else is fetched: a
+ * download address is text someone else wrote, and an open fetcher would let them probe internal hosts.
+ */
+const FILE_HOSTS = [
+  /\.sharepoint\.com$/,
+  /\.sharepoint\.us$/,
+  /\.sharepoint-mil\.us$/,
+  /\.sharepoint\.cn$/,
+  /\.svc\.ms$/,
+  /^graph\.microsoft\.com$/,
+  /^graph\.microsoft\.us$/,
+];
 
-/** True for an https URL, or http to loopback (the fakes tests run). */
-export function allowedUrl(raw: string): boolean {
+/**
+ * True for an https address on a Microsoft file host, or one on the configured Graph's own origin
+ * (`graphOrigin`: GRAPH_API_URL, checked by the configuration; the tests' fake Graph serves files there).
+ */
+export function allowedUrl(raw: string, graphOrigin?: string): boolean {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
     return false;
   }
-  return u.protocol === 'https:' || (u.protocol === 'http:' && LOOPBACK.has(u.hostname));
+  if (graphOrigin && u.origin === graphOrigin) return true;
+  return u.protocol === 'https:' && FILE_HOSTS.some((h) => h.test(u.hostname));
 }
 
 export class DownloadError extends Error {
@@ -41,7 +59,8 @@ export async function downloadDigest(
   let at = url;
   const first = new URL(url).host;
   for (let hop = 0; hop <= 5; hop++) {
-    if (!allowedUrl(at)) throw new DownloadError('refused a non-https download address');
+    if (!allowedUrl(at, o.graphOrigin))
+      throw new DownloadError('refused a download address that is not an https Microsoft file host');
     const sameHost = new URL(at).host === first;
     let res: Response;
     try {

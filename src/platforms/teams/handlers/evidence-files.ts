@@ -77,14 +77,17 @@ async function fingerprint(
   o: TeamsFileAccess,
 ): Promise<{ digest?: { size: number; sha256: string }; why?: string }> {
   const maxBytes = o.maxBytes ?? EVIDENCE_MAX_BYTES;
+  const graphOrigin = o.graph ? new URL(o.graph.baseUrl).origin : undefined;
   const common = {
     maxBytes,
+    ...(graphOrigin ? { graphOrigin } : {}),
     ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
     ...(o.fetch ? { fetch: o.fetch } : {}),
   };
   try {
     if (f.downloadUrl) {
-      if (!allowedUrl(f.downloadUrl)) return { why: 'its download address is not https' };
+      if (!allowedUrl(f.downloadUrl, graphOrigin))
+        return { why: 'its download address is not an https Microsoft file host' };
       return { digest: await downloadDigest(f.downloadUrl, common) };
     }
     if (f.shareUrl && o.graph) {
