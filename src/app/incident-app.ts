@@ -111,6 +111,11 @@ export class IncidentApp {
     return this.deps.service.store.listOpen();
   }
 
+  /** See IncidentRepo.keyLogEntries. */
+  keyLogEntries(incidentKey: string, kinds: readonly string[], recent: number) {
+    return this.deps.service.store.keyLogEntries(incidentKey, kinds, recent);
+  }
+
   logEntries(incidentKey: string): LogRow[] {
     return this.deps.service.store.logEntries(incidentKey);
   }

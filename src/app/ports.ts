@@ -72,6 +72,15 @@ export interface IncidentRepo {
   /** Incidents `user` declared at or after `since`, newest first (the declare limits). */
   declaredBy(user: string, since: Date): Incident[];
   logEntries(incidentKey: string): LogRow[];
+  /**
+   * The entries of `kinds` (a forward phase move left out): the newest `recent` rows whole, and the time of
+   * every one (the room's timeline counts them all and shows the newest, without reading the whole log).
+   */
+  keyLogEntries(
+    incidentKey: string,
+    kinds: readonly string[],
+    recent: number,
+  ): { recent: LogRow[]; times: string[] };
   savePlaybook(pb: Playbook, sha256: string, now: Date): void;
   playbookBySha(sha256: string): Playbook | null;
   /** Runs one command in one transaction: state, log entries, outbox rows, idempotency record. */

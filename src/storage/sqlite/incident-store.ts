@@ -152,6 +152,22 @@ export class IncidentStore implements IncidentRepo {
     return row ? (JSON.parse(row.body) as Playbook) : null;
   }
 
+  keyLogEntries(
+    incidentKey: string,
+    kinds: readonly string[],
+    recent: number,
+  ): { recent: LogRow[]; times: string[] } {
+    const where = `incident_key = ? AND kind IN (${kinds.map(() => '?').join(', ')})
+      AND NOT (kind = 'phase' AND json_extract(payload, '$.move') = 'forward')`;
+    const rows = this.stmt(
+      `SELECT * FROM (SELECT * FROM decision_log WHERE ${where} ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+    ).all(incidentKey, ...kinds, recent) as LogRow[];
+    const times = this.stmt(`SELECT at FROM decision_log WHERE ${where} ORDER BY seq`)
+      .pluck()
+      .all(incidentKey, ...kinds) as string[];
+    return { recent: rows, times };
+  }
+
   logEntries(incidentKey: string): LogRow[] {
     return this.stmt('SELECT * FROM decision_log WHERE incident_key = ? ORDER BY seq').all(
       incidentKey,
