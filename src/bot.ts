@@ -4,6 +4,7 @@
 // the one place every part is wired (each part's own wiring lives in its module, e.g. ops/start-*.ts).
 import type { Server } from 'node:http';
 import express from 'express';
+import type { AlertPromptSender } from './app/alert-ports.js';
 import { AuditPublisher } from './app/audit-publisher.js';
 import { Dispatcher } from './app/dispatcher.js';
 import { type DrillClock, drillClock } from './app/drill-clock.js';
@@ -11,6 +12,8 @@ import { IncidentApp } from './app/incident-app.js';
 import { IncidentService } from './app/incident-service.js';
 import type { Sender } from './app/ports.js';
 import { auditChannelOf, type Config, slackEnabled, teamsEnabled } from './config.js';
+import { alertIntakeOf } from './config-alerts.js';
+import { pagingModeOf, pagingOf } from './config-paging.js';
 import { trackerOf } from './config-tracker.js';
 import { ActionWebhookSender } from './integrations/action-webhook-sender.js';
 import { UnconfiguredTrackerSender } from './integrations/unconfigured-tracker-sender.js';
@@ -21,12 +24,15 @@ import { durableAcks, noteCommit } from './ops/durable-acks.js';
 import { InflightTracker } from './ops/inflight.js';
 import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
 import { bindIncident, requestLogger } from './ops/request-log.js';
+import { ALERT_WEBHOOK_PATHS, startAlerts } from './ops/start-alerts.js';
+import { startPaging } from './ops/start-paging.js';
 import { startTracker } from './ops/start-tracker.js';
 import type { PollResult } from './ops/tracker-poller.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { TeamsSettings } from './platforms/teams/teams-adapter.js';
 import type { WebAdapter } from './platforms/web/web-adapter.js';
 import { loadPlaybook } from './storage/playbook-file.js';
+import { SqliteAlertStore } from './storage/sqlite/alert-store.js';
 import { SqliteCheckpointFeed } from './storage/sqlite/checkpoint-feed.js';
 import { refuseForeignDatabase } from './storage/sqlite/database-mode.js';
 import { classifyStorageError } from './storage/sqlite/errors.js';
@@ -122,6 +128,8 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   const tracker = clock ? null : trackerOf(config);
   // The variables playbook actions name (webhook urls, tokens): read when used, never copied into the config.
   const actionEnv = opts.env ?? ((name: string) => process.env[name]);
+  // Paging the on-call (PagerDuty or Opsgenie); local mode rehearses and pages nobody (config-paging.ts).
+  const paging = pagingModeOf(config, Boolean(clock));
   const service = new IncidentService(
     store,
     { playbook: pb.playbook, ref: pb.ref },
@@ -131,9 +139,12 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       env: actionEnv,
       ...(config.DEBRIEF_MEETING_URL ? { debriefMeetingUrl: config.DEBRIEF_MEETING_URL } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
+      ...(paging ? { paging } : {}),
     },
   );
   const senders: Record<string, Sender> = {};
+  // Alert prompts are delivered by each platform's alert sender (rows to { to: 'alerts' }; issue 21).
+  const alertSenders: Partial<Record<string, AlertPromptSender>> = {};
   const metrics = new BotMetrics({
     db,
     outbox,
@@ -151,6 +162,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     paceMs: config.OUTBOX_PACE_MS,
     onResult: metrics.onResult,
     durable: () => walSync.durable(),
+    alerts: { store: { get: (id: string) => alertStore.get(id) }, senders: alertSenders },
     ...(opts.clock ? { now: opts.clock } : {}),
   });
   const auditChannel = auditChannelOf(config);
@@ -185,7 +197,10 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   });
   app.get('/metrics', metrics.handler);
 
+  // Alert groups (issue 21): kept in the same database, so a prompt's decision and its incident commit together.
+  const alertStore = new SqliteAlertStore(db, { afterCommit: noteCommit });
   const incidents = new IncidentApp({
+    alerts: { store: alertStore, atomically: atomically(db) },
     service,
     dispatcher,
     dedupe: outbox,
@@ -208,6 +223,8 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     timeoutMs: config.ACTION_TIMEOUT_SECONDS * 1000,
     logger,
   });
+  const pager = clock ? null : pagingOf(config);
+  startPaging({ target: pager, app: incidents, senders, env: actionEnv, logger });
   const adapters: PlatformAdapter[] = [];
   let web: WebAdapter | undefined;
   // Each configured platform's answer at start; /readyz is 503 until every one has answered.
@@ -222,16 +239,30 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   // Until every platform has answered and the dispatcher runs, platform requests get 503 with Retry-After
   // (Slack retries events; a person sees "try again" rather than a 404, and nothing is half-handled).
   let serving = false;
-  app.use(['/slack/events', '/api/messages'], (_req, res, next) => {
+  // The alert intake (issue 21): not in local mode (rehearsals take no real alerts), only with its token.
+  const alertIntake = clock
+    ? null
+    : alertIntakeOf(config, { slack: slackEnabled(config), teams: teamsEnabled(config) });
+  const gated = ['/slack/events', '/api/messages', ...(alertIntake ? ALERT_WEBHOOK_PATHS : [])];
+  app.use(gated, (_req, res, next) => {
     if (serving) return next();
     res.status(503).set('Retry-After', '5').json({ ok: false, error: 'starting: the bot is not ready yet' });
   });
   app.use(
-    ['/slack/events', '/api/messages'],
+    gated,
     durableAcks(walSync, (e) =>
       logger.error({ err: e }, 'could not sync the database to disk; the request is not acknowledged'),
     ),
   );
+  if (alertIntake)
+    startAlerts({
+      settings: alertIntake,
+      app: incidents,
+      store: alertStore,
+      express: app,
+      dispatcher,
+      logger,
+    });
   opts.beforeListen?.(app);
 
   // The server listens while the platforms are asked, so probes see why the bot is not ready yet.
@@ -286,6 +317,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       adapters.push(web);
     }
     for (const a of adapters) senders[a.name] = a.sender;
+    for (const a of adapters) if (a.alertSender) alertSenders[a.name] = a.alertSender;
     for (const a of adapters) {
       platforms[a.name] = config.SLACK_APP_TOKEN && a.name === 'slack' ? 'connecting to Socket Mode' : true;
       await a.start();
@@ -311,7 +343,16 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   if (opts.scheduler !== false) {
     trackerPoller?.start();
     const { startReminders } = await import('./ops/start-reminders.js');
-    scheduler = startReminders({ config, logger, store, outbox, service, dispatcher, clock: opts.clock });
+    scheduler = startReminders({
+      config,
+      logger,
+      store,
+      outbox,
+      service,
+      dispatcher,
+      clock: opts.clock,
+      options: { paging: Boolean(paging) },
+    });
   }
   logger.info(
     {
@@ -323,6 +364,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       auditKey: audit.signer.keyId,
       auditChannel: auditChannel ? auditChannel.platform : 'none',
       tracker: tracker?.tracker ?? 'none',
+      paging: paging ?? 'none',
     },
     'incident-bot started',
   );

@@ -3,6 +3,8 @@
 // .env.example and the README's table are checked against this list by a test.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { ALERT_SETTINGS, alertProblems } from './config-alerts.js';
+import { PAGING_SETTINGS, pagingProblems } from './config-paging.js';
 import { TRACKER_SETTINGS, trackerProblems } from './config-tracker.js';
 
 export interface SettingDoc {
@@ -270,6 +272,8 @@ export const SETTINGS = {
       "How long one call of a playbook action's webhook (freeze deployments, master switch) may take before it counts as failed and is retried.",
   },
   ...TRACKER_SETTINGS,
+  ...PAGING_SETTINGS,
+  ...ALERT_SETTINGS,
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -346,6 +350,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `AUDIT_CHANNEL names a ${audit.platform === 'slack' ? 'Slack' : 'Teams'} channel, but ${audit.platform === 'slack' ? 'Slack' : 'Teams'} is not configured.`,
     );
   problems.push(...trackerProblems(c));
+  problems.push(...pagingProblems(c));
+  problems.push(...alertProblems(c, { slack: slackEnabled(c), teams: teamsEnabled(c) }));
   if (problems.length) throw new ConfigError(problems);
   return c;
 }

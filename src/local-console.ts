@@ -64,7 +64,9 @@ export function localConsole(o: {
       clock,
       afterForward: async () => {
         const { runReminderCatchUp } = await import('./ops/start-reminders.js');
-        const r = await runReminderCatchUp({ store, service, dispatcher, now: clock.now() });
+        // the console rehearses pages: the roles nudge offers its Page buttons (ops/start-paging.ts)
+        const options = { paging: Boolean(service.paging) };
+        const r = await runReminderCatchUp({ store, service, dispatcher, now: clock.now(), options });
         if (r.claimed > 0) dispatcher.kick();
         return r.claimed;
       },

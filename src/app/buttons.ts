@@ -20,7 +20,9 @@ export type Press =
   | { kind: 'item_na'; item: string; reason: string }
   /** `dueAt`: when the reminder carrying the button fell due (older buttons lack it). */
   | { kind: 'snooze'; snoozeKind: string; minutes: number; dueAt?: string }
-  | { kind: 'followup_done'; id: string };
+  | { kind: 'followup_done'; id: string }
+  /** The roles nudge's Page button: pages the role's on-call as the presser (decide/paging.ts decides who may). */
+  | { kind: 'page'; target: string };
 
 export interface Pressed {
   answer: Answer;
@@ -62,6 +64,8 @@ function commandOf(p: Press, actorId: string): Command | Text {
     }
     case 'followup_done':
       return { type: 'complete_followup', id: p.id };
+    case 'page':
+      return p.target ? { type: 'page', target: p.target } : 'I could not tell whom this button pages.';
     case 'snooze':
       return 'snooze';
   }

@@ -1,7 +1,9 @@
 // Delivers the outbox: in order per lane (one channel), paced, with retries and backoff.
 // A row is marked sent only after the platform accepted it; a crash in between re-sends it once
-// on restart (at-least-once), never loses it.
+// on restart (at-least-once), never loses it. It runs over 400 lines: lanes, pacing, retries, outside
+// calls and alert prompts share one delivery state machine, which is clearer read in one place.
 
+import type { AlertPromptSender, AlertStore } from './alert-ports.js';
 import {
   type Atomically,
   type IncidentRepo,
@@ -41,6 +43,11 @@ export interface DispatcherOptions {
    * has seen must be in the record after a power loss, with the command that owed it.
    */
   durable?: () => Promise<void>;
+  /**
+   * Alert prompts (rows to `{ to: 'alerts' }`, whose incident key is an alert group's id): the group is read
+   * here and its platform's prompt sender posts or updates the prompt. No incident log is written for them.
+   */
+  alerts?: { store: Pick<AlertStore, 'get'>; senders: Partial<Record<string, AlertPromptSender>> };
 }
 
 /** The reason a sender gave for settling a row without sending it (`{ skipped: why }`), if any. */
@@ -224,6 +231,7 @@ export class Dispatcher {
   }
 
   private async deliver(row: OutboxRow): Promise<boolean> {
+    if (row.target.to === 'alerts') return this.deliverAlertPrompt(row);
     const incident = this.o.incidents.get(row.incidentKey);
     const sender = this.o.senders[row.platform];
     if (!incident || !sender) {
@@ -269,6 +277,43 @@ export class Dispatcher {
     }
   }
 
+  /** An alert group's prompt: no incident behind it; a refresh superseded by a later one costs no call. */
+  private async deliverAlertPrompt(row: OutboxRow): Promise<boolean> {
+    const group = this.o.alerts?.store.get(row.incidentKey);
+    const sender = this.o.alerts?.senders[row.platform];
+    if (!group || !sender) {
+      const why = group ? `no alert prompt sender for ${row.platform}` : 'alert group not found';
+      this.o.outbox.markFailed(row.id, this.now(), why);
+      this.o.logger?.error({ outboxKey: row.key, error: why }, 'alert prompt not delivered');
+      return true;
+    }
+    // Not when in doubt: it may have posted the prompt, and only its own lookup can find it again.
+    if (!row.inDoubt && this.o.outbox.hasLaterView(row)) {
+      this.o.outbox.markSent(row.id, this.now(), { superseded: true });
+      return true;
+    }
+    const started = Date.now();
+    let result: SendResult;
+    const earlier = this.unrecorded.get(row.id);
+    if (earlier) {
+      this.unrecorded.delete(row.id);
+      result = earlier;
+    } else {
+      try {
+        result = await sender.send(row, group);
+      } catch (e) {
+        result = { status: 'retry', error: e instanceof Error ? e.message : String(e) };
+      }
+      this.o.onResult?.(row, result, Date.now() - started);
+    }
+    try {
+      return this.record(row, result);
+    } catch (e) {
+      if (result.status === 'sent') this.unrecorded.set(row.id, result);
+      throw e;
+    }
+  }
+
   /** Records the outcome of one delivery: sent, given up, or to be retried. */
   private record(row: OutboxRow, result: SendResult): boolean {
     const now = this.now();
@@ -309,6 +354,8 @@ export class Dispatcher {
       // The row given up and its "could not be delivered" log entry: one commit.
       this.together(() => {
         this.o.outbox.markFailed(row.id, now, error);
+        // An alert prompt has no incident log to write to (its failure is in the outbox row and the log).
+        if (row.target.to === 'alerts') return;
         this.o.incidents.appendSystemLog(
           row.incidentKey,
           [{ type: 'log', kind: 'message_sent', payload: { outboxKey: row.key, failed: true, error } }],

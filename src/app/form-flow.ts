@@ -19,7 +19,7 @@ import { reclassifyForm } from './forms/reclassify.js';
 import { reviewForm } from './forms/review.js';
 import type { IncidentApp, Request, Surface } from './incident-app.js';
 
-export type IncidentFormName = Exclude<FormName, 'log_pick'>;
+export type IncidentFormName = Exclude<FormName, 'log_pick' | 'alert_attach' | 'alert_dismiss'>;
 
 export const FORMS: Record<IncidentFormName, FormDef> = {
   declare: declareForm,

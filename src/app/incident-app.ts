@@ -9,10 +9,12 @@ import { isMember, notMemberText, visibleTo } from '../domain/membership.js';
 import type { Playbook } from '../domain/playbook.js';
 import { refusalOf } from '../domain/queries.js';
 import { BOT_ID, type Text } from '../domain/text.js';
+import type { AlertStore } from './alert-ports.js';
 import { type Answer, answerFor, failureAnswer, type Outcome } from './answers.js';
 import type { IncidentService } from './incident-service.js';
 import {
   type AppLogger,
+  type Atomically,
   type CommandOutcome,
   type ExportRenderer,
   type InboundDedupe,
@@ -36,6 +38,11 @@ export interface AppDeps {
   onIncident?: (key: string | null) => void;
   /** Called when a command is refused because the record was changed outside the bot (an alarm). */
   onTampered?: () => void;
+  /**
+   * Alert groups (issue 21): the store, and one transaction spanning an incident command and the group's
+   * decision (the same database), so a prompt's Declare never leaves an incident without its group settled.
+   */
+  alerts?: { store: AlertStore; atomically?: Atomically };
 }
 
 /** What the application layer needs to know about the platform a request came from. */

@@ -3,6 +3,7 @@
 import type { Command } from '../domain/commands.js';
 import { type DecideContext, decide } from '../domain/decide.js';
 import type { Actor, Incident, TrackerName } from '../domain/incident.js';
+import type { PagingMode } from '../domain/paging.js';
 import { DEFAULT_LIMITS, type Playbook, type PlaybookRef } from '../domain/playbook.js';
 import { logWriters } from './log-writers.js';
 import { type CommandOutcome, ConflictError, type IncidentRepo } from './ports.js';
@@ -33,6 +34,8 @@ export class IncidentService {
       env?: (name: string) => string | undefined;
       /** Where debriefs are held (DEBRIEF_MEETING_URL), put in their invitations. */
       debriefMeetingUrl?: string;
+      /** How the on-call is paged (config-paging.ts; the local console rehearses); absent: not configured. */
+      paging?: PagingMode;
     } = {},
   ) {
     store.savePlaybook(current.playbook, current.ref.sha256, this.now());
@@ -43,6 +46,11 @@ export class IncidentService {
 
   now(): Date {
     return this.opts.clock ? this.opts.clock() : new Date();
+  }
+
+  /** How the on-call is paged; undefined when paging is not configured. */
+  get paging(): PagingMode | undefined {
+    return this.opts.paging;
   }
 
   /** Called after every command that changed something (the dispatcher is kicked from here). */
@@ -70,6 +78,7 @@ export class IncidentService {
           inRoom: inRoom(incident?.room?.id, req.roomId),
           ...(this.opts.tracker ? { tracker: this.opts.tracker } : {}),
           isSet: this.isSet,
+          ...(this.opts.paging ? { paging: this.opts.paging } : {}),
           ...this.debriefContext(incident, req.command),
           ...(req.command.type === 'declare'
             ? { recentDeclarations: this.recentDeclarations(req.actor.id, now) }
@@ -121,6 +130,7 @@ export class IncidentService {
       playbook: this.playbookFor(incident),
       admins: this.opts.admins ?? [],
       isSet: this.isSet,
+      ...(this.opts.paging ? { paging: this.opts.paging } : {}),
     };
   }
 }

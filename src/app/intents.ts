@@ -5,6 +5,7 @@ import { userText } from '../domain/text.js';
 import { VERBS, type VerbScope } from '../views/help.js';
 import { type ActionIntent, parseActionVerb } from './action-verbs.js';
 import { COMMITMENT_ALIASES, type CommitmentIntent, parseCommitmentVerb } from './commitment-intents.js';
+import type { PageIntent } from './page-verbs.js';
 import { LEAD_ALIASES, type LeadIntent, parseLeadVerb } from './workstream-verbs.js';
 
 export type IncidentIntent =
@@ -33,6 +34,7 @@ export type IncidentIntent =
   | { verb: 'public'; reason: string }
   | CommitmentIntent
   | ActionIntent
+  | PageIntent
   | { verb: 'usage'; of: string; problem: string }
   | { verb: 'unknown'; word: string };
 
@@ -155,6 +157,8 @@ export function parseIncidentCommand(raw: string): IncidentIntent {
       return parseLeadVerb(rest);
     case 'action':
       return parseActionVerb(rest);
+    case 'page':
+      return { verb: 'page', target: rest };
     case 'commit':
     case 'question':
     case 'kept':

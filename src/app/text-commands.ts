@@ -16,6 +16,7 @@ import { openForm, withStakeholderWarning } from './form-flow.js';
 import type { IncidentApp, Request, Surface } from './incident-app.js';
 import { type IncidentIntent, parseIncidentCommand, resolveRole, scopeOf } from './intents.js';
 import { listedFor } from './membership.js';
+import { pageStep } from './page-verbs.js';
 import { leadStep } from './workstream-verbs.js';
 
 /** Longest log entry, decision or reason typed as a command (a platform's recommended message size). */
@@ -199,6 +200,10 @@ function incidentVerb(
       if (step.kind === 'text') return step;
       const opened = openForm(app, s, 'action', incident, req, step.prefill);
       return opened.ok ? { kind: 'form', form: opened.form } : { kind: 'text', text: opened.refusal };
+    }
+    case 'page': {
+      const step = pageStep(intent, { incident, playbook: pb, paging: app.service.paging, resolveRole });
+      return step.kind === 'run' ? run(app, s, req, incident, step.command) : step;
     }
     case 'lead': {
       const step = leadStep(intent, { incident, playbook: pb, actorId: req.actor.id });

@@ -1,5 +1,6 @@
 // Everything a person (or the bot itself) can ask of an incident. Adapters build these from
 // Slack / Teams payloads after validating them with the schemas in ./forms.ts.
+import type { AlertEvidence } from './alert-group.js';
 import type { TrackerName } from './incident.js';
 
 export interface MessageSource {
@@ -26,6 +27,8 @@ export type Command =
       declaredIn?: string;
       /** Only its members see it (default: the trigger class's `confidential`). */
       confidential?: boolean;
+      /** Declared from a monitoring alert: logged as its first evidence (decide/alerts.ts). */
+      alert?: AlertEvidence;
     }
   | { type: 'claim_role'; role: string }
   | { type: 'release_role'; role: string; user?: string }
@@ -148,7 +151,30 @@ export type Command =
   /** Hide the incident from non-members, or (with a reason, which is logged) show it again. */
   | { type: 'set_confidential'; confidential: boolean; reason?: string }
   /** The local console's drill clock moved forward by `minutes` (recorded in every open incident's log). */
-  | { type: 'clock_forwarded'; minutes: number };
+  | { type: 'clock_forwarded'; minutes: number }
+  /** A monitoring alert group (ALERT-…) joins the incident as evidence (the prompt's "Add to INC-…"). */
+  | { type: 'attach_alert'; alert: AlertEvidence }
+  /** An alert of the incident resolved (reported by the alert intake): logged and said in the room. */
+  | { type: 'alert_resolved'; alert: string; resolvedAt: string }
+  /** Page a role's or a service's on-call (PagerDuty, Opsgenie): the IC or the comms lead (decide/paging.ts). */
+  | { type: 'page'; target: string }
+  /** The paging service answered a trigger or a resolve (or did not): reported by the pager sender, per attempt. */
+  | {
+      type: 'page_answered';
+      request: string;
+      action: 'trigger' | 'resolve';
+      ok: boolean;
+      /** HTTP status; 0 when there was none (timeout, network error, not configured). */
+      status: number;
+      /** The start of the answer's body (at most 500 characters), or the error. */
+      excerpt: string;
+      latencyMs: number;
+      attempt: number;
+      /** No further attempt will be made (success, a final refusal, or given up). */
+      final: boolean;
+      /** Why it failed, in a few words (e.g. "HTTP 429", "timed out after 10 s"). */
+      error?: string;
+    };
 
 /** An empty review: asks the core whether a person may record the review at all (before a form opens). */
 export const REVIEW_PROBE: Extract<Command, { type: 'record_review' }> = {

@@ -3,6 +3,7 @@
 // each command is the PERMISSIONS table. Text for people carries mention and command tokens (./text.ts).
 import type { Command } from './commands.js';
 import { actionAnswered, runAction } from './decide/actions.js';
+import { alertResolved, attachAlert } from './decide/alerts.js';
 import { checkItem, itemNotApplicable, uncheckItem } from './decide/checklist.js';
 import { clockForwarded } from './decide/clock.js';
 import { close, recordReview, standDown } from './decide/close.js';
@@ -14,6 +15,7 @@ import { declare } from './decide/declare.js';
 import { followupFiled, followupFilingFailed, followupStatus } from './decide/followup-tracker.js';
 import { addFollowup, completeFollowup } from './decide/followups.js';
 import { addMember, memberJoined, memberLeft, setConfidential } from './decide/members.js';
+import { page, pageAnswered, withPagesResolved } from './decide/paging.js';
 import { advancePhase, reclassify, revertPhase } from './decide/phases.js';
 import { sendRecap } from './decide/recap.js';
 import { correction, exportRecord, logDecision, logEvidence, logNote, snooze } from './decide/record.js';
@@ -82,6 +84,12 @@ export const PERMISSIONS: Record<Command['type'], Permission> = {
   add_member: 'member',
   set_confidential: 'commander',
   clock_forwarded: 'platform',
+  attach_alert: 'member',
+  // the alert intake reports it (the bot, never a person)
+  alert_resolved: 'platform',
+  page: 'member', // refined in the handler: the incident commander or the comms lead (decide/paging.ts)
+  // the pager sender reports what PagerDuty or Opsgenie answered
+  page_answered: 'platform',
 };
 
 const VERB: Partial<Record<Command['type'], string>> = {
@@ -121,6 +129,10 @@ const AFTER_CLOSE = new Set<Command['type']>([
   'member_left',
   'add_member',
   'set_confidential',
+  // an alert may resolve after the incident closed; the record says so
+  'alert_resolved',
+  // closing resolves the pages: their answers come after
+  'page_answered',
 ]);
 
 export function decide(incident: Incident | null, command: Command, ctx: DecideContext): Decision {
@@ -159,10 +171,15 @@ export function decide(incident: Incident | null, command: Command, ctx: DecideC
   }
   const handler = HANDLERS[command.type] as Handler<typeof command.type>;
   // A key entry in the log refreshes the room's timeline (timeline.ts), whichever handler wrote it; a
-  // confidential incident's stakeholders hear only the notice (confidential-stakeholders.ts).
+  // confidential incident's stakeholders hear only the notice (confidential-stakeholders.ts); closing it
+  // resolves its pages (decide/paging.ts).
   const run = (i: Incident) =>
-    withRoomArchive(
-      withConfidentialStakeholders(withTimelineRefresh(handler(i, command as never, ctx)), incident),
+    withPagesResolved(
+      withRoomArchive(
+        withConfidentialStakeholders(withTimelineRefresh(handler(i, command as never, ctx)), incident),
+        i,
+        ctx,
+      ),
       i,
       ctx,
     );
@@ -221,4 +238,8 @@ const HANDLERS: { [K in Exclude<Command['type'], 'declare'>]: Handler<K> } = {
   add_member: addMember,
   set_confidential: setConfidential,
   clock_forwarded: clockForwarded,
+  attach_alert: attachAlert,
+  alert_resolved: alertResolved,
+  page,
+  page_answered: pageAnswered,
 };

@@ -1,6 +1,7 @@
 // What a decision owes the world, as data. The store turns `log` effects into decision-log rows
 // and `message` effects into outbox rows, in the same transaction as the state change.
 import type { TrackerName } from './incident.js';
+import type { PageCallData } from './paging.js';
 
 export type LogKind =
   | 'declared'
@@ -38,7 +39,11 @@ export type LogKind =
   | 'commitment'
   | 'question'
   /** A playbook action requested (freeze deployments, master switch) and each answer of its webhook. */
-  | 'action';
+  | 'action'
+  /** A monitoring alert attached to the incident, or resolved (decide/alerts.ts). */
+  | 'alert'
+  /** An on-call paged (PagerDuty, Opsgenie), each answer, and the page resolved at close (decide/paging.ts). */
+  | 'page';
 
 export type Target =
   | { to: 'room' }
@@ -46,6 +51,8 @@ export type Target =
   | { to: 'user'; user: string }
   /** The audit channel: checkpoint digests kept outside the database (queued by the audit publisher). */
   | { to: 'audit' }
+  /** The alerts channel: an alert group's prompt (the row's incident key is the group's id, ALERT-…). */
+  | { to: 'alerts' }
   /**
    * A system outside the chat platforms (a webhook, the firm's issue tracker): the row is delivered by that
    * service's sender, in its own lane, whatever platform the incident runs on.
@@ -53,7 +60,7 @@ export type Target =
   | { to: 'service'; service: ServiceName };
 
 /** The outside systems the outbox delivers to (each has one sender, registered by the composition root). */
-export type ServiceName = 'actions' | 'tracker';
+export type ServiceName = 'actions' | 'tracker' | 'pager';
 
 /** Named messages the adapters know how to render. `data` carries what the template needs. */
 export type PostTemplate =
@@ -88,7 +95,11 @@ export type PostTemplate =
   /** A commitment to stakeholders or a stakeholder question recorded (or settled), in the room. */
   | 'stakeholder_item'
   /** A playbook action requested, retried, done or failed (data: `ActionPostData`). */
-  | 'action';
+  | 'action'
+  /** A monitoring alert attached to the incident, or resolved (data: `AlertPostData`, decide/alerts.ts). */
+  | 'alert'
+  /** An on-call paged, a failed attempt, the answer, a drill's page (data: `PagePostData`, decide/paging.ts). */
+  | 'page';
 
 /**
  * The live views of an incident's room: its summary (pinned), the golden-hour checklist, and the timeline
@@ -118,7 +129,21 @@ export type Outgoing =
    * Call a playbook action's webhook (to `{ to: 'service', service: 'actions' }`): the actions sender fills
    * the body from `data`, calls, and reports every answer back with `action_answered`.
    */
-  | { kind: 'action'; action: string; request: string; data: ActionCallData };
+  | { kind: 'action'; action: string; request: string; data: ActionCallData }
+  /** Post (then update in place) an alert group's prompt in its channel, from the group's current state. */
+  | { kind: 'alert_prompt'; alert: string }
+  /**
+   * Trigger or resolve a page (to `{ to: 'service', service: 'pager' }`): the pager sender calls PagerDuty or
+   * Opsgenie with the page's dedup key and reports every answer back with `page_answered`.
+   */
+  | {
+      kind: 'page';
+      request: string;
+      action: 'trigger' | 'resolve';
+      dedupKey: string;
+      provider: 'pagerduty' | 'opsgenie';
+      data: PageCallData;
+    };
 
 /** What an action's body template is filled from, as it was when the action was requested. */
 export interface ActionCallData {

@@ -1,5 +1,6 @@
 // The incident as the core sees it: a plain, JSON-serialisable value. Times are ISO-8601 UTC strings.
 import type { Debrief } from './debrief.js';
+import type { Page } from './paging.js';
 import type { WorkstreamChange } from './workstreams.js';
 
 /** `web`: the local console (local mode only, src/platforms/web). */
@@ -104,6 +105,20 @@ export interface Incident {
   recap?: { owedSince: string; sentAt: string | null; sentBy?: string };
   /** Playbook actions run (freeze deployments, master switch) and their answers; older incidents lack it. */
   actionRuns?: ActionRun[];
+  /** Monitoring alerts it was declared from or attached to (decide/alerts.ts); older incidents lack it. */
+  alerts?: IncidentAlert[];
+  /** The on-call paged for it (decide/paging.ts), each with its dedup key and answer; older incidents lack it. */
+  pages?: Page[];
+}
+
+/** An alert group (ALERT-…) as an incident keeps it: what fired and whether it has resolved. */
+export interface IncidentAlert {
+  id: string;
+  summary: string;
+  status: 'firing' | 'resolved';
+  startsAt: string;
+  resolvedAt?: string;
+  link?: string;
 }
 
 /** One run of a playbook action (src/domain/playbook-actions.ts): requested, then answered by the webhook. */

@@ -1,11 +1,14 @@
 // Validation of a playbook file (the procedure as reviewed data). Pure: takes the parsed value,
 // never touches the file system. Two passes: the zod schema checks shapes and types, then
 // semantic checks look at references, uniqueness and the phase graph. Every error names its
-// path in the file, e.g. `phases[2].next[0]: unknown phase "recovery"`.
+// path in the file, e.g. `phases[2].next[0]: unknown phase "recovery"`. It runs over 400 lines: the core
+// sections and their cross-checks are read together; newer sections live in playbook-*-schema.ts.
 
 import { z } from 'zod';
 import type { Playbook, TemplateId } from './playbook.js';
 import { actionIssues, actionSchema } from './playbook-actions-schema.js';
+import { alertRuleIssues, alertRuleSchema } from './playbook-alerts-schema.js';
+import { pagingIssues, pagingSchema } from './playbook-paging-schema.js';
 import { id, linkSchema, linksSchema, positiveInt, reviewSchema, text } from './playbook-schema-kit.js';
 import { workstreamIssues, workstreamsSchema } from './playbook-workstreams-schema.js';
 
@@ -129,6 +132,8 @@ export const playbookSchema = z
     review: reviewSchema.optional(),
     workstreams: workstreamsSchema.optional(),
     actions: z.array(actionSchema).optional(),
+    alertRules: z.array(alertRuleSchema).optional(),
+    paging: pagingSchema.optional(),
   })
   .transform(({ links: { base, ...named }, ...pb }) => ({
     ...pb,
@@ -384,7 +389,7 @@ function semanticIssues(pb: Playbook): PlaybookIssue[] {
     });
   });
 
-  issues.push(...workstreamIssues(pb), ...actionIssues(pb));
+  issues.push(...workstreamIssues(pb), ...actionIssues(pb), ...alertRuleIssues(pb), ...pagingIssues(pb));
 
   // Clocks: warnings must come before what they warn about.
   const c = pb.clocks;

@@ -1,5 +1,8 @@
 // The procedure as data. The zod schema that validates a playbook file lives in
 // ./playbook-schema.ts; these are the types the rest of the core reads.
+
+import type { AlertRuleDef } from './alert-rules.js';
+import type { PagingDef } from './paging.js';
 import type { ActionDef } from './playbook-actions.js';
 import { DEFAULT_RECAP_TEMPLATE } from './recap-template.js';
 
@@ -160,6 +163,10 @@ export interface Playbook {
   workstreams?: WorkstreamsDef;
   /** Actions with a record: webhooks the bot calls on confirmation (./playbook-actions.ts; absent: none). */
   actions?: ActionDef[];
+  /** Alerts from monitoring: which mean what, prompted or declared (./alert-rules.ts; absent: all prompted). */
+  alertRules?: AlertRuleDef[];
+  /** Paging the on-call: which roles and services, and when the roles nudge offers it (./paging.ts). */
+  paging?: PagingDef;
 }
 
 /** A workstream of the response (containment, investigation...): it needs a named lead. */

@@ -5,6 +5,7 @@ import { commitmentFamilies } from './commitment-reminders.js';
 import type { Target } from './effects.js';
 import type { Incident } from './incident.js';
 import { holders } from './incident.js';
+import { requiredRolesCandidates } from './paging-reminders.js';
 import type { Playbook } from './playbook.js';
 import { allChecklistItems, findRole, findTrigger } from './playbook.js';
 import { recapFamilies } from './recap-reminders.js';
@@ -213,17 +214,13 @@ export function families(
         snooze: 'required_roles',
         // A re-classification (other initial owners) is a new reminder; claiming roles is not.
         id: i.triggerClass,
-        candidates: [
-          {
-            kind: 'roles-unfilled',
-            at: declared + pb.clocks.requiredRolesNudgeMinutes * MIN,
-            target: ROOM,
-            data: {
-              roles: missing.map((r) => ({ id: r, name: findRole(pb, r)?.name ?? r })),
-              mention: ic ? [ic] : [],
-            },
-          },
-        ],
+        // after paging.pageAfterMinutes, with a Page button per open role (paging-reminders.ts)
+        candidates: requiredRolesCandidates(i, pb, missing, {
+          declared,
+          ic,
+          paging: opts.paging,
+          target: ROOM,
+        }),
       });
     }
   }

@@ -20,6 +20,8 @@ export type ReminderKind =
   | 'golden-hour-warning'
   | 'golden-hour'
   | 'roles-unfilled'
+  /** Required roles still open after paging.pageAfterMinutes: the nudge offers to page them (paging-reminders.ts). */
+  | 'roles-page'
   | 'review-due'
   | 'review-overdue'
   | 'followup-due'
@@ -71,6 +73,8 @@ export interface ReminderOptions {
   commsRole?: string;
   /** Catch-ups later than this many minutes (lateBy) are dropped. Default: never dropped. */
   maxLateMinutes?: number;
+  /** Paging is configured: the roles nudge offers to page open roles after paging.pageAfterMinutes. */
+  paging?: boolean;
 }
 
 export interface IncidentWithPlaybook {

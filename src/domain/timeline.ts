@@ -21,6 +21,8 @@ export const TIMELINE_KINDS: ReadonlySet<string> = new Set<LogKind>([
   'closed',
   'stood_down',
   'review',
+  // a monitoring alert added to the incident, or resolved ("alert resolved at …": decide/alerts.ts)
+  'alert',
 ]);
 
 /**

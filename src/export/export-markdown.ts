@@ -276,7 +276,10 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
   ]);
 
   // ---------------------------------------------------------------- evidence
-  const evidence = byTime(entries.filter((e) => e.kind === 'evidence'));
+  // an alert attached from its prompt is evidence too (its entry is kind `alert`: domain/decide/alerts.ts)
+  const evidence = byTime(
+    entries.filter((e) => e.kind === 'evidence' || (e.kind === 'alert' && e.payload.kind === 'attached')),
+  );
   section(
     'Evidence',
     evidence.length
@@ -291,6 +294,21 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
         )
       : none('evidence'),
   );
+  // only incidents that came from monitoring have this section (older records render as before)
+  if (i.alerts?.length)
+    section(
+      'Alerts',
+      table(
+        ['Alert', 'Summary', 'Started (UTC)', 'Resolved (UTC)', 'Link'],
+        i.alerts.map((a) => [
+          cell(a.id),
+          cell(a.summary),
+          utc(a.startsAt),
+          a.resolvedAt ? utc(a.resolvedAt) : 'still firing at export',
+          link(a.link),
+        ]),
+      ),
+    );
 
   // ---------------------------------------------------------------- review
   const r = i.review;

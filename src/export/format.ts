@@ -5,6 +5,7 @@ import type { Playbook, TemplateId } from '../domain/playbook.js';
 import { workstreamName } from '../domain/workstreams.js';
 import { actionEntryLine } from './action-entry.js';
 import type { EntryActor, RecordEntry } from './incident-record.js';
+import { pageEntryLine } from './page-entry.js';
 
 /** `2026-11-26 10:05:00` (UTC, no zone suffix: the documents say once that times are UTC). */
 export function utc(iso: string | null | undefined): string {
@@ -181,6 +182,12 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
         : `Stakeholder question ${str(p.id)}${p.from ? ` from ${str(p.from)}` : ''}: ${str(p.text)}`;
     case 'action':
       return actionEntryLine(e);
+    case 'page':
+      return pageEntryLine(e);
+    case 'alert':
+      return p.kind === 'resolved'
+        ? `Alert ${str(p.alert)} (${str(p.summary)}) resolved at ${utc(str(p.resolvedAt))} UTC`
+        : `Alert ${str(p.alert)} added as evidence: ${str(p.summary)} (${str(p.source)}, ${str(p.status)} since ${utc(str(p.startsAt))} UTC)${p.link ? ` <${str(p.link)}>` : ''}`;
     case 'export':
       return `Record exported (${str(p.format)})`;
     case 'nudge':

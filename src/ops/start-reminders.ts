@@ -5,6 +5,7 @@ import type { DispatcherLogger } from '../app/dispatcher.js';
 import { type ReminderPassResult, runReminderPass } from '../app/reminder-pass.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
+import type { ReminderOptions } from '../domain/reminders.js';
 import type { IncidentStore } from '../storage/sqlite/incident-store.js';
 import { reminderStoreOf } from '../storage/sqlite/reminder-store.js';
 import { startReminderScheduler } from './reminder-scheduler.js';
@@ -18,6 +19,8 @@ export interface StartRemindersOptions {
   clock?: (() => Date) | undefined;
   /** When given, each tick also forgets inbound-request ids older than two days (de-duplication window). */
   outbox?: { forgetSightingsBefore(before: Date): number };
+  /** What the reminders offer (paging configured: the roles nudge's Page button). */
+  options?: ReminderOptions;
 }
 
 /**
@@ -33,6 +36,7 @@ export interface CatchUpOptions {
   dispatcher: { kick(): void };
   now: Date;
   sliceIncidents?: number;
+  options?: ReminderOptions;
 }
 
 /**
@@ -49,6 +53,7 @@ export async function runReminderCatchUp(
       service: o.service,
       now: o.now,
       maxIncidents: o.sliceIncidents ?? INCIDENTS_PER_SLICE,
+      ...(o.options ? { options: o.options } : {}),
     });
   let r = pass();
   let slices = 1;
@@ -76,6 +81,7 @@ export function startReminders(o: StartRemindersOptions): { stop(): void } {
         service: o.service,
         dispatcher: o.dispatcher,
         now,
+        ...(o.options ? { options: o.options } : {}),
       });
       if (r.claimed > 0) {
         o.logger?.info(

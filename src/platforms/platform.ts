@@ -1,6 +1,7 @@
 // What the composition root (src/bot.ts) knows of a platform: its name, the sender that delivers the
 // outbox to it, and its lifecycle. Everything else a platform does goes through the application layer.
 import type { Express } from 'express';
+import type { AlertPromptSender } from '../app/alert-ports.js';
 import type { IncidentApp } from '../app/incident-app.js';
 import type { AppLogger, MessageRefs, Sender } from '../app/ports.js';
 import type { Platform } from '../domain/incident.js';
@@ -8,6 +9,8 @@ import type { Platform } from '../domain/incident.js';
 export interface PlatformAdapter {
   name: Exclude<Platform, 'cli'>;
   sender: Sender;
+  /** Posts and updates alert prompts in the alerts channel (platforms that show them). */
+  alertSender?: AlertPromptSender;
   /** What the platform answered when the adapter was made (it is not made when it refused or was silent). */
   verified: string;
   start(): Promise<void>;

@@ -16,7 +16,10 @@ export type FormName =
   | 'recap'
   /** The confirmation step of a playbook action (src/app/forms/action.ts). */
   | 'action'
-  | 'log_pick';
+  | 'log_pick'
+  /** An alert prompt's "Add to INC-…" and "Dismiss" (src/app/forms/alert-forms.ts; not incident forms). */
+  | 'alert_attach'
+  | 'alert_dismiss';
 
 export interface Option {
   value: string;

@@ -37,6 +37,13 @@ export const VERBS: readonly VerbInfo[] = [
     scope: 'incident',
   },
   {
+    verb: 'page',
+    args: '[<role or service>]',
+    summary:
+      "Page a role's or a service's on-call through PagerDuty or Opsgenie, once per incident (incident commander or comms lead). Alone: who can be paged.",
+    scope: 'incident',
+  },
+  {
     verb: 'commit',
     args: '<what> by <time>',
     summary:

@@ -24,6 +24,8 @@ export interface NudgeView {
   actions: ('status_update' | 'initial_alert' | 'review' | 'recap' | 'snooze')[];
   /** The snooze key of the reminder family. */
   snoozeKind: string;
+  /** Roles to offer a Page button for (the roles nudge after paging.pageAfterMinutes). */
+  pages?: { id: string; name: string }[];
   escalation: boolean;
 }
 
@@ -110,6 +112,19 @@ export function describeNudge(n: NudgePayload): NudgeView {
         actions: ['snooze'],
       };
     }
+    case 'roles-page': {
+      const roles = list(d.roles).map((r) => s((r as Record<string, unknown>).name));
+      const pages = list(d.page).map((r) => ({
+        id: s((r as Record<string, unknown>).id),
+        name: s((r as Record<string, unknown>).name),
+      }));
+      return {
+        ...base,
+        headline: `Required roles are still open ${s(d.pageAfterMinutes) || 'some'} minutes after activation: ${roles.join(', ')}. Claim them from the pinned summary, or page the on-call (incident commander or comms lead).${late}`,
+        actions: ['snooze'],
+        pages,
+      };
+    }
     case 'review-due':
       return {
         ...base,
@@ -165,6 +180,7 @@ export function nudgeView(i: Incident, data: Record<string, unknown>): PostView 
   const who = v.mention.length ? `${v.mention.map(mention).join(' ')} ` : '';
   const dueAt = typeof data.dueAt === 'string' ? data.dueAt : undefined;
   const actions: Action[] = [];
+  for (const p of v.pages ?? []) actions.push({ kind: 'page', target: p.id, label: `Page ${p.name}` });
   for (const a of v.actions) {
     const open = OPENS[a];
     if (open) actions.push({ kind: 'open_form', form: open.form, label: open.label, style: 'primary' });

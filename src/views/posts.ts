@@ -6,12 +6,14 @@ import type { Incident } from '../domain/incident.js';
 import type { Playbook, TemplateId } from '../domain/playbook.js';
 import { code, command, link, mention, room, strong, type Text, time, userText } from '../domain/text.js';
 import { actionPost } from './action-post.js';
+import { alertPost } from './alert-post.js';
 import { stakeholderItemPost } from './commitments.js';
 import { announcementView, communicationView } from './communication-post.js';
 import { debriefInvitedView, debriefInviteView } from './debrief.js';
 import { followupProgress, followupTrackerPost, issueText } from './followup-tracker.js';
 import { drillPrefix, phaseName, roleName, severityText, triggerName } from './format.js';
 import { nudgeView } from './nudge.js';
+import { pagePost } from './page-post.js';
 import { type PostView, simplePost } from './post.js';
 import { recapDuePost } from './recap.js';
 import { workstreamChangePost } from './workstreams.js';
@@ -343,6 +345,10 @@ export function postView(template: PostTemplate, data: Data, i: Incident, pb: Pl
       return stakeholderItemPost(i, pb, data);
     case 'action':
       return actionPost(i, data);
+    case 'alert':
+      return alertPost(i, data);
+    case 'page':
+      return pagePost(i, data);
     default: {
       const never: never = template;
       return simplePost(i, 'post', String(never), [userText(String(never))], `${drillPrefix(i)}${i.key}`);

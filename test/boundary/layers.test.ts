@@ -42,7 +42,8 @@ const MAY_IMPORT: Record<string, string[]> = {
   'platforms/web': ['domain', 'views', 'app', 'platforms/platform'],
   // Outside services the outbox delivers to (webhook actions, issue trackers): HTTP clients, like a platform.
   integrations: ['domain', 'views', 'app'],
-  storage: ['domain', 'app/ports', 'export'],
+  // app/alert-ports: the alert store's port (issue 21), like app/ports for incidents.
+  storage: ['domain', 'app/ports', 'app/alert-ports', 'export'],
   ops: ['domain', 'views', 'app', 'storage', 'logger', 'integrations'],
   cli: ['domain', 'views', 'app', 'export', 'storage', 'ops', 'root'],
   root: ['*'],

@@ -10,7 +10,10 @@ import express from 'express';
 import { Dispatcher } from '../../src/app/dispatcher.js';
 import type { IncidentApp } from '../../src/app/incident-app.js';
 import { IncidentService } from '../../src/app/incident-service.js';
+import type { Sender } from '../../src/app/ports.js';
+import { pagingConfigOf, pagingModeOf, pagingOf } from '../../src/config-paging.js';
 import { ActionWebhookSender } from '../../src/integrations/action-webhook-sender.js';
+import { startPaging } from '../../src/ops/start-paging.js';
 import type { SlackLogger } from '../../src/platforms/slack/context.js';
 import { createSlackApp, type SlackApp } from '../../src/platforms/slack/create-slack-app.js';
 import { SlackSender } from '../../src/platforms/slack/slack-sender.js';
@@ -75,6 +78,9 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
   const outbox = new OutboxStore(db);
   const loaded = opts.playbookPath ? loadPlaybook(opts.playbookPath) : loadPlaybook();
   const actionEnv = (name: string) => opts.env?.[name];
+  // Paging (PAGERDUTY_* or OPSGENIE_* in `env`), wired as src/bot.ts wires it (ops/start-paging.ts).
+  const pagingConfig = pagingConfigOf(opts.env ?? {});
+  const paging = pagingModeOf(pagingConfig, false);
   const service = new IncidentService(
     store,
     { playbook: loaded.playbook, ref: loaded.ref },
@@ -83,6 +89,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
       ...(opts.debriefMeetingUrl ? { debriefMeetingUrl: opts.debriefMeetingUrl } : {}),
       ...(opts.clock ? { clock: opts.clock } : {}),
       env: actionEnv,
+      ...(paging ? { paging } : {}),
     },
   );
   const errors: { obj: object; msg?: string }[] = [];
@@ -96,6 +103,7 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
   // The dispatcher needs the sender, the sender needs the app's client: break the cycle with a forward ref.
   const senderRef: { current: SlackSender | null } = { current: null };
   const actionsRef: { current: ActionWebhookSender | null } = { current: null };
+  const pagerRef: Record<string, Sender> = {};
   const dispatcher = new Dispatcher({
     outbox,
     atomically: atomically(outbox.db),
@@ -114,12 +122,19 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
           return actionsRef.current.send(row, incident);
         },
       },
+      pager: {
+        send: (row, incident) => {
+          if (!pagerRef.pager) throw new Error('pager sender not ready');
+          return pagerRef.pager.send(row, incident);
+        },
+      },
     },
     baseDelayMs: 10,
     maxDelayMs: 50,
     logger,
   });
   const incidents = incidentApp({ db, service, outbox, dispatcher, logger });
+  startPaging({ target: pagingOf(pagingConfig), app: incidents, senders: pagerRef, env: actionEnv });
   actionsRef.current = new ActionWebhookSender({
     app: incidents,
     env: actionEnv,

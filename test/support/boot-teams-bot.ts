@@ -10,20 +10,26 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PUBLIC, withOverrides } from '@microsoft/teams.api';
 import express from 'express';
+import type { AlertPromptSender } from '../../src/app/alert-ports.js';
 import { Dispatcher, type Sender } from '../../src/app/dispatcher.js';
 import { IncidentService } from '../../src/app/incident-service.js';
 import { teamsSettings } from '../../src/bot.js';
 import { readConfig } from '../../src/config.js';
+import { alertIntakeOf } from '../../src/config-alerts.js';
+import { pagingModeOf, pagingOf } from '../../src/config-paging.js';
 import { trackerOf } from '../../src/config-tracker.js';
 import type { Playbook } from '../../src/domain/playbook.js';
 import { ActionWebhookSender } from '../../src/integrations/action-webhook-sender.js';
 import { createLogger } from '../../src/logger.js';
 import { durableAcks, noteCommit } from '../../src/ops/durable-acks.js';
+import { startAlerts } from '../../src/ops/start-alerts.js';
+import { startPaging } from '../../src/ops/start-paging.js';
 import { startTracker } from '../../src/ops/start-tracker.js';
 import type { PollResult } from '../../src/ops/tracker-poller.js';
 import { createTeamsAdapter, type TeamsAdapter } from '../../src/platforms/teams/teams-adapter.js';
 import { silentTeamsLogger } from '../../src/platforms/teams/teams-app.js';
 import { loadPlaybook } from '../../src/storage/playbook-file.js';
+import { SqliteAlertStore } from '../../src/storage/sqlite/alert-store.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { atomically, type Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
@@ -171,6 +177,8 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const tracker = trackerOf(config);
   // The variables playbook actions name (PROMOTION_GATE_URL...) come from `env` too, as from the environment.
   const actionEnv = (name: string) => o.env?.[name];
+  // Paging (PAGERDUTY_* or OPSGENIE_* in `env`), as src/bot.ts wires it.
+  const paging = pagingModeOf(config, false);
   const service = new IncidentService(
     store,
     { playbook, ref },
@@ -179,14 +187,19 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
       ...(tracker ? { tracker: tracker.tracker } : {}),
       env: actionEnv,
       ...(config.DEBRIEF_MEETING_URL ? { debriefMeetingUrl: config.DEBRIEF_MEETING_URL } : {}),
+      ...(paging ? { paging } : {}),
     },
   );
   const senders: Record<string, Sender> = {};
+  // Alert prompts (issue 21), delivered by the adapter's alert sender, as src/bot.ts wires them.
+  const alertStore = new SqliteAlertStore(db);
+  const alertSenders: Partial<Record<string, AlertPromptSender>> = {};
   const dispatcher = new Dispatcher({
     outbox,
     atomically: atomically(outbox.db),
     incidents: store,
     senders,
+    alerts: { store: alertStore, senders: alertSenders },
     logger,
     paceMs: 0,
     baseDelayMs: 20,
@@ -215,6 +228,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     timeoutMs: config.ACTION_TIMEOUT_SECONDS * 1000,
     logger,
   });
+  startPaging({ target: pagingOf(config), app: incidents, senders, env: actionEnv, logger });
   const adapter = await createTeamsAdapter(
     { app: incidents, refs: outbox, express: app, logger, teamsRefs: new TeamsRefStore(db) },
     {
@@ -225,6 +239,18 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
     },
   );
   senders.teams = adapter.sender;
+  if (adapter.alertSender) alertSenders.teams = adapter.alertSender;
+  // The alert webhooks, with ALERT_WEBHOOK_TOKEN and ALERTS_CHANNEL in `env` (src/ops/start-alerts.ts).
+  const alertIntake = alertIntakeOf(config, { slack: false, teams: true });
+  if (alertIntake)
+    startAlerts({
+      settings: alertIntake,
+      app: incidents,
+      store: alertStore,
+      express: app,
+      dispatcher,
+      logger,
+    });
   const server = http.createServer(app);
   const url = await listen(server);
   await adapter.start();

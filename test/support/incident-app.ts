@@ -2,9 +2,10 @@
 import { IncidentApp } from '../../src/app/incident-app.js';
 import type { IncidentService } from '../../src/app/incident-service.js';
 import type { AppLogger } from '../../src/app/ports.js';
+import { SqliteAlertStore } from '../../src/storage/sqlite/alert-store.js';
 import { classifyStorageError } from '../../src/storage/sqlite/errors.js';
 import { exportRenderer } from '../../src/storage/sqlite/export-renderer.js';
-import type { Db } from '../../src/storage/sqlite/open-database.js';
+import { atomically, type Db } from '../../src/storage/sqlite/open-database.js';
 import type { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 
 export function incidentApp(o: {
@@ -22,5 +23,7 @@ export function incidentApp(o: {
     renderExport: exportRenderer(o.db),
     classifyFailure: classifyStorageError,
     ...(o.logger ? { logger: o.logger } : {}),
+    // alert groups in the same database, as src/bot.ts keeps them (one transaction with an incident command)
+    alerts: { store: new SqliteAlertStore(o.db), atomically: atomically(o.db) },
   });
 }

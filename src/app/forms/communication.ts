@@ -11,6 +11,7 @@ import { validateTemplateFields } from '../../domain/template-fields.js';
 import { command, type Text, userText } from '../../domain/text.js';
 import { stakeholderFormLines } from '../../views/commitments.js';
 import type { Field, FieldErrors, FormValues, FormView } from '../../views/form.js';
+import { withCloseAlerts } from './close-alerts.js';
 import { DEBRIEF_FIELD, debriefField, readDebriefTime } from './debrief-time.js';
 import { type FormContext, type FormDef, incidentLine, list, str, utcStamp } from './form-kit.js';
 
@@ -157,7 +158,7 @@ export const closeForm: FormDef = {
     const pb = ctx.playbook;
     const def = findTemplate(pb, 'closure_notice');
     const due = businessDaysAfter(ctx.now, pb.clocks.reviewBusinessDays);
-    return {
+    const form: FormView = {
       name: 'close',
       title: 'Close incident',
       submit: 'Close incident',
@@ -184,6 +185,8 @@ export const closeForm: FormDef = {
         debriefField(pb, due, prefilled),
       ],
     };
+    // the incident's monitoring alerts, shown as evidence for "impact has ceased" (close-alerts.ts)
+    return withCloseAlerts(form, i, pb);
   },
   read(ctx, values) {
     const r = readTemplate(ctx.playbook, 'closure_notice', values);

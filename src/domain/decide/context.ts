@@ -4,6 +4,7 @@ import type { Effect, LiveView, LogEffect, MessageEffect, NoticeEffect, Target }
 import type { DomainError } from '../errors.js';
 import type { Actor, Incident, TrackerName } from '../incident.js';
 import { holders } from '../incident.js';
+import type { PagingMode } from '../paging.js';
 import type { Playbook } from '../playbook.js';
 
 export interface DecideContext {
@@ -26,6 +27,8 @@ export interface DecideContext {
   tracker?: TrackerName;
   /** Whether an environment variable a playbook action references is set (absent: none is). */
   isSet?: (name: string) => boolean;
+  /** How the on-call is paged (PagerDuty, Opsgenie, a local rehearsal); absent: paging is not configured. */
+  paging?: PagingMode;
 }
 
 export type Decision =

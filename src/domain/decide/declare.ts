@@ -4,6 +4,7 @@ import type { Incident } from '../incident.js';
 import { DEFAULT_LIMITS, findTrigger } from '../playbook.js';
 import { requiredRoles } from '../roles.js';
 import { command, userText } from '../text.js';
+import { alertEvidenceLog, incidentAlert } from './alerts.js';
 import { type Cmd, type DecideContext, type Decision, iso, log, notice, ROOM } from './context.js';
 
 const sameTitle = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -88,6 +89,7 @@ export function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
     review: null,
     members: [...new Set([ctx.actor.id, commander])],
     ...(confidential ? { confidential: true } : {}),
+    ...(c.alert ? { alerts: [incidentAlert(c.alert)] } : {}),
   };
   const effects: Effect[] = [
     log('declared', {
@@ -103,6 +105,8 @@ export function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
       ...(c.declaredIn ? { declaredIn: c.declaredIn } : {}),
       ...(confidential ? { confidential: true } : {}),
     }),
+    // declared from a monitoring alert: the alert is its first evidence (decide/alerts.ts)
+    ...(c.alert ? [alertEvidenceLog(c.alert, 'evidence')] : []),
     log('role', { role: pb.commanderRole, kind: incident.roleHistory[0]!.kind, from: null, to: commander }),
     { type: 'message', key: 'room', target: ROOM, body: { kind: 'create_room' } },
     notice(`${c.drill ? '[DRILL] ' : ''}${c.key} declared. Setting up its channel now.`),

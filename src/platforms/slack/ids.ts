@@ -15,6 +15,10 @@ export const VIEW = {
   review: 'incident_review',
   recap: 'incident_recap',
   action: 'incident_action',
+  /** An alert prompt's buttons (issue 21): the declare form prefilled, "Add to INC-…", "Dismiss". */
+  alertDeclare: 'alert_declare_form',
+  alertAttach: 'alert_attach_form',
+  alertDismiss: 'alert_dismiss_form',
 } as const;
 
 export const SHORTCUT = {
@@ -42,4 +46,6 @@ export const ACTION = {
   openAction: 'open_action',
   snooze: 'nudge_snooze',
   followupDone: 'followup_done',
+  /** The roles nudge's Page button (`:{role}` suffix; value: JSON `{ i: incident, t: target }`). */
+  page: 'page_oncall',
 } as const;

@@ -1,12 +1,14 @@
 // Wires every Slack feature's listeners onto one Bolt app.
 import type { App } from '@slack/bolt';
 import { type SlackContext, type SlackDeps, type SlackFeature, slackContext } from './context.js';
+import { alertButtons } from './listeners/alert-buttons.js';
 import { buttons } from './listeners/buttons.js';
 import { formListeners } from './listeners/forms.js';
 import { registerGuard } from './listeners/guard.js';
 import { logShortcut } from './listeners/log-shortcut.js';
 import { membershipEvents } from './listeners/membership.js';
 import { messageEvents } from './listeners/message-events.js';
+import { pageButton } from './listeners/page-button.js';
 import { slashCommand } from './listeners/slash-command.js';
 import { workstreamButtons } from './listeners/workstreams.js';
 
@@ -20,6 +22,8 @@ export const FEATURES: readonly SlackFeature[] = [
   messageEvents,
   membershipEvents,
   workstreamButtons,
+  pageButton,
+  alertButtons,
 ];
 
 /**

@@ -4,6 +4,7 @@
 import { WebClient } from '@slack/web-api';
 import { observeRequest, recordApiError } from '../../ops/metrics.js';
 import type { PlatformAdapter, PlatformDeps } from '../platform.js';
+import { SlackAlertPromptSender } from './alert-prompt-sender.js';
 import { createSlackApp } from './create-slack-app.js';
 import { SlackSender } from './slack-sender.js';
 import { connectSocketMode, verifySlackToken } from './verify-token.js';
@@ -86,6 +87,7 @@ export async function createSlackAdapter(
   return {
     name: 'slack',
     sender,
+    alertSender: new SlackAlertPromptSender({ client: slack.app.client, refs: deps.refs }),
     verified: `auth.test: bot ${me.botUserId} in ${me.team || 'the workspace'}`,
     start: () =>
       settings.appToken

@@ -169,6 +169,9 @@ export class SlackSender implements Sender {
         break;
       case 'service':
         return { status: 'failed', error: NOT_A_CHAT_TARGET };
+      case 'alerts':
+        // The dispatcher hands alert prompts to the alert prompt sender, never here.
+        return { status: 'failed', error: 'an alert prompt, not an incident post' };
     }
     const res = await this.postTo(channel, msg, row);
     if ('status' in res) return res;

@@ -4,6 +4,7 @@
 import { type CloudEnvironment, PUBLIC, withOverrides } from '@microsoft/teams.api';
 import type { ILogger } from '@microsoft/teams.common';
 import type { PlatformAdapter, PlatformDeps } from '../platform.js';
+import { TeamsAlertPromptSender } from './alert-prompt-sender.js';
 import { teamsContext } from './context.js';
 import { TeamsChannelRooms } from './graph/channel-room.js';
 import { TeamChannels } from './graph/channels.js';
@@ -123,7 +124,15 @@ export async function createTeamsAdapter(
     channelDrive: graph ? new ChannelDrive(graph.client) : undefined,
   });
   // The express server is owned by the bot; the SDK's own start()/stop() must not be called.
-  return { name: 'teams', sender, refs, verified, start: async () => {}, stop: async () => {} };
+  const alertSender = new TeamsAlertPromptSender({
+    app: teams,
+    refs,
+    messageRefs: deps.refs,
+    nameOf: ctx.nameOf,
+    defaultServiceUrl: s.serviceUrl ?? 'https://smba.trafficmanager.net/teams/',
+    ...(s.tenantId ? { tenantId: s.tenantId } : {}),
+  });
+  return { name: 'teams', sender, alertSender, refs, verified, start: async () => {}, stop: async () => {} };
 }
 
 /** The SDK's cloud, its login endpoint moved to MICROSOFT_LOGIN_URL when that is set (MSAL wants https). */

@@ -187,6 +187,7 @@ export class TeamsSender implements Sender {
       conversationId = this.o.auditChannel;
       if (!conversationId) return { status: 'failed', error: 'no audit channel configured' };
     } else if (t.to === 'service') return { status: 'failed', error: NOT_A_CHAT_TARGET };
+    else if (t.to === 'alerts') return { status: 'failed', error: 'an alert prompt, not an incident post' };
     else conversationId = this.o.refs.user(t.user)?.personalConversationId;
     if (t.to === 'room' && this.o.channelRooms?.isArchived(incident.key, conversationId))
       return { status: 'sent', result: { skipped: 'the incident channel is archived' } };

@@ -60,6 +60,15 @@ export class OutboxStore implements OutboxQueue, MessageRefs, InboundDedupe {
 
   /** True when a later undelivered refresh of the same live view waits in the row's lane. */
   hasLaterView(row: OutboxRow): boolean {
+    // An alert prompt is a live view of its alert group, refreshed the same way.
+    if (row.body.kind === 'alert_prompt') {
+      return (
+        this.stmt(
+          `SELECT 1 FROM outbox WHERE lane = ? AND id > ? AND sent_at IS NULL AND failed_at IS NULL
+               AND json_extract(body, '$.kind') = 'alert_prompt' AND json_extract(body, '$.alert') = ? LIMIT 1`,
+        ).get(row.lane, row.id, row.body.alert) !== undefined
+      );
+    }
     if (row.body.kind !== 'view') return false;
     return (
       this.stmt(

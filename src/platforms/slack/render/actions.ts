@@ -90,6 +90,22 @@ export function parseFollowupDoneValue(
   return id ? { incidentKey: v.slice(0, at) || null, id } : null;
 }
 
+/** A Page button's value: JSON `{ i: incident, t: target }`. */
+export const pageValue = (incidentKey: string, target: string) =>
+  JSON.stringify({ i: incidentKey, t: target });
+
+/** A Page button's value read back; null when it is not one. */
+export function parsePageValue(v: string | undefined): { incidentKey: string; target: string } | null {
+  try {
+    const o = JSON.parse(v ?? '') as { i?: unknown; t?: unknown };
+    return typeof o.i === 'string' && typeof o.t === 'string' && o.t
+      ? { incidentKey: o.i, target: o.t }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 export function actionButton(a: Action, incidentKey: string): Element {
   switch (a.kind) {
     case 'open_form':
@@ -116,6 +132,14 @@ export function actionButton(a: Action, incidentKey: string): Element {
         actionId: ACTION.followupDone,
         value: followupDoneValue(incidentKey, a.id),
         style: 'primary',
+      });
+    case 'page':
+      return button({
+        text: a.label,
+        // one button per open role in a block: each needs an id of its own
+        actionId: `${ACTION.page}:${a.target}`.slice(0, 255),
+        value: pageValue(incidentKey, a.target),
+        style: 'danger',
       });
   }
 }

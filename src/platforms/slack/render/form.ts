@@ -34,6 +34,8 @@ export const CALLBACK: Record<FormName, string> = {
   recap: VIEW.recap,
   action: VIEW.action,
   log_pick: VIEW.logPick,
+  alert_attach: VIEW.alertAttach,
+  alert_dismiss: VIEW.alertDismiss,
 };
 
 /** The form a callback id belongs to. */

@@ -63,6 +63,8 @@ function pressOf(verb: string, data: Json): Press | string | null {
     }
     case VERB.followupDone:
       return { kind: 'followup_done', id: str(data.id) ?? '' };
+    case VERB.page:
+      return { kind: 'page', target: str(data.target) ?? '' };
     default:
       return null;
   }
@@ -93,6 +95,9 @@ function refreshed(
     return cardActionCardResponse(doneCard(`${mark} ${note}`, line));
   }
   if (verb === VERB.snooze) return cardActionCardResponse(doneCard(note));
+  // A refused page (not the IC or comms lead, paged already) leaves the nudge as it was for the others.
+  if (verb === VERB.page)
+    return isError ? cardActionErrorResponse(note) : cardActionCardResponse(doneCard(note));
   return cardActionCardResponse(
     summaryCard(summaryView(incident, pb), ctx.nameOf, peopleFor(ctx, incident), o),
   );

@@ -5,6 +5,7 @@ import { isFormName } from '../../../app/form-flow.js';
 import { actorOf, incidentFor, type Json, type TeamsContext } from '../context.js';
 import { dialogContinue, dialogMessage } from '../render/card-kit.js';
 import { plainOf } from '../render/text.js';
+import { alertDialogKind, openAlertDialog, submitAlertDialog } from './alert-dialogs.js';
 import { openTeamsForm, submitTeamsForm } from './forms.js';
 
 /** What a dialog button says its form opens with: strings by field id, nothing else (it is client data). */
@@ -20,6 +21,9 @@ export function registerDialogs(teams: App, ctx: TeamsContext): void {
     const a = c.activity as Json;
     const data = (a.value?.data ?? {}) as Json;
     const form = data.dialog ?? 'declare';
+    // an alert prompt's buttons (issue 21: alert-dialogs.ts)
+    const alert = alertDialogKind(form);
+    if (alert) return openAlertDialog(ctx, alert, a, data);
     if (!isFormName(form)) return dialogMessage('Unknown form.');
     const incident = form === 'declare' ? null : incidentFor(ctx, a.conversation?.id, data.incidentKey);
     if (form !== 'declare' && !incident) return dialogMessage('This is not an incident room.');
@@ -38,6 +42,8 @@ export function registerDialogs(teams: App, ctx: TeamsContext): void {
     const a = c.activity as Json;
     const data = (a.value?.data ?? {}) as Json;
     const form = data.form;
+    const alert = alertDialogKind(form);
+    if (alert) return submitAlertDialog(ctx, alert, a, data);
     if (!isFormName(form)) return dialogMessage('Unknown form.');
     const r = submitTeamsForm(ctx, form, 'dialog', data, actorOf(a), a.conversation?.id, `teams:${a.id}`);
     // the answer may quote user text (a title): shown as text, never as a mention

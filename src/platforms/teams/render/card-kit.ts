@@ -32,6 +32,8 @@ export const VERB = {
   itemNotApplicable: 'checklist_na',
   snooze: 'nudge_snooze',
   followupDone: 'followup_done',
+  /** The roles nudge's Page button: pages a role's on-call as the clicker. */
+  page: 'page_oncall',
 } as const;
 
 export function card(body: CardElementArray, actions: El[] = []): IAdaptiveCard {

@@ -34,6 +34,8 @@ export function readPress(body: Body): Press | null {
     }
     case 'followup_done':
       return one(body, 'id') ? { kind, id: one(body, 'id') } : null;
+    case 'page':
+      return one(body, 'target') ? { kind, target: one(body, 'target') } : null;
     default:
       return null;
   }

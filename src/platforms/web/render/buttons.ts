@@ -66,6 +66,8 @@ export function actionHtml(c: RenderCtx, a: Action): Html {
       return pressForm(c, { kind: 'followup_done', id: a.id }, a.label, {
         name: `${a.label}: follow-up ${a.id}`,
       });
+    case 'page':
+      return pressForm(c, { kind: 'page', target: a.target }, a.label, { style: 'danger' });
   }
 }
 

@@ -1,0 +1,28 @@
+// What the alert intake and the alert prompt need from storage and the platforms (see domain/alert-group.ts).
+import type { AlertGroup, AlertNotification, AlertSource } from '../domain/alert-group.js';
+import type { OutboxRow, SendResult } from './ports.js';
+
+export interface AlertStore {
+  get(id: string): AlertGroup | null;
+  /** The group's latest occurrence. */
+  byGroupKey(source: AlertSource, groupKey: string): AlertGroup | null;
+  /**
+   * In one transaction: inserts the group (`id: ''` allocates ALERT-<n>) or updates it (its `version` must be
+   * the stored one, else ConflictError; the stored version is incremented), appends `notification` (raw,
+   * size-limited) to the group's intake record when given, and queues a refresh of its prompt (an outbox row
+   * to `{ to: 'alerts' }` with body `{ kind: 'alert_prompt', alert: id }`) unless `refreshPrompt` is false.
+   * Returns the group as stored.
+   */
+  save(
+    group: AlertGroup,
+    now: Date,
+    o?: { notification?: AlertNotification; refreshPrompt?: boolean },
+  ): AlertGroup;
+  /** The raw notifications of a group, oldest first (the evidence an incident keeps of it). */
+  notifications?(id: string): { receivedAt: string; status: string; raw: string }[];
+}
+
+/** Posts a group's prompt, then updates it in place (implemented by each platform). */
+export interface AlertPromptSender {
+  send(row: OutboxRow, group: AlertGroup): Promise<SendResult>;
+}
