@@ -1,12 +1,12 @@
 // The open-loop load generator in its own process (forked by bench/run.ts, IPC channel), so building,
 // signing and sending requests and timing their answers costs the server under test nothing.
-// Message in:  { id, url, secret, kind: 'slash'|'button'|'view', rate, seconds, rooms, keysByRoom }
+// Message in:  { id, url, secret, kind: 'slash'|'button'|'view'|'alert', rate, seconds, rooms, keysByRoom }
 // Message out: { id, lat: number[] (ms, sorted), errors, lagMs } where lagMs is how late the last send went
 // out against its schedule (the generator keeping up is a precondition for the numbers to mean anything).
 import { performance } from 'node:perf_hooks';
 import { encodeMeta } from '../src/platforms/slack/render/modal-kit.js';
 import { SlackClientSim } from '../test/support/slack-request.js';
-import { type Kind, updateValues } from './payloads.js';
+import { alertBody, type Kind, updateValues } from './payloads.js';
 
 export interface LoadRequest {
   id: number;
@@ -32,7 +32,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let uniq = 0;
 const sims = new Map<string, SlackClientSim>();
 
-function send(q: LoadRequest, sim: SlackClientSim, n: number) {
+function send(q: LoadRequest, sim: SlackClientSim, n: number): Promise<{ status: number }> {
+  // The alert webhook: Alertmanager's POST with its bearer token (`secret`), to `url` as given.
+  if (q.kind === 'alert')
+    return fetch(q.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${q.secret}`, 'content-type': 'application/json' },
+      body: alertBody(n),
+    }).then(async (r) => {
+      await r.arrayBuffer();
+      return r;
+    });
   const room = q.rooms[n % q.rooms.length] as string;
   const u = ++uniq;
   if (q.kind === 'slash') return sim.slash(`log bench note ${u}`, { userId: q.ic, channelId: room });

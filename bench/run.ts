@@ -19,6 +19,7 @@ import { readConfig } from '../src/config.js';
 import { createLogger } from '../src/logger.js';
 import { encodeMeta } from '../src/platforms/slack/render/modal-kit.js';
 import { SlackClientSim, stateValue } from '../test/support/slack-request.js';
+import { ALERT_TOKEN, ALERTS_CHANNEL, alertWebhookRow } from './alert-webhook.js';
 import type { LoadRequest, LoadResult } from './load-child.js';
 import { type Kind, updateValues } from './payloads.js';
 
@@ -198,6 +199,8 @@ async function bootBot(fake: FakeProc, dbPath: string): Promise<Bot> {
     LOG_LEVEL: 'silent',
     // The bench's commander declares the 50 seeded incidents: an admin, exempt from the declare limit.
     ADMIN_USERS: IC,
+    ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
+    ALERTS_CHANNEL,
   });
   return startBot(config, createLogger({ level: 'silent' }), { scheduler: false, dispatchIntervalMs: 200 });
 }
@@ -550,6 +553,7 @@ async function main(): Promise<void> {
     botId: 'B0BOT',
     channels: [
       { id: 'C0STAKE', name: 'stakeholders' },
+      { id: ALERTS_CHANNEL, name: 'alerts' },
       ...rooms.map((id) => ({ id, name: `inc-${id.toLowerCase()}` })),
     ],
   });
@@ -606,6 +610,17 @@ async function main(): Promise<void> {
           `${fmt(ratio, 2)}× p99 (p50 ${fmt(pct(o.lat, 50) / pct(b.lat, 50), 2)}×): ${ratio <= goal ? 'met' : 'NOT met'} (goal ≤ ${goal}×); CPU ${fmt(cpuRatio, 1)}×: ${cpuRatio <= 2 ? 'met' : 'NOT met'} (goal ≤ 2×)`,
         ]);
       }
+    const mark = await fake.counts();
+    rows.push(
+      await alertWebhookRow({
+        botUrl: bot.url,
+        rate: LIGHT_RATE || 50,
+        seconds: SECONDS,
+        run: (q) => load.run(q),
+        settle: () => settle(bot, fake, 100),
+        calls: () => byMethod(fake, mark),
+      }),
+    );
     if (process.env.BENCH_ONLY !== 'latency') {
       await catchUpRow(bot, fake, load, rows);
       await otherRows(bot, fake, rows);

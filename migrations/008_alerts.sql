@@ -1,7 +1,7 @@
 -- 008: alerts from the firm's monitoring (Alertmanager, Grafana). One row per alert group occurrence (its
--- group key; a group that fires again after it resolved and was settled is a new occurrence with its own
--- prompt), kept as JSON like incidents, with optimistic concurrency. Every notification received is kept,
--- append-only, with its raw body (size-limited) as evidence.
+-- group key; a group that fires again after it resolved is a new occurrence with its own prompt), kept as
+-- JSON like incidents, with optimistic concurrency. The group's first notification and each change of its
+-- status are kept, append-only, with the raw body (size-limited) as evidence; repeats are only counted.
 CREATE TABLE alert_groups (
   id         TEXT PRIMARY KEY,
   -- ALERT-<n>: one global counter, never reused.
@@ -29,3 +29,40 @@ CREATE TRIGGER alert_notifications_no_update BEFORE UPDATE ON alert_notification
 BEGIN SELECT RAISE(ABORT, 'alert_notifications is append-only'); END;
 CREATE TRIGGER alert_notifications_no_delete BEFORE DELETE ON alert_notifications
 BEGIN SELECT RAISE(ABORT, 'alert_notifications is append-only'); END;
+
+-- How a notification finds its group: its group key (a group's own, and every other key it took in when
+-- the same alert came through another route) and the fingerprints of its alerts. The newest row for a
+-- key wins (the group that took it last).
+CREATE TABLE alert_lookup (
+  id       INTEGER PRIMARY KEY AUTOINCREMENT,
+  source   TEXT NOT NULL,
+  kind     TEXT NOT NULL CHECK (kind IN ('key', 'fingerprint')),
+  value    TEXT NOT NULL,
+  alert_id TEXT NOT NULL REFERENCES alert_groups (id),
+  UNIQUE (source, kind, value, alert_id)
+);
+CREATE INDEX alert_lookup_value ON alert_lookup (source, kind, value, id);
+CREATE INDEX alert_groups_created ON alert_groups (created_at);
+
+-- Every decision on an alert group (declared, added to an incident, dismissed), append-only and hash-chained
+-- like decision_log (src/domain/alert-decision-chain.ts; `incident-bot audit verify` checks it): the
+-- group's JSON state says what was decided, this is the record that cannot be quietly changed.
+CREATE TABLE alert_decisions (
+  seq          INTEGER PRIMARY KEY,
+  alert_id     TEXT NOT NULL REFERENCES alert_groups (id),
+  occurrence   INTEGER NOT NULL,
+  kind         TEXT NOT NULL,
+  actor        TEXT NOT NULL,
+  at           TEXT NOT NULL,
+  recorded_at  TEXT NOT NULL,
+  reason       TEXT,
+  incident     TEXT,
+  confidential INTEGER NOT NULL DEFAULT 0,
+  prev_hash    TEXT NOT NULL,
+  hash         TEXT NOT NULL,
+  UNIQUE (alert_id)
+);
+CREATE TRIGGER alert_decisions_no_update BEFORE UPDATE ON alert_decisions
+BEGIN SELECT RAISE(ABORT, 'alert_decisions is append-only'); END;
+CREATE TRIGGER alert_decisions_no_delete BEFORE DELETE ON alert_decisions
+BEGIN SELECT RAISE(ABORT, 'alert_decisions is append-only'); END;

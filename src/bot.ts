@@ -338,6 +338,12 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   dispatcher.start(opts.dispatchIntervalMs ?? 1000);
   publisher.start();
   serving = true;
+  // The alerts channel, asked about once (a warning, never a failure): a wrong id or a private channel
+  // the bot is not in would otherwise show only as prompts that fail to post.
+  if (alertIntake)
+    void alertSenders[alertIntake.platform]?.checkChannel?.(alertIntake.channel).then((problem) => {
+      if (problem) logger.warn({ channel: alertIntake.channel }, `alert prompts: ${problem}`);
+    });
 
   let scheduler: { stop(): void } | null = null;
   if (opts.scheduler !== false) {

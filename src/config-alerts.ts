@@ -39,6 +39,13 @@ export const ALERT_SETTINGS = {
     default: '262144',
     purpose: 'Largest alert webhook body accepted (bytes); a larger one is answered 413.',
   },
+  ALERT_MAX_NEW_GROUPS_PER_MINUTE: {
+    schema: z.coerce.number().int().min(0).max(100_000).default(60),
+    required: 'no',
+    default: '60',
+    purpose:
+      'New alert groups (each a new prompt) accepted per minute; beyond it a notification is answered 503 with Retry-After, and Alertmanager and Grafana send it again later. 0: no limit.',
+  },
 } as const;
 
 type AlertSettings = typeof ALERT_SETTINGS;
@@ -75,7 +82,13 @@ export function alertProblems(c: AlertConfig, enabled: { slack: boolean; teams: 
 export function alertIntakeOf(
   c: AlertConfig,
   enabled: { slack: boolean; teams: boolean },
-): { token: string; channel: string; platform: 'slack' | 'teams'; maxBytes: number } | null {
+): {
+  token: string;
+  channel: string;
+  platform: 'slack' | 'teams';
+  maxBytes: number;
+  maxNewGroupsPerMinute: number;
+} | null {
   if (!c.ALERT_WEBHOOK_TOKEN || !c.ALERTS_CHANNEL) return null;
   const platform = c.ALERTS_PLATFORM ?? (enabled.slack ? 'slack' : enabled.teams ? 'teams' : null);
   if (!platform) return null;
@@ -84,5 +97,6 @@ export function alertIntakeOf(
     channel: c.ALERTS_CHANNEL,
     platform,
     maxBytes: c.ALERT_WEBHOOK_MAX_BYTES,
+    maxNewGroupsPerMinute: c.ALERT_MAX_NEW_GROUPS_PER_MINUTE,
   };
 }

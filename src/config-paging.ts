@@ -123,3 +123,12 @@ export function pagingConfigOf(env: Record<string, string | undefined>): PagingC
   const c = z.object(shape).parse(env) as Omit<PagingConfig, 'NODE_ENV'>;
   return { ...c, NODE_ENV: env.NODE_ENV ?? 'development' };
 }
+
+/** Whether `env` configures a paging service (the CLI's reminder pass offers Page buttons then, as the bot). */
+export function pagingConfigured(env: Record<string, string | undefined>): boolean {
+  try {
+    return pagingOf(pagingConfigOf(env)) !== null;
+  } catch {
+    return false; // a malformed paging setting: the bot refuses to start with it, so it does not page
+  }
+}

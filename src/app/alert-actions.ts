@@ -2,7 +2,8 @@
 // declare form prefilled from the alert; the alert becomes the incident's first evidence), **Add to INC-…**
 // (the alert joins an open incident the person is in) and **Dismiss** (with a reason). Each settles the
 // alert group once (./alert-settle.ts): a group already settled gets "ALERT-3 was already dismissed by …
-// at …", never a second incident.
+// at …", never a second incident. Who may dismiss: anyone who sees the prompt in the alerts channel, with a
+// reason (3..500 characters), recorded with who and when in the append-only alert_decisions chain.
 import type { Actor, Incident } from '../domain/incident.js';
 import { userText } from '../domain/text.js';
 import type { FieldErrors, FormValues, FormView } from '../views/form.js';
@@ -39,7 +40,7 @@ export { NOT_CONFIGURED, settledText } from './alert-settle.js';
 
 /** The declare form prefilled from the alert (title = summary, trigger class, impact, severe). */
 export function openAlertDeclare(app: IncidentApp, s: Surface, id: string, actor: Actor): AlertOpened {
-  const o = openGroup(app, id);
+  const o = openGroup(app, id, actor);
   if ('refusal' in o) return refusal(o.refusal);
   return { ok: true, form: alertDeclareForm(o.group, formContext(app, s, actor)) };
 }
@@ -53,7 +54,7 @@ export function submitAlertDeclare(
   values: FormValues,
   readErrors: FieldErrors = {},
 ): AlertSubmitted {
-  const o = openGroup(app, id);
+  const o = openGroup(app, id, req.actor);
   if ('refusal' in o) return repeated(app, id, 'declared', req.actor) ?? refusal(o.refusal);
   const ctx = formContext(app, s, req.actor);
   const shown = () => alertDeclareForm(o.group, ctx, values);
@@ -72,12 +73,18 @@ export function submitAlertDeclare(
       alert: alertEvidence(g, store),
       ...(req.roomId ? { declaredIn: req.roomId } : {}),
     }),
-    (i) => ({ kind: 'declared', incident: i.key, by: req.actor.id, at: app.now().toISOString() }),
+    (i) => ({
+      kind: 'declared',
+      incident: i.key,
+      by: req.actor.id,
+      at: app.now().toISOString(),
+      ...(i.confidential ? { confidential: true } : {}),
+    }),
   );
   if (!r.ok) {
     if ('refusal' in r) return repeated(app, id, 'declared', req.actor) ?? r;
     const field = r.error.field ?? 'title';
-    return { ok: false, form: shown(), errors: { [field]: r.error.message } };
+    return { ok: false, form: shown(), errors: { [field]: r.error.message }, refused: true };
   }
   const i = r.incident;
   const done = `${i.drill ? 'DRILL: ' : ''}${i.key} declared from ${id}: ${userText(i.title)}.`;
@@ -110,7 +117,7 @@ export async function openAlertAttach(
   id: string,
   actor: Actor,
 ): Promise<AlertOpened> {
-  const o = openGroup(app, id);
+  const o = openGroup(app, id, actor);
   if ('refusal' in o) return refusal(o.refusal);
   const choices = await attachChoices(app, s, actor);
   if (!choices.length)
@@ -127,7 +134,7 @@ export async function submitAlertAttach(
   id: string,
   values: FormValues,
 ): Promise<AlertSubmitted> {
-  const o = openGroup(app, id);
+  const o = openGroup(app, id, req.actor);
   if ('refusal' in o) return repeated(app, id, 'attached', req.actor) ?? refusal(o.refusal);
   const choices = await attachChoices(app, s, req.actor);
   const read = readAttach(choices, values);
@@ -138,11 +145,22 @@ export async function submitAlertAttach(
     id,
     read.incident,
     (g, store) => ({ type: 'attach_alert', alert: alertEvidence(g, store) }),
-    (i) => ({ kind: 'attached', incident: i.key, by: req.actor.id, at: app.now().toISOString() }),
+    (i) => ({
+      kind: 'attached',
+      incident: i.key,
+      by: req.actor.id,
+      at: app.now().toISOString(),
+      ...(i.confidential ? { confidential: true } : {}),
+    }),
   );
   if (!r.ok) {
     if ('refusal' in r) return repeated(app, id, 'attached', req.actor) ?? r;
-    return { ok: false, form: attachForm(o.group, choices, values), errors: { incident: r.error.message } };
+    return {
+      ok: false,
+      form: attachForm(o.group, choices, values),
+      errors: { incident: r.error.message },
+      refused: true,
+    };
   }
   return {
     ok: true,
@@ -155,8 +173,8 @@ export async function submitAlertAttach(
 
 // ------------------------------------------------------------------------------------------- Dismiss
 
-export function openAlertDismiss(app: IncidentApp, id: string): AlertOpened {
-  const o = openGroup(app, id);
+export function openAlertDismiss(app: IncidentApp, id: string, actor: Actor): AlertOpened {
+  const o = openGroup(app, id, actor);
   if ('refusal' in o) return refusal(o.refusal);
   return { ok: true, form: dismissForm(o.group) };
 }
@@ -169,7 +187,7 @@ export function submitAlertDismiss(
   values: FormValues,
   attempt = 1,
 ): AlertSubmitted {
-  const o = openGroup(app, id);
+  const o = openGroup(app, id, req.actor);
   if ('refusal' in o) return refusal(o.refusal);
   const read = readDismiss(values);
   if ('errors' in read) return { ok: false, form: dismissForm(o.group, values), errors: read.errors };

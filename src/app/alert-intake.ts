@@ -1,18 +1,21 @@
-// The alert intake: one webhook notification in, its alert group updated (or made), its prompt queued, all in
-// one transaction; then what the group's rule asks: for `mode: declare`, the bot declares the incident (the
-// alert its first evidence, the rule's first person to notify its commander) and invites the others; for a
-// group whose incident resolved, that incident is told. Every command the bot runs here has a key derived
-// from the group (one per occurrence), so a notification retried after a crash never declares twice.
+// The alert intake: one webhook notification in, and in ONE transaction its alert group updated (or made),
+// its prompt queued, and what the group's rule asks: for `mode: declare`, the bot declares the incident (the
+// alert its first evidence, the rule's first person to notify its commander, the others members and invited
+// by the declaration itself); a group that fires again while its incident is open is added to that incident
+// by the bot; an incident whose alert resolved is told. A crash leaves all of it or none (the sender retries
+// a 5xx), so a prompt never offers a second declaration and nobody to notify is left out. Every command the
+// bot runs here has a key derived from the group's occurrence, so a retried notification never runs twice.
 import type { AlertEvidence, AlertGroup, AlertNotification } from '../domain/alert-group.js';
 import { suggestionFor } from '../domain/alert-rules.js';
-import { alertStep } from '../domain/alert-transitions.js';
-import type { Platform } from '../domain/incident.js';
+import { alertStep, firesAgain } from '../domain/alert-transitions.js';
+import type { Incident, Platform } from '../domain/incident.js';
 import { isClosed } from '../domain/incident.js';
 import { LIMITS } from '../domain/template-fields.js';
 import { BOT_ID } from '../domain/text.js';
 import type { AlertStore } from './alert-ports.js';
+import type { Outcome } from './answers.js';
 import { botActor, type IncidentApp } from './incident-app.js';
-import { ConflictError } from './ports.js';
+import { type Atomically, ConflictError } from './ports.js';
 
 export interface AlertIntakeOptions {
   store: AlertStore;
@@ -21,6 +24,20 @@ export interface AlertIntakeOptions {
   platform: 'slack' | 'teams' | 'web';
   channel: string;
   dispatcher: { kick(): void };
+  /** New groups (and occurrences) per minute beyond which a notification is answered 503 (0: no limit). */
+  maxNewGroupsPerMinute?: number;
+  /** One transaction over the group and the incident commands (default: the app's, AppDeps.alerts). */
+  atomically?: Atomically;
+}
+
+/** More new alert groups this minute than allowed: nothing stored; answered 503 with Retry-After. */
+export class AlertFloodError extends Error {
+  constructor(
+    readonly limit: number,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`more than ${limit} new alert groups in a minute (ALERT_MAX_NEW_GROUPS_PER_MINUTE)`);
+  }
 }
 
 const cut = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
@@ -41,61 +58,118 @@ export function evidenceOf(g: AlertGroup, raw: string): AlertEvidence {
 }
 
 const withoutError = ({ declareError: _e, ...g }: AlertGroup): AlertGroup => g;
+const knownKey = (g: AlertGroup, key: string) => g.groupKey === key || (g.groupKeys ?? []).includes(key);
+
+type Received = { alert: string; incident?: string };
 
 export class AlertIntake {
   constructor(private readonly o: AlertIntakeOptions) {}
 
-  /** Stores one notification and acts on it. Throws only when storage does (then nothing was stored). */
-  receive(n: AlertNotification): { alert: string; incident?: string } {
-    let group = this.record(n);
-    this.o.dispatcher.kick();
-    const d = group.decision;
-    if (group.suggestion.mode === 'declare' && d.kind === 'open' && group.status === 'firing')
-      group = this.declare(group, n);
-    const decided = group.decision;
-    const incident =
-      decided.kind === 'declared' || decided.kind === 'attached' ? decided.incident : undefined;
-    if (incident && n.status === 'resolved') this.tellResolved(group, incident);
-    return { alert: group.id, ...(incident ? { incident } : {}) };
-  }
-
-  /** The group with this notification, saved (a concurrent save is read again and decided again). */
-  private record(n: AlertNotification): AlertGroup {
-    const pb = this.o.app.playbookFor(null);
-    // Rules match the labels every alert of the group shares, as Alertmanager's routes do.
-    const match = suggestionFor(pb.alertRules, { ...n.groupLabels, ...n.commonLabels });
+  /**
+   * Stores one notification and acts on it, all or nothing. Throws when storage does or a bot command could
+   * not be stored (nothing was), and AlertFloodError beyond the new-groups limit.
+   */
+  receive(n: AlertNotification): Received {
     for (let attempt = 0; ; attempt++) {
-      const latest = this.o.store.byGroupKey(n.source, n.groupKey);
-      const step = alertStep(latest, n, {
-        match,
-        defaults: { platform: this.o.platform, channel: this.o.channel },
-        previousIncidentOpen: latest ? this.incidentOpen(latest) : false,
-        now: this.o.app.now(),
-      });
       try {
-        return this.o.store.save(step.group, this.o.app.now(), { notification: n });
+        let r: Received | null = null;
+        const tx = this.o.atomically ?? this.o.app.deps.alerts?.atomically;
+        const run = () => {
+          r = this.apply(n);
+        };
+        if (tx) tx(run);
+        else run();
+        this.o.dispatcher.kick();
+        return r as unknown as Received;
       } catch (e) {
+        // a group saved meanwhile (another request): read it again and decide again
         if (!(e instanceof ConflictError) || attempt >= 4) throw e;
       }
     }
   }
 
-  private incidentOpen(g: AlertGroup): boolean {
+  private apply(n: AlertNotification): Received {
+    const { store, app } = this.o;
+    const now = app.now();
+    const pb = app.playbookFor(null);
+    // Rules match the labels every alert of the group shares, as Alertmanager's routes do.
+    const match = suggestionFor(pb.alertRules, { ...n.groupLabels, ...n.commonLabels });
+    const latest = this.latestFor(n);
+    const open = latest ? this.openIncidentOf(latest) : null;
+    const step = alertStep(latest, n, {
+      match,
+      defaults: { platform: this.o.platform, channel: this.o.channel },
+      ...(open ? { openIncident: open.key } : {}),
+      now,
+    });
+    const isNew = step.group.id === '';
+    if (isNew) this.checkFlood(now);
+    // The raw body is kept for a group's first notification, each change of status and each new route;
+    // a repeat is only counted (Alertmanager repeats every few minutes for as long as an alert fires).
+    const keepRaw = isNew || !latest || latest.status !== n.status || !knownKey(latest, n.groupKey);
+    const decides = step.declare || !!step.attachTo;
+    let g = store.save(step.group, now, {
+      ...(keepRaw ? { notification: n } : {}),
+      // a decision follows in this transaction, and its save queues the prompt
+      refreshPrompt: !decides,
+    });
+    // the undecided occurrence before it points to this one and loses its buttons
+    if (step.supersedes) store.save({ ...step.supersedes, supersededBy: g.id }, now);
+    if (step.declare) g = this.declare(g, n, now);
+    else if (step.attachTo && open && latest) g = this.addAgain(g, n, latest, open, now);
+    if (step.resolvedIncident) this.tellResolved(g, step.resolvedIncident);
     const d = g.decision;
-    if (d.kind !== 'declared' && d.kind !== 'attached') return false;
-    const i = this.o.app.incident(d.incident);
-    return !!i && !isClosed(i);
+    const incident = d.kind === 'declared' || d.kind === 'attached' ? d.incident : undefined;
+    return { alert: g.id, ...(incident ? { incident } : {}) };
   }
 
-  /** `mode: declare`: the bot declares, records the decision on the group, then invites the others to notify. */
-  private declare(group: AlertGroup, n: AlertNotification): AlertGroup {
+  /**
+   * The group the notification belongs to: the one that took its group key; else (or when that one would
+   * start a new occurrence) an undecided group, or one whose incident is open, with an alert of the same
+   * fingerprint: the same alert through another route or grouping updates it instead of prompting twice.
+   */
+  private latestFor(n: AlertNotification): AlertGroup | null {
+    const byKey = this.o.store.byGroupKey(n.source, n.groupKey);
+    if (byKey && !firesAgain(byKey, n)) return byKey;
+    const fingerprints = n.alerts.map((a) => a.fingerprint);
+    const live = (this.o.store.byFingerprints?.(n.source, fingerprints) ?? []).find(
+      (g) => g.id !== byKey?.id && this.live(g),
+    );
+    return live ?? byKey;
+  }
+
+  private live(g: AlertGroup): boolean {
+    if (g.decision.kind === 'open') return !g.supersededBy;
+    return !!this.openIncidentOf(g);
+  }
+
+  /** The incident the group was declared as or added to, while it is open. */
+  private openIncidentOf(g: AlertGroup): Incident | null {
+    const d = g.decision;
+    if (d.kind !== 'declared' && d.kind !== 'attached') return null;
+    const i = this.o.app.incident(d.incident);
+    return i && !isClosed(i) ? i : null;
+  }
+
+  private checkFlood(now: Date): void {
+    const max = this.o.maxNewGroupsPerMinute ?? 0;
+    if (max <= 0 || !this.o.store.createdSince) return;
+    if (this.o.store.createdSince(new Date(now.getTime() - 60_000)) >= max)
+      throw new AlertFloodError(max, 60);
+  }
+
+  /** A bot command not stored (the database failed): the whole notification is rolled back and retried. */
+  private stored(outcome: Outcome, what: string): void {
+    if (!outcome.ok && 'internal' in outcome) throw new Error(`${what}: ${outcome.error.message}`);
+  }
+
+  /** `mode: declare`: the bot declares (notify: its commander, then members), and the group says so. */
+  private declare(group: AlertGroup, n: AlertNotification, now: Date): AlertGroup {
     const s = group.suggestion;
-    const platform = group.platform as Platform;
-    const actor = botActor(platform);
     const outcome = this.o.app.run({
       key: `alert:${group.id}:declare`,
       incidentKey: null,
-      actor,
+      actor: botActor(group.platform as Platform),
       command: {
         type: 'declare',
         key: '',
@@ -105,40 +179,72 @@ export class AlertIntake {
         severeImpact: s.severe,
         drill: false,
         ...(s.notify[0] ? { commander: s.notify[0] } : {}),
+        ...(s.notify.length > 1 ? { members: s.notify.slice(1) } : {}),
         declaredIn: group.channel,
         alert: evidenceOf(group, n.raw),
       },
     });
+    this.stored(outcome, `could not declare from ${group.id}`);
     if (!outcome.ok) {
-      // Refused (a limit, a trigger class the playbook no longer has) or not stored: the prompt says so and
-      // keeps its buttons, so a person declares or attaches it instead.
+      // Refused (a limit, a trigger class the playbook no longer has): the prompt says so and keeps its
+      // buttons, so a person declares or attaches it instead. Repeats never try again.
       const why = outcome.error.message;
       this.o.app.log.warn({ alert: group.id, error: why }, 'could not declare an incident from an alert');
-      return this.update(group, (g) =>
-        g.decision.kind === 'open' ? { ...g, declareError: cut(why, 300) } : null,
-      );
+      return this.o.store.save({ ...group, declareError: cut(why, 300) }, now);
     }
-    const key = outcome.incident.key;
-    const at = this.o.app.now().toISOString();
-    const saved = this.update(group, (g) =>
-      g.decision.kind === 'open'
-        ? { ...withoutError(g), decision: { kind: 'declared', incident: key, by: BOT_ID, at } }
-        : null,
+    const i = outcome.incident;
+    return this.o.store.save(
+      {
+        ...withoutError(group),
+        decision: {
+          kind: 'declared',
+          incident: i.key,
+          by: BOT_ID,
+          at: now.toISOString(),
+          ...(i.confidential ? { confidential: true } : {}),
+        },
+      },
+      now,
     );
-    for (const user of s.notify.slice(1)) {
-      const r = this.o.app.run({
-        key: `alert:${group.id}:notify:${user}`,
-        incidentKey: key,
-        actor,
-        command: { type: 'add_member', user },
-      });
-      if (!r.ok)
-        this.o.app.log.warn(
-          { alert: group.id, user, error: r.error.message },
-          'could not invite to an alert incident',
-        );
+  }
+
+  /** Fired again while its incident is open: the bot adds the new occurrence to that incident. */
+  private addAgain(
+    group: AlertGroup,
+    n: AlertNotification,
+    previous: AlertGroup,
+    incident: Incident,
+    now: Date,
+  ): AlertGroup {
+    const outcome = this.o.app.run({
+      key: `alert:${group.id}:again`,
+      incidentKey: incident.key,
+      actor: botActor(incident.platform),
+      command: { type: 'alert_firing_again', alert: evidenceOf(group, n.raw), previous: previous.id },
+    });
+    this.stored(outcome, `could not add ${group.id} to ${incident.key}`);
+    if (!outcome.ok) {
+      // not expected (the incident is open): the new occurrence is then prompted like any alert
+      this.o.app.log.warn(
+        { alert: group.id, incident: incident.key, error: outcome.error.message },
+        'could not add an alert firing again to its incident',
+      );
+      return this.o.store.save(group, now);
     }
-    return saved;
+    return this.o.store.save(
+      {
+        ...withoutError(group),
+        decision: {
+          kind: 'attached',
+          incident: incident.key,
+          by: BOT_ID,
+          at: now.toISOString(),
+          again: true,
+          ...(outcome.incident.confidential ? { confidential: true } : {}),
+        },
+      },
+      now,
+    );
   }
 
   /** The group's incident hears that the alert resolved (a repeat of the same is a replay of its key). */
@@ -155,25 +261,11 @@ export class AlertIntake {
         resolvedAt: group.resolvedAt ?? this.o.app.now().toISOString(),
       },
     });
+    this.stored(r, `could not tell ${incident} that ${group.id} resolved`);
     if (!r.ok && !r.replay && r.error.code !== 'duplicate')
       this.o.app.log.warn(
         { alert: group.id, incident, error: r.error.message },
         'could not tell the incident its alert resolved',
       );
-  }
-
-  /** Re-reads and changes the group until it saves (`change` returns null: nothing to change any more). */
-  private update(group: AlertGroup, change: (g: AlertGroup) => AlertGroup | null): AlertGroup {
-    let current = group;
-    for (let attempt = 0; ; attempt++) {
-      const next = change(current);
-      if (!next) return current;
-      try {
-        return this.o.store.save(next, this.o.app.now());
-      } catch (e) {
-        if (!(e instanceof ConflictError) || attempt >= 4) throw e;
-        current = this.o.store.get(group.id) ?? current;
-      }
-    }
   }
 }

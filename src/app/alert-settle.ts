@@ -21,8 +21,11 @@ export type AlertOpened = { ok: true; form: FormView } | { ok: false; refusal: T
 export type AlertSubmitted =
   /** Not possible at all (no such alert, already settled): the sentence, never the form again. */
   | { ok: false; refusal: Text }
-  /** Shown again with what is wrong. */
-  | { ok: false; form: FormView; errors: FieldErrors }
+  /**
+   * Shown again with what is wrong. `refused`: the command ran and was refused (its refusal is stored under
+   * the request's key), so a corrected submission must be a new request (Teams: a new nonce).
+   */
+  | { ok: false; form: FormView; errors: FieldErrors; refused?: boolean }
   | {
       ok: true;
       /** For the person who clicked (the form's answer). */
@@ -49,34 +52,58 @@ export function together(app: IncidentApp, fn: () => void): void {
   else fn();
 }
 
-/** Who settled the group, and how; null while it is open. */
-export function settledText(g: AlertGroup): Text | null {
+/**
+ * How the incident a group went to is named to `viewer`: by its key, unless it is confidential (when decided,
+ * or now) and they are not one of its members (domain/membership.ts): then "a confidential incident".
+ */
+function incidentFor(app: IncidentApp, key: string, confidential: boolean | undefined, viewer: Actor): Text {
+  const i = app.incident(key);
+  const hidden = confidential || i?.confidential;
+  if (hidden && !(i && app.shows(i, viewer))) return 'a confidential incident';
+  return strong(key);
+}
+
+/** Who settled the group, and how, as `viewer` may be told it; null while it is open. */
+export function settledText(app: IncidentApp, g: AlertGroup, viewer: Actor): Text | null {
   const d = g.decision;
   switch (d.kind) {
     case 'open':
       return null;
     case 'declared':
-      return `${g.id} was already declared as ${strong(d.incident)} by ${mention(d.by)} at ${time(d.at)}.`;
+      return `${g.id} was already declared as ${incidentFor(app, d.incident, d.confidential, viewer)} by ${mention(d.by)} at ${time(d.at)}.`;
     case 'attached':
-      return `${g.id} was already added to ${strong(d.incident)} by ${mention(d.by)} at ${time(d.at)}.`;
+      return `${g.id} was already ${d.again ? 'added by the bot, firing again,' : 'added'} to ${incidentFor(app, d.incident, d.confidential, viewer)}${d.again ? '' : ` by ${mention(d.by)}`} at ${time(d.at)}.`;
     case 'dismissed':
       return `${g.id} was already dismissed by ${mention(d.by)} at ${time(d.at)}: ${userText(d.reason)}`;
   }
 }
 
+/** Why the group is no longer open for a decision (settled, or superseded by its next occurrence); null: it is. */
+export function closedText(app: IncidentApp, g: AlertGroup, viewer: Actor): Text | null {
+  const settled = settledText(app, g, viewer);
+  if (settled) return settled;
+  return g.supersededBy
+    ? `${g.id} resolved and fired again as ${strong(g.supersededBy)}: decide on that alert's prompt.`
+    : null;
+}
+
 /** The group, open for a decision; or why not. */
-export function openGroup(app: IncidentApp, id: string): { group: AlertGroup } | { refusal: Text } {
+export function openGroup(
+  app: IncidentApp,
+  id: string,
+  viewer: Actor,
+): { group: AlertGroup } | { refusal: Text } {
   const store = storeOf(app);
   if (!store) return { refusal: NOT_CONFIGURED };
   const g = /^ALERT-\d+$/.test(id) ? store.get(id) : null;
   if (!g) return { refusal: `There is no alert ${userText(id).slice(0, 40)}.` };
-  const settled = settledText(g);
-  return settled ? { refusal: settled } : { group: g };
+  const closed = closedText(app, g, viewer);
+  return closed ? { refusal: closed } : { group: g };
 }
 
 /** What the incident's log keeps of the group: its summary, labels, link, and the latest raw notification. */
 export function alertEvidence(g: AlertGroup, store: AlertStore): AlertEvidence {
-  const raw = store.notifications?.(g.id).at(-1)?.raw ?? JSON.stringify({ alerts: g.alerts });
+  const raw = store.latestNotification?.(g.id)?.raw ?? JSON.stringify({ alerts: g.alerts });
   return evidenceOf(g, raw);
 }
 
@@ -142,9 +169,9 @@ export function runAndSettle(
     together(app, () => {
       const g = store.get(id);
       if (!g) return;
-      const settled = settledText(g);
-      if (settled) {
-        result = refusal(settled);
+      const closed = closedText(app, g, req.actor);
+      if (closed) {
+        result = refusal(closed);
         return;
       }
       const { outcome, answer } = app.act({

@@ -285,6 +285,7 @@ export class Dispatcher {
       const why = group ? `no alert prompt sender for ${row.platform}` : 'alert group not found';
       this.o.outbox.markFailed(row.id, this.now(), why);
       this.o.logger?.error({ outboxKey: row.key, error: why }, 'alert prompt not delivered');
+      this.o.onResult?.(row, { status: 'failed', error: why }, 0);
       return true;
     }
     // Not when in doubt: it may have posted the prompt, and only its own lookup can find it again.
@@ -305,6 +306,14 @@ export class Dispatcher {
         result = { status: 'retry', error: e instanceof Error ? e.message : String(e) };
       }
       this.o.onResult?.(row, result, Date.now() - started);
+      // an alert nobody sees is a lost alert: say where (a wrong channel id, a private channel the bot is
+      // not in), at error level; the metrics count it as a failed delivery
+      const last = row.attempts + 1 >= (this.o.maxAttempts ?? 12);
+      if (result.status !== 'sent' && (result.status === 'failed' || last))
+        this.o.logger?.error(
+          { alert: group.id, platform: row.platform, channel: group.channel, error: result.error },
+          'alert prompt could not be posted in its channel: check ALERTS_CHANNEL (or the rule’s channel) and that the bot is in it',
+        );
     }
     try {
       return this.record(row, result);

@@ -187,14 +187,20 @@ const norm = (s: string) =>
     .replace(/[\s_-]+/g, '_')
     .replace(/^_+|_+$/g, '');
 
+/** The role a common abbreviation names ("ic", "tl", "comms"), exactly; null otherwise. */
+export function roleAlias(pb: Playbook, text: string): string | null {
+  const lower = text.toLowerCase().trim();
+  if (lower === 'ic' || lower === 'commander' || lower === 'incident-commander') return pb.commanderRole;
+  const alias = ROLE_ALIASES[lower];
+  return alias && pb.roles.some((r) => r.id === alias) ? alias : null;
+}
+
 /** Finds a role by id, name or a common abbreviation ("ic", "tl", "comms"); null when unknown. */
 export function resolveRole(pb: Playbook, text: string): string | null {
   const t = norm(text);
   if (!t) return null;
-  const lower = text.toLowerCase().trim();
-  if (lower === 'ic' || lower === 'commander' || lower === 'incident-commander') return pb.commanderRole;
-  const alias = ROLE_ALIASES[lower];
-  if (alias && pb.roles.some((r) => r.id === alias)) return alias;
+  const alias = roleAlias(pb, text);
+  if (alias) return alias;
   const hit =
     pb.roles.find((r) => norm(r.id) === t) ??
     pb.roles.find((r) => norm(r.name) === t) ??

@@ -1,11 +1,14 @@
 // `incident page [<role or service>]`: with a target, the page command (the core decides who may page and
 // refuses a second page of the same target); without one, who can be paged and each one's page so far.
-// Roles may be typed as people say them ("ic", "tl", "comms", a name); services by their name or its start.
+// Whom a word names is the core's own resolver (matchPageTarget: roles first, then services, a prefix only
+// from 3 letters), with the app's role abbreviations ("ic", "tl", "comms") on top.
 
 import type { Command } from '../domain/commands.js';
 import { roleName } from '../domain/decide/context.js';
 import { holders, type Incident } from '../domain/incident.js';
 import {
+  dedupKeyOf,
+  matchPageTarget,
   openPage,
   PAGER_NAMES,
   type PagingMode,
@@ -15,29 +18,14 @@ import {
 } from '../domain/paging.js';
 import type { Playbook } from '../domain/playbook.js';
 import { code, command, mention, strong, type Text, time, userText } from '../domain/text.js';
+import { roleAlias } from './intents.js';
 
 export type PageIntent = { verb: 'page'; target: string };
 
-const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .trim()
-    .replace(/[\s-]+/g, '_');
-
-/** The role id or service name a typed word names, or null (the core then says who can be paged). */
-export function resolvePageTarget(
-  pb: Playbook,
-  word: string,
-  resolveRole: (pb: Playbook, text: string) => string | null,
-): string | null {
-  const w = norm(word);
-  if (!w) return null;
-  const services = pagingServices(pb).map(([id]) => id);
-  if (services.includes(w)) return w;
-  const role = resolveRole(pb, word);
-  if (role) return role;
-  const hits = services.filter((s) => s.startsWith(w) || s.split('_').includes(w));
-  return hits.length === 1 ? hits[0]! : null;
+/** The role id or service name a typed word names, or null (the core then says why, with the choices). */
+export function resolvePageTarget(pb: Playbook, word: string): string | null {
+  const m = matchPageTarget(pb, word, (w) => roleAlias(pb, w));
+  return 'error' in m ? null : m.id;
 }
 
 function pageState(i: Incident, target: string): string {
@@ -58,7 +46,7 @@ export function pageList(i: Incident, pb: Playbook, mode: PagingMode | undefined
     ? 'Paging is not configured (PAGERDUTY_ROUTING_KEY or OPSGENIE_API_KEY, see docs/configuration.md): nobody can be paged from here.'
     : mode === 'rehearsal'
       ? 'The local console pages nobody: a page is logged and shown in the room as a rehearsal.'
-      : `Pages go through ${PAGER_NAMES[mode]}, once per incident and role or service (dedup key ${code(`${i.key}/<target>`)}).`;
+      : `Pages go through ${PAGER_NAMES[mode]}, once per incident and role or service (dedup key ${code(dedupKeyOf(i, '<target>'))}).`;
   const roles = pageableRoles(pb).map((r) => {
     const held = holders(i, r);
     const state = pageState(i, r);
@@ -84,10 +72,9 @@ export function pageStep(
     incident: Incident;
     playbook: Playbook;
     paging: PagingMode | undefined;
-    resolveRole: (pb: Playbook, text: string) => string | null;
   },
 ): { kind: 'run'; command: Command } | { kind: 'text'; text: Text } {
   if (!intent.target.trim()) return { kind: 'text', text: pageList(o.incident, o.playbook, o.paging) };
-  const target = resolvePageTarget(o.playbook, intent.target, o.resolveRole) ?? intent.target.trim();
+  const target = resolvePageTarget(o.playbook, intent.target) ?? intent.target.trim();
   return { kind: 'run', command: { type: 'page', target } };
 }

@@ -202,7 +202,7 @@ function incidentVerb(
       return opened.ok ? { kind: 'form', form: opened.form } : { kind: 'text', text: opened.refusal };
     }
     case 'page': {
-      const step = pageStep(intent, { incident, playbook: pb, paging: app.service.paging, resolveRole });
+      const step = pageStep(intent, { incident, playbook: pb, paging: app.service.paging });
       return step.kind === 'run' ? run(app, s, req, incident, step.command) : step;
     }
     case 'lead': {

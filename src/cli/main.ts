@@ -148,12 +148,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
             `The reminders command is not available in this build: ${(e as Error).message.split('\n')[0]}`,
           );
         }
+        // the roles nudge offers Page buttons when the bot pages (config-paging.ts), as the bot's own pass
+        const { pagingConfigured } = await import('../config-paging.js');
         const r = mod.remindersRun({
           dbPath: str(values.db) ?? dbDefault,
           ...(at ? { at } : {}),
           dryRun: values['dry-run'] === true,
           keyFile: env.AUDIT_SIGNING_KEY_FILE || undefined,
           production: env.NODE_ENV === 'production',
+          paging: pagingConfigured(env),
         });
         return result(r.code, r.output);
       }

@@ -32,6 +32,8 @@ export interface RemindersRunOptions {
   production?: boolean;
   /** The real time (tests). */
   realNow?: Date;
+  /** Paging is configured (config-paging.ts pagingConfigured): the roles nudge offers Page buttons, as the bot's. */
+  paging?: boolean;
 }
 
 function describe(r: Reminder): string {
@@ -85,6 +87,7 @@ export function remindersRun(o: RemindersRunOptions): { code: number; output: st
       now,
       ...(now.getTime() !== realNow.getTime() ? { realNow } : {}),
       dryRun: o.dryRun ?? false,
+      options: { paging: o.paging === true },
     });
     const head = o.dryRun
       ? `Dry run at ${now.toISOString()}: ${r.due} reminder(s) would be sent (${r.candidates} incident(s) looked at).`

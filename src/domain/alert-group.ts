@@ -31,6 +31,10 @@ export interface AlertNotification {
   alerts: AlertInstance[];
   /** The raw body as received, cut to the intake's limit (kept as evidence). */
   raw: string;
+  /** How many alerts the group really has (Alertmanager's `truncatedAlerts` sent none of the rest). */
+  alertCount?: number;
+  /** Fields cut to the intake's bounds (`alerts[0].annotations.description`): accepted, never refused. */
+  truncated?: string[];
 }
 
 /** What an incident's decision log keeps of an alert (its first evidence, or an attached alert). */
@@ -49,10 +53,22 @@ export interface AlertEvidence {
   resolvedAt?: string;
 }
 
+/**
+ * `confidential`: the incident is for its members only, so the alerts channel is told "a confidential
+ * incident", never its key (domain/membership.ts). `again`: the bot added a new occurrence of an alert to the
+ * incident the earlier one belongs to, still open (it fired again).
+ */
 export type AlertDecision =
   | { kind: 'open' }
-  | { kind: 'declared'; incident: string; by: string; at: string }
-  | { kind: 'attached'; incident: string; by: string; at: string }
+  | { kind: 'declared'; incident: string; by: string; at: string; confidential?: boolean }
+  | {
+      kind: 'attached';
+      incident: string;
+      by: string;
+      at: string;
+      confidential?: boolean;
+      again?: boolean;
+    }
   | { kind: 'dismissed'; by: string; at: string; reason: string };
 
 /** What the matched rule (or the default for an unmatched alert) suggests. */
@@ -72,14 +88,25 @@ export interface AlertGroup {
   id: string;
   source: AlertSource;
   groupKey: string;
-  /** A group that fires again after it was resolved and settled starts a new occurrence (and a new prompt). */
+  /**
+   * Other group keys this group took in: the same alert (by fingerprint) sent through another route or
+   * grouping updates this group instead of prompting twice.
+   */
+  groupKeys?: string[];
+  /** A group that fires again after it resolved starts a new occurrence (and a new prompt). */
   occurrence: number;
+  /** The next occurrence, once this undecided one resolved and fired again (its prompt loses its buttons). */
+  supersededBy?: string;
   status: 'firing' | 'resolved';
   /** One line: the common `summary` annotation, else the alert name and labels. */
   summary: string;
   commonLabels: Record<string, string>;
   /** The latest notification's alerts (bounded). */
   alerts: AlertInstance[];
+  /** How many alerts the latest notification said the group has (absent: `alerts.length`). */
+  alertCount?: number;
+  /** The latest notification had fields cut to the intake's bounds. */
+  truncated?: boolean;
   link?: string;
   startsAt: string;
   firstSeenAt: string;

@@ -1,7 +1,9 @@
 // What one webhook notification does to its alert group (pure): the group's next state, and what the intake
 // must do about it. Notifications with the same group key update one group and one prompt; they never open
-// a second incident. A group that resolved and was settled (declared, attached or dismissed) and then fires
-// again is a new occurrence: a new prompt, since people decided about the earlier one.
+// a second incident. A group that resolved and then fires again is a new occurrence with a new prompt
+// (Slack does not notify on an edit far up the channel: an alert back is a new message), whatever was
+// decided: an undecided one is superseded by it; one whose incident is still open is added to that incident
+// by the bot, never offered a second declaration.
 import type { AlertGroup, AlertInstance, AlertNotification, AlertSuggestion } from './alert-group.js';
 
 /** The alerts a group keeps of a notification (a group of hundreds shows its first ones and a count). */
@@ -11,8 +13,12 @@ const SUMMARY_LIMIT = 300;
 export interface AlertStep {
   /** The group to save (id '' for a new group or occurrence, which storage numbers). */
   group: AlertGroup;
-  /** The bot declares the incident (a `declare` rule, the group firing and not decided yet). */
+  /** The bot declares the incident (a new occurrence of a `declare` rule, firing, no incident open for it). */
   declare: boolean;
+  /** A new occurrence of an alert whose incident is still open: the bot adds it to that incident. */
+  attachTo?: string;
+  /** The undecided occurrence this new one supersedes (its prompt then points to the new one). */
+  supersedes?: AlertGroup;
   /** An incident the group belongs to, told that its alert resolved. */
   resolvedIncident?: string;
 }
@@ -21,8 +27,8 @@ export interface AlertContext {
   /** The matched rule's suggestion and the channel it names (or none: the default channel). */
   match: { suggestion: AlertSuggestion; channel?: string };
   defaults: { platform: AlertGroup['platform']; channel: string };
-  /** The incident of the group's previous occurrence is still open (a new occurrence is then only prompted). */
-  previousIncidentOpen?: boolean;
+  /** The incident the group's latest occurrence was declared as or added to, when it is still open. */
+  openIncident?: string;
   now: Date;
 }
 
@@ -65,44 +71,64 @@ function observed(n: AlertNotification, now: Date) {
     summary: summaryOf(n),
     commonLabels: n.commonLabels,
     alerts,
+    alertCount: Math.max(n.alertCount ?? 0, n.alerts.length),
     ...(link ? { link } : {}),
     lastSeenAt: at,
     ...(n.status === 'resolved' ? { resolvedAt: resolvedAtOf(n.alerts, now) } : {}),
   };
 }
 
-const settled = (g: AlertGroup) => g.decision.kind !== 'open';
+/** The group's keys with the notification's added (a group found by fingerprint takes the other route's key). */
+function keysWith(latest: AlertGroup, key: string): Pick<AlertGroup, 'groupKeys'> {
+  const keys = latest.groupKeys ?? [];
+  if (key === latest.groupKey || keys.includes(key)) return keys.length ? { groupKeys: keys } : {};
+  return { groupKeys: [...keys, key] };
+}
+
+/** Whether the notification starts a new occurrence of `latest` (it had resolved, and fires again). */
+export const firesAgain = (latest: AlertGroup, n: Pick<AlertNotification, 'status'>): boolean =>
+  latest.status === 'resolved' && n.status === 'firing';
 
 export function alertStep(latest: AlertGroup | null, n: AlertNotification, ctx: AlertContext): AlertStep {
   const seen = observed(n, ctx.now);
-  const fresh = !latest || (settled(latest) && latest.status === 'resolved' && n.status === 'firing');
-  if (fresh) {
-    const downgrade = ctx.previousIncidentOpen && ctx.match.suggestion.mode === 'declare';
-    const suggestion: AlertSuggestion = downgrade
-      ? { ...ctx.match.suggestion, mode: 'prompt' }
-      : ctx.match.suggestion;
+  const { truncated: _cut, ...was } = latest ?? ({} as Partial<AlertGroup>);
+  const cut = n.truncated?.length ? { truncated: true } : {};
+  if (!latest || firesAgain(latest, n)) {
+    // a new occurrence keeps the keys it is known by (so the next notification of any of them finds it)
+    const attachTo = latest ? ctx.openIncident : undefined;
     const group: AlertGroup = {
       id: '',
       source: n.source,
-      groupKey: n.groupKey,
+      groupKey: latest?.groupKey ?? n.groupKey,
+      ...(latest ? keysWith(latest, n.groupKey) : {}),
       occurrence: latest ? latest.occurrence + 1 : 1,
       ...seen,
+      ...cut,
       startsAt: earliest(n.alerts, seen.lastSeenAt),
       firstSeenAt: seen.lastSeenAt,
       notifications: 1,
-      suggestion,
+      suggestion: ctx.match.suggestion,
       platform: ctx.defaults.platform,
       channel: ctx.match.channel ?? ctx.defaults.channel,
       decision: { kind: 'open' },
       version: 0,
     };
-    return { group, declare: suggestion.mode === 'declare' && n.status === 'firing' };
+    const undecided = latest && latest.decision.kind === 'open' && !latest.supersededBy;
+    return {
+      group,
+      declare: !attachTo && group.suggestion.mode === 'declare' && n.status === 'firing',
+      ...(attachTo ? { attachTo } : {}),
+      ...(undecided ? { supersedes: latest } : {}),
+    };
   }
-  // The same occurrence again: the prompt is updated in place. Its rule and channel stay what they were.
-  const { resolvedAt: _was, ...rest } = latest;
+  // The same occurrence again: the prompt is updated in place. Its rule and channel stay what they were;
+  // a declaration is never tried again (one refused is said on the prompt, which keeps its buttons).
+  const { resolvedAt: _was, ...rest } = was as AlertGroup;
   const group: AlertGroup = {
     ...rest,
+    ...keysWith(latest, n.groupKey),
     ...seen,
+    ...cut,
     startsAt: latest.startsAt,
     notifications: latest.notifications + 1,
   };
@@ -110,8 +136,9 @@ export function alertStep(latest: AlertGroup | null, n: AlertNotification, ctx: 
   const incident = d.kind === 'declared' || d.kind === 'attached' ? d.incident : undefined;
   return {
     group,
-    // A declaration that did not happen yet (the bot stopped between saving the group and declaring): now.
-    declare: group.suggestion.mode === 'declare' && d.kind === 'open' && n.status === 'firing',
-    ...(incident && n.status === 'resolved' ? { resolvedIncident: incident } : {}),
+    declare: false,
+    ...(incident && n.status === 'resolved' && latest.status !== 'resolved'
+      ? { resolvedIncident: incident }
+      : {}),
   };
 }

@@ -29,6 +29,8 @@ export type Command =
       confidential?: boolean;
       /** Declared from a monitoring alert: logged as its first evidence (decide/alerts.ts). */
       alert?: AlertEvidence;
+      /** More people made members and invited to its room from the start (an alert rule's `notify`). */
+      members?: string[];
     }
   | { type: 'claim_role'; role: string }
   | { type: 'release_role'; role: string; user?: string }
@@ -156,6 +158,11 @@ export type Command =
   | { type: 'attach_alert'; alert: AlertEvidence }
   /** An alert of the incident resolved (reported by the alert intake): logged and said in the room. */
   | { type: 'alert_resolved'; alert: string; resolvedAt: string }
+  /**
+   * An alert of the incident resolved and fires again while the incident is open: the bot adds the new
+   * occurrence (`alert`) to it, after `previous` (reported by the alert intake).
+   */
+  | { type: 'alert_firing_again'; alert: AlertEvidence; previous: string }
   /** Page a role's or a service's on-call (PagerDuty, Opsgenie): the IC or the comms lead (decide/paging.ts). */
   | { type: 'page'; target: string }
   /** The paging service answered a trigger or a resolve (or did not): reported by the pager sender, per attempt. */
@@ -174,6 +181,12 @@ export type Command =
       final: boolean;
       /** Why it failed, in a few words (e.g. "HTTP 429", "timed out after 10 s"). */
       error?: string;
+      /** The failed attempt may have reached the provider (timeout, 408, 429, 5xx): resolved at close. */
+      mayHaveApplied?: boolean;
+      /** No call was made: the page was resolving when its trigger's turn came (the incident closed first). */
+      skipped?: boolean;
+      /** The next attempt waits this long (the provider's Retry-After, capped): said in the room. */
+      retryInMs?: number;
     };
 
 /** An empty review: asks the core whether a person may record the review at all (before a form opens). */

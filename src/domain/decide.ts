@@ -3,7 +3,7 @@
 // each command is the PERMISSIONS table. Text for people carries mention and command tokens (./text.ts).
 import type { Command } from './commands.js';
 import { actionAnswered, runAction } from './decide/actions.js';
-import { alertResolved, attachAlert } from './decide/alerts.js';
+import { alertFiringAgain, alertResolved, attachAlert } from './decide/alerts.js';
 import { checkItem, itemNotApplicable, uncheckItem } from './decide/checklist.js';
 import { clockForwarded } from './decide/clock.js';
 import { close, recordReview, standDown } from './decide/close.js';
@@ -87,6 +87,7 @@ export const PERMISSIONS: Record<Command['type'], Permission> = {
   attach_alert: 'member',
   // the alert intake reports it (the bot, never a person)
   alert_resolved: 'platform',
+  alert_firing_again: 'platform',
   page: 'member', // refined in the handler: the incident commander or the comms lead (decide/paging.ts)
   // the pager sender reports what PagerDuty or Opsgenie answered
   page_answered: 'platform',
@@ -240,6 +241,7 @@ const HANDLERS: { [K in Exclude<Command['type'], 'declare'>]: Handler<K> } = {
   clock_forwarded: clockForwarded,
   attach_alert: attachAlert,
   alert_resolved: alertResolved,
+  alert_firing_again: alertFiringAgain,
   page,
   page_answered: pageAnswered,
 };

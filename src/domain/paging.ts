@@ -1,8 +1,9 @@
 // Paging the on-call (issue 21, "people paged"): the playbook's `paging` section, the pages an incident keeps,
 // and the pure questions asked about them. A page goes out once per incident and target: its dedup key is
-// `<incident key>/<role or service>`, the same on every retry, so PagerDuty (dedup_key) and Opsgenie (alias)
-// keep one alert however often the call is made. Secrets never live in the playbook: a service's routing
-// key is a `${NAME}` reference, resolved when the call is made (src/integrations/pager-sender.ts).
+// `<incident key>.<declared, 20261130T140203Z>.<role or service>` (dedupKeyOf), the same on every retry, so
+// PagerDuty (dedup_key) and Opsgenie (alias) keep one alert however often the call is made. Secrets never
+// live in the playbook: a service's routing key is a `${NAME}` reference, resolved when the call is made
+// (src/integrations/pager-sender.ts).
 import type { Incident } from './incident.js';
 import type { Playbook } from './playbook.js';
 import { requiredRoles } from './roles.js';
@@ -45,7 +46,7 @@ export interface Page {
   /** The role id or service name paged. */
   target: string;
   kind: 'role' | 'service';
-  /** `<incident key>/<target>`: one alert at the provider per incident and target. */
+  /** One alert at the provider per page: see dedupKeyOf (older pages: `<incident key>/<target>`). */
   dedupKey: string;
   status: PageStatus;
   provider: PagerName;
@@ -55,6 +56,11 @@ export interface Page {
   attempts: number;
   /** The provider's last answer to the trigger (`final`: no further attempt); status absent: none, e.g. a timeout. */
   answer?: { ok: boolean; final: boolean; at: string; status?: number; error?: string };
+  /**
+   * A trigger attempt may have reached the provider though it failed (a timeout, 408, 429, 5xx): a page that
+   * failed with this set may have opened an alert, so closing the incident resolves it too.
+   */
+  mayHaveApplied?: boolean;
   /** Closing the incident resolves the page: requested, then done or failed. */
   resolve?: {
     state: 'requested' | 'done' | 'failed';
@@ -81,7 +87,79 @@ export function pagesOf(i: Incident): Page[] {
   return i.pages ?? [];
 }
 
-export const dedupKeyOf = (incidentKey: string, target: string) => `${incidentKey}/${target}`;
+/** PagerDuty's limit on dedup_key (Opsgenie's alias allows 512). */
+export const MAX_DEDUP_KEY = 255;
+
+/** "2026-11-30T14:02:03.000Z" -> "20261130T140203Z" (ISO 8601 basic format: no ":" or "/" for URL paths). */
+function compactInstant(iso: string): string {
+  return iso.replace(/\.\d+(?=Z$)/, '').replace(/[-:]/g, '');
+}
+
+/**
+ * A page's dedup key: `INC-2026-0001.20261130T140203Z.technical_lead`, and `.<n>` for the target's n-th page
+ * (a re-page after a failed one is a new alert, not folded into an alert the failed attempts may have opened).
+ * The declaration instant keeps keys unique across installs sharing a service (staging and prod) and after a
+ * rebuilt database restarts the numbering. No "/": Opsgenie's close path carries the key, and an encoded
+ * slash is refused by many front ends.
+ */
+export function dedupKeyOf(i: Pick<Incident, 'key' | 'declaredAt'>, target: string, n = 1): string {
+  const suffix = n > 1 ? `.${n}` : '';
+  return (
+    `${i.key}.${compactInstant(i.declaredAt)}.${target}`.slice(0, MAX_DEDUP_KEY - suffix.length) + suffix
+  );
+}
+
+/** Names as people type them: lower case, spaces and dashes as "_" (`Technical lead` -> `technical_lead`). */
+export const normName = (s: string) =>
+  s
+    .toLowerCase()
+    .trim()
+    .replace(/[\s-]+/g, '_');
+
+/** A prefix names a role or service only from this many characters (`page m` must not page market data). */
+export const MIN_PAGE_PREFIX = 3;
+
+export type PageTargetMatch =
+  | { kind: 'role' | 'service'; id: string }
+  | { error: 'unknown' }
+  | { error: 'ambiguous'; choices: string[] };
+
+/**
+ * Whom `page <word>` names, for the app (typed words) and the core alike: roles first (id, name, or an alias
+ * the app knows, e.g. "tl"), then a paging service by its name, then a unique prefix of at least
+ * MIN_PAGE_PREFIX characters of a role's or a service's name. Several matches are refused with the choices.
+ * Whether the role may be paged is the core's question (pageableRoles).
+ */
+export function matchPageTarget(
+  pb: Playbook,
+  raw: string,
+  alias?: (word: string) => string | null,
+): PageTargetMatch {
+  const w = normName(raw);
+  if (!w) return { error: 'unknown' };
+  const aliased = alias?.(raw);
+  const role =
+    pb.roles.find((r) => normName(r.id) === w || normName(r.name) === w) ??
+    pb.roles.find((r) => r.id === aliased);
+  if (role) return { kind: 'role', id: role.id };
+  const services = pagingServices(pb).map(([id]) => id);
+  const service = services.find((s) => normName(s) === w);
+  if (service) return { kind: 'service', id: service };
+  if (w.length < MIN_PAGE_PREFIX) return { error: 'unknown' };
+  const hits: { kind: 'role' | 'service'; id: string }[] = [
+    ...pb.roles
+      .filter((r) => normName(r.id).startsWith(w) || normName(r.name).startsWith(w))
+      .map((r) => ({ kind: 'role' as const, id: r.id })),
+    ...services.filter((s) => normName(s).startsWith(w)).map((id) => ({ kind: 'service' as const, id })),
+  ];
+  if (hits.length === 1) return hits[0]!;
+  return hits.length ? { error: 'ambiguous', choices: hits.map((h) => h.id) } : { error: 'unknown' };
+}
+
+/** A page being resolved (the incident closed): its trigger is no longer sent, its answers no longer told. */
+export function isResolving(p: Page): boolean {
+  return p.resolve !== undefined || p.status === 'resolved';
+}
 
 /** The page of `target` still standing (requested or paged, not resolved): a second one is refused. */
 export function openPage(i: Incident, target: string): Page | undefined {

@@ -1,9 +1,10 @@
 // The playbook's `paging` section (./paging.ts) as zod, and the checks that need the whole playbook: the
-// pageable roles exist, a service's name is not also a role's (`page <target>` must mean one thing), and a
-// routing key is one `${ENV_NAME}` reference, never the key itself. See playbook-schema.ts.
+// pageable roles exist, a service's name is not also a role's id or name as people type it (`page <target>`
+// must mean one thing: normName), and a routing key is one `${ENV_NAME}` reference, never the key itself.
+// See playbook-schema.ts.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the playbook's variable syntax, not a template
 import { z } from 'zod';
-import { routingKeyVariable } from './paging.js';
+import { normName, routingKeyVariable } from './paging.js';
 import type { Playbook } from './playbook.js';
 import type { PathSegment, PlaybookIssue } from './playbook-schema.js';
 import { id, positiveInt, text } from './playbook-schema-kit.js';
@@ -30,12 +31,19 @@ export function pagingIssues(pb: Playbook): PlaybookIssue[] {
   const issues: PlaybookIssue[] = [];
   const add = (path: PathSegment[], message: string) => issues.push({ path, message });
   const roleIds = new Set(pb.roles.map((r) => r.id));
+  const roleNames = new Map(
+    pb.roles.flatMap((r) => [[normName(r.id), r.id] as const, [normName(r.name), r.id] as const]),
+  );
   (p.roles ?? []).forEach((r, ri) => {
     if (!roleIds.has(r)) add(['paging', 'roles', ri], `unknown role "${r}"`);
   });
   for (const [name, s] of Object.entries(p.services ?? {})) {
-    if (roleIds.has(name))
-      add(['paging', 'services', name], `"${name}" is a role's id too; give the service another name`);
+    const role = roleNames.get(normName(name));
+    if (role)
+      add(
+        ['paging', 'services', name],
+        `"${name}" is also a role ("${role}") as people type it; give the service another name`,
+      );
     if (s.routingKey !== undefined && !routingKeyVariable(s.routingKey))
       add(
         ['paging', 'services', name, 'routingKey'],

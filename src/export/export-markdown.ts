@@ -278,7 +278,11 @@ export function renderMarkdown(record: IncidentRecord, opts: MarkdownOptions = {
   // ---------------------------------------------------------------- evidence
   // an alert attached from its prompt is evidence too (its entry is kind `alert`: domain/decide/alerts.ts)
   const evidence = byTime(
-    entries.filter((e) => e.kind === 'evidence' || (e.kind === 'alert' && e.payload.kind === 'attached')),
+    entries.filter(
+      (e) =>
+        e.kind === 'evidence' ||
+        (e.kind === 'alert' && (e.payload.kind === 'attached' || e.payload.kind === 'firing_again')),
+    ),
   );
   section(
     'Evidence',

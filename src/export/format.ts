@@ -187,7 +187,9 @@ export function summarize(e: RecordEntry, pb: Playbook): string {
     case 'alert':
       return p.kind === 'resolved'
         ? `Alert ${str(p.alert)} (${str(p.summary)}) resolved at ${utc(str(p.resolvedAt))} UTC`
-        : `Alert ${str(p.alert)} added as evidence: ${str(p.summary)} (${str(p.source)}, ${str(p.status)} since ${utc(str(p.startsAt))} UTC)${p.link ? ` <${str(p.link)}>` : ''}`;
+        : p.kind === 'firing_again'
+          ? `Alert ${str(p.alert)} firing again (after ${str(p.previous)}), added by the bot: ${str(p.summary)} (${str(p.source)}, since ${utc(str(p.startsAt))} UTC)`
+          : `Alert ${str(p.alert)} added as evidence: ${str(p.summary)} (${str(p.source)}, ${str(p.status)} since ${utc(str(p.startsAt))} UTC)${p.link ? ` <${str(p.link)}>` : ''}`;
     case 'export':
       return `Record exported (${str(p.format)})`;
     case 'nudge':

@@ -1,5 +1,6 @@
 // A page's decision-log entry (kind `page`, decide/paging.ts) as one line of the record: the on-call paged
-// (with its dedup key), each failed attempt, the answer, the resolve at close, and a drill's page that paged
+// (with its dedup key), each failed attempt, the answer (Opsgenie's: accepted, it creates the alert later),
+// a trigger not sent because the incident closed first, the resolve at close, and a drill's page that paged
 // nobody. Never a key: the playbook's routing key reference is a name.
 import type { RecordEntry } from './incident-record.js';
 
@@ -16,10 +17,14 @@ export function pageEntryLine(e: RecordEntry): string {
   switch (p.state) {
     case 'requested':
       return resolve
-        ? `Page resolve requested: ${who} (incident closed)`
+        ? `Page resolve requested: ${who} (incident closed${p.afterFailed ? '; the failed page may have reached the pager' : ''})`
         : `Page requested through ${via}: ${who}: ${str(p.summary)}`;
     case 'paged':
-      return `Paged through ${via}: ${who} (${answer})`;
+      return p.provider === 'opsgenie'
+        ? `Page accepted by Opsgenie: ${who} (${answer})`
+        : `Paged through ${via}: ${who} (${answer})`;
+    case 'skipped':
+      return `Page not sent: ${who}: the incident closed first`;
     case 'done':
       return `Page resolved in ${via}: ${who} (${answer})`;
     case 'attempt_failed':

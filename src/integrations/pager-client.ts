@@ -6,7 +6,7 @@ import type { CallResult } from './action-webhook-call.js';
 
 export interface PagerCall {
   action: 'trigger' | 'resolve';
-  /** `<incident>/<target>`: the same on every attempt, so a retry never pages twice. */
+  /** The page's dedup key (domain/paging.ts dedupKeyOf): the same on every attempt, so a retry never pages twice. */
   dedupKey: string;
   data: PageCallData;
 }

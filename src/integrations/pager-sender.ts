@@ -1,14 +1,16 @@
 // Delivers outbox rows addressed to `{ to: 'service', service: 'pager' }`: triggers or resolves a page through
 // PagerDuty or Opsgenie and reports every answer back through the application layer as `page_answered`
 // (one transaction, keyed by the row and the attempt). Never paged twice: every attempt carries the page's
-// dedup key (`<incident>/<target>`), which the service keeps one alert for; a row whose page already has its
-// answer (a crash before the row was marked sent) is not called again. 429 (with its Retry-After), 5xx and
-// timeouts are retried by the dispatcher; any other answer is final and said in the room.
+// dedup key, which the service keeps one alert for; a row whose page already has its answer (a crash before
+// the row was marked sent) is not called again. 429 (with its Retry-After, capped at MAX_PAGE_WAIT_MS: a page
+// is urgent), 5xx and timeouts are retried by the dispatcher; any other answer is final and said in the room.
+// A trigger whose turn comes after the incident closed is not sent (nobody is woken for a closed incident);
+// the resolve queued behind it in the lane still runs and closes any alert an earlier attempt opened.
 import { botActor, type IncidentApp } from '../app/incident-app.js';
 import type { AppLogger, OutboxRow, Sender, SendResult } from '../app/ports.js';
 import type { Command } from '../domain/commands.js';
 import type { Incident } from '../domain/incident.js';
-import { PAGER_NAMES, pagesOf } from '../domain/paging.js';
+import { isResolving, PAGER_NAMES, pagesOf } from '../domain/paging.js';
 import { DEFAULT_MAX_ATTEMPTS } from './action-webhook-sender.js';
 import type { PagerClient } from './pager-client.js';
 
@@ -22,6 +24,10 @@ export interface PagerSenderOptions {
 }
 
 type PageRow = Extract<OutboxRow['body'], { kind: 'page' }>;
+
+/** The longest a page waits for a retry, whatever Retry-After asks (up to an hour): the on-call is needed now. */
+export const MAX_PAGE_WAIT_MS = 60_000;
+const CLOSED_FIRST = 'the incident closed first';
 type Answer = Omit<Extract<Command, { type: 'page_answered' }>, 'type' | 'request' | 'action'>;
 
 export class PagerSender implements Sender {
@@ -45,6 +51,15 @@ export class PagerSender implements Sender {
     const recorded = body.action === 'trigger' ? p.attempts : (p.resolve?.attempts ?? 0);
     const attempt = Math.max(row.attempts, recorded) + 1;
     const last = row.attempts + 1 >= (this.o.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+    if (body.action === 'trigger' && isResolving(p)) {
+      this.record(row, incident, last, {
+        ...FAILED,
+        attempt,
+        skipped: true,
+        error: `not sent: ${CLOSED_FIRST}`,
+      });
+      return { status: 'sent', result: { skipped: CLOSED_FIRST } };
+    }
     const client = this.o.client;
     const refusal = !client
       ? 'paging is not configured any more (its settings were removed)'
@@ -62,6 +77,7 @@ export class PagerSender implements Sender {
       return { status: 'failed', error: r.notSent };
     }
     const final = r.ok || !r.retry || last;
+    const waitMs = r.retryAfterMs !== undefined ? Math.min(r.retryAfterMs, MAX_PAGE_WAIT_MS) : undefined;
     const error = r.ok
       ? undefined
       : last && r.retry
@@ -89,13 +105,16 @@ export class PagerSender implements Sender {
       attempt,
       final,
       ...(error ? { error } : {}),
+      // a timeout, 408, 429 or 5xx may have been applied: a page that fails after one is resolved at close
+      ...(!r.ok && r.retry ? { mayHaveApplied: true } : {}),
+      ...(!final && waitMs !== undefined ? { retryInMs: waitMs } : {}),
     });
     if (r.ok) return { status: 'sent', result: { status: r.status, attempt, dedupKey: body.dedupKey } };
     if (final) return { status: 'failed', error: error ?? 'failed' };
     return {
       status: 'retry',
       error: error ?? 'failed',
-      ...(r.retryAfterMs !== undefined ? { afterMs: r.retryAfterMs } : {}),
+      ...(waitMs !== undefined ? { afterMs: waitMs } : {}),
     };
   }
 

@@ -22,6 +22,8 @@ export interface AlertIntakeSettings {
   channel: string;
   platform: 'slack' | 'teams';
   maxBytes: number;
+  /** ALERT_MAX_NEW_GROUPS_PER_MINUTE (absent or 0: no limit). */
+  maxNewGroupsPerMinute?: number;
 }
 
 function send(res: Response, a: WebhookAnswer): void {
@@ -46,6 +48,7 @@ export function startAlerts(o: {
     platform: o.settings.platform,
     channel: o.settings.channel,
     dispatcher: o.dispatcher,
+    ...(o.settings.maxNewGroupsPerMinute ? { maxNewGroupsPerMinute: o.settings.maxNewGroupsPerMinute } : {}),
   });
   // The token first: an unauthenticated sender's body is never read.
   const auth = (req: Request, res: Response, next: NextFunction) => {

@@ -14,8 +14,11 @@ export type Action =
   /** Silences a family of reminders for `minutes`; `dueAt` is when the reminder carrying it fell due. */
   | { kind: 'snooze'; snoozeKind: string; minutes: number; dueAt?: string; label: string }
   | { kind: 'followup_done'; id: string; label: string }
-  /** Pages a role's (or service's) on-call as the person who presses it (the roles nudge). */
-  | { kind: 'page'; target: string; label: string };
+  /**
+   * Pages a role's (or service's) on-call as the person who presses it (the roles nudge). `dueAt`: when the
+   * nudge fell due (Teams re-renders the nudge after a page, and its snooze buttons need it).
+   */
+  | { kind: 'page'; target: string; label: string; dueAt?: string };
 
 /** Snooze buttons on reminders, in minutes. */
 export const SNOOZE_MINUTES = [15, 30] as const;

@@ -1,13 +1,14 @@
 // An alert group's prompt in the alerts channel (issue 21), platform-neutral: what fired (summary, status
 // with its times, labels, a link to its source), how many notifications, the rule it matched, what was
-// decided, and the three buttons while nothing is. It names an incident by its key only: a confidential
-// incident's title must not reach the alerts channel. Renderers: platforms/{slack,teams}/render/alert-prompt.ts.
+// decided, and the three buttons while nothing is. It names an incident by its key only, and a confidential
+// one not even by that ("a confidential incident": its key and title are for its members, domain/
+// membership.ts). Renderers: platforms/{slack,teams}/render/alert-prompt.ts.
 import type { AlertGroup } from '../domain/alert-group.js';
 import { code, link, mention, strong, type Text, time, userText } from '../domain/text.js';
 import type { Fact } from './summary.js';
 
-/** Labels shown (an alert may carry dozens; the rest are counted). */
-export const PROMPT_LABELS_LIMIT = 12;
+/** Labels shown (an alert may carry dozens; the rest are counted): a Slack section holds 10 fields. */
+export const PROMPT_LABELS_LIMIT = 10;
 const LABEL_VALUE_LIMIT = 200;
 
 export interface AlertPromptView {
@@ -35,9 +36,13 @@ function decisionOf(g: AlertGroup): Text | null {
     case 'open':
       return null;
     case 'declared':
-      return `Declared as ${strong(d.incident)} by ${mention(d.by)} at ${time(d.at)}.`;
-    case 'attached':
-      return `Added to ${strong(d.incident)} by ${mention(d.by)} at ${time(d.at)}.`;
+      return `Declared as ${d.confidential ? 'a confidential incident' : strong(d.incident)} by ${mention(d.by)} at ${time(d.at)}.`;
+    case 'attached': {
+      const to = d.confidential ? 'a confidential incident' : strong(d.incident);
+      return d.again
+        ? `Fired again while its incident is open: added to ${to} by ${mention(d.by)} at ${time(d.at)}.`
+        : `Added to ${to} by ${mention(d.by)} at ${time(d.at)}.`;
+    }
     case 'dismissed':
       return `Dismissed by ${mention(d.by)} at ${time(d.at)}: ${userText(cut(d.reason, 500))}`;
   }
@@ -63,18 +68,25 @@ export function alertPromptView(g: AlertGroup): AlertPromptView {
   }));
   const more = entries.length - labels.length;
   const decision = decisionOf(g);
+  const count = Math.max(g.alertCount ?? 0, g.alerts.length);
+  const superseded =
+    g.decision.kind === 'open' && g.supersededBy
+      ? `It resolved and fired again: see ${strong(g.supersededBy)}, the newer prompt below.`
+      : null;
   const lines: Text[] = [
     strong(summary),
     firing
       ? `Firing since ${time(g.startsAt)}.`
       : `Resolved at ${time(g.resolvedAt ?? g.lastSeenAt)} (fired at ${time(g.startsAt)}).`,
-    ...(g.alerts.length > 1 ? [`${g.alerts.length} alerts in this group.`] : []),
+    ...(count > 1 ? [`${count} alerts in this group.`] : []),
     ...(g.link ? [link(`Open in ${SOURCE[g.source]}`, g.link)] : []),
     `${g.notifications === 1 ? '1 notification' : `${g.notifications} notifications`}, last at ${time(g.lastSeenAt)}.`,
     ruleLine(g),
     ...(more > 0 ? [`${more} more label${more === 1 ? '' : 's'} not shown.`] : []),
+    ...(g.truncated ? ['Some of its fields were too long and were cut (the raw notification is kept).'] : []),
     ...(g.declareError ? [`The bot could not declare it: ${userText(g.declareError)}`] : []),
     ...(decision ? [decision] : []),
+    ...(superseded ? [superseded] : []),
   ];
   const state = firing ? 'Firing' : 'Resolved';
   return {
@@ -86,7 +98,7 @@ export function alertPromptView(g: AlertGroup): AlertPromptView {
     lines,
     labels,
     decision,
-    buttons: g.decision.kind === 'open',
+    buttons: g.decision.kind === 'open' && !g.supersededBy,
     fallback: `${g.id} ${state.toLowerCase()}: ${summary}`,
   };
 }

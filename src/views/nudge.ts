@@ -180,7 +180,8 @@ export function nudgeView(i: Incident, data: Record<string, unknown>): PostView 
   const who = v.mention.length ? `${v.mention.map(mention).join(' ')} ` : '';
   const dueAt = typeof data.dueAt === 'string' ? data.dueAt : undefined;
   const actions: Action[] = [];
-  for (const p of v.pages ?? []) actions.push({ kind: 'page', target: p.id, label: `Page ${p.name}` });
+  for (const p of v.pages ?? [])
+    actions.push({ kind: 'page', target: p.id, label: `Page ${p.name}`, ...(dueAt ? { dueAt } : {}) });
   for (const a of v.actions) {
     const open = OPENS[a];
     if (open) actions.push({ kind: 'open_form', form: open.form, label: open.label, style: 'primary' });

@@ -1,9 +1,13 @@
 // The alert intake (issue 21) over real storage: a `declare` rule declares once per group occurrence as the
-// bot; a declaration the core refuses leaves the prompt open and says why; a group firing again after it
-// resolved and was settled is a new occurrence, only prompted while its incident is still open.
+// bot, with the people to notify members from the declaration itself, all in one transaction with the
+// group's decision; a refused declaration leaves the prompt open, says why, and is not tried again; a group
+// firing again is a new occurrence, added by the bot to its incident while that is open; the same alert
+// through another route updates the same group; repeats keep no raw body; a flood of new groups is refused.
 import { describe, expect, it } from 'vitest';
-import { AlertIntake } from '../../src/app/alert-intake.js';
+import { AlertFloodError, AlertIntake } from '../../src/app/alert-intake.js';
+import type { AlertStore } from '../../src/app/alert-ports.js';
 import { IncidentService } from '../../src/app/incident-service.js';
+import type { AlertGroup } from '../../src/domain/alert-group.js';
 import type { AlertRuleDef } from '../../src/domain/alert-rules.js';
 import { BOT_ID } from '../../src/domain/text.js';
 import { SqliteAlertStore } from '../../src/storage/sqlite/alert-store.js';
@@ -25,28 +29,46 @@ const declareRule: AlertRuleDef = {
   notify: ['U_ONCALL', 'U_SECOND'],
 };
 
-function setup() {
+function setup(
+  o: { rules?: AlertRuleDef[]; maxNewGroupsPerMinute?: number; store?: (s: AlertStore) => AlertStore } = {},
+) {
   const db = openDatabase(tempDb());
   const store = new IncidentStore(db, {}, testSigner);
   const outbox = new OutboxStore(db);
   const service = new IncidentService(store, {
-    playbook: { ...playbook, alertRules: [declareRule] },
+    playbook: { ...playbook, alertRules: o.rules ?? [declareRule] },
     ref: playbookRef,
   });
   const app = incidentApp({ db, service, outbox, dispatcher: { kick() {} } });
   const alerts = new SqliteAlertStore(db);
   const intake = new AlertIntake({
-    store: alerts,
+    store: o.store ? o.store(alerts) : alerts,
     app,
     platform: 'slack',
     channel: 'C_ALERTS',
     dispatcher: { kick() {} },
+    ...(o.maxNewGroupsPerMinute ? { maxNewGroupsPerMinute: o.maxNewGroupsPerMinute } : {}),
   });
-  return { db, store, alerts, intake };
+  return { db, store, alerts, intake, outbox };
 }
 
+const resolvedNote = () =>
+  alertNotification({
+    status: 'resolved',
+    alerts: [{ ...alertNotification().alerts[0]!, status: 'resolved', endsAt: '2026-03-02T09:30:00Z' }],
+  });
+
+/** Another alert of its own (its own group key and fingerprint). */
+const otherAlert = (name: string) => {
+  const n = alertNotification();
+  return alertNotification({
+    groupKey: `{}:{alertname="${name}"}`,
+    alerts: [{ ...n.alerts[0]!, fingerprint: `fp-${name}` }],
+  });
+};
+
 describe('AlertIntake', () => {
-  it('declares once as the bot, the first to notify commanding, the others invited', () => {
+  it('declares once as the bot: the first to notify commanding, the others members by the declaration itself', () => {
     const s = setup();
     const first = s.intake.receive(alertNotification());
     const again = s.intake.receive(alertNotification());
@@ -58,6 +80,13 @@ describe('AlertIntake', () => {
       ['U_ONCALL'],
       [BOT_ID, 'U_ONCALL', 'U_SECOND'],
     ]);
+    // one command: declared, the alert as evidence, the commander, the member added (and invited)
+    const log = s.store.logEntries(inc.key);
+    expect(new Set(log.map((e) => e.command_key))).toEqual(new Set([`alert:${first.alert}:declare`]));
+    expect(log.filter((e) => e.kind === 'member').map((e) => JSON.parse(e.payload))).toEqual([
+      { kind: 'added', user: 'U_SECOND', by: BOT_ID },
+    ]);
+    expect(s.outbox.pending().some((r) => r.body.kind === 'invite' && r.body.user === 'U_SECOND')).toBe(true);
     expect(s.alerts.get(first.alert)?.decision).toMatchObject({
       kind: 'declared',
       incident: inc.key,
@@ -66,34 +95,123 @@ describe('AlertIntake', () => {
     s.db.close();
   });
 
-  it('a refused declaration keeps the prompt open and says why', () => {
+  it('stores the declaration and the group’s decision together: a failure leaves neither', () => {
+    let failDecision = true;
+    const s = setup({
+      store: (real) => ({
+        ...real,
+        get: (id) => real.get(id),
+        byGroupKey: (src, key) => real.byGroupKey(src, key),
+        byFingerprints: (src, fps) => real.byFingerprints!(src, fps),
+        latestNotification: (id) => real.latestNotification!(id),
+        createdSince: (at) => real.createdSince!(at),
+        save: (g: AlertGroup, now, o) => {
+          if (failDecision && g.decision.kind === 'declared') throw new Error('disk full');
+          return real.save(g, now, o);
+        },
+      }),
+    });
+    expect(() => s.intake.receive(alertNotification())).toThrow('disk full');
+    expect(s.store.listOpen()).toHaveLength(0);
+    expect(s.alerts.byGroupKey('alertmanager', alertNotification().groupKey)).toBeNull();
+    expect(s.outbox.pending()).toHaveLength(0);
+    // retried by Alertmanager (a 503): declared once, the group settled
+    failDecision = false;
+    const r = s.intake.receive(alertNotification());
+    expect(r.incident).toMatch(/^INC-/);
+    expect(s.alerts.get(r.alert)?.decision.kind).toBe('declared');
+    s.db.close();
+  });
+
+  it('a refused declaration keeps the prompt open, says why, and is not tried again on repeats', () => {
     const s = setup();
     s.intake.receive(alertNotification());
-    // another group with the same summary within minutes: the core refuses a second incident of that title
-    const r = s.intake.receive(alertNotification({ groupKey: 'other-group' }));
+    // another alert with the same summary within minutes: the core refuses a second incident of that title
+    const r = s.intake.receive(otherAlert('Twin'));
     expect(r.incident).toBeUndefined();
     const g = s.alerts.get(r.alert)!;
     expect(g.decision).toEqual({ kind: 'open' });
     expect(g.declareError).toMatch(/with this title/);
+    const version = g.version;
+    s.intake.receive(otherAlert('Twin'));
+    // one save for the repeat (no declaration run and refused again, no second save)
+    expect(s.alerts.get(r.alert)).toMatchObject({ version: version + 1, notifications: 2 });
     expect(s.store.listOpen()).toHaveLength(1);
     s.db.close();
   });
 
-  it('fires again after it resolved: a new occurrence, prompted (not declared) while the incident is open', () => {
+  it('fires again while its incident is open: a new occurrence the bot adds to that incident', () => {
     const s = setup();
     const first = s.intake.receive(alertNotification());
-    const resolved = alertNotification({
-      status: 'resolved',
-      alerts: [{ ...alertNotification().alerts[0]!, status: 'resolved', endsAt: '2026-03-02T09:30:00Z' }],
-    });
-    expect(s.intake.receive(resolved)).toEqual(first);
+    expect(s.intake.receive(resolvedNote())).toEqual(first);
     expect(s.store.get(first.incident!)!.alerts?.[0]).toMatchObject({ status: 'resolved' });
     const next = s.intake.receive(alertNotification());
     expect(next.alert).not.toBe(first.alert);
-    expect(next.incident).toBeUndefined();
-    expect(s.alerts.get(next.alert)).toMatchObject({ occurrence: 2, decision: { kind: 'open' } });
-    expect(s.alerts.get(next.alert)?.suggestion.mode).toBe('prompt');
+    expect(next.incident).toBe(first.incident);
+    expect(s.alerts.get(next.alert)).toMatchObject({
+      occurrence: 2,
+      decision: { kind: 'attached', incident: first.incident, by: BOT_ID, again: true },
+    });
+    const inc = s.store.get(first.incident!)!;
+    expect(inc.alerts?.map((a) => [a.id, a.status])).toEqual([
+      [first.alert, 'resolved'],
+      [next.alert, 'firing'],
+    ]);
+    const entry = s.store
+      .logEntries(inc.key)
+      .map((e) => ({ kind: e.kind, payload: JSON.parse(e.payload) }))
+      .find((e) => e.kind === 'alert' && e.payload.kind === 'firing_again');
+    expect(entry?.payload).toMatchObject({ alert: next.alert, previous: first.alert, status: 'firing' });
+    expect(s.outbox.pending().some((r) => r.key.endsWith(`alert:${next.alert}:firing_again`))).toBe(true);
     expect(s.store.listOpen()).toHaveLength(1);
+    s.db.close();
+  });
+
+  it('an undecided alert that resolved and fires again is a new prompt; the old one points to it', () => {
+    const s = setup({ rules: [] });
+    const first = s.intake.receive(alertNotification());
+    s.intake.receive(resolvedNote());
+    const next = s.intake.receive(alertNotification());
+    expect(next.alert).not.toBe(first.alert);
+    expect(s.alerts.get(first.alert)?.supersededBy).toBe(next.alert);
+    expect(s.alerts.get(next.alert)).toMatchObject({
+      occurrence: 2,
+      status: 'firing',
+      decision: { kind: 'open' },
+    });
+    s.db.close();
+  });
+
+  it('the same alert through another route updates the same group (its key remembered), no second incident', () => {
+    const s = setup();
+    const first = s.intake.receive(alertNotification());
+    const other = alertNotification({ groupKey: '{}/{team="b"}:{alertname="HighErrorRate"}' });
+    expect(s.intake.receive(other)).toEqual(first);
+    expect(s.alerts.get(first.alert)?.groupKeys).toEqual([other.groupKey]);
+    // and the other route's next notification finds it by that key
+    expect(s.alerts.byGroupKey('alertmanager', other.groupKey)?.id).toBe(first.alert);
+    expect(s.store.listOpen()).toHaveLength(1);
+    s.db.close();
+  });
+
+  it('keeps the raw body on the first notification and each change of status, not on repeats', () => {
+    const s = setup({ rules: [] });
+    const { alert } = s.intake.receive(alertNotification());
+    for (let n = 0; n < 3; n++) s.intake.receive(alertNotification());
+    expect(s.alerts.notifications(alert)).toHaveLength(1);
+    expect(s.alerts.get(alert)?.notifications).toBe(4);
+    s.intake.receive(resolvedNote());
+    expect(s.alerts.notifications(alert).map((n) => n.status)).toEqual(['firing', 'resolved']);
+    s.db.close();
+  });
+
+  it('refuses new groups beyond the limit per minute (nothing stored); repeats still count', () => {
+    const s = setup({ rules: [], maxNewGroupsPerMinute: 2 });
+    const a = s.intake.receive(otherAlert('A'));
+    s.intake.receive(otherAlert('B'));
+    expect(() => s.intake.receive(otherAlert('C'))).toThrow(AlertFloodError);
+    expect(s.alerts.byGroupKey('alertmanager', otherAlert('C').groupKey)).toBeNull();
+    expect(s.intake.receive(otherAlert('A'))).toEqual(a);
     s.db.close();
   });
 });

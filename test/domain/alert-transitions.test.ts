@@ -1,6 +1,6 @@
 // One notification's effect on its alert group (issue 21): a new group and prompt, the same group updated
-// by repeats, a declare only while undecided and firing, the incident told when the alert resolves, and a
-// new occurrence when a settled, resolved group fires again.
+// by repeats (never a declaration again), the incident told when the alert resolves, and a new occurrence
+// whenever a resolved group fires again: superseding an undecided one, added to an incident still open.
 import { describe, expect, it } from 'vitest';
 import type { AlertGroup } from '../../src/domain/alert-group.js';
 import { NO_RULE } from '../../src/domain/alert-rules.js';
@@ -46,12 +46,14 @@ describe('alertStep', () => {
     expect([d.declare, d.group.channel]).toEqual([true, 'C_PAGE']);
   });
 
-  it('repeats update the same group, count notifications, and never declare a decided group again', () => {
+  it('repeats update the same group, count notifications, and never declare again', () => {
     const s = alertStep(stored({ notifications: 4 }), alertNotification(), declareRule);
     expect(s.group).toMatchObject({ id: 'ALERT-1', version: 3, notifications: 5, channel: 'C_ALERTS' });
     expect(s.declare).toBe(false); // the stored group's own rule (prompt) stays
-    const open = stored({ suggestion: declareRule.match.suggestion });
-    expect(alertStep(open, alertNotification(), declareRule).declare).toBe(true); // not declared yet: now
+    // an undecided declare group (its declaration refused): a repeat does not try again
+    const refused = stored({ suggestion: declareRule.match.suggestion, declareError: 'limit' });
+    const again = alertStep(refused, alertNotification(), declareRule);
+    expect([again.declare, again.group.declareError]).toEqual([false, 'limit']);
     const declared = stored({
       suggestion: declareRule.match.suggestion,
       decision: { kind: 'declared', incident: 'INC-2026-0001', by: 'incident-bot', at: NOW.toISOString() },
@@ -59,7 +61,7 @@ describe('alertStep', () => {
     expect(alertStep(declared, alertNotification(), declareRule).declare).toBe(false);
   });
 
-  it('a resolved notification resolves the group and tells its incident', () => {
+  it('a resolved notification resolves the group and tells its incident, once', () => {
     const attached = stored({
       decision: { kind: 'attached', incident: 'INC-2026-0002', by: 'U1', at: NOW.toISOString() },
     });
@@ -70,14 +72,20 @@ describe('alertStep', () => {
       notifications: 2,
     });
     expect(s.resolvedIncident).toBe('INC-2026-0002');
+    expect(alertStep(s.group, resolvedNote, base).resolvedIncident).toBeUndefined();
     expect(alertStep(stored(), resolvedNote, base).resolvedIncident).toBeUndefined();
-    // firing again before anyone decided: the same group, no longer resolved
-    const again = alertStep(stored({ status: 'resolved', resolvedAt: 'x' }), alertNotification(), base);
-    expect(again.group.id).toBe('ALERT-1');
-    expect(again.group.resolvedAt).toBeUndefined();
   });
 
-  it('a settled, resolved group that fires again is a new occurrence; declared again only if its incident is over', () => {
+  it('an undecided group that resolved and fires again is a new occurrence, superseding the old prompt', () => {
+    const was = stored({ status: 'resolved', resolvedAt: '2026-03-02T09:04:00.000Z' });
+    const s = alertStep(was, alertNotification(), base);
+    expect(s.group).toMatchObject({ id: '', occurrence: 2, notifications: 1, decision: { kind: 'open' } });
+    expect(s.group.resolvedAt).toBeUndefined();
+    expect(s.supersedes?.id).toBe('ALERT-1');
+    expect(s.attachTo).toBeUndefined();
+  });
+
+  it('a settled, resolved group that fires again: added to its open incident, else declared again', () => {
     const done = stored({
       status: 'resolved',
       occurrence: 2,
@@ -86,9 +94,31 @@ describe('alertStep', () => {
     });
     const s = alertStep(done, alertNotification(), declareRule);
     expect(s.group).toMatchObject({ id: '', occurrence: 3, notifications: 1, decision: { kind: 'open' } });
-    expect(s.declare).toBe(true);
-    const still = alertStep(done, alertNotification(), { ...declareRule, previousIncidentOpen: true });
-    expect([still.declare, still.group.suggestion.mode]).toEqual([false, 'prompt']);
+    expect([s.declare, s.attachTo, s.supersedes]).toEqual([true, undefined, undefined]);
+    const open = alertStep(done, alertNotification(), { ...declareRule, openIncident: 'INC-2026-0001' });
+    expect([open.declare, open.attachTo]).toEqual([false, 'INC-2026-0001']);
+  });
+
+  it('a group found by another route’s key keeps that key too; its new occurrence keeps both', () => {
+    const other = alertNotification({ groupKey: '{}/{route="b"}:{alertname="HighErrorRate"}' });
+    const s = alertStep(stored(), other, base);
+    expect([s.group.id, s.group.groupKey, s.group.groupKeys]).toEqual([
+      'ALERT-1',
+      '{}:{alertname="HighErrorRate"}',
+      [other.groupKey],
+    ]);
+    const next = alertStep({ ...s.group, status: 'resolved' }, alertNotification(), base);
+    expect([next.group.groupKey, next.group.groupKeys]).toEqual([
+      '{}:{alertname="HighErrorRate"}',
+      [other.groupKey],
+    ]);
+  });
+
+  it('keeps the real alert count and whether fields were cut', () => {
+    const s = alertStep(null, alertNotification({ alertCount: 250, truncated: ['commonAnnotations'] }), base);
+    expect([s.group.alertCount, s.group.truncated]).toEqual([250, true]);
+    const later = alertStep({ ...s.group, id: 'ALERT-1' }, alertNotification(), base);
+    expect([later.group.alertCount, later.group.truncated]).toEqual([1, undefined]);
   });
 
   it('summarises by the summary annotation, else the alert name and group labels', () => {

@@ -179,4 +179,65 @@ describe('alert_resolved', () => {
     const again = decide(once, resolved(), ctx(bot, at(31)));
     expect(!again.ok && again.error.code).toBe('duplicate');
   });
+  it('fires again: the bot adds the new occurrence (firing), logs it as evidence and tells the room, once', () => {
+    const i = must(must(declared(), attach(), ctx(ic, at(1))), resolved(), ctx(bot, at(2)));
+    const again: Command = {
+      type: 'alert_firing_again',
+      alert: evidence({ alert: 'ALERT-5' }),
+      previous: 'ALERT-3',
+    };
+    const r = decide(i, again, ctx(bot, at(3)));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.incident.alerts?.map((a) => [a.id, a.status])).toEqual([
+      ['ALERT-3', 'resolved'],
+      ['ALERT-5', 'firing'],
+    ]);
+    expect(logs(r.effects)[0]!.payload).toMatchObject({
+      kind: 'firing_again',
+      alert: 'ALERT-5',
+      previous: 'ALERT-3',
+    });
+    const [post] = posts(r.effects);
+    const view = postView(
+      'alert',
+      (post!.body as { data: Record<string, unknown> }).data,
+      r.incident,
+      playbook,
+    );
+    expect(view.lines.map(plainText).join('\n')).toContain(
+      'Alert ALERT-5 is firing again (it fired before as ALERT-3)',
+    );
+    // once per occurrence
+    const twice = decide(r.incident, again, ctx(bot, at(4)));
+    expect(!twice.ok && twice.error.code).toBe('duplicate');
+  });
+
+  it('a declaration with members: made members, logged as added, and invited to the room', () => {
+    const r = decide(
+      null,
+      {
+        type: 'declare',
+        key: 'INC-2026-0009',
+        title: 'Ingest down',
+        triggerClass: 'service_outage',
+        impact: 'x',
+        severeImpact: false,
+        drill: false,
+        commander: 'U_ONCALL',
+        members: ['U_SECOND', 'U_ONCALL', 'U_SECOND'],
+      },
+      ctx(bot, at(0)),
+    );
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.incident.members).toEqual([BOT_ID, 'U_ONCALL', 'U_SECOND']);
+    expect(
+      logs(r.effects)
+        .filter((e) => e.kind === 'member')
+        .map((e) => e.payload),
+    ).toEqual([{ kind: 'added', user: 'U_SECOND', by: BOT_ID }]);
+    const messages = r.effects.flatMap((e) => (e.type === 'message' ? [e.body.kind] : []));
+    expect(messages).toEqual(['create_room', 'invite']);
+  });
 });

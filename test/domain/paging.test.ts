@@ -1,14 +1,22 @@
 // The core of paging (src/domain/decide/paging.ts): who may page, one page per incident and target (its
 // dedup key), "not configured", drills and the console paging nobody, a confidential incident's page, each
-// answer of the paging service, and closing resolving the pages still standing.
+// answer of the paging service, and closing resolving the pages still standing. Review fixes: dedup keys
+// unique across installs, failed-but-maybe-applied pages resolved at close, nothing told after the close,
+// Retry-After waits said, one target resolver for the app and the core.
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: `${NAME}` is the playbook's variable syntax, not a template
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { Command } from '../../src/domain/commands.js';
 import { decide } from '../../src/domain/decide.js';
 import type { MessageEffect } from '../../src/domain/effects.js';
 import type { Incident } from '../../src/domain/incident.js';
+import { dedupKeyOf, matchPageTarget } from '../../src/domain/paging.js';
+import type { Playbook } from '../../src/domain/playbook.js';
+import { validatePlaybook } from '../../src/domain/playbook-schema.js';
 import { BOT_ID, plainText } from '../../src/domain/text.js';
-import { alice, at, bob, ctx, declared, ic, must, playbook } from '../helpers/scenario.js';
+import { DEFAULT_PLAYBOOK_PATH } from '../../src/storage/playbook-file.js';
+import { alice, at, bob, ctx, declared, ic, must, playbook, T0 } from '../helpers/scenario.js';
 
 const bot = { platform: 'slack' as const, id: BOT_ID };
 const PD = { paging: 'pagerduty' as const, isSet: (n: string) => n === 'PAGERDUTY_ROUTING_KEY_INGEST' };
@@ -41,6 +49,9 @@ const posts = (effects: { type: string }[]) =>
 /** The state a room post about a page shows. */
 const stateOf = (e: MessageEffect) => (e.body as unknown as { data: { state: string } }).data.state;
 
+/** The dedup key of the technical lead's first page of the incident declared at T0. */
+const TL_KEY = 'INC-2026-0001.20261126T100000Z.technical_lead';
+
 function paged(): Incident {
   return must(declared(), pageTl, ctx(ic, at(1), PD));
 }
@@ -55,7 +66,7 @@ describe('page', () => {
         request: 'technical_lead.1',
         target: 'technical_lead',
         kind: 'role',
-        dedupKey: 'INC-2026-0001/technical_lead',
+        dedupKey: TL_KEY,
         status: 'requested',
         provider: 'pagerduty',
         requestedBy: ic.id,
@@ -69,7 +80,7 @@ describe('page', () => {
     expect(row!.body).toMatchObject({
       kind: 'page',
       action: 'trigger',
-      dedupKey: 'INC-2026-0001/technical_lead',
+      dedupKey: TL_KEY,
       provider: 'pagerduty',
       data: { summary: '[INC-2026-0001] Technical lead needed: Ingest down', severity: 'error' },
     });
@@ -89,7 +100,7 @@ describe('page', () => {
     if (r.ok) return;
     expect(r.error.code).toBe('invalid');
     expect(plainText(r.error.message)).toContain('already paged');
-    expect(plainText(r.error.message)).toContain('INC-2026-0001/technical_lead');
+    expect(plainText(r.error.message)).toContain(TL_KEY);
   });
 
   it('the comms lead may page; another member is told only the IC or the comms lead can', () => {
@@ -117,7 +128,7 @@ describe('page', () => {
   it("a service pages with its own routing key's reference; unset, it is refused naming the variable", () => {
     const s = decide(declared(), { type: 'page', target: 'ingest_pipeline' }, ctx(ic, at(1), PD));
     expect(s.ok && rows(s.effects)[0]!.body).toMatchObject({
-      dedupKey: 'INC-2026-0001/ingest_pipeline',
+      dedupKey: 'INC-2026-0001.20261126T100000Z.ingest_pipeline',
       data: { routingKey: '${PAGERDUTY_ROUTING_KEY_INGEST}', team: 'ingest-pipeline', targetKind: 'service' },
     });
     const m = decide(declared(), { type: 'page', target: 'market_data' }, ctx(ic, at(1), PD));
@@ -176,14 +187,17 @@ describe('page_answered', () => {
     expect(!r.ok && r.error.code).toBe('forbidden');
   });
 
-  it('a final refusal marks the page failed; it may be paged again, with the same dedup key', () => {
+  it('a final refusal marks the page failed; paged again, it is a new alert: a fresh dedup key, said in the room', () => {
     const failed = must(paged(), answered({ ok: false, status: 400, error: 'HTTP 400' }), ctx(bot, at(2)));
     expect(failed.pages![0]!.status).toBe('failed');
     const again = decide(failed, pageTl, ctx(ic, at(3), PD));
     expect(again.ok && again.incident.pages![1]).toMatchObject({
       request: 'technical_lead.2',
-      dedupKey: 'INC-2026-0001/technical_lead',
+      dedupKey: `${TL_KEY}.2`,
     });
+    expect(again.ok && rows(again.effects)[0]!.body).toMatchObject({ dedupKey: `${TL_KEY}.2` });
+    const [post] = again.ok ? posts(again.effects) : [];
+    expect(post!.body).toMatchObject({ data: { dedupKey: `${TL_KEY}.2`, previousKey: TL_KEY } });
   });
 });
 
@@ -198,7 +212,7 @@ describe('closing resolves the pages', () => {
       resolve: { state: 'requested', by: ic.id },
     });
     expect(rows(r.effects).map((e) => e.body)).toEqual([
-      expect.objectContaining({ kind: 'page', action: 'resolve', dedupKey: 'INC-2026-0001/technical_lead' }),
+      expect.objectContaining({ kind: 'page', action: 'resolve', dedupKey: TL_KEY }),
     ]);
     expect(r.effects).toContainEqual(
       expect.objectContaining({
@@ -228,3 +242,154 @@ it('the shipped playbook pages the activation roles and two services named after
   expect(playbook.paging?.pageAfterMinutes).toBeGreaterThan(playbook.clocks.requiredRolesNudgeMinutes);
   expect(Object.keys(playbook.paging?.services ?? {})).toEqual(['ingest_pipeline', 'market_data']);
 });
+
+describe('review fixes', () => {
+  it('dedup keys carry the incident key and its declaration instant (unique across installs), no "/", at most 255', () => {
+    expect(paged().pages![0]!.dedupKey).toBe(TL_KEY);
+    // the same number on another install or a rebuilt database, declared at another instant: another alert
+    const rebuilt = declaredAt(at(60));
+    expect(must(rebuilt, pageTl, ctx(ic, at(61), PD)).pages![0]!.dedupKey).toBe(
+      'INC-2026-0001.20261126T110000Z.technical_lead',
+    );
+    const long = dedupKeyOf({ key: 'INC-2026-0001', declaredAt: T0.toISOString() }, 'x'.repeat(300), 12);
+    expect(long).toHaveLength(255);
+    expect(long.endsWith('.12')).toBe(true);
+    expect(long).not.toContain('/');
+  });
+
+  it('a page that failed after an attempt that may have reached the provider is resolved at close too', () => {
+    const retried = must(
+      paged(),
+      answered({ ok: false, status: 500, final: false, mayHaveApplied: true }),
+      ctx(bot, at(2)),
+    );
+    const failed = must(
+      retried,
+      answered({ ok: false, status: 0, error: 'timed out', attempt: 2, final: true, mayHaveApplied: true }),
+      ctx(bot, at(3)),
+    );
+    expect(failed.pages![0]).toMatchObject({ status: 'failed', mayHaveApplied: true });
+    const r = decide(failed, { type: 'stand_down', reason: 'false alarm' }, ctx(ic, at(5), PD));
+    expect(r.ok && rows(r.effects).map((e) => e.body)).toEqual([
+      expect.objectContaining({ kind: 'page', action: 'resolve', dedupKey: TL_KEY }),
+    ]);
+    expect(r.ok && r.incident.pages![0]).toMatchObject({ status: 'failed', resolve: { state: 'requested' } });
+    // a resolve answer is taken for it; the failed page is not resolved twice
+    if (!r.ok) return;
+    const done = must(r.incident, answered({ action: 'resolve' }), ctx(bot, at(6)));
+    expect(done.pages![0]!.resolve).toMatchObject({ state: 'done' });
+  });
+
+  it("a trigger's answer once the incident closed posts nothing (the on-call is not told to come)", () => {
+    const retrying = must(
+      paged(),
+      answered({ ok: false, status: 429, final: false, mayHaveApplied: true }),
+      ctx(bot, at(2)),
+    );
+    const closed = must(retrying, { type: 'stand_down', reason: 'false alarm' }, ctx(ic, at(3), PD));
+    expect(closed.pages![0]).toMatchObject({ status: 'resolved', resolve: { state: 'requested' } });
+    const skipped = decide(
+      closed,
+      answered({
+        ok: false,
+        status: 0,
+        attempt: 2,
+        final: true,
+        skipped: true,
+        error: 'not sent: the incident closed first',
+      }),
+      ctx(bot, at(4)),
+    );
+    expect(skipped.ok && posts(skipped.effects)).toEqual([]);
+    expect(skipped.ok && skipped.incident.pages![0]).toMatchObject({
+      status: 'resolved',
+      answer: { final: true, error: 'not sent: the incident closed first' },
+    });
+    expect(skipped.ok && skipped.effects).toContainEqual(
+      expect.objectContaining({ kind: 'page', payload: expect.objectContaining({ state: 'skipped' }) }),
+    );
+    // an answer that raced the close (the call was under way) posts nothing either
+    const raced = decide(closed, answered({ attempt: 2 }), ctx(bot, at(4)));
+    expect(raced.ok && posts(raced.effects)).toEqual([]);
+  });
+
+  it('a page waiting on Retry-After says in the room how long, on any attempt', () => {
+    const first = decide(
+      paged(),
+      answered({ ok: false, status: 429, final: false, retryInMs: 60_000 }),
+      ctx(bot, at(2)),
+    );
+    expect(first.ok && posts(first.effects).map((p) => p.body)).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ state: 'retrying', waitSeconds: 60 }) }),
+    ]);
+    if (!first.ok) return;
+    const second = decide(
+      first.incident,
+      answered({ ok: false, status: 429, final: false, attempt: 2, retryInMs: 30_000 }),
+      ctx(bot, at(3)),
+    );
+    expect(second.ok && posts(second.effects).map((p) => stateOf(p))).toEqual(['retrying']);
+    // a plain 5xx after the first is only logged
+    const third = decide(
+      first.incident,
+      answered({ ok: false, status: 500, final: false, attempt: 2 }),
+      ctx(bot, at(3)),
+    );
+    expect(third.ok && posts(third.effects)).toEqual([]);
+  });
+
+  it('one resolver for the app and the core: roles first, a service by name, a unique prefix of 3+, else the choices', () => {
+    expect(matchPageTarget(playbook, 'Technical lead')).toEqual({ kind: 'role', id: 'technical_lead' });
+    expect(matchPageTarget(playbook, 'tl', () => 'technical_lead')).toEqual({
+      kind: 'role',
+      id: 'technical_lead',
+    });
+    expect(matchPageTarget(playbook, 'market-data')).toEqual({ kind: 'service', id: 'market_data' });
+    expect(matchPageTarget(playbook, 'ing')).toEqual({ kind: 'service', id: 'ingest_pipeline' });
+    expect(matchPageTarget(playbook, 'm')).toMatchObject({ error: 'unknown' });
+    expect(matchPageTarget(playbook, 'in')).toMatchObject({ error: 'unknown' });
+    expect(matchPageTarget(playbook, 'com')).toEqual({
+      error: 'ambiguous',
+      choices: ['commander', 'comms_lead', 'compliance_lead'],
+    });
+    const m = decide(declared(), { type: 'page', target: 'm' }, ctx(ic, at(1), PD));
+    expect(!m.ok && m.error.code).toBe('not_found');
+    expect(!m.ok && plainText(m.error.message)).toContain('market_data');
+    const com = decide(declared(), { type: 'page', target: 'com' }, ctx(ic, at(1), PD));
+    expect(!com.ok && plainText(com.error.message)).toContain(
+      'could mean commander, comms_lead, compliance_lead',
+    );
+  });
+
+  it("the playbook refuses a service whose name, normalised, is a role's name", () => {
+    const pb = parse(readFileSync(DEFAULT_PLAYBOOK_PATH, 'utf8')) as Playbook;
+    pb.paging = {
+      ...pb.paging!,
+      services: {
+        incident_commander: { description: 'The IC rota' },
+        'technical-lead': { description: 'TL rota' },
+      },
+    };
+    const r = validatePlaybook(pb);
+    expect(r.ok ? [] : r.errors).toEqual([
+      expect.stringContaining('"incident_commander" is also a role'),
+      expect.stringContaining('"technical-lead" is also a role'),
+    ]);
+  });
+});
+
+function declaredAt(when: Date): Incident {
+  return must(
+    null,
+    {
+      type: 'declare',
+      key: 'INC-2026-0001',
+      title: 'Ingest down',
+      triggerClass: 'service_outage',
+      impact: 'No market data',
+      severeImpact: false,
+      drill: false,
+    },
+    ctx(ic, when),
+  );
+}

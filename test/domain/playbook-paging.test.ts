@@ -40,7 +40,7 @@ describe('paging in the playbook', () => {
       'paging.roles[1]: unknown role "janitor"',
     ]);
     expect(errorsWith((pb) => (pb.paging!.services!.scribe = { description: 'Scribes on call' }))).toEqual([
-      'paging.services.scribe: "scribe" is a role\'s id too; give the service another name',
+      'paging.services.scribe: "scribe" is also a role ("scribe") as people type it; give the service another name',
     ]);
     const clear = errorsWith((pb) => (pb.paging!.services!.market_data!.routingKey = 'R0UTINGKEY123'));
     expect(clear).toHaveLength(1);
@@ -70,10 +70,12 @@ describe('the roles nudge offers to page', () => {
     const page = (r!.data.page as { id: string }[]).map((x) => x.id);
     expect(page).toEqual(['technical_lead', 'comms_lead', 'scribe']);
     const view = nudgeView(declared(), { ...r! });
+    // each carries when the nudge fell due (Teams re-renders the nudge after a page, snooze buttons included)
+    const dueAt = r!.dueAt;
     expect(view.actions.filter((a) => a.kind === 'page')).toEqual([
-      { kind: 'page', target: 'technical_lead', label: 'Page Technical lead' },
-      { kind: 'page', target: 'comms_lead', label: 'Page Communications lead' },
-      { kind: 'page', target: 'scribe', label: 'Page Scribe' },
+      { kind: 'page', target: 'technical_lead', label: 'Page Technical lead', dueAt },
+      { kind: 'page', target: 'comms_lead', label: 'Page Communications lead', dueAt },
+      { kind: 'page', target: 'scribe', label: 'Page Scribe', dueAt },
     ]);
   });
 

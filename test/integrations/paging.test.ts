@@ -1,10 +1,12 @@
 // People paged (issue 21), end to end through each platform's real endpoint against fakes of PagerDuty
 // (Events API v2) and Opsgenie on 127.0.0.1 that keep one alert per dedup key. Slack pages through PagerDuty,
 // Teams through Opsgenie: the IC pages a role (`page tl`) -> exactly one trigger with the dedup key
-// `<incident>/<role>`, logged, said in the room; a second page is refused and calls nothing; 429 (Retry-After)
-// and 500 are retried with the same key and leave one alert; someone neither IC nor comms lead is refused;
-// the roles nudge's Page button pages as the presser; closing (or standing down) resolves the page. The local
-// console pages nobody.
+// `<incident>.<declared>.<role>` (no "/"), logged, said in the room (Opsgenie: "accepted", it creates the
+// alert later); a second page is refused and calls nothing; `page m` is too short to name a service; 429
+// (Retry-After, held 60 s at most and said in the room) and 500 are retried with the same key and leave one
+// alert; a retry whose turn comes after the stand-down is not sent, the resolve is; someone neither IC nor
+// comms lead is refused; the roles nudge's Page button pages as the presser (on Teams the nudge stays, without
+// that role's button); closing (or standing down) resolves the page. The local console pages nobody.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runReminderPass } from '../../src/app/reminder-pass.js';
 import type { Incident } from '../../src/domain/incident.js';
@@ -14,6 +16,7 @@ import { VERB } from '../../src/platforms/teams/render/card-kit.js';
 import { reminderStoreOf } from '../../src/storage/sqlite/reminder-store.js';
 import {
   ALICE,
+  allActions,
   BOB,
   cardOf,
   cardTexts,
@@ -113,7 +116,9 @@ describe('Slack, paging through PagerDuty', () => {
       'paged',
     );
     expect(page).toBe(true);
-    const dedupKey = `${key}/technical_lead`;
+    // unique across installs: the incident key and its declaration instant, no "/"
+    const dedupKey = pageOf(bot.store.get(key), 'technical_lead')!.dedupKey;
+    expect(dedupKey).toMatch(new RegExp(`^${key}\\.\\d{8}T\\d{6}Z\\.technical_lead$`));
     const [event, ...more] = eventsFor(dedupKey);
     expect(more).toEqual([]);
     expect(event!.path).toBe('/v2/enqueue');
@@ -149,11 +154,19 @@ describe('Slack, paging through PagerDuty', () => {
     expect(refused).toContain('Only the incident commander or the Communications lead can page the on-call.');
     await d.settle();
     expect(eventsFor(dedupKey)).toHaveLength(1);
-    expect(eventsFor(`${key}/scribe`)).toHaveLength(0);
+    expect(eventsFor(dedupKey.replace('technical_lead', 'scribe'))).toHaveLength(0);
+    // too short to name a service ("m"): refused with the choices, nothing called
+    const calls = pd.calls.length;
+    const short = await d.say('page m', 'ic');
+    expect(short).toContain('There is nobody to page as "m"');
+    expect(short).toContain('market_data');
+    expect(pd.calls.length).toBe(calls);
     // a service pages with its own routing key, read from the environment; no key in the record
     await d.say('page ingest', 'ic');
     await d.settle();
-    expect(eventsFor(`${key}/ingest_pipeline`)[0]!.body.routing_key).toBe(PD_INGEST_KEY);
+    expect(eventsFor(dedupKey.replace('technical_lead', 'ingest_pipeline'))[0]!.body.routing_key).toBe(
+      PD_INGEST_KEY,
+    );
     const record = JSON.stringify(bot.store.logEntries(key));
     expect(record).not.toContain(PD_KEY);
     expect(record).not.toContain(PD_INGEST_KEY);
@@ -171,9 +184,9 @@ describe('Slack, paging through PagerDuty', () => {
       return p?.status === 'paged' ? p : undefined;
     }, 'paged after the retries');
     expect(page.attempts).toBe(3);
-    const events = eventsFor(`${key}/scribe`);
+    const events = eventsFor(page.dedupKey);
     expect(events.map((e) => e.body.event_action)).toEqual(['trigger', 'trigger', 'trigger']);
-    expect(pd.alertsFor(`${key}/scribe`)).toEqual([
+    expect(pd.alertsFor(page.dedupKey)).toEqual([
       expect.objectContaining({ status: 'triggered', triggers: 2 }),
     ]);
     expect(pageEntries(bot.store.logEntries(key)).map((e) => [e.state, e.status])).toEqual([
@@ -212,11 +225,16 @@ describe('Slack, paging through PagerDuty', () => {
     expect((await click(COMMS)).status).toBe(200);
     const refusal = await waitFor(() => bot.fake.callsTo('chat.postEphemeral').slice(said)[0], 'the refusal');
     expect(String(refusal.args.text)).toContain('Only the incident commander or the Communications lead');
-    expect(eventsFor(`${key}/comms_lead`)).toHaveLength(0);
+    const commsKey = (k: string) => pageOf(bot.store.get(k), 'comms_lead')?.dedupKey ?? '';
+    expect(
+      pd.calls.filter(
+        (c) => c.body?.payload?.custom_details?.role === 'comms_lead' && c.body.payload.group === key,
+      ),
+    ).toHaveLength(0);
     expect((await click(IC)).status).toBe(200);
     await waitFor(() => pageOf(bot.store.get(key), 'comms_lead'), 'the page');
     await d.settle();
-    expect(eventsFor(`${key}/comms_lead`)).toHaveLength(1);
+    expect(eventsFor(commsKey(key))).toHaveLength(1);
     expect(pageOf(bot.store.get(key), 'comms_lead')).toMatchObject({ status: 'paged', requestedBy: IC });
 
     // closing the incident resolves the page at PagerDuty, logged
@@ -231,14 +249,60 @@ describe('Slack, paging through PagerDuty', () => {
     });
     await d.settle();
     await waitFor(() => pageOf(bot.store.get(key), 'comms_lead')?.resolve?.state === 'done', 'resolved');
-    expect(eventsFor(`${key}/comms_lead`).map((e) => e.body.event_action)).toEqual(['trigger', 'resolve']);
-    expect(pd.alertsFor(`${key}/comms_lead`)).toEqual([expect.objectContaining({ status: 'resolved' })]);
+    expect(eventsFor(commsKey(key)).map((e) => e.body.event_action)).toEqual(['trigger', 'resolve']);
+    expect(pd.alertsFor(commsKey(key))).toEqual([expect.objectContaining({ status: 'resolved' })]);
     expect(pageEntries(bot.store.logEntries(key)).map((e) => [e.action, e.state])).toEqual([
       ['trigger', 'requested'],
       ['trigger', 'paged'],
       ['resolve', 'requested'],
       ['resolve', 'done'],
     ]);
+  });
+
+  it('a page waiting on Retry-After (held 60 s at most, said in the room) is not sent after the stand-down; the resolve runs', async () => {
+    const d = new SlackDriver(bot);
+    const key = await d.declare(outage('Quotes frozen'), 'ic');
+    pd.script({ status: 429, headers: { 'Retry-After': '3600' } });
+    await d.say('page scribe', 'ic');
+    const waiting = await waitFor(() => {
+      const p = pageOf(bot.store.get(key), 'scribe');
+      return p?.attempts === 1 ? p : undefined;
+    }, 'the first attempt answered');
+    // PagerDuty asked for an hour: the page waits 60 s at most, and the room hears so
+    const row = bot.store.db
+      .prepare(
+        "SELECT next_attempt_at AS next FROM outbox WHERE key LIKE '%page:scribe.1:trigger' AND sent_at IS NULL AND failed_at IS NULL",
+      )
+      .get() as { next: string };
+    expect(Date.parse(row.next) - Date.now()).toBeLessThanOrEqual(60_000);
+    await waitFor(() => roomText(key).includes('tried again in 60 s'), 'the wait said in the room');
+
+    await d.say('standdown false alarm: a test feed', 'ic');
+    await waitFor(() => pageOf(bot.store.get(key), 'scribe')?.resolve, 'the page resolving');
+    // the retry falls due now, after the stand-down
+    bot.store.db
+      .prepare(
+        "UPDATE outbox SET next_attempt_at = ? WHERE key LIKE '%page:scribe.1:%' AND sent_at IS NULL AND failed_at IS NULL",
+      )
+      .run(new Date().toISOString());
+    await d.settle();
+    await waitFor(() => pageOf(bot.store.get(key), 'scribe')?.resolve?.state === 'done', 'resolved');
+    // the first attempt only, then the resolve (which closes any alert an earlier attempt opened)
+    expect(eventsFor(waiting.dedupKey).map((e) => e.body.event_action)).toEqual(['trigger', 'resolve']);
+    expect(pd.alertsFor(waiting.dedupKey)).toEqual([]);
+    expect(pageOf(bot.store.get(key), 'scribe')!.answer).toMatchObject({
+      final: true,
+      error: 'not sent: the incident closed first',
+    });
+    expect(pageEntries(bot.store.logEntries(key)).map((e) => [e.action, e.state])).toEqual([
+      ['trigger', 'requested'],
+      ['trigger', 'attempt_failed'],
+      ['resolve', 'requested'],
+      ['trigger', 'skipped'],
+      ['resolve', 'done'],
+    ]);
+    expect(roomText(key)).not.toContain('*Scribe* is paged');
+    expect(roomText(key)).not.toContain('accepted the page');
   });
 });
 
@@ -262,7 +326,8 @@ describe('Teams, paging through Opsgenie', () => {
     await d.say('page tl', 'ic');
     await bot.settle();
     await waitFor(() => pageOf(bot.store.get(key), 'technical_lead')?.status === 'paged', 'paged');
-    const alias = `${key}/technical_lead`;
+    const alias = pageOf(bot.store.get(key), 'technical_lead')!.dedupKey;
+    expect(alias).toMatch(new RegExp(`^${key}\\.\\d{8}T\\d{6}Z\\.technical_lead$`));
     const [create, ...more] = createsFor(alias);
     expect(more).toEqual([]);
     expect(create!.auth).toBe(`GenieKey ${OG_KEY}`);
@@ -274,12 +339,20 @@ describe('Teams, paging through Opsgenie', () => {
       tags: [key],
     });
     expect(og.alertsFor(alias)).toHaveLength(1);
+    // Opsgenie answers 202 "Request will be processed": the room says accepted, not paged
+    const said = JSON.stringify(
+      bot.connector.activities.filter((a: Json) => a.conversationId === bot.store.get(key)!.room!.id),
+    );
+    expect(said).toContain('accepted by Opsgenie');
+    expect(said).not.toContain('is paged:');
     expect(await d.say('page technical lead', 'ic')).toContain('already paged');
     expect(await d.say('page scribe', 'comms')).toContain(
       'Only the incident commander or the Communications lead can page the on-call.',
     );
     expect(createsFor(alias)).toHaveLength(1);
-    expect(createsFor(`${key}/scribe`)).toHaveLength(0);
+    expect(
+      og.calls.filter((c) => c.body?.details?.role === 'scribe' && c.body.details.incident === key),
+    ).toHaveLength(0);
     expect(JSON.stringify(bot.store.logEntries(key))).not.toContain(OG_KEY);
   });
 
@@ -311,13 +384,20 @@ describe('Teams, paging through Opsgenie', () => {
     expect(JSON.stringify(refused.body)).toContain('Only the incident commander');
     const clicked = await bot.sendActivity(executeClick(button, {}, where(ALICE)));
     expect(clicked.body.statusCode).toBe(200);
+    // the nudge stays, without the paged role's button: the other roles' Page buttons and Snooze remain
+    const after = cardOf(clicked.body.value);
+    const verbs = allActions(after).map((a: Json) => [a.verb, a.data?.target ?? a.data?.minutes]);
+    expect(verbs).toContainEqual([VERB.page, 'comms_lead']);
+    expect(verbs).not.toContainEqual([VERB.page, 'scribe']);
+    expect(verbs.some(([v]: Json[]) => v === VERB.snooze)).toBe(true);
+    expect(cardTexts(after)).toContain('Paging the Scribe');
     await bot.settle();
     const page = await waitFor(() => {
       const p = pageOf(bot.store.get(key), 'scribe');
       return p?.status === 'paged' ? p : undefined;
     }, 'paged after the retries');
     expect(page.attempts).toBe(3);
-    const alias = `${key}/scribe`;
+    const alias = page.dedupKey;
     expect(createsFor(alias)).toHaveLength(3);
     expect(og.alertsFor(alias)).toEqual([expect.objectContaining({ status: 'open', count: 2 })]);
 
@@ -325,9 +405,8 @@ describe('Teams, paging through Opsgenie', () => {
     await bot.settle();
     await waitFor(() => pageOf(bot.store.get(key), 'scribe')?.resolve?.state === 'done', 'resolved');
     const close = og.calls.filter((c) => c.path.startsWith('/v2/alerts/') && c.path.includes('/close'));
-    expect(close.map((c) => c.path)).toContain(
-      `/v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`,
-    );
+    // the alias has nothing to encode: a "/" (%2F) in the path is refused by many front ends
+    expect(close.map((c) => c.path)).toContain(`/v2/alerts/${alias}/close?identifierType=alias`);
     expect(og.alertsFor(alias)).toEqual([expect.objectContaining({ status: 'closed' })]);
   });
 });

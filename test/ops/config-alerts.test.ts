@@ -20,7 +20,13 @@ describe('alert settings', () => {
       channel: '19:a@thread.tacv2',
       platform: 'teams',
       maxBytes: 262_144,
+      maxNewGroupsPerMinute: 60,
     });
+    const off = { ...slack, ALERT_WEBHOOK_TOKEN: TOKEN, ALERTS_CHANNEL: 'C1' };
+    expect(intake({ ...off, ALERT_MAX_NEW_GROUPS_PER_MINUTE: '0' })?.maxNewGroupsPerMinute).toBe(0);
+    expect(() => readConfig({ ...off, ALERT_MAX_NEW_GROUPS_PER_MINUTE: '-1' })).toThrow(
+      /ALERT_MAX_NEW_GROUPS_PER_MINUTE/,
+    );
   });
 
   it('refuses a token without a channel, a short token, and two platforms without a choice', () => {

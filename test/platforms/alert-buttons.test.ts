@@ -31,7 +31,11 @@ function alertmanager(name: string, summary: string, status: 'firing' | 'resolve
   p.groupLabels.alertname = name;
   p.commonLabels = { ...p.commonLabels, alertname: name, severity: 'page' };
   p.commonAnnotations.summary = summary;
-  for (const a of p.alerts) a.labels = { ...a.labels, alertname: name, severity: 'page' };
+  for (const a of p.alerts) {
+    a.labels = { ...a.labels, alertname: name, severity: 'page' };
+    // Alertmanager's fingerprint is its labels' (an alert of another name has another one)
+    a.fingerprint = `fp-${name}`;
+  }
   return p;
 }
 
@@ -271,6 +275,63 @@ describe('alert prompt buttons on Slack (real bot)', () => {
     const hers = await opened(carolBefore + 1);
     const offered = hers.blocks.find((b: Json) => b.block_id === 'incident').element.options;
     expect(offered.map((o: Json) => o.value)).toEqual([hidden]);
+
+    // Carol adds it to her confidential incident: the alerts channel is not told which one
+    const added = await submit(VIEW.alertAttach, CAROL_ID, other, {
+      incident: { value: stateValue.staticSelect(hidden) },
+    });
+    expect(JSON.stringify(added.body)).toContain(`${other} added to ${hidden}`);
+    expect(store.get(other)!.decision).toMatchObject({
+      kind: 'attached',
+      incident: hidden,
+      confidential: true,
+    });
+    await settle();
+    const shown = JSON.stringify(prompt(other));
+    expect(shown).toContain(`Added to a confidential incident by <@${CAROL_ID}>`);
+    expect(shown).not.toContain(hidden);
+    expect(shown).not.toContain('Suspected data leak');
+    // a second decision: Alice (not a member) is not told which incident; Carol is
+    for (const user of [ALICE_ID, CAROL_ID])
+      await rb.sim.blockAction({
+        actionId: ALERT_ACTIONS.dismiss,
+        value: other,
+        userId: user,
+        channelId: ALERTS,
+      });
+    const toAlice = await waitFor(
+      () =>
+        rb.fake.ephemerals.find(
+          (e) => e.user === ALICE_ID && String(e.text).includes(`${other} was already`),
+        ),
+      'the refusal to Alice',
+    );
+    expect(toAlice.text).toContain(`${other} was already added to a confidential incident by <@${CAROL_ID}>`);
+    expect(toAlice.text).not.toContain(hidden);
+    const toCarol = await waitFor(
+      () =>
+        rb.fake.ephemerals.find(
+          (e) => e.user === CAROL_ID && String(e.text).includes(`${other} was already`),
+        ),
+      'the refusal to Carol',
+    );
+    expect(toCarol.text).toContain(`${other} was already added to *${hidden}*`);
+  });
+
+  it('an alert with an oversized annotation and group key is accepted, cut, and prompted', async () => {
+    const body = alertmanager('PricingHuge', 'Pricing API error rate above 9%');
+    body.commonAnnotations.description = 'd'.repeat(9_000);
+    body.alerts[0].annotations.description = 'd'.repeat(9_000);
+    body.groupKey = `{}:{alertname="PricingHuge", trace="${'t'.repeat(3_000)}"}`;
+    const id = await webhook(body);
+    const g = store.get(id)!;
+    expect(g.truncated).toBe(true);
+    expect(g.groupKey.length).toBeLessThanOrEqual(2_000);
+    expect(g.groupKey).toMatch(/…sha256:[0-9a-f]{64}$/);
+    expect(g.alerts[0]!.annotations.description).toHaveLength(8_000);
+    expect(JSON.stringify(prompt(id).blocks)).toContain('were too long and were cut');
+    // the same long key again finds the same group
+    expect(await webhook(body)).toBe(id);
   });
 
   it('Dismiss: a reason is required; the alert is settled with it, and the prompt says so', async () => {
@@ -458,5 +519,28 @@ describe('alert prompt buttons on Teams', () => {
     });
     await bot.settle();
     expect(cardTexts(promptCard('ALERT-3'))).toContain('Dismissed by');
+  });
+  it('a declaration refused by the core, corrected in the same dialog, is declared (a new nonce)', async () => {
+    const g = firing(store, 9, TEAMS_ALERTS, { platform: 'teams' });
+    const card = (await fetchDialog('declare', g.id)).task.value.card.content;
+    const values = {
+      triggerClass: 'service_outage',
+      impact: 'Prices stale for the desks',
+      severeImpact: 'false',
+      drill: 'false',
+      visibility: 'default',
+    };
+    // the title Alice declared minutes ago: the core refuses a twin; the dialog shows why
+    const refused = await submitDialog(card, { ...values, title: 'Pricing API error rate above 5%' });
+    expect(refused.task.type).toBe('continue');
+    const shown = refused.task.value.card.content;
+    expect(cardTexts(shown)).toContain('with this title');
+    const nonce = (c: Json) => findAction(c, (a) => a.type === 'Action.Submit').data.nonce;
+    expect(nonce(shown)).not.toBe(nonce(card));
+    // corrected and submitted from the dialog as shown: a new request, not the refusal replayed
+    const done = await submitDialog(shown, { ...values, title: 'Pricing API error rate above 9%' });
+    expect(done.task.type).toBe('message');
+    expect(done.task.value).toMatch(new RegExp(`INC-\\d{4}-\\d{4} declared from ${g.id}`));
+    expect(store.get(g.id)!.decision.kind).toBe('declared');
   });
 });

@@ -65,4 +65,33 @@ describe('alerts in, on Teams', () => {
     expect(latest).toContain('Resolved at');
     expect(latest).toContain('6 notifications');
   });
+  it('user text from the alert never becomes markup: labels, summary and alert name are escaped', async () => {
+    const body = fixture('alertmanager-firing.json');
+    const link = '[Reset password](https://evil.example/reset)';
+    body.groupKey = '{}:{alertname="Markdown"}';
+    body.groupLabels = { alertname: `**${link}**` };
+    body.commonLabels = { alertname: `**${link}**`, runbook: link };
+    body.commonAnnotations = { summary: `Please ${link}` };
+    body.alerts[0].labels = body.commonLabels;
+    body.alerts[0].fingerprint = 'fp-markdown';
+    const r = await am(body);
+    expect(r.status).toBe(200);
+    const { alert } = (await r.json()) as { alert: string };
+    await bot.settle();
+    const send = cardsIn().find((a) => a.op === 'send' && JSON.stringify(a.body).includes(alert))!;
+    const card = send.body.attachments[0].content;
+    const facts = card.body.find((b: Json) => b.type === 'FactSet').facts as {
+      title: string;
+      value: string;
+    }[];
+    const texts = [...facts.flatMap((f) => [f.title, f.value]), ...card.body.map((b: Json) => b.text ?? '')];
+    // no live markdown link anywhere in the card: every [ ] ( ) * of the alert's text is escaped
+    // (the bot's own link to the alert's source is one)
+    for (const t of texts.filter((x) => !x.startsWith('[Open in '))) expect(t).not.toMatch(/(^|[^\\])\]\(/);
+    expect(facts).toContainEqual({
+      title: 'runbook',
+      value: '\\[Reset password\\]\\(https://evil.example/reset\\)',
+    });
+    expect(JSON.stringify(card.body)).toContain('Please \\\\[Reset password\\\\]');
+  });
 });

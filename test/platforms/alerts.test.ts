@@ -26,6 +26,8 @@ function amFor(alertname: string, status: 'firing' | 'resolved' = 'firing'): Jso
   p.groupLabels.alertname = alertname;
   p.commonLabels.alertname = alertname;
   p.alerts[0].labels.alertname = alertname;
+  // Alertmanager's fingerprint is its labels' (an alert of another name has another one)
+  p.alerts[0].fingerprint = `fp-${alertname}`;
   p.commonAnnotations.summary = `${alertname} on localhost:9090`;
   return p;
 }
@@ -127,6 +129,7 @@ describe('alerts in, on Slack (real bot)', () => {
 
   it('the same group 5 times: one message, updated in place, 5 notifications, no incident', async () => {
     const body = amFor('DiskAlmostFull');
+    const postsBefore = prompts().length;
     let id = '';
     for (let n = 0; n < 5; n++) {
       const r = await am(body);
@@ -134,6 +137,8 @@ describe('alerts in, on Slack (real bot)', () => {
       id = ((await r.json()) as { alert: string }).alert;
       await settle();
     }
+    // exactly one chat.postMessage in the alerts channel for the five: the rest are edits
+    expect(prompts().length - postsBefore).toBe(1);
     const mine = prompts().filter((c) => JSON.stringify(c.args.blocks).includes(id));
     expect(mine).toHaveLength(1);
     const ts = String(mine[0]!.response.ts);
@@ -141,7 +146,8 @@ describe('alerts in, on Slack (real bot)', () => {
     expect(msg.edits.length).toBeGreaterThanOrEqual(1);
     expect(JSON.stringify(msg.blocks)).toContain('5 notifications');
     expect(alerts().get(id)?.notifications).toBe(5);
-    expect(alerts().notifications(id)).toHaveLength(5);
+    // the raw body is kept once (repeats only counted)
+    expect(alerts().notifications(id)).toHaveLength(1);
     expect(rb.bot.store.listOpen()).toHaveLength(0);
 
     // resolved: the same message says so, and loses nothing else
@@ -151,7 +157,41 @@ describe('alerts in, on Slack (real bot)', () => {
     const after = JSON.stringify(rb.fake.message(ALERTS, ts)!.blocks);
     expect(after).toContain('Resolved at');
     expect(alerts().get(id)).toMatchObject({ status: 'resolved', resolvedAt: '2018-08-03T08:07:26.739Z' });
-    expect(prompts().filter((c) => JSON.stringify(c.args.blocks).includes(id))).toHaveLength(1);
+    expect(prompts().length - postsBefore).toBe(1);
+    expect(
+      alerts()
+        .notifications(id)
+        .map((n) => n.status),
+    ).toEqual(['firing', 'resolved']);
+
+    // undecided, it fires again: a new message (Slack notifies on a post, not on an edit far up the
+    // channel), the old one pointing to it, without its buttons
+    const again = await am(body);
+    const next = ((await again.json()) as { alert: string }).alert;
+    expect(next).not.toBe(id);
+    await settle();
+    expect(prompts().length - postsBefore).toBe(2);
+    const fresh = prompts().at(-1)!;
+    expect(JSON.stringify(fresh.args.blocks)).toContain(`${next} · Firing`);
+    expect(JSON.stringify(fresh.args.blocks)).toContain('alert_declare');
+    const old = JSON.stringify(rb.fake.message(ALERTS, ts)!.blocks);
+    expect(old).toContain(`see *${next}*`);
+    expect(old).not.toContain('alert_declare');
+  });
+
+  it('the same new group sent 5 times at once: one group, one prompt', async () => {
+    const body = amFor('BurstAlert');
+    const postsBefore = prompts().length;
+    const answers = await Promise.all(Array.from({ length: 5 }, () => am(body)));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const ids = await Promise.all(answers.map(async (r) => ((await r.json()) as { alert: string }).alert));
+    expect(new Set(ids).size).toBe(1);
+    await settle();
+    expect(prompts().length - postsBefore).toBe(1);
+    expect(alerts().get(ids[0]!)?.notifications).toBe(5);
+    expect(JSON.stringify(rb.fake.message(ALERTS, String(prompts().at(-1)!.response.ts))!.blocks)).toContain(
+      '5 notifications',
+    );
   });
 
   it('mode declare: the bot declares with the alert as first evidence, invites notify; repeats never open a second; resolved is told', async () => {
@@ -182,6 +222,14 @@ describe('alerts in, on Slack (real bot)', () => {
     expect(evidence).toMatchObject({ alert: first.alert, source: 'alertmanager', status: 'firing' });
     expect(JSON.parse(evidence.raw).groupKey).toBe('{}:{alertname="IngestDown"}');
     expect(log.some((e) => e.kind === 'member' && JSON.parse(e.payload).user === 'U0SECOND')).toBe(true);
+    // invited to the room by the declaration itself (no separate command)
+    const declaredWith = log.filter((e) => ['declared', 'evidence', 'member'].includes(e.kind));
+    expect(new Set(declaredWith.map((e) => e.command_key))).toEqual(
+      new Set([`alert:${first.alert}:declare`]),
+    );
+    expect(
+      rb.fake.callsTo('conversations.invite').some((c) => String(c.args.users).includes('U0SECOND')),
+    ).toBe(true);
     // the prompt says who declared what, by key, with no buttons left
     const prompt = JSON.stringify(
       rb.fake.message(ALERTS, rb.bot.outbox.getMessageRef(first.alert, 'slack', 'alert_prompt:1')!.ref)!
@@ -200,6 +248,26 @@ describe('alerts in, on Slack (real bot)', () => {
       rb.fake.messagesIn(room).some((m) => (m.text ?? '').includes(`alert ${first.alert} resolved`)),
     ).toBe(true);
     expect(rb.bot.store.listOpen()).toHaveLength(before + 1);
+
+    // it fires again while the incident is open: a new prompt, added to that incident by the bot (no
+    // Declare button, no second incident); the room hears it, and the incident's alert is firing again
+    const postsBefore = prompts().length;
+    const again = (await (await am(body)).json()) as { alert: string; incident: string };
+    expect(again.alert).not.toBe(first.alert);
+    expect(again.incident).toBe(first.incident);
+    await settle();
+    expect(prompts().length - postsBefore).toBe(1);
+    const newPrompt = JSON.stringify(prompts().at(-1)!.args.blocks);
+    expect(newPrompt).toContain(`added to *${first.incident}*`);
+    expect(newPrompt).not.toContain('alert_declare');
+    expect(rb.bot.store.listOpen()).toHaveLength(before + 1);
+    expect(rb.bot.store.get(first.incident)!.alerts?.at(-1)).toMatchObject({
+      id: again.alert,
+      status: 'firing',
+    });
+    expect(
+      rb.fake.messagesIn(room).some((m) => (m.text ?? '').includes(`alert ${again.alert} firing again`)),
+    ).toBe(true);
   });
 
   it('Grafana: the documented payload is prompted, with its rule link and both alerts counted', async () => {
@@ -214,6 +282,23 @@ describe('alerts in, on Slack (real bot)', () => {
     expect(text).toContain('2 alerts in this group');
     expect(text).toContain('https://play.grafana.org/alerting/1afz29v7z/edit');
     expect(alerts().get(alert)).toMatchObject({ source: 'grafana', groupKey: '1:{}:{}' });
+  });
+
+  it('Grafana resolved: the same prompt says so', async () => {
+    const r = await post('/webhooks/grafana', fixture('grafana-resolved.json'));
+    expect(r.status).toBe(200);
+    const { alert } = (await r.json()) as { alert: string };
+    await settle();
+    expect(alerts().get(alert)).toMatchObject({
+      source: 'grafana',
+      groupKey: '1:{}:{}',
+      status: 'resolved',
+      resolvedAt: '2021-10-12T08:26:03.157Z',
+    });
+    const ts = rb.bot.outbox.getMessageRef(alert, 'slack', 'alert_prompt:1')!.ref;
+    const text = JSON.stringify(rb.fake.message(ALERTS, ts)!.blocks);
+    expect(text).toContain(`${alert} · Resolved`);
+    expect(prompts().filter((c) => JSON.stringify(c.args.blocks).includes(alert))).toHaveLength(1);
   });
 
   it('logged no error along the way (a prompt not delivered, an intake failure)', () => {

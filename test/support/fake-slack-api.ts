@@ -707,13 +707,17 @@ export async function startFakeSlackApi(opts: FakeSlackOptions = {}): Promise<Fa
     },
     'conversations.history': (args) => {
       const channel = resolveChannel(args.channel);
-      const list = (messages.get(channel) ?? []).filter(
-        (m) => !m.deleted && (!m.thread_ts || m.thread_ts === m.ts),
-      );
+      const list = (messages.get(channel) ?? [])
+        .filter((m) => !m.deleted && (!m.thread_ts || m.thread_ts === m.ts))
+        .reverse();
+      // pages of `limit` (newest first), the cursor being the offset of the next page
+      const limit = Number(args.limit) || list.length || 1;
+      const from = Number(args.cursor) || 0;
+      const next = from + limit < list.length ? String(from + limit) : '';
       return {
-        messages: list.reverse().map(messageJson),
-        has_more: false,
-        response_metadata: { next_cursor: '' },
+        messages: list.slice(from, from + limit).map(messageJson),
+        has_more: next !== '',
+        response_metadata: { next_cursor: next },
       };
     },
     'conversations.replies': (args) => {

@@ -57,4 +57,41 @@ describe('alertPromptView', () => {
     expect(all(v)).toContain('5 notifications');
     expect(v.buttons).toBe(true);
   });
+  it('a confidential incident is not named, not even by key', () => {
+    const declared = alertPromptView(
+      alertGroup({
+        decision: { kind: 'declared', incident: 'INC-2026-0042', by: 'U_ALICE', at, confidential: true },
+      }),
+    );
+    expect(plainText(declared.decision!)).toBe(
+      'Declared as a confidential incident by @U_ALICE at 2026-03-02 09:10 UTC.',
+    );
+    expect(all(declared)).not.toContain('INC-2026-0042');
+    const again = alertPromptView(
+      alertGroup({
+        decision: {
+          kind: 'attached',
+          incident: 'INC-2026-0042',
+          by: 'incident-bot',
+          at,
+          again: true,
+          confidential: true,
+        },
+      }),
+    );
+    expect(plainText(again.decision!)).toContain(
+      'Fired again while its incident is open: added to a confidential incident',
+    );
+    expect(again.buttons).toBe(false);
+  });
+
+  it('superseded by its next occurrence: no buttons, a pointer to it; the real alert count; cut fields said', () => {
+    const v = alertPromptView(
+      alertGroup({ id: 'ALERT-7', supersededBy: 'ALERT-9', alertCount: 250, truncated: true }),
+    );
+    expect(v.buttons).toBe(false);
+    expect(all(v)).toContain('see ALERT-9, the newer prompt below');
+    expect(all(v)).toContain('250 alerts in this group.');
+    expect(all(v)).toContain('were too long and were cut');
+  });
 });

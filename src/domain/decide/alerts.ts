@@ -14,7 +14,7 @@ const SUMMARY_LIMIT = 300;
 
 /** What the room post about an alert carries (views/alert-post.ts renders it). */
 export interface AlertPostData {
-  kind: 'attached' | 'resolved';
+  kind: 'attached' | 'resolved' | 'firing_again';
   alert: string;
   summary: string;
   status: 'firing' | 'resolved';
@@ -23,6 +23,8 @@ export interface AlertPostData {
   link?: string;
   /** Who attached it (attached only). */
   by?: string;
+  /** The earlier occurrence of the same alert (firing_again only). */
+  previous?: string;
 }
 
 const cutTo = (s: string, max: number) => (s.length <= max ? s : `${s.slice(0, max - 1)}…`);
@@ -98,6 +100,27 @@ export const attachAlert: Handler<'attach_alert'> = (i, c, ctx) => {
     notice(`${a.alert} added to ${i.key}.`),
   ];
   return ok({ ...i, alerts: [...alertsOf(i), kept] }, effects);
+};
+
+/**
+ * The alert intake reports that an alert of the incident, resolved, fires again while the incident is open:
+ * the new occurrence joins the incident (so the close form shows it firing, not "impact has ceased"), the
+ * log keeps it as evidence, and the room hears it.
+ */
+export const alertFiringAgain: Handler<'alert_firing_again'> = (i, c) => {
+  const a = c.alert;
+  if (!/^ALERT-\d+$/.test(a.alert)) return fail('invalid', 'That is not an alert id.');
+  if (alertsOf(i).some((x) => x.id === a.alert))
+    return fail('duplicate', `${a.alert} is already part of ${i.key}.`);
+  const kept = incidentAlert(a);
+  const previous = userText(c.previous).slice(0, 40);
+  return ok({ ...i, alerts: [...alertsOf(i), kept] }, [
+    alertEvidenceLog(a, 'alert', { kind: 'firing_again', previous }),
+    post(`alert:${a.alert}:firing_again`, ROOM, 'alert', {
+      ...postData(kept, 'firing_again'),
+      previous,
+    }),
+  ]);
 };
 
 /** The alert intake reports that an alert of the incident resolved (also after the incident closed). */

@@ -7,6 +7,9 @@ import { command, userText } from '../text.js';
 import { alertEvidenceLog, incidentAlert } from './alerts.js';
 import { type Cmd, type DecideContext, type Decision, iso, log, notice, ROOM } from './context.js';
 
+/** At most this many people are invited with a declaration (a rule's `notify` is a short list). */
+const MEMBERS_LIMIT = 50;
+
 const sameTitle = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 /**
@@ -48,6 +51,11 @@ export function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
   const now = iso(ctx.now);
   const commander = c.commander ?? ctx.actor.id;
   const confidential = c.confidential ?? trigger.confidential === true;
+  // an alert rule's `notify`: members from the start, invited to the room once it exists (no separate
+  // commands, so a crash cannot leave them out)
+  const invited = [...new Set(c.members ?? [])]
+    .filter((u) => u && u !== ctx.actor.id && u !== commander)
+    .slice(0, MEMBERS_LIMIT);
   const incident: Incident = {
     key: c.key,
     version: 0,
@@ -87,7 +95,7 @@ export function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
     loggedMessages: [],
     followups: [],
     review: null,
-    members: [...new Set([ctx.actor.id, commander])],
+    members: [...new Set([ctx.actor.id, commander, ...invited])],
     ...(confidential ? { confidential: true } : {}),
     ...(c.alert ? { alerts: [incidentAlert(c.alert)] } : {}),
   };
@@ -109,6 +117,10 @@ export function declare(c: Cmd<'declare'>, ctx: DecideContext): Decision {
     ...(c.alert ? [alertEvidenceLog(c.alert, 'evidence')] : []),
     log('role', { role: pb.commanderRole, kind: incident.roleHistory[0]!.kind, from: null, to: commander }),
     { type: 'message', key: 'room', target: ROOM, body: { kind: 'create_room' } },
+    ...invited.flatMap((user): Effect[] => [
+      log('member', { kind: 'added', user, by: ctx.actor.id }),
+      { type: 'message', key: `invite:${user}`, target: ROOM, body: { kind: 'invite', user } },
+    ]),
     notice(`${c.drill ? '[DRILL] ' : ''}${c.key} declared. Setting up its channel now.`),
   ];
   return { ok: true, incident: { ...incident, version: 1 }, effects };

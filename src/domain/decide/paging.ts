@@ -1,27 +1,26 @@
 // Paging the on-call: the incident commander or the comms lead pages a role or a service; the core logs the
-// page and owes one call to the pager service (PagerDuty or Opsgenie) with the dedup key `<incident>/<target>`,
-// so a second page of the same target is refused here and a retried call never pages twice there. The
-// sender reports every answer back (`page_answered`): logged, and the room hears the first failure and the
-// outcome. Closing (or standing down) resolves every page still open. Drills and the local console page
-// nobody: the page is logged and said in the room as a rehearsal.
+// page and owes one call to the pager service (PagerDuty or Opsgenie) with the page's dedup key (dedupKeyOf),
+// so a second page of the same target is refused here and a retried call never pages twice there; a re-page
+// after a failed page gets a fresh key. The sender reports every answer back (`page_answered`): logged, and
+// the room hears the first failure, any wait the provider asks for, and the outcome, unless the incident
+// closed meanwhile. Closing (or standing down) resolves every page still open, and every failed page whose
+// attempts may have reached the provider. Drills and the local console page nobody: logged and said in the
+// room as a rehearsal.
 
-import type { Effect, MessageEffect } from '../effects.js';
+import type { Effect } from '../effects.js';
 import { fail } from '../errors.js';
 import type { Incident } from '../incident.js';
 import { holders } from '../incident.js';
 import {
   dedupKeyOf,
+  isResolving,
   openPage,
   PAGER_NAMES,
   type Page,
-  type PageCallData,
   type PagerName,
-  pageableRoles,
   pagesOf,
-  pagingServices,
   routingKeyVariable,
 } from '../paging.js';
-import { findPhase, findTrigger } from '../playbook.js';
 import { BOT_ID, code, command, mention, time, userText } from '../text.js';
 import {
   type DecideContext,
@@ -36,6 +35,7 @@ import {
   ROOM,
   roleName,
 } from './context.js';
+import { callData, pageRow, pageTarget, targetOfPage } from './page-call.js';
 import { commsRole } from './recap.js';
 
 /** What the room post about a page carries (views/page-post.ts renders it). */
@@ -47,6 +47,10 @@ export interface PagePostData {
   state: 'requested' | 'retrying' | 'paged' | 'failed' | 'resolve_failed' | 'rehearsed';
   by: string;
   dedupKey: string;
+  /** A re-page after a failed page: the failed page's key (this one is a new alert). */
+  previousKey?: string;
+  /** Retrying: the provider asked to wait this long (Retry-After, capped). */
+  waitSeconds?: number;
   provider?: PagerName;
   drill: boolean;
   /** A page in the local console: nobody is paged. */
@@ -58,42 +62,6 @@ export interface PagePostData {
 
 export const NOT_CONFIGURED =
   'Paging is not configured: set PAGERDUTY_ROUTING_KEY (PagerDuty) or OPSGENIE_API_KEY (Opsgenie) in the bot\'s environment (see docs/configuration.md, "Paging"). Nobody was paged.';
-
-type Target = { id: string; kind: 'role' | 'service'; name: string };
-
-const norm = (s: string) =>
-  s
-    .toLowerCase()
-    .trim()
-    .replace(/[\s-]+/g, '_');
-
-/** The role or service a page names (by id, or a role by its name), or why it cannot be paged. */
-export function pageTarget(ctx: DecideContext, raw: string): Target | { error: string } {
-  const pb = ctx.playbook;
-  const t = norm(raw);
-  const services = pagingServices(pb);
-  const pageable = pageableRoles(pb);
-  const role = pb.roles.find((r) => r.id === t || norm(r.name) === t);
-  if (role) {
-    if (!pageable.includes(role.id))
-      return {
-        error: `The ${userText(role.name)} role is not paged (the playbook's paging.roles). Pageable: ${targetList(ctx)}.`,
-      };
-    return { id: role.id, kind: 'role', name: role.name };
-  }
-  const service = services.find(([id]) => id === t);
-  if (service) return { id: service[0], kind: 'service', name: `${serviceName(service[0])} on-call` };
-  return {
-    error: `There is nobody to page as "${userText(raw).slice(0, 60)}". Pageable: ${targetList(ctx)}.`,
-  };
-}
-
-/** The pageable roles and services, as people type them. */
-export function targetList(ctx: Pick<DecideContext, 'playbook'>): string {
-  return [...pageableRoles(ctx.playbook), ...pagingServices(ctx.playbook).map(([id]) => id)]
-    .map((x) => code(x))
-    .join(', ');
-}
 
 function mayPage(i: Incident, ctx: DecideContext): boolean {
   return isCommander(i, ctx.actor.id, ctx) || holders(i, commsRole(ctx)).includes(ctx.actor.id);
@@ -109,70 +77,12 @@ function forbidden(i: Incident, ctx: DecideContext) {
   return r;
 }
 
-/** The call's data: what the on-call's phone shows. A confidential incident's title and impact stay inside. */
-function callData(i: Incident, t: Target, ctx: DecideContext, by: string, byName: string, at: string) {
-  const pb = ctx.playbook;
-  const who = t.name;
-  const summary = i.confidential
-    ? `[${i.key}] ${who} needed (confidential incident)`
-    : `[${i.key}] ${who} needed: ${userText(i.title)}`;
-  const service = t.kind === 'service' ? pb.paging?.services?.[t.id] : undefined;
-  const details: Record<string, string> = {
-    incident: i.key,
-    [t.kind]: t.id,
-    requested_by: byName,
-    ...(i.confidential
-      ? { confidential: 'true' }
-      : {
-          title: userText(i.title),
-          impact: userText(i.impact),
-          trigger: findTrigger(pb, i.triggerClass)?.name ?? i.triggerClass,
-          phase: findPhase(pb, i.phase)?.name ?? i.phase,
-        }),
-  };
-  const data: PageCallData = {
-    incident: i.key,
-    summary: summary.slice(0, 1000),
-    severity: i.severeImpact ? 'critical' : 'error',
-    targetKind: t.kind,
-    targetName: who,
-    requestedBy: by,
-    requestedByName: byName,
-    requestedAt: at,
-    drill: i.drill,
-    ...(service?.routingKey ? { routingKey: service.routingKey } : {}),
-    ...(service?.team ? { team: service.team } : {}),
-    ...(i.room?.link && !i.confidential ? { link: i.room.link } : {}),
-    details,
-  };
-  return data;
-}
-
-/** "ingest_pipeline" -> "Ingest pipeline": a service's name as people read it. */
-function serviceName(id: string): string {
-  const words = id.replace(/[_.-]+/g, ' ');
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-function targetOfPage(p: Page, ctx: DecideContext): Target {
-  const name = p.kind === 'role' ? roleName(ctx.playbook, p.target) : `${serviceName(p.target)} on-call`;
-  return { id: p.target, kind: p.kind, name };
-}
-
-function pageRow(p: Page, action: 'trigger' | 'resolve', data: PageCallData): MessageEffect {
-  return {
-    type: 'message',
-    key: `page:${p.request}:${action}`,
-    target: { to: 'service', service: 'pager' },
-    body: { kind: 'page', request: p.request, action, dedupKey: p.dedupKey, provider: p.provider, data },
-  };
-}
-
 export const page: Handler<'page'> = (i, c, ctx) => {
   if (!mayPage(i, ctx)) return forbidden(i, ctx);
   const t = pageTarget(ctx, c.target);
   if ('error' in t) return fail('not_found', t.error, 'target');
-  const dedupKey = dedupKeyOf(i.key, t.id);
+  const n = pagesOf(i).filter((p) => p.target === t.id).length + 1;
+  const dedupKey = dedupKeyOf(i, t.id, n);
   const base = { target: t.id, targetName: t.name, kind: t.kind, by: ctx.actor.id, dedupKey, drill: i.drill };
   // A drill rehearses the page, and the local console pages nobody: logged and said in the room only.
   if (i.drill || ctx.paging === 'rehearsal') {
@@ -210,7 +120,9 @@ export const page: Handler<'page'> = (i, c, ctx) => {
       `The ${userText(t.name)} was already paged at ${time(standing.requestedAt)} by ${mention(standing.requestedBy)} (dedup key ${code(standing.dedupKey)})${standing.status === 'requested' ? '; its answer is awaited' : ''}. Nobody is paged twice; the page is resolved when the incident closes.`,
     );
   const at = iso(ctx.now);
-  const n = pagesOf(i).filter((p) => p.target === t.id).length + 1;
+  const previous = pagesOf(i)
+    .filter((x) => x.target === t.id)
+    .at(-1);
   const p: Page = {
     request: `${t.id}.${n}`,
     target: t.id,
@@ -223,7 +135,13 @@ export const page: Handler<'page'> = (i, c, ctx) => {
     attempts: 0,
   };
   const data = callData(i, t, ctx, ctx.actor.id, ctx.actor.name ?? ctx.actor.id, at);
-  const postData: PagePostData = { ...base, request: p.request, state: 'requested', provider };
+  const postData: PagePostData = {
+    ...base,
+    request: p.request,
+    state: 'requested',
+    provider,
+    ...(previous ? { previousKey: previous.dedupKey } : {}),
+  };
   return ok({ ...i, pages: [...pagesOf(i), p] }, [
     log('page', {
       request: p.request,
@@ -264,12 +182,14 @@ export const pageAnswered: Handler<'page_answered'> = (i, c, ctx) => {
     dedupKey: p.dedupKey,
     provider: p.provider,
     action: c.action,
-    state: c.action === 'trigger' && c.ok ? 'paged' : state,
+    state: c.action === 'trigger' && c.skipped ? 'skipped' : c.action === 'trigger' && c.ok ? 'paged' : state,
     status: c.status,
     attempt: c.attempt,
     latencyMs: c.latencyMs,
     excerpt: c.excerpt.slice(0, 500),
     ...(error ? { error } : {}),
+    ...(c.mayHaveApplied ? { mayHaveApplied: true } : {}),
+    ...(c.retryInMs !== undefined ? { retryInMs: c.retryInMs } : {}),
   });
   const t = targetOfPage(p, ctx);
   const base = {
@@ -315,6 +235,7 @@ export const pageAnswered: Handler<'page_answered'> = (i, c, ctx) => {
   const updated: Page = {
     ...p,
     status,
+    ...(p.mayHaveApplied || c.mayHaveApplied ? { mayHaveApplied: true } : {}),
     attempts: Math.max(p.attempts, c.attempt),
     answer: {
       at,
@@ -324,11 +245,19 @@ export const pageAnswered: Handler<'page_answered'> = (i, c, ctx) => {
       ...(error ? { error } : {}),
     },
   };
+  // The incident closed meanwhile (the call was under way, or skipped): logged only, the room is not told
+  // that anyone is paged for a closed incident; the queued resolve closes any alert an attempt opened.
+  if (isResolving(p)) return ok(replace(i, updated), [entry]);
   const effects: Effect[] = [entry];
-  // The room hears the outcome and the first failed attempt (later retries are only logged).
-  if (c.ok || c.final || c.attempt === 1) {
+  // The room hears the outcome, the first failed attempt and any wait the provider asks for (Retry-After);
+  // other retries are only logged.
+  const waits = !c.ok && !c.final && c.retryInMs !== undefined;
+  if (c.ok || c.final || c.attempt === 1 || waits) {
     const shown = c.ok ? 'paged' : c.final ? 'failed' : 'retrying';
-    effects.push(post(`page:${p.request}:${shown}:${c.attempt}`, ROOM, 'page', { ...base, state: shown }));
+    const wait = waits ? { waitSeconds: Math.ceil(c.retryInMs! / 1000) } : {};
+    effects.push(
+      post(`page:${p.request}:${shown}:${c.attempt}`, ROOM, 'page', { ...base, ...wait, state: shown }),
+    );
   }
   return ok(replace(i, updated), effects);
 };
@@ -343,13 +272,22 @@ function replace(i: Incident, p: Page): Incident {
  */
 export function withPagesResolved(d: Decision, before: Incident, ctx: DecideContext): Decision {
   if (!d.ok || before.closedAt !== null || d.incident.closedAt === null) return d;
-  const standing = pagesOf(d.incident).filter((p) => p.status === 'requested' || p.status === 'paged');
+  // A failed page stays failed, but is resolved when an attempt may have opened an alert after all.
+  const standing = pagesOf(d.incident).filter(
+    (p) =>
+      !p.resolve &&
+      (p.status === 'requested' || p.status === 'paged' || (p.status === 'failed' && p.mayHaveApplied)),
+  );
   if (!standing.length) return d;
   const at = iso(ctx.now);
   const effects: Effect[] = [];
   const resolved = new Map<string, Page>();
   for (const p of standing) {
-    const r: Page = { ...p, status: 'resolved', resolve: { state: 'requested', at, by: ctx.actor.id } };
+    const r: Page = {
+      ...p,
+      status: p.status === 'failed' ? 'failed' : 'resolved',
+      resolve: { state: 'requested', at, by: ctx.actor.id },
+    };
     resolved.set(p.request, r);
     const t = targetOfPage(p, ctx);
     effects.push(
@@ -360,6 +298,7 @@ export function withPagesResolved(d: Decision, before: Incident, ctx: DecideCont
         provider: p.provider,
         action: 'resolve',
         state: 'requested',
+        ...(p.status === 'failed' ? { afterFailed: true } : {}),
       }),
       pageRow(r, 'resolve', callData(d.incident, t, ctx, p.requestedBy, p.requestedBy, p.requestedAt)),
     );

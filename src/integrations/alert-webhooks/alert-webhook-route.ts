@@ -4,7 +4,7 @@
 // reason, never a stack), then the intake, which stores the notification and queues the prompt in one
 // transaction and answers at once (the prompt is posted by the outbox, not in the request).
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { AlertIntake } from '../../app/alert-intake.js';
+import { AlertFloodError, type AlertIntake } from '../../app/alert-intake.js';
 import type { AppLogger } from '../../app/ports.js';
 import type { AlertNotification, AlertSource } from '../../domain/alert-group.js';
 import { parseAlertmanager } from './alertmanager-payload.js';
@@ -76,6 +76,17 @@ export function alertWebhookAnswer(
     };
   } catch (e) {
     // Stored nothing (one transaction): the sender retries (Alertmanager and Grafana do on a 5xx).
+    if (e instanceof AlertFloodError) {
+      o.logger.warn(
+        { source, groupKey: parsed.value.groupKey.slice(0, 200), limit: e.limit },
+        'alert flood: new alert group refused for now (ALERT_MAX_NEW_GROUPS_PER_MINUTE); the sender retries',
+      );
+      return {
+        status: 503,
+        headers: { 'Retry-After': String(e.retryAfterSeconds) },
+        json: { ok: false, error: `${e.message}; try again later` },
+      };
+    }
     o.logger.error({ err: e, source }, 'alert notification not stored');
     return {
       status: 503,

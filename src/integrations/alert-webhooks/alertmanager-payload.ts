@@ -1,8 +1,10 @@
 // Prometheus Alertmanager's webhook body, payload version 4
 // (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config), normalised to an
 // AlertNotification. Fields Alertmanager may add later are ignored; what the bot relies on is checked.
+// Too long is cut, not refused (./payload-bounds.ts): Alertmanager does not retry a 4xx.
 import { z } from 'zod';
 import type { AlertNotification } from '../../domain/alert-group.js';
+import { clampAlertBody } from './payload-bounds.js';
 import {
   alertFields,
   alertInstance,
@@ -27,7 +29,8 @@ const schema = z.object({
 });
 
 export function parseAlertmanager(body: unknown, raw: string): ParseResult<AlertNotification> {
-  const r = schema.safeParse(body);
+  const bounded = clampAlertBody(body);
+  const r = schema.safeParse(bounded.body);
   if (!r.success) return { ok: false, reason: reasonOf(r.error) };
   const p = r.data;
   const externalURL = httpLink(p.externalURL);
@@ -44,6 +47,9 @@ export function parseAlertmanager(body: unknown, raw: string): ParseResult<Alert
       ...(externalURL ? { externalURL } : {}),
       alerts: p.alerts.map((a) => alertInstance(a, httpLink(a.generatorURL))),
       raw,
+      // Alertmanager's max_alerts sends the first alerts only and counts the rest
+      alertCount: p.alerts.length + (p.truncatedAlerts ?? 0),
+      ...(bounded.truncated.length ? { truncated: bounded.truncated } : {}),
     },
   };
 }

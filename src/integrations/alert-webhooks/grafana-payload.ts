@@ -4,6 +4,7 @@
 // to an AlertNotification; the group key is prefixed with the org, since each Grafana org groups on its own.
 import { z } from 'zod';
 import type { AlertNotification } from '../../domain/alert-group.js';
+import { clampAlertBody } from './payload-bounds.js';
 import {
   alertFields,
   alertInstance,
@@ -26,13 +27,16 @@ const schema = z.object({
   commonAnnotations: stringMap,
   externalURL: url,
   title: z.string().max(2_000).optional(),
+  truncatedAlerts: z.number().int().nonnegative().optional(),
   alerts: z
     .array(z.object({ ...alertFields, dashboardURL: url, panelURL: url, silenceURL: url }))
     .min(1, 'needs at least one alert'),
 });
 
 export function parseGrafana(body: unknown, raw: string): ParseResult<AlertNotification> {
-  const r = schema.safeParse(body);
+  // too long is cut, not refused (./payload-bounds.ts): a 4xx is not retried, the alert would be lost
+  const bounded = clampAlertBody(body);
+  const r = schema.safeParse(bounded.body);
   if (!r.success) return { ok: false, reason: reasonOf(r.error) };
   const p = r.data;
   const externalURL = httpLink(p.externalURL);
@@ -54,6 +58,8 @@ export function parseGrafana(body: unknown, raw: string): ParseResult<AlertNotif
       // The panel, else the dashboard, else the rule in Grafana: where a person looks first.
       alerts: p.alerts.map((a) => alertInstance(a, httpLink(a.panelURL, a.dashboardURL, a.generatorURL))),
       raw,
+      alertCount: p.alerts.length + (p.truncatedAlerts ?? 0),
+      ...(bounded.truncated.length ? { truncated: bounded.truncated } : {}),
     },
   };
 }

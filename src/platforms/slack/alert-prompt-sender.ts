@@ -16,6 +16,9 @@ type KnownBlock = types.KnownBlock;
 /** Message metadata type marking an alert prompt with its group's id. */
 export const ALERT_PROMPT_EVENT_TYPE = 'incident_bot_alert_prompt';
 
+/** Pages of channel history looked through for a prompt in doubt (200 messages each). */
+const HISTORY_PAGES = 5;
+
 export const promptRefName = (g: Pick<AlertGroup, 'occurrence'>) => `alert_prompt:${g.occurrence}`;
 
 export class SlackAlertPromptSender implements AlertPromptSender {
@@ -35,8 +38,13 @@ export class SlackAlertPromptSender implements AlertPromptSender {
         }
       }
       if (ref) {
-        await this.o.client.chat.update({ channel: ref.channel, ts: ref.ref, text: msg.text, blocks });
-        return { status: 'sent', result: { updated: ref.ref, channel: ref.channel } };
+        try {
+          await this.o.client.chat.update({ channel: ref.channel, ts: ref.ref, text: msg.text, blocks });
+          return { status: 'sent', result: { updated: ref.ref, channel: ref.channel } };
+        } catch (e) {
+          // deleted by someone: posted again below (as slack-sender.ts does for live views), never lost
+          if (classifySlackError(e).error !== 'message_not_found') throw e;
+        }
       }
       const post = () =>
         this.o.client.chat.postMessage({
@@ -64,20 +72,46 @@ export class SlackAlertPromptSender implements AlertPromptSender {
     }
   }
 
-  /** The prompt this bot already posted for the group, found by its metadata, or null. */
+  /**
+   * The prompt this bot already posted for the group, found by its metadata, or null: the channel's history
+   * since the group's prompt was first queued (its first notification, a minute's leeway for clocks), a
+   * few pages at most (a busy alerts channel has more than one page in minutes).
+   */
   private async findPosted(group: AlertGroup): Promise<string | null> {
     const oldest = (Date.parse(group.firstSeenAt) / 1000 - 60).toFixed(6);
-    const r = await this.o.client.conversations.history({
-      channel: group.channel,
-      oldest,
-      limit: 200,
-      include_all_metadata: true,
-    });
-    const hit = (r.messages ?? []).find((m) => {
-      const md = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } })
-        .metadata;
-      return md?.event_type === ALERT_PROMPT_EVENT_TYPE && md.event_payload?.alert === group.id;
-    });
-    return hit?.ts ?? null;
+    let cursor: string | undefined;
+    for (let page = 0; page < HISTORY_PAGES; page++) {
+      const r = await this.o.client.conversations.history({
+        channel: group.channel,
+        oldest,
+        limit: 200,
+        include_all_metadata: true,
+        ...(cursor ? { cursor } : {}),
+      });
+      const hit = (r.messages ?? []).find((m) => {
+        const md = (m as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } })
+          .metadata;
+        return md?.event_type === ALERT_PROMPT_EVENT_TYPE && md.event_payload?.alert === group.id;
+      });
+      if (hit?.ts) return hit.ts;
+      cursor = r.response_metadata?.next_cursor || undefined;
+      if (!cursor) return null;
+    }
+    return null;
+  }
+
+  /** At start-up: whether the bot can see the alerts channel (a wrong id, a private channel it is not in). */
+  async checkChannel(channel: string): Promise<string | null> {
+    try {
+      const r = await this.o.client.conversations.info({ channel });
+      const c = r.channel as { is_archived?: boolean; is_private?: boolean; is_member?: boolean } | undefined;
+      if (c?.is_archived) return `the alerts channel ${channel} is archived: prompts cannot be posted there`;
+      if (c?.is_private && c.is_member === false)
+        return `the bot is not in the private alerts channel ${channel}: invite it, or prompts are not posted`;
+      return null;
+    } catch (e) {
+      const error = classifySlackError(e).error;
+      return `the alerts channel ${channel} cannot be read (${error}): check ALERTS_CHANNEL (a channel id) and invite the bot`;
+    }
   }
 }

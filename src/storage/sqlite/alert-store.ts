@@ -1,8 +1,10 @@
-// Alert groups and every notification received for them (migration 008). One transaction per save: the
-// group (optimistic version check, like incidents), the notification's raw body (append-only), and the outbox
-// row that refreshes the group's prompt, so a prompt is never owed without the state it shows, nor lost.
+// Alert groups and the notifications received for them (migration 008). One transaction per save: the
+// group (optimistic version check, like incidents), the keys and fingerprints it is found by, the
+// notification's raw body (append-only), the group's decision in the hash-chained alert_decisions (once),
+// and the outbox row that refreshes its prompt, so a prompt is never owed without the state it shows.
 import type { AlertStore } from '../../app/alert-ports.js';
 import { ConflictError } from '../../app/ports.js';
+import { type AlertDecisionRow, decisionRow } from '../../domain/alert-decision-chain.js';
 import type { AlertGroup, AlertNotification, AlertSource } from '../../domain/alert-group.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
@@ -13,6 +15,14 @@ export const STORED_RAW_LIMIT = 65_536;
 /** The outbox lane of a group's prompt: one per platform and channel, so prompts of a channel stay in order. */
 export function alertLane(group: Pick<AlertGroup, 'platform' | 'channel'>): string {
   return `${group.platform}:alerts:${group.channel}`;
+}
+
+/** The alert decision record, in chain order (`audit verify`); none in a database from before it. */
+export function alertDecisionRows(db: Db): AlertDecisionRow[] {
+  const has = db
+    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_decisions'")
+    .get();
+  return has ? (db.prepare('SELECT * FROM alert_decisions ORDER BY seq').all() as AlertDecisionRow[]) : [];
 }
 
 export class SqliteAlertStore implements AlertStore {
@@ -32,18 +42,56 @@ export class SqliteAlertStore implements AlertStore {
     return r ? (JSON.parse(r.state) as AlertGroup) : null;
   }
 
+  /** The group that took this key last (its own key, or one it took in), in its latest occurrence. */
   byGroupKey(source: AlertSource, groupKey: string): AlertGroup | null {
     const r = this.stmt(
-      'SELECT state FROM alert_groups WHERE source = ? AND group_key = ? ORDER BY occurrence DESC LIMIT 1',
+      `SELECT g.state FROM alert_lookup l JOIN alert_groups g ON g.id = l.alert_id
+        WHERE l.source = ? AND l.kind = 'key' AND l.value = ? ORDER BY l.id DESC LIMIT 1`,
     ).get(source, groupKey) as { state: string } | undefined;
     return r ? (JSON.parse(r.state) as AlertGroup) : null;
   }
 
-  /** The raw notifications of a group, oldest first (the evidence behind its prompt). */
+  /** Groups, each the latest occurrence of its key, with an alert of these fingerprints; newest first. */
+  byFingerprints(source: AlertSource, fingerprints: string[]): AlertGroup[] {
+    const fps = [...new Set(fingerprints)].slice(0, 100);
+    if (!fps.length) return [];
+    const rows = this.stmt(
+      `SELECT DISTINCT g.n, g.state FROM alert_lookup l JOIN alert_groups g ON g.id = l.alert_id
+        WHERE l.source = ? AND l.kind = 'fingerprint' AND l.value IN (SELECT value FROM json_each(?))
+          AND g.occurrence = (SELECT MAX(o.occurrence) FROM alert_groups o
+                               WHERE o.source = g.source AND o.group_key = g.group_key)
+        ORDER BY g.n DESC LIMIT 20`,
+    ).all(source, JSON.stringify(fps)) as { state: string }[];
+    return rows.map((r) => JSON.parse(r.state) as AlertGroup);
+  }
+
+  /** The raw notifications kept for a group, oldest first (the evidence behind its prompt). */
   notifications(id: string): { receivedAt: string; status: string; raw: string }[] {
     return this.stmt(
       'SELECT received_at AS receivedAt, status, raw FROM alert_notifications WHERE alert_id = ? ORDER BY id',
     ).all(id) as { receivedAt: string; status: string; raw: string }[];
+  }
+
+  /** The latest raw notification kept for a group (null: none). */
+  latestNotification(id: string): { receivedAt: string; status: string; raw: string } | null {
+    const r = this.stmt(
+      `SELECT received_at AS receivedAt, status, raw FROM alert_notifications WHERE alert_id = ?
+        ORDER BY id DESC LIMIT 1`,
+    ).get(id) as { receivedAt: string; status: string; raw: string } | undefined;
+    return r ?? null;
+  }
+
+  /** How many groups (or occurrences) were created since `at`. */
+  createdSince(at: Date): number {
+    const r = this.stmt('SELECT COUNT(*) AS n FROM alert_groups WHERE created_at >= ?').get(
+      at.toISOString(),
+    ) as { n: number };
+    return r.n;
+  }
+
+  /** Every decision recorded, in chain order (tests). */
+  decisions(): AlertDecisionRow[] {
+    return alertDecisionRows(this.db);
   }
 
   save(
@@ -55,6 +103,8 @@ export class SqliteAlertStore implements AlertStore {
     const saved = this.db
       .transaction((): AlertGroup => {
         const g = group.id === '' ? this.insert(group, at) : this.update(group, at);
+        this.index(g);
+        this.recordDecision(g, at);
         if (o.notification) {
           this.stmt(
             'INSERT INTO alert_notifications (alert_id, received_at, status, raw) VALUES (?, ?, ?, ?)',
@@ -80,6 +130,43 @@ export class SqliteAlertStore implements AlertStore {
       .immediate();
     this.hooks.afterCommit?.();
     return saved;
+  }
+
+  /** The keys and fingerprints the group is found by (kept once each; the newest row wins a lookup). */
+  private index(g: AlertGroup): void {
+    const add = this.stmt(
+      'INSERT OR IGNORE INTO alert_lookup (source, kind, value, alert_id) VALUES (?, ?, ?, ?)',
+    );
+    for (const key of [g.groupKey, ...(g.groupKeys ?? [])]) add.run(g.source, 'key', key, g.id);
+    for (const a of g.alerts) add.run(g.source, 'fingerprint', a.fingerprint, g.id);
+  }
+
+  /** The group's decision, once, as the next link of the alert_decisions chain. */
+  private recordDecision(g: AlertGroup, at: string): void {
+    if (g.decision.kind === 'open') return;
+    if (this.stmt('SELECT 1 FROM alert_decisions WHERE alert_id = ?').get(g.id)) return;
+    const prev = this.stmt('SELECT seq, hash FROM alert_decisions ORDER BY seq DESC LIMIT 1').get() as
+      | { seq: number; hash: string }
+      | undefined;
+    const row = decisionRow(g, prev ?? null, at);
+    if (!row) return;
+    this.stmt(
+      `INSERT INTO alert_decisions (seq, alert_id, occurrence, kind, actor, at, recorded_at, reason, incident,
+         confidential, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      row.seq,
+      row.alert_id,
+      row.occurrence,
+      row.kind,
+      row.actor,
+      row.at,
+      row.recorded_at,
+      row.reason,
+      row.incident,
+      row.confidential,
+      row.prev_hash,
+      row.hash,
+    );
   }
 
   /** ALERT-<n> from one global counter (the largest n so far + 1, inside the IMMEDIATE transaction). */

@@ -1,13 +1,21 @@
 // The two alert webhooks' bodies as the intake reads them (issue 21): the recorded payloads normalised to
-// one AlertNotification; malformed ones refused with a short reason naming the field.
+// one AlertNotification; malformed ones refused with a short reason naming the field; too long ones cut
+// and marked, never refused (Alertmanager does not retry a 4xx).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bearerMatches } from '../../../src/integrations/alert-webhooks/alert-webhook-route.js';
+import { AlertFloodError } from '../../../src/app/alert-intake.js';
+import {
+  alertWebhookAnswer,
+  bearerMatches,
+} from '../../../src/integrations/alert-webhooks/alert-webhook-route.js';
 import { parseAlertmanager } from '../../../src/integrations/alert-webhooks/alertmanager-payload.js';
 import { parseGrafana } from '../../../src/integrations/alert-webhooks/grafana-payload.js';
+import { BOUNDS, boundedKey } from '../../../src/integrations/alert-webhooks/payload-bounds.js';
 
 const fixture = (name: string) =>
   readFileSync(new URL(`../../fixtures/alerts/${name}`, import.meta.url), 'utf8');
+// biome-ignore lint/suspicious/noExplicitAny: webhook bodies are free-form JSON
+type Json = any;
 const json = (name: string) => JSON.parse(fixture(name)) as Record<string, unknown>;
 
 describe('alert webhook payloads', () => {
@@ -99,5 +107,75 @@ describe('alert webhook payloads', () => {
     expect(bearerMatches(token, token)).toBe(false);
     expect(bearerMatches(undefined, token)).toBe(false);
     expect(bearerMatches('Bearer ', token)).toBe(false);
+  });
+  it('cuts what is too long instead of refusing it, and says what was cut', () => {
+    const body = json('alertmanager-firing.json') as Json;
+    body.commonAnnotations = { description: 'd'.repeat(9_000) };
+    body.commonLabels = Object.fromEntries(Array.from({ length: 205 }, (_, n) => [`l${n}`, 'v']));
+    body.alerts[0].annotations = { description: 'd'.repeat(9_000) };
+    body.alerts[0].generatorURL = `http://prometheus.example/graph?g0.expr=${'x'.repeat(5_000)}`;
+    body.groupKey = `{}:{alertname="Test", trace="${'t'.repeat(3_000)}"}`;
+    body.externalURL = `http://alertmanager.example/${'u'.repeat(5_000)}`;
+    body.truncatedAlerts = 248;
+    const r = parseAlertmanager(body, '');
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const v = r.value;
+    expect(v.commonAnnotations.description).toHaveLength(BOUNDS.labelValue);
+    expect(v.commonAnnotations.description?.endsWith('…')).toBe(true);
+    expect(Object.keys(v.commonLabels)).toHaveLength(200);
+    expect(v.alerts[0]!.link).toHaveLength(BOUNDS.url);
+    expect(v.externalURL).toHaveLength(BOUNDS.url);
+    expect(v.groupKey.length).toBeLessThanOrEqual(BOUNDS.groupKey);
+    expect(v.alertCount).toBe(249);
+    expect(v.truncated).toEqual([
+      'groupKey',
+      'externalURL',
+      'commonLabels (first 200 of 205)',
+      'commonAnnotations',
+      'alerts[0].annotations',
+      'alerts[0].generatorURL',
+    ]);
+    // the input is not changed (it is the raw evidence)
+    expect(body.commonAnnotations.description).toHaveLength(9_000);
+    // a real shape error is still a 400
+    body.commonLabels = { l: 7 };
+    expect(parseAlertmanager(body, '').ok).toBe(false);
+  });
+
+  it('keeps a cut group key unique (a prefix and the digest of the whole)', () => {
+    const a = `{}:{trace="${'t'.repeat(3_000)}a"}`;
+    const b = `{}:{trace="${'t'.repeat(3_000)}b"}`;
+    expect(boundedKey(a, 2_000)).not.toBe(boundedKey(b, 2_000));
+    expect(boundedKey(a, 2_000)).toHaveLength(2_000);
+    expect(boundedKey(a, 2_000)).toBe(boundedKey(a, 2_000));
+    expect(boundedKey('short', 2_000)).toBe('short');
+  });
+
+  it('cuts a long Grafana title (its summary when the alerts carry none)', () => {
+    const body = json('grafana-firing.json') as Json;
+    for (const a of body.alerts) a.annotations = {};
+    body.title = `[FIRING:2] ${'x'.repeat(3_000)}`;
+    const r = parseGrafana(body, '');
+    expect(r.ok && r.value.commonAnnotations.summary).toHaveLength(BOUNDS.title);
+    expect(r.ok && r.value.truncated).toEqual(['title']);
+  });
+  it('answers a flood of new groups 503 with Retry-After (the sender retries), logged as a warning', () => {
+    const warned: string[] = [];
+    const a = alertWebhookAnswer(
+      {
+        intake: {
+          receive: () => {
+            throw new AlertFloodError(60, 60);
+          },
+        },
+        logger: { info() {}, warn: (_o, m) => warned.push(m ?? ''), error() {} },
+      },
+      'alertmanager',
+      Buffer.from(fixture('alertmanager-firing.json')),
+    );
+    expect([a.status, a.headers?.['Retry-After']]).toEqual([503, '60']);
+    expect(String(a.json.error)).toContain('ALERT_MAX_NEW_GROUPS_PER_MINUTE');
+    expect(warned).toEqual([expect.stringContaining('alert flood')]);
   });
 });

@@ -1,5 +1,10 @@
+// The alert store (issue 21): one transaction per save (group, lookups, notification, decision record,
+// prompt refresh), groups found by their keys (the newest to take a key wins) and fingerprints, the
+// decision record append-only and hash-chained.
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/app/ports.js';
+import { decisionVerifyRows } from '../../../src/domain/alert-decision-chain.js';
+import { verifyChain } from '../../../src/domain/audit/hash-chain.js';
 import { SqliteAlertStore } from '../../../src/storage/sqlite/alert-store.js';
 import { openDatabase } from '../../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../../src/storage/sqlite/outbox-store.js';
@@ -88,6 +93,55 @@ describe('SqliteAlertStore', () => {
     expect(store.notifications(a.id)[0]?.raw.length).toBe(65_536);
     expect(() => db.prepare('UPDATE alert_notifications SET raw = ?').run('forged')).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM alert_notifications').run()).toThrow(/append-only/);
+    db.close();
+  });
+  it('records each group’s decision once, append-only and hash-chained', () => {
+    const { db, store } = open();
+    const a = store.save(alertGroup(), NOW);
+    const b = store.save(alertGroup({ groupKey: 'other' }), NOW);
+    expect(store.decisions()).toEqual([]);
+    const at = NOW.toISOString();
+    const dismissed = store.save(
+      { ...a, decision: { kind: 'dismissed', by: 'U1', at, reason: 'noise' } },
+      NOW,
+    );
+    store.save({ ...dismissed, notifications: 2 }, NOW); // a later save of a settled group: no second record
+    store.save(
+      { ...b, decision: { kind: 'declared', incident: 'INC-2026-0007', by: 'U2', at, confidential: true } },
+      NOW,
+    );
+    const rows = store.decisions();
+    expect(
+      rows.map((r) => [r.seq, r.alert_id, r.kind, r.actor, r.reason, r.incident, r.confidential]),
+    ).toEqual([
+      [1, 'ALERT-1', 'dismissed', 'U1', 'noise', null, 0],
+      [2, 'ALERT-2', 'declared', 'U2', null, 'INC-2026-0007', 1],
+    ]);
+    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
+    expect(verifyChain(decisionVerifyRows(rows)).ok).toBe(true);
+    expect(() => db.prepare("UPDATE alert_decisions SET reason = 'x'").run()).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM alert_decisions').run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('finds a group by a key it took in (the newest taker wins) and by fingerprint; the latest notification', () => {
+    const { db, store } = open();
+    const old = store.save(alertGroup({ groupKey: 'route-b' }), NOW, { notification: alertNotification() });
+    const a = store.save(alertGroup({ groupKey: 'route-a', groupKeys: ['route-b'] }), NOW);
+    expect(store.byGroupKey('alertmanager', 'route-b')?.id).toBe(a.id);
+    expect(store.byGroupKey('alertmanager', 'route-a')?.id).toBe(a.id);
+    expect(store.byFingerprints('alertmanager', ['fp1']).map((g) => g.id)).toEqual([a.id, old.id]);
+    expect(store.byFingerprints('grafana', ['fp1'])).toEqual([]);
+    // a key's older occurrence is not offered (only the latest of each key)
+    store.save(alertGroup({ groupKey: 'route-a', occurrence: 2 }), NOW);
+    expect(store.byFingerprints('alertmanager', ['fp1']).map((g) => g.id)).toEqual(['ALERT-3', old.id]);
+    store.save({ ...old, status: 'resolved' }, NOW, {
+      notification: alertNotification({ status: 'resolved' }),
+    });
+    expect(store.latestNotification(old.id)?.status).toBe('resolved');
+    expect(store.latestNotification(a.id)).toBeNull();
+    expect(store.createdSince(new Date(NOW.getTime() - 60_000))).toBe(3);
+    expect(store.createdSince(new Date(NOW.getTime() + 1))).toBe(0);
     db.close();
   });
 });

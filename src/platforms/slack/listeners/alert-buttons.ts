@@ -55,7 +55,7 @@ async function opened(ctx: SlackContext, kind: Kind, id: string, b: BlockAction)
   const actor = actorOf(ctx, b.user.id, b.user.name);
   if (kind === 'declare') return openAlertDeclare(ctx.app, ctx.surface, id, actor);
   if (kind === 'attach') return openAlertAttach(ctx.app, ctx.surface, id, actor);
-  return openAlertDismiss(ctx.app, id);
+  return openAlertDismiss(ctx.app, id, actor);
 }
 
 async function submitted(

@@ -52,7 +52,7 @@ export async function openAlertDialog(ctx: TeamsContext, kind: Kind, a: Json, da
       ? openAlertDeclare(ctx.app, ctx.surface, alert, actor)
       : kind === 'attach'
         ? await openAlertAttach(ctx.app, ctx.surface, alert, actor)
-        : openAlertDismiss(ctx.app, alert);
+        : openAlertDismiss(ctx.app, alert, actor);
   if (!o.ok) return dialogMessage(plainOf(o.refusal, ctx.nameOf));
   return dialogOf(ctx, kind, alert, o.form);
 }
@@ -78,5 +78,8 @@ export async function submitAlertDialog(ctx: TeamsContext, kind: Kind, a: Json, 
         : submitAlertDismiss(ctx.app, req, alert, read.values);
   if (r.ok) return dialogMessage(plainOf(r.text, ctx.nameOf));
   if ('refusal' in r) return dialogMessage(plainOf(r.refusal, ctx.nameOf));
-  return dialogOf(ctx, kind, alert, r.form, { errors: r.errors, ...(nonce ? { nonce } : {}) });
+  // as handlers/forms.ts does: after input errors the same rendering (its nonce); after the command was
+  // refused a new one, else the corrected submission would replay the stored refusal for ever
+  const again = r.refused ? undefined : nonce;
+  return dialogOf(ctx, kind, alert, r.form, { errors: r.errors, ...(again ? { nonce: again } : {}) });
 }

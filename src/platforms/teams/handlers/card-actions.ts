@@ -13,6 +13,7 @@ import { actorOf, incidentFor, type Json, peopleFor, type TeamsContext } from '.
 import { cardActionCardResponse, cardActionErrorResponse, doneCard, VERB } from '../render/card-kit.js';
 import { checklistCard, naReasonId } from '../render/checklist.js';
 import { listCard } from '../render/lists.js';
+import { pagedNudgeCard } from '../render/page-nudge.js';
 import { summaryCard } from '../render/summary.js';
 import { cardOf } from '../render/text.js';
 import { workstreamPickerId } from '../render/workstreams.js';
@@ -95,9 +96,9 @@ function refreshed(
     return cardActionCardResponse(doneCard(`${mark} ${note}`, line));
   }
   if (verb === VERB.snooze) return cardActionCardResponse(doneCard(note));
-  // A refused page (not the IC or comms lead, paged already) leaves the nudge as it was for the others.
-  if (verb === VERB.page)
-    return isError ? cardActionErrorResponse(note) : cardActionCardResponse(doneCard(note));
+  // A refused page (not the IC or comms lead, paged already) leaves the nudge as it was for the others; a
+  // page keeps the nudge, without the paged role's button (page-nudge.ts).
+  if (verb === VERB.page && isError) return cardActionErrorResponse(note);
   return cardActionCardResponse(
     summaryCard(summaryView(incident, pb), ctx.nameOf, peopleFor(ctx, incident), o),
   );
@@ -128,6 +129,14 @@ export async function cardAction(ctx: TeamsContext, a: Json) {
     incident,
     p,
   );
+  if (verb === VERB.page && r.answer.ok)
+    return cardActionCardResponse(
+      pagedNudgeCard(r.incident, ctx.app.playbookFor(r.incident), {
+        ...(str(data.due) ? { dueAt: str(data.due)! } : {}),
+        answer: r.answer.text,
+        nameOf: ctx.nameOf,
+      }),
+    );
   return refreshed(ctx, verb, data, r.incident, cardOf(r.answer.text, ctx.nameOf, 500), !r.answer.ok);
 }
 

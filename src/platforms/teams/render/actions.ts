@@ -22,6 +22,11 @@ export function cardAction(a: Action, incidentKey: string, extra: El = {}): El {
     case 'followup_done':
       return execute(VERB.followupDone, a.label, { incidentKey, id: a.id, ...extra }, 'positive');
     case 'page':
-      return execute(VERB.page, a.label, { incidentKey, target: a.target }, 'destructive');
+      return execute(
+        VERB.page,
+        a.label,
+        { incidentKey, target: a.target, ...(a.dueAt ? { due: a.dueAt } : {}) },
+        'destructive',
+      );
   }
 }

@@ -4,7 +4,7 @@ import type { CardElementArray, IAdaptiveCard } from '@microsoft/teams.cards';
 import type { AlertPromptView } from '../../../views/alert-prompt.js';
 import { alertButtons } from './alert-buttons.js';
 import { card, el, text } from './card-kit.js';
-import { activityOf, cardOf, type NameOf, plainOf } from './text.js';
+import { activityOf, cardOf, type NameOf } from './text.js';
 
 export function renderAlertPrompt(v: AlertPromptView, nameOf: NameOf): { text: string; card: IAdaptiveCard } {
   const body: CardElementArray = [
@@ -19,9 +19,10 @@ export function renderAlertPrompt(v: AlertPromptView, nameOf: NameOf): { text: s
     body.push(
       el({
         type: 'FactSet',
+        // facts render markdown: escaped as every card text is (a label `[x](https://…)` is not a link)
         facts: v.labels.map((f) => ({
-          title: plainOf(f.label, nameOf, 80),
-          value: plainOf(f.value, nameOf, 300),
+          title: cardOf(f.label, nameOf, 80),
+          value: cardOf(f.value, nameOf, 300),
         })),
       }),
     );
