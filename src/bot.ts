@@ -23,13 +23,15 @@ import { chooseSigner } from './ops/audit-key.js';
 import { durableAcks, noteCommit } from './ops/durable-acks.js';
 import { InflightTracker } from './ops/inflight.js';
 import { activeMetrics, BotMetrics, setActiveMetrics } from './ops/metrics.js';
+import { readiness } from './ops/readiness.js';
 import { bindIncident, requestLogger } from './ops/request-log.js';
+import { orderlyShutdown } from './ops/shutdown.js';
 import { ALERT_WEBHOOK_PATHS, startAlerts } from './ops/start-alerts.js';
 import { startPaging } from './ops/start-paging.js';
 import { startTracker } from './ops/start-tracker.js';
 import type { PollResult } from './ops/tracker-poller.js';
+import { slackSettings, teamsSettings } from './platform-settings.js';
 import type { PlatformAdapter } from './platforms/platform.js';
-import type { TeamsSettings } from './platforms/teams/teams-adapter.js';
 import type { WebAdapter } from './platforms/web/web-adapter.js';
 import { loadPlaybook } from './storage/playbook-file.js';
 import { SqliteAlertStore } from './storage/sqlite/alert-store.js';
@@ -38,7 +40,6 @@ import { refuseForeignDatabase } from './storage/sqlite/database-mode.js';
 import { classifyStorageError } from './storage/sqlite/errors.js';
 import { exportRenderer } from './storage/sqlite/export-renderer.js';
 import { IncidentStore } from './storage/sqlite/incident-store.js';
-import { latestVersion, schemaVersion } from './storage/sqlite/migrate.js';
 import { atomically, type Db, openDatabase } from './storage/sqlite/open-database.js';
 import { OutboxStore } from './storage/sqlite/outbox-store.js';
 import { TeamsRefStore } from './storage/sqlite/teams-refs-store.js';
@@ -282,17 +283,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     const deps = { app: incidents, refs: outbox, express: app, logger };
     if (slackEnabled(config)) {
       const { createSlackAdapter } = await import('./platforms/slack/slack-adapter.js');
-      const slack = await createSlackAdapter(deps, {
-        botToken: config.SLACK_BOT_TOKEN!,
-        ...(config.SLACK_SIGNING_SECRET ? { signingSecret: config.SLACK_SIGNING_SECRET } : {}),
-        ...(config.SLACK_APP_TOKEN ? { appToken: config.SLACK_APP_TOKEN } : {}),
-        ...(config.SLACK_API_URL ? { apiUrl: config.SLACK_API_URL } : {}),
-        ...(config.SLACK_BOT_ID ? { botId: config.SLACK_BOT_ID } : {}),
-        ...(config.SLACK_BOT_USER_ID ? { botUserId: config.SLACK_BOT_USER_ID } : {}),
-        ...(config.SLACK_STAKEHOLDER_CHANNEL ? { stakeholderChannel: config.SLACK_STAKEHOLDER_CHANNEL } : {}),
-        ...(auditChannel?.platform === 'slack' ? { auditChannel: auditChannel.id } : {}),
-        startupTimeoutMs: config.STARTUP_TIMEOUT_SECONDS * 1000,
-      });
+      const slack = await createSlackAdapter(deps, slackSettings(config));
       adapters.push(slack);
     }
     if (teamsEnabled(config)) {
@@ -375,51 +366,26 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     'incident-bot started',
   );
 
-  let closed: Promise<{ drained: boolean }> | null = null;
-  const shutdown = (drainSeconds = config.SHUTDOWN_DRAIN_SECONDS) => {
-    closed ??= (async () => {
-      const deadline = Date.now() + drainSeconds * 1000;
-      const left = () => Math.max(0, deadline - Date.now());
+  const shutdown = orderlyShutdown({
+    drainSeconds: config.SHUTDOWN_DRAIN_SECONDS,
+    stopAccepting: () => {
       accepting = false;
-      scheduler?.stop();
-      publisher.stop();
-      await trackerPoller?.stop();
-      const serverClosed = new Promise<void>((r) => server.close(() => r()));
-      server.closeIdleConnections?.();
-      // Requests already accepted are answered and their handlers finish (Slack listeners go on after the ack).
-      await inflight.settle(Math.min(left(), 5000));
-      for (const a of adapters) await a.stop().catch(() => undefined);
-      dispatcher.stop();
-      // A database error while draining must not keep the database open: what is left stays queued.
-      const drain = () =>
-        dispatcher.drain(left()).catch((e: unknown) => {
-          logger.error({ err: e }, 'outbox drain failed during shutdown; undelivered rows stay queued');
-          return false;
-        });
-      let drained = await drain();
-      // A handler that was still running may have queued more: one more quiet period, one more drain.
-      const owed = () => {
-        try {
-          return outbox.pending().length > 0;
-        } catch {
-          return true; // unknown: try the drain (it logs its own failure)
-        }
-      };
-      if (!(await inflight.settle(Math.min(left(), 1000))) || owed()) drained = await drain();
-      let grace: NodeJS.Timeout | undefined;
-      await Promise.race([serverClosed, new Promise((r) => (grace = setTimeout(r, 1000)))]);
-      clearTimeout(grace);
-      server.closeAllConnections?.();
-      await dispatcher.idle();
+    },
+    timers: [scheduler, publisher],
+    trackerPoller,
+    server,
+    inflight,
+    adapters,
+    dispatcher,
+    outbox,
+    closeStorage: async () => {
       if (activeMetrics() === metrics) setActiveMetrics(null);
       await walSync.close();
       await checkpointer?.stop();
       db.close();
-      logger.info({ drained }, 'incident-bot stopped');
-      return { drained };
-    })();
-    return closed;
-  };
+    },
+    logger,
+  });
 
   return {
     config,
@@ -437,47 +403,5 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     ...(clock && web ? { console: { url: `${url}/?key=${consoleKey}`, clock, web } } : {}),
     ...(trackerPoller ? { pollTracker: () => trackerPoller.pollNow() } : {}),
     shutdown,
-  };
-}
-
-export function readiness(
-  db: Db,
-  dispatcher: Dispatcher,
-  platforms: Record<string, boolean | string> = {},
-): { ok: boolean; checks: Record<string, boolean | string> } {
-  const checks: Record<string, boolean | string> = { ...platforms };
-  try {
-    db.prepare(
-      'INSERT INTO processed_events (id, at) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET at = excluded.at',
-    ).run('readyz-probe', new Date().toISOString());
-    checks.database = true;
-  } catch (e) {
-    checks.database = e instanceof Error ? e.message : 'error';
-  }
-  try {
-    checks.migrations = schemaVersion(db) === latestVersion();
-  } catch {
-    checks.migrations = false;
-  }
-  checks.dispatcher = dispatcher.isRunning;
-  return { ok: Object.values(checks).every((v) => v === true), checks };
-}
-
-/** The Teams settings from the configuration. */
-export function teamsSettings(c: Config): TeamsSettings {
-  return {
-    allowUnauthenticated: c.TEAMS_ALLOW_UNAUTHENTICATED === true,
-    ...(c.TEAMS_CLIENT_ID ? { clientId: c.TEAMS_CLIENT_ID } : {}),
-    ...(c.TEAMS_CLIENT_SECRET ? { clientSecret: c.TEAMS_CLIENT_SECRET } : {}),
-    ...(c.TEAMS_TENANT_ID ? { tenantId: c.TEAMS_TENANT_ID } : {}),
-    ...(c.TEAMS_SERVICE_URL ? { serviceUrl: c.TEAMS_SERVICE_URL } : {}),
-    ...(c.TEAMS_INCIDENTS_CHANNEL ? { incidentsChannel: c.TEAMS_INCIDENTS_CHANNEL } : {}),
-    ...(c.TEAMS_STAKEHOLDER_CHANNEL ? { stakeholderChannel: c.TEAMS_STAKEHOLDER_CHANNEL } : {}),
-    ...(c.TEAMS_CONFIDENTIAL_CHANNEL ? { confidentialChannel: c.TEAMS_CONFIDENTIAL_CHANNEL } : {}),
-    ...(c.TEAMS_TEAM_ID ? { teamId: c.TEAMS_TEAM_ID } : {}),
-    ...(c.GRAPH_API_URL ? { graphApiUrl: c.GRAPH_API_URL } : {}),
-    ...(c.MICROSOFT_LOGIN_URL ? { loginUrl: c.MICROSOFT_LOGIN_URL } : {}),
-    startupTimeoutMs: c.STARTUP_TIMEOUT_SECONDS * 1000,
-    ...(auditChannelOf(c)?.platform === 'teams' ? { auditChannel: auditChannelOf(c)!.id } : {}),
   };
 }

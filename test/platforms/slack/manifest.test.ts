@@ -53,6 +53,7 @@ describe('slack/manifest.json', () => {
       'chat.update': ['chat:write'],
       'conversations.create': ['channels:manage', 'groups:write'],
       'conversations.history': ['channels:history', 'groups:history', 'im:history'],
+      'conversations.info': ['channels:read', 'groups:read'],
       'conversations.invite': ['channels:manage', 'groups:write'],
       'conversations.join': ['channels:join'],
       'conversations.list': ['channels:read', 'groups:read'],
