@@ -44,25 +44,6 @@ CREATE TABLE alert_lookup (
 CREATE INDEX alert_lookup_value ON alert_lookup (source, kind, value, id);
 CREATE INDEX alert_groups_created ON alert_groups (created_at);
 
--- Every decision on an alert group (declared, added to an incident, dismissed), append-only and hash-chained
--- like decision_log (src/domain/alert-decision-chain.ts; `incident-bot audit verify` checks it): the
--- group's JSON state says what was decided, this is the record that cannot be quietly changed.
-CREATE TABLE alert_decisions (
-  seq          INTEGER PRIMARY KEY,
-  alert_id     TEXT NOT NULL REFERENCES alert_groups (id),
-  occurrence   INTEGER NOT NULL,
-  kind         TEXT NOT NULL,
-  actor        TEXT NOT NULL,
-  at           TEXT NOT NULL,
-  recorded_at  TEXT NOT NULL,
-  reason       TEXT,
-  incident     TEXT,
-  confidential INTEGER NOT NULL DEFAULT 0,
-  prev_hash    TEXT NOT NULL,
-  hash         TEXT NOT NULL,
-  UNIQUE (alert_id)
-);
-CREATE TRIGGER alert_decisions_no_update BEFORE UPDATE ON alert_decisions
-BEGIN SELECT RAISE(ABORT, 'alert_decisions is append-only'); END;
-CREATE TRIGGER alert_decisions_no_delete BEFORE DELETE ON alert_decisions
-BEGIN SELECT RAISE(ABORT, 'alert_decisions is append-only'); END;
+-- Decisions on an alert group (declared, added to an incident, dismissed) are not kept here: each is an
+-- entry of the group's own chain (ALERT-<n>) in decision_log, the one signed ledger
+-- (src/domain/alert-decision-log.ts; `incident-bot audit verify` holds alert_groups.state against it).

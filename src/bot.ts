@@ -199,7 +199,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   app.get('/metrics', metrics.handler);
 
   // Alert groups (issue 21): kept in the same database, so a prompt's decision and its incident commit together.
-  const alertStore = new SqliteAlertStore(db, { afterCommit: noteCommit });
+  const alertStore = new SqliteAlertStore(db, { afterCommit: noteCommit, ledger: store });
   const incidents = new IncidentApp({
     alerts: { store: alertStore, atomically: atomically(db) },
     service,

@@ -44,7 +44,7 @@ export const ALERT_SETTINGS = {
     required: 'no',
     default: '60',
     purpose:
-      'New alert groups (each a new prompt) accepted per minute; beyond it a notification is answered 503 with Retry-After, and Alertmanager and Grafana send it again later. 0: no limit.',
+      'New alert groups (each a new prompt) accepted per minute; beyond it a notification is answered 503 with Retry-After, and Alertmanager and Grafana send it again later. Groups of a `declare` or `severe` rule, and alerts firing again into an open incident, are never refused nor counted. 0: no limit.',
   },
 } as const;
 

@@ -3,7 +3,7 @@
 // (the alert joins an open incident the person is in) and **Dismiss** (with a reason). Each settles the
 // alert group once (./alert-settle.ts): a group already settled gets "ALERT-3 was already dismissed by …
 // at …", never a second incident. Who may dismiss: anyone who sees the prompt in the alerts channel, with a
-// reason (3..500 characters), recorded with who and when in the append-only alert_decisions chain.
+// reason (3..500 characters), recorded with who and when in the group's own chain of the signed ledger.
 import type { Actor, Incident } from '../domain/incident.js';
 import { userText } from '../domain/text.js';
 import type { FieldErrors, FormValues, FormView } from '../views/form.js';

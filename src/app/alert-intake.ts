@@ -100,10 +100,14 @@ export class AlertIntake {
       match,
       defaults: { platform: this.o.platform, channel: this.o.channel },
       ...(open ? { openIncident: open.key } : {}),
+      ...(latest && this.settled(latest) ? { settled: true } : {}),
       now,
     });
     const isNew = step.group.id === '';
-    if (isNew) this.checkFlood(now);
+    // The limit holds back a storm of minor alerts, never the ones that matter: a group whose rule declares
+    // or is severe, or one that joins an incident already open, is always taken (and not counted).
+    const s = step.group.suggestion;
+    if (isNew && s.mode !== 'declare' && !s.severe && !step.attachTo) this.checkFlood(now);
     // The raw body is kept for a group's first notification, each change of status and each new route;
     // a repeat is only counted (Alertmanager repeats every few minutes for as long as an alert fires).
     const keepRaw = isNew || !latest || latest.status !== n.status || !knownKey(latest, n.groupKey);
@@ -124,18 +128,29 @@ export class AlertIntake {
   }
 
   /**
-   * The group the notification belongs to: the one that took its group key; else (or when that one would
-   * start a new occurrence) an undecided group, or one whose incident is open, with an alert of the same
-   * fingerprint: the same alert through another route or grouping updates it instead of prompting twice.
+   * The group the notification belongs to: the one that took its group key (also when its incident is
+   * open); else (or when that one would start a new occurrence) an undecided group, or one whose incident
+   * is open, whose CURRENT alerts include every alert of the notification (by fingerprint): the same alert
+   * through another route or grouping updates it instead of prompting twice. One shared alert is not
+   * enough: unrelated alerts are never merged.
    */
   private latestFor(n: AlertNotification): AlertGroup | null {
     const byKey = this.o.store.byGroupKey(n.source, n.groupKey);
-    if (byKey && !firesAgain(byKey, n)) return byKey;
+    if (byKey && (!firesAgain(byKey, n, this.settled(byKey)) || this.openIncidentOf(byKey))) return byKey;
     const fingerprints = n.alerts.map((a) => a.fingerprint);
-    const live = (this.o.store.byFingerprints?.(n.source, fingerprints) ?? []).find(
-      (g) => g.id !== byKey?.id && this.live(g),
-    );
+    if (!fingerprints.length) return byKey;
+    const live = (this.o.store.byFingerprints?.(n.source, fingerprints) ?? []).find((g) => {
+      const current = new Set(g.alerts.map((a) => a.fingerprint));
+      return g.id !== byKey?.id && fingerprints.every((f) => current.has(f)) && this.live(g);
+    });
     return live ?? byKey;
+  }
+
+  /** Settled for good: dismissed, or its incident closed (a new alert then starts a new occurrence). */
+  private settled(g: AlertGroup): boolean {
+    const d = g.decision;
+    if (d.kind === 'dismissed') return true;
+    return d.kind !== 'open' && !this.openIncidentOf(g);
   }
 
   private live(g: AlertGroup): boolean {

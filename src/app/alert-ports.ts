@@ -8,7 +8,10 @@ export interface AlertStore {
   byGroupKey(source: AlertSource, groupKey: string): AlertGroup | null;
   /** Groups (each its key's latest occurrence) with an alert of these fingerprints, newest first. */
   byFingerprints?(source: AlertSource, fingerprints: string[]): AlertGroup[];
-  /** How many groups (or occurrences) were created since `at` (the intake's flood limit). */
+  /**
+   * How many groups (or occurrences) were created since `at` that the intake's flood limit counts: not
+   * those of a `declare` or severe rule, nor those the bot added to an open incident.
+   */
   createdSince?(at: Date): number;
   /**
    * In one transaction: inserts the group (`id: ''` allocates ALERT-<n>) or updates it (its `version` must be

@@ -88,8 +88,17 @@ export interface IncidentRepo {
     req: CommandRequest,
     decide: (incident: Incident | null, nextKey: () => string) => Decision,
   ): CommandOutcome;
-  /** Appends entries to an incident's chain outside a command (e.g. "message sent"). */
-  appendSystemLog(incidentKey: string, entries: LogEffect[], now: Date, commandKey?: string | null): void;
+  /**
+   * Appends entries to an incident's chain outside a command (e.g. "message sent"), or to an alert group's
+   * own chain (ALERT-<n>) with `state`, the decision its entries record (its digest is what audit holds).
+   */
+  appendSystemLog(
+    incidentKey: string,
+    entries: LogEffect[],
+    now: Date,
+    commandKey?: string | null,
+    state?: object,
+  ): void;
 }
 
 /** Loads one incident's record for an export (the playbook it ran under; `fallback` when that is missing). */

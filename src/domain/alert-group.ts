@@ -93,6 +93,8 @@ export interface AlertGroup {
    * grouping updates this group instead of prompting twice.
    */
   groupKeys?: string[];
+  /** The last status each of its keys reported (only once it took in another key): resolved when all are. */
+  keyStatus?: Record<string, 'firing' | 'resolved'>;
   /** A group that fires again after it resolved starts a new occurrence (and a new prompt). */
   occurrence: number;
   /** The next occurrence, once this undecided one resolved and fired again (its prompt loses its buttons). */

@@ -29,6 +29,8 @@ export interface AlertContext {
   defaults: { platform: AlertGroup['platform']; channel: string };
   /** The incident the group's latest occurrence was declared as or added to, when it is still open. */
   openIncident?: string;
+  /** The group's latest occurrence is settled for good: dismissed, or its incident closed. */
+  settled?: boolean;
   now: Date;
 }
 
@@ -85,15 +87,45 @@ function keysWith(latest: AlertGroup, key: string): Pick<AlertGroup, 'groupKeys'
   return { groupKeys: [...keys, key] };
 }
 
-/** Whether the notification starts a new occurrence of `latest` (it had resolved, and fires again). */
-export const firesAgain = (latest: AlertGroup, n: Pick<AlertNotification, 'status'>): boolean =>
-  latest.status === 'resolved' && n.status === 'firing';
+/** When the notification's firing alerts started (ms; unreadable times left out). */
+const firingStarts = (n: Pick<AlertNotification, 'alerts'>): number[] =>
+  n.alerts
+    .filter((a) => a.status === 'firing')
+    .map((a) => Date.parse(a.startsAt))
+    .filter((t) => !Number.isNaN(t));
+
+/**
+ * Whether the notification starts a new occurrence of `latest`: an alert firing that STARTED after the group
+ * resolved (a late "firing" from an HA replica after "resolved" is only counted); or, for a group that never
+ * resolved (`send_resolved: false`) but is settled (dismissed, its incident closed), one that started after
+ * the group was last seen.
+ */
+export function firesAgain(
+  latest: AlertGroup,
+  n: Pick<AlertNotification, 'status' | 'alerts'>,
+  settled = false,
+): boolean {
+  if (n.status !== 'firing') return false;
+  const after = (at: string | undefined) => {
+    const t = Date.parse(at ?? '');
+    return Number.isNaN(t) || firingStarts(n).some((s) => s > t);
+  };
+  if (latest.status === 'resolved') return after(latest.resolvedAt);
+  return settled && after(latest.lastSeenAt);
+}
+
+/** The group's status over all its keys: resolved only once every key it took in has resolved. */
+function keyStatuses(latest: AlertGroup, n: AlertNotification): Pick<AlertGroup, 'keyStatus' | 'status'> {
+  const keyStatus = { ...(latest.keyStatus ?? { [latest.groupKey]: latest.status }), [n.groupKey]: n.status };
+  const status = Object.values(keyStatus).every((s) => s === 'resolved') ? 'resolved' : 'firing';
+  return Object.keys(keyStatus).length > 1 ? { keyStatus, status } : { status };
+}
 
 export function alertStep(latest: AlertGroup | null, n: AlertNotification, ctx: AlertContext): AlertStep {
   const seen = observed(n, ctx.now);
   const { truncated: _cut, ...was } = latest ?? ({} as Partial<AlertGroup>);
   const cut = n.truncated?.length ? { truncated: true } : {};
-  if (!latest || firesAgain(latest, n)) {
+  if (!latest || firesAgain(latest, n, ctx.settled)) {
     // a new occurrence keeps the keys it is known by (so the next notification of any of them finds it)
     const attachTo = latest ? ctx.openIncident : undefined;
     const group: AlertGroup = {
@@ -101,6 +133,10 @@ export function alertStep(latest: AlertGroup | null, n: AlertNotification, ctx: 
       source: n.source,
       groupKey: latest?.groupKey ?? n.groupKey,
       ...(latest ? keysWith(latest, n.groupKey) : {}),
+      // which key it fired again by (the others report as they come: resolved once all have)
+      ...(latest?.groupKeys?.length || (latest && latest.groupKey !== n.groupKey)
+        ? { keyStatus: { [n.groupKey]: n.status } }
+        : {}),
       occurrence: latest ? latest.occurrence + 1 : 1,
       ...seen,
       ...cut,
@@ -121,14 +157,30 @@ export function alertStep(latest: AlertGroup | null, n: AlertNotification, ctx: 
       ...(undecided ? { supersedes: latest } : {}),
     };
   }
+  // A late "firing" of alerts that started before the group resolved (an HA replica's): only counted.
+  if (latest.status === 'resolved' && n.status === 'firing')
+    return {
+      group: {
+        ...latest,
+        ...keysWith(latest, n.groupKey),
+        lastSeenAt: seen.lastSeenAt,
+        notifications: latest.notifications + 1,
+      },
+      declare: false,
+    };
   // The same occurrence again: the prompt is updated in place. Its rule and channel stay what they were;
   // a declaration is never tried again (one refused is said on the prompt, which keeps its buttons).
-  const { resolvedAt: _was, ...rest } = was as AlertGroup;
+  const { resolvedAt: _was, keyStatus: _keys, ...rest } = was as AlertGroup;
+  const statuses = keyStatuses(latest, n);
+  const { resolvedAt: _seenAt, ...current } = seen;
   const group: AlertGroup = {
     ...rest,
     ...keysWith(latest, n.groupKey),
-    ...seen,
+    ...current,
     ...cut,
+    ...statuses,
+    // resolved once every key it took in has
+    ...(statuses.status === 'resolved' ? { resolvedAt: seen.resolvedAt ?? seen.lastSeenAt } : {}),
     startsAt: latest.startsAt,
     notifications: latest.notifications + 1,
   };
@@ -137,7 +189,7 @@ export function alertStep(latest: AlertGroup | null, n: AlertNotification, ctx: 
   return {
     group,
     declare: false,
-    ...(incident && n.status === 'resolved' && latest.status !== 'resolved'
+    ...(incident && group.status === 'resolved' && latest.status !== 'resolved'
       ? { resolvedIncident: incident }
       : {}),
   };

@@ -43,7 +43,9 @@ export type LogKind =
   /** A monitoring alert attached to the incident, or resolved (decide/alerts.ts). */
   | 'alert'
   /** An on-call paged (PagerDuty, Opsgenie), each answer, and the page resolved at close (decide/paging.ts). */
-  | 'page';
+  | 'page'
+  /** A decision on an alert group, in the group's own chain (ALERT-<n>; domain/alert-decision-log.ts). */
+  | 'alert_decision';
 
 export type Target =
   | { to: 'room' }

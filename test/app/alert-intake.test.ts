@@ -40,7 +40,7 @@ function setup(
     ref: playbookRef,
   });
   const app = incidentApp({ db, service, outbox, dispatcher: { kick() {} } });
-  const alerts = new SqliteAlertStore(db);
+  const alerts = new SqliteAlertStore(db, { ledger: store });
   const intake = new AlertIntake({
     store: o.store ? o.store(alerts) : alerts,
     app,
@@ -51,6 +51,10 @@ function setup(
   });
   return { db, store, alerts, intake, outbox };
 }
+
+/** The alert firing again: started after it resolved (09:30; a late copy of the old "firing" is counted). */
+const firingAgain = () =>
+  alertNotification({ alerts: [{ ...alertNotification().alerts[0]!, startsAt: '2026-03-02T09:40:00Z' }] });
 
 const resolvedNote = () =>
   alertNotification({
@@ -145,7 +149,7 @@ describe('AlertIntake', () => {
     const first = s.intake.receive(alertNotification());
     expect(s.intake.receive(resolvedNote())).toEqual(first);
     expect(s.store.get(first.incident!)!.alerts?.[0]).toMatchObject({ status: 'resolved' });
-    const next = s.intake.receive(alertNotification());
+    const next = s.intake.receive(firingAgain());
     expect(next.alert).not.toBe(first.alert);
     expect(next.incident).toBe(first.incident);
     expect(s.alerts.get(next.alert)).toMatchObject({
@@ -171,7 +175,7 @@ describe('AlertIntake', () => {
     const s = setup({ rules: [] });
     const first = s.intake.receive(alertNotification());
     s.intake.receive(resolvedNote());
-    const next = s.intake.receive(alertNotification());
+    const next = s.intake.receive(firingAgain());
     expect(next.alert).not.toBe(first.alert);
     expect(s.alerts.get(first.alert)?.supersededBy).toBe(next.alert);
     expect(s.alerts.get(next.alert)).toMatchObject({
@@ -194,6 +198,25 @@ describe('AlertIntake', () => {
     s.db.close();
   });
 
+  it('merges another route only when all its alerts are among the group’s current ones', () => {
+    const s = setup({ rules: [] });
+    const first = s.intake.receive(alertNotification());
+    const fp = (f: string) => ({ ...alertNotification().alerts[0]!, fingerprint: f });
+    // one alert shared, one not: unrelated enough to be prompted on its own
+    const mixed = alertNotification({ groupKey: 'route-b', alerts: [fp('fp1'), fp('fpX')] });
+    expect(s.intake.receive(mixed).alert).not.toBe(first.alert);
+    // the group's alerts change (fp1 left it): fp1 through a third route no longer finds it
+    s.intake.receive(alertNotification({ alerts: [fp('fp2')] }));
+    const lookups = s.db
+      .prepare("SELECT value FROM alert_lookup WHERE alert_id = ? AND kind = 'fingerprint'")
+      .all(first.alert);
+    expect(lookups).toEqual([{ value: 'fp2' }]);
+    const third = alertNotification({ groupKey: 'route-c', alerts: [fp('fp1')] });
+    const r = s.intake.receive(third);
+    expect([r.alert === first.alert, r.alert === s.intake.receive(mixed).alert]).toEqual([false, true]);
+    s.db.close();
+  });
+
   it('keeps the raw body on the first notification and each change of status, not on repeats', () => {
     const s = setup({ rules: [] });
     const { alert } = s.intake.receive(alertNotification());
@@ -213,5 +236,29 @@ describe('AlertIntake', () => {
     expect(s.alerts.byGroupKey('alertmanager', otherAlert('C').groupKey)).toBeNull();
     expect(s.intake.receive(otherAlert('A'))).toEqual(a);
     s.db.close();
+  });
+
+  it('never refuses (nor counts) the alerts that matter: a severe or declare rule’s, one into an open incident', () => {
+    const severe = {
+      name: 'sev',
+      match: { service: 'pricing' },
+      severe: true,
+      mode: 'prompt' as const,
+      notify: [],
+    };
+    const s = setup({ rules: [severe], maxNewGroupsPerMinute: 1 });
+    const minor = (name: string) => ({ ...otherAlert(name), commonLabels: { alertname: name } });
+    s.intake.receive(minor('A'));
+    expect(() => s.intake.receive(minor('B'))).toThrow(AlertFloodError);
+    // severe (the rule matches service=pricing): taken beyond the limit, several times
+    for (const name of ['S1', 'S2']) expect(s.intake.receive(otherAlert(name)).alert).toMatch(/^ALERT-\d+$/);
+    expect(() => s.intake.receive(minor('C'))).toThrow(AlertFloodError);
+    s.db.close();
+    // a declare rule's alert firing again into its open incident, beyond the limit
+    const d = setup({ maxNewGroupsPerMinute: 1 });
+    const first = d.intake.receive(alertNotification());
+    d.intake.receive(resolvedNote());
+    expect(d.intake.receive(firingAgain()).incident).toBe(first.incident);
+    d.db.close();
   });
 });

@@ -21,6 +21,9 @@ const declareRule: AlertContext = {
   },
 };
 const stored = (over: Partial<AlertGroup> = {}) => alertGroup({ id: 'ALERT-1', version: 3, ...over });
+/** A firing notification of alerts that started at `at`. */
+const startedAt = (at: string) =>
+  alertNotification({ alerts: [{ ...alertNotification().alerts[0]!, startsAt: at }] });
 const resolvedNote = alertNotification({
   status: 'resolved',
   alerts: [{ ...alertNotification().alerts[0]!, status: 'resolved', endsAt: '2026-03-02T09:04:00Z' }],
@@ -78,7 +81,7 @@ describe('alertStep', () => {
 
   it('an undecided group that resolved and fires again is a new occurrence, superseding the old prompt', () => {
     const was = stored({ status: 'resolved', resolvedAt: '2026-03-02T09:04:00.000Z' });
-    const s = alertStep(was, alertNotification(), base);
+    const s = alertStep(was, startedAt('2026-03-02T09:04:30Z'), base);
     expect(s.group).toMatchObject({ id: '', occurrence: 2, notifications: 1, decision: { kind: 'open' } });
     expect(s.group.resolvedAt).toBeUndefined();
     expect(s.supersedes?.id).toBe('ALERT-1');
@@ -132,5 +135,46 @@ describe('alertStep', () => {
         }),
       ),
     ).toBe('DiskFull (instance=db1)');
+  });
+
+  it('a late "firing" of alerts that started before the group resolved is only counted (an HA replica)', () => {
+    const was = stored({ status: 'resolved', resolvedAt: '2026-03-02T09:04:00.000Z', notifications: 2 });
+    const s = alertStep(was, startedAt('2026-03-02T09:00:00Z'), base);
+    expect(s.group).toMatchObject({ id: 'ALERT-1', status: 'resolved', notifications: 3 });
+    expect(s.group.resolvedAt).toBe('2026-03-02T09:04:00.000Z');
+    expect([s.supersedes, s.attachTo, s.declare]).toEqual([undefined, undefined, false]);
+  });
+
+  it('a group that never resolved (send_resolved: false), settled, starts anew on an alert started since', () => {
+    const dismissed = stored({
+      lastSeenAt: '2026-03-02T09:02:00.000Z',
+      decision: { kind: 'dismissed', by: 'U1', at: NOW.toISOString(), reason: 'noise' },
+    });
+    const fresh = startedAt('2026-03-02T09:03:00Z');
+    expect(alertStep(dismissed, fresh, { ...base, settled: true }).group).toMatchObject({
+      id: '',
+      occurrence: 2,
+      decision: { kind: 'open' },
+    });
+    // the same alert still firing (started before it was last seen), or the group not settled: the same one
+    expect(alertStep(dismissed, startedAt('2026-03-02T09:00:00Z'), { ...base, settled: true }).group.id).toBe(
+      'ALERT-1',
+    );
+    expect(alertStep(dismissed, fresh, base).group.id).toBe('ALERT-1');
+  });
+
+  it('a group with two keys resolves only once both have; its incident is told then', () => {
+    const other = '{}/{route="b"}:{alertname="HighErrorRate"}';
+    const attached = stored({
+      decision: { kind: 'attached', incident: 'INC-2026-0002', by: 'U1', at: NOW.toISOString() },
+    });
+    const both = alertStep(attached, alertNotification({ groupKey: other }), base).group;
+    const oneResolved = alertStep(both, { ...resolvedNote, groupKey: other }, base);
+    expect(oneResolved.group.status).toBe('firing');
+    expect(oneResolved.group.resolvedAt).toBeUndefined();
+    expect(oneResolved.resolvedIncident).toBeUndefined();
+    const allResolved = alertStep(oneResolved.group, resolvedNote, base);
+    expect(allResolved.group).toMatchObject({ status: 'resolved', resolvedAt: '2026-03-02T09:04:00.000Z' });
+    expect(allResolved.resolvedIncident).toBe('INC-2026-0002');
   });
 });

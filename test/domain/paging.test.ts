@@ -199,6 +199,24 @@ describe('page_answered', () => {
     const [post] = again.ok ? posts(again.effects) : [];
     expect(post!.body).toMatchObject({ data: { dedupKey: `${TL_KEY}.2`, previousKey: TL_KEY } });
   });
+
+  it('paged again after a failed page whose attempts may have applied: the same dedup key (one alert)', () => {
+    const failed = must(
+      paged(),
+      answered({ ok: false, status: 0, error: 'timed out', final: true, mayHaveApplied: true }),
+      ctx(bot, at(2)),
+    );
+    expect(failed.pages![0]).toMatchObject({ status: 'failed', mayHaveApplied: true });
+    const again = decide(failed, pageTl, ctx(ic, at(3), PD));
+    expect(again.ok && again.incident.pages![1]).toMatchObject({
+      request: 'technical_lead.2',
+      dedupKey: TL_KEY,
+    });
+    expect(again.ok && rows(again.effects)[0]!.body).toMatchObject({ dedupKey: TL_KEY });
+    const [post] = again.ok ? posts(again.effects) : [];
+    expect(post!.body).toMatchObject({ data: { dedupKey: TL_KEY } });
+    expect((post!.body as { data: object }).data).not.toHaveProperty('previousKey');
+  });
 });
 
 describe('closing resolves the pages', () => {

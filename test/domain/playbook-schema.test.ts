@@ -39,7 +39,7 @@ describe('default playbook', () => {
     expect(r.ok ? [] : r.errors).toEqual([]);
     const { playbook } = loadPlaybook(DEFAULT_PLAYBOOK_PATH);
     expect(playbook.id).toBe('emergency-procedures');
-    expect(playbook.version).toBe('1.4.0');
+    expect(playbook.version).toBe('1.5.0');
     expect(playbook.triggers.map((t) => t.id)).toEqual([
       'safety_regulatory',
       'service_outage',
@@ -113,7 +113,7 @@ describe('default playbook', () => {
   it('is fingerprinted by the sha256 of its exact bytes', () => {
     const loaded = loadPlaybook(DEFAULT_PLAYBOOK_PATH);
     const expected = createHash('sha256').update(readFileSync(DEFAULT_PLAYBOOK_PATH)).digest('hex');
-    expect(loaded.ref).toEqual({ version: '1.4.0', sha256: expected });
+    expect(loaded.ref).toEqual({ version: '1.5.0', sha256: expected });
     expect(loaded.text).toBe(defaultText);
     // One more byte (a trailing newline) changes the fingerprint, not the playbook.
     const copy = loadPlaybook(writeTmp('copy.yaml', `${defaultText}\n`));
@@ -304,7 +304,7 @@ describe('incident-bot playbook check', () => {
     expect(r.code).toBe(0);
     const [first, warning, ...where] = r.output.split('\n');
     expect(first).toBe(
-      `OK ${DEFAULT_PLAYBOOK_PATH}: playbook emergency-procedures version 1.4.0 sha256 ${sha}`,
+      `OK ${DEFAULT_PLAYBOOK_PATH}: playbook emergency-procedures version 1.5.0 sha256 ${sha}`,
     );
     // The shipped playbook does not know the firm's handbook location: its relative links are named.
     expect(warning).toMatch(/^warning: \d+ relative links and no links\.base/);

@@ -32,6 +32,11 @@ function amFor(alertname: string, status: 'firing' | 'resolved' = 'firing'): Jso
   return p;
 }
 
+/** The alert firing again: started after it resolved (a late copy of the old "firing" is only counted). */
+function startedLater(p: Json): Json {
+  return { ...p, alerts: p.alerts.map((a: Json) => ({ ...a, startsAt: '2018-08-03T09:00:00Z' })) };
+}
+
 describe('alerts in, on Slack (real bot)', () => {
   let rb: RealBot;
   let playbookFile: string;
@@ -166,7 +171,7 @@ describe('alerts in, on Slack (real bot)', () => {
 
     // undecided, it fires again: a new message (Slack notifies on a post, not on an edit far up the
     // channel), the old one pointing to it, without its buttons
-    const again = await am(body);
+    const again = await am(startedLater(body));
     const next = ((await again.json()) as { alert: string }).alert;
     expect(next).not.toBe(id);
     await settle();
@@ -252,7 +257,7 @@ describe('alerts in, on Slack (real bot)', () => {
     // it fires again while the incident is open: a new prompt, added to that incident by the bot (no
     // Declare button, no second incident); the room hears it, and the incident's alert is firing again
     const postsBefore = prompts().length;
-    const again = (await (await am(body)).json()) as { alert: string; incident: string };
+    const again = (await (await am(startedLater(body))).json()) as { alert: string; incident: string };
     expect(again.alert).not.toBe(first.alert);
     expect(again.incident).toBe(first.incident);
     await settle();

@@ -192,7 +192,7 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   );
   const senders: Record<string, Sender> = {};
   // Alert prompts (issue 21), delivered by the adapter's alert sender, as src/bot.ts wires them.
-  const alertStore = new SqliteAlertStore(db);
+  const alertStore = new SqliteAlertStore(db, { ledger: store });
   const alertSenders: Partial<Record<string, AlertPromptSender>> = {};
   const dispatcher = new Dispatcher({
     outbox,

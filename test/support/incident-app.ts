@@ -5,6 +5,7 @@ import type { AppLogger } from '../../src/app/ports.js';
 import { SqliteAlertStore } from '../../src/storage/sqlite/alert-store.js';
 import { classifyStorageError } from '../../src/storage/sqlite/errors.js';
 import { exportRenderer } from '../../src/storage/sqlite/export-renderer.js';
+import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { atomically, type Db } from '../../src/storage/sqlite/open-database.js';
 import type { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 
@@ -24,6 +25,12 @@ export function incidentApp(o: {
     classifyFailure: classifyStorageError,
     ...(o.logger ? { logger: o.logger } : {}),
     // alert groups in the same database, as src/bot.ts keeps them (one transaction with an incident command)
-    alerts: { store: new SqliteAlertStore(o.db), atomically: atomically(o.db) },
+    alerts: {
+      store: new SqliteAlertStore(
+        o.db,
+        o.service.store instanceof IncidentStore ? { ledger: o.service.store } : {},
+      ),
+      atomically: atomically(o.db),
+    },
   });
 }

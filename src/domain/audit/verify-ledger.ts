@@ -3,6 +3,7 @@
 // the last), and every incident (its row matches its log, its state is the one its log produced).
 // Pure: the first problem found is returned as a sentence; code 2 is "wrong key", 1 is "tampered".
 import type { KeyObject } from 'node:crypto';
+import { checkAlertDecisions, isAlertChain } from '../alert-decision-log.js';
 import { keyIdOf, type SignedCheckpoint, signatureValid } from './checkpoint.js';
 import { entryHash, GENESIS, type VerifyRow } from './hash-chain.js';
 import { changedFields, type FieldPrints, linkHash, stateDigest } from './ledger.js';
@@ -36,6 +37,8 @@ export interface LedgerInput {
   /** Every stored checkpoint, in the order written. */
   checkpoints: CheckpointRow[];
   incidents: IncidentRow[];
+  /** Every alert group (id, stored state): its decision is held against its own chain (ALERT-<n>). */
+  alertGroups?: { id: string; state: string }[];
   keys: KeyObject[];
   /** Checkpoints kept elsewhere (the audit channel, the logs) to hold the database against. */
   anchors?: SignedCheckpoint[];
@@ -46,6 +49,8 @@ export type LedgerReport =
       ok: true;
       entries: number;
       incidents: number;
+      /** Alert groups with decisions in the log (their chains are not incidents). */
+      alertChains: number;
       checkpoints: number;
       latest: SignedCheckpoint | null;
       heads: Map<string, { count: number; head: string }>;
@@ -203,11 +208,15 @@ function walk(input: LedgerInput): LedgerReport {
     );
   }
   checkIncidents(input.incidents, chains);
+  const alertProblem = checkAlertDecisions(input.alertGroups ?? [], chains);
+  if (alertProblem) throw new Broken(1, alertProblem);
+  const alertChains = [...chains.keys()].filter(isAlertChain).length;
   const heads = new Map([...chains].map(([k, v]) => [k, { count: v.seq, head: v.hash }]));
   return {
     ok: true,
     entries: gseq,
-    incidents: chains.size,
+    incidents: chains.size - alertChains,
+    alertChains,
     checkpoints: input.checkpoints.length,
     latest,
     heads,
@@ -230,7 +239,7 @@ function checkIncidents(
 ): void {
   const rows = new Set(incidents.map((i) => i.key));
   for (const key of chains.keys())
-    if (!rows.has(key))
+    if (!rows.has(key) && !isAlertChain(key))
       throw new Broken(
         1,
         `the log has entries for ${key}, which is not in the incidents table (the incident was deleted)`,

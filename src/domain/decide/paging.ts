@@ -82,7 +82,16 @@ export const page: Handler<'page'> = (i, c, ctx) => {
   const t = pageTarget(ctx, c.target);
   if ('error' in t) return fail('not_found', t.error, 'target');
   const n = pagesOf(i).filter((p) => p.target === t.id).length + 1;
-  const dedupKey = dedupKeyOf(i, t.id, n);
+  const previous = pagesOf(i)
+    .filter((x) => x.target === t.id)
+    .at(-1);
+  // After a failed page whose attempts may have opened an alert after all, the same dedup key: the
+  // provider folds the re-page into that alert instead of paging twice. One that certainly did not apply
+  // gets a fresh key (`.n`), so the provider does not take it for a repeat of a closed alert.
+  const dedupKey =
+    previous?.status === 'failed' && previous.mayHaveApplied && !previous.resolve
+      ? previous.dedupKey
+      : dedupKeyOf(i, t.id, n);
   const base = { target: t.id, targetName: t.name, kind: t.kind, by: ctx.actor.id, dedupKey, drill: i.drill };
   // A drill rehearses the page, and the local console pages nobody: logged and said in the room only.
   if (i.drill || ctx.paging === 'rehearsal') {
@@ -120,9 +129,6 @@ export const page: Handler<'page'> = (i, c, ctx) => {
       `The ${userText(t.name)} was already paged at ${time(standing.requestedAt)} by ${mention(standing.requestedBy)} (dedup key ${code(standing.dedupKey)})${standing.status === 'requested' ? '; its answer is awaited' : ''}. Nobody is paged twice; the page is resolved when the incident closes.`,
     );
   const at = iso(ctx.now);
-  const previous = pagesOf(i)
-    .filter((x) => x.target === t.id)
-    .at(-1);
   const p: Page = {
     request: `${t.id}.${n}`,
     target: t.id,
@@ -140,7 +146,7 @@ export const page: Handler<'page'> = (i, c, ctx) => {
     request: p.request,
     state: 'requested',
     provider,
-    ...(previous ? { previousKey: previous.dedupKey } : {}),
+    ...(previous && previous.dedupKey !== dedupKey ? { previousKey: previous.dedupKey } : {}),
   };
   return ok({ ...i, pages: [...pagesOf(i), p] }, [
     log('page', {

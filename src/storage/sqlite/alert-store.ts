@@ -1,11 +1,14 @@
 // Alert groups and the notifications received for them (migration 008). One transaction per save: the
 // group (optimistic version check, like incidents), the keys and fingerprints it is found by, the
-// notification's raw body (append-only), the group's decision in the hash-chained alert_decisions (once),
-// and the outbox row that refreshes its prompt, so a prompt is never owed without the state it shows.
+// notification's raw body (append-only), the group's decision as an entry of its own chain (ALERT-<n>) in
+// the one signed ledger (decision_log, through the incident store: domain/alert-decision-log.ts), and the
+// outbox row that refreshes its prompt, so a prompt is never owed without the state it shows.
 import type { AlertStore } from '../../app/alert-ports.js';
 import { ConflictError } from '../../app/ports.js';
-import { type AlertDecisionRow, decisionRow } from '../../domain/alert-decision-chain.js';
+import { ALERT_DECISION_KIND, decisionEntry, decisionPayload } from '../../domain/alert-decision-log.js';
 import type { AlertGroup, AlertNotification, AlertSource } from '../../domain/alert-group.js';
+import { canonicalJson } from '../../domain/audit/canonical.js';
+import type { IncidentStore } from './incident-store.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
 
@@ -17,20 +20,23 @@ export function alertLane(group: Pick<AlertGroup, 'platform' | 'channel'>): stri
   return `${group.platform}:alerts:${group.channel}`;
 }
 
-/** The alert decision record, in chain order (`audit verify`); none in a database from before it. */
-export function alertDecisionRows(db: Db): AlertDecisionRow[] {
-  const has = db
-    .prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_decisions'")
-    .get();
-  return has ? (db.prepare('SELECT * FROM alert_decisions ORDER BY seq').all() as AlertDecisionRow[]) : [];
+/** Every alert group's id and stored state (`audit verify`); none in a database from before alerts. */
+export function alertGroupStates(db: Db): { id: string; state: string }[] {
+  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_groups'").get();
+  return has
+    ? (db.prepare('SELECT id, state FROM alert_groups ORDER BY n').all() as { id: string; state: string }[])
+    : [];
 }
+
+/** Where decisions are recorded: the incident store's ledger (one transaction, one signed checkpoint). */
+export type AlertLedger = Pick<IncidentStore, 'appendSystemLog' | 'inOneTransaction'>;
 
 export class SqliteAlertStore implements AlertStore {
   private readonly stmt: (sql: string) => Statement;
 
   constructor(
     readonly db: Db,
-    private readonly hooks: { afterCommit?: () => void } = {},
+    private readonly hooks: { afterCommit?: () => void; ledger?: AlertLedger } = {},
   ) {
     this.stmt = statementCache(db);
   }
@@ -81,17 +87,25 @@ export class SqliteAlertStore implements AlertStore {
     return r ?? null;
   }
 
-  /** How many groups (or occurrences) were created since `at`. */
+  /** How many groups (or occurrences) the flood limit counts were created since `at` (see AlertStore). */
   createdSince(at: Date): number {
-    const r = this.stmt('SELECT COUNT(*) AS n FROM alert_groups WHERE created_at >= ?').get(
-      at.toISOString(),
-    ) as { n: number };
+    const r = this.stmt(
+      `SELECT COUNT(*) AS n FROM alert_groups WHERE created_at >= ?
+         AND coalesce(json_extract(state, '$.suggestion.mode'), '') <> 'declare'
+         AND coalesce(json_extract(state, '$.suggestion.severe'), 0) = 0
+         AND coalesce(json_extract(state, '$.decision.again'), 0) = 0`,
+    ).get(at.toISOString()) as { n: number };
     return r.n;
   }
 
-  /** Every decision recorded, in chain order (tests). */
-  decisions(): AlertDecisionRow[] {
-    return alertDecisionRows(this.db);
+  /** The decisions recorded in a group's chain, oldest first (tests, audit). */
+  decisions(id: string): Record<string, unknown>[] {
+    return (
+      this.stmt('SELECT payload FROM decision_log WHERE incident_key = ? AND kind = ? ORDER BY seq').all(
+        id,
+        ALERT_DECISION_KIND,
+      ) as { payload: string }[]
+    ).map((r) => JSON.parse(r.payload) as Record<string, unknown>);
   }
 
   save(
@@ -100,73 +114,67 @@ export class SqliteAlertStore implements AlertStore {
     o: { notification?: AlertNotification; refreshPrompt?: boolean } = {},
   ): AlertGroup {
     const at = now.toISOString();
-    const saved = this.db
-      .transaction((): AlertGroup => {
-        const g = group.id === '' ? this.insert(group, at) : this.update(group, at);
-        this.index(g);
-        this.recordDecision(g, at);
-        if (o.notification) {
-          this.stmt(
-            'INSERT INTO alert_notifications (alert_id, received_at, status, raw) VALUES (?, ?, ?, ?)',
-          ).run(g.id, at, o.notification.status, o.notification.raw.slice(0, STORED_RAW_LIMIT));
-        }
-        if (o.refreshPrompt !== false) {
-          this.stmt(
-            `INSERT INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+    const ledger = this.hooks.ledger;
+    const tx = (fn: () => AlertGroup) =>
+      ledger ? ledger.inOneTransaction(fn) : this.db.transaction(fn).immediate();
+    const saved = tx((): AlertGroup => {
+      const g = group.id === '' ? this.insert(group, at) : this.update(group, at);
+      this.index(g);
+      this.recordDecision(g, now);
+      if (o.notification) {
+        this.stmt(
+          'INSERT INTO alert_notifications (alert_id, received_at, status, raw) VALUES (?, ?, ?, ?)',
+        ).run(g.id, at, o.notification.status, o.notification.raw.slice(0, STORED_RAW_LIMIT));
+      }
+      if (o.refreshPrompt !== false) {
+        this.stmt(
+          `INSERT INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            `alert:${g.id}:${g.version}`,
-            g.id,
-            g.platform,
-            alertLane(g),
-            JSON.stringify({ to: 'alerts' }),
-            JSON.stringify({ kind: 'alert_prompt', alert: g.id }),
-            at,
-            at,
-          );
-        }
-        return g;
-      })
-      .immediate();
+        ).run(
+          `alert:${g.id}:${g.version}`,
+          g.id,
+          g.platform,
+          alertLane(g),
+          JSON.stringify({ to: 'alerts' }),
+          JSON.stringify({ kind: 'alert_prompt', alert: g.id }),
+          at,
+          at,
+        );
+      }
+      return g;
+    });
     this.hooks.afterCommit?.();
     return saved;
   }
 
-  /** The keys and fingerprints the group is found by (kept once each; the newest row wins a lookup). */
+  /** The keys and current fingerprints the group is found by (kept once each; the newest row wins a lookup). */
   private index(g: AlertGroup): void {
     const add = this.stmt(
       'INSERT OR IGNORE INTO alert_lookup (source, kind, value, alert_id) VALUES (?, ?, ?, ?)',
     );
     for (const key of [g.groupKey, ...(g.groupKeys ?? [])]) add.run(g.source, 'key', key, g.id);
-    for (const a of g.alerts) add.run(g.source, 'fingerprint', a.fingerprint, g.id);
+    // only its current alerts find it: one that left the group must not pull a later alert into it
+    const current = [...new Set(g.alerts.map((a) => a.fingerprint))];
+    this.stmt(
+      `DELETE FROM alert_lookup WHERE alert_id = ? AND kind = 'fingerprint'
+         AND value NOT IN (SELECT value FROM json_each(?))`,
+    ).run(g.id, JSON.stringify(current));
+    for (const f of current) add.run(g.source, 'fingerprint', f, g.id);
   }
 
-  /** The group's decision, once, as the next link of the alert_decisions chain. */
-  private recordDecision(g: AlertGroup, at: string): void {
-    if (g.decision.kind === 'open') return;
-    if (this.stmt('SELECT 1 FROM alert_decisions WHERE alert_id = ?').get(g.id)) return;
-    const prev = this.stmt('SELECT seq, hash FROM alert_decisions ORDER BY seq DESC LIMIT 1').get() as
-      | { seq: number; hash: string }
-      | undefined;
-    const row = decisionRow(g, prev ?? null, at);
-    if (!row) return;
-    this.stmt(
-      `INSERT INTO alert_decisions (seq, alert_id, occurrence, kind, actor, at, recorded_at, reason, incident,
-         confidential, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      row.seq,
-      row.alert_id,
-      row.occurrence,
-      row.kind,
-      row.actor,
-      row.at,
-      row.recorded_at,
-      row.reason,
-      row.incident,
-      row.confidential,
-      row.prev_hash,
-      row.hash,
-    );
+  /**
+   * The group's decision, when it differs from the last one its chain recorded, as the next entry of its
+   * chain in the ledger (in this transaction; the ledger signs a checkpoint over it before the commit).
+   */
+  private recordDecision(g: AlertGroup, now: Date): void {
+    const payload = decisionPayload(g);
+    if (!payload) return;
+    const last = this.stmt(
+      'SELECT payload FROM decision_log WHERE incident_key = ? AND kind = ? ORDER BY seq DESC LIMIT 1',
+    ).get(g.id, ALERT_DECISION_KIND) as { payload: string } | undefined;
+    if (last && canonicalJson(JSON.parse(last.payload)) === canonicalJson(payload)) return;
+    if (!this.hooks.ledger) throw new Error(`no ledger to record the decision on ${g.id} in`);
+    this.hooks.ledger.appendSystemLog(g.id, [decisionEntry(payload)], now, `alert:${g.id}:decision`, payload);
   }
 
   /** ALERT-<n> from one global counter (the largest n so far + 1, inside the IMMEDIATE transaction). */

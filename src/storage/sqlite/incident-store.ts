@@ -234,6 +234,7 @@ export class IncidentStore implements IncidentRepo {
     entries: LogEffect[],
     now: Date,
     commandKey: string | null = null,
+    state?: object,
   ): void {
     this.sealed(() =>
       this.ledger.append(
@@ -241,7 +242,7 @@ export class IncidentStore implements IncidentRepo {
         { actor: { platform: 'cli', id: 'incident-bot' }, now },
         entries,
         commandKey,
-        null,
+        state ? { value: state } : null,
       ),
     );
   }

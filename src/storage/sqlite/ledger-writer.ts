@@ -3,6 +3,7 @@
 // refuses to write on top of a log that ends past its last checkpoint or an incident whose state no longer
 // matches its log: whatever did that was not the bot, and signing over it would launder it.
 import type { CommandRequest } from '../../app/ports.js';
+import { isAlertChain } from '../../domain/alert-decision-log.js';
 import type { CheckpointSigner, SignedCheckpoint } from '../../domain/audit/checkpoint.js';
 import { entryHash, GENESIS } from '../../domain/audit/hash-chain.js';
 import { linkHash, stateDigest } from '../../domain/audit/ledger.js';
@@ -108,12 +109,19 @@ export class LedgerWriter {
     if (entries.length === 0) return;
     const head = this.head();
     this.checkSealed(head);
-    const chain = this.stmt('SELECT log_count, log_head FROM incidents WHERE key = ?').get(incidentKey) as
-      | { log_count: number; log_head: string }
-      | undefined;
+    // An alert group's chain (ALERT-<n>: its decisions) has no incidents row: its head is its last entry.
+    const alert = isAlertChain(incidentKey);
+    const chain = (
+      alert
+        ? (this.stmt(
+            'SELECT seq AS log_count, hash AS log_head FROM decision_log WHERE incident_key = ? ORDER BY seq DESC LIMIT 1',
+          ).get(incidentKey) ?? { log_count: 0, log_head: GENESIS })
+        : this.stmt('SELECT log_count, log_head FROM incidents WHERE key = ?').get(incidentKey)
+    ) as { log_count: number; log_head: string } | undefined;
     if (!chain) throw new Error(`no incident ${incidentKey}`);
     let stateHash: string | null;
-    if (state) {
+    if (state && alert) stateHash = stateDigest(state.value).hash;
+    else if (state) {
       const d = stateDigest(state.value);
       stateHash = d.hash;
       this.stmt('UPDATE incidents SET state_digest = ? WHERE key = ?').run(
@@ -183,7 +191,8 @@ export class LedgerWriter {
       prev = hash;
       ghash = link;
     }
-    this.stmt('UPDATE incidents SET log_count = ?, log_head = ? WHERE key = ?').run(seq, prev, incidentKey);
+    if (!alert)
+      this.stmt('UPDATE incidents SET log_count = ?, log_head = ? WHERE key = ?').run(seq, prev, incidentKey);
     this.pending = true;
   }
 
@@ -202,7 +211,12 @@ export class LedgerWriter {
     const from = this.base ?? null;
     const incidents = from
       ? from.incidents + this.added
-      : (this.stmt('SELECT count(*) AS count FROM incidents').get() as { count: number }).count;
+      : (
+          this.stmt(
+            `SELECT (SELECT count(*) FROM incidents) +
+                    (SELECT count(DISTINCT incident_key) FROM decision_log WHERE incident_key LIKE 'ALERT-%') AS count`,
+          ).get() as { count: number }
+        ).count;
     const n = (from ?? this.lastCheckpoint()).n + 1;
     this.base = null;
     const c = this.signer.sign({ n, seq: head.gseq, head: head.ghash, at: head.recordedAt, incidents });

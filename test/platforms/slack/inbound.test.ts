@@ -213,7 +213,7 @@ describe('declare', () => {
     expect(status.body.text).toContain('&lt;!channel&gt;');
     expect(status.body.text).toMatch(/Golden-hour checklist: 1\/8 done/);
     expect(status.body.text).toMatch(/Next status update due: <!date\^\d+\^/);
-    expect(status.body.text).toMatch(/Playbook: .* v1\.4\.0 \(sha256 [0-9a-f]{12}\)/);
+    expect(status.body.text).toMatch(/Playbook: .* v1\.5\.0 \(sha256 [0-9a-f]{12}\)/);
     noBlockKitProblems();
   });
 });

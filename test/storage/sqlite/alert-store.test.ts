@@ -1,21 +1,23 @@
 // The alert store (issue 21): one transaction per save (group, lookups, notification, decision record,
-// prompt refresh), groups found by their keys (the newest to take a key wins) and fingerprints, the
-// decision record append-only and hash-chained.
+// prompt refresh), groups found by their keys (the newest to take a key wins) and fingerprints, each
+// decision an entry of the group's own chain in the signed ledger.
 import { describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/app/ports.js';
-import { decisionVerifyRows } from '../../../src/domain/alert-decision-chain.js';
-import { verifyChain } from '../../../src/domain/audit/hash-chain.js';
 import { SqliteAlertStore } from '../../../src/storage/sqlite/alert-store.js';
+import { IncidentStore } from '../../../src/storage/sqlite/incident-store.js';
+import { ledgerCheckpoints } from '../../../src/storage/sqlite/ledger-reader.js';
 import { openDatabase } from '../../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../../src/storage/sqlite/outbox-store.js';
 import { alertGroup, alertNotification } from '../../helpers/alerts.js';
+import { testSigner } from '../../helpers/audit-key.js';
 import { tempDb } from '../../helpers/store.js';
 
 const NOW = new Date('2026-03-02T09:00:30Z');
 
 function open() {
   const db = openDatabase(tempDb());
-  return { db, store: new SqliteAlertStore(db), outbox: new OutboxStore(db) };
+  const ledger = new IncidentStore(db, {}, testSigner);
+  return { db, store: new SqliteAlertStore(db, { ledger }), outbox: new OutboxStore(db) };
 }
 
 describe('SqliteAlertStore', () => {
@@ -95,11 +97,11 @@ describe('SqliteAlertStore', () => {
     expect(() => db.prepare('DELETE FROM alert_notifications').run()).toThrow(/append-only/);
     db.close();
   });
-  it('records each group’s decision once, append-only and hash-chained', () => {
+  it('records each group’s decision once, in its own chain of the signed ledger', () => {
     const { db, store } = open();
     const a = store.save(alertGroup(), NOW);
     const b = store.save(alertGroup({ groupKey: 'other' }), NOW);
-    expect(store.decisions()).toEqual([]);
+    expect(store.decisions('ALERT-1')).toEqual([]);
     const at = NOW.toISOString();
     const dismissed = store.save(
       { ...a, decision: { kind: 'dismissed', by: 'U1', at, reason: 'noise' } },
@@ -110,17 +112,51 @@ describe('SqliteAlertStore', () => {
       { ...b, decision: { kind: 'declared', incident: 'INC-2026-0007', by: 'U2', at, confidential: true } },
       NOW,
     );
-    const rows = store.decisions();
-    expect(
-      rows.map((r) => [r.seq, r.alert_id, r.kind, r.actor, r.reason, r.incident, r.confidential]),
-    ).toEqual([
-      [1, 'ALERT-1', 'dismissed', 'U1', 'noise', null, 0],
-      [2, 'ALERT-2', 'declared', 'U2', null, 'INC-2026-0007', 1],
+    expect(store.decisions('ALERT-1')).toEqual([
+      {
+        kind: 'dismissed',
+        by: 'U1',
+        at,
+        reason: 'noise',
+        incident: null,
+        confidential: false,
+        again: false,
+        occurrence: 1,
+      },
     ]);
-    expect(rows[1]!.prev_hash).toBe(rows[0]!.hash);
-    expect(verifyChain(decisionVerifyRows(rows)).ok).toBe(true);
-    expect(() => db.prepare("UPDATE alert_decisions SET reason = 'x'").run()).toThrow(/append-only/);
-    expect(() => db.prepare('DELETE FROM alert_decisions').run()).toThrow(/append-only/);
+    expect(store.decisions('ALERT-2')).toMatchObject([
+      { kind: 'declared', by: 'U2', incident: 'INC-2026-0007', confidential: true },
+    ]);
+    const log = db.prepare('SELECT incident_key, seq, gseq, kind FROM decision_log ORDER BY gseq').all() as {
+      incident_key: string;
+      seq: number;
+      gseq: number;
+      kind: string;
+    }[];
+    expect(log).toEqual([
+      { incident_key: 'ALERT-1', seq: 1, gseq: 1, kind: 'alert_decision' },
+      { incident_key: 'ALERT-2', seq: 1, gseq: 2, kind: 'alert_decision' },
+    ]);
+    // each decision sealed by a signed checkpoint in its own transaction (two chains counted)
+    expect(ledgerCheckpoints(db).map((c) => [c.n, c.seq, c.incidents])).toEqual([
+      [1, 1, 1],
+      [2, 2, 2],
+    ]);
+    expect(() => db.prepare("UPDATE decision_log SET payload = '{}'").run()).toThrow(/append-only/);
+    db.close();
+  });
+
+  it('refuses to record a decision without the ledger (nothing is stored)', () => {
+    const db = openDatabase(tempDb());
+    const bare = new SqliteAlertStore(db);
+    const g = bare.save(alertGroup(), NOW);
+    expect(() =>
+      bare.save(
+        { ...g, decision: { kind: 'dismissed', by: 'U1', at: NOW.toISOString(), reason: 'noise' } },
+        NOW,
+      ),
+    ).toThrow(/no ledger/);
+    expect(bare.get(g.id)!.decision).toEqual({ kind: 'open' });
     db.close();
   });
 
@@ -140,7 +176,12 @@ describe('SqliteAlertStore', () => {
     });
     expect(store.latestNotification(old.id)?.status).toBe('resolved');
     expect(store.latestNotification(a.id)).toBeNull();
-    expect(store.createdSince(new Date(NOW.getTime() - 60_000))).toBe(3);
+    // the flood limit counts minor groups only (these three are severe)
+    expect(store.createdSince(new Date(NOW.getTime() - 60_000))).toBe(0);
+    const minor = { rule: null, severe: false, mode: 'prompt' as const, notify: [] };
+    store.save(alertGroup({ groupKey: 'minor', suggestion: minor }), NOW);
+    store.save(alertGroup({ groupKey: 'declare', suggestion: { ...minor, mode: 'declare' } }), NOW);
+    expect(store.createdSince(new Date(NOW.getTime() - 60_000))).toBe(1);
     expect(store.createdSince(new Date(NOW.getTime() + 1))).toBe(0);
     db.close();
   });
