@@ -209,12 +209,15 @@ export class LedgerWriter {
     const head = this.head();
     // Within a transaction that appended, the count follows from the last checkpoint; otherwise count.
     const from = this.base ?? null;
+    // Alert chains by a range of the (incident_key, seq) index: SQLite's LIKE is case-insensitive, so it cannot
+    // use that index and would read the whole log.
     const incidents = from
       ? from.incidents + this.added
       : (
           this.stmt(
             `SELECT (SELECT count(*) FROM incidents) +
-                    (SELECT count(DISTINCT incident_key) FROM decision_log WHERE incident_key LIKE 'ALERT-%') AS count`,
+                    (SELECT count(DISTINCT incident_key) FROM decision_log
+                      WHERE incident_key >= 'ALERT-' AND incident_key < 'ALERT.') AS count`,
           ).get() as { count: number }
         ).count;
     const n = (from ?? this.lastCheckpoint()).n + 1;
