@@ -3,6 +3,8 @@
 // on restart (at-least-once), never loses it. It runs over 400 lines: lanes, pacing, retries, outside
 // calls and alert prompts share one delivery state machine, which is clearer read in one place.
 
+import type { AlertGroup } from '../domain/alert-group.js';
+import type { Incident } from '../domain/incident.js';
 import type { AlertPromptSender, AlertStore } from './alert-ports.js';
 import {
   type Atomically,
@@ -301,7 +303,10 @@ export class Dispatcher {
       result = earlier;
     } else {
       try {
-        result = await sender.send(row, group);
+        result = await sender.send(
+          row,
+          asSeenNow(group, (k) => this.o.incidents.get(k)),
+        );
       } catch (e) {
         result = { status: 'retry', error: e instanceof Error ? e.message : String(e) };
       }
@@ -413,4 +418,14 @@ export class Dispatcher {
     }
     return this.o.outbox.pending().length === 0;
   }
+}
+
+/**
+ * The group as its prompt may show it now: an incident made confidential after the decision is no longer
+ * named (the decision recorded the confidentiality it had then).
+ */
+export function asSeenNow(group: AlertGroup, get: (key: string) => Incident | null): AlertGroup {
+  const d = group.decision;
+  if ((d.kind !== 'declared' && d.kind !== 'attached') || d.confidential) return group;
+  return get(d.incident)?.confidential ? { ...group, decision: { ...d, confidential: true } } : group;
 }

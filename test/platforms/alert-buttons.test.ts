@@ -417,6 +417,25 @@ describe('alert prompt buttons on Slack (real bot)', () => {
     expect(modal).toContain(`*${id}* (Pricing API error rate above 5%) resolved at`);
     expect(modal).toContain(`*${lag}* (Pricing API error rate above 7%) is still firing`);
   });
+
+  it('an incident made confidential after an alert was added to it is no longer named by the prompt', async () => {
+    const id = await webhook(alertmanager('PricingCpu', 'Pricing API CPU above 90%'));
+    await submit(VIEW.alertAttach, ALICE_ID, id, { incident: { value: stateValue.staticSelect(declared) } });
+    await settle();
+    expect(JSON.stringify(prompt(id).blocks)).toContain(`Added to *${declared}*`);
+    // the IC makes it confidential; the decision recorded it as it was then
+    const room = rb.bot.store.get(declared)!.room!.id;
+    await rb.sim.slash('confidential', { userId: ALICE_ID, channelId: room });
+    expect(rb.bot.store.get(declared)!.confidential).toBe(true);
+    expect(store.get(id)!.decision).toMatchObject({ kind: 'attached', incident: declared });
+    // the next notification refreshes the prompt: by the incident's confidentiality now
+    await webhook(alertmanager('PricingCpu', 'Pricing API CPU above 90%'));
+    // as the message stands now (the fake keeps earlier edits beside it)
+    const { text, blocks } = prompt(id);
+    const shown = JSON.stringify({ text, blocks });
+    expect(shown).toContain('Added to a confidential incident');
+    expect(shown).not.toContain(declared);
+  });
 });
 
 describe('alert prompt buttons on Teams', () => {
