@@ -249,8 +249,10 @@ export function senderFor(platform: string, target: Target): string {
 export function laneFor(incidentKey: string, platform: string, target: Target): string {
   // Checkpoint digests are about the whole log, not one incident: one lane, in order.
   if (target.to === 'audit') return `${platform}:audit`;
-  // Calls to an outside service: one lane per incident and service (in order, paced apart from the chat).
-  if (target.to === 'service') return `${target.service}:${incidentKey}`;
+  // Calls to an outside service: one lane per incident and service, or per the target's own lane within it
+  // (in order, paced apart from the chat).
+  if (target.to === 'service')
+    return `${target.service}:${incidentKey}${target.lane ? `:${target.lane}` : ''}`;
   const t = target.to === 'user' ? `user:${target.user}` : target.to;
   return `${platform}:${incidentKey}:${t}`;
 }

@@ -59,7 +59,15 @@ export type Target =
    * A system outside the chat platforms (a webhook, the firm's issue tracker): the row is delivered by that
    * service's sender, in its own lane, whatever platform the incident runs on.
    */
-  | { to: 'service'; service: ServiceName };
+  | {
+      to: 'service';
+      service: ServiceName;
+      /**
+       * A lane of its own within the incident's lane for this service (a page per target: a page retrying a
+       * 429 must not hold back the next role's page; its trigger and resolve stay in order).
+       */
+      lane?: string;
+    };
 
 /** The outside systems the outbox delivers to (each has one sender, registered by the composition root). */
 export type ServiceName = 'actions' | 'tracker' | 'pager';

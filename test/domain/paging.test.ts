@@ -76,7 +76,7 @@ describe('page', () => {
     ]);
     const [row] = rows(r.effects);
     expect(rows(r.effects)).toHaveLength(1);
-    expect(row!.target).toEqual({ to: 'service', service: 'pager' });
+    expect(row!.target).toEqual({ to: 'service', service: 'pager', lane: 'technical_lead' });
     expect(row!.body).toMatchObject({
       kind: 'page',
       action: 'trigger',

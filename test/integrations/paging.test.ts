@@ -259,6 +259,30 @@ describe('Slack, paging through PagerDuty', () => {
     ]);
   });
 
+  it('a page waiting on Retry-After does not hold back the page of another role (a lane per target)', async () => {
+    const d = new SlackDriver(bot);
+    const key = await d.declare(outage('Order gateway down'), 'ic');
+    pd.script({ status: 429, headers: { 'Retry-After': '3600' } });
+    await d.say('page scribe', 'ic');
+    await waitFor(() => pageOf(bot.store.get(key), 'scribe')?.attempts === 1 || undefined, 'the 429');
+    // the scribe's page now waits up to 60 s; the technical lead's is called at once
+    await d.say('page tl', 'ic');
+    const tl = await waitFor(() => {
+      const p = pageOf(bot.store.get(key), 'technical_lead');
+      return p?.status === 'paged' ? p : undefined;
+    }, 'the technical lead paged');
+    expect(pd.alertsFor(tl.dedupKey)).toHaveLength(1);
+    expect(pageOf(bot.store.get(key), 'scribe')!.status).toBe('requested');
+    await d.say('standdown false alarm: a test feed', 'ic');
+    // the scribe's retry falls due (not sent: stood down), then its resolve
+    bot.store.db
+      .prepare(
+        "UPDATE outbox SET next_attempt_at = ? WHERE key LIKE '%page:scribe.1:%' AND sent_at IS NULL AND failed_at IS NULL",
+      )
+      .run(new Date().toISOString());
+    await d.settle();
+  });
+
   it('a page waiting on Retry-After (held 60 s at most, said in the room) is not sent after the stand-down; the resolve runs', async () => {
     const d = new SlackDriver(bot);
     const key = await d.declare(outage('Quotes frozen'), 'ic');

@@ -100,7 +100,8 @@ export function pageRow(p: Page, action: 'trigger' | 'resolve', data: PageCallDa
   return {
     type: 'message',
     key: `page:${p.request}:${action}`,
-    target: { to: 'service', service: 'pager' },
+    // One lane per target: its trigger and resolve in order, other targets' pages not held behind it.
+    target: { to: 'service', service: 'pager', lane: p.target },
     body: { kind: 'page', request: p.request, action, dedupKey: p.dedupKey, provider: p.provider, data },
   };
 }
