@@ -3,9 +3,8 @@
 // on restart (at-least-once), never loses it. It runs over 400 lines: lanes, pacing, retries, outside
 // calls and alert prompts share one delivery state machine, which is clearer read in one place.
 
-import type { AlertGroup } from '../domain/alert-group.js';
-import type { Incident } from '../domain/incident.js';
 import type { AlertPromptSender, AlertStore } from './alert-ports.js';
+import { sendAlertPrompt } from './alert-prompt-delivery.js';
 import {
   type Atomically,
   type IncidentRepo,
@@ -302,23 +301,12 @@ export class Dispatcher {
       this.unrecorded.delete(row.id);
       result = earlier;
     } else {
-      try {
-        result = await sender.send(
-          row,
-          asSeenNow(group, (k) => this.o.incidents.get(k)),
-        );
-      } catch (e) {
-        result = { status: 'retry', error: e instanceof Error ? e.message : String(e) };
-      }
+      result = await sendAlertPrompt(row, group, sender, {
+        incident: (k) => this.o.incidents.get(k),
+        lastAttempt: row.attempts + 1 >= (this.o.maxAttempts ?? 12),
+        ...(this.o.logger ? { logger: this.o.logger } : {}),
+      });
       this.o.onResult?.(row, result, Date.now() - started);
-      // an alert nobody sees is a lost alert: say where (a wrong channel id, a private channel the bot is
-      // not in), at error level; the metrics count it as a failed delivery
-      const last = row.attempts + 1 >= (this.o.maxAttempts ?? 12);
-      if (result.status !== 'sent' && (result.status === 'failed' || last))
-        this.o.logger?.error(
-          { alert: group.id, platform: row.platform, channel: group.channel, error: result.error },
-          'alert prompt could not be posted in its channel: check ALERTS_CHANNEL (or the rule’s channel) and that the bot is in it',
-        );
     }
     try {
       return this.record(row, result);
@@ -418,14 +406,4 @@ export class Dispatcher {
     }
     return this.o.outbox.pending().length === 0;
   }
-}
-
-/**
- * The group as its prompt may show it now: an incident made confidential after the decision is no longer
- * named (the decision recorded the confidentiality it had then).
- */
-export function asSeenNow(group: AlertGroup, get: (key: string) => Incident | null): AlertGroup {
-  const d = group.decision;
-  if ((d.kind !== 'declared' && d.kind !== 'attached') || d.confidential) return group;
-  return get(d.incident)?.confidential ? { ...group, decision: { ...d, confidential: true } } : group;
 }

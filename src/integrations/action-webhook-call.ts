@@ -2,6 +2,8 @@
 // (2xx), "try again" (408, 429 with its Retry-After, 5xx, a timeout, a network error) and "give up" (any other
 // status, a redirect). Nothing here is logged: the url may hold a secret in its query and the headers do.
 
+import type { SendResult } from '../app/ports.js';
+
 /** What one call came to. */
 export interface CallResult {
   ok: boolean;
@@ -115,5 +117,33 @@ export async function callWebhook(
     error: error.slice(0, 120),
     latencyMs,
     ...(after !== undefined ? { retryAfterMs: after } : {}),
+  };
+}
+
+/**
+ * What one answer of an outside call means for its outbox row: final (done, refused, or the last try) or to be
+ * retried, and the error people read ("…; given up after N attempts" when the retries ran out).
+ */
+export function callOutcome(
+  r: Pick<CallResult, 'ok' | 'retry' | 'error'>,
+  attempt: number,
+  last: boolean,
+): { final: boolean; error?: string } {
+  const final = r.ok || !r.retry || last;
+  if (r.ok) return { final };
+  return { final, error: last && r.retry ? `${r.error}; given up after ${attempt} attempts` : r.error };
+}
+
+/** The row's send result for that answer: sent (with `sent`), given up, or retried (after `afterMs`). */
+export function rowResult(
+  o: { ok: boolean; final: boolean; error?: string; afterMs?: number | undefined },
+  sent: Record<string, unknown>,
+): SendResult {
+  if (o.ok) return { status: 'sent', result: sent };
+  if (o.final) return { status: 'failed', error: o.error ?? 'failed' };
+  return {
+    status: 'retry',
+    error: o.error ?? 'failed',
+    ...(o.afterMs !== undefined ? { afterMs: o.afterMs } : {}),
   };
 }

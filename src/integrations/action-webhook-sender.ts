@@ -17,7 +17,7 @@ import {
   substituteVariables,
   urlTarget,
 } from '../domain/playbook-actions.js';
-import { type CallResult, callWebhook } from './action-webhook-call.js';
+import { type CallResult, callOutcome, callWebhook, rowResult } from './action-webhook-call.js';
 
 export interface ActionSenderOptions {
   app: IncidentApp;
@@ -144,12 +144,7 @@ export class ActionWebhookSender implements Sender {
       timeoutMs: this.o.timeoutMs ?? DEFAULT_ACTION_TIMEOUT_MS,
       ...(this.o.fetch ? { fetch: this.o.fetch } : {}),
     });
-    const final = r.ok || !r.retry || last;
-    const error = r.ok
-      ? undefined
-      : last && r.retry
-        ? `${r.error}; given up after ${attempt} attempts`
-        : r.error;
+    const { final, error } = callOutcome(r, attempt, last);
     this.log[r.ok ? 'info' : 'warn'](
       {
         incident: incident.key,
@@ -174,13 +169,10 @@ export class ActionWebhookSender implements Sender {
       target,
       ...(error ? { error } : {}),
     });
-    if (r.ok) return { status: 'sent', result: { status: r.status, target, attempt } };
-    if (final) return { status: 'failed', error: error ?? 'failed' };
-    return {
-      status: 'retry',
-      error: error ?? 'failed',
-      ...(r.retryAfterMs !== undefined ? { afterMs: r.retryAfterMs } : {}),
-    };
+    return rowResult(
+      { ok: r.ok, final, error, afterMs: r.retryAfterMs },
+      { status: r.status, target, attempt },
+    );
   }
 
   /**

@@ -6,11 +6,13 @@
 // is urgent), 5xx and timeouts are retried by the dispatcher; any other answer is final and said in the room.
 // A trigger whose turn comes after the incident closed is not sent (nobody is woken for a closed incident);
 // the resolve queued behind it in the lane still runs and closes any alert an earlier attempt opened.
+
 import { botActor, type IncidentApp } from '../app/incident-app.js';
 import type { AppLogger, OutboxRow, Sender, SendResult } from '../app/ports.js';
 import type { Command } from '../domain/commands.js';
 import type { Incident } from '../domain/incident.js';
 import { isResolving, PAGER_NAMES, pagesOf } from '../domain/paging.js';
+import { callOutcome, rowResult } from './action-webhook-call.js';
 import { DEFAULT_MAX_ATTEMPTS } from './action-webhook-sender.js';
 import type { PagerClient } from './pager-client.js';
 
@@ -76,13 +78,8 @@ export class PagerSender implements Sender {
       this.record(row, incident, last, { ...FAILED, attempt, error: r.notSent });
       return { status: 'failed', error: r.notSent };
     }
-    const final = r.ok || !r.retry || last;
+    const { final, error } = callOutcome(r, attempt, last);
     const waitMs = r.retryAfterMs !== undefined ? Math.min(r.retryAfterMs, MAX_PAGE_WAIT_MS) : undefined;
-    const error = r.ok
-      ? undefined
-      : last && r.retry
-        ? `${r.error}; given up after ${attempt} attempts`
-        : r.error;
     this.log[r.ok ? 'info' : 'warn'](
       {
         incident: incident.key,
@@ -109,13 +106,10 @@ export class PagerSender implements Sender {
       ...(!r.ok && r.retry ? { mayHaveApplied: true } : {}),
       ...(!final && waitMs !== undefined ? { retryInMs: waitMs } : {}),
     });
-    if (r.ok) return { status: 'sent', result: { status: r.status, attempt, dedupKey: body.dedupKey } };
-    if (final) return { status: 'failed', error: error ?? 'failed' };
-    return {
-      status: 'retry',
-      error: error ?? 'failed',
-      ...(waitMs !== undefined ? { afterMs: waitMs } : {}),
-    };
+    return rowResult(
+      { ok: r.ok, final, error, afterMs: waitMs },
+      { status: r.status, attempt, dedupKey: body.dedupKey },
+    );
   }
 
   /**

@@ -3,8 +3,10 @@
 // counts it as a failed delivery (issue 21).
 import { describe, expect, it } from 'vitest';
 import type { AlertPromptSender } from '../../src/app/alert-ports.js';
+import { asSeenNow } from '../../src/app/alert-prompt-delivery.js';
 import { Dispatcher } from '../../src/app/dispatcher.js';
 import type { OutboxRow, SendResult } from '../../src/app/ports.js';
+import type { Incident } from '../../src/domain/incident.js';
 import { SqliteAlertStore } from '../../src/storage/sqlite/alert-store.js';
 import { atomically } from '../../src/storage/sqlite/open-database.js';
 import { alertGroup } from '../helpers/alerts.js';
@@ -40,5 +42,16 @@ describe('alert prompt delivery', () => {
     });
     expect(results.map(([row, r]) => [row.body.kind, r.status])).toEqual([['alert_prompt', 'failed']]);
     s.close();
+  });
+
+  it('names an incident by its confidentiality now, whatever the decision recorded', () => {
+    const at = '2026-11-30T10:00:00.000Z';
+    const attached = alertGroup({ decision: { kind: 'attached', incident: 'INC-2026-0007', by: 'U1', at } });
+    const now = (confidential: boolean) => () => ({ confidential }) as Incident;
+    expect(asSeenNow(attached, now(true)).decision).toMatchObject({ confidential: true });
+    expect(asSeenNow(attached, now(false))).toBe(attached);
+    expect(asSeenNow(attached, () => null)).toBe(attached);
+    const dismissed = alertGroup({ decision: { kind: 'dismissed', by: 'U1', at, reason: 'test feed' } });
+    expect(asSeenNow(dismissed, now(true))).toBe(dismissed);
   });
 });
