@@ -16,7 +16,7 @@ import type { Incident } from '../src/domain/incident.js';
 import { runReminderCatchUp } from '../src/ops/start-reminders.js';
 import { loadPlaybook } from '../src/storage/playbook-file.js';
 import { IncidentStore } from '../src/storage/sqlite/incident-store.js';
-import { type Db, openDatabase } from '../src/storage/sqlite/open-database.js';
+import { type SqliteDb as Db, openDatabase } from '../src/storage/sqlite/open-database.js';
 import { reminderStoreOf } from '../src/storage/sqlite/reminder-store.js';
 import { startWalCheckpointer } from '../src/storage/sqlite/wal-checkpointer.js';
 

@@ -191,7 +191,7 @@ async function migrateCommand(dbPath: string, env: NodeJS.ProcessEnv): Promise<C
     if (e instanceof AuditKeyError) return result(1, e.message);
     throw e;
   }
-  let db: import('../storage/sqlite/open-database.js').Db;
+  let db: import('../storage/sqlite/open-database.js').SqliteDb;
   try {
     db = openDatabase(dbPath, { migrate: false });
   } catch (e) {

@@ -12,7 +12,7 @@ import { entryHash } from '../../src/domain/audit/hash-chain.js';
 import { SqliteCheckpointFeed } from '../../src/storage/sqlite/checkpoint-feed.js';
 import { classifyStorageError } from '../../src/storage/sqlite/errors.js';
 import { IntegrityError } from '../../src/storage/sqlite/ledger-writer.js';
-import type { Db } from '../../src/storage/sqlite/open-database.js';
+import type { SqliteDb as Db } from '../../src/storage/sqlite/open-database.js';
 import { release01 } from '../fixtures/databases/release-0.1.js';
 import { rechain, resignAll, signHead, tampered } from '../helpers/attacker.js';
 import { OTHER_PUBKEY_FILE, otherSigner, TEST_PUBKEY_FILE } from '../helpers/audit-key.js';

@@ -1,8 +1,10 @@
 // Races and database trouble through the real endpoint: parallel claims of one role, racing phase
 // moves, and a command while another connection holds the write lock.
+
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
+import type { SqliteDb } from '../../src/storage/sqlite/open-database.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import {
   BOB,
@@ -127,7 +129,7 @@ describe('database locked', () => {
   it('a slash command, a button and a form while the database is locked: "could not save, nothing changed, try again"', async () => {
     const incident = await declare(bot);
     const room = incident.room!.id;
-    bot.store.db.pragma('busy_timeout = 150');
+    (bot.store.db as SqliteDb).pragma('busy_timeout = 150');
     const before = snapshot();
     const lock = holdLock(5000);
     try {
@@ -166,7 +168,7 @@ describe('database locked', () => {
     }
     expect(snapshot()).toEqual(before);
     // And after the lock is gone the same things work.
-    bot.store.db.pragma('busy_timeout = 5000');
+    (bot.store.db as SqliteDb).pragma('busy_timeout = 5000');
     const again = await bot.sim.slash('log Something happened', { userId: BOB, channelId: room });
     expect(again.body.text).toContain('Added to the incident log');
     checkChains(bot.store.db);
@@ -176,8 +178,8 @@ describe('database locked', () => {
   it('a full disk (SQLite cannot grow the file): "cannot be written, tell the operator", nothing changed', async () => {
     const incident = await declare(bot);
     const room = incident.room!.id;
-    const pages = bot.store.db.pragma('page_count', { simple: true }) as number;
-    bot.store.db.pragma(`max_page_count = ${pages}`); // what a full disk looks like to SQLite: SQLITE_FULL
+    const pages = (bot.store.db as SqliteDb).pragma('page_count', { simple: true }) as number;
+    (bot.store.db as SqliteDb).pragma(`max_page_count = ${pages}`); // what a full disk looks like to SQLite: SQLITE_FULL
     try {
       const before = snapshot();
       let answer = '';
@@ -191,7 +193,7 @@ describe('database locked', () => {
       expect(snapshot().log).toBeGreaterThanOrEqual(before.log); // earlier fillers may have fitted
       checkChains(bot.store.db);
     } finally {
-      bot.store.db.pragma('max_page_count = 1073741823');
+      (bot.store.db as SqliteDb).pragma('max_page_count = 1073741823');
     }
     const again = await bot.sim.slash('log Disk is back', { userId: BOB, channelId: room });
     expect(again.body.text).toContain('Added to the incident log');

@@ -1,11 +1,13 @@
 // Who may do what: the core's PERMISSIONS table (plus the refinements in the handlers) as a table test,
 // a sample of it through Slack, and no token or secret in any log line.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../src/domain/commands.js';
 import { decide, PERMISSIONS } from '../../src/domain/decide.js';
 import type { Actor, Incident } from '../../src/domain/incident.js';
 import { plainText } from '../../src/domain/text.js';
 import { ACTION, VIEW } from '../../src/platforms/slack/ids.js';
+import type { SqliteDb } from '../../src/storage/sqlite/open-database.js';
 import { at, closureFields, criteria, ctx, declared, ic, must } from '../helpers/scenario.js';
 import { bootSlackBot, type SlackBot } from '../support/boot-slack-bot.js';
 import { declare, declareValues, freshViewId, IC, phaseValues, waitFor } from './fault-helpers.js';
@@ -289,7 +291,7 @@ describe('no token or secret in any log line', () => {
     await r.sim.slash('help', { userId: IC, channelId: 'C0GENERAL', signingSecret: 'wrong' });
     await r.sim.slash('help', { userId: IC, channelId: 'C0GENERAL', timestamp: 1 });
     await r.sim.send('payload=%7Bbroken', 'application/x-www-form-urlencoded');
-    r.bot.db.pragma('busy_timeout = 50');
+    (r.bot.db as SqliteDb).pragma('busy_timeout = 50');
     const Database = (await import('better-sqlite3')).default;
     const other = new Database(r.bot.db.name);
     other.exec('BEGIN IMMEDIATE');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IncidentService } from '../../src/app/incident-service.js';
 import { IncidentStore, type StoreHooks } from '../../src/storage/sqlite/incident-store.js';
-import { type Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { type SqliteDb as Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 import { testSigner } from './audit-key.js';
 import { playbook, playbookRef } from './scenario.js';

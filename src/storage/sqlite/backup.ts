@@ -5,7 +5,7 @@ import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSyn
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { latestVersion, type MigrationContext, migrate, schemaVersion } from './migrate.js';
-import type { Db } from './open-database.js';
+import type { SqliteDb as Db } from './open-database.js';
 
 export class BackupError extends Error {}
 

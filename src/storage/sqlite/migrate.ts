@@ -4,6 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
+import { type Db, dialectOf } from '../sql-db.js';
 import { buildLedger, LedgerMigrationError } from './ledger-migration.js';
 import { packageRoot } from './package-root.js';
 
@@ -15,7 +16,8 @@ export interface MigrationContext {
   now?: Date;
 }
 
-const DATA_STEPS: Record<number, (db: Database.Database, ctx: MigrationContext) => void> = {
+/** Data steps by version, shared by both databases' migrations (postgres/migrate.ts). */
+export const DATA_STEPS: Record<number, (db: Db, ctx: MigrationContext) => void> = {
   5: (db, ctx) => buildLedger(db, ctx.signer, ctx.now ?? new Date()),
 };
 
@@ -32,8 +34,16 @@ export function loadMigrations(dir = path.join(packageRoot(), 'migrations')): Mi
     .sort((a, b) => a.version - b.version);
 }
 
-export function schemaVersion(db: Database.Database): number {
-  return db.pragma('user_version', { simple: true }) as number;
+/** The schema version of either database (PostgreSQL keeps it in schema_version: postgres/migrate.ts). */
+export function schemaVersion(db: Db): number {
+  if (dialectOf(db) === 'postgres') {
+    const exists = db.prepare("SELECT to_regclass('schema_version') IS NOT NULL AS t").get() as {
+      t: boolean;
+    };
+    if (!exists.t) return 0;
+    return (db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
+  }
+  return (db as Database.Database).pragma('user_version', { simple: true }) as number;
 }
 
 /** Applies what is missing; refuses a database written by newer code. Returns the versions applied. */

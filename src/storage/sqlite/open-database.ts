@@ -2,9 +2,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
+import type { Db as SqlDb } from '../sql-db.js';
 import { migrateWithBackup } from './backup.js';
 
-export type Db = Database.Database;
+/** What the stores take: SQLite's or PostgreSQL's (see sql-db.ts). */
+export type Db = SqlDb;
+/** SQLite's own handle, for what only SQLite has (pragmas, the WAL, the file copy). */
+export type SqliteDb = Database.Database;
 
 /**
  * Opens (creating if needed) the database file with WAL, synchronous=NORMAL, foreign keys; migrates it,
@@ -20,7 +24,7 @@ export function openDatabase(
     onBackup?: (file: string) => void;
     now?: Date;
   } = {},
-): Db {
+): SqliteDb {
   if (file !== ':memory:' && !opts.readonly) mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const db = new Database(file, opts.readonly ? { readonly: true, fileMustExist: true } : {});
   db.pragma('busy_timeout = 5000');

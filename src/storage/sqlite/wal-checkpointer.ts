@@ -5,7 +5,7 @@
 // block, the bot's writes) every `everyMs`. If the worker dies, the bot's connection checkpoints again.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import type { Db } from './open-database.js';
+import type { SqliteDb as Db } from './open-database.js';
 
 export interface WalCheckpointer {
   stop(): Promise<void>;

@@ -1,11 +1,13 @@
 // The whole bot in Socket Mode (SLACK_APP_TOKEN set): Bolt's SocketModeReceiver gets its WebSocket URL from
 // the fake Web API's apps.connections.open and connects (undici's WebSocket) to a hand-written fake Socket
+
 // Mode server on loopback. Commands and modal submissions arrive as envelopes; answers go back as acks.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bot, startBot } from '../../../src/bot.js';
 import { readConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/logger.js';
 import { VIEW } from '../../../src/platforms/slack/ids.js';
+import type { SqliteDb } from '../../../src/storage/sqlite/open-database.js';
 import { type FakeSlack, startFakeSlackApi } from '../../support/fake-slack-api.js';
 import { type FakeSocketMode, startFakeSocketMode } from '../../support/fake-socket-mode.js';
 import { SlackClientSim, stateValue, UNSET_RESPONSE_URL } from '../../support/slack-request.js';
@@ -90,7 +92,7 @@ describe('Slack over Socket Mode', () => {
 
   it('declares from the modal submission: incident stored, channel created', async () => {
     // Socket Mode acks over its WebSocket, past the HTTP hold of durable acks: every commit syncs itself.
-    expect(bot!.db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect((bot!.db as SqliteDb).pragma('synchronous', { simple: true })).toBe(2); // FULL
     const payload = sim.viewSubmissionPayload({
       callbackId: VIEW.declare,
       userId: IC,

@@ -2,7 +2,7 @@
 // thread with its own connection; the bot's connection takes them back when the worker stops.
 import { existsSync, statSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Db, openDatabase } from '../../../src/storage/sqlite/open-database.js';
+import { type SqliteDb as Db, openDatabase } from '../../../src/storage/sqlite/open-database.js';
 import { startWalCheckpointer } from '../../../src/storage/sqlite/wal-checkpointer.js';
 import { cleanupTempDbs, tempDbPath } from '../../support/temp-db.js';
 import { waitFor } from '../../support/wait-for.js';

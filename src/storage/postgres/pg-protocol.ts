@@ -1,0 +1,53 @@
+// What the bot's thread and the PostgreSQL bridge's thread say to each other (sync-pg.ts, pg-worker.ts).
+import type { MessagePort } from 'node:worker_threads';
+
+/** The connection's state, in the shared flags' second slot. */
+export const CONNECTING = 0;
+export const UP = 1;
+export const DOWN = 2;
+
+export interface PgWorkerData {
+  url: string;
+  /** SharedArrayBuffer of 2 Int32: [0] the id of the last answered job, [1] the connection state. */
+  flags: SharedArrayBuffer;
+  port: MessagePort;
+  connectTimeoutMs: number;
+  statementTimeoutMs: number;
+  retryMinMs: number;
+  retryMaxMs: number;
+  applicationName: string;
+}
+
+export interface PgJob {
+  id: number;
+  sql: string;
+  /** Absent: the simple protocol (several statements allowed, no parameters). */
+  params?: unknown[];
+  /** A prepared statement's name: parsed and planned once per connection. */
+  name?: string;
+}
+
+export type PgReply =
+  | { id: number; ok: true; rows: Record<string, unknown>[]; rowCount: number }
+  | { id: number; ok: false; error: { message: string; code?: string; connection: boolean } };
+
+const NODE_CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
+
+/** The connection is gone (not the query at fault): class 08, the server shutting down, a socket error. */
+export function isConnectionError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (
+    typeof code === 'string' &&
+    (code.startsWith('08') || /^57P0[123]$/.test(code) || NODE_CONNECTION_CODES.has(code))
+  )
+    return true;
+  const message = e instanceof Error ? e.message : '';
+  return /Connection terminated|Client has encountered a connection error|not queryable/.test(message);
+}

@@ -1,0 +1,118 @@
+// The PostgreSQL bridge's thread (see sync-pg.ts): holds the one connection, runs each query the bot's
+// thread sends and wakes it; reconnects on its own, with backoff, when the connection is lost.
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import pg from 'pg';
+import {
+  CONNECTING,
+  DOWN,
+  isConnectionError,
+  type PgJob,
+  type PgReply,
+  type PgWorkerData,
+  UP,
+} from './pg-protocol.js';
+
+// bigint counts and ids as numbers (they stay far below 2^53), as SQLite gives them.
+pg.types.setTypeParser(20, (v) => Number(v));
+pg.types.setTypeParser(1700, (v) => Number(v));
+
+const data = workerData as PgWorkerData;
+const flags = new Int32Array(data.flags);
+const port = data.port as MessagePort;
+let client: pg.Client | null = null;
+let delay = data.retryMinMs;
+let retry: NodeJS.Timeout | null = null;
+let closing = false;
+
+function state(s: number, error?: string): void {
+  Atomics.store(flags, 1, s);
+  parentPort?.postMessage({ state: s, ...(error ? { error } : {}) });
+}
+
+function lost(c: pg.Client, e: unknown): void {
+  if (client !== c && client !== null) return;
+  client = null;
+  c.end().catch(() => {});
+  if (closing) return;
+  state(DOWN, e instanceof Error ? e.message : String(e));
+  schedule();
+}
+
+function schedule(): void {
+  if (retry || closing) return;
+  retry = setTimeout(() => {
+    retry = null;
+    void connect();
+  }, delay);
+  delay = Math.min(delay * 2, data.retryMaxMs);
+}
+
+async function connect(): Promise<void> {
+  state(CONNECTING);
+  const c = new pg.Client({
+    connectionString: data.url,
+    keepAlive: true,
+    connectionTimeoutMillis: data.connectTimeoutMs,
+    statement_timeout: data.statementTimeoutMs,
+    lock_timeout: data.statementTimeoutMs,
+    // A replica frozen inside a transaction must not hold the write lock for ever.
+    idle_in_transaction_session_timeout: data.statementTimeoutMs * 2,
+    application_name: data.applicationName,
+  });
+  c.on('error', (e) => lost(c, e));
+  try {
+    await c.connect();
+  } catch (e) {
+    c.end().catch(() => {});
+    state(DOWN, e instanceof Error ? e.message : String(e));
+    schedule();
+    return;
+  }
+  client = c;
+  delay = data.retryMinMs;
+  state(UP);
+}
+
+async function run(job: PgJob): Promise<PgReply> {
+  const c = client;
+  if (!c)
+    return { id: job.id, ok: false, error: { message: 'not connected to PostgreSQL', connection: true } };
+  try {
+    const r = await c.query(
+      job.params ? { text: job.sql, values: job.params, ...(job.name ? { name: job.name } : {}) } : job.sql,
+    );
+    // A simple query of several statements answers one result per statement: the last one counts.
+    const last = Array.isArray(r) ? r.at(-1) : r;
+    return { id: job.id, ok: true, rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
+  } catch (e) {
+    const err = e as { message?: string; code?: string };
+    const connection = isConnectionError(e);
+    if (connection) lost(c, e);
+    return {
+      id: job.id,
+      ok: false,
+      error: { message: err.message ?? String(e), ...(err.code ? { code: err.code } : {}), connection },
+    };
+  }
+}
+
+port.on('message', (job: PgJob | { close: true }) => {
+  if ('close' in job) {
+    closing = true;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = null;
+    void (c ? c.end() : Promise.resolve()).finally(() => {
+      port.close();
+      parentPort?.close();
+    });
+    return;
+  }
+  void run(job).then((reply) => {
+    port.postMessage(reply);
+    Atomics.store(flags, 0, job.id);
+    Atomics.notify(flags, 0);
+  });
+});
+
+void connect();

@@ -1,0 +1,201 @@
+// PostgreSQL, synchronously: the stores are synchronous (one command = one transaction that nothing else in
+// the process can interleave with), so the bot's thread posts each query to a worker thread that holds the
+// connection and waits on a shared flag (Atomics.wait) for the answer, as SQLite's driver waits on its file.
+// The cost is the round trip, measured in docs/postgres.md. While the connection is down nothing waits: a
+// query fails at once (PgUnavailableError) and the worker reconnects with backoff on its own.
+import { createHash } from 'node:crypto';
+import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import { CONNECTING, DOWN, type PgReply, type PgWorkerData, UP } from './pg-protocol.js';
+
+/** An error PostgreSQL answered (its SQLSTATE in `code`), or the connection's loss (`connection`). */
+export class PgError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+    readonly connection: boolean,
+  ) {
+    super(message);
+  }
+}
+
+/** The database cannot be reached now: nothing was done; the bridge is reconnecting. */
+export class PgUnavailableError extends PgError {
+  constructor(why: string) {
+    super(`PostgreSQL is unavailable (${why}); reconnecting`, 'PG_UNAVAILABLE', true);
+  }
+}
+
+export interface SyncPgOptions {
+  connectTimeoutMs?: number;
+  /** statement_timeout and lock_timeout; the bot's thread waits this plus a margin, never longer. */
+  statementTimeoutMs?: number;
+  retryMinMs?: number;
+  retryMaxMs?: number;
+  applicationName?: string;
+}
+
+export interface PgHealth {
+  state: 'connecting' | 'up' | 'down';
+  /** The last connection error while not up. */
+  error: string | null;
+  /** When it went down (ISO), while not up. */
+  since: string | null;
+}
+
+const STATES = ['connecting', 'up', 'down'] as const;
+
+export class SyncPg {
+  private readonly flags = new Int32Array(new SharedArrayBuffer(8));
+  private worker!: Worker;
+  private port!: MessagePort;
+  private seq = 0;
+  private lastError: string | null = null;
+  private downSince: string | null = null;
+  private closed = false;
+  private readonly waiters = new Set<() => void>();
+  private readonly o: Required<SyncPgOptions>;
+
+  constructor(
+    private readonly url: string,
+    o: SyncPgOptions = {},
+  ) {
+    this.o = {
+      connectTimeoutMs: o.connectTimeoutMs ?? 5000,
+      statementTimeoutMs: o.statementTimeoutMs ?? 10_000,
+      retryMinMs: o.retryMinMs ?? 250,
+      retryMaxMs: o.retryMaxMs ?? 30_000,
+      applicationName: o.applicationName ?? 'incident-bot',
+    };
+    this.spawn();
+  }
+
+  private spawn(): void {
+    Atomics.store(this.flags, 1, CONNECTING);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    // Run from the TypeScript sources (tests, `npm run dev`) the worker needs tsx too; the build is plain JS.
+    const source = import.meta.url.endsWith('.ts');
+    const data: PgWorkerData = {
+      url: this.url,
+      flags: this.flags.buffer as SharedArrayBuffer,
+      port: port2,
+      ...this.o,
+    };
+    this.worker = new Worker(new URL(`./pg-worker.${source ? 'ts' : 'js'}`, import.meta.url), {
+      workerData: data,
+      transferList: [port2],
+      ...(source ? { execArgv: ['--import', import.meta.resolve('tsx')] } : {}),
+    });
+    this.worker.unref();
+    this.worker.on('message', (m: { state: number; error?: string }) => {
+      if (m.state === UP) {
+        this.lastError = null;
+        this.downSince = null;
+      } else if (m.error) {
+        this.lastError = m.error;
+        this.downSince ??= new Date().toISOString();
+      }
+      for (const w of this.waiters) w();
+    });
+    this.worker.on('error', (e) => {
+      this.lastError = e.message;
+      this.downSince ??= new Date().toISOString();
+      Atomics.store(this.flags, 1, DOWN);
+    });
+  }
+
+  health(): PgHealth {
+    const state = STATES[Atomics.load(this.flags, 1)] ?? 'down';
+    return {
+      state,
+      error: state === 'up' ? null : this.lastError,
+      since: state === 'up' ? null : this.downSince,
+    };
+  }
+
+  /** Resolves once connected; rejects after `timeoutMs` with the last connection error. */
+  ready(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (Atomics.load(this.flags, 1) !== UP) return;
+        clearTimeout(timer);
+        this.waiters.delete(check);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiters.delete(check);
+        reject(new PgUnavailableError(this.lastError ?? `not connected within ${timeoutMs} ms`));
+      }, timeoutMs);
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /**
+   * Runs one query and returns its rows; with `params` as a prepared statement (named after its text), else
+   * the simple protocol (several statements). Throws PgError, or PgUnavailableError without waiting.
+   */
+  query(sql: string, params?: unknown[]): { rows: Record<string, unknown>[]; rowCount: number } {
+    if (this.closed) throw new PgUnavailableError('the connection was closed');
+    const state = Atomics.load(this.flags, 1);
+    if (state !== UP) throw new PgUnavailableError(this.lastError ?? STATES[state] ?? 'down');
+    const id = ++this.seq;
+    const name = params ? `s${createHash('sha1').update(sql).digest('hex').slice(0, 16)}` : undefined;
+    this.port.postMessage({
+      id,
+      sql,
+      ...(params ? { params: params.map(toPg) } : {}),
+      ...(name ? { name } : {}),
+    });
+    const deadline = Date.now() + this.o.statementTimeoutMs + 2000;
+    for (;;) {
+      const seen = Atomics.load(this.flags, 0);
+      if (seen === id) break;
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        // The worker did not answer in time (a network black hole): start again on a new connection, whose
+        // opening rolls back whatever the old one had begun.
+        this.restart('no answer in time');
+        throw new PgUnavailableError(`no answer within ${this.o.statementTimeoutMs + 2000} ms`);
+      }
+      Atomics.wait(this.flags, 0, seen, left);
+    }
+    let reply: PgReply | undefined;
+    for (let m = receiveMessageOnPort(this.port); m; m = receiveMessageOnPort(this.port)) {
+      const r = m.message as PgReply;
+      if (r.id === id) reply = r;
+    }
+    if (!reply) throw new PgError('the PostgreSQL bridge lost an answer', undefined, true);
+    if (!reply.ok) throw new PgError(reply.error.message, reply.error.code, reply.error.connection);
+    return { rows: reply.rows, rowCount: reply.rowCount };
+  }
+
+  private restart(why: string): void {
+    this.lastError = why;
+    this.downSince ??= new Date().toISOString();
+    void this.worker.terminate();
+    this.port.close();
+    this.spawn();
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    const w = this.worker;
+    // Held open until the connection has ended, so a process that closes and exits ends its session cleanly.
+    w.ref();
+    return new Promise((resolve) => {
+      w.once('exit', () => resolve());
+      this.port.postMessage({ close: true });
+      // A worker stuck on a dead connection is ended anyway.
+      setTimeout(() => void w.terminate(), 2000).unref();
+    });
+  }
+}
+
+/** SQLite takes booleans and bigints as integers; PostgreSQL's text protocol needs them said so. */
+function toPg(v: unknown): unknown {
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'bigint') return v.toString();
+  return v;
+}

@@ -1,0 +1,70 @@
+// The one database interface the stores are written against: the subset of better-sqlite3's API they use,
+// which SQLite's driver is, and PostgreSQL's adapter (postgres/pg-db.ts) implements over a synchronous
+// bridge. Where the two dialects differ (JSON, a list parameter, row locks) a store asks `dialectOf(db)`.
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface SqlStatement {
+  run(...params: unknown[]): { changes: number };
+  get(...params: unknown[]): unknown;
+  all(...params: unknown[]): unknown[];
+  /** Rows as their first column's value. */
+  pluck(on?: boolean): SqlStatement;
+  iterate(...params: unknown[]): IterableIterator<unknown>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a transaction wraps any function, as better-sqlite3's does.
+type AnyFn = (...args: any[]) => any;
+
+export interface SqlTransaction<F extends AnyFn> {
+  /** A read transaction (SQLite DEFERRED; PostgreSQL a read-only snapshot). */
+  // biome-ignore lint/suspicious/noExplicitAny: better-sqlite3 types its arguments its own way.
+  (...args: any[]): ReturnType<F>;
+  /** A write transaction: one writer at a time (SQLite IMMEDIATE; PostgreSQL the write lock). */
+  // biome-ignore lint/suspicious/noExplicitAny: as above.
+  immediate(...args: any[]): ReturnType<F>;
+}
+
+export interface Db {
+  /** The file (SQLite) or the connection string without its password (PostgreSQL). */
+  readonly name: string;
+  readonly memory: boolean;
+  readonly open: boolean;
+  /** Absent on better-sqlite3's Database: SQLite. */
+  readonly dialect?: Dialect;
+  prepare(sql: string): SqlStatement;
+  exec(sql: string): unknown;
+  transaction<F extends AnyFn>(fn: F): SqlTransaction<F>;
+  close(): unknown;
+}
+
+export function dialectOf(db: Db): Dialect {
+  return db.dialect ?? 'sqlite';
+}
+
+/**
+ * `value IN <this>` for a parameter holding a JSON array of strings (one statement, whatever the number).
+ * SQLite: json_each; PostgreSQL: jsonb_array_elements_text.
+ */
+export function inJsonList(db: Db): string {
+  return dialectOf(db) === 'postgres'
+    ? '(SELECT jsonb_array_elements_text(?::jsonb))'
+    : '(SELECT value FROM json_each(?))';
+}
+
+/**
+ * The text at `path` (dot-separated keys) of a JSON text column, or NULL. SQLite's json_extract gives a JSON
+ * boolean as 1/0, PostgreSQL's #>> as 'true'/'false': compare booleans with jsonTrue().
+ */
+export function jsonText(db: Db, column: string, path: string): string {
+  return dialectOf(db) === 'postgres'
+    ? `(${column}::jsonb #>> '{${path.split('.').join(',')}}')`
+    : `json_extract(${column}, '$.${path}')`;
+}
+
+/** True when the JSON value at `path` is true (or a non-zero number); false when absent. */
+export function jsonTrue(db: Db, column: string, path: string): string {
+  return dialectOf(db) === 'postgres'
+    ? `coalesce(${jsonText(db, column, path)} IN ('true', '1'), false)`
+    : `coalesce(json_extract(${column}, '$.${path}'), 0) <> 0`;
+}
