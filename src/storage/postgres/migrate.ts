@@ -2,17 +2,28 @@
 // pending ones in one transaction, under an advisory lock so that replicas starting together migrate once
 // (the second finds nothing to do). The version is kept in schema_version (one row per migration applied).
 import path from 'node:path';
-import { DATA_STEPS, loadMigrations, type Migration, type MigrationContext, MigrationError, schemaVersion } from '../sqlite/migrate.js';
-import { LedgerMigrationError } from '../sqlite/ledger-migration.js';
-import { packageRoot } from '../sqlite/package-root.js';
 import type { Db } from '../sql-db.js';
+import { LedgerMigrationError } from '../sqlite/ledger-migration.js';
+import {
+  DATA_STEPS,
+  loadMigrations,
+  type Migration,
+  type MigrationContext,
+  MigrationError,
+  schemaVersion,
+} from '../sqlite/migrate.js';
+import { packageRoot } from '../sqlite/package-root.js';
 import { MIGRATION_LOCK } from './locks.js';
 
 export function loadPgMigrations(): Migration[] {
   return loadMigrations(path.join(packageRoot(), 'migrations', 'postgres'));
 }
 
-export function migratePostgres(db: Db, migrations = loadPgMigrations(), ctx: MigrationContext = {}): number[] {
+export function migratePostgres(
+  db: Db,
+  migrations = loadPgMigrations(),
+  ctx: MigrationContext = {},
+): number[] {
   db.exec(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
   try {
     db.exec(
@@ -32,7 +43,11 @@ export function migratePostgres(db: Db, migrations = loadPgMigrations(), ctx: Mi
       for (const m of pending) {
         db.exec(m.sql);
         DATA_STEPS[m.version]?.(db, ctx);
-        db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, at);
+        db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)').run(
+          m.version,
+          m.name,
+          at,
+        );
       }
     }).immediate();
     return pending.map((m) => m.version);

@@ -3,7 +3,7 @@
 import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
 import { migratePostgres } from './migrate.js';
 import { PgDb } from './pg-db.js';
-import { type SyncPgOptions, SyncPg } from './sync-pg.js';
+import { SyncPg, type SyncPgOptions } from './sync-pg.js';
 
 /** True when the setting names a PostgreSQL database. */
 export function isPostgresUrl(url: string | undefined): url is string {
@@ -40,7 +40,10 @@ export async function openPostgres(url: string, o: OpenPostgresOptions = {}): Pr
   const db = new PgDb(pg, redactUrl(url));
   if (o.migrate !== false) {
     try {
-      migratePostgres(db, undefined, { ...(o.signer ? { signer: o.signer } : {}), ...(o.now ? { now: o.now } : {}) });
+      migratePostgres(db, undefined, {
+        ...(o.signer ? { signer: o.signer } : {}),
+        ...(o.now ? { now: o.now } : {}),
+      });
     } catch (e) {
       await db.close();
       throw e;
