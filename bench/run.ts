@@ -184,7 +184,7 @@ async function fixedRate(
 
 // ------------------------------------------------------------------ the bot
 
-async function bootBot(fake: FakeProc, dbPath: string): Promise<Bot> {
+async function bootBot(fake: FakeProc, dbPath: string, env: Record<string, string> = {}): Promise<Bot> {
   const config = readConfig({
     SLACK_BOT_TOKEN: 'xoxb-bench',
     SLACK_SIGNING_SECRET: SECRET,
@@ -201,6 +201,7 @@ async function bootBot(fake: FakeProc, dbPath: string): Promise<Bot> {
     ADMIN_USERS: IC,
     ALERT_WEBHOOK_TOKEN: ALERT_TOKEN,
     ALERTS_CHANNEL,
+    ...env,
   });
   return startBot(config, createLogger({ level: 'silent' }), { scheduler: false, dispatchIntervalMs: 200 });
 }
@@ -429,6 +430,63 @@ async function fill(bot: Bot, total: number): Promise<void> {
 
 // ------------------------------------------------------------------ main
 
+/**
+ * Issue 22: the slash-command load against a second bot on PostgreSQL (a throw-away cluster with fsync on, or
+ * BENCH_DATABASE_URL), beside the bare app, and decision-log appends per second there. BENCH_PG=0 skips it.
+ */
+async function postgresRows(
+  fake: FakeProc,
+  load: LoadProc,
+  bareUrl: string,
+  rows: string[][],
+): Promise<void> {
+  const { benchPostgres } = (await import('./pg-cluster.js')) as typeof import('./pg-cluster.js');
+  const cluster = await benchPostgres();
+  if (!cluster) {
+    rows.push(['PostgreSQL (issue 22)', 'not measured: PostgreSQL is not installed here', '', '']);
+    return;
+  }
+  try {
+    const bot = await bootBot(fake, '', { DATABASE_URL: await cluster.freshUrl() });
+    try {
+      seedRooms(bot);
+      await settle(bot, fake);
+      const loads: [number, number][] = [
+        [LIGHT_RATE || 50, 2],
+        [RATE, SECONDS],
+      ];
+      for (const [rate, seconds] of loads) {
+        const pgBot: Target = { name: 'bot', url: `${bot.url}/slack/events` };
+        await fixedRate(load, pgBot, 'slash', rate, WARMUP / rate);
+        await settle(bot, fake, 100);
+        const o = await fixedRate(load, pgBot, 'slash', rate, seconds);
+        await settle(bot, fake, 100);
+        const b = await fixedRate(load, { name: 'bare', url: bareUrl }, 'slash', rate, seconds);
+        const ratio = pct(o.lat, 99) / pct(b.lat, 99);
+        const goal = rate <= 50 ? 1.3 : 2;
+        rows.push([
+          `ack slash command \`/incident log …\` **on PostgreSQL** (${cluster.describe}), ${rate}/s × ${seconds} s`,
+          `p50 ${fmt(pct(o.lat, 50), 2)} ms, p99 ${fmt(pct(o.lat, 99), 2)} ms${o.errors ? `, ${o.errors} errors` : ''}`,
+          `p50 ${fmt(pct(b.lat, 50), 2)} ms, p99 ${fmt(pct(b.lat, 99), 2)} ms${b.errors ? `, ${b.errors} errors` : ''}`,
+          `${fmt(ratio, 2)}× p99: ${ratio <= goal ? 'met' : 'NOT met'} (goal ≤ ${goal}×)`,
+        ]);
+      }
+    } finally {
+      await bot.shutdown(5);
+    }
+    const { benchPgAppends } = (await import('./postgres.js')) as typeof import('./postgres.js');
+    const a = await benchPgAppends(await cluster.freshUrl(), APPENDS);
+    rows.push([
+      'decision-log appends **on PostgreSQL** (`log` commands one after another, one write transaction each under the cluster-wide write lock, durable at COMMIT)',
+      `${fmt(a.perSecond, 0)} /s (${fmt(a.msPerCommand, 2)} ms per command, the event loop waiting on the round trips)`,
+      '',
+      '',
+    ]);
+  } finally {
+    cluster.stop();
+  }
+}
+
 function fmt(n: number, digits = 1): string {
   return Number.isFinite(n) ? n.toFixed(digits) : 'n/a';
 }
@@ -621,6 +679,7 @@ async function main(): Promise<void> {
         calls: () => byMethod(fake, mark),
       }),
     );
+    if (process.env.BENCH_PG !== '0') await postgresRows(fake, load, bare.url, rows);
     if (process.env.BENCH_ONLY !== 'latency') {
       await catchUpRow(bot, fake, load, rows);
       await otherRows(bot, fake, rows);

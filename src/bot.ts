@@ -10,6 +10,7 @@ import { Dispatcher } from './app/dispatcher.js';
 import { type DrillClock, drillClock } from './app/drill-clock.js';
 import { IncidentApp } from './app/incident-app.js';
 import { IncidentService } from './app/incident-service.js';
+import { replicaId } from './app/outbox-lease.js';
 import type { Sender } from './app/ports.js';
 import { auditChannelOf, type Config, slackEnabled, teamsEnabled } from './config.js';
 import { alertIntakeOf } from './config-alerts.js';
@@ -33,18 +34,17 @@ import type { PollResult } from './ops/tracker-poller.js';
 import { slackSettings, teamsSettings } from './platform-settings.js';
 import type { PlatformAdapter } from './platforms/platform.js';
 import type { WebAdapter } from './platforms/web/web-adapter.js';
+import { openStore, watchConnection } from './storage/open-store.js';
 import { loadPlaybook } from './storage/playbook-file.js';
+import type { Db } from './storage/sql-db.js';
 import { SqliteAlertStore } from './storage/sqlite/alert-store.js';
 import { SqliteCheckpointFeed } from './storage/sqlite/checkpoint-feed.js';
-import { refuseForeignDatabase } from './storage/sqlite/database-mode.js';
 import { classifyStorageError } from './storage/sqlite/errors.js';
 import { exportRenderer } from './storage/sqlite/export-renderer.js';
 import { IncidentStore } from './storage/sqlite/incident-store.js';
-import { atomically, type Db, openDatabase } from './storage/sqlite/open-database.js';
+import { atomically } from './storage/sqlite/open-database.js';
 import { OutboxStore } from './storage/sqlite/outbox-store.js';
 import { TeamsRefStore } from './storage/sqlite/teams-refs-store.js';
-import { startWalCheckpointer } from './storage/sqlite/wal-checkpointer.js';
-import { WalSync } from './storage/sqlite/wal-sync.js';
 
 export interface Bot {
   config: Config;
@@ -103,26 +103,29 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   });
   // Local mode's database is for drills: the development key is what it is meant to use.
   if (audit.warning && !clock) logger.warn({ keyId: audit.signer.keyId }, audit.warning);
-  if (clock) refuseForeignDatabase(config.DATABASE_PATH);
-  const db = openDatabase(config.DATABASE_PATH, {
+  // PostgreSQL with DATABASE_URL (never in local mode: main.ts leaves it out there), else the SQLite file.
+  const storage = await openStore({
+    url: config.DATABASE_URL,
+    path: config.DATABASE_PATH,
     signer: audit.signer,
+    connectTimeoutMs: config.DATABASE_CONNECT_TIMEOUT_SECONDS * 1000,
+    logger,
+    local: Boolean(clock),
+    // Socket Mode acks over its WebSocket, past the HTTP hold of durable-acks.ts: each commit syncs instead.
+    syncEveryCommit: Boolean(config.SLACK_APP_TOKEN),
     onBackup: (file) => logger.info({ file }, 'copied the database before migrating it'),
+    onWalSync: (r) => metrics.walSyncSeconds.observe({ result: r.error ? 'failed' : 'ok' }, r.seconds),
+    onCheckpointError: (message) => logger.warn({ db: config.DATABASE_PATH }, message),
   });
+  const db = storage.db;
   let consoleKey = '';
   try {
     consoleKey = checkDatabaseMode(db, config, clock);
   } catch (e) {
-    db.close();
+    await storage.close();
     throw e;
   }
-  const checkpointer = startWalCheckpointer(db, config.DATABASE_PATH, {
-    onError: (message) => logger.warn({ db: config.DATABASE_PATH }, message),
-  });
-  // Socket Mode acks over its WebSocket, past the HTTP hold of durable-acks.ts: each commit syncs instead.
-  if (config.SLACK_APP_TOKEN) db.pragma('synchronous = FULL');
-  const walSync = new WalSync(db, {
-    onSync: (r) => metrics.walSyncSeconds.observe({ result: r.error ? 'failed' : 'ok' }, r.seconds),
-  });
+  const stopWatching = watchConnection(storage, logger);
   const store = new IncidentStore(db, { afterCommit: noteCommit }, audit.signer);
   const outbox = new OutboxStore(db);
   // The firm's backlog, where follow-ups are filed. Not from local mode: rehearsals stay out of the backlog.
@@ -150,6 +153,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     db,
     outbox,
     playbookFor: (i) => service.playbookFor(i),
+    databaseUp: () => storage.health().state === 'up',
     ...(opts.clock ? { now: opts.clock } : {}),
   });
   setActiveMetrics(metrics);
@@ -161,8 +165,11 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     senders,
     logger,
     paceMs: config.OUTBOX_PACE_MS,
+    // Replicas sharing one outbox: rows are leased to this process (outbox-lease.ts).
+    owner: replicaId(),
+    leaseMs: config.OUTBOX_LEASE_SECONDS * 1000,
     onResult: metrics.onResult,
-    durable: () => walSync.durable(),
+    durable: () => storage.durability.durable(),
     alerts: { store: { get: (id: string) => alertStore.get(id) }, senders: alertSenders },
     ...(opts.clock ? { now: opts.clock } : {}),
   });
@@ -234,7 +241,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   if (teamsEnabled(config)) platforms.teams = 'waiting for a bot token';
   if (clock) platforms.web = 'starting the local console';
   app.get('/readyz', (_req, res) => {
-    const checks = readiness(db, dispatcher, platforms);
+    const checks = readiness(storage, dispatcher, platforms);
     res.status(checks.ok ? 200 : 503).json(checks);
   });
   // Until every platform has answered and the dispatcher runs, platform requests get 503 with Retry-After
@@ -251,7 +258,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   });
   app.use(
     gated,
-    durableAcks(walSync, (e) =>
+    durableAcks(storage.durability, (e) =>
       logger.error({ err: e }, 'could not sync the database to disk; the request is not acknowledged'),
     ),
   );
@@ -270,9 +277,8 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(config.PORT, config.HOST, (err?: Error) => (err ? reject(err) : resolve(s)));
   }).catch(async (e: unknown) => {
-    await walSync.close();
-    await checkpointer?.stop();
-    db.close();
+    stopWatching();
+    await storage.close();
     throw e;
   });
   const addr = server.address();
@@ -322,8 +328,8 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     });
     for (const a of adapters) await a.stop().catch(() => undefined);
     if (activeMetrics() === metrics) setActiveMetrics(null);
-    await checkpointer?.stop();
-    db.close();
+    stopWatching();
+    await storage.close();
     throw e;
   }
   dispatcher.start(opts.dispatchIntervalMs ?? 1000);
@@ -357,7 +363,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       slack: slackEnabled(config),
       teams: teamsEnabled(config),
       playbook: pb.ref,
-      db: config.DATABASE_PATH,
+      db: storage.label,
       auditKey: audit.signer.keyId,
       auditChannel: auditChannel ? auditChannel.platform : 'none',
       tracker: tracker?.tracker ?? 'none',
@@ -380,9 +386,8 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     outbox,
     closeStorage: async () => {
       if (activeMetrics() === metrics) setActiveMetrics(null);
-      await walSync.close();
-      await checkpointer?.stop();
-      db.close();
+      stopWatching();
+      await storage.close();
     },
     logger,
   });

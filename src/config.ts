@@ -55,6 +55,20 @@ export const SETTINGS = {
     default: './data/incident-bot.db',
     purpose: 'SQLite file holding incidents, the decision log and the outbox (created if missing).',
   },
+  DATABASE_URL: {
+    schema: opt,
+    required: 'no',
+    default: '',
+    purpose:
+      'postgres://user:password@host:5432/db selects PostgreSQL (several replicas share it) instead of the SQLite file at DATABASE_PATH; unset: SQLite.',
+  },
+  DATABASE_CONNECT_TIMEOUT_SECONDS: {
+    schema: z.coerce.number().min(1).max(3600).default(30),
+    required: 'no',
+    default: '30',
+    purpose:
+      'With DATABASE_URL: how long start-up waits for PostgreSQL to accept a connection (each failed attempt is logged); then the bot exits 2.',
+  },
   LOCAL_DATABASE_PATH: {
     schema: z.string().min(1).default('./data/local.db'),
     required: 'no',
@@ -251,6 +265,13 @@ export const SETTINGS = {
     default: '1000',
     purpose: 'Minimum gap between two posts to one channel (Slack allows about one per second).',
   },
+  OUTBOX_LEASE_SECONDS: {
+    schema: z.coerce.number().min(1).max(3600).default(30),
+    required: 'no',
+    default: '30',
+    purpose:
+      'With several replicas: how long a message one replica is delivering stays its own without renewal (renewed every third of it while the send lasts); a replica that dies holds its messages this long before another takes them over, checking first whether they were already posted.',
+  },
   STARTUP_TIMEOUT_SECONDS: {
     schema: z.coerce.number().min(1).max(600).default(20),
     required: 'no',
@@ -322,6 +343,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'AUDIT_SIGNING_KEY_FILE is required when NODE_ENV=production: without a key kept away from the database the decision log can be rewritten unnoticed. Make one with `incident-bot audit keygen --out DIR`.',
     );
   }
+  if (c.DATABASE_URL && !/^postgres(ql)?:\/\/./.test(c.DATABASE_URL))
+    problems.push(
+      `DATABASE_URL must be a PostgreSQL connection string (postgres://user:password@host:5432/database); ${schemeOf(c.DATABASE_URL)}. For SQLite, unset it and set DATABASE_PATH.`,
+    );
   if (c.SLACK_BOT_TOKEN && !c.SLACK_BOT_TOKEN.startsWith('xoxb-'))
     problems.push(
       `SLACK_BOT_TOKEN must be the bot token (xoxb-...) from the app's "OAuth & Permissions" page${c.SLACK_BOT_TOKEN.startsWith('xapp-') ? '; xapp-... is the app-level token, for SLACK_APP_TOKEN' : ''}.`,
@@ -356,6 +381,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return c;
 }
 
+/** What a refused DATABASE_URL is, without repeating it (it may hold a password). */
+function schemeOf(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
+  return scheme ? `this one is ${scheme}:` : 'this one is not a URL';
+}
+
 /** Where checkpoint digests are posted: `teams:<id>`, `slack:<id>`, or a bare id on the one platform configured (Slack when both are). */
 export function auditChannelOf(c: Config): { platform: 'slack' | 'teams'; id: string } | null {
   const v = c.AUDIT_CHANNEL;
@@ -382,12 +413,25 @@ export function localMode(c: Config, env: NodeJS.ProcessEnv = process.env): Conf
   return {
     ...c,
     DATABASE_PATH: c.LOCAL_DATABASE_PATH,
+    // Rehearsals never touch the shared database: local mode is SQLite only (see localModeIgnores).
+    DATABASE_URL: undefined,
     HOST: env.HOST?.trim() ? c.HOST : '127.0.0.1',
     // The one line with the address is what a newcomer needs to see; the logs are there when asked for.
     LOG_LEVEL: env.LOG_LEVEL?.trim() ? c.LOG_LEVEL : 'warn',
     // Pacing is for Slack's rate limits; the console delivers at once.
     OUTBOX_PACE_MS: env.OUTBOX_PACE_MS?.trim() ? c.OUTBOX_PACE_MS : 0,
   };
+}
+
+/**
+ * What local mode says when DATABASE_URL is set: it is ignored, not refused. Local mode already leaves
+ * DATABASE_PATH alone for its own LOCAL_DATABASE_PATH, so a .env copied from a deployment opens the console
+ * on a local file rather than putting drills into the firm's PostgreSQL database, and still starts.
+ */
+export function localModeIgnores(c: Config): string | null {
+  return c.DATABASE_URL
+    ? `incident-bot: local mode ignores DATABASE_URL (it stays on its own SQLite file, ${c.LOCAL_DATABASE_PATH}, so drills never reach the shared database). Configure Slack or Teams to run on PostgreSQL.`
+    : null;
 }
 
 /** The one line local mode prints. */

@@ -5,6 +5,7 @@ import {
   ConfigError,
   loadDotEnv,
   localMode,
+  localModeIgnores,
   localModeLine,
   NOTHING_CONFIGURED,
   readConfig,
@@ -15,6 +16,7 @@ import { createLogger } from './logger.js';
 import { AuditKeyError } from './ops/audit-key.js';
 import { PlatformStartError } from './platforms/platform.js';
 import { PlaybookError } from './storage/playbook-file.js';
+import { PgConnectError } from './storage/postgres/open-postgres.js';
 import { BackupError } from './storage/sqlite/backup.js';
 import { DatabaseModeError } from './storage/sqlite/database-mode.js';
 import { MigrationError } from './storage/sqlite/migrate.js';
@@ -34,8 +36,11 @@ async function main(): Promise<number> {
     throw e;
   }
   const local = localMode(config);
-  if (local) config = local;
-  else if (!slackEnabled(config) && !teamsEnabled(config)) {
+  if (local) {
+    const ignored = localModeIgnores(config);
+    if (ignored) process.stderr.write(`${ignored}\n`);
+    config = local;
+  } else if (!slackEnabled(config) && !teamsEnabled(config)) {
     process.stderr.write(`${NOTHING_CONFIGURED}\n`);
     return 2;
   }
@@ -80,7 +85,8 @@ async function main(): Promise<number> {
       e instanceof MigrationError ||
       e instanceof AuditKeyError ||
       e instanceof BackupError ||
-      e instanceof DatabaseModeError
+      e instanceof DatabaseModeError ||
+      e instanceof PgConnectError
     ) {
       process.stderr.write(`incident-bot: ${e.message}\n`);
       return 2;

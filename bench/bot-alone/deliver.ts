@@ -1,3 +1,4 @@
+import type { OutboxRow } from '../../src/app/ports.js';
 import type { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import type { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 
@@ -6,10 +7,16 @@ import type { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
  * entry in the incident's log (a view refresh does not), in the same commit.
  */
 export function deliverAll(store: IncidentStore, outbox: OutboxStore, now: Date): void {
-  const rows = outbox.pending();
+  // Claimed lane head by lane head, as the dispatcher does (a row is recorded only by its lease's owner).
+  const claim = { owner: 'bench', leaseMs: 60_000, paceMs: 0, limit: 100_000, skipLanes: [] };
+  for (let rows = outbox.claim(now, claim); rows.length > 0; rows = outbox.claim(now, claim))
+    settle(store, outbox, rows, now);
+}
+
+function settle(store: IncidentStore, outbox: OutboxStore, rows: OutboxRow[], now: Date): void {
   store.inOneTransaction(() => {
     for (const r of rows) {
-      outbox.markSent(r.id, now, { ok: true, channel: 'C0', ts: '1795687980.000100' });
+      outbox.markSent(r.id, 'bench', now, { ok: true, channel: 'C0', ts: '1795687980.000100' });
       if (r.body.kind !== 'post' || r.target.to === 'audit') continue;
       store.appendSystemLog(
         r.incidentKey,

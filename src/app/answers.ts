@@ -16,6 +16,10 @@ export const DATABASE_BUSY: Text =
 export const DATABASE_UNWRITABLE: Text =
   "I could not save that: the incident database cannot be written (disk full or I/O error). Nothing was changed. Tell the bot's operator, and keep notes elsewhere until it is fixed.";
 
+/** The answer when the database server cannot be reached (its connection is lost; the bot is reconnecting). */
+export const DATABASE_UNREACHABLE: Text =
+  'I could not save that: the incident database cannot be reached right now. Nothing was changed; please try again shortly.';
+
 /** The answer when the decision log or an incident's state was changed outside the bot (see ledger-writer). */
 export const RECORD_TAMPERED: Text =
   "I did not record that: the incident record was changed outside the bot since I last signed it, and I will not add to it until someone has looked. Nothing was changed. Tell the bot's operator (they can run `incident-bot audit verify`), and keep notes elsewhere meanwhile.";
@@ -26,6 +30,8 @@ export function failureAnswer(kind: StorageFailure): Text {
       return DATABASE_BUSY;
     case 'unwritable':
       return DATABASE_UNWRITABLE;
+    case 'unavailable':
+      return DATABASE_UNREACHABLE;
     case 'integrity':
       return RECORD_TAMPERED;
     default:

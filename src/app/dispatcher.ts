@@ -1,10 +1,12 @@
 // Delivers the outbox: in order per lane (one channel), paced, with retries and backoff.
 // A row is marked sent only after the platform accepted it; a crash in between re-sends it once
-// on restart (at-least-once), never loses it. It runs over 400 lines: lanes, pacing, retries, outside
-// calls and alert prompts share one delivery state machine, which is clearer read in one place.
+// on restart (at-least-once, looked up first where the platform allows), never loses it. Replicas
+// sharing one database each claim rows under a lease (outbox-lease.ts): one lane owner at a time.
 
 import type { AlertPromptSender, AlertStore } from './alert-ports.js';
 import { sendAlertPrompt } from './alert-prompt-delivery.js';
+import { type OutcomeContext, recordOutcome } from './delivery-outcome.js';
+import { DEFAULT_LEASE_MS, LeaseKeeper, replicaId } from './outbox-lease.js';
 import {
   type Atomically,
   type IncidentRepo,
@@ -37,6 +39,10 @@ export interface DispatcherOptions {
   maxDelayMs?: number;
   /** Minimum gap between two deliveries in one lane (Slack: about one message per second per channel). */
   paceMs?: number;
+  /** This process among the replicas sharing the outbox (default: replicaId()). */
+  owner?: string;
+  /** How long a claimed row is this process's without a renewal (OUTBOX_LEASE_SECONDS; see outbox-lease.ts). */
+  leaseMs?: number;
   batch?: number;
   onResult?: (row: OutboxRow, result: SendResult, ms: number) => void;
   /**
@@ -51,12 +57,6 @@ export interface DispatcherOptions {
   alerts?: { store: Pick<AlertStore, 'get'>; senders: Partial<Record<string, AlertPromptSender>> };
 }
 
-/** The reason a sender gave for settling a row without sending it (`{ skipped: why }`), if any. */
-function skippedReason(result: unknown): string | undefined {
-  const why = (result as { skipped?: unknown } | null | undefined)?.skipped;
-  return typeof why === 'string' && why !== '' ? why : undefined;
-}
-
 export class Dispatcher {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<number> | null = null;
@@ -69,11 +69,36 @@ export class Dispatcher {
   /** Sends the platform accepted whose recording failed: recorded on the next pass, never sent again. */
   private readonly unrecorded = new Map<number, SendResult>();
 
-  /** Runs `fn` in one transaction (one commit, not two), when storage offers one. */
-  private readonly together: Atomically;
+  /** This process's name on the rows it claims. */
+  readonly owner: string;
+  private readonly leases: LeaseKeeper;
+  private readonly outcomes: OutcomeContext;
 
   constructor(private readonly o: DispatcherOptions) {
-    this.together = o.atomically ?? ((fn) => fn());
+    this.owner = o.owner ?? replicaId();
+    this.outcomes = {
+      outbox: o.outbox,
+      incidents: o.incidents,
+      // One transaction (one commit, not two) for a row and its log entry, when storage offers one.
+      together: o.atomically ?? ((fn) => fn()),
+      owner: this.owner,
+      logger: o.logger,
+      maxAttempts: o.maxAttempts ?? 12,
+      baseDelayMs: o.baseDelayMs ?? 500,
+      maxDelayMs: o.maxDelayMs ?? 60_000,
+      lastSent: this.lastSent,
+    };
+    this.leases = new LeaseKeeper({
+      outbox: o.outbox,
+      owner: this.owner,
+      leaseMs: this.leaseMs,
+      now: () => this.now(),
+      onError: (err) => o.logger?.warn({ err }, 'outbox leases not renewed; will try again'),
+    });
+  }
+
+  private get leaseMs(): number {
+    return this.o.leaseMs ?? DEFAULT_LEASE_MS;
   }
 
   private now(): Date {
@@ -165,15 +190,17 @@ export class Dispatcher {
   private async pass(): Promise<number> {
     const now = this.now();
     const pace = this.o.paceMs ?? 0;
-    const rows = this.o.outbox
-      .due(now, this.o.batch ?? 50)
-      .filter((r) => !this.outside.has(r.lane) && !this.isHeld(r.lane, now))
-      .filter((r) => now.getTime() - (this.lastSent.get(r.lane) ?? 0) >= pace);
-    // Every row of the pass is marked "in flight" in one commit (not one per row) before any is sent.
+    // Every row of the pass is claimed (leased to this process, "in flight") in one commit before any is
+    // sent; the store paces lanes by every replica's attempts, this process's own holds are skipped here.
+    const rows = this.o.outbox.claim(now, {
+      owner: this.owner,
+      leaseMs: this.leaseMs,
+      paceMs: pace,
+      limit: this.o.batch ?? 50,
+      skipLanes: this.lanesHeldBack(now, pace),
+    });
     if (rows.length > 0) {
-      this.together(() => {
-        for (const r of rows) if (!this.unrecorded.has(r.id)) this.o.outbox.markInFlight(r.id, now);
-      });
+      this.leases.hold(rows.map((r) => r.id));
       await this.o.durable?.();
     }
     // A call to an outside service (a webhook, the issue tracker) may take its whole timeout: it runs beside
@@ -210,12 +237,19 @@ export class Dispatcher {
     this.outside.set(row.lane, call);
   }
 
-  private isHeld(lane: string, now: Date): boolean {
-    const until = this.held.get(lane);
-    if (until === undefined) return false;
-    if (now.getTime() < until) return true;
-    this.held.delete(lane);
-    return false;
+  /**
+   * Lanes this process keeps out of a claim: an outside call in flight, a lane held after an unrecorded
+   * outcome, and its own pacing (which also counts an attempt whose retry could not be recorded).
+   */
+  private lanesHeldBack(now: Date, pace: number): string[] {
+    const lanes = [...this.outside.keys()];
+    for (const [lane, until] of this.held)
+      if (now.getTime() < until) lanes.push(lane);
+      else this.held.delete(lane);
+    for (const [lane, at] of this.lastSent)
+      if (now.getTime() - at < pace) lanes.push(lane);
+      else this.lastSent.delete(lane);
+    return lanes;
   }
 
   /**
@@ -231,13 +265,23 @@ export class Dispatcher {
     }
   }
 
+  /** One claimed row delivered and recorded; its lease is no longer renewed once that is over. */
   private async deliver(row: OutboxRow): Promise<boolean> {
+    try {
+      return await this.deliverRow(row);
+    } finally {
+      this.leases.drop(row.id);
+    }
+  }
+
+  private async deliverRow(row: OutboxRow): Promise<boolean> {
     if (row.target.to === 'alerts') return this.deliverAlertPrompt(row);
     const incident = this.o.incidents.get(row.incidentKey);
     const sender = this.o.senders[row.platform];
     if (!incident || !sender) {
       this.o.outbox.markFailed(
         row.id,
+        this.owner,
         this.now(),
         incident ? `no sender for ${row.platform}` : 'incident not found',
       );
@@ -246,8 +290,7 @@ export class Dispatcher {
     // A live view (summary, checklist) renders the incident's current state: when a newer refresh of the
     // same view is already queued in this lane, this one is superseded and costs no API call.
     if (row.body.kind === 'view' && this.o.outbox.hasLaterView(row)) {
-      this.o.outbox.markSent(row.id, this.now(), { superseded: true });
-      return true;
+      return this.o.outbox.markSuperseded(row.id, this.owner, this.now());
     }
     const started = Date.now();
     let result: SendResult;
@@ -284,15 +327,14 @@ export class Dispatcher {
     const sender = this.o.alerts?.senders[row.platform];
     if (!group || !sender) {
       const why = group ? `no alert prompt sender for ${row.platform}` : 'alert group not found';
-      this.o.outbox.markFailed(row.id, this.now(), why);
+      this.o.outbox.markFailed(row.id, this.owner, this.now(), why);
       this.o.logger?.error({ outboxKey: row.key, error: why }, 'alert prompt not delivered');
       this.o.onResult?.(row, { status: 'failed', error: why }, 0);
       return true;
     }
     // Not when in doubt: it may have posted the prompt, and only its own lookup can find it again.
     if (!row.inDoubt && this.o.outbox.hasLaterView(row)) {
-      this.o.outbox.markSent(row.id, this.now(), { superseded: true });
-      return true;
+      return this.o.outbox.markSuperseded(row.id, this.owner, this.now());
     }
     const started = Date.now();
     let result: SendResult;
@@ -316,74 +358,9 @@ export class Dispatcher {
     }
   }
 
-  /** Records the outcome of one delivery: sent, given up, or to be retried. */
+  /** Records the outcome of one delivery: sent, given up, or to be retried (delivery-outcome.ts). */
   private record(row: OutboxRow, result: SendResult): boolean {
-    const now = this.now();
-    if (result.status === 'sent') {
-      this.lastSent.set(row.lane, now.getTime());
-      const body = row.body;
-      // The row marked sent and its "message sent" log entry: one commit.
-      this.together(() => {
-        this.o.outbox.markSent(row.id, now, result.result);
-        // A checkpoint digest is about the whole log: its delivery is in the outbox, not in an incident's log.
-        if (body.kind !== 'post' || row.target.to === 'audit') return;
-        this.o.incidents.appendSystemLog(
-          row.incidentKey,
-          [
-            {
-              type: 'log',
-              kind: 'message_sent',
-              payload: {
-                outboxKey: row.key,
-                template: body.template,
-                target: row.target,
-                attempts: row.attempts + 1,
-                // A sender may settle a row without posting (no stakeholder channel configured, no room):
-                // the record says so instead of claiming a delivery.
-                ...(skippedReason(result.result) ? { skipped: skippedReason(result.result) } : {}),
-              },
-            },
-          ],
-          now,
-          row.key,
-        );
-      });
-      return true;
-    }
-    const max = this.o.maxAttempts ?? 12;
-    if (result.status === 'failed' || row.attempts + 1 >= max) {
-      const error = result.error;
-      // The row given up and its "could not be delivered" log entry: one commit.
-      this.together(() => {
-        this.o.outbox.markFailed(row.id, now, error);
-        // An alert prompt has no incident log to write to (its failure is in the outbox row and the log).
-        if (row.target.to === 'alerts') return;
-        this.o.incidents.appendSystemLog(
-          row.incidentKey,
-          [{ type: 'log', kind: 'message_sent', payload: { outboxKey: row.key, failed: true, error } }],
-          now,
-          row.key,
-        );
-      });
-      this.o.logger?.error(
-        { outboxKey: row.key, error, attempts: row.attempts + 1 },
-        'outbox delivery failed',
-      );
-      return true;
-    }
-    // A failed attempt may still have reached the platform (a 5xx or a timeout after Slack applied a
-    // chat.update): it counts for the lane's pacing, so a retry never edits the same message sooner.
-    this.lastSent.set(row.lane, now.getTime());
-    const base = this.o.baseDelayMs ?? 500;
-    const backoff = Math.min(this.o.maxDelayMs ?? 60_000, base * 2 ** row.attempts);
-    const delay =
-      result.afterMs !== undefined ? Math.max(result.afterMs, 0) : backoff * (0.5 + Math.random() / 2);
-    this.o.outbox.markRetry(row.id, new Date(now.getTime() + delay), result.error);
-    this.o.logger?.warn(
-      { outboxKey: row.key, error: result.error, retryInMs: Math.round(delay) },
-      'outbox delivery will be retried',
-    );
-    return false;
+    return recordOutcome(this.outcomes, row, result, this.now());
   }
 
   /** Delivers until the outbox is empty or `timeoutMs` passes; true when empty. */

@@ -129,16 +129,40 @@ export interface OutboxRow {
   inDoubt: boolean;
 }
 
+/** What one claim of the outbox asks for (see OutboxQueue.claim). */
+export interface OutboxClaim {
+  /** The claiming process (hostname, pid and a random part: replicaId() in outbox-lease.ts). */
+  owner: string;
+  /** How long the rows are this process's before another replica may take them over (renewed meanwhile). */
+  leaseMs: number;
+  /** A lane whose last delivery attempt, by any replica, is more recent than this waits. */
+  paceMs: number;
+  limit: number;
+  /** Lanes this process holds back itself (an outside call in flight, a lane held after an error). */
+  skipLanes: readonly string[];
+}
+
 export interface OutboxQueue {
-  /** The first undelivered row of each lane, due by `now`. */
-  due(now: Date, limit?: number): OutboxRow[];
+  /**
+   * Leases the first undelivered row of each lane that is due by `now`, paced, and not leased to another
+   * live process: one commit. `inDoubt` is true for a row already in flight before this claim (its owner
+   * died mid-send, or this process could not record it). One lane owner at a time: delivery in order.
+   */
+  claim(now: Date, o: OutboxClaim): OutboxRow[];
+  /** Extends this owner's leases on rows still being delivered; returns how many it still holds. */
+  renewLeases(owner: string, ids: readonly number[], until: Date): number;
   pending(): OutboxRow[];
   /** True when a later undelivered refresh of the same live view waits in the row's lane. */
   hasLaterView(row: OutboxRow): boolean;
-  markInFlight(id: number, now: Date): void;
-  markSent(id: number, now: Date, result: unknown): void;
-  markRetry(id: number, nextAt: Date, error: string): void;
-  markFailed(id: number, now: Date, error: string): void;
+  /**
+   * The outcome of a delivery, recorded only while `owner` holds the row's lease (false: another replica
+   * took the row over and records it; nothing was written). Each clears the lease.
+   */
+  markSent(id: number, owner: string, now: Date, result: unknown): boolean;
+  /** Settled without a call: a later refresh of the same view waits behind it (it paces nothing). */
+  markSuperseded(id: number, owner: string, now: Date): boolean;
+  markRetry(id: number, owner: string, now: Date, nextAt: Date, error: string): boolean;
+  markFailed(id: number, owner: string, now: Date, error: string): boolean;
   backlog(now: Date): { count: number; oldestSeconds: number };
 }
 
@@ -190,6 +214,17 @@ export interface ReminderStore {
   setNextChecks(checks: { key: string; version: number; next: string }[]): void;
 }
 
+/**
+ * Who runs the reminder pass when several replicas share one database: the one that leads it for this pass
+ * (PostgreSQL: a session advisory lock; SQLite has one process and always leads). Any replica can lead the
+ * next pass. The claims in `reminders` keep each reminder single even if two passes ever ran at once.
+ */
+export interface ReminderLeader {
+  /** True when this process leads the pass now (call release() after it); false: another replica does. */
+  tryLead(): boolean;
+  release(): void;
+}
+
 /** What a platform keeps to reach a conversation later (Teams: the serviceUrl it last heard from there). */
 export interface ConversationRef {
   serviceUrl: string;
@@ -227,8 +262,11 @@ export interface Sender {
   send(row: OutboxRow, incident: Incident): Promise<SendResult>;
 }
 
-/** A storage failure as people are told about it (see answers.ts). */
-export type StorageFailure = 'busy' | 'unwritable' | 'integrity' | 'other';
+/**
+ * A storage failure as people are told about it (see answers.ts). 'unavailable': the database server
+ * cannot be reached (PostgreSQL's connection is down; the bot reconnects on its own).
+ */
+export type StorageFailure = 'busy' | 'unwritable' | 'unavailable' | 'integrity' | 'other';
 
 /** Structural view of a logger (pino satisfies it). */
 export interface AppLogger {

@@ -2,11 +2,12 @@
 import { AuditKeyError, writeKeyPair } from '../ops/audit-key.js';
 import { type CliResult, ok, parse, result, str, UsageError } from './args.js';
 import { auditVerify } from './audit-verify.js';
+import { cliDatabase, withPostgres } from './cli-database.js';
 
 const list = (v: unknown): string[] =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
 
-export function auditCommand(rest: string[], dbDefault: string, help: string): CliResult {
+export async function auditCommand(rest: string[], env: NodeJS.ProcessEnv, help: string): Promise<CliResult> {
   const [sub, ...args] = rest;
   if (sub === '--help' || sub === '-h') return ok(help);
   if (sub === 'keygen') {
@@ -57,8 +58,19 @@ export function auditCommand(rest: string[], dbDefault: string, help: string): C
   if (checkpoints.length && file)
     throw new UsageError('--checkpoint applies to --db (an export carries its own).');
   const head = str(values.head);
-  const r = file
-    ? auditVerify({ file, pubkeys, ...(head ? { expectHead: head } : {}) })
-    : auditVerify({ dbPath: db ?? dbDefault, pubkeys, checkpoints });
+  if (file) {
+    const r = auditVerify({ file, pubkeys, ...(head ? { expectHead: head } : {}) });
+    return result(r.code, r.output);
+  }
+  const target = cliDatabase(db, env);
+  const r =
+    target.kind === 'postgres'
+      ? await withPostgres(
+          target,
+          env,
+          (pg) => auditVerify({ db: pg, label: target.label, pubkeys, checkpoints }),
+          (message) => ({ code: 2, output: message }),
+        )
+      : auditVerify({ dbPath: target.path, pubkeys, checkpoints });
   return result(r.code, r.output);
 }

@@ -12,6 +12,7 @@ import type { VerifyRow } from '../domain/audit/hash-chain.js';
 import { type IncidentProof, verifyIncidentLog } from '../domain/audit/verify-export.js';
 import { verifyLedger } from '../domain/audit/verify-ledger.js';
 import { AuditKeyError, loadPublicKey } from '../ops/audit-key.js';
+import { tableNames } from '../storage/sql-db.js';
 import { alertGroupStates } from '../storage/sqlite/alert-store.js';
 import { ledgerCheckpoints, ledgerEntries, ledgerIncidents } from '../storage/sqlite/ledger-reader.js';
 import { schemaVersion } from '../storage/sqlite/migrate.js';
@@ -19,6 +20,8 @@ import { type Db, openDatabase } from '../storage/sqlite/open-database.js';
 
 export type AuditVerifyInput =
   | { dbPath: string; pubkeys: string[]; checkpoints?: string[] }
+  /** A database already open (PostgreSQL: the CLI opens it); `label` names it in the output. */
+  | { db: Db; label: string; pubkeys: string[]; checkpoints?: string[] }
   | { file: string; pubkeys: string[]; expectHead?: string };
 
 export interface CommandResult {
@@ -46,14 +49,17 @@ export function auditVerify(input: AuditVerifyInput): CommandResult {
     if (e instanceof AuditKeyError) return { code: 2, output: e.message };
     throw e;
   }
-  return 'dbPath' in input
-    ? verifyDatabase(input.dbPath, keys, input.checkpoints ?? [])
-    : verifyFile(input.file, keys, input.expectHead);
+  if ('file' in input) return verifyFile(input.file, keys, input.expectHead);
+  const anchors = readAnchors(input.checkpoints ?? []);
+  if (!Array.isArray(anchors)) return anchors;
+  return 'db' in input
+    ? verifyDatabase(input.db, input.label, keys, anchors)
+    : verifySqliteFile(input.dbPath, keys, anchors);
 }
 
 // ---------------------------------------------------------------- database
 
-function verifyDatabase(dbPath: string, keys: KeyObject[], digests: string[]): CommandResult {
+function readAnchors(digests: string[]): SignedCheckpoint[] | CommandResult {
   const anchors: SignedCheckpoint[] = [];
   for (const d of digests) {
     const c = parseDigest(d);
@@ -61,6 +67,10 @@ function verifyDatabase(dbPath: string, keys: KeyObject[], digests: string[]): C
       return { code: 2, output: `--checkpoint: "${d.slice(0, 40)}…" is not a checkpoint digest (ibc1:…).` };
     anchors.push(c);
   }
+  return anchors;
+}
+
+function verifySqliteFile(dbPath: string, keys: KeyObject[], anchors: SignedCheckpoint[]): CommandResult {
   if (!existsSync(dbPath)) return { code: 2, output: `There is no database at ${dbPath}.` };
   let db: Db;
   try {
@@ -69,49 +79,66 @@ function verifyDatabase(dbPath: string, keys: KeyObject[], digests: string[]): C
     return { code: 2, output: `Cannot open the database ${dbPath}: ${(e as Error).message}.` };
   }
   try {
-    const tables = new Set(
-      (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
-        (r) => r.name,
-      ),
-    );
-    if (!tables.has('decision_log') || !tables.has('incidents'))
-      return { code: 2, output: `${dbPath} is not an incident-bot database (it has no decision_log table).` };
-    const version = schemaVersion(db);
-    if (version < LEDGER_SCHEMA || !tables.has('audit_checkpoints'))
-      return {
-        code: 2,
-        output: `${dbPath} was written before the audit ledger (schema ${version}): run \`incident-bot migrate --db ${dbPath}\` with the signing key, then verify.`,
-      };
-    const report = verifyLedger({
-      entries: ledgerEntries(db),
-      checkpoints: ledgerCheckpoints(db),
-      incidents: ledgerIncidents(db),
-      alertGroups: alertGroupStates(db),
-      keys,
-      anchors,
-    });
-    if (!report.ok)
-      return report.code === 2 ? { code: 2, output: `${report.problem}.` } : fail(report.problem);
-    if (report.entries === 0)
-      return { code: 2, output: `${dbPath} has no decision-log entries: nothing to check.` };
-    const latest = report.latest!;
-    const lines = [
-      `OK: ${plural(report.entries, 'entry', 'entries')} in ${plural(report.incidents, 'incident')} verified, with ${plural(report.checkpoints, 'signed checkpoint')} (key ${[...new Set(ledgerCheckpoints(db).map((c) => c.keyId))].join(', ')}); the log ends at the last checkpoint, and every incident's stored state is the one its log produced.`,
-      `Latest checkpoint: global entry ${latest.seq} at ${latest.at}: ${digestOf(latest)}`,
-      ...anchors.map(
-        (a) => `The checkpoint given (global entry ${a.seq} at ${a.at}) is in this log, unchanged.`,
-      ),
-    ];
-    for (const [key, h] of report.heads)
-      lines.push(`${key}: ${plural(h.count, 'entry', 'entries')}, head ${h.head}`);
-    if (report.alertChains)
-      lines.push(
-        `Alert groups: ${plural(report.alertChains, 'decision chain')} verified, every stored decision the one its log recorded.`,
-      );
-    return { code: 0, output: lines.join('\n') };
+    return verifyDatabase(db, dbPath, keys, anchors);
   } finally {
     db.close();
   }
+}
+
+/**
+ * Both chains, every checkpoint, every incident's state, read in one snapshot (the bot may be writing: its
+ * replicas on PostgreSQL); `dbPath` names the database in the output.
+ */
+function verifyDatabase(
+  db: Db,
+  dbPath: string,
+  keys: KeyObject[],
+  anchors: SignedCheckpoint[],
+): CommandResult {
+  return db.transaction(() => verifySnapshot(db, dbPath, keys, anchors))();
+}
+
+function verifySnapshot(
+  db: Db,
+  dbPath: string,
+  keys: KeyObject[],
+  anchors: SignedCheckpoint[],
+): CommandResult {
+  const tables = new Set(tableNames(db));
+  if (!tables.has('decision_log') || !tables.has('incidents'))
+    return { code: 2, output: `${dbPath} is not an incident-bot database (it has no decision_log table).` };
+  const version = schemaVersion(db);
+  if (version < LEDGER_SCHEMA || !tables.has('audit_checkpoints'))
+    return {
+      code: 2,
+      output: `${dbPath} was written before the audit ledger (schema ${version}): run \`incident-bot migrate --db ${dbPath}\` with the signing key, then verify.`,
+    };
+  const report = verifyLedger({
+    entries: ledgerEntries(db),
+    checkpoints: ledgerCheckpoints(db),
+    incidents: ledgerIncidents(db),
+    alertGroups: alertGroupStates(db),
+    keys,
+    anchors,
+  });
+  if (!report.ok) return report.code === 2 ? { code: 2, output: `${report.problem}.` } : fail(report.problem);
+  if (report.entries === 0)
+    return { code: 2, output: `${dbPath} has no decision-log entries: nothing to check.` };
+  const latest = report.latest!;
+  const lines = [
+    `OK: ${plural(report.entries, 'entry', 'entries')} in ${plural(report.incidents, 'incident')} verified, with ${plural(report.checkpoints, 'signed checkpoint')} (key ${[...new Set(ledgerCheckpoints(db).map((c) => c.keyId))].join(', ')}); the log ends at the last checkpoint, and every incident's stored state is the one its log produced.`,
+    `Latest checkpoint: global entry ${latest.seq} at ${latest.at}: ${digestOf(latest)}`,
+    ...anchors.map(
+      (a) => `The checkpoint given (global entry ${a.seq} at ${a.at}) is in this log, unchanged.`,
+    ),
+  ];
+  for (const [key, h] of report.heads)
+    lines.push(`${key}: ${plural(h.count, 'entry', 'entries')}, head ${h.head}`);
+  if (report.alertChains)
+    lines.push(
+      `Alert groups: ${plural(report.alertChains, 'decision chain')} verified, every stored decision the one its log recorded.`,
+    );
+  return { code: 0, output: lines.join('\n') };
 }
 
 // ---------------------------------------------------------------- JSON Lines file

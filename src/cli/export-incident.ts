@@ -3,7 +3,8 @@
 //  json the decision log as JSON Lines (verifiable with `audit verify --file`)
 //  csv  the timeline
 // Without --out, json and csv are printed (output); md always writes files. A file is never written over
-// unless --force, and never the database, its -wal/-shm files or anything in its directory.
+// unless --force, and never the database, its -wal/-shm files or anything in its directory. On PostgreSQL
+// the command line opens the database and passes it in (`db`); there is no file of its to protect.
 import { existsSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Playbook } from '../domain/playbook.js';
@@ -16,7 +17,10 @@ export type ExportFormat = 'md' | 'json' | 'csv';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['md', 'json', 'csv'];
 
 export interface ExportIncidentInput {
+  /** The SQLite file; with `db`, only what names the database in messages. */
   dbPath: string;
+  /** A database already open (PostgreSQL): read, not closed. */
+  db?: Db;
   key: string;
   format: ExportFormat;
   out?: string;
@@ -44,8 +48,13 @@ function realTarget(abs: string): string {
 }
 
 /** Refuses to write over the live database, its journal files, its directory, or (without force) any file. */
-function checkTarget(abs: string, dbPath: string, force: boolean): void {
+function checkTarget(abs: string, dbPath: string | null, force: boolean): void {
   const target = realTarget(abs);
+  if (dbPath === null) {
+    if (!force && existsSync(target))
+      throw new RefusedPath(`Refused: ${abs} exists; pass --force to replace it.`);
+    return;
+  }
   const db = realpathSync(dbPath);
   const dataDir = path.dirname(db);
   if ([db, `${db}-wal`, `${db}-shm`, `${db}-journal`].includes(target))
@@ -72,11 +81,11 @@ export function exportIncident(input: ExportIncidentInput): ExportIncidentResult
   if (!EXPORT_FORMATS.includes(input.format)) {
     return { code: 2, output: `Unknown format "${input.format}": use md, json or csv.`, files: [] };
   }
-  if (!existsSync(input.dbPath))
+  if (!input.db && !existsSync(input.dbPath))
     return { code: 2, output: `There is no database at ${input.dbPath}.`, files: [] };
   let db: Db;
   try {
-    db = openDatabase(input.dbPath, { readonly: true });
+    db = input.db ?? openDatabase(input.dbPath, { readonly: true });
   } catch (e) {
     return {
       code: 2,
@@ -88,7 +97,8 @@ export function exportIncident(input: ExportIncidentInput): ExportIncidentResult
     const record = loadIncidentRecord(db, key, input.fallbackPlaybook);
     if (!record) return { code: 1, output: `There is no incident ${key} in ${input.dbPath}.`, files: [] };
     const cwd = input.cwd ?? process.cwd();
-    const check = (file: string) => checkTarget(path.resolve(cwd, file), input.dbPath, input.force === true);
+    const check = (file: string) =>
+      checkTarget(path.resolve(cwd, file), input.db ? null : input.dbPath, input.force === true);
     const write = (file: string, content: string): string => {
       const abs = path.resolve(cwd, file);
       mkdirSync(path.dirname(abs), { recursive: true });
@@ -126,6 +136,6 @@ export function exportIncident(input: ExportIncidentInput): ExportIncidentResult
     if (err.code && err.path) return { code: 1, output: `Cannot write ${err.path}: ${err.code}.`, files: [] };
     throw e;
   } finally {
-    db.close();
+    if (!input.db) db.close();
   }
 }

@@ -4,17 +4,17 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type CliResult, ok, parse, result, str, UsageError } from './args.js';
+import { type CliDatabase, cliDatabase, DEFAULT_DB_PATH, withPostgres } from './cli-database.js';
 
 export type { CliResult } from './args.js';
-
-export const DEFAULT_DB_PATH = './data/incident-bot.db';
 
 const HELP = `incident-bot: the incident-response bot's command line.
 
 Usage:
   incident-bot migrate [--db PATH]
       Create the database or bring its schema up to date (a database with data is first copied to
-      <db>.pre-v<N>-<time>: migrations are forward-only and that copy is the way back).
+      <db>.pre-v<N>-<time>: migrations are forward-only and that copy is the way back; on PostgreSQL
+      take a backup first). Replicas starting together migrate once (a lock).
   incident-bot audit verify --pubkey KEY.pub.pem [--db PATH [--checkpoint DIGEST]... | --file FILE]
       Verify the audit trail against the bot's public key: in the database both hash chains, every
       signed checkpoint, nothing unsigned after the last one, and every incident's state against its
@@ -33,10 +33,12 @@ Usage:
   incident-bot backup --out FILE [--pubkey KEY.pub.pem] [--db PATH]
       Copy the database while the bot runs (one consistent snapshot, SQLite's integrity check on the
       copy, one self-contained file). Never overwrites. With --pubkey the copy's audit trail is verified.
+      On PostgreSQL: pg_dump's custom format (pg_dump from PG_DUMP_PATH or PATH), put back with
+      pg_restore.
   incident-bot restore --from FILE [--pubkey KEY.pub.pem] [--db PATH]
       Put a backup in place of the database: the bot must be stopped; the copy is checked (integrity,
       schema this build knows, and with --pubkey its audit trail) and the database it replaces is kept
-      beside it as <db>.before-restore-<time>.
+      beside it as <db>.before-restore-<time>. SQLite only (PostgreSQL: pg_restore).
   incident-bot playbook check [FILE]
       Validate a playbook file (default: the bundled playbooks/emergency-procedures.yaml).
   incident-bot reminders run [--at ISO] [--dry-run] [--db PATH]
@@ -48,12 +50,12 @@ Usage:
       accepted, 1 naming the step that was refused, 2 for a script that is not valid. Not in production.
   incident-bot --help
 
-The database is --db, else the DATABASE_PATH environment variable, else ${DEFAULT_DB_PATH}.
+The database is --db (a file, or a postgres:// URL), else DATABASE_URL (PostgreSQL), else
+DATABASE_PATH (a SQLite file), else ${DEFAULT_DB_PATH}.
 All times are UTC.
 `;
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<CliResult> {
-  const dbDefault = env.DATABASE_PATH || DEFAULT_DB_PATH;
   const [cmd, ...rest] = argv;
   try {
     if (cmd === undefined) return { code: 2, stdout: '', stderr: HELP };
@@ -63,11 +65,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
       case 'migrate': {
         const { values } = parse(rest, { db: { type: 'string' } }, 0);
         if (values.help) return ok(HELP);
-        return await migrateCommand(str(values.db) ?? dbDefault, env);
+        return await migrateCommand(cliDatabase(str(values.db), env), env);
       }
       case 'audit': {
         const { auditCommand } = await import('./audit-command.js');
-        return auditCommand(rest, dbDefault, HELP);
+        return await auditCommand(rest, env, HELP);
       }
       case 'export': {
         const { values, positionals } = parse(
@@ -90,20 +92,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         const { exportIncident } = await import('./export-incident.js');
         const out = str(values.out);
-        const r = exportIncident({
-          dbPath: str(values.db) ?? dbDefault,
-          key,
-          format,
-          ...(out ? { out } : {}),
-          force: values.force === true,
-        });
+        const target = cliDatabase(str(values.db), env);
+        const input = { key, format, ...(out ? { out } : {}), force: values.force === true } as const;
+        const r =
+          target.kind === 'postgres'
+            ? await withPostgres(
+                target,
+                env,
+                (db) => exportIncident({ ...input, dbPath: target.label, db }),
+                (message) => ({ code: 2, output: message, files: [] }),
+              )
+            : exportIncident({ ...input, dbPath: target.path });
         if (r.code === 0 && !out && format !== 'md') return { code: 0, stdout: r.output, stderr: '' };
         return result(r.code, r.output);
       }
       case 'backup':
       case 'restore': {
         const { backupCommand, restoreCommand } = await import('./backup-command.js');
-        return (cmd === 'backup' ? backupCommand : restoreCommand)(rest, dbDefault, HELP);
+        return await (cmd === 'backup' ? backupCommand : restoreCommand)(rest, HELP, env);
       }
       case 'playbook': {
         const [sub, ...args] = rest;
@@ -150,14 +156,24 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
         }
         // the roles nudge offers Page buttons when the bot pages (config-paging.ts), as the bot's own pass
         const { pagingConfigured } = await import('../config-paging.js');
-        const r = mod.remindersRun({
-          dbPath: str(values.db) ?? dbDefault,
+        const target = cliDatabase(str(values.db), env);
+        const options = {
           ...(at ? { at } : {}),
           dryRun: values['dry-run'] === true,
           keyFile: env.AUDIT_SIGNING_KEY_FILE || undefined,
           production: env.NODE_ENV === 'production',
           paging: pagingConfigured(env),
-        });
+        };
+        const r =
+          target.kind === 'postgres'
+            ? await withPostgres(
+                target,
+                env,
+                // The development key (no AUDIT_SIGNING_KEY_FILE) is the bot's: beside DATABASE_PATH.
+                (db) => mod.remindersRun({ ...options, dbPath: env.DATABASE_PATH || DEFAULT_DB_PATH, db }),
+                (message) => ({ code: 1, output: message }),
+              )
+            : mod.remindersRun({ ...options, dbPath: target.path });
         return result(r.code, r.output);
       }
       case 'drill': {
@@ -176,7 +192,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   }
 }
 
-async function migrateCommand(dbPath: string, env: NodeJS.ProcessEnv): Promise<CliResult> {
+async function migrateCommand(target: CliDatabase, env: NodeJS.ProcessEnv): Promise<CliResult> {
   const { openDatabase } = await import('../storage/sqlite/open-database.js');
   const { schemaVersion, MigrationError } = await import('../storage/sqlite/migrate.js');
   const { AuditKeyError, chooseSigner } = await import('../ops/audit-key.js');
@@ -184,13 +200,37 @@ async function migrateCommand(dbPath: string, env: NodeJS.ProcessEnv): Promise<C
   try {
     signer = chooseSigner({
       keyFile: env.AUDIT_SIGNING_KEY_FILE || undefined,
-      dbPath,
+      // PostgreSQL: the development key is the bot's, beside DATABASE_PATH.
+      dbPath: target.kind === 'sqlite' ? target.path : env.DATABASE_PATH || DEFAULT_DB_PATH,
       production: env.NODE_ENV === 'production',
     }).signer;
   } catch (e) {
     if (e instanceof AuditKeyError) return result(1, e.message);
     throw e;
   }
+  if (target.kind === 'postgres') {
+    const { migratePostgres } = await import('../storage/postgres/migrate.js');
+    return withPostgres(
+      target,
+      env,
+      (db) => {
+        try {
+          const applied = migratePostgres(db, undefined, { signer });
+          const version = schemaVersion(db);
+          return ok(
+            applied.length
+              ? `Migrated ${target.label} to schema version ${version} (applied ${applied.join(', ')}).`
+              : `${target.label} is already at schema version ${version}; nothing to do.`,
+          );
+        } catch (e) {
+          if (e instanceof MigrationError) return result(1, e.message);
+          throw e;
+        }
+      },
+      (message) => result(1, message),
+    );
+  }
+  const dbPath = target.path;
   let db: import('../storage/sqlite/open-database.js').SqliteDb;
   try {
     db = openDatabase(dbPath, { migrate: false });

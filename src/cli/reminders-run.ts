@@ -15,13 +15,17 @@ import {
   loadPlaybook,
   PlaybookError,
 } from '../storage/playbook-file.js';
+import { reminderLeaderOf, waitToLead } from '../storage/reminder-leader.js';
 import { IncidentStore } from '../storage/sqlite/incident-store.js';
 import { MigrationError } from '../storage/sqlite/migrate.js';
-import { openDatabase } from '../storage/sqlite/open-database.js';
+import { type Db, openDatabase } from '../storage/sqlite/open-database.js';
 import { reminderStoreOf } from '../storage/sqlite/reminder-store.js';
 
 export interface RemindersRunOptions {
+  /** The SQLite file; with `db`, where the development signing key is looked for (beside it). */
   dbPath: string;
+  /** A database already open (PostgreSQL: the command line opens it): used, not closed. */
+  db?: Db;
   /** ISO time to run the pass at (default: now). */
   at?: string;
   dryRun?: boolean;
@@ -34,6 +38,8 @@ export interface RemindersRunOptions {
   realNow?: Date;
   /** Paging is configured (config-paging.ts pagingConfigured): the roles nudge offers Page buttons, as the bot's. */
   paging?: boolean;
+  /** How long to wait while a bot replica runs its own pass (PostgreSQL; default 30 s). */
+  leadWaitMs?: number;
 }
 
 function describe(r: Reminder): string {
@@ -52,7 +58,7 @@ export function remindersRun(o: RemindersRunOptions): { code: number; output: st
       code: 2,
       output: `--at ${now.toISOString()} is in the future: a pass then would date log entries ahead of time and hold each room's messages until that time. Use --dry-run to see what will be owed then.`,
     };
-  if (!existsSync(o.dbPath)) return { code: 1, output: `no database at ${o.dbPath}` };
+  if (!o.db && !existsSync(o.dbPath)) return { code: 1, output: `no database at ${o.dbPath}` };
   let current: Pick<LoadedPlaybook, 'playbook' | 'ref'>;
   try {
     current = typeof o.playbook === 'object' ? o.playbook : loadPlaybook(o.playbook ?? DEFAULT_PLAYBOOK_PATH);
@@ -60,7 +66,7 @@ export function remindersRun(o: RemindersRunOptions): { code: number; output: st
     if (e instanceof PlaybookError) return { code: 1, output: e.message };
     throw e;
   }
-  let db: ReturnType<typeof openDatabase>;
+  let db: Db;
   let store: IncidentStore;
   try {
     const { signer } = chooseSigner({
@@ -68,13 +74,21 @@ export function remindersRun(o: RemindersRunOptions): { code: number; output: st
       dbPath: o.dbPath,
       production: o.production === true,
     });
-    db = openDatabase(o.dbPath, { signer });
+    db = o.db ?? openDatabase(o.dbPath, { signer });
     store = new IncidentStore(db, {}, signer);
   } catch (e) {
     if (e instanceof AuditKeyError || e instanceof MigrationError) return { code: 1, output: e.message };
     throw e;
   }
+  // Claims are single whoever runs the pass; leading it too keeps a catch-up from racing a replica's tick.
+  const leader = reminderLeaderOf(db);
+  const leads = o.dryRun || waitToLead(leader, o.leadWaitMs ?? 30_000);
   try {
+    if (!leads)
+      return {
+        code: 1,
+        output: `A bot replica has been running the reminder pass for ${Math.round((o.leadWaitMs ?? 30_000) / 1000)} s: nothing was queued; try again shortly.`,
+      };
     const service = {
       playbookFor(incident: Incident | null): Playbook {
         if (!incident || incident.playbook.sha256 === current.ref.sha256) return current.playbook;
@@ -94,6 +108,7 @@ export function remindersRun(o: RemindersRunOptions): { code: number; output: st
       : `Reminder pass at ${now.toISOString()}: ${r.claimed} reminder(s) queued for delivery, ${r.due - r.claimed} already claimed elsewhere (${r.candidates} incident(s) looked at).`;
     return { code: 0, output: [head, ...r.reminders.map(describe)].join('\n') };
   } finally {
-    db.close();
+    if (leads && !o.dryRun) leader.release();
+    if (!o.db) db.close();
   }
 }

@@ -10,6 +10,7 @@ import type { HandleRequest } from '../app/incident-service.js';
 import type { CommandOutcome, OutboxRow } from '../app/ports.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
+import { openIncidentCounts } from '../storage/sqlite/metrics-queries.js';
 import type { Db } from '../storage/sqlite/open-database.js';
 import type { OutboxStore } from '../storage/sqlite/outbox-store.js';
 
@@ -28,6 +29,8 @@ export interface MetricsOptions {
   /** The playbook an incident runs under (IncidentService.playbookFor). */
   playbookFor: (incident: Incident) => Playbook;
   now?: () => Date;
+  /** Whether the database can be reached now (PostgreSQL's connection; SQLite: always). */
+  databaseUp?: () => boolean;
 }
 
 /** Keeps label values bounded and printable (Slack error codes and method names are short identifiers). */
@@ -52,6 +55,7 @@ export class BotMetrics {
   readonly httpSeconds: Histogram<'route' | 'kind' | 'status'>;
   readonly handlerSeconds: Histogram<'kind'>;
   readonly walSyncSeconds: Histogram<'result'>;
+  readonly databaseUp: Gauge;
   /** Milestones already observed in this process (a replayed or concurrent change is not counted twice). */
   private readonly seen = new Set<string>();
 
@@ -60,12 +64,8 @@ export class BotMetrics {
     // Process metrics under their standard names (process_*, nodejs_*): CPU, memory, event-loop lag, GC.
     collectDefaultMetrics({ register: this.registry });
     const now = () => (o.now ? o.now() : new Date());
-    const openStmt = o.db.prepare(
-      // A confidential incident is counted under trigger_class="confidential": its class is for its members.
-      `SELECT phase, CASE WHEN json_extract(state, '$.confidential') THEN 'confidential' ELSE trigger_class END
-         AS triggerClass, COUNT(*) AS n FROM incidents
-       WHERE closed_at IS NULL AND drill = 0 GROUP BY 1, 2`,
-    );
+    // A confidential incident is counted under trigger_class="confidential": its class is for its members.
+    const openCounts = openIncidentCounts(o.db);
     this.openIncidents = new Gauge({
       name: `${PREFIX}open_incidents`,
       help: 'Open (not closed) incidents by phase and trigger class; drills excluded.',
@@ -74,7 +74,7 @@ export class BotMetrics {
       collect() {
         this.reset();
         if (!o.db.open) return;
-        for (const r of openStmt.all() as { phase: string; triggerClass: string; n: number }[]) {
+        for (const r of whileReachable(openCounts, [])) {
           this.set({ phase: r.phase, trigger_class: r.triggerClass }, r.n);
         }
       },
@@ -117,7 +117,12 @@ export class BotMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    const backlogNow = () => (o.db.open ? o.outbox.backlog(now()) : { count: 0, oldestSeconds: 0 });
+    // While the database is unreachable the backlog gauges keep their last value (not 0: no false all-clear).
+    let lastBacklog = { count: 0, oldestSeconds: 0 };
+    const backlogNow = () => {
+      if (o.db.open) lastBacklog = whileReachable(() => o.outbox.backlog(now()), lastBacklog);
+      return lastBacklog;
+    };
     this.backlog = new Gauge({
       name: `${PREFIX}outbox_backlog`,
       help: 'Outbox rows waiting to be delivered.',
@@ -158,6 +163,14 @@ export class BotMetrics {
       labelNames: ['result'],
       buckets: LATENCY_BUCKETS,
       registers,
+    });
+    this.databaseUp = new Gauge({
+      name: `${PREFIX}database_up`,
+      help: '1 while the database can be reached (PostgreSQL: the connection is up), 0 while it is being reconnected.',
+      registers,
+      collect() {
+        this.set(o.databaseUp && !o.databaseUp() ? 0 : 1);
+      },
     });
     this.handlerSeconds = new Histogram({
       name: `${PREFIX}handler_duration_seconds`,
@@ -285,6 +298,19 @@ export class BotMetrics {
       },
     );
   };
+}
+
+/**
+ * `read()`, or `fallback` while PostgreSQL is unreachable (its connection is being re-established: /readyz
+ * reports that), so a scrape still gets the process's other metrics. Any other error still fails the scrape.
+ */
+function whileReachable<T>(read: () => T, fallback: T): T {
+  try {
+    return read();
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'PG_UNAVAILABLE') return fallback;
+    throw e;
+  }
 }
 
 /** The chat routes we time; anything else (health, metrics) is not. */

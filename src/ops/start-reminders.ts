@@ -1,18 +1,20 @@
 // Wires the reminder scheduler into the running bot (src/bot.ts imports this): every REMINDER_CRON
-// tick runs one reminder pass at the bot's clock, logs what it claimed and kicks the dispatcher.
+// tick runs one reminder pass at the bot's clock, logs what it claimed and kicks the dispatcher. With
+// several replicas on one database, only the replica leading the pass runs it (ReminderLeader).
 
-import type { DispatcherLogger } from '../app/dispatcher.js';
+import type { AppLogger, ReminderLeader } from '../app/ports.js';
 import { type ReminderPassResult, runReminderPass } from '../app/reminder-pass.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { ReminderOptions } from '../domain/reminders.js';
+import { reminderLeaderOf } from '../storage/reminder-leader.js';
 import type { IncidentStore } from '../storage/sqlite/incident-store.js';
 import { reminderStoreOf } from '../storage/sqlite/reminder-store.js';
 import { startReminderScheduler } from './reminder-scheduler.js';
 
 export interface StartRemindersOptions {
   config: { REMINDER_CRON: string };
-  logger?: DispatcherLogger;
+  logger?: AppLogger;
   store: IncidentStore;
   service: { playbookFor(incident: Incident | null): Playbook };
   dispatcher: { kick(): void };
@@ -21,6 +23,8 @@ export interface StartRemindersOptions {
   outbox?: { forgetSightingsBefore(before: Date): number };
   /** What the reminders offer (paging configured: the roles nudge's Page button). */
   options?: ReminderOptions;
+  /** Who runs each pass among replicas (default: the store's database decides, reminder-leader.ts). */
+  leader?: ReminderLeader;
 }
 
 /**
@@ -69,27 +73,22 @@ export async function runReminderCatchUp(
 }
 
 export function startReminders(o: StartRemindersOptions): { stop(): void } {
+  const leader = o.leader ?? reminderLeaderOf(o.store.db);
   const sched = startReminderScheduler({
     cron: o.config.REMINDER_CRON,
     timezone: 'UTC',
     name: 'incident-bot-reminders',
     run: async () => {
-      const now = o.clock ? o.clock() : new Date();
-      o.outbox?.forgetSightingsBefore(new Date(now.getTime() - SIGHTING_RETENTION_MS));
-      const r = await runReminderCatchUp({
-        store: o.store,
-        service: o.service,
-        dispatcher: o.dispatcher,
-        now,
-        ...(o.options ? { options: o.options } : {}),
-      });
-      if (r.claimed > 0) {
-        o.logger?.info(
-          { claimed: r.claimed, slices: r.slices, lastSlice: r.last.reminders.map((x) => x.key) },
-          'reminders queued',
-        );
+      // Another replica runs this tick's pass; this one may lead the next (the lock is given back after each).
+      if (!leader.tryLead()) {
+        o.logger?.debug?.({}, 'reminder pass skipped: another replica is running it');
+        return null;
       }
-      return r.last;
+      try {
+        return await tick(o);
+      } finally {
+        leader.release();
+      }
     },
     kick: () => o.dispatcher.kick(),
     onError: (error) =>
@@ -103,4 +102,24 @@ export function startReminders(o: StartRemindersOptions): { stop(): void } {
       void sched.stop();
     },
   };
+}
+
+/** One tick's pass at the bot's clock: old inbound ids forgotten, what is owed claimed in slices, logged. */
+async function tick(o: StartRemindersOptions): Promise<ReminderPassResult> {
+  const now = o.clock ? o.clock() : new Date();
+  o.outbox?.forgetSightingsBefore(new Date(now.getTime() - SIGHTING_RETENTION_MS));
+  const r = await runReminderCatchUp({
+    store: o.store,
+    service: o.service,
+    dispatcher: o.dispatcher,
+    now,
+    ...(o.options ? { options: o.options } : {}),
+  });
+  if (r.claimed > 0) {
+    o.logger?.info(
+      { claimed: r.claimed, slices: r.slices, lastSlice: r.last.reminders.map((x) => x.key) },
+      'reminders queued',
+    );
+  }
+  return r.last;
 }

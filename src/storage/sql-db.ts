@@ -68,3 +68,45 @@ export function jsonTrue(db: Db, column: string, path: string): string {
     ? `coalesce(${jsonText(db, column, path)} IN ('true', '1'), false)`
     : `coalesce(json_extract(${column}, '$.${path}'), 0) <> 0`;
 }
+
+/**
+ * A FROM item: one row per element of the JSON array at `path` of a JSON text column, the element (JSON)
+ * as `<alias>.value` (read it with jsonText(db, `${alias}.value`, …)). No rows when the path is absent.
+ * SQLite: json_each; PostgreSQL: jsonb_array_elements.
+ */
+export function jsonArrayRows(db: Db, column: string, path: string, alias: string): string {
+  return dialectOf(db) === 'postgres'
+    ? `jsonb_array_elements(${column}::jsonb #> '{${path.split('.').join(',')}}') AS ${alias}(value)`
+    : `json_each(${column}, '$.${path}') AS ${alias}`;
+}
+
+/** Whether the database has this table (a store reading a table added by a later migration). */
+export function hasTable(db: Db, table: string): boolean {
+  const sql =
+    dialectOf(db) === 'postgres'
+      ? 'SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = ?'
+      : "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?";
+  return db.prepare(sql).get(table) !== undefined;
+}
+
+/** Whether an error is a UNIQUE or PRIMARY KEY violation (SQLite's code, or PostgreSQL's SQLSTATE 23505). */
+export function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
+/** As inJsonList, for a JSON array of ids: on PostgreSQL the elements are cast to BIGINT, as the id columns are. */
+export function inJsonIds(db: Db): string {
+  return dialectOf(db) === 'postgres'
+    ? '(SELECT jsonb_array_elements_text(?::jsonb)::bigint)'
+    : '(SELECT value FROM json_each(?))';
+}
+
+/** The tables of the database (SQLite's schema; PostgreSQL's current schema): to tell what a file or URL holds. */
+export function tableNames(db: Db): string[] {
+  const sql =
+    dialectOf(db) === 'postgres'
+      ? "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"
+      : "SELECT name FROM sqlite_master WHERE type = 'table'";
+  return (db.prepare(sql).all() as { name: string }[]).map((r) => r.name);
+}

@@ -230,14 +230,14 @@ describe('Dispatcher', () => {
       senders: { slack: sender },
       logger,
     });
-    const due = s.outbox.due.bind(s.outbox);
-    s.outbox.due = () => {
+    const claim = s.outbox.claim.bind(s.outbox);
+    s.outbox.claim = () => {
       throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' });
     };
     d.kick();
     await d.idle();
     expect(errors).toEqual(['outbox pass failed; next pass on the timer']);
-    s.outbox.due = due;
+    s.outbox.claim = claim;
     expect(await d.drain(2000)).toBe(true);
     expect(sender.sent.length).toBeGreaterThan(0);
     s.close();

@@ -1,6 +1,7 @@
-// An attacker with write access to the database file and this repository's code: drops the append-only
-// triggers, edits rows, and recomputes both hash chains with the bot's own functions. What stops them is
-// the signing key they do not have (and the digests kept outside the database).
+// An attacker with write access to the database (the SQLite file, or PostgreSQL's tables) and this
+// repository's code: lifts the append-only triggers, edits rows, and recomputes both hash chains with the
+// bot's own functions. What stops them is the signing key they do not have (and the digests kept outside
+// the database). Every function but tampered() takes either database (sql-db.ts's Db).
 import { copyFileSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,8 +9,9 @@ import Database from 'better-sqlite3';
 import type { CheckpointSigner } from '../../src/domain/audit/checkpoint.js';
 import { entryHash, GENESIS } from '../../src/domain/audit/hash-chain.js';
 import { linkHash } from '../../src/domain/audit/ledger.js';
+import { type Db, dialectOf } from '../../src/storage/sql-db.js';
 
-/** A copy of the database (with its WAL) that `edit` tampers with; returns the copy's path. */
+/** A copy of the SQLite database (with its WAL) that `edit` tampers with; returns the copy's path. */
 export function tampered(file: string, edit: (db: Database.Database) => void): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'incident-bot-attack-'));
   const copy = path.join(dir, 'bot.db');
@@ -21,7 +23,18 @@ export function tampered(file: string, edit: (db: Database.Database) => void): s
   return copy;
 }
 
-export function unlock(db: Database.Database): void {
+/** Tampers with the database in place, on either dialect (a PostgreSQL test's database is its own). */
+export function tamper(db: Db, edit: (db: Db) => void): void {
+  unlock(db);
+  edit(db);
+}
+
+/** Lifts the append-only triggers of the log and the checkpoints (SQLite: dropped; PostgreSQL: disabled). */
+export function unlock(db: Db): void {
+  if (dialectOf(db) === 'postgres') {
+    for (const t of ['decision_log', 'audit_checkpoints']) db.exec(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
+    return;
+  }
   for (const t of [
     'decision_log_no_update',
     'decision_log_no_delete',
@@ -47,7 +60,7 @@ interface Row {
 }
 
 /** Renumbers and recomputes both chains over the rows as they now are (global order by gseq), and the heads. */
-export function rechain(db: Database.Database): void {
+export function rechain(db: Db): void {
   const rows = db.prepare('SELECT * FROM decision_log ORDER BY gseq').all() as Row[];
   const per = new Map<string, { seq: number; hash: string }>();
   const up = db.prepare(
@@ -76,9 +89,11 @@ export function rechain(db: Database.Database): void {
 }
 
 /** Appends a checkpoint over the head as it now is, signed with `signer` (a forger's key, or a stolen one). */
-export function signHead(db: Database.Database, signer: CheckpointSigner): void {
+export function signHead(db: Db, signer: CheckpointSigner): void {
   const head = db
-    .prepare('SELECT gseq, ghash, recorded_at FROM decision_log ORDER BY gseq DESC LIMIT 1')
+    .prepare(
+      'SELECT gseq, ghash, recorded_at FROM decision_log WHERE gseq IS NOT NULL ORDER BY gseq DESC LIMIT 1',
+    )
     .get() as {
     gseq: number;
     ghash: string;
@@ -99,7 +114,7 @@ export function signHead(db: Database.Database, signer: CheckpointSigner): void 
 }
 
 /** Re-signs every checkpoint over the chain as it now is (what someone holding the key could do). */
-export function resignAll(db: Database.Database, signer: CheckpointSigner): void {
+export function resignAll(db: Db, signer: CheckpointSigner): void {
   const cps = db.prepare('SELECT n AS id, n, seq, at, incidents FROM audit_checkpoints ORDER BY n').all() as {
     id: number;
     n: number;

@@ -3,6 +3,8 @@
 //   describe.each(backends)('$name', (backend) => { ... const s = await backend.open(); ... await s.close() })
 
 import { IncidentService } from '../../src/app/incident-service.js';
+import { openPostgres } from '../../src/storage/postgres/open-postgres.js';
+import { PgDb } from '../../src/storage/postgres/pg-db.js';
 import type { Db } from '../../src/storage/sql-db.js';
 import type { StoreHooks } from '../../src/storage/sqlite/incident-store.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
@@ -52,3 +54,16 @@ export const postgresBackend: Backend = {
 
 /** SQLite, and PostgreSQL when a server is configured. */
 export const backends: Backend[] = hasPg ? [sqliteBackend, postgresBackend] : [sqliteBackend];
+
+/**
+ * Another connection to the same database, as another process or replica has (SQLite: the file opened
+ * again, not migrating; PostgreSQL: a connection of its own). Close it before the test ends.
+ */
+export async function anotherConnection(db: Db): Promise<Db> {
+  if (db instanceof PgDb) {
+    const url = db.connectionUrl();
+    if (!url) throw new Error('this PostgreSQL handle was opened without its URL');
+    return openPostgres(url, { migrate: false, waitMs: 10_000 });
+  }
+  return openDatabase(db.name, { migrate: false });
+}

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { OutboxRow } from '../../src/app/ports.js';
 import type { Command } from '../../src/domain/commands.js';
 import {
@@ -10,18 +10,22 @@ import {
   requestKind,
   setActiveMetrics,
 } from '../../src/ops/metrics.js';
+import type { Db, SqlStatement } from '../../src/storage/sql-db.js';
+import type { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
+import { type Backend, type BackendStack, backends } from '../helpers/backends.js';
+import { dropPgDatabases } from '../helpers/pg.js';
 import { alertFields, at, closureFields, criteria, ic, playbook, updateFields } from '../helpers/scenario.js';
-import { openStack, type Stack, tempDb } from '../helpers/store.js';
 
-let stack: Stack | null = null;
-afterEach(() => {
+let stack: BackendStack | null = null;
+afterEach(async () => {
   setActiveMetrics(null);
-  stack?.close();
+  await stack?.close();
   stack = null;
 });
+afterAll(dropPgDatabases);
 
-function setup(clock = () => at(0)) {
-  stack = openStack(tempDb(), {}, clock);
+async function setupOn(backend: Backend, clock = () => at(0)) {
+  stack = await backend.open({}, clock);
   const s = stack;
   const metrics = new BotMetrics({
     db: s.db,
@@ -63,9 +67,11 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
   return undefined;
 }
 
-describe('metrics', () => {
+describe.each(backends)('metrics on $name', (backend) => {
+  const setup = (clock?: () => Date) => setupOn(backend, clock);
+
   it('counts declarations and open incidents by phase and trigger class, drills excluded', async () => {
-    const { metrics, run } = setup();
+    const { metrics, run } = await setup();
     const a = run(null, declare(), 0);
     run(null, declare({ triggerClass: 'data_integrity' }), 1);
     run(null, declare({ drill: true }), 2);
@@ -90,7 +96,7 @@ describe('metrics', () => {
   });
 
   it('counts a confidential incident under trigger_class="confidential", never under its class', async () => {
-    const { metrics, run } = setup();
+    const { metrics, run } = await setup();
     run(null, declare({ triggerClass: 'security_exposure' }), 0);
     run(null, declare({ triggerClass: 'service_outage', confidential: true }), 1);
     const text = await metrics.registry.metrics();
@@ -103,7 +109,7 @@ describe('metrics', () => {
   });
 
   it('observes time to IC, initial alert, mitigation and close once each, from the incident timestamps', async () => {
-    const { metrics, run } = setup();
+    const { metrics, run } = await setup();
     const i = run(null, declare(), 0);
     const hasIc = i.roles[playbook.commanderRole]?.length;
     if (!hasIc) run(i.key, { type: 'claim_role', role: playbook.commanderRole }, 3);
@@ -134,7 +140,7 @@ describe('metrics', () => {
   });
 
   it('drills observe nothing', async () => {
-    const { metrics, run } = setup();
+    const { metrics, run } = await setup();
     const i = run(null, declare({ drill: true }), 0);
     run(i.key, { type: 'send_initial_alert', fields: alertFields }, 10);
     const text = await metrics.registry.metrics();
@@ -145,7 +151,7 @@ describe('metrics', () => {
   });
 
   it('status updates are on time or late against the playbook cadence', async () => {
-    const { metrics, run } = setup();
+    const { metrics, run } = await setup();
     const cadence = playbook.clocks.statusUpdateMinutes;
     const i = run(null, declare(), 0);
     run(i.key, { type: 'send_initial_alert', fields: alertFields }, 5);
@@ -157,7 +163,7 @@ describe('metrics', () => {
   });
 
   it('nudges delivered, deliveries, backlog and its age, API errors, handler latency', async () => {
-    const { s, metrics, run } = setup(() => at(10));
+    const { s, metrics, run } = await setup(() => at(10));
     run(null, declare(), 0);
     const row = (template: string, data: Record<string, unknown>): OutboxRow =>
       ({
@@ -201,7 +207,7 @@ describe('metrics', () => {
   });
 
   it('serves /metrics in Prometheus format and times the chat routes by kind', async () => {
-    const { metrics } = setup();
+    const { metrics } = await setup();
     const app = express();
     app.use(metrics.middleware);
     app.post('/slack/events', express.urlencoded({ extended: false }), (_req, res) => {
@@ -235,7 +241,9 @@ describe('metrics', () => {
       await new Promise((r) => server.close(r));
     }
   });
+});
 
+describe('metrics without a database', () => {
   it('request kinds are bounded', () => {
     const k = (body: unknown) => requestKind({ body } as Parameters<typeof requestKind>[0]);
     expect(k({ command: '/incident' })).toBe('slash_command');
@@ -245,5 +253,46 @@ describe('metrics', () => {
     expect(k({ type: 'invoke', name: 'adaptiveCard/action' })).toBe('invoke:adaptiveCard/action');
     expect(k({ type: 'something new' })).toBe('other');
     expect(k(undefined)).toBe('unknown');
+  });
+
+  it('keeps answering while PostgreSQL is unreachable: no open-incident samples, the last backlog kept', async () => {
+    let down = false;
+    const unavailable = () =>
+      Object.assign(new Error('PostgreSQL is unavailable'), { code: 'PG_UNAVAILABLE' });
+    const rows = [{ phase: 'detection', triggerClass: 'service_outage', n: 2 }];
+    const statement = {
+      all: () => {
+        if (down) throw unavailable();
+        return rows;
+      },
+    } as unknown as SqlStatement;
+    const db = { open: true, dialect: 'postgres', prepare: () => statement } as unknown as Db;
+    const outbox = {
+      backlog: () => {
+        if (down) throw unavailable();
+        return { count: 3, oldestSeconds: 40 };
+      },
+    } as unknown as OutboxStore;
+    const metrics = new BotMetrics({ db, outbox, playbookFor: () => playbook });
+    const open = { phase: 'detection', trigger_class: 'service_outage' };
+    const before = await metrics.registry.metrics();
+    expect(sample(before, 'incident_bot_open_incidents', open)).toBe(2);
+    down = true;
+    const during = await metrics.registry.metrics();
+    expect(sample(during, 'incident_bot_open_incidents', open)).toBeUndefined();
+    expect(sample(during, 'incident_bot_outbox_backlog')).toBe(3);
+    expect(sample(during, 'incident_bot_outbox_oldest_age_seconds')).toBe(40);
+    expect(sample(during, 'process_cpu_user_seconds_total')).toBeGreaterThanOrEqual(0);
+    // any other failure still fails the scrape (it is a bug, not an outage)
+    const broken = {
+      ...db,
+      prepare: () => ({
+        all: () => {
+          throw new Error('no such column');
+        },
+      }),
+    } as unknown as Db;
+    const m2 = new BotMetrics({ db: broken, outbox, playbookFor: () => playbook });
+    await expect(m2.registry.metrics()).rejects.toThrow(/no such column/);
   });
 });

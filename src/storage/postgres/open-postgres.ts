@@ -21,23 +21,37 @@ export function redactUrl(url: string): string {
   }
 }
 
+/** The first connection was not made in time (start-up exits with this one line). */
+export class PgConnectError extends Error {}
+
 export interface OpenPostgresOptions extends SyncPgOptions {
   migrate?: boolean;
   signer?: CheckpointSigner;
   now?: Date;
   /** How long to wait for the first connection (a database starting beside the bot). */
   waitMs?: number;
+  /** Told each failed attempt while waiting (the error names no password: pg's messages never do). */
+  onConnectFailure?: (error: string) => void;
 }
 
 export async function openPostgres(url: string, o: OpenPostgresOptions = {}): Promise<PgDb> {
   const pg = new SyncPg(url, o);
+  const off = pg.onHealth((h) => {
+    if (h.state === 'down' && h.error) o.onConnectFailure?.(h.error);
+  });
+  const waitMs = o.waitMs ?? 30_000;
   try {
-    await pg.ready(o.waitMs ?? 30_000);
+    await pg.ready(waitMs);
   } catch (e) {
+    const why = pg.health().error ?? (e as Error).message;
     await pg.close();
-    throw new Error(`Cannot connect to the PostgreSQL database ${redactUrl(url)}: ${(e as Error).message}`);
+    throw new PgConnectError(
+      `Cannot connect to the PostgreSQL database ${redactUrl(url)} within ${Math.round(waitMs / 1000)} s (${why}). Check DATABASE_URL and that the server is up and accepts this user.`,
+    );
+  } finally {
+    off();
   }
-  const db = new PgDb(pg, redactUrl(url));
+  const db = new PgDb(pg, redactUrl(url), url);
   if (o.migrate !== false) {
     try {
       migratePostgres(db, undefined, {

@@ -69,11 +69,25 @@ export class PgDb implements Db {
   private depth = 0;
   private isOpen = true;
 
+  /** The connection string itself, password included: a private field, so no log or inspect shows it. */
+  readonly #url: string | undefined;
+
   constructor(
     readonly pg: SyncPg,
     /** The connection string without its password (logs, /readyz). */
     readonly name: string,
-  ) {}
+    url?: string,
+  ) {
+    this.#url = url;
+  }
+
+  /**
+   * The connection string with its password, for opening another connection to the same database (the
+   * export worker's); never log it. Undefined when this handle was made without it.
+   */
+  connectionUrl(): string | undefined {
+    return this.#url;
+  }
 
   get open(): boolean {
     return this.isOpen;

@@ -113,6 +113,16 @@ export class SyncPg {
     };
   }
 
+  /**
+   * Calls `listener` with the health after every state the worker reports (each failed connection attempt
+   * too: state 'down' with its error), until the returned function is called. For logs, never for control.
+   */
+  onHealth(listener: (h: PgHealth) => void): () => void {
+    const w = () => listener(this.health());
+    this.waiters.add(w);
+    return () => this.waiters.delete(w);
+  }
+
   /** Resolves once connected; rejects after `timeoutMs` with the last connection error. */
   ready(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {

@@ -8,6 +8,7 @@ import { ConflictError } from '../../app/ports.js';
 import { ALERT_DECISION_KIND, decisionEntry, decisionPayload } from '../../domain/alert-decision-log.js';
 import type { AlertGroup, AlertNotification, AlertSource } from '../../domain/alert-group.js';
 import { canonicalJson } from '../../domain/audit/canonical.js';
+import { hasTable, inJsonList, isUniqueViolation, jsonText, jsonTrue } from '../sql-db.js';
 import type { IncidentStore } from './incident-store.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
@@ -22,8 +23,7 @@ export function alertLane(group: Pick<AlertGroup, 'platform' | 'channel'>): stri
 
 /** Every alert group's id and stored state (`audit verify`); none in a database from before alerts. */
 export function alertGroupStates(db: Db): { id: string; state: string }[] {
-  const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alert_groups'").get();
-  return has
+  return hasTable(db, 'alert_groups')
     ? (db.prepare('SELECT id, state FROM alert_groups ORDER BY n').all() as { id: string; state: string }[])
     : [];
 }
@@ -63,7 +63,7 @@ export class SqliteAlertStore implements AlertStore {
     if (!fps.length) return [];
     const rows = this.stmt(
       `SELECT DISTINCT g.n, g.state FROM alert_lookup l JOIN alert_groups g ON g.id = l.alert_id
-        WHERE l.source = ? AND l.kind = 'fingerprint' AND l.value IN (SELECT value FROM json_each(?))
+        WHERE l.source = ? AND l.kind = 'fingerprint' AND l.value IN ${inJsonList(this.db)}
           AND g.occurrence = (SELECT MAX(o.occurrence) FROM alert_groups o
                                WHERE o.source = g.source AND o.group_key = g.group_key)
         ORDER BY g.n DESC LIMIT 20`,
@@ -74,14 +74,14 @@ export class SqliteAlertStore implements AlertStore {
   /** The raw notifications kept for a group, oldest first (the evidence behind its prompt). */
   notifications(id: string): { receivedAt: string; status: string; raw: string }[] {
     return this.stmt(
-      'SELECT received_at AS receivedAt, status, raw FROM alert_notifications WHERE alert_id = ? ORDER BY id',
+      'SELECT received_at AS "receivedAt", status, raw FROM alert_notifications WHERE alert_id = ? ORDER BY id',
     ).all(id) as { receivedAt: string; status: string; raw: string }[];
   }
 
   /** The latest raw notification kept for a group (null: none). */
   latestNotification(id: string): { receivedAt: string; status: string; raw: string } | null {
     const r = this.stmt(
-      `SELECT received_at AS receivedAt, status, raw FROM alert_notifications WHERE alert_id = ?
+      `SELECT received_at AS "receivedAt", status, raw FROM alert_notifications WHERE alert_id = ?
         ORDER BY id DESC LIMIT 1`,
     ).get(id) as { receivedAt: string; status: string; raw: string } | undefined;
     return r ?? null;
@@ -89,11 +89,12 @@ export class SqliteAlertStore implements AlertStore {
 
   /** How many groups (or occurrences) the flood limit counts were created since `at` (see AlertStore). */
   createdSince(at: Date): number {
+    const db = this.db;
     const r = this.stmt(
       `SELECT COUNT(*) AS n FROM alert_groups WHERE created_at >= ?
-         AND coalesce(json_extract(state, '$.suggestion.mode'), '') <> 'declare'
-         AND coalesce(json_extract(state, '$.suggestion.severe'), 0) = 0
-         AND coalesce(json_extract(state, '$.decision.again'), 0) = 0`,
+         AND coalesce(${jsonText(db, 'state', 'suggestion.mode')}, '') <> 'declare'
+         AND NOT (${jsonTrue(db, 'state', 'suggestion.severe')})
+         AND NOT (${jsonTrue(db, 'state', 'decision.again')})`,
     ).get(at.toISOString()) as { n: number };
     return r.n;
   }
@@ -150,14 +151,14 @@ export class SqliteAlertStore implements AlertStore {
   /** The keys and current fingerprints the group is found by (kept once each; the newest row wins a lookup). */
   private index(g: AlertGroup): void {
     const add = this.stmt(
-      'INSERT OR IGNORE INTO alert_lookup (source, kind, value, alert_id) VALUES (?, ?, ?, ?)',
+      'INSERT INTO alert_lookup (source, kind, value, alert_id) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
     );
     for (const key of [g.groupKey, ...(g.groupKeys ?? [])]) add.run(g.source, 'key', key, g.id);
     // only its current alerts find it: one that left the group must not pull a later alert into it
     const current = [...new Set(g.alerts.map((a) => a.fingerprint))];
     this.stmt(
       `DELETE FROM alert_lookup WHERE alert_id = ? AND kind = 'fingerprint'
-         AND value NOT IN (SELECT value FROM json_each(?))`,
+         AND value NOT IN ${inJsonList(this.db)}`,
     ).run(g.id, JSON.stringify(current));
     for (const f of current) add.run(g.source, 'fingerprint', f, g.id);
   }
@@ -177,7 +178,11 @@ export class SqliteAlertStore implements AlertStore {
     this.hooks.ledger.appendSystemLog(g.id, [decisionEntry(payload)], now, `alert:${g.id}:decision`, payload);
   }
 
-  /** ALERT-<n> from one global counter (the largest n so far + 1, inside the IMMEDIATE transaction). */
+  /**
+   * ALERT-<n> from one global counter: the largest n so far + 1, read inside the write transaction. That
+   * transaction holds the one write lock (SQLite IMMEDIATE; PostgreSQL the advisory write lock every replica
+   * takes, pg-db.ts), so no other process or replica can allocate between the read and the insert.
+   */
   private insert(group: AlertGroup, at: string): AlertGroup {
     const { n } = this.stmt('SELECT COALESCE(MAX(n), 0) + 1 AS n FROM alert_groups').get() as { n: number };
     const g: AlertGroup = { ...group, id: `ALERT-${n}`, version: 1 };
@@ -188,8 +193,8 @@ export class SqliteAlertStore implements AlertStore {
       ).run(g.id, n, g.source, g.groupKey, g.occurrence, g.status, JSON.stringify(g), g.version, at, at);
     } catch (e) {
       // Someone stored this occurrence of the group first: the caller re-reads it and decides again.
-      if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE')
-        throw new ConflictError(group.groupKey);
+      // (On PostgreSQL the failed insert also ends the transaction: the save is retried from the start.)
+      if (isUniqueViolation(e)) throw new ConflictError(group.groupKey);
       throw e;
     }
     return g;

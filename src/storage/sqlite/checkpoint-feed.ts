@@ -44,8 +44,8 @@ export class SqliteCheckpointFeed implements CheckpointFeed {
   publish(c: StoredCheckpoint, platform: string, now: Date): void {
     const at = now.toISOString();
     this.stmt(
-      `INSERT OR IGNORE INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ).run(
       `audit:${platform}:${c.n}`,
       c.incidentKey,

@@ -1,9 +1,12 @@
 // Which kind of database a file is: `local` (made by local mode for drills and rehearsals) or not marked
 // (production, or a database from before local mode). A production start refuses a local database, and
 // local mode refuses to mark a database that already holds incidents (it could be production's).
+// Local mode (the console) is SQLite only, but a production start on PostgreSQL reads the mark too: the SQL
+// here is portable, except refuseForeignDatabase's, which opens a file before anything else does.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import { dialectOf } from '../sql-db.js';
 import type { Db } from './open-database.js';
 
 export class DatabaseModeError extends Error {}
@@ -56,11 +59,16 @@ export function markLocal(db: Db, file: string, now: Date): { token: string } {
   return { token };
 }
 
-/** Throws when a production start is given a local-mode database. */
+/**
+ * Throws when a production start is given a local-mode database. `file` names a SQLite database; a
+ * PostgreSQL one is named by its URL without the password (db.name).
+ */
 export function refuseLocalInProduction(db: Db, file: string): void {
+  const pg = dialectOf(db) === 'postgres';
+  const setting = pg ? 'DATABASE_URL' : 'DATABASE_PATH';
   if (databaseMode(db) === 'local')
     throw new DatabaseModeError(
-      `${file} is a local-mode database (drills and rehearsals, made by \`npm start\` with no platform configured): a production start refuses it. Set DATABASE_PATH to the production database.`,
+      `${pg ? db.name : file} is a local-mode database (drills and rehearsals, made by \`npm start\` with no platform configured): a production start refuses it. Set ${setting} to the production database.`,
     );
 }
 
@@ -73,5 +81,8 @@ export function clockAheadMs(db: Db): number {
 }
 
 export function saveClockAhead(db: Db, ms: number): void {
-  db.prepare('UPDATE database_mode SET clock_ahead_ms = MAX(clock_ahead_ms, ?) WHERE id = 1').run(ms);
+  // (two-argument MAX is SQLite's only: PostgreSQL's is GREATEST)
+  db.prepare(
+    'UPDATE database_mode SET clock_ahead_ms = CASE WHEN clock_ahead_ms < ? THEN ? ELSE clock_ahead_ms END WHERE id = 1',
+  ).run(ms, ms);
 }

@@ -1,26 +1,39 @@
 // Renders an incident's export off the event loop. Loading and verifying a 10,000-entry record and
 // rendering its Markdown and SVG took 260-360 ms of synchronous work (measured): every request arriving
-// meanwhile waited. A worker thread with its own read-only connection does it instead; WAL mode lets it
-// read while the bot writes. One short-lived worker per export: exports are rare, and nothing stays
-// resident. An in-memory database (some tests) cannot be opened twice, so it renders in the thread.
+// meanwhile waited. A worker thread with its own read-only connection does it instead: on SQLite WAL mode
+// lets it read while the bot writes; on PostgreSQL it opens its own connection (the URL the bot's handle
+// was opened with) and reads one snapshot. One short-lived worker per export: exports are rare, and nothing
+// stays resident. An in-memory database (some tests), or a PostgreSQL handle made without its URL, cannot
+// be opened again, so it renders in the thread.
 import { Worker } from 'node:worker_threads';
 import type { ExportRenderer } from '../../app/ports.js';
 import { type ExportFiles, exportFilesFor } from '../../export/export-files.js';
 import { RecordError } from '../../export/incident-record.js';
-import type { ExportJob } from './export-worker.js';
+import { PgDb } from '../postgres/pg-db.js';
+import type { ExportJob, ExportSource } from './export-worker.js';
 import type { Db } from './open-database.js';
 import { loadIncidentRecord } from './record-reader.js';
 
 type Answer = { ok: true; files: ExportFiles | null } | { ok: false; record: boolean; message: string };
 
+/** Where a worker can open the same database again, or null when it cannot. */
+function sourceOf(db: Db): ExportSource | null {
+  if (db instanceof PgDb) {
+    const url = db.connectionUrl();
+    return url ? { postgres: url } : null;
+  }
+  return db.memory ? null : { sqlite: db.name };
+}
+
 export function exportRenderer(db: Db): ExportRenderer {
-  if (db.memory)
+  const source = sourceOf(db);
+  if (!source)
     return async (key, o) =>
       exportFilesFor((k, f) => loadIncidentRecord(db, k, f), key, {
         ...o.opts,
         ...(o.fallbackPlaybook ? { fallbackPlaybook: () => o.fallbackPlaybook! } : {}),
       });
-  return (key, o) => inWorker({ file: db.name, key, ...o });
+  return (key, o) => inWorker({ source, key, ...o });
 }
 
 function inWorker(job: ExportJob): Promise<ExportFiles | null> {

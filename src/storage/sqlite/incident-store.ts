@@ -1,4 +1,4 @@
-// The store: one SQLite transaction per command. Loads the incident (checking its state against its log),
+// The store: one transaction per command (SQLite or PostgreSQL, through sql-db.ts's Db). Loads the incident (checking its state against its log),
 // lets the core decide, saves it (optimistic version check), appends the decision-log entries to the audit
 // ledger (ledger-writer.ts, which signs a checkpoint before the commit), writes the outbox rows for every
 // message owed, and records the command's idempotency key. If anything throws, nothing of it is stored.
@@ -18,6 +18,7 @@ import type { LogEffect, MessageEffect, NoticeEffect } from '../../domain/effect
 import type { DomainError } from '../../domain/errors.js';
 import type { Incident } from '../../domain/incident.js';
 import type { Playbook } from '../../domain/playbook.js';
+import { jsonText } from '../sql-db.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { Db } from './open-database.js';
 import { ParsedStates } from './parsed-states.js';
@@ -78,7 +79,8 @@ export class IncidentStore implements IncidentRepo {
     this.depth++;
     let r: T;
     try {
-      // IMMEDIATE takes the write lock up front: two processes never both read, then fight to write.
+      // IMMEDIATE takes the write lock up front (on PostgreSQL the cluster-wide advisory lock, pg-db.ts): two
+      // processes or replicas never both read, then fight to write.
       r = tx.immediate();
     } finally {
       this.depth--;
@@ -120,12 +122,16 @@ export class IncidentStore implements IncidentRepo {
     ).map((r) => JSON.parse(r.state) as Incident);
   }
 
+  /**
+   * Filtered here, not in SQL: the window is minutes (a few rows, parsed once each by the cache), and
+   * PostgreSQL refuses to read as JSON any state holding an escaped NUL (\u0000, from a pasted title),
+   * which would fail every declaration while that incident is in the window.
+   */
   declaredBy(user: string, since: Date): Incident[] {
-    return (
-      this.stmt(
-        "SELECT state FROM incidents WHERE declared_at >= ? AND json_extract(state, '$.declaredBy') = ? ORDER BY declared_at DESC",
-      ).all(since.toISOString(), user) as { state: string }[]
-    ).map((r) => JSON.parse(r.state) as Incident);
+    const rows = this.stmt(
+      'SELECT key, state FROM incidents WHERE declared_at >= ? ORDER BY declared_at DESC',
+    ).all(since.toISOString()) as { key: string; state: string }[];
+    return rows.map((r) => this.parsed.parse(r.key, r.state)).filter((i) => i.declaredBy === user);
   }
 
   listOpen(): Incident[] {
@@ -137,12 +143,9 @@ export class IncidentStore implements IncidentRepo {
   }
 
   savePlaybook(pb: Playbook, sha256: string, now: Date): void {
-    this.stmt('INSERT OR IGNORE INTO playbooks (sha256, version, body, loaded_at) VALUES (?, ?, ?, ?)').run(
-      sha256,
-      pb.version,
-      JSON.stringify(pb),
-      now.toISOString(),
-    );
+    this.stmt(
+      'INSERT INTO playbooks (sha256, version, body, loaded_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+    ).run(sha256, pb.version, JSON.stringify(pb), now.toISOString());
   }
 
   playbookBySha(sha256: string): Playbook | null {
@@ -158,9 +161,9 @@ export class IncidentStore implements IncidentRepo {
     recent: number,
   ): { recent: LogRow[]; times: string[] } {
     const where = `incident_key = ? AND kind IN (${kinds.map(() => '?').join(', ')})
-      AND NOT (kind = 'phase' AND json_extract(payload, '$.move') = 'forward')`;
+      AND NOT (kind = 'phase' AND ${jsonText(this.db, 'payload', 'move')} = 'forward')`;
     const rows = this.stmt(
-      `SELECT * FROM (SELECT * FROM decision_log WHERE ${where} ORDER BY seq DESC LIMIT ?) ORDER BY seq`,
+      `SELECT * FROM (SELECT * FROM decision_log WHERE ${where} ORDER BY seq DESC LIMIT ?) AS r ORDER BY seq`,
     ).all(incidentKey, ...kinds, recent) as LogRow[];
     const times = this.stmt(`SELECT at FROM decision_log WHERE ${where} ORDER BY seq`)
       .pluck()
@@ -250,8 +253,8 @@ export class IncidentStore implements IncidentRepo {
   private enqueue(incident: Incident, m: MessageEffect, commandKey: string, at: string): number {
     const key = m.once ? `${incident.key}:${m.key}` : `${commandKey}:${m.key}`;
     const r = this.stmt(
-      `INSERT OR IGNORE INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ).run(
       key,
       incident.key,
@@ -309,10 +312,11 @@ export class IncidentStore implements IncidentRepo {
   /** INC-YYYY-NNNN, per year, never reused (the counter only grows, even if a declaration is refused). */
   private allocateKey(now: Date): string {
     const year = now.getUTCFullYear();
-    this.stmt(
-      'INSERT INTO incident_keys (year, last) VALUES (?, 1) ON CONFLICT(year) DO UPDATE SET last = last + 1',
-    ).run(year);
-    const { last } = this.stmt('SELECT last FROM incident_keys WHERE year = ?').get(year) as { last: number };
+    // The column qualified: PostgreSQL finds a bare `last` ambiguous (the row or EXCLUDED's).
+    const { last } = this.stmt(
+      `INSERT INTO incident_keys (year, last) VALUES (?, 1)
+         ON CONFLICT(year) DO UPDATE SET last = incident_keys.last + 1 RETURNING last`,
+    ).get(year) as { last: number };
     return `INC-${year}-${String(last).padStart(4, '0')}`;
   }
 }

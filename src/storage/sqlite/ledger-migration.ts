@@ -5,6 +5,7 @@
 import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
 import { GENESIS, type VerifyRow, verifyChain } from '../../domain/audit/hash-chain.js';
 import { linkHash } from '../../domain/audit/ledger.js';
+import { dialectOf } from '../sql-db.js';
 import { LedgerWriter } from './ledger-writer.js';
 import type { Db } from './open-database.js';
 
@@ -51,7 +52,12 @@ export function buildLedger(db: Db, signer: CheckpointSigner | undefined, now: D
 
   // Link the existing entries in the order they were written (row id), with the update trigger lifted
   // for exactly this and put back before the transaction commits.
-  db.exec('DROP TRIGGER decision_log_no_update');
+  const pg = dialectOf(db) === 'postgres';
+  db.exec(
+    pg
+      ? 'ALTER TABLE decision_log DISABLE TRIGGER decision_log_no_update'
+      : 'DROP TRIGGER decision_log_no_update',
+  );
   const link = db.prepare('UPDATE decision_log SET gseq = ?, gprev_hash = ?, ghash = ? WHERE id = ?');
   let ghash = GENESIS;
   let gseq = 0;
@@ -63,8 +69,12 @@ export function buildLedger(db: Db, signer: CheckpointSigner | undefined, now: D
     link.run(gseq, ghash, next, r.id);
     ghash = next;
   }
-  db.exec(`CREATE TRIGGER decision_log_no_update BEFORE UPDATE ON decision_log
-BEGIN SELECT RAISE(ABORT, 'decision_log is append-only'); END;`);
+  db.exec(
+    pg
+      ? 'ALTER TABLE decision_log ENABLE TRIGGER decision_log_no_update'
+      : `CREATE TRIGGER decision_log_no_update BEFORE UPDATE ON decision_log
+BEGIN SELECT RAISE(ABORT, 'decision_log is append-only'); END;`,
+  );
 
   // Each incident's state as it stands now is what its log continues from: say so, with its digest.
   const writer = new LedgerWriter(db);

@@ -14,7 +14,7 @@ import { type Statement, statementCache } from './statement-cache.js';
 /** The log or a state was changed outside the bot; nothing is written until someone looks. */
 export class IntegrityError extends Error {}
 
-/** The string as SQLite's UTF-8 stores it: each lone UTF-16 surrogate replaced by U+FFFD. */
+/** The string as UTF-8 stores it (SQLite's, and node-postgres's encoding): lone surrogates become U+FFFD. */
 export function wellFormed(s: string): string {
   return s.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
@@ -35,6 +35,8 @@ export class LedgerWriter {
   /** The checkpoint this transaction continues from, and the incidents it declared (entry 1 of a chain). */
   private base: { n: number; incidents: number } | null = null;
   private added = 0;
+  /** The head this transaction's last append wrote (signed at the commit without reading it back). */
+  private tip: { gseq: number; ghash: string; recordedAt: string } | null = null;
   /** The state text and hash this process last wrote per incident (checked against what is stored). */
   private readonly written = new Map<string, { json: string; hash: string }>();
 
@@ -48,7 +50,8 @@ export class LedgerWriter {
   /** The global head; `recordedAt` only from an entry the ledger wrote (older ones may be dated ahead). */
   private head(): { gseq: number; ghash: string; recordedAt: string } {
     const r = this.stmt(
-      'SELECT gseq, ghash, recorded_at, state_hash FROM decision_log ORDER BY gseq DESC LIMIT 1',
+      // IS NOT NULL: PostgreSQL sorts NULLs first in DESC order (SQLite last); only pre-ledger rows have none.
+      'SELECT gseq, ghash, recorded_at, state_hash FROM decision_log WHERE gseq IS NOT NULL ORDER BY gseq DESC LIMIT 1',
     ).get() as { gseq: number; ghash: string; recorded_at: string; state_hash: string | null } | undefined;
     if (!r) return { gseq: 0, ghash: GENESIS, recordedAt: '' };
     return { gseq: r.gseq, ghash: r.ghash, recordedAt: r.state_hash ? r.recorded_at : '' };
@@ -120,14 +123,13 @@ export class LedgerWriter {
     ) as { log_count: number; log_head: string } | undefined;
     if (!chain) throw new Error(`no incident ${incidentKey}`);
     let stateHash: string | null;
+    /** The per-field digest kept beside the state (written with the chain's head, one statement). */
+    let digest: string | null = null;
     if (state && alert) stateHash = stateDigest(state.value).hash;
     else if (state) {
       const d = stateDigest(state.value);
       stateHash = d.hash;
-      this.stmt('UPDATE incidents SET state_digest = ? WHERE key = ?').run(
-        JSON.stringify(d.fields),
-        incidentKey,
-      );
+      digest = JSON.stringify(d.fields);
       if (state.json) {
         this.written.delete(incidentKey);
         this.written.set(incidentKey, { json: state.json, hash: d.hash });
@@ -191,8 +193,16 @@ export class LedgerWriter {
       prev = hash;
       ghash = link;
     }
-    if (!alert)
+    if (digest !== null)
+      this.stmt('UPDATE incidents SET log_count = ?, log_head = ?, state_digest = ? WHERE key = ?').run(
+        seq,
+        prev,
+        digest,
+        incidentKey,
+      );
+    else if (!alert)
       this.stmt('UPDATE incidents SET log_count = ?, log_head = ? WHERE key = ?').run(seq, prev, incidentKey);
+    this.tip = { gseq, ghash, recordedAt: stateHash ? recordedAt : '' };
     this.pending = true;
   }
 
@@ -206,11 +216,14 @@ export class LedgerWriter {
   /** Signs a checkpoint over the log as it stands (the migration that builds the ledger uses it once). */
   signHead(): SignedCheckpoint | null {
     if (!this.signer) return null;
-    const head = this.head();
+    // Under the write lock nothing else appended since this transaction did: no need to read the head back
+    // (a round trip on PostgreSQL). head() keeps only times the ledger wrote; so does the tip.
+    const head = this.tip ?? this.head();
+    this.tip = null;
     // Within a transaction that appended, the count follows from the last checkpoint; otherwise count.
     const from = this.base ?? null;
     // Alert chains by a range of the (incident_key, seq) index: SQLite's LIKE is case-insensitive, so it cannot
-    // use that index and would read the whole log.
+    // use that index and would read the whole log. On PostgreSQL the column is COLLATE "C": the same byte order.
     const incidents = from
       ? from.incidents + this.added
       : (
@@ -232,6 +245,7 @@ export class LedgerWriter {
   /** Forgets an unsealed append and what it wrote (the transaction rolled back). */
   reset(): void {
     this.pending = false;
+    this.tip = null;
     this.base = null;
     this.written.clear();
   }

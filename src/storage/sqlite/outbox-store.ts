@@ -1,6 +1,8 @@
-// The outbox's rows: what is owed, what was delivered, what failed and why.
-import type { InboundDedupe, MessageRefs, OutboxQueue, OutboxRow } from '../../app/ports.js';
+// The outbox's rows: what is owed, what was delivered, what failed and why. Replicas sharing the database
+// claim rows under leases (claim / mark*); inbound ids and message refs live here too. Portable SQL.
+import type { InboundDedupe, MessageRefs, OutboxClaim, OutboxQueue, OutboxRow } from '../../app/ports.js';
 import type { Outgoing, Target } from '../../domain/effects.js';
+import { dialectOf, inJsonIds, inJsonList, jsonText } from '../sql-db.js';
 import type { Db } from './open-database.js';
 import { type Statement, statementCache } from './statement-cache.js';
 
@@ -38,16 +40,62 @@ export class OutboxStore implements OutboxQueue, MessageRefs, InboundDedupe {
     this.stmt = statementCache(db);
   }
 
-  /** The first undelivered row of each lane (a lane is one channel: delivery is in order), due by `now`. */
-  due(now: Date, limit = 50): OutboxRow[] {
-    const rows = this.stmt(
-      `SELECT o.* FROM outbox o
+  /**
+   * The lane heads a claim may take: each lane's first undelivered row, due, not paced (no attempt in its
+   * lane, by any replica, within the pace), not in `skipLanes`, and not leased to another live process.
+   * SQLite has one process per file (one replica): a lease it finds that is not its own is a previous run's,
+   * which died, so it is taken over at once (a restart resends at once, as before leases). PostgreSQL's
+   * `FOR UPDATE … SKIP LOCKED` (when `lock`) also passes over a row another connection is writing right now.
+   */
+  private claimable(lock: boolean): string {
+    const pg = dialectOf(this.db) === 'postgres';
+    return `SELECT o.* FROM outbox o
          JOIN (SELECT lane, MIN(id) AS id FROM outbox WHERE sent_at IS NULL AND failed_at IS NULL GROUP BY lane) h
            ON h.id = o.id
          WHERE o.next_attempt_at <= ?
-         ORDER BY o.id LIMIT ?`,
-    ).all(now.toISOString(), limit) as RawRow[];
-    return rows.map(toRow);
+           ${pg ? 'AND (o.lease_until IS NULL OR o.lease_until <= ? OR o.lease_owner = ?)' : ''}
+           AND o.lane NOT IN ${inJsonList(this.db)}
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.lane = o.lane AND p.last_attempt_at > ?)
+         ORDER BY o.id LIMIT ?${pg && lock ? ' FOR UPDATE OF o SKIP LOCKED' : ''}`;
+  }
+
+  claim(now: Date, o: OutboxClaim): OutboxRow[] {
+    const at = now.toISOString();
+    const lease = dialectOf(this.db) === 'postgres' ? [at, o.owner] : [];
+    const params = [
+      at,
+      ...lease,
+      JSON.stringify(o.skipLanes),
+      new Date(now.getTime() - o.paceMs).toISOString(),
+      o.limit,
+    ];
+    // A look first, outside any transaction: an idle replica polling every second never takes the write lock.
+    if (this.stmt(this.claimable(false)).all(...params).length === 0) return [];
+    // The write transaction: one claimer at a time across replicas (PostgreSQL's write lock, SQLite's writer),
+    // so two replicas never lease the same head, and a lane has one owner until its row is settled.
+    return this.db
+      .transaction(() => {
+        const rows = this.stmt(this.claimable(true)).all(...params) as RawRow[];
+        if (rows.length === 0) return [];
+        this.stmt(
+          `UPDATE outbox SET in_flight_since = ?, lease_owner = ?, lease_until = ? WHERE id IN ${inJsonIds(this.db)}`,
+        ).run(
+          at,
+          o.owner,
+          new Date(now.getTime() + o.leaseMs).toISOString(),
+          JSON.stringify(rows.map((r) => r.id)),
+        );
+        return rows.map(toRow);
+      })
+      .immediate();
+  }
+
+  renewLeases(owner: string, ids: readonly number[], until: Date): number {
+    if (ids.length === 0) return 0;
+    return this.stmt(
+      `UPDATE outbox SET lease_until = ?
+         WHERE lease_owner = ? AND sent_at IS NULL AND failed_at IS NULL AND id IN ${inJsonIds(this.db)}`,
+    ).run(until.toISOString(), owner, JSON.stringify(ids)).changes;
   }
 
   pending(): OutboxRow[] {
@@ -61,44 +109,70 @@ export class OutboxStore implements OutboxQueue, MessageRefs, InboundDedupe {
   /** True when a later undelivered refresh of the same live view waits in the row's lane. */
   hasLaterView(row: OutboxRow): boolean {
     // An alert prompt is a live view of its alert group, refreshed the same way.
-    if (row.body.kind === 'alert_prompt') {
-      return (
-        this.stmt(
-          `SELECT 1 FROM outbox WHERE lane = ? AND id > ? AND sent_at IS NULL AND failed_at IS NULL
-               AND json_extract(body, '$.kind') = 'alert_prompt' AND json_extract(body, '$.alert') = ? LIMIT 1`,
-        ).get(row.lane, row.id, row.body.alert) !== undefined
-      );
-    }
-    if (row.body.kind !== 'view') return false;
+    const [field, value] =
+      row.body.kind === 'alert_prompt'
+        ? ['alert', row.body.alert]
+        : row.body.kind === 'view'
+          ? ['view', row.body.view]
+          : [null, null];
+    if (field === null) return false;
     return (
       this.stmt(
         `SELECT 1 FROM outbox WHERE lane = ? AND id > ? AND sent_at IS NULL AND failed_at IS NULL
-             AND json_extract(body, '$.kind') = 'view' AND json_extract(body, '$.view') = ? LIMIT 1`,
-      ).get(row.lane, row.id, row.body.view) !== undefined
+             AND ${jsonText(this.db, 'body', 'kind')} = ? AND ${jsonText(this.db, 'body', field)} = ? LIMIT 1`,
+      ).get(row.lane, row.id, row.body.kind, value) !== undefined
     );
   }
 
-  /** Marks a delivery as started; cleared by markSent / markRetry / markFailed. */
+  /**
+   * Marks a delivery as started with no lease: what a process that died mid-send before leases existed left
+   * behind (tests stage a crash with it). The dispatcher claims rows instead (claim()).
+   */
   markInFlight(id: number, now: Date): void {
     this.stmt('UPDATE outbox SET in_flight_since = ? WHERE id = ?').run(now.toISOString(), id);
   }
 
-  markSent(id: number, now: Date, result: unknown): void {
-    this.stmt(
-      'UPDATE outbox SET sent_at = ?, attempts = attempts + 1, result = ?, last_error = NULL, in_flight_since = NULL WHERE id = ?',
-    ).run(now.toISOString(), JSON.stringify(result ?? null), id);
+  // The outcomes: each acts only while `owner` holds the row's lease (a replica whose lease ran out and was
+  // taken over must not record over the new owner) and clears it. last_attempt_at paces the lane.
+  markSent(id: number, owner: string, now: Date, result: unknown): boolean {
+    return this.settle(
+      'sent_at = ?, result = ?, last_error = NULL, last_attempt_at = ?',
+      [now.toISOString(), JSON.stringify(result ?? null), now.toISOString()],
+      id,
+      owner,
+    );
   }
 
-  markRetry(id: number, nextAt: Date, error: string): void {
-    this.stmt(
-      'UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, in_flight_since = NULL WHERE id = ?',
-    ).run(nextAt.toISOString(), error.slice(0, 500), id);
+  markSuperseded(id: number, owner: string, now: Date): boolean {
+    return this.settle(
+      'sent_at = ?, result = ?, last_error = NULL',
+      [now.toISOString(), JSON.stringify({ superseded: true })],
+      id,
+      owner,
+    );
   }
 
-  markFailed(id: number, now: Date, error: string): void {
-    this.stmt(
-      'UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ?, in_flight_since = NULL WHERE id = ?',
-    ).run(now.toISOString(), error.slice(0, 500), id);
+  markRetry(id: number, owner: string, now: Date, nextAt: Date, error: string): boolean {
+    return this.settle(
+      'next_attempt_at = ?, last_error = ?, last_attempt_at = ?',
+      [nextAt.toISOString(), error.slice(0, 500), now.toISOString()],
+      id,
+      owner,
+    );
+  }
+
+  markFailed(id: number, owner: string, now: Date, error: string): boolean {
+    return this.settle('failed_at = ?, last_error = ?', [now.toISOString(), error.slice(0, 500)], id, owner);
+  }
+
+  private settle(set: string, params: unknown[], id: number, owner: string): boolean {
+    return (
+      this.stmt(
+        `UPDATE outbox SET ${set}, attempts = attempts + 1, in_flight_since = NULL, lease_owner = NULL,
+             lease_until = NULL
+           WHERE id = ? AND lease_owner = ? AND sent_at IS NULL AND failed_at IS NULL`,
+      ).run(...params, id, owner).changes === 1
+    );
   }
 
   /** Rows waiting, and the age in seconds of the oldest. */
@@ -134,8 +208,10 @@ export class OutboxStore implements OutboxQueue, MessageRefs, InboundDedupe {
   /** Inbound de-duplication: true the first time an id is seen. */
   firstSighting(id: string, now: Date): boolean {
     return (
-      this.stmt('INSERT OR IGNORE INTO processed_events (id, at) VALUES (?, ?)').run(id, now.toISOString())
-        .changes === 1
+      this.stmt('INSERT INTO processed_events (id, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
+        id,
+        now.toISOString(),
+      ).changes === 1
     );
   }
 

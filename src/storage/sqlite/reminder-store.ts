@@ -1,8 +1,10 @@
-// The reminder pass's reads and claims on SQLite. A claim is a row in `reminders` (its key is the primary
-// key): only the transaction that inserted it writes the outbox row and the decision-log entry, so a second
-// pass or a second process over the same instant claims and sends nothing.
+// The reminder pass's reads and claims, on SQLite and PostgreSQL alike (through Db). A claim is a row in
+// `reminders` (its key is the primary key): only the transaction that inserted it writes the outbox row and
+// the decision-log entry, so a second pass, process or replica over the same instant claims and sends
+// nothing (claims are write transactions: one writer at a time, on PostgreSQL across replicas too).
 import type { ReminderClaim, ReminderStore } from '../../app/ports.js';
 import type { Incident } from '../../domain/incident.js';
+import { inJsonList } from '../sql-db.js';
 import type { IncidentStore } from './incident-store.js';
 import type { Db } from './open-database.js';
 
@@ -12,30 +14,36 @@ import type { Db } from './open-database.js';
  * Keys first, from the next_check_at index alone (NULLs, then the due ones in order), then the states of
  * those keys only: a slice of a catch-up costs what it loads, not a sort of every due incident's state.
  */
-const UNCHECKED_SQL = 'SELECT key FROM incidents WHERE next_check_at IS NULL LIMIT ?';
-const DUE_SQL = 'SELECT key FROM incidents WHERE next_check_at <= ? ORDER BY next_check_at LIMIT ?';
-const STATES_SQL = `SELECT state, updated_at FROM incidents WHERE key IN (SELECT value FROM json_each(?))
-  ORDER BY declared_at`;
-
-const CLAIMED_SQL = 'SELECT key FROM reminders WHERE key IN (SELECT value FROM json_each(?))';
+const UNCHECKED_SQL = 'SELECT key FROM incidents WHERE next_check_at IS NULL';
+const DUE_SQL = 'SELECT key FROM incidents WHERE next_check_at <= ? ORDER BY next_check_at';
+/** The SQL and its parameters with a limit, or none for a negative one (PostgreSQL has no `LIMIT -1`). */
+const limited = (sql: string, params: unknown[], limit: number): [string, unknown[]] =>
+  limit < 0 ? [sql, params] : [`${sql} LIMIT ?`, [...params, limit]];
 
 export class SqliteReminderStore implements ReminderStore {
+  private readonly statesSql: string;
+  private readonly claimedSql: string;
+
   constructor(
     private readonly db: Db,
     private readonly log: Pick<IncidentStore, 'appendSystemLog' | 'inOneTransaction'>,
-  ) {}
+  ) {
+    this.statesSql = `SELECT state, updated_at FROM incidents WHERE key IN ${inJsonList(db)}
+      ORDER BY declared_at`;
+    this.claimedSql = `SELECT key FROM reminders WHERE key IN ${inJsonList(db)}`;
+  }
 
   candidates(now: Date, limit: number): { incident: Incident; changedAt: string }[] {
-    const keys = this.db.prepare(UNCHECKED_SQL).pluck().all(limit) as string[];
+    const keysOf = ([sql, params]: [string, unknown[]]) =>
+      this.db
+        .prepare(sql)
+        .pluck()
+        .all(...params) as string[];
+    const keys = keysOf(limited(UNCHECKED_SQL, [], limit));
     if (limit < 0 || keys.length < limit)
-      keys.push(
-        ...(this.db
-          .prepare(DUE_SQL)
-          .pluck()
-          .all(now.toISOString(), limit < 0 ? -1 : limit - keys.length) as string[]),
-      );
+      keys.push(...keysOf(limited(DUE_SQL, [now.toISOString()], limit < 0 ? -1 : limit - keys.length)));
     if (keys.length === 0) return [];
-    const rows = this.db.prepare(STATES_SQL).all(JSON.stringify(keys)) as {
+    const rows = this.db.prepare(this.statesSql).all(JSON.stringify(keys)) as {
       state: string;
       updated_at: string;
     }[];
@@ -44,7 +52,7 @@ export class SqliteReminderStore implements ReminderStore {
 
   claimedAmong(keys: string[]): Set<string> {
     if (keys.length === 0) return new Set();
-    const rows = this.db.prepare(CLAIMED_SQL).all(JSON.stringify(keys)) as { key: string }[];
+    const rows = this.db.prepare(this.claimedSql).all(JSON.stringify(keys)) as { key: string }[];
     return new Set(rows.map((r) => r.key));
   }
 
@@ -55,11 +63,12 @@ export class SqliteReminderStore implements ReminderStore {
   ): string[] {
     const at = now.toISOString();
     const claimRow = this.db.prepare(
-      'INSERT OR IGNORE INTO reminders (key, incident_key, kind, due_at, claimed_at) VALUES (?, ?, ?, ?, ?)',
+      `INSERT INTO reminders (key, incident_key, kind, due_at, claimed_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT DO NOTHING`,
     );
     const outboxRow = this.db.prepare(
-      `INSERT OR IGNORE INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO outbox (key, incident_key, platform, lane, target, body, created_at, next_attempt_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     );
     const claimOne = (c: ReminderClaim): boolean => {
       if (claimRow.run(c.key, c.incidentKey, c.kind, c.dueAt, at).changes !== 1) return false;

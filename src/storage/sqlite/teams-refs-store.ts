@@ -1,6 +1,7 @@
-// Teams conversation references and people, kept in SQLite (migrations/002_teams.sql) so proactive sends
-// survive restarts: every inbound activity refreshes the reference of its conversation (serviceUrl,
+// Teams conversation references and people, kept in the database (migrations/002_teams.sql) so proactive
+// sends survive restarts: every inbound activity refreshes the reference of its conversation (serviceUrl,
 // tenant, channel, team) and the name of its sender. The Teams platform sees it as its TeamsRefs port.
+// In an upsert the stored row's columns are named with their table (PostgreSQL finds a bare name ambiguous).
 import type { KnownPerson, ConversationRef as StoredRef } from '../../app/ports.js';
 import type { Db } from './open-database.js';
 
@@ -37,9 +38,11 @@ export class TeamsRefStore {
         `INSERT INTO teams_conversations (conversation_id, service_url, tenant_id, channel_id, team_id, conversation_type, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(conversation_id) DO UPDATE SET service_url = excluded.service_url,
-           tenant_id = COALESCE(excluded.tenant_id, tenant_id), channel_id = COALESCE(excluded.channel_id, channel_id),
-           team_id = COALESCE(excluded.team_id, team_id),
-           conversation_type = COALESCE(excluded.conversation_type, conversation_type), updated_at = excluded.updated_at`,
+           tenant_id = COALESCE(excluded.tenant_id, teams_conversations.tenant_id),
+           channel_id = COALESCE(excluded.channel_id, teams_conversations.channel_id),
+           team_id = COALESCE(excluded.team_id, teams_conversations.team_id),
+           conversation_type = COALESCE(excluded.conversation_type, teams_conversations.conversation_type),
+           updated_at = excluded.updated_at`,
       )
       .run(
         ref.conversationId,
@@ -86,8 +89,9 @@ export class TeamsRefStore {
     this.db
       .prepare(
         `INSERT INTO teams_users (user_id, name, teams_id, personal_conversation_id, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(user_id) DO UPDATE SET name = COALESCE(excluded.name, name), teams_id = COALESCE(excluded.teams_id, teams_id),
-           personal_conversation_id = COALESCE(excluded.personal_conversation_id, personal_conversation_id),
+         ON CONFLICT(user_id) DO UPDATE SET name = COALESCE(excluded.name, teams_users.name),
+           teams_id = COALESCE(excluded.teams_id, teams_users.teams_id),
+           personal_conversation_id = COALESCE(excluded.personal_conversation_id, teams_users.personal_conversation_id),
            updated_at = excluded.updated_at`,
       )
       .run(

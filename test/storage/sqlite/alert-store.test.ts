@@ -1,32 +1,34 @@
 // The alert store (issue 21): one transaction per save (group, lookups, notification, decision record,
 // prompt refresh), groups found by their keys (the newest to take a key wins) and fingerprints, each
-// decision an entry of the group's own chain in the signed ledger.
-import { describe, expect, it } from 'vitest';
+// decision an entry of the group's own chain in the signed ledger. On SQLite and PostgreSQL.
+import { afterAll, describe, expect, it } from 'vitest';
 import { ConflictError } from '../../../src/app/ports.js';
-import { SqliteAlertStore } from '../../../src/storage/sqlite/alert-store.js';
-import { IncidentStore } from '../../../src/storage/sqlite/incident-store.js';
+import { alertGroupStates, SqliteAlertStore } from '../../../src/storage/sqlite/alert-store.js';
 import { ledgerCheckpoints } from '../../../src/storage/sqlite/ledger-reader.js';
-import { openDatabase } from '../../../src/storage/sqlite/open-database.js';
-import { OutboxStore } from '../../../src/storage/sqlite/outbox-store.js';
 import { alertGroup, alertNotification } from '../../helpers/alerts.js';
-import { testSigner } from '../../helpers/audit-key.js';
-import { tempDb } from '../../helpers/store.js';
+import { type Backend, backends } from '../../helpers/backends.js';
+import { dropPgDatabases } from '../../helpers/pg.js';
 
 const NOW = new Date('2026-03-02T09:00:30Z');
 
-function open() {
-  const db = openDatabase(tempDb());
-  const ledger = new IncidentStore(db, {}, testSigner);
-  return { db, store: new SqliteAlertStore(db, { ledger }), outbox: new OutboxStore(db) };
-}
+afterAll(dropPgDatabases);
 
-describe('SqliteAlertStore', () => {
-  it('allocates ALERT-n, keeps the notification and queues the prompt in one save', () => {
-    const { db, store, outbox } = open();
+describe.each(backends)('SqliteAlertStore on $name', (backend: Backend) => {
+  async function open() {
+    const s = await backend.open();
+    return { ...s, ledger: s.store, store: new SqliteAlertStore(s.db, { ledger: s.store }) };
+  }
+
+  it('allocates ALERT-n, keeps the notification and queues the prompt in one save', async () => {
+    const { db, store, outbox, close } = await open();
     const a = store.save(alertGroup(), NOW, { notification: alertNotification() });
     const b = store.save(alertGroup({ groupKey: 'other' }), NOW);
     expect([a.id, a.version, b.id]).toEqual(['ALERT-1', 1, 'ALERT-2']);
     expect(store.get('ALERT-1')).toEqual(a);
+    expect(alertGroupStates(db).map((r) => [r.id, JSON.parse(r.state).groupKey])).toEqual([
+      ['ALERT-1', a.groupKey],
+      ['ALERT-2', 'other'],
+    ]);
     expect(store.byGroupKey('alertmanager', a.groupKey)?.id).toBe('ALERT-1');
     expect(store.byGroupKey('grafana', a.groupKey)).toBeNull();
     expect(store.notifications('ALERT-1')).toEqual([
@@ -49,11 +51,11 @@ describe('SqliteAlertStore', () => {
         { kind: 'alert_prompt', alert: 'ALERT-2' },
       ],
     ]);
-    db.close();
+    await close();
   });
 
-  it('updates with the stored version only; a stale one is a ConflictError and changes nothing', () => {
-    const { db, store, outbox } = open();
+  it('updates with the stored version only; a stale one is a ConflictError and changes nothing', async () => {
+    const { store, outbox, close } = await open();
     const a = store.save(alertGroup(), NOW);
     const b = store.save({ ...a, notifications: 2 }, NOW, { notification: alertNotification() });
     expect(b.version).toBe(2);
@@ -67,11 +69,11 @@ describe('SqliteAlertStore', () => {
     const [first, second] = outbox.pending();
     expect(outbox.hasLaterView(first!)).toBe(true);
     expect(outbox.hasLaterView(second!)).toBe(false);
-    db.close();
+    await close();
   });
 
-  it('saves without a prompt refresh when asked, and a second insert of one occurrence conflicts', () => {
-    const { db, store, outbox } = open();
+  it('saves without a prompt refresh when asked, and a second insert of one occurrence conflicts', async () => {
+    const { store, outbox, close } = await open();
     const a = store.save(alertGroup(), NOW);
     store.save(
       { ...a, decision: { kind: 'dismissed', by: 'U1', at: NOW.toISOString(), reason: 'noise' } },
@@ -84,21 +86,21 @@ describe('SqliteAlertStore', () => {
     expect(() => store.save(alertGroup(), NOW)).toThrow(ConflictError);
     expect(store.save(alertGroup({ occurrence: 2 }), NOW).id).toBe('ALERT-2');
     expect(store.byGroupKey('alertmanager', a.groupKey)?.occurrence).toBe(2);
-    db.close();
+    await close();
   });
 
-  it('keeps notifications append-only and bounded', () => {
-    const { db, store } = open();
+  it('keeps notifications append-only and bounded', async () => {
+    const { db, store, close } = await open();
     const a = store.save(alertGroup(), NOW, {
       notification: alertNotification({ raw: 'x'.repeat(100_000) }),
     });
     expect(store.notifications(a.id)[0]?.raw.length).toBe(65_536);
     expect(() => db.prepare('UPDATE alert_notifications SET raw = ?').run('forged')).toThrow(/append-only/);
     expect(() => db.prepare('DELETE FROM alert_notifications').run()).toThrow(/append-only/);
-    db.close();
+    await close();
   });
-  it('records each group’s decision once, in its own chain of the signed ledger', () => {
-    const { db, store } = open();
+  it('records each group’s decision once, in its own chain of the signed ledger', async () => {
+    const { db, store, close } = await open();
     const a = store.save(alertGroup(), NOW);
     const b = store.save(alertGroup({ groupKey: 'other' }), NOW);
     expect(store.decisions('ALERT-1')).toEqual([]);
@@ -143,11 +145,11 @@ describe('SqliteAlertStore', () => {
       [2, 2, 2],
     ]);
     expect(() => db.prepare("UPDATE decision_log SET payload = '{}'").run()).toThrow(/append-only/);
-    db.close();
+    await close();
   });
 
-  it('refuses to record a decision without the ledger (nothing is stored)', () => {
-    const db = openDatabase(tempDb());
+  it('refuses to record a decision without the ledger (nothing is stored)', async () => {
+    const db = await backend.openDb();
     const bare = new SqliteAlertStore(db);
     const g = bare.save(alertGroup(), NOW);
     expect(() =>
@@ -157,11 +159,11 @@ describe('SqliteAlertStore', () => {
       ),
     ).toThrow(/no ledger/);
     expect(bare.get(g.id)!.decision).toEqual({ kind: 'open' });
-    db.close();
+    await db.close();
   });
 
-  it('finds a group by a key it took in (the newest taker wins) and by fingerprint; the latest notification', () => {
-    const { db, store } = open();
+  it('finds a group by a key it took in (the newest taker wins) and by fingerprint; the latest notification', async () => {
+    const { store, close } = await open();
     const old = store.save(alertGroup({ groupKey: 'route-b' }), NOW, { notification: alertNotification() });
     const a = store.save(alertGroup({ groupKey: 'route-a', groupKeys: ['route-b'] }), NOW);
     expect(store.byGroupKey('alertmanager', 'route-b')?.id).toBe(a.id);
@@ -183,6 +185,6 @@ describe('SqliteAlertStore', () => {
     store.save(alertGroup({ groupKey: 'declare', suggestion: { ...minor, mode: 'declare' } }), NOW);
     expect(store.createdSince(new Date(NOW.getTime() - 60_000))).toBe(1);
     expect(store.createdSince(new Date(NOW.getTime() + 1))).toBe(0);
-    db.close();
+    await close();
   });
 });

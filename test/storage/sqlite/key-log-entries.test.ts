@@ -1,13 +1,16 @@
 // The room's timeline reads only what it shows: the newest key entries whole and the times of the rest,
-// forward phase moves left out, in the log's order.
-import { describe, expect, it } from 'vitest';
+// forward phase moves left out, in the log's order. On both databases (the forward-move filter reads JSON).
+import { afterAll, describe, expect, it } from 'vitest';
 import { TIMELINE_KINDS } from '../../../src/domain/timeline.js';
+import { backends } from '../../helpers/backends.js';
+import { dropPgDatabases } from '../../helpers/pg.js';
 import { criteria, declareRequest, ic, T0 } from '../../helpers/scenario.js';
-import { openStack, tempDb } from '../../helpers/store.js';
 
-describe('keyLogEntries', () => {
-  it('returns the newest rows of those kinds whole, and every one of their times', () => {
-    const s = openStack(tempDb());
+afterAll(dropPgDatabases);
+
+describe.each(backends)('keyLogEntries on $name', (backend) => {
+  it('returns the newest rows of those kinds whole, and every one of their times', async () => {
+    const s = await backend.open();
     const d = s.service.handle(declareRequest('d1', { now: T0 }));
     if (!d.ok) throw new Error('declare failed');
     const key = d.incident.key;
@@ -45,6 +48,9 @@ describe('keyLogEntries', () => {
     expect(got.times).toEqual(all.map((r) => r.at));
     expect(got.recent.map((r) => r.seq)).toEqual(all.slice(-5).map((r) => r.seq));
     expect(got.recent.at(-1)?.payload).toContain('note 30');
-    s.close();
+    // the forward move is in the log, and left out: the declaration and the 30 notes are what remain
+    expect(s.store.logEntries(key).filter((r) => r.kind === 'phase')).toHaveLength(1);
+    expect(got.times).toHaveLength(31);
+    await s.close();
   });
 });

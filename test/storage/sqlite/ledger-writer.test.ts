@@ -1,22 +1,24 @@
 // The ledger as the store writes it: one signed checkpoint per transaction that appends (none for a
 // refusal), the state digest on every entry, recorded time that never goes back, and no signature over
-// a log that ends past its last checkpoint.
-import type Database from 'better-sqlite3';
-import { describe, expect, it } from 'vitest';
+// a log that ends past its last checkpoint. On both databases.
+import { afterAll, describe, expect, it } from 'vitest';
 import { IncidentService } from '../../../src/app/incident-service.js';
 import { stateDigest } from '../../../src/domain/audit/ledger.js';
+import type { Db } from '../../../src/storage/sql-db.js';
 import { IncidentStore } from '../../../src/storage/sqlite/incident-store.js';
-import { IntegrityError } from '../../../src/storage/sqlite/ledger-writer.js';
-import { openDatabase } from '../../../src/storage/sqlite/open-database.js';
+import { IntegrityError, LedgerWriter } from '../../../src/storage/sqlite/ledger-writer.js';
 import { testSigner } from '../../helpers/audit-key.js';
+import { backends } from '../../helpers/backends.js';
+import { dropPgDatabases } from '../../helpers/pg.js';
 import { at, declareRequest, ic, playbook, playbookRef } from '../../helpers/scenario.js';
-import { openStack, tempDb } from '../../helpers/store.js';
 
-const count = (db: Database.Database, sql: string) => (db.prepare(sql).get() as { n: number }).n;
+const count = (db: Db, sql: string) => (db.prepare(sql).get() as { n: number }).n;
 
-describe('the ledger writer', () => {
-  it('signs one checkpoint per transaction that appends, over the head it just wrote', () => {
-    const s = openStack(tempDb());
+afterAll(dropPgDatabases);
+
+describe.each(backends)('the ledger writer on $name', (backend) => {
+  it('signs one checkpoint per transaction that appends, over the head it just wrote', async () => {
+    const s = await backend.open();
     const d = s.service.handle(declareRequest('d', { now: at(0) }));
     if (!d.ok) throw new Error('declare');
     expect(count(s.db, 'SELECT count(*) AS n FROM audit_checkpoints')).toBe(1);
@@ -53,11 +55,11 @@ describe('the ledger writer', () => {
       recorded_at: string;
     };
     expect(last).toEqual({ n: 2, seq: head.gseq, head: head.ghash, at: head.recorded_at });
-    s.close();
+    await s.close();
   });
 
-  it('carries the digest of the state after each command, and keeps the per-field digest beside it', () => {
-    const s = openStack(tempDb());
+  it('carries the digest of the state after each command, and keeps the per-field digest beside it', async () => {
+    const s = await backend.open();
     const d = s.service.handle(declareRequest('d', { now: at(0) }));
     if (!d.ok) throw new Error('declare');
     const { hash, fields } = stateDigest(s.store.get(d.incident.key)!);
@@ -69,11 +71,11 @@ describe('the ledger writer', () => {
       state_digest: string;
     };
     expect(JSON.parse(kept.state_digest)).toEqual(fields);
-    s.close();
+    await s.close();
   });
 
-  it('never records a time earlier than the entry before, even when the clock goes back', () => {
-    const s = openStack(tempDb());
+  it('never records a time earlier than the entry before, even when the clock goes back', async () => {
+    const s = await backend.open();
     const d = s.service.handle(declareRequest('d', { now: at(10) }));
     if (!d.ok) throw new Error('declare');
     s.service.handle({
@@ -88,20 +90,37 @@ describe('the ledger writer', () => {
     ).map((r) => r.recorded_at);
     expect(times.at(-1)).toBe(at(10).toISOString());
     expect([...times].sort()).toEqual(times);
-    s.close();
+    await s.close();
   });
 
-  it('will not sign over a log with entries and no checkpoint (written without the key)', () => {
-    const file = tempDb();
-    const unsigned = openDatabase(file);
-    const plain = new IncidentService(new IncidentStore(unsigned), { playbook, ref: playbookRef });
+  it('will not sign over a log with entries and no checkpoint (written without the key)', async () => {
+    const db = await backend.openDb();
+    const plain = new IncidentService(new IncidentStore(db), { playbook, ref: playbookRef });
     expect(plain.handle(declareRequest('d', { now: at(0) })).ok).toBe(true);
-    unsigned.close();
-    const db = openDatabase(file);
     const before = count(db, 'SELECT count(*) AS n FROM decision_log');
     const signed = new IncidentService(new IncidentStore(db, {}, testSigner), { playbook, ref: playbookRef });
     expect(() => signed.handle(declareRequest('e', { now: at(1) }))).toThrow(IntegrityError);
     expect(count(db, 'SELECT count(*) AS n FROM decision_log')).toBe(before);
-    db.close();
+    await db.close();
+  });
+
+  it('counts the alert chains (ALERT-<n>) into a checkpoint signed over the log as it stands', async () => {
+    const s = await backend.open();
+    const d = s.service.handle(declareRequest('d', { now: at(0) }));
+    if (!d.ok) throw new Error('declare');
+    // Counted by a range of keys (no LIKE): byte order on both databases ("C" collation on PostgreSQL).
+    for (const key of ['ALERT-1', 'ALERT-2', 'ALERT-10', 'ALERT-2'])
+      s.store.appendSystemLog(key, [{ type: 'log', kind: 'note', payload: { text: key } }], at(1), null, {
+        key,
+      });
+    const writer = new LedgerWriter(s.db, testSigner);
+    const c = s.db.transaction(() => writer.signHead()).immediate();
+    expect(c?.incidents).toBe(1 + 3);
+    // and the writer in the store, counting on from its last checkpoint, agrees
+    const last = s.db.prepare('SELECT incidents FROM audit_checkpoints WHERE n = ?').get(c!.n - 1) as {
+      incidents: number;
+    };
+    expect(last.incidents).toBe(c!.incidents);
+    await s.close();
   });
 });

@@ -1,24 +1,30 @@
 // Which incidents the tracker poller reads back (src/storage/sqlite/tracked-followups.ts): those with a
 // filed follow-up while not done, and done (reviewed) ones only while a filed follow-up is still open.
-import { afterEach, describe, expect, it } from 'vitest';
+// On SQLite and PostgreSQL.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/domain/commands.js';
 import { BOT_ID } from '../../../src/domain/text.js';
 import { trackedIncidents } from '../../../src/storage/sqlite/tracked-followups.js';
+import { type BackendStack, backends } from '../../helpers/backends.js';
+import { dropPgDatabases } from '../../helpers/pg.js';
 import { at, declareRequest, ic } from '../../helpers/scenario.js';
-import { openStack, type Stack, tempDb } from '../../helpers/store.js';
 
-let s: Stack;
-afterEach(() => s?.close());
+let s: BackendStack | undefined;
+afterEach(async () => {
+  await s?.close();
+  s = undefined;
+});
+afterAll(dropPgDatabases);
 
 const bot = { platform: 'slack' as const, id: BOT_ID };
 
 function run(key: string, incidentKey: string, command: Command, actor = ic) {
-  const r = s.service.handle({ key, incidentKey, command, actor, now: at(1) });
+  const r = s!.service.handle({ key, incidentKey, command, actor, now: at(1) });
   if (!r.ok) throw new Error(`${command.type}: ${r.error.message}`);
 }
 
 function withFollowup(req: string, filed: boolean): string {
-  const d = s.service.handle(declareRequest(req, { title: `incident ${req}` }));
+  const d = s!.service.handle(declareRequest(req, { title: `incident ${req}` }));
   if (!d.ok) throw new Error(d.error.message);
   const key = d.incident.key;
   run(`${req}-fu`, key, {
@@ -46,9 +52,11 @@ function withFollowup(req: string, filed: boolean): string {
   return key;
 }
 
-describe('trackedIncidents', () => {
-  it('active incidents with a filed follow-up; done ones only while it is open', () => {
-    s = openStack(tempDb());
+describe.each(backends)('trackedIncidents on $name', (backend) => {
+  it('active incidents with a filed follow-up; done ones only while it is open', async () => {
+    s = await backend.open();
+    const noFollowups = s.service.handle(declareRequest('e', { title: 'incident e' }));
+    expect(noFollowups.ok).toBe(true);
     const notFiled = withFollowup('a', false);
     const active = withFollowup('b', true);
     const doneOpen = withFollowup('c', true);
