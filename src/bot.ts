@@ -171,6 +171,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     onResult: metrics.onResult,
     durable: () => storage.durability.durable(),
     alerts: { store: { get: (id: string) => alertStore.get(id) }, senders: alertSenders },
+    classifyFailure: classifyStorageError,
     ...(opts.clock ? { now: opts.clock } : {}),
   });
   const auditChannel = auditChannelOf(config);
@@ -383,7 +384,6 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     inflight,
     adapters,
     dispatcher,
-    outbox,
     closeStorage: async () => {
       if (activeMetrics() === metrics) setActiveMetrics(null);
       stopWatching();

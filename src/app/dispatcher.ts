@@ -6,6 +6,7 @@
 import type { AlertPromptSender, AlertStore } from './alert-ports.js';
 import { sendAlertPrompt } from './alert-prompt-delivery.js';
 import { type OutcomeContext, recordOutcome } from './delivery-outcome.js';
+import { OutageLog } from './outage-log.js';
 import { DEFAULT_LEASE_MS, LeaseKeeper, replicaId } from './outbox-lease.js';
 import {
   type Atomically,
@@ -15,6 +16,7 @@ import {
   type OutboxRow,
   type Sender,
   type SendResult,
+  type StorageFailure,
 } from './ports.js';
 
 export type { Sender, SendResult } from './ports.js';
@@ -55,6 +57,8 @@ export interface DispatcherOptions {
    * here and its platform's prompt sender posts or updates the prompt. No incident log is written for them.
    */
   alerts?: { store: Pick<AlertStore, 'get'>; senders: Partial<Record<string, AlertPromptSender>> };
+  /** Storage's reading of an error: an unreachable database is logged once per outage (outage-log.ts). */
+  classifyFailure?: (e: unknown) => StorageFailure;
 }
 
 export class Dispatcher {
@@ -73,9 +77,12 @@ export class Dispatcher {
   readonly owner: string;
   private readonly leases: LeaseKeeper;
   private readonly outcomes: OutcomeContext;
+  /** The database unreachable: told once, not on every pass (and every row) until it answers again. */
+  private readonly outage: OutageLog;
 
   constructor(private readonly o: DispatcherOptions) {
     this.owner = o.owner ?? replicaId();
+    this.outage = new OutageLog({ what: 'outbox delivery', logger: o.logger, classify: o.classifyFailure });
     this.outcomes = {
       outbox: o.outbox,
       incidents: o.incidents,
@@ -93,7 +100,7 @@ export class Dispatcher {
       owner: this.owner,
       leaseMs: this.leaseMs,
       now: () => this.now(),
-      onError: (err) => o.logger?.warn({ err }, 'outbox leases not renewed; will try again'),
+      onError: (err) => this.outage.log('warn', err, {}, 'outbox leases not renewed; will try again'),
     });
   }
 
@@ -146,7 +153,7 @@ export class Dispatcher {
     // error (SQLITE_BUSY, disk full) costs one pass, logged, never the process (an unhandled rejection).
     this.running = this.loop()
       .catch((e: unknown) => {
-        this.o.logger?.error({ err: e }, 'outbox pass failed; next pass on the timer');
+        this.outage.log('error', e, {}, 'outbox pass failed; next pass on the timer');
         return 0;
       })
       .finally(() => {
@@ -199,6 +206,7 @@ export class Dispatcher {
       limit: this.o.batch ?? 50,
       skipLanes: this.lanesHeldBack(now, pace),
     });
+    this.outage.ok();
     if (rows.length > 0) {
       this.leases.hold(rows.map((r) => r.id));
       await this.o.durable?.();
@@ -228,10 +236,8 @@ export class Dispatcher {
         // hold every pass would call the service again (no backoff, no limit) while the database is sick.
         this.outside.delete(row.lane);
         this.held.set(row.lane, this.now().getTime() + (this.o.maxDelayMs ?? 60_000));
-        this.o.logger?.error(
-          { err: e, outboxKey: row.key },
-          'outside call not recorded; lane held, will try again',
-        );
+        const why = 'outside call not recorded; lane held, will try again';
+        this.outage.log('error', e, { outboxKey: row.key }, why);
       },
     );
     this.outside.set(row.lane, call);
@@ -260,7 +266,7 @@ export class Dispatcher {
     try {
       return await this.deliver(row);
     } catch (e) {
-      this.o.logger?.error({ err: e, outboxKey: row.key }, 'outbox delivery not recorded; will try again');
+      this.outage.log('error', e, { outboxKey: row.key }, 'outbox delivery not recorded; will try again');
       return false;
     }
   }
@@ -363,7 +369,12 @@ export class Dispatcher {
     return recordOutcome(this.outcomes, row, result, this.now());
   }
 
-  /** Delivers until the outbox is empty or `timeoutMs` passes; true when empty. */
+  /** What this process still owes: undelivered rows but the lanes another live replica holds (drain's goal). */
+  owed(): number {
+    return this.o.outbox.owedTo(this.owner, this.now());
+  }
+
+  /** Delivers until nothing is owed by this process (owed()) or `timeoutMs` passes; true when nothing is. */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     await this.idle();
@@ -377,10 +388,10 @@ export class Dispatcher {
 
   private async drainLoop(deadline: number): Promise<boolean> {
     while (Date.now() < deadline) {
-      if (this.o.outbox.pending().length === 0) return true;
+      if (this.owed() === 0) return true;
       const n = await this.runOnce();
       if (n === 0) await new Promise((r) => setTimeout(r, 50));
     }
-    return this.o.outbox.pending().length === 0;
+    return this.owed() === 0;
   }
 }

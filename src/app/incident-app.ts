@@ -12,6 +12,7 @@ import { BOT_ID, type Text } from '../domain/text.js';
 import type { AlertStore } from './alert-ports.js';
 import { type Answer, answerFor, failureAnswer, type Outcome } from './answers.js';
 import type { IncidentService } from './incident-service.js';
+import { errorText } from './outage-log.js';
 import {
   type AppLogger,
   type Atomically,
@@ -64,6 +65,8 @@ export interface Request {
   actor: Actor;
   key: string;
   roomId?: string;
+  /** The platform delivery that carried it, recorded with the command it runs (see ./inbound.ts). */
+  sighting?: string;
 }
 
 /** The bot itself as the actor of what it records on its own (a room created, a reminder). */
@@ -78,6 +81,8 @@ export interface RunRequest {
   actor: Actor;
   /** Where it came from (the incident's own room makes the person a member). */
   roomId?: string;
+  /** The delivery that carried it, seen in the command's own transaction (see ./inbound.ts). */
+  sighting?: string;
 }
 
 export class IncidentApp {
@@ -147,6 +152,12 @@ export class IncidentApp {
       const kind = this.deps.classifyFailure(e);
       const fields = { err: e, key: req.key, command: req.command.type };
       if (kind === 'busy') this.log.warn(fields, 'database busy; command not saved');
+      else if (kind === 'unavailable')
+        // Every request is refused while the connection is down: one line each, no stack (nothing to debug).
+        this.log.warn(
+          { key: req.key, command: req.command.type, error: errorText(e) },
+          'database unavailable; command not saved',
+        );
       else if (kind === 'integrity') {
         this.log.error(fields, 'AUDIT ALERT: the record was changed outside the bot; command refused');
         this.deps.onTampered?.();
@@ -216,7 +227,9 @@ export class IncidentApp {
     try {
       this.deps.dedupe.forgetSighting(id);
     } catch (e) {
-      this.log.warn({ err: e, id }, 'could not forget an inbound id; its redelivery will be dropped');
+      // no stack when the database is unreachable (it is then refused for every request alike)
+      const err = this.deps.classifyFailure(e) === 'unavailable' ? { error: errorText(e) } : { err: e };
+      this.log.warn({ ...err, id }, 'could not forget an inbound id; its redelivery will be dropped');
     }
   }
 

@@ -5,6 +5,7 @@ import { type DecideContext, decide } from '../domain/decide.js';
 import type { Actor, Incident, TrackerName } from '../domain/incident.js';
 import type { PagingMode } from '../domain/paging.js';
 import { DEFAULT_LIMITS, type Playbook, type PlaybookRef } from '../domain/playbook.js';
+import { withoutControlsDeep } from '../domain/text.js';
 import { logWriters } from './log-writers.js';
 import { type CommandOutcome, ConflictError, type IncidentRepo } from './ports.js';
 import { inRoom } from './room-match.js';
@@ -17,6 +18,13 @@ export interface HandleRequest {
   now?: Date;
   /** Where the request came from: acting in the incident's own room makes the person a member. */
   roomId?: string;
+  /** The inbound delivery that carried it (CommandRequest.sighting). */
+  sighting?: string;
+}
+
+/** The request with control characters dropped from the command's and the actor's strings (see withoutControls). */
+function cleanRequest(req: HandleRequest): HandleRequest {
+  return { ...req, command: withoutControlsDeep(req.command), actor: withoutControlsDeep(req.actor) };
 }
 
 export class IncidentService {
@@ -64,7 +72,10 @@ export class IncidentService {
     return this.store.playbookBySha(incident.playbook.sha256) ?? this.current.playbook;
   }
 
-  handle(req: HandleRequest): CommandOutcome {
+  handle(request: HandleRequest): CommandOutcome {
+    // Every command passes here, from every platform, the console, the CLI and the alert intake: user text
+    // (and a display name) loses its control characters once, here, before it is decided on or stored.
+    const req = cleanRequest(request);
     const now = req.now ?? this.now();
     const run = () =>
       this.store.run({ ...req, now }, (incident, nextKey) => {

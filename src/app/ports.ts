@@ -18,6 +18,11 @@ export interface CommandRequest {
   command: Command;
   actor: Actor;
   now: Date;
+  /**
+   * The inbound delivery that carried the command (processed_events id): recorded in the command's own
+   * transaction with its idempotency record, so a delivery is never seen without its command (app/inbound.ts).
+   */
+  sighting?: string;
 }
 
 export type CommandOutcome =
@@ -152,6 +157,11 @@ export interface OutboxQueue {
   /** Extends this owner's leases on rows still being delivered; returns how many it still holds. */
   renewLeases(owner: string, ids: readonly number[], until: Date): number;
   pending(): OutboxRow[];
+  /**
+   * How many undelivered rows `owner` could still deliver: all of them but the lanes another live replica
+   * holds a lease in (one lane owner at a time: those are that replica's to deliver). What a shutdown drains.
+   */
+  owedTo(owner: string, now: Date): number;
   /** True when a later undelivered refresh of the same live view waits in the row's lane. */
   hasLaterView(row: OutboxRow): boolean;
   /**
@@ -176,6 +186,8 @@ export interface MessageRefs {
 export interface InboundDedupe {
   /** True the first time an id is seen. */
   firstSighting(id: string, now: Date): boolean;
+  /** Whether an id was seen AND the command it carries (its idempotency key) is recorded (read only). */
+  seenWithCommand(id: string, commandKey: string): boolean;
   /** Forgets one id (its handling failed before it committed), so a redelivery is processed. */
   forgetSighting(id: string): void;
   forgetSightingsBefore(before: Date): number;

@@ -153,6 +153,7 @@ export function recordExport(app: IncidentApp, req: Request, incident: Incident,
       command: { type: 'export', format },
       actor: req.actor,
       ...(req.roomId ? { roomId: req.roomId } : {}),
+      ...(req.sighting ? { sighting: req.sighting } : {}),
     }),
     req.actor.id,
   );

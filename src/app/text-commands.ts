@@ -89,6 +89,7 @@ function run(app: IncidentApp, s: Surface, req: Request, incident: Incident, com
     command,
     actor: req.actor,
     ...(req.roomId ? { roomId: req.roomId } : {}),
+    ...(req.sighting ? { sighting: req.sighting } : {}),
   });
   const warned = withStakeholderWarning(answer, command, app.playbookFor(incident), s);
   if (!warned.text) warned.text = outcome.ok ? 'Done.' : SOMETHING_WENT_WRONG;

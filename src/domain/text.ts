@@ -137,3 +137,31 @@ export const PLAIN: TextRenderer = {
 };
 
 export const plainText = (t: Text): string => renderText(t, PLAIN);
+
+/**
+ * The C0 control characters no text needs: all but tab, newline, carriage return and the token markers above
+ * (user-typed markers are userText()'s to drop). NUL above all: PostgreSQL's text cannot hold it, and a JSON
+ * state holding its escape cannot be read as jsonb.
+ */
+const CONTROLS = /[\u0000\u0001\u0004-\u0008\u000B\u000C\u000E-\u001E]/g;
+
+/** `s` without those control characters (nothing else changes, no trimming). */
+export function withoutControls(s: string): string {
+  return s.replace(CONTROLS, '');
+}
+
+/**
+ * Every string of a JSON-like value (a command, its actor, a parsed webhook body), object keys too, without
+ * those control characters: user text is cleaned once where it enters, whichever platform it came from, so a
+ * command stores the same bytes on SQLite and PostgreSQL. Values other than plain objects and arrays are kept.
+ */
+export function withoutControlsDeep<T>(v: T): T {
+  if (typeof v === 'string') return withoutControls(v) as T;
+  if (Array.isArray(v)) return v.map(withoutControlsDeep) as T;
+  if (v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[withoutControls(k)] = withoutControlsDeep(x);
+    return out as T;
+  }
+  return v;
+}

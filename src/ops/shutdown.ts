@@ -2,7 +2,7 @@
 // of the drain time, then close storage. Once: a second call gets the first one's answer.
 import type { Server } from 'node:http';
 import type { Dispatcher } from '../app/dispatcher.js';
-import type { AppLogger, OutboxQueue } from '../app/ports.js';
+import type { AppLogger } from '../app/ports.js';
 import type { InflightTracker } from './inflight.js';
 
 export interface ShutdownParts {
@@ -16,8 +16,8 @@ export interface ShutdownParts {
   inflight: InflightTracker;
   /** The platforms' adapters (stopped after accepted requests finish). */
   adapters: { stop(): Promise<void> }[];
-  dispatcher: Dispatcher;
-  outbox: Pick<OutboxQueue, 'pending'>;
+  /** Drains what this process owes (not rows another replica holds: see Dispatcher.owed). */
+  dispatcher: Pick<Dispatcher, 'stop' | 'drain' | 'idle' | 'owed'>;
   /** Metrics unregistered, the WAL synced, the database closed. */
   closeStorage(): Promise<void>;
   logger: AppLogger;
@@ -48,7 +48,7 @@ export function orderlyShutdown(p: ShutdownParts): (drainSeconds?: number) => Pr
       // A handler that was still running may have queued more: one more quiet period, one more drain.
       const owed = () => {
         try {
-          return p.outbox.pending().length > 0;
+          return p.dispatcher.owed() > 0;
         } catch {
           return true; // unknown: try the drain (it logs its own failure)
         }

@@ -2,15 +2,16 @@
 // tick runs one reminder pass at the bot's clock, logs what it claimed and kicks the dispatcher. With
 // several replicas on one database, only the replica leading the pass runs it (ReminderLeader).
 
-import type { AppLogger, ReminderLeader } from '../app/ports.js';
+import type { AppLogger } from '../app/ports.js';
 import { type ReminderPassResult, runReminderPass } from '../app/reminder-pass.js';
 import type { Incident } from '../domain/incident.js';
 import type { Playbook } from '../domain/playbook.js';
 import type { ReminderOptions } from '../domain/reminders.js';
-import { reminderLeaderOf } from '../storage/reminder-leader.js';
+import { type DescribedReminderLeader, reminderLeaderOf } from '../storage/reminder-leader.js';
 import type { IncidentStore } from '../storage/sqlite/incident-store.js';
 import { reminderStoreOf } from '../storage/sqlite/reminder-store.js';
 import { startReminderScheduler } from './reminder-scheduler.js';
+import { ReminderSkipWatch } from './reminder-skip-watch.js';
 
 export interface StartRemindersOptions {
   config: { REMINDER_CRON: string };
@@ -24,7 +25,9 @@ export interface StartRemindersOptions {
   /** What the reminders offer (paging configured: the roles nudge's Page button). */
   options?: ReminderOptions;
   /** Who runs each pass among replicas (default: the store's database decides, reminder-leader.ts). */
-  leader?: ReminderLeader;
+  leader?: DescribedReminderLeader;
+  /** When skipped passes become a warning (reminder-skip-watch.ts; defaults 5 and 15 minutes). */
+  skipWarning?: { afterMs?: number; everyMs?: number };
 }
 
 /**
@@ -74,6 +77,7 @@ export async function runReminderCatchUp(
 
 export function startReminders(o: StartRemindersOptions): { stop(): void } {
   const leader = o.leader ?? reminderLeaderOf(o.store.db);
+  const watch = new ReminderSkipWatch(o.skipWarning);
   const sched = startReminderScheduler({
     cron: o.config.REMINDER_CRON,
     timezone: 'UTC',
@@ -82,8 +86,15 @@ export function startReminders(o: StartRemindersOptions): { stop(): void } {
       // Another replica runs this tick's pass; this one may lead the next (the lock is given back after each).
       if (!leader.tryLead()) {
         o.logger?.debug?.({}, 'reminder pass skipped: another replica is running it');
+        const w = watch.skipped(Date.now(), () => leader.holder?.() ?? null);
+        if (w)
+          o.logger?.warn(
+            w,
+            `reminder passes skipped for ${w.minutes} min: another session holds the reminder lock since ${w.since} at least (${w.holder}); no reminder is sent while it does. If that replica is gone, the server ends its session once TCP keepalive gives up, or end it with pg_terminate_backend(pid).`,
+          );
         return null;
       }
+      if (watch.led()) o.logger?.info({}, 'reminder lock free again: this replica runs the reminder pass');
       try {
         return await tick(o);
       } finally {

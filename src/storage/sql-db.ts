@@ -53,12 +53,25 @@ export function inJsonList(db: Db): string {
 }
 
 /**
+ * PostgreSQL: a JSON text column as jsonb, any `\u0000` escape in it dropped first. PostgreSQL's text cannot
+ * hold NUL, so jsonb (and json's operators too: they de-escape every string they parse, not only the one they
+ * return) refuse the escape, and one such row (a pasted title stored before user text was cleaned, see
+ * withoutControlsDeep in domain/text.ts) would make every query reading any field of the column throw. Escaped
+ * backslashes are set aside first (chr(1): raw control characters never occur in valid JSON), so a literal
+ * backslash followed by "u0000" is kept. Rows without the escape pay one strpos.
+ */
+function pgJsonb(column: string): string {
+  const t = `${column}::text`;
+  return `(CASE WHEN strpos(${t}, '\\u0000') = 0 THEN ${t} ELSE replace(replace(replace(${t}, '\\\\', chr(1)), '\\u0000', ''), chr(1), '\\\\') END)::jsonb`;
+}
+
+/**
  * The text at `path` (dot-separated keys) of a JSON text column, or NULL. SQLite's json_extract gives a JSON
  * boolean as 1/0, PostgreSQL's #>> as 'true'/'false': compare booleans with jsonTrue().
  */
 export function jsonText(db: Db, column: string, path: string): string {
   return dialectOf(db) === 'postgres'
-    ? `(${column}::jsonb #>> '{${path.split('.').join(',')}}')`
+    ? `(${pgJsonb(column)} #>> '{${path.split('.').join(',')}}')`
     : `json_extract(${column}, '$.${path}')`;
 }
 
@@ -76,7 +89,7 @@ export function jsonTrue(db: Db, column: string, path: string): string {
  */
 export function jsonArrayRows(db: Db, column: string, path: string, alias: string): string {
   return dialectOf(db) === 'postgres'
-    ? `jsonb_array_elements(${column}::jsonb #> '{${path.split('.').join(',')}}') AS ${alias}(value)`
+    ? `jsonb_array_elements(${pgJsonb(column)} #> '{${path.split('.').join(',')}}') AS ${alias}(value)`
     : `json_each(${column}, '$.${path}') AS ${alias}`;
 }
 

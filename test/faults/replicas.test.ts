@@ -144,6 +144,7 @@ describe.runIf(hasPg)('two replicas on one PostgreSQL, one killed -9 at random p
     const seed = Number(process.env.REPLICA_SEED ?? randomInt(1, 2 ** 31));
     const started = Date.now();
     const stats: Stats = { kills: [], duplicates: 0, retried: 0, lost: [], at: {}, slow: [] };
+    const overdue: string[] = [];
     const mark = (what: string) => {
       stats.at[what] = (Date.now() - started) / 1000;
     };
@@ -154,7 +155,7 @@ describe.runIf(hasPg)('two replicas on one PostgreSQL, one killed -9 at random p
       shared = await openShared(url);
       const db = shared.db;
       // Incidents declared three hours ago owe reminders now: both replicas' passes (every 2 s) race for them.
-      seedOverdue(shared, 'early', 4);
+      overdue.push(...seedOverdue(shared, 'early', 4));
       cluster = await Cluster.start({
         fake: f,
         databaseUrl: url,
@@ -179,7 +180,7 @@ describe.runIf(hasPg)('two replicas on one PostgreSQL, one killed -9 at random p
         const step = steps[n]!;
         const t0 = Date.now();
         // More overdue incidents midway: their reminders are claimed while replicas die and come back.
-        if (n === Math.floor(steps.length / 2)) seedOverdue(shared, 'mid', 3);
+        if (n === Math.floor(steps.length / 2)) overdue.push(...seedOverdue(shared, 'mid', 3));
         const slot = n % 2; // alternate
         const killAfter = kills.has(n) ? await killAt(x, step, slot) : null;
         const both = !kills.has(n) && x.c.up(0) && x.c.up(1) && x.rand() < 0.3;
@@ -204,6 +205,14 @@ describe.runIf(hasPg)('two replicas on one PostgreSQL, one killed -9 at random p
       const commands = checkCommands(db, x.acked, p);
       const deliveries = checkDeliveries(db, f, [x.run.incident], p);
       const reminders = checkReminders(db, p);
+      // Each overdue incident owed reminders: a pass that never ran (no replica leading) must fail the test.
+      const reminded = new Set(
+        db.prepare('SELECT DISTINCT incident_key FROM reminders').pluck().all() as string[],
+      );
+      p.none(
+        'overdue incidents never reminded',
+        overdue.filter((k) => !reminded.has(k)),
+      );
       const phase = db.prepare('SELECT phase FROM incidents WHERE key = ?').pluck().get(x.run.incident);
       if (phase !== 'mitigation') p.list.push(`the incident ended in ${phase}, not mitigation`);
       const verified = await auditVerifies(url);

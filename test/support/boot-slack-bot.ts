@@ -19,7 +19,7 @@ import { createSlackApp, type SlackApp } from '../../src/platforms/slack/create-
 import { SlackSender } from '../../src/platforms/slack/slack-sender.js';
 import { loadPlaybook } from '../../src/storage/playbook-file.js';
 import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
-import { atomically, openDatabase } from '../../src/storage/sqlite/open-database.js';
+import { atomically, type Db, openDatabase } from '../../src/storage/sqlite/open-database.js';
 import { OutboxStore } from '../../src/storage/sqlite/outbox-store.js';
 import { testSigner } from '../helpers/audit-key.js';
 import { type FakeSlack, type FakeSlackOptions, startFakeSlackApi } from './fake-slack-api.js';
@@ -44,6 +44,8 @@ export interface BootOptions {
   playbookPath?: string;
   /** The environment playbook actions read (PROMOTION_GATE_URL..., ACTION_TIMEOUT_SECONDS). */
   env?: Record<string, string>;
+  /** A migrated database to run on (test/helpers/backends.ts), closed with the bot; default a temp SQLite file. */
+  db?: Db;
 }
 
 export interface SlackBot {
@@ -72,8 +74,8 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
     ...(opts.fake ?? {}),
   });
   const catcher = await startResponseUrlCatcher();
-  const tmp = tempDb();
-  const db = openDatabase(tmp.path);
+  const tmp = opts.db ? null : tempDb();
+  const db = opts.db ?? openDatabase(tmp!.path);
   const store = new IncidentStore(db, {}, testSigner);
   const outbox = new OutboxStore(db);
   const loaded = opts.playbookPath ? loadPlaybook(opts.playbookPath) : loadPlaybook();
@@ -189,8 +191,8 @@ export async function bootSlackBot(opts: BootOptions = {}): Promise<SlackBot> {
       });
       await fake.close();
       await catcher.close();
-      db.close();
-      tmp.cleanup();
+      await db.close();
+      tmp?.cleanup();
     },
   };
 }

@@ -64,6 +64,8 @@ export interface BootTeamsOptions {
   durability?: Durability;
   /** A playbook file other than the shipped one. */
   playbookPath?: string;
+  /** A migrated database to run on (test/helpers/backends.ts), closed with the bot; default a temp SQLite file. */
+  db?: Db;
 }
 
 export interface BootedTeamsBot {
@@ -133,8 +135,8 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
   const jwksUrl = await listen(jwksServer);
 
   const connector = await startFakeBotConnector();
-  const dbFile = tempDb();
-  const db = openDatabase(dbFile.path);
+  const dbFile = o.db ? null : tempDb();
+  const db = o.db ?? openDatabase(dbFile!.path);
   const loaded = o.playbookPath ? loadPlaybook(o.playbookPath) : loadPlaybook();
   const ref = loaded.ref;
   const playbook: Playbook = o.declareLimit
@@ -322,8 +324,8 @@ export async function bootTeamsBot(o: BootTeamsOptions = {}): Promise<BootedTeam
       jwksServer.closeAllConnections();
       await new Promise<void>((r) => jwksServer.close(() => r()));
       await connector.close();
-      db.close();
-      dbFile.cleanup();
+      await db.close();
+      dbFile?.cleanup();
     },
   };
 }

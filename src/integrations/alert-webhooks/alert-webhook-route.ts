@@ -7,6 +7,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { AlertFloodError, type AlertIntake } from '../../app/alert-intake.js';
 import type { AppLogger } from '../../app/ports.js';
 import type { AlertNotification, AlertSource } from '../../domain/alert-group.js';
+import { withoutControlsDeep } from '../../domain/text.js';
 import { parseAlertmanager } from './alertmanager-payload.js';
 import { parseGrafana } from './grafana-payload.js';
 import type { ParseResult } from './payload-kit.js';
@@ -21,6 +22,9 @@ export interface WebhookAnswer {
   headers?: Record<string, string>;
   json: Record<string, unknown>;
 }
+
+/** C0 control characters but JSON's whitespace (tab, newline, carriage return). */
+const RAW_CONTROLS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g;
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
@@ -59,10 +63,14 @@ export function alertWebhookAnswer(
   source: AlertSource,
   body: Buffer,
 ): WebhookAnswer {
-  const text = body.toString('utf8');
+  // A raw control character is never valid JSON (a string must escape it): dropped rather than refused, so a
+  // sender's stray NUL costs nothing. An escaped one (\u0000) leaves every parsed string, keys too: NUL cannot
+  // be stored on PostgreSQL, nor a group's state holding its escape be read (both databases alike). The raw
+  // body kept as evidence may still hold the escape as six plain characters, which PostgreSQL's text takes.
+  const text = body.toString('utf8').replace(RAW_CONTROLS, '');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = withoutControlsDeep(JSON.parse(text));
   } catch {
     return { status: 400, json: { ok: false, error: 'the body is not JSON' } };
   }

@@ -1,6 +1,8 @@
 // PostgreSQL's migrations: migrations/postgres/NNN_*.sql, the same numbers as SQLite's, forward-only, all
 // pending ones in one transaction, under an advisory lock so that replicas starting together migrate once
 // (the second finds nothing to do). The version is kept in schema_version (one row per migration applied).
+// No timeout applies meanwhile (PgDb.unbounded): a replica starting while another migrates waits for it
+// rather than exit on lock_timeout, and a long migration is not cut off by statement_timeout.
 import path from 'node:path';
 import type { Db } from '../sql-db.js';
 import { LedgerMigrationError } from '../sqlite/ledger-migration.js';
@@ -14,6 +16,7 @@ import {
 } from '../sqlite/migrate.js';
 import { packageRoot } from '../sqlite/package-root.js';
 import { MIGRATION_LOCK } from './locks.js';
+import { PgDb } from './pg-db.js';
 
 export function loadPgMigrations(): Migration[] {
   return loadMigrations(path.join(packageRoot(), 'migrations', 'postgres'));
@@ -24,6 +27,10 @@ export function migratePostgres(
   migrations = loadPgMigrations(),
   ctx: MigrationContext = {},
 ): number[] {
+  return db instanceof PgDb ? db.unbounded(() => migrate(db, migrations, ctx)) : migrate(db, migrations, ctx);
+}
+
+function migrate(db: Db, migrations: Migration[], ctx: MigrationContext): number[] {
   db.exec(`SELECT pg_advisory_lock(${MIGRATION_LOCK})`);
   try {
     db.exec(

@@ -10,11 +10,17 @@ export function isPostgresUrl(url: string | undefined): url is string {
   return typeof url === 'string' && /^postgres(ql)?:\/\//.test(url);
 }
 
-/** The URL without its password, for logs and /readyz. */
+/** Query parameters libpq and node-postgres read a secret from (sslkey names the client's key file). */
+export const SECRET_PARAMS = ['password', 'sslpassword', 'sslkey'] as const;
+
+/** The URL with its secrets as `***` (the password, and SECRET_PARAMS), for logs, /readyz, errors. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
+    for (const [key] of [...u.searchParams]) {
+      if ((SECRET_PARAMS as readonly string[]).includes(key.toLowerCase())) u.searchParams.set(key, '***');
+    }
     return u.toString();
   } catch {
     return 'postgres://(unparsable url)';

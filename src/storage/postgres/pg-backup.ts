@@ -1,10 +1,22 @@
 // `incident-bot backup` on PostgreSQL: pg_dump in its custom format (one file, compressed, what pg_restore
 // reads back), taken while the replicas write. The dump and the counts reported with it read the same
-// snapshot: this session exports it (pg_export_snapshot) and pg_dump imports it (--snapshot). The password
-// goes to pg_dump in its environment (PGPASSWORD), never on its command line, where `ps` would show it.
+// snapshot: this session exports it (pg_export_snapshot) and pg_dump imports it (--snapshot). The URL's
+// secrets (its password, also when given as ?password=, ?sslkey=, ?sslpassword=) go to pg_dump in its
+// environment (PGPASSWORD, PGSSLKEY; sslpassword, which has no variable, in a private service file), never
+// on its command line, where `ps` would show them.
 // Never overwrites: the dump is written beside the target and renamed once pg_restore has listed it.
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, linkSync, rmSync, statSync } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  existsSync,
+  linkSync,
+  mkdtempSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { schemaVersion } from '../sqlite/migrate.js';
 import { redactUrl } from './open-postgres.js';
@@ -77,18 +89,46 @@ function run(
   });
 }
 
-/** The URL without its password, and the password for PGPASSWORD. */
-function splitPassword(url: string): { url: string; password: string | undefined } {
-  const u = new URL(url);
-  const password = u.password ? decodeURIComponent(u.password) : undefined;
-  u.password = '';
-  return { url: u.toString(), password };
+interface Split {
+  /** The URL without any secret: what pg_dump's command line shows. */
+  url: string;
+  /** pg_dump's environment, the secrets in it. */
+  env: Env;
+  secrets: string[];
+  /** Removes the service file, if one was written. */
+  cleanup(): void;
 }
 
-/** pg_dump's complaint, first lines, without the password should it ever appear. */
-function said(stderr: string, password: string | undefined): string {
-  const text = stderr.trim().split('\n').slice(0, 3).join(' ');
-  return password ? text.split(password).join('***') : text;
+/** Takes the secrets out of the URL and into pg_dump's environment. */
+export function splitSecrets(url: string, env: Env): Split {
+  const u = new URL(url);
+  const password = u.searchParams.get('password') ?? (u.password ? decodeURIComponent(u.password) : null);
+  const sslkey = u.searchParams.get('sslkey');
+  const sslpassword = u.searchParams.get('sslpassword');
+  u.password = '';
+  for (const key of ['password', 'sslkey', 'sslpassword']) u.searchParams.delete(key);
+  const out: Env = { ...env };
+  if (password !== null) out.PGPASSWORD = password;
+  if (sslkey !== null) out.PGSSLKEY = sslkey;
+  let cleanup = () => {};
+  if (sslpassword !== null) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'incident-bot-pgdump-'));
+    writeFileSync(path.join(dir, 'pg_service.conf'), `[incident-bot]\nsslpassword=${sslpassword}\n`, {
+      mode: 0o600,
+    });
+    out.PGSERVICEFILE = path.join(dir, 'pg_service.conf');
+    out.PGSERVICE = 'incident-bot';
+    cleanup = () => rmSync(dir, { recursive: true, force: true });
+  }
+  const secrets = [password, sslpassword].filter((x): x is string => !!x);
+  return { url: u.toString(), env: out, secrets, cleanup };
+}
+
+/** pg_dump's complaint, first lines, without the secrets should they ever appear. */
+function said(stderr: string, secrets: string[]): string {
+  let text = stderr.trim().split('\n').slice(0, 3).join(' ');
+  for (const s of secrets) text = text.split(s).join('***');
+  return text;
 }
 
 /** Dumps the database `db` is connected to (at `url`) into `out`, which must not exist. */
@@ -104,13 +144,14 @@ export async function dumpPostgres(
   if (!pgDump) throw missing('pg_dump', env);
   const pgRestore = findPgTool('pg_restore', env);
   if (!pgRestore) throw missing('pg_restore', env);
-  const { url: bare, password } = splitPassword(url);
-  const childEnv: Env = { ...env, ...(password ? { PGPASSWORD: password } : {}) };
   const partial = `${out}.partial`;
   rmSync(partial, { force: true });
+  let split: Split | undefined;
   // A snapshot held open by this session while pg_dump reads it: the counts below are the dump's.
   db.exec('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
+    split = splitSecrets(url, env);
+    const { url: bare, env: childEnv, secrets } = split;
     const snapshot = db.prepare('SELECT pg_export_snapshot() AS s').pluck().get() as string;
     const count = (sql: string) => db.prepare(sql).pluck().get() as number;
     const facts = {
@@ -125,11 +166,11 @@ export async function dumpPostgres(
     );
     if (dump.code !== 0)
       throw new PgBackupError(
-        `pg_dump of ${redactUrl(url)} failed (exit ${dump.code}): ${said(dump.stderr, password)}`,
+        `pg_dump of ${redactUrl(url)} failed (exit ${dump.code}): ${said(dump.stderr, secrets)}`,
       );
     const list = await run(pgRestore, ['--list', partial], childEnv);
     if (list.code !== 0)
-      throw new PgBackupError(`pg_restore cannot read the dump it was given: ${said(list.stderr, password)}`);
+      throw new PgBackupError(`pg_restore cannot read the dump it was given: ${said(list.stderr, secrets)}`);
     const objects = list.stdout.split('\n').filter((l) => /^\d+;/.test(l)).length;
     // link + unlink: fails rather than replace a file made meanwhile under the same name.
     linkSync(partial, out);
@@ -141,6 +182,7 @@ export async function dumpPostgres(
       throw new PgBackupError(`${out} already exists: a backup never overwrites; choose a new name.`);
     throw e;
   } finally {
+    split?.cleanup();
     try {
       db.exec('COMMIT');
     } catch {

@@ -1,10 +1,14 @@
 // The stores' database interface (sql-db.ts) on PostgreSQL: `?` placeholders become $n, a write transaction
 // takes the cluster-wide write lock first (one writer at a time across replicas, as SQLite has one writer per
 // file: the hash chains' heads and the incident counters need nothing else), a read transaction is one
-// snapshot, and a nested one is a savepoint.
+// snapshot, and a nested one is a savepoint. A transaction is pinned to the connection it began on (its
+// generation, sync-pg.ts): should the bridge reconnect meanwhile, its remaining statements fail instead of
+// running in autocommit on the new session, so a command is stored whole or not at all.
 import type { Db, SqlStatement, SqlTransaction } from '../sql-db.js';
 import { WRITE_LOCK } from './locks.js';
-import type { SyncPg } from './sync-pg.js';
+import { PgError, type SyncPg } from './sync-pg.js';
+
+type Rows = { rows: Record<string, unknown>[]; rowCount: number; gen: number };
 
 /** `?` outside quotes and comments -> `$1`, `$2`, … (the stores' SQL is written for both dialects). */
 export function toPositional(sql: string): string {
@@ -31,16 +35,16 @@ export function toPositional(sql: string): string {
 class PgStatement implements SqlStatement {
   private plucked = false;
   constructor(
-    private readonly pg: SyncPg,
+    private readonly db: PgDb,
     private readonly sql: string,
   ) {}
 
   private rows(params: unknown[]): Record<string, unknown>[] {
-    return this.pg.query(this.sql, params).rows;
+    return this.db.query(this.sql, params).rows;
   }
 
   run(...params: unknown[]): { changes: number } {
-    return { changes: this.pg.query(this.sql, params).rowCount };
+    return { changes: this.db.query(this.sql, params).rowCount };
   }
 
   get(...params: unknown[]): unknown {
@@ -68,6 +72,10 @@ export class PgDb implements Db {
   readonly memory = false;
   private depth = 0;
   private isOpen = true;
+  /** The generation of the connection every statement must run on, inside a transaction or unbounded(). */
+  private pinned: number | undefined;
+  /** unbounded()'s: no bridge deadline. */
+  private deadlineMs: number | undefined;
 
   /** The connection string itself, password included: a private field, so no log or inspect shows it. */
   readonly #url: string | undefined;
@@ -94,12 +102,40 @@ export class PgDb implements Db {
   }
 
   prepare(sql: string): SqlStatement {
-    return new PgStatement(this.pg, toPositional(sql));
+    return new PgStatement(this, toPositional(sql));
   }
 
   exec(sql: string): this {
-    this.pg.query(sql);
+    this.query(sql);
     return this;
+  }
+
+  /** One statement on the bridge, on the pinned connection when there is one (the statements' way in). */
+  query(sql: string, params?: unknown[]): Rows {
+    return this.pg.query(sql, params, { gen: this.pinned, deadlineMs: this.deadlineMs });
+  }
+
+  /**
+   * Runs `fn` with no statement or lock timeout and no bridge deadline (migrations: a replica waits for
+   * another's, and a long one can run), on one connection: should it be re-made, the rest fails.
+   */
+  unbounded<T>(fn: () => T): T {
+    if (this.deadlineMs !== undefined) return fn();
+    const { gen } = this.query('SET statement_timeout = 0; SET lock_timeout = 0');
+    const pinnedBefore = this.pinned;
+    this.pinned ??= gen;
+    this.deadlineMs = Number.POSITIVE_INFINITY;
+    try {
+      return fn();
+    } finally {
+      this.deadlineMs = undefined;
+      try {
+        this.query('RESET statement_timeout; RESET lock_timeout');
+      } catch {
+        // A new connection has its defaults already.
+      }
+      this.pinned = pinnedBefore;
+    }
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: as better-sqlite3's transaction(), any function.
@@ -116,30 +152,56 @@ export class PgDb implements Db {
     args: Parameters<F>,
   ): ReturnType<F> {
     const savepoint = this.depth > 0 ? `sp${this.depth}` : null;
-    this.pg.query(
-      savepoint
-        ? `SAVEPOINT ${savepoint}`
-        : write
-          ? `BEGIN; SELECT pg_advisory_xact_lock(${WRITE_LOCK})`
-          : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-    );
+    const pinnedBefore = this.pinned;
+    try {
+      const { gen } = this.query(
+        savepoint
+          ? `SAVEPOINT ${savepoint}`
+          : write
+            ? this.beginWrite()
+            : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
+      );
+      this.pinned ??= gen;
+    } catch (e) {
+      // A BEGIN that failed half-way (the write lock not had in time) leaves the session inside an aborted
+      // transaction, where every later statement would fail (25P02): end it. (A failed savepoint leaves the
+      // enclosing transaction to its own rollback.)
+      if (!savepoint) this.quietly('ROLLBACK');
+      throw write && !savepoint ? busyWriteLock(e, this.pg.writeLockTimeoutMs) : e;
+    }
     this.depth++;
     try {
       const r = fn(...args);
       if (r instanceof Promise) throw new TypeError('a transaction function cannot return a promise');
-      this.pg.query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+      this.query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
       return r;
     } catch (e) {
-      try {
-        this.pg.query(
-          savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK',
-        );
-      } catch {
-        // The connection is gone: PostgreSQL rolled the transaction back with it.
-      }
+      // The connection gone (or re-made: the statement is refused): PostgreSQL rolled back with the old one.
+      this.quietly(
+        savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK',
+      );
       throw e;
     } finally {
       this.depth--;
+      this.pinned = pinnedBefore;
+    }
+  }
+
+  /**
+   * BEGIN and the write lock, waited for at most the write lock's own limit (SET LOCAL: the transaction's
+   * other statements keep the session's lock_timeout), except in unbounded(), which waits as long as it takes.
+   */
+  private beginWrite(): string {
+    const lock = `SELECT pg_advisory_xact_lock(${WRITE_LOCK})`;
+    if (this.deadlineMs !== undefined) return `BEGIN; ${lock}`;
+    return `BEGIN; SET LOCAL lock_timeout = ${this.pg.writeLockTimeoutMs}; ${lock}; SET LOCAL lock_timeout = DEFAULT`;
+  }
+
+  private quietly(sql: string): void {
+    try {
+      this.query(sql);
+    } catch {
+      // Nothing to undo on a connection that is gone.
     }
   }
 
@@ -147,4 +209,14 @@ export class PgDb implements Db {
     this.isOpen = false;
     return this.pg.close();
   }
+}
+
+/** The write lock not had in time (lock_timeout 55P03, or statement_timeout 57014): busy, said so. */
+function busyWriteLock(e: unknown, ms: number): unknown {
+  if (!(e instanceof PgError) || (e.code !== '55P03' && e.code !== '57014')) return e;
+  return new PgError(
+    `the database is busy: another replica held the write lock for more than ${ms} ms (${e.message})`,
+    e.code,
+    false,
+  );
 }

@@ -8,7 +8,10 @@ export const DOWN = 2;
 
 export interface PgWorkerData {
   url: string;
-  /** SharedArrayBuffer of 2 Int32: [0] the id of the last answered job, [1] the connection state. */
+  /**
+   * SharedArrayBuffer of 3 Int32: [0] the id of the last answered job, [1] the connection state, [2] the
+   * connection's generation (one more at each connection made, by any worker this bridge ever started).
+   */
   flags: SharedArrayBuffer;
   port: MessagePort;
   connectTimeoutMs: number;
@@ -25,10 +28,16 @@ export interface PgJob {
   params?: unknown[];
   /** A prepared statement's name: parsed and planned once per connection. */
   name?: string;
+  /**
+   * The generation of the connection this job must run on (a transaction's): on any other connection the
+   * worker refuses it, so the rest of a transaction never runs on a new session, outside its lock.
+   */
+  gen?: number;
 }
 
+/** `gen`: the generation of the connection that ran the job. */
 export type PgReply =
-  | { id: number; ok: true; rows: Record<string, unknown>[]; rowCount: number }
+  | { id: number; ok: true; rows: Record<string, unknown>[]; rowCount: number; gen: number }
   | { id: number; ok: false; error: { message: string; code?: string; connection: boolean } };
 
 const NODE_CONNECTION_CODES = new Set([

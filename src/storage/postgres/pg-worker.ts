@@ -1,5 +1,7 @@
 // The PostgreSQL bridge's thread (see sync-pg.ts): holds the one connection, runs each query the bot's
-// thread sends and wakes it; reconnects on its own, with backoff, when the connection is lost.
+// thread sends and wakes it; reconnects on its own, with backoff, when the connection is lost. Each
+// connection has a generation: a job that names another one (the rest of a transaction begun on a lost
+// connection) is refused, never run in autocommit on the new session.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import pg from 'pg';
 import {
@@ -20,6 +22,8 @@ const data = workerData as PgWorkerData;
 const flags = new Int32Array(data.flags);
 const port = data.port as MessagePort;
 let client: pg.Client | null = null;
+/** The generation of `client` (flags[2] counts them across every worker of this bridge). */
+let generation = 0;
 let delay = data.retryMinMs;
 let retry: NodeJS.Timeout | null = null;
 let closing = false;
@@ -47,11 +51,19 @@ function schedule(): void {
   delay = Math.min(delay * 2, data.retryMaxMs);
 }
 
+/** Ignored on a Unix socket; allowed to any role (user-settable). */
+const SERVER_KEEPALIVES =
+  'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3';
+
 async function connect(): Promise<void> {
   state(CONNECTING);
   const c = new pg.Client({
     connectionString: data.url,
+    // TCP keepalive both ways: this side notices a dead server, and (SET below) the server ends the session
+    // of a connection this bridge abandoned in a network black hole within ~25 s instead of the kernel's 2 h,
+    // with the session advisory locks it holds (REMINDER_LOCK, MIGRATION_LOCK).
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     connectionTimeoutMillis: data.connectTimeoutMs,
     statement_timeout: data.statementTimeoutMs,
     lock_timeout: data.statementTimeoutMs,
@@ -62,6 +74,7 @@ async function connect(): Promise<void> {
   c.on('error', (e) => lost(c, e));
   try {
     await c.connect();
+    await c.query(SERVER_KEEPALIVES);
   } catch (e) {
     c.end().catch(() => {});
     state(DOWN, e instanceof Error ? e.message : String(e));
@@ -69,6 +82,7 @@ async function connect(): Promise<void> {
     return;
   }
   client = c;
+  generation = Atomics.add(flags, 2, 1) + 1;
   delay = data.retryMinMs;
   state(UP);
 }
@@ -77,13 +91,25 @@ async function run(job: PgJob): Promise<PgReply> {
   const c = client;
   if (!c)
     return { id: job.id, ok: false, error: { message: 'not connected to PostgreSQL', connection: true } };
+  if (job.gen !== undefined && job.gen !== generation)
+    return {
+      id: job.id,
+      ok: false,
+      error: {
+        message:
+          'PostgreSQL is unavailable (the connection was lost during a transaction, which was rolled back with it)',
+        code: 'PG_UNAVAILABLE',
+        connection: true,
+      },
+    };
+  const gen = generation;
   try {
     const r = await c.query(
       job.params ? { text: job.sql, values: job.params, ...(job.name ? { name: job.name } : {}) } : job.sql,
     );
     // A simple query of several statements answers one result per statement: the last one counts.
     const last = Array.isArray(r) ? r.at(-1) : r;
-    return { id: job.id, ok: true, rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0 };
+    return { id: job.id, ok: true, rows: last?.rows ?? [], rowCount: last?.rowCount ?? 0, gen };
   } catch (e) {
     const err = e as { message?: string; code?: string };
     const connection = isConnectionError(e);

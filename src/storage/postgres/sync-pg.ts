@@ -29,6 +29,11 @@ export interface SyncPgOptions {
   connectTimeoutMs?: number;
   /** statement_timeout and lock_timeout; the bot's thread waits this plus a margin, never longer. */
   statementTimeoutMs?: number;
+  /**
+   * How long a write transaction waits for the write lock (pg-db.ts), shorter than statementTimeoutMs: the
+   * event loop waits with it, and a replica behind another must answer "busy" within Slack's 3 s.
+   */
+  writeLockTimeoutMs?: number;
   retryMinMs?: number;
   retryMaxMs?: number;
   applicationName?: string;
@@ -44,24 +49,39 @@ export interface PgHealth {
 
 const STATES = ['connecting', 'up', 'down'] as const;
 
+export interface QueryOptions {
+  /** Run only on the connection of this generation (a transaction's), else fail as a lost connection. */
+  gen?: number | undefined;
+  /** How long the bot's thread waits for the answer (default statement timeout + 2 s; Infinity: no limit). */
+  deadlineMs?: number | undefined;
+}
+
+/** Job ids live in an Int32 slot: they go round from 2^31 - 1 back to 1. */
+export function nextSeq(seq: number): number {
+  return (seq % 0x7fffffff) + 1;
+}
+
 export class SyncPg {
-  private readonly flags = new Int32Array(new SharedArrayBuffer(8));
+  private readonly flags = new Int32Array(new SharedArrayBuffer(12));
   private worker!: Worker;
   private port!: MessagePort;
-  private seq = 0;
+  /** The last job's id (protected: a test starts it near the wrap). */
+  protected seq = 0;
   private lastError: string | null = null;
   private downSince: string | null = null;
   private closed = false;
   private readonly waiters = new Set<() => void>();
   private readonly o: Required<SyncPgOptions>;
+  /** A private field, password included: no log or inspect of this object shows it. */
+  readonly #url: string;
 
-  constructor(
-    private readonly url: string,
-    o: SyncPgOptions = {},
-  ) {
+  constructor(url: string, o: SyncPgOptions = {}) {
+    this.#url = url;
+    const statementTimeoutMs = o.statementTimeoutMs ?? 10_000;
     this.o = {
       connectTimeoutMs: o.connectTimeoutMs ?? 5000,
-      statementTimeoutMs: o.statementTimeoutMs ?? 10_000,
+      statementTimeoutMs,
+      writeLockTimeoutMs: Math.min(o.writeLockTimeoutMs ?? 2000, statementTimeoutMs),
       retryMinMs: o.retryMinMs ?? 250,
       retryMaxMs: o.retryMaxMs ?? 30_000,
       applicationName: o.applicationName ?? 'incident-bot',
@@ -75,11 +95,12 @@ export class SyncPg {
     this.port = port1;
     // Run from the TypeScript sources (tests, `npm run dev`) the worker needs tsx too; the build is plain JS.
     const source = import.meta.url.endsWith('.ts');
+    const { writeLockTimeoutMs: _, ...o } = this.o;
     const data: PgWorkerData = {
-      url: this.url,
+      url: this.#url,
       flags: this.flags.buffer as SharedArrayBuffer,
       port: port2,
-      ...this.o,
+      ...o,
     };
     this.worker = new Worker(new URL(`./pg-worker.${source ? 'ts' : 'js'}`, import.meta.url), {
       workerData: data,
@@ -123,6 +144,16 @@ export class SyncPg {
     return () => this.waiters.delete(w);
   }
 
+  /** The write lock's wait limit in ms (pg-db.ts sets it for each write transaction). */
+  get writeLockTimeoutMs(): number {
+    return this.o.writeLockTimeoutMs;
+  }
+
+  /** The current connection's generation (0 before the first): one more at each connection made. */
+  generation(): number {
+    return Atomics.load(this.flags, 2);
+  }
+
   /** Resolves once connected; rejects after `timeoutMs` with the last connection error. */
   ready(timeoutMs: number): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -144,20 +175,28 @@ export class SyncPg {
   /**
    * Runs one query and returns its rows; with `params` as a prepared statement (named after its text), else
    * the simple protocol (several statements). Throws PgError, or PgUnavailableError without waiting.
+   * `gen` in the answer: the generation of the connection that ran it.
    */
-  query(sql: string, params?: unknown[]): { rows: Record<string, unknown>[]; rowCount: number } {
+  query(
+    sql: string,
+    params?: unknown[],
+    q: QueryOptions = {},
+  ): { rows: Record<string, unknown>[]; rowCount: number; gen: number } {
     if (this.closed) throw new PgUnavailableError('the connection was closed');
     const state = Atomics.load(this.flags, 1);
     if (state !== UP) throw new PgUnavailableError(this.lastError ?? STATES[state] ?? 'down');
-    const id = ++this.seq;
+    this.seq = nextSeq(this.seq);
+    const id = this.seq;
     const name = params ? `s${createHash('sha1').update(sql).digest('hex').slice(0, 16)}` : undefined;
     this.port.postMessage({
       id,
       sql,
       ...(params ? { params: params.map(toPg) } : {}),
       ...(name ? { name } : {}),
+      ...(q.gen !== undefined ? { gen: q.gen } : {}),
     });
-    const deadline = Date.now() + this.o.statementTimeoutMs + 2000;
+    const waitMs = q.deadlineMs ?? this.o.statementTimeoutMs + 2000;
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const seen = Atomics.load(this.flags, 0);
       if (seen === id) break;
@@ -166,7 +205,7 @@ export class SyncPg {
         // The worker did not answer in time (a network black hole): start again on a new connection, whose
         // opening rolls back whatever the old one had begun.
         this.restart('no answer in time');
-        throw new PgUnavailableError(`no answer within ${this.o.statementTimeoutMs + 2000} ms`);
+        throw new PgUnavailableError(`no answer within ${waitMs} ms`);
       }
       Atomics.wait(this.flags, 0, seen, left);
     }
@@ -177,7 +216,7 @@ export class SyncPg {
     }
     if (!reply) throw new PgError('the PostgreSQL bridge lost an answer', undefined, true);
     if (!reply.ok) throw new PgError(reply.error.message, reply.error.code, reply.error.connection);
-    return { rows: reply.rows, rowCount: reply.rowCount };
+    return { rows: reply.rows, rowCount: reply.rowCount, gen: reply.gen };
   }
 
   private restart(why: string): void {

@@ -206,11 +206,13 @@ export class IncidentStore implements IncidentRepo {
       const at = req.now.toISOString();
       if (!decision.ok) {
         // Refusals are answered, and the same request replayed gets the same answer; nothing else changes.
-        this.recordCommand(req.key, req.incidentKey, at, {
-          ok: false,
-          incidentKey: req.incidentKey,
-          error: decision.error,
-        });
+        this.recordCommand(
+          req.key,
+          req.incidentKey,
+          at,
+          { ok: false, incidentKey: req.incidentKey, error: decision.error },
+          req.sighting,
+        );
         return { ok: false, error: decision.error, replay: false, incident: before };
       }
       const incident = decision.incident;
@@ -225,7 +227,13 @@ export class IncidentStore implements IncidentRepo {
       this.parsed.remember(incident.key, json, incident);
       let outbox = 0;
       for (const m of messages) outbox += this.enqueue(incident, m, req.key, at);
-      this.recordCommand(req.key, incident.key, at, { ok: true, incidentKey: incident.key, notices });
+      this.recordCommand(
+        req.key,
+        incident.key,
+        at,
+        { ok: true, incidentKey: incident.key, notices },
+        req.sighting,
+      );
       this.hooks.beforeCommit?.(req);
       return { ok: true, incident, notices, replay: false, logEntries: logs.length, outbox };
     });
@@ -300,13 +308,25 @@ export class IncidentStore implements IncidentRepo {
     return json;
   }
 
-  private recordCommand(key: string, incidentKey: string | null, at: string, result: StoredResult): void {
+  /** The idempotency record, and the inbound delivery that carried the command seen in the same commit. */
+  private recordCommand(
+    key: string,
+    incidentKey: string | null,
+    at: string,
+    result: StoredResult,
+    sighting?: string,
+  ): void {
     this.stmt('INSERT INTO commands (key, incident_key, at, result) VALUES (?, ?, ?, ?)').run(
       key,
       incidentKey,
       at,
       JSON.stringify(result),
     );
+    if (sighting)
+      this.stmt('INSERT INTO processed_events (id, at) VALUES (?, ?) ON CONFLICT DO NOTHING').run(
+        sighting,
+        at,
+      );
   }
 
   /** INC-YYYY-NNNN, per year, never reused (the counter only grows, even if a declaration is refused). */

@@ -106,6 +106,23 @@ export class OutboxStore implements OutboxQueue, MessageRefs, InboundDedupe {
     ).map(toRow);
   }
 
+  /**
+   * Undelivered rows but the lanes another replica holds a live lease in (PostgreSQL). SQLite has one process
+   * per file: a lease not its own is a dead run's, taken over at once (see claimable), so every row counts.
+   */
+  owedTo(owner: string, now: Date): number {
+    const others =
+      dialectOf(this.db) === 'postgres'
+        ? `AND NOT EXISTS (SELECT 1 FROM outbox l WHERE l.lane = o.lane AND l.sent_at IS NULL
+             AND l.failed_at IS NULL AND l.lease_owner <> ? AND l.lease_until > ?)`
+        : '';
+    const params = others ? [owner, now.toISOString()] : [];
+    const r = this.stmt(
+      `SELECT COUNT(*) AS n FROM outbox o WHERE o.sent_at IS NULL AND o.failed_at IS NULL ${others}`,
+    ).get(...params) as { n: number };
+    return r.n;
+  }
+
   /** True when a later undelivered refresh of the same live view waits in the row's lane. */
   hasLaterView(row: OutboxRow): boolean {
     // An alert prompt is a live view of its alert group, refreshed the same way.
@@ -212,6 +229,16 @@ export class OutboxStore implements OutboxQueue, MessageRefs, InboundDedupe {
         id,
         now.toISOString(),
       ).changes === 1
+    );
+  }
+
+  /** Whether an inbound id was seen and the command it carries is recorded (app/inbound.ts). */
+  seenWithCommand(id: string, commandKey: string): boolean {
+    return (
+      this.stmt('SELECT 1 FROM processed_events p JOIN commands c ON c.key = ? WHERE p.id = ?').get(
+        commandKey,
+        id,
+      ) !== undefined
     );
   }
 

@@ -186,12 +186,13 @@ describe.each(backends)('IncidentStore on $name', (backend) => {
     expect(titles(at(0), 'U_NOBODY')).toEqual([]);
   });
 
-  it('a NUL in a title is stored, and later declarations by the same person still work', async () => {
+  it('a NUL in a title is dropped on the way in, and later declarations by the same person still work', async () => {
     const s = await stack();
     expect(s.service.handle(declareRequest('nul', { now: at(1), title: 'dump\u0000ed' })).ok).toBe(true);
     // the next declaration reads the person's recent ones (the duplicate-title and rate limits)
     expect(s.service.handle(declareRequest('next', { now: at(2), title: 'next' })).ok).toBe(true);
-    expect(s.store.declaredBy(ic.id, at(0)).map((i) => i.title)).toEqual(['next', 'dump\u0000ed']);
+    // (rows stored with NUL before it was dropped: test/storage/nul-text.test.ts)
+    expect(s.store.declaredBy(ic.id, at(0)).map((i) => i.title)).toEqual(['next', 'dumped']);
   });
 
   it('a lone UTF-16 surrogate in a source, a timestamp or a key still verifies (hash what is stored)', async () => {

@@ -2,8 +2,9 @@
 // application layer; answers that need no Slack call go back in the ack (ephemeral), forms open with the
 // trigger id at once (it expires after 3 s), the export is uploaded after the ack.
 import type { SlashCommand } from '@slack/bolt';
+import { deliveredTextCommand, handledBefore } from '../../../app/inbound.js';
 import { exportFiles, recordExport } from '../../../app/record.js';
-import { type Reply, textCommand } from '../../../app/text-commands.js';
+import type { Reply } from '../../../app/text-commands.js';
 import type { Incident } from '../../../domain/incident.js';
 import {
   actorOf,
@@ -21,6 +22,9 @@ import { formModal } from '../render/form.js';
 import { helpText, listBlocks, listText } from '../render/lists.js';
 import { mrkdwnOf } from '../render/text.js';
 import { openModal } from './forms.js';
+
+/** The delivery's id (app/inbound.ts): a retry of the same command carries the same trigger id. */
+const sightingOf = (c: SlashCommand) => `slack:slash:${c.team_id}:${c.trigger_id}`;
 
 interface Answer {
   /** Text for the ack (ephemeral), or null for an empty ack. */
@@ -60,7 +64,7 @@ async function exportToChannel(
   const actor = actorOf(ctx, c.user_id, c.user_name);
   const a = recordExport(
     ctx.app,
-    { actor, key: slashKey(c.team_id, c.trigger_id), roomId: c.channel_id },
+    { actor, key: slashKey(c.team_id, c.trigger_id), roomId: c.channel_id, sighting: sightingOf(c) },
     incident,
   );
   if (!a.ok) return mrkdwnOf(a.text);
@@ -125,30 +129,33 @@ export const slashCommand: SlackFeature = {
   commands: [SLASH_COMMAND],
   register(app, ctx) {
     app.command(SLASH_COMMAND, async ({ ack, command, client }) => {
-      // Slack may deliver a command twice (retries): the second delivery is acknowledged and ignored.
-      let first: boolean;
+      // Slack may deliver a command twice (retries, or to two replicas): one whose command is recorded is
+      // acknowledged and ignored; any other runs (again): app/inbound.ts.
+      const key = slashKey(command.team_id, command.trigger_id);
+      let seen: boolean;
       try {
-        first = ctx.app.firstSighting(`slack:slash:${command.team_id}:${command.trigger_id}`);
+        seen = handledBefore(ctx.app, { sighting: sightingOf(command), key });
       } catch (e) {
         // Never leave Slack without an ack (it would show "dispatch_failed"): say what happened.
         ctx.log.warn({ err: e }, 'slash command not recorded');
         await ack({ response_type: 'ephemeral', text: mrkdwnOf(ctx.app.failure(e)) });
         return;
       }
-      if (!first) {
+      if (seen) {
         await ack();
         return;
       }
       let answer: Answer;
       try {
         const actor = actorOf(ctx, command.user_id, command.user_name);
-        const reply = textCommand(
+        const reply = deliveredTextCommand(
           ctx.app,
           ctx.surface,
-          { actor, key: slashKey(command.team_id, command.trigger_id), roomId: command.channel_id },
+          { actor, key, roomId: command.channel_id, sighting: sightingOf(command) },
           neutralText(command.text ?? ''),
         );
-        answer = await deliverReply(ctx, client, command, reply);
+        // null: the same command delivered at the same moment answered it (no second modal)
+        answer = reply ? await deliverReply(ctx, client, command, reply) : { text: null };
       } catch (e) {
         ctx.log.error({ err: e, text: command.text }, 'slash command failed');
         answer = { text: mrkdwnOf(ctx.app.failure(e)) };

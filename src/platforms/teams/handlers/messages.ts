@@ -2,8 +2,8 @@
 // @mentioned become mention tokens of their AAD ids) and answered by the application layer. Teams has no
 // ephemeral messages: answers are replies, forms and lists are cards.
 import type { App } from '@microsoft/teams.apps';
+import { claimDelivery, deliveredTextCommand, handledBefore } from '../../../app/inbound.js';
 import { exportFiles, recordExport } from '../../../app/record.js';
-import { type Reply, textCommand } from '../../../app/text-commands.js';
 import type { Actor, Incident } from '../../../domain/incident.js';
 import { userText } from '../../../domain/text.js';
 import { actorOf, incidentFor, type Json, type TeamsContext } from '../context.js';
@@ -49,10 +49,12 @@ async function exportMessage(
   actor: Actor,
   key: string,
   roomId?: string,
+  sighting?: string,
 ) {
   const rendered = await exportFiles(ctx.app, incident);
   if (!rendered.ok) return { type: 'message' as const, text: activityOf(rendered.text, ctx.nameOf) };
-  const a = recordExport(ctx.app, { actor, key, ...(roomId ? { roomId } : {}) }, incident);
+  const req = { actor, key, ...(roomId ? { roomId } : {}), ...(sighting ? { sighting } : {}) };
+  const a = recordExport(ctx.app, req, incident);
   if (!a.ok) return { type: 'message' as const, text: activityOf(a.text, ctx.nameOf, 1000) };
   const i = ctx.app.incident(incident.key) ?? incident;
   const { markdown, svg } = rendered.files;
@@ -89,11 +91,12 @@ export function registerMessages(teams: App, ctx: TeamsContext): void {
         await c.send(cardMessage(r.value as never));
       return;
     }
-    // Inbound de-duplication: a redelivered message is dropped. The sighting is recorded before the command
-    // commits, so it is forgotten again when handling fails (an exception, or a command that could not be
-    // stored): the redelivery is then handled (commands are idempotent by key anyway).
-    const sighting = a.id ? `teams:msg:${a.id}` : null;
-    if (sighting && !ctx.app.firstSighting(sighting)) return;
+    // Inbound de-duplication (app/inbound.ts): a message whose command is recorded is dropped; its sighting
+    // is recorded with what it records (a command: in the command's transaction). One recorded when handling
+    // then failed (an exception after a form or list was claimed) is forgotten, so the redelivery is handled.
+    const key = `teams:${a.id}`;
+    const sighting = a.id ? `teams:msg:${a.id}` : undefined;
+    if (sighting && handledBefore(ctx.app, { sighting, key })) return;
     let failed = false;
     try {
       const actor = actorOf(a);
@@ -118,17 +121,25 @@ export function registerMessages(teams: App, ctx: TeamsContext): void {
       const room = shared.length ? incidentFor(ctx, conversationId) : null;
       if (room) {
         const tell = await captureSharedFiles(ctx, a, room, shared);
+        // only files: each is filed under its own key, so the message is claimed once they are recorded
+        if (!text && sighting && !claimDelivery(ctx.app, sighting)) return;
         if (tell.length)
           await send({ type: 'message', text: activityOf(userText(tell.join('\n\n')), ctx.nameOf, 2000) });
         if (!text) return;
       }
-      const key = `teams:${a.id}`;
-      const reply: Reply = textCommand(
+      const reply = deliveredTextCommand(
         ctx.app,
         ctx.surface,
-        { actor, key, ...(conversationId ? { roomId: conversationId } : {}) },
+        {
+          actor,
+          key,
+          ...(conversationId ? { roomId: conversationId } : {}),
+          ...(sighting ? { sighting } : {}),
+        },
         text,
       );
+      // Answered by a delivery of the same message at the same moment (a replay): one answer is enough.
+      if (!reply || (reply.kind === 'answer' && reply.answer.replay)) return;
       const incident = incidentFor(ctx, conversationId);
       switch (reply.kind) {
         case 'text':
@@ -152,7 +163,9 @@ export function registerMessages(teams: App, ctx: TeamsContext): void {
           );
         }
         case 'export':
-          return await send(await exportMessage(ctx, reply.incident, actor, key, a.conversation?.id));
+          return await send(
+            await exportMessage(ctx, reply.incident, actor, key, a.conversation?.id, sighting),
+          );
       }
     } catch (e) {
       failed = true;
