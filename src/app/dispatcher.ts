@@ -294,8 +294,9 @@ export class Dispatcher {
       return true;
     }
     // A live view (summary, checklist) renders the incident's current state: when a newer refresh of the
-    // same view is already queued in this lane, this one is superseded and costs no API call.
-    if (row.body.kind === 'view' && this.o.outbox.hasLaterView(row)) {
+    // same view is already queued in this lane, this one is superseded and costs no API call. Not when in doubt:
+    // a process that died sending it may have posted it, and only its sender's lookup finds that post again.
+    if (row.body.kind === 'view' && !row.inDoubt && this.o.outbox.hasLaterView(row)) {
       return this.o.outbox.markSuperseded(row.id, this.owner, this.now());
     }
     const started = Date.now();
