@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ALERT_SETTINGS, alertProblems } from './config-alerts.js';
 import { PAGING_SETTINGS, pagingProblems } from './config-paging.js';
 import { TRACKER_SETTINGS, trackerProblems } from './config-tracker.js';
+import { connectionStringProblem } from './storage/postgres/pg-url.js';
 
 export interface SettingDoc {
   name: string;
@@ -347,6 +348,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push(
       `DATABASE_URL must be a PostgreSQL connection string (postgres://user:password@host:5432/database); ${schemeOf(c.DATABASE_URL)}. For SQLite, unset it and set DATABASE_PATH.`,
     );
+  else if (c.DATABASE_URL) {
+    // One the bridge could not parse would otherwise only fail on its worker thread, after start-up.
+    const problem = connectionStringProblem(c.DATABASE_URL);
+    if (problem) problems.push(`DATABASE_URL ${problem}.`);
+  }
   if (c.SLACK_BOT_TOKEN && !c.SLACK_BOT_TOKEN.startsWith('xoxb-'))
     problems.push(
       `SLACK_BOT_TOKEN must be the bot token (xoxb-...) from the app's "OAuth & Permissions" page${c.SLACK_BOT_TOKEN.startsWith('xapp-') ? '; xapp-... is the app-level token, for SLACK_APP_TOKEN' : ''}.`,

@@ -1,6 +1,7 @@
 // What people are told after a command, platform-neutral: the text for whoever acted, warnings for other
 // people (an overload warning for whoever was given a role), and the sentences for a command that failed
-// with an exception (nothing was stored). Each platform decides how to deliver them.
+// with an exception (nothing was stored, except perhaps when the connection was lost during the commit: that
+// one says so). Each platform decides how to deliver them.
 import { withHint } from '../domain/errors.js';
 import type { Text } from '../domain/text.js';
 import type { CommandOutcome, StorageFailure } from './ports.js';
@@ -20,6 +21,13 @@ export const DATABASE_UNWRITABLE: Text =
 export const DATABASE_UNREACHABLE: Text =
   'I could not save that: the incident database cannot be reached right now. Nothing was changed; please try again shortly.';
 
+/**
+ * The answer when the connection was lost while the change was being committed: it may be stored, and typing
+ * it again could record it twice.
+ */
+export const DATABASE_IN_DOUBT: Text =
+  "I could not confirm that was saved: the connection to the incident database was lost while saving it, so it may have been saved. Check the incident's timeline before trying again.";
+
 /** The answer when the decision log or an incident's state was changed outside the bot (see ledger-writer). */
 export const RECORD_TAMPERED: Text =
   "I did not record that: the incident record was changed outside the bot since I last signed it, and I will not add to it until someone has looked. Nothing was changed. Tell the bot's operator (they can run `incident-bot audit verify`), and keep notes elsewhere meanwhile.";
@@ -32,6 +40,8 @@ export function failureAnswer(kind: StorageFailure): Text {
       return DATABASE_UNWRITABLE;
     case 'unavailable':
       return DATABASE_UNREACHABLE;
+    case 'uncertain':
+      return DATABASE_IN_DOUBT;
     case 'integrity':
       return RECORD_TAMPERED;
     default:

@@ -158,6 +158,12 @@ export class IncidentApp {
           { key: req.key, command: req.command.type, error: errorText(e) },
           'database unavailable; command not saved',
         );
+      else if (kind === 'uncertain')
+        // The connection went at COMMIT: the person is told to check the timeline; the log says the same.
+        this.log.warn(
+          { key: req.key, command: req.command.type, error: errorText(e) },
+          'database connection lost at commit; the command may have been saved',
+        );
       else if (kind === 'integrity') {
         this.log.error(fields, 'AUDIT ALERT: the record was changed outside the bot; command refused');
         this.deps.onTampered?.();

@@ -276,9 +276,10 @@ export interface Sender {
 
 /**
  * A storage failure as people are told about it (see answers.ts). 'unavailable': the database server
- * cannot be reached (PostgreSQL's connection is down; the bot reconnects on its own).
+ * cannot be reached (PostgreSQL's connection is down; the bot reconnects on its own). 'uncertain': the
+ * connection was lost while committing, so the change may have been saved (unlike every other kind).
  */
-export type StorageFailure = 'busy' | 'unwritable' | 'unavailable' | 'integrity' | 'other';
+export type StorageFailure = 'busy' | 'unwritable' | 'unavailable' | 'uncertain' | 'integrity' | 'other';
 
 /** Structural view of a logger (pino satisfies it). */
 export interface AppLogger {

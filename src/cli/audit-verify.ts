@@ -12,7 +12,8 @@ import type { VerifyRow } from '../domain/audit/hash-chain.js';
 import { type IncidentProof, verifyIncidentLog } from '../domain/audit/verify-export.js';
 import { verifyLedger } from '../domain/audit/verify-ledger.js';
 import { AuditKeyError, loadPublicKey } from '../ops/audit-key.js';
-import { tableNames } from '../storage/sql-db.js';
+import type { PgDb } from '../storage/postgres/pg-db.js';
+import { dialectOf, tableNames } from '../storage/sql-db.js';
 import { alertGroupStates } from '../storage/sqlite/alert-store.js';
 import { ledgerCheckpoints, ledgerEntries, ledgerIncidents } from '../storage/sqlite/ledger-reader.js';
 import { schemaVersion } from '../storage/sqlite/migrate.js';
@@ -87,7 +88,9 @@ function verifySqliteFile(dbPath: string, keys: KeyObject[], anchors: SignedChec
 
 /**
  * Both chains, every checkpoint, every incident's state, read in one snapshot (the bot may be writing: its
- * replicas on PostgreSQL); `dbPath` names the database in the output.
+ * replicas on PostgreSQL); `dbPath` names the database in the output. On PostgreSQL without the bot's time
+ * limits (PgDb.unbounded): a big ledger's snapshot stays open through the checks between its pages, longer
+ * than idle_in_transaction_session_timeout, and must not be ended for it.
  */
 function verifyDatabase(
   db: Db,
@@ -95,7 +98,8 @@ function verifyDatabase(
   keys: KeyObject[],
   anchors: SignedCheckpoint[],
 ): CommandResult {
-  return db.transaction(() => verifySnapshot(db, dbPath, keys, anchors))();
+  const read = () => db.transaction(() => verifySnapshot(db, dbPath, keys, anchors))();
+  return dialectOf(db) === 'postgres' ? (db as unknown as PgDb).unbounded(read) : read();
 }
 
 function verifySnapshot(
@@ -113,11 +117,15 @@ function verifySnapshot(
       code: 2,
       output: `${dbPath} was written before the audit ledger (schema ${version}): run \`incident-bot migrate --db ${dbPath}\` with the signing key, then verify.`,
     };
+  // Everything but the entries read before the checks start (the entries stream: a page at a time).
+  const checkpoints = ledgerCheckpoints(db);
+  const incidents = ledgerIncidents(db);
+  const alertGroups = alertGroupStates(db);
   const report = verifyLedger({
     entries: ledgerEntries(db),
-    checkpoints: ledgerCheckpoints(db),
-    incidents: ledgerIncidents(db),
-    alertGroups: alertGroupStates(db),
+    checkpoints,
+    incidents,
+    alertGroups,
     keys,
     anchors,
   });
@@ -126,7 +134,7 @@ function verifySnapshot(
     return { code: 2, output: `${dbPath} has no decision-log entries: nothing to check.` };
   const latest = report.latest!;
   const lines = [
-    `OK: ${plural(report.entries, 'entry', 'entries')} in ${plural(report.incidents, 'incident')} verified, with ${plural(report.checkpoints, 'signed checkpoint')} (key ${[...new Set(ledgerCheckpoints(db).map((c) => c.keyId))].join(', ')}); the log ends at the last checkpoint, and every incident's stored state is the one its log produced.`,
+    `OK: ${plural(report.entries, 'entry', 'entries')} in ${plural(report.incidents, 'incident')} verified, with ${plural(report.checkpoints, 'signed checkpoint')} (key ${[...new Set(checkpoints.map((c) => c.keyId))].join(', ')}); the log ends at the last checkpoint, and every incident's stored state is the one its log produced.`,
     `Latest checkpoint: global entry ${latest.seq} at ${latest.at}: ${digestOf(latest)}`,
     ...anchors.map(
       (a) => `The checkpoint given (global entry ${a.seq} at ${a.at}) is in this log, unchanged.`,

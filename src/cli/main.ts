@@ -268,6 +268,9 @@ if (isMain()) {
   // The same settings as the bot: .env in the working directory (real environment variables win).
   const { loadDotEnv } = await import('../config.js');
   loadDotEnv();
+  // Until the command has answered: a process that ends without an answer (its event loop emptied by a
+  // bug) must never exit 0, which a cron job would read as success ("audit verified").
+  process.exitCode = 1;
   runCli(process.argv.slice(2)).then(
     (r) => {
       if (r.stdout) process.stdout.write(r.stdout);

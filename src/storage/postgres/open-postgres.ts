@@ -3,6 +3,7 @@
 import type { CheckpointSigner } from '../../domain/audit/checkpoint.js';
 import { migratePostgres } from './migrate.js';
 import { PgDb } from './pg-db.js';
+import { connectionStringProblem } from './pg-url.js';
 import { SyncPg, type SyncPgOptions } from './sync-pg.js';
 
 /** True when the setting names a PostgreSQL database. */
@@ -41,6 +42,9 @@ export interface OpenPostgresOptions extends SyncPgOptions {
 }
 
 export async function openPostgres(url: string, o: OpenPostgresOptions = {}): Promise<PgDb> {
+  // Said at once: no attempt can succeed, so waiting for the database would only hide it.
+  const problem = connectionStringProblem(url);
+  if (problem) throw new PgConnectError(`The PostgreSQL connection string ${problem}.`);
   const pg = new SyncPg(url, o);
   const off = pg.onHealth((h) => {
     if (h.state === 'down' && h.error) o.onConnectFailure?.(h.error);

@@ -10,6 +10,23 @@ import { PgError, type SyncPg } from './sync-pg.js';
 
 type Rows = { rows: Record<string, unknown>[]; rowCount: number; gen: number };
 
+/**
+ * The connection (or the bridge) was lost after COMMIT was sent: the transaction may have been committed or
+ * not, and only reading the database again tells. Never "nothing was changed": a person who types the command
+ * again could record it twice (errors.ts classes it 'uncertain').
+ */
+export class PgCommitUncertainError extends PgError {
+  readonly commitUncertain = true;
+  constructor(cause: PgError) {
+    super(
+      `the connection to PostgreSQL was lost during COMMIT, so the transaction may or may not have been committed (${cause.message})`,
+      'PG_COMMIT_UNCERTAIN',
+      true,
+      true,
+    );
+  }
+}
+
 /** `?` outside quotes and comments -> `$1`, `$2`, … (the stores' SQL is written for both dialects). */
 export function toPositional(sql: string): string {
   let n = 0;
@@ -116,12 +133,15 @@ export class PgDb implements Db {
   }
 
   /**
-   * Runs `fn` with no statement or lock timeout and no bridge deadline (migrations: a replica waits for
-   * another's, and a long one can run), on one connection: should it be re-made, the rest fails.
+   * Runs `fn` with no statement, lock or idle-in-transaction timeout and no bridge deadline (migrations: a
+   * replica waits for another's, and a long one can run; `audit verify`: a long read transaction with CPU-bound
+   * checks between its reads), on one connection: should it be re-made, the rest fails.
    */
   unbounded<T>(fn: () => T): T {
     if (this.deadlineMs !== undefined) return fn();
-    const { gen } = this.query('SET statement_timeout = 0; SET lock_timeout = 0');
+    const { gen } = this.query(
+      'SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0',
+    );
     const pinnedBefore = this.pinned;
     this.pinned ??= gen;
     this.deadlineMs = Number.POSITIVE_INFINITY;
@@ -130,7 +150,7 @@ export class PgDb implements Db {
     } finally {
       this.deadlineMs = undefined;
       try {
-        this.query('RESET statement_timeout; RESET lock_timeout');
+        this.query('RESET statement_timeout; RESET lock_timeout; RESET idle_in_transaction_session_timeout');
       } catch {
         // A new connection has its defaults already.
       }
@@ -170,17 +190,21 @@ export class PgDb implements Db {
       throw write && !savepoint ? busyWriteLock(e, this.pg.writeLockTimeoutMs) : e;
     }
     this.depth++;
+    let committing = false;
     try {
       const r = fn(...args);
       if (r instanceof Promise) throw new TypeError('a transaction function cannot return a promise');
+      committing = !savepoint;
       this.query(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
       return r;
     } catch (e) {
       // The connection gone (or re-made: the statement is refused): PostgreSQL rolled back with the old one.
+      // (After a COMMIT that failed outright there is nothing to roll back: harmless.)
       this.quietly(
         savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}` : 'ROLLBACK',
       );
-      throw e;
+      // Lost once COMMIT had gone out: done or not, nobody knows. Refused before it went: not done.
+      throw committing && e instanceof PgError && e.connection && e.sent ? new PgCommitUncertainError(e) : e;
     } finally {
       this.depth--;
       this.pinned = pinnedBefore;

@@ -14,6 +14,8 @@ export interface PgWorkerData {
    */
   flags: SharedArrayBuffer;
   port: MessagePort;
+  /** This worker's number: it writes -workerId in flags[0] as it dies, waking a query waiting on it. */
+  workerId: number;
   connectTimeoutMs: number;
   statementTimeoutMs: number;
   retryMinMs: number;
@@ -35,10 +37,13 @@ export interface PgJob {
   gen?: number;
 }
 
-/** `gen`: the generation of the connection that ran the job. */
+/**
+ * `gen`: the generation of the connection that ran the job. `sent`: the connection was lost after the job
+ * reached the server (a COMMIT so answered may have been done); absent when it was refused before being sent.
+ */
 export type PgReply =
   | { id: number; ok: true; rows: Record<string, unknown>[]; rowCount: number; gen: number }
-  | { id: number; ok: false; error: { message: string; code?: string; connection: boolean } };
+  | { id: number; ok: false; error: { message: string; code?: string; connection: boolean; sent?: true } };
 
 const NODE_CONNECTION_CODES = new Set([
   'ECONNRESET',

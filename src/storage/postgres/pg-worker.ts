@@ -42,22 +42,32 @@ function lost(c: pg.Client, e: unknown): void {
   schedule();
 }
 
+/**
+ * Until this bridge's first connection (a database starting beside the bot) attempts stay ~1 s apart, so the
+ * start-up wait (DATABASE_CONNECT_TIMEOUT_SECONDS) keeps trying to its end; afterwards, in an outage, they
+ * back off to retryMaxMs.
+ */
+const START_RETRY_MAX_MS = 1000;
+
 function schedule(): void {
   if (retry || closing) return;
   retry = setTimeout(() => {
     retry = null;
     void connect();
   }, delay);
-  delay = Math.min(delay * 2, data.retryMaxMs);
+  const everConnected = Atomics.load(flags, 2) > 0;
+  delay = Math.min(
+    delay * 2,
+    everConnected ? data.retryMaxMs : Math.min(START_RETRY_MAX_MS, data.retryMaxMs),
+  );
 }
 
 /** Ignored on a Unix socket; allowed to any role (user-settable). */
 const SERVER_KEEPALIVES =
   'SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3';
 
-async function connect(): Promise<void> {
-  state(CONNECTING);
-  const c = new pg.Client({
+function newClient(): pg.Client {
+  return new pg.Client({
     connectionString: data.url,
     // TCP keepalive both ways: this side notices a dead server, and (SET below) the server ends the session
     // of a connection this bridge abandoned in a network black hole within ~25 s instead of the kernel's 2 h,
@@ -71,14 +81,27 @@ async function connect(): Promise<void> {
     idle_in_transaction_session_timeout: data.statementTimeoutMs * 2,
     application_name: data.applicationName,
   });
-  c.on('error', (e) => lost(c, e));
+}
+
+async function connect(): Promise<void> {
+  state(CONNECTING);
+  let c: pg.Client | null = null;
   try {
-    await c.connect();
-    await c.query(SERVER_KEEPALIVES);
+    // Made inside the try: a connection string pg cannot parse throws here, and must be reported as a failed
+    // attempt, not end this thread.
+    const made = newClient();
+    c = made;
+    made.on('error', (e) => lost(made, e));
+    await made.connect();
+    await made.query(SERVER_KEEPALIVES);
   } catch (e) {
-    c.end().catch(() => {});
+    c?.end().catch(() => {});
     state(DOWN, e instanceof Error ? e.message : String(e));
     schedule();
+    return;
+  }
+  if (closing) {
+    c.end().catch(() => {});
     return;
   }
   client = c;
@@ -117,7 +140,13 @@ async function run(job: PgJob): Promise<PgReply> {
     return {
       id: job.id,
       ok: false,
-      error: { message: err.message ?? String(e), ...(err.code ? { code: err.code } : {}), connection },
+      error: {
+        message: err.message ?? String(e),
+        ...(err.code ? { code: err.code } : {}),
+        connection,
+        // It reached the server, whose answer was lost with the connection: done or not, nobody knows.
+        ...(connection ? { sent: true } : {}),
+      },
     };
   }
 }
@@ -139,6 +168,14 @@ port.on('message', (job: PgJob | { close: true }) => {
     Atomics.store(flags, 0, job.id);
     Atomics.notify(flags, 0);
   });
+});
+
+// Dying (an exception nothing caught): wake a query the bot's thread is waiting on, which would otherwise wait
+// out its whole deadline, or for ever in unbounded().
+process.on('exit', () => {
+  Atomics.store(flags, 1, DOWN);
+  Atomics.store(flags, 0, -data.workerId);
+  Atomics.notify(flags, 0);
 });
 
 void connect();

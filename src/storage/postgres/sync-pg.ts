@@ -7,21 +7,29 @@ import { createHash } from 'node:crypto';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { CONNECTING, DOWN, type PgReply, type PgWorkerData, UP } from './pg-protocol.js';
 
-/** An error PostgreSQL answered (its SQLSTATE in `code`), or the connection's loss (`connection`). */
+/**
+ * An error PostgreSQL answered (its SQLSTATE in `code`), or the connection's loss (`connection`). `sent`: the
+ * statement had reached the server when the connection (or the bridge) was lost, so whether it took effect is
+ * not known (pg-db.ts makes that a PgCommitUncertainError at COMMIT).
+ */
 export class PgError extends Error {
   constructor(
     message: string,
     readonly code: string | undefined,
     readonly connection: boolean,
+    readonly sent = false,
   ) {
     super(message);
   }
 }
 
-/** The database cannot be reached now: nothing was done; the bridge is reconnecting. */
+/**
+ * The database cannot be reached now; the bridge is reconnecting. Nothing was done, unless `sent` (the
+ * statement went out and no answer came back in time).
+ */
 export class PgUnavailableError extends PgError {
-  constructor(why: string) {
-    super(`PostgreSQL is unavailable (${why}); reconnecting`, 'PG_UNAVAILABLE', true);
+  constructor(why: string, sent = false) {
+    super(`PostgreSQL is unavailable (${why}); reconnecting`, 'PG_UNAVAILABLE', true, sent);
   }
 }
 
@@ -65,6 +73,13 @@ export class SyncPg {
   private readonly flags = new Int32Array(new SharedArrayBuffer(12));
   private worker!: Worker;
   private port!: MessagePort;
+  /** The current worker's number (one more at each spawn); the worker writes -id in flags[0] as it dies. */
+  private workerId = 0;
+  /** The current worker has exited (close() then has nothing to wait for). */
+  private workerExited = false;
+  /** A worker that died on its own is started again after this, doubling to retryMaxMs. */
+  private respawnMs: number;
+  private respawnTimer: NodeJS.Timeout | null = null;
   /** The last job's id (protected: a test starts it near the wrap). */
   protected seq = 0;
   private lastError: string | null = null;
@@ -86,6 +101,7 @@ export class SyncPg {
       retryMaxMs: o.retryMaxMs ?? 30_000,
       applicationName: o.applicationName ?? 'incident-bot',
     };
+    this.respawnMs = this.o.retryMinMs;
     this.spawn();
   }
 
@@ -96,33 +112,67 @@ export class SyncPg {
     // Run from the TypeScript sources (tests, `npm run dev`) the worker needs tsx too; the build is plain JS.
     const source = import.meta.url.endsWith('.ts');
     const { writeLockTimeoutMs: _, ...o } = this.o;
+    this.workerId = (this.workerId % 0x7fffffff) + 1;
+    this.workerExited = false;
     const data: PgWorkerData = {
       url: this.#url,
       flags: this.flags.buffer as SharedArrayBuffer,
       port: port2,
+      workerId: this.workerId,
       ...o,
     };
-    this.worker = new Worker(new URL(`./pg-worker.${source ? 'ts' : 'js'}`, import.meta.url), {
+    const worker = new Worker(new URL(`./pg-worker.${source ? 'ts' : 'js'}`, import.meta.url), {
       workerData: data,
       transferList: [port2],
       ...(source ? { execArgv: ['--import', import.meta.resolve('tsx')] } : {}),
     });
-    this.worker.unref();
-    this.worker.on('message', (m: { state: number; error?: string }) => {
+    this.worker = worker;
+    worker.unref();
+    worker.on('message', (m: { state: number; error?: string }) => {
+      if (worker !== this.worker) return;
       if (m.state === UP) {
         this.lastError = null;
         this.downSince = null;
+        this.respawnMs = this.o.retryMinMs;
       } else if (m.error) {
         this.lastError = m.error;
         this.downSince ??= new Date().toISOString();
       }
-      for (const w of this.waiters) w();
+      this.tell();
     });
-    this.worker.on('error', (e) => {
-      this.lastError = e.message;
-      this.downSince ??= new Date().toISOString();
-      Atomics.store(this.flags, 1, DOWN);
+    // 'error' (an exception the worker did not catch) is followed by 'exit'.
+    worker.on('error', (e) => {
+      if (worker === this.worker) this.lastError = `the PostgreSQL bridge's thread failed: ${e.message}`;
     });
+    worker.on('exit', () => this.exited(worker));
+  }
+
+  private tell(): void {
+    for (const w of this.waiters) w();
+  }
+
+  /**
+   * The current worker ended on its own (a bug, or out of memory): down, and started again after a backoff,
+   * so a crash at run time never leaves the bot without a database for ever. A worker this bridge replaced
+   * (restart) or closed is not.
+   */
+  private exited(worker: Worker): void {
+    if (worker !== this.worker) return;
+    this.workerExited = true;
+    if (this.closed) return;
+    Atomics.store(this.flags, 1, DOWN);
+    this.lastError ??= "the PostgreSQL bridge's thread ended";
+    this.downSince ??= new Date().toISOString();
+    this.port.close();
+    this.tell();
+    const delay = this.respawnMs;
+    this.respawnMs = Math.min(delay * 2, this.o.retryMaxMs);
+    this.respawnTimer = setTimeout(() => {
+      this.respawnTimer = null;
+      if (!this.closed) this.spawn();
+    }, delay);
+    // Nothing else keeps the process alive for it (the worker is unref'd too); start-up's wait does.
+    this.respawnTimer.unref();
   }
 
   health(): PgHealth {
@@ -200,12 +250,15 @@ export class SyncPg {
     for (;;) {
       const seen = Atomics.load(this.flags, 0);
       if (seen === id) break;
+      // The worker died with the job (its 'exit' event, which starts another, comes once this returns).
+      if (seen === -this.workerId)
+        throw new PgUnavailableError("the PostgreSQL bridge's thread ended during a query", true);
       const left = deadline - Date.now();
       if (left <= 0) {
         // The worker did not answer in time (a network black hole): start again on a new connection, whose
-        // opening rolls back whatever the old one had begun.
+        // opening rolls back whatever the old one had begun (unless it was committing: then nobody knows).
         this.restart('no answer in time');
-        throw new PgUnavailableError(`no answer within ${waitMs} ms`);
+        throw new PgUnavailableError(`no answer within ${waitMs} ms`, true);
       }
       Atomics.wait(this.flags, 0, seen, left);
     }
@@ -214,8 +267,14 @@ export class SyncPg {
       const r = m.message as PgReply;
       if (r.id === id) reply = r;
     }
-    if (!reply) throw new PgError('the PostgreSQL bridge lost an answer', undefined, true);
-    if (!reply.ok) throw new PgError(reply.error.message, reply.error.code, reply.error.connection);
+    if (!reply) throw new PgError('the PostgreSQL bridge lost an answer', undefined, true, true);
+    if (!reply.ok)
+      throw new PgError(
+        reply.error.message,
+        reply.error.code,
+        reply.error.connection,
+        reply.error.sent === true,
+      );
     return { rows: reply.rows, rowCount: reply.rowCount, gen: reply.gen };
   }
 
@@ -230,6 +289,12 @@ export class SyncPg {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
+    if (this.respawnTimer) clearTimeout(this.respawnTimer);
+    // Already gone (it died, and its successor was not started yet): its 'exit' will not come again.
+    if (this.workerExited) {
+      this.port.close();
+      return Promise.resolve();
+    }
     const w = this.worker;
     // Held open until the connection has ended, so a process that closes and exits ends its session cleanly.
     w.ref();

@@ -1,6 +1,7 @@
 // The databases' errors, as the application layer's storage failures: a busy database (try again), one
 // that cannot be written at all (tell the operator), one that cannot be reached (PostgreSQL's connection is
-// down and being re-made: try again shortly), a log changed outside the bot, or anything else.
+// down and being re-made: try again shortly), a connection lost during COMMIT (it may have been saved: look
+// before trying again), a log changed outside the bot, or anything else.
 // SQLite's come as SQLITE_* codes, PostgreSQL's as SQLSTATEs (PgError.code) or the bridge's PG_UNAVAILABLE.
 import type { StorageFailure } from '../../app/ports.js';
 import { IntegrityError } from './ledger-writer.js';
@@ -26,6 +27,8 @@ const PG_UNAVAILABLE = /^(08|57P0[123]$|25006$|PG_UNAVAILABLE$)/;
 /** SQLITE_BUSY / SQLITE_LOCKED, and SQLITE_FULL / IOERR / READONLY / CANTOPEN (with their extended codes). */
 export function classifyStorageError(e: unknown): StorageFailure {
   if (e instanceof IntegrityError) return 'integrity';
+  // PgCommitUncertainError (pg-db.ts): before the connection codes it also carries.
+  if ((e as { commitUncertain?: unknown } | null)?.commitUncertain === true) return 'uncertain';
   const code = codeOf(e);
   if (/^SQLITE_(BUSY|LOCKED)/.test(code)) return 'busy';
   if (/^SQLITE_(FULL|IOERR|READONLY|CANTOPEN)/.test(code)) return 'unwritable';
