@@ -2,7 +2,6 @@
 // line, no stack) and once when it is back, not on every pass; a command refused meanwhile is one warning
 // line, no stack. Other failures are logged as before, with their stack. First with the bridge's error
 // thrown by the store, then with a real PostgreSQL refusing the connection.
-import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/app/dispatcher.js';
 import type { OutboxRow, Sender } from '../../src/app/ports.js';
@@ -11,7 +10,7 @@ import { PgUnavailableError } from '../../src/storage/postgres/sync-pg.js';
 import { classifyStorageError } from '../../src/storage/sqlite/errors.js';
 import { atomically } from '../../src/storage/sqlite/open-database.js';
 import { type BackendStack, postgresBackend, sqliteBackend } from '../helpers/backends.js';
-import { dropPgDatabases, hasPg, PG_URL } from '../helpers/pg.js';
+import { adminSql, dropPgDatabases, hasPg } from '../helpers/pg.js';
 import { alertFields, declareRequest, ic } from '../helpers/scenario.js';
 import { incidentApp } from '../support/incident-app.js';
 
@@ -156,22 +155,12 @@ describe('an unreachable database in the logs', () => {
 });
 
 describe.runIf(hasPg)('a real PostgreSQL outage in the logs', () => {
-  async function admin(sql: string): Promise<void> {
-    const c = new pg.Client({ connectionString: PG_URL });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  }
-
   it('passes during the outage log one line, the recovery one more, and the owed rows go out', async () => {
     const log = captured();
     const { s, sender, pass, dispatcher } = await owing(postgresBackend, log.logger);
     const name = new URL((s.db as PgDb).connectionUrl()!).pathname.slice(1);
-    await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-    await admin(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+    await adminSql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await adminSql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
     try {
       for (let n = 0; n < 6; n++) {
         await pass();
@@ -181,7 +170,7 @@ describe.runIf(hasPg)('a real PostgreSQL outage in the logs', () => {
       expect(log.lines[0]!.obj.err).toBeUndefined();
       expect(sender.sent).toEqual([]);
     } finally {
-      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      await adminSql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
     }
     // the bridge reconnects on its own (with backoff); the next pass that reaches it says so and delivers
     for (let n = 0; n < 300 && !log.lines.some((l) => l.msg === BACK); n++) {

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncidentService } from '../../src/app/incident-service.js';
 import { runCli } from '../../src/cli/main.js';
@@ -15,7 +14,7 @@ import { IncidentStore } from '../../src/storage/sqlite/incident-store.js';
 import { latestVersion } from '../../src/storage/sqlite/migrate.js';
 import { tamper } from '../helpers/attacker.js';
 import { TEST_KEY_FILE, TEST_PUBKEY_FILE, testSigner } from '../helpers/audit-key.js';
-import { dropPgDatabases, freshPgUrl, hasPg, PG_URL } from '../helpers/pg.js';
+import { adminSql, dropPgDatabases, freshPgUrl, hasPg, PG_URL } from '../helpers/pg.js';
 import { declareRequest, playbook, playbookRef } from '../helpers/scenario.js';
 import { inTheRoom } from '../helpers/store.js';
 
@@ -36,16 +35,6 @@ const envFor = (url: string, extra: Record<string, string> = {}): NodeJS.Process
   AUDIT_SIGNING_KEY_FILE: TEST_KEY_FILE,
   ...extra,
 });
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** A database with one incident and a few entries, signed as the bot signs them. */
 async function seeded(): Promise<{ url: string; key: string }> {
@@ -109,7 +98,7 @@ describe.runIf(hasPg)('the command line on PostgreSQL (DATABASE_URL)', () => {
 
   it('migrate: an empty database is migrated once; the second run has nothing to do', async () => {
     const name = `ib_t_cli_${randomBytes(5).toString('hex')}`;
-    await admin(`CREATE DATABASE ${name}`);
+    await adminSql(`CREATE DATABASE ${name}`);
     try {
       const u = new URL(PG_URL);
       u.pathname = `/${name}`;
@@ -128,7 +117,7 @@ describe.runIf(hasPg)('the command line on PostgreSQL (DATABASE_URL)', () => {
       );
       expect(first.stdout + second.stdout).not.toContain(PASSWORD);
     } finally {
-      await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await adminSql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
   });
 

@@ -31,6 +31,11 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
+/** Runs one statement on the server's admin database (tests that end sessions, refuse connections, …). */
+export async function adminSql(sql: string): Promise<void> {
+  await admin((c) => c.query(sql));
+}
+
 let template: Promise<string> | null = null;
 
 /** The migrated template's name (made once, by whichever test process gets there first). */

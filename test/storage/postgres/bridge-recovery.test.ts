@@ -4,11 +4,10 @@
 // even when the worker is already gone. The start-up wait keeps trying to its end (attempts ~1 s apart until
 // the first connection), so a database that comes up late in it is connected.
 import type { MessagePort, Worker } from 'node:worker_threads';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../../src/storage/postgres/open-postgres.js';
 import { SyncPg } from '../../../src/storage/postgres/sync-pg.js';
-import { dropPgDatabases, freshPgUrl, hasPg, PG_URL } from '../../helpers/pg.js';
+import { adminSql, dropPgDatabases, freshPgUrl, hasPg } from '../../helpers/pg.js';
 import { waitFor } from '../../support/wait-for.js';
 
 /** The bridge's private parts a test reaches for: its worker, and the port jobs go to it by. */
@@ -17,16 +16,6 @@ const insides = (b: SyncPg) => b as unknown as { worker: Worker; port: MessagePo
 /** Makes the worker throw from its message handler: an uncaught exception ends the thread. */
 function crash(b: SyncPg): void {
   insides(b).port.postMessage(null);
-}
-
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
 }
 
 describe('the bridge without a server', () => {
@@ -111,7 +100,7 @@ describe.runIf(hasPg)('the bridge on a real PostgreSQL', () => {
   it('start-up keeps trying until its wait ends: a database accepting late in it is connected', async () => {
     const url = await freshPgUrl();
     const name = new URL(url).pathname.slice(1);
-    await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await adminSql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
     let failures = 0;
     let allowed: Promise<void> | null = null;
     try {
@@ -122,7 +111,7 @@ describe.runIf(hasPg)('the bridge on a real PostgreSQL', () => {
         waitMs: 10_000,
         onConnectFailure: (error) => {
           expect(error).toMatch(/not currently accepting connections/);
-          if (++failures === 6) allowed = admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+          if (++failures === 6) allowed = adminSql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
         },
       });
       try {
@@ -133,7 +122,7 @@ describe.runIf(hasPg)('the bridge on a real PostgreSQL', () => {
       }
     } finally {
       await allowed;
-      await admin(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+      await adminSql(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
     }
   }, 30_000);
 });

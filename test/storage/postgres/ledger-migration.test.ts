@@ -5,7 +5,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { IncidentService } from '../../../src/app/incident-service.js';
 import { loadPgMigrations, migratePostgres } from '../../../src/storage/postgres/migrate.js';
@@ -16,26 +15,16 @@ import { MigrationError, schemaVersion } from '../../../src/storage/sqlite/migra
 import { release01 } from '../../fixtures/databases/release-0.1.js';
 import { testSigner } from '../../helpers/audit-key.js';
 import { verifyStored } from '../../helpers/ledger.js';
-import { hasPg, PG_URL } from '../../helpers/pg.js';
+import { adminSql, hasPg, PG_URL } from '../../helpers/pg.js';
 import { ic, playbook, playbookRef } from '../../helpers/scenario.js';
 
 const TABLES = ['incidents', 'incident_keys', 'decision_log', 'playbooks', 'commands', 'outbox'];
 const made: string[] = [];
 
-async function admin(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: PG_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
-
 /** A PostgreSQL database at schema 4 holding release 0.1's rows, as an import would leave it. */
 async function release01OnPg(edit?: (sqlite: Database.Database) => void): Promise<PgDb> {
   const name = `ib_t_m5_${Math.random().toString(16).slice(2, 10)}`;
-  await admin(`CREATE DATABASE ${name}`);
+  await adminSql(`CREATE DATABASE ${name}`);
   made.push(name);
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
@@ -68,7 +57,7 @@ const tableExists = (db: PgDb, t: string) =>
 
 describe.runIf(hasPg)('migration 005 on PostgreSQL: the audit ledger over release 0.1 rows', () => {
   afterAll(async () => {
-    for (const n of made.splice(0)) await admin(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
+    for (const n of made.splice(0)) await adminSql(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`);
   });
 
   it('links the old entries unchanged, adds one state entry per incident, signs, and verifies', async () => {
