@@ -447,7 +447,7 @@ async function postgresRows(
     return;
   }
   try {
-    const bot = await bootBot(fake, '', { DATABASE_URL: await cluster.freshUrl() });
+    const bot = await bootBot(fake, 'unused-on-postgresql.db', { DATABASE_URL: await cluster.freshUrl() });
     try {
       seedRooms(bot);
       await settle(bot, fake);
