@@ -4,11 +4,12 @@
 // run's: everything is drained, as before leases.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/app/dispatcher.js';
-import type { OutboxRow, Sender } from '../../src/app/ports.js';
+import type { OutboxRow } from '../../src/app/ports.js';
 import { atomically } from '../../src/storage/sqlite/open-database.js';
 import { type BackendStack, backends } from '../helpers/backends.js';
 import { dropPgDatabases } from '../helpers/pg.js';
 import { alertFields, at, declareRequest, ic } from '../helpers/scenario.js';
+import { RecordingSender } from '../support/recording-sender.js';
 
 let s: BackendStack | undefined;
 afterEach(async () => {
@@ -16,14 +17,6 @@ afterEach(async () => {
   s = undefined;
 });
 afterAll(dropPgDatabases);
-
-class Recorder implements Sender {
-  sent: OutboxRow[] = [];
-  async send(row: OutboxRow) {
-    this.sent.push(row);
-    return { status: 'sent' as const };
-  }
-}
 
 /** An incident with a room and its initial alert: rows owed in several lanes. */
 async function owing(backend: (typeof backends)[number]): Promise<BackendStack> {
@@ -55,7 +48,7 @@ describe.each(backends)('the shutdown drain on $name', (backend) => {
       limit: 1,
       skipLanes: [],
     });
-    const sender = new Recorder();
+    const sender = new RecordingSender();
     const d = new Dispatcher({
       outbox: st.outbox,
       atomically: atomically(st.db),
@@ -84,7 +77,7 @@ describe.each(backends)('the shutdown drain on $name', (backend) => {
   it('takes over and drains a lane whose lease ran out (its replica died)', async () => {
     const st = await owing(backend);
     st.outbox.claim(at(5), { owner: 'replica-b', leaseMs: 1000, paceMs: 0, limit: 1, skipLanes: [] });
-    const sender = new Recorder();
+    const sender = new RecordingSender();
     const d = new Dispatcher({
       outbox: st.outbox,
       atomically: atomically(st.db),

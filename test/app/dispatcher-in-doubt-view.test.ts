@@ -2,19 +2,11 @@
 // the dead process may have posted it, and only its sender's lookup can find that post and keep its reference
 // (found by the two-replica kill -9 test: skipping it made the next refresh post a second summary).
 import { describe, expect, it } from 'vitest';
-import { Dispatcher, type Sender, type SendResult } from '../../src/app/dispatcher.js';
-import type { OutboxRow } from '../../src/app/ports.js';
+import { Dispatcher } from '../../src/app/dispatcher.js';
 import { atomically } from '../../src/storage/sqlite/open-database.js';
 import { alertFields, declareRequest, ic, T0 } from '../helpers/scenario.js';
 import { openStack, tempDb } from '../helpers/store.js';
-
-class Recording implements Sender {
-  sent: OutboxRow[] = [];
-  async send(row: OutboxRow): Promise<SendResult> {
-    this.sent.push(row);
-    return { status: 'sent' };
-  }
-}
+import { RecordingSender } from '../support/recording-sender.js';
 
 describe('Dispatcher: a live view in doubt', () => {
   it('is delivered (its sender looks for the post first), not superseded by the refresh behind it', async () => {
@@ -48,7 +40,7 @@ describe('Dispatcher: a live view in doubt', () => {
         "UPDATE outbox SET in_flight_since = ?, lease_owner = 'dead-replica', lease_until = ? WHERE id = ?",
       )
       .run(T0.toISOString(), T0.toISOString(), first.id);
-    const sender = new Recording();
+    const sender = new RecordingSender();
     const d = new Dispatcher({
       outbox: s.outbox,
       atomically: atomically(s.db),

@@ -4,7 +4,6 @@
 // thrown by the store, then with a real PostgreSQL refusing the connection.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { Dispatcher } from '../../src/app/dispatcher.js';
-import type { OutboxRow, Sender } from '../../src/app/ports.js';
 import type { PgDb } from '../../src/storage/postgres/pg-db.js';
 import { PgUnavailableError } from '../../src/storage/postgres/sync-pg.js';
 import { classifyStorageError } from '../../src/storage/sqlite/errors.js';
@@ -13,6 +12,7 @@ import { type BackendStack, postgresBackend, sqliteBackend } from '../helpers/ba
 import { adminSql, dropPgDatabases, hasPg } from '../helpers/pg.js';
 import { alertFields, declareRequest, ic } from '../helpers/scenario.js';
 import { incidentApp } from '../support/incident-app.js';
+import { RecordingSender } from '../support/recording-sender.js';
 
 interface Line {
   level: 'info' | 'warn' | 'error';
@@ -37,14 +37,6 @@ afterEach(async () => {
 });
 afterAll(dropPgDatabases);
 
-class Recorder implements Sender {
-  sent: OutboxRow[] = [];
-  async send(row: OutboxRow) {
-    this.sent.push(row);
-    return { status: 'sent' as const };
-  }
-}
-
 /** A stack with an incident (and its room) owing its initial alert, and a dispatcher over it logging to `logger`. */
 async function owing(backend: typeof sqliteBackend, logger: ReturnType<typeof captured>['logger']) {
   s = await backend.open();
@@ -55,7 +47,7 @@ async function owing(backend: typeof sqliteBackend, logger: ReturnType<typeof ca
     ['alert', { type: 'send_initial_alert', fields: alertFields }],
   ] as const)
     s.service.handle({ key, incidentKey: d.incident.key, command, actor: ic });
-  const sender = new Recorder();
+  const sender = new RecordingSender();
   const dispatcher = new Dispatcher({
     outbox: s.outbox,
     atomically: atomically(s.db),
