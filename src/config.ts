@@ -4,9 +4,9 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { ALERT_SETTINGS, alertProblems } from './config-alerts.js';
+import { DATABASE_SETTINGS, databaseProblems } from './config-database.js';
 import { PAGING_SETTINGS, pagingProblems } from './config-paging.js';
 import { TRACKER_SETTINGS, trackerProblems } from './config-tracker.js';
-import { connectionStringProblem } from './storage/postgres/pg-url.js';
 
 export interface SettingDoc {
   name: string;
@@ -50,26 +50,7 @@ export const SETTINGS = {
     default: '0.0.0.0',
     purpose: 'Address the HTTP server listens on.',
   },
-  DATABASE_PATH: {
-    schema: z.string().min(1).default('./data/incident-bot.db'),
-    required: 'no',
-    default: './data/incident-bot.db',
-    purpose: 'SQLite file holding incidents, the decision log and the outbox (created if missing).',
-  },
-  DATABASE_URL: {
-    schema: opt,
-    required: 'no',
-    default: '',
-    purpose:
-      'postgres://user:password@host:5432/db selects PostgreSQL (several replicas share it) instead of the SQLite file at DATABASE_PATH; unset: SQLite.',
-  },
-  DATABASE_CONNECT_TIMEOUT_SECONDS: {
-    schema: z.coerce.number().min(1).max(3600).default(30),
-    required: 'no',
-    default: '30',
-    purpose:
-      'With DATABASE_URL: how long start-up waits for PostgreSQL to accept a connection (each failed attempt is logged); then the bot exits 2.',
-  },
+  ...DATABASE_SETTINGS,
   LOCAL_DATABASE_PATH: {
     schema: z.string().min(1).default('./data/local.db'),
     required: 'no',
@@ -344,15 +325,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'AUDIT_SIGNING_KEY_FILE is required when NODE_ENV=production: without a key kept away from the database the decision log can be rewritten unnoticed. Make one with `incident-bot audit keygen --out DIR`.',
     );
   }
-  if (c.DATABASE_URL && !/^postgres(ql)?:\/\/./.test(c.DATABASE_URL))
-    problems.push(
-      `DATABASE_URL must be a PostgreSQL connection string (postgres://user:password@host:5432/database); ${schemeOf(c.DATABASE_URL)}. For SQLite, unset it and set DATABASE_PATH.`,
-    );
-  else if (c.DATABASE_URL) {
-    // One the bridge could not parse would otherwise only fail on its worker thread, after start-up.
-    const problem = connectionStringProblem(c.DATABASE_URL);
-    if (problem) problems.push(`DATABASE_URL ${problem}.`);
-  }
+  problems.push(...databaseProblems(c));
   if (c.SLACK_BOT_TOKEN && !c.SLACK_BOT_TOKEN.startsWith('xoxb-'))
     problems.push(
       `SLACK_BOT_TOKEN must be the bot token (xoxb-...) from the app's "OAuth & Permissions" page${c.SLACK_BOT_TOKEN.startsWith('xapp-') ? '; xapp-... is the app-level token, for SLACK_APP_TOKEN' : ''}.`,
@@ -385,12 +358,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   problems.push(...alertProblems(c, { slack: slackEnabled(c), teams: teamsEnabled(c) }));
   if (problems.length) throw new ConfigError(problems);
   return c;
-}
-
-/** What a refused DATABASE_URL is, without repeating it (it may hold a password). */
-function schemeOf(url: string): string {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-  return scheme ? `this one is ${scheme}:` : 'this one is not a URL';
 }
 
 /** Where checkpoint digests are posted: `teams:<id>`, `slack:<id>`, or a bare id on the one platform configured (Slack when both are). */
